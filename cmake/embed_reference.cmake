@@ -1,0 +1,12 @@
+# Writes a C++ file holding the reference CSVs as string constants.
+set(content "// Generated from data/reference by cmake/embed_reference.cmake. Do not edit.\n")
+string(APPEND content "#include \"importer/reference.h\"\nnamespace rongping {\n")
+foreach(pair "provinces:kProvincesCsv" "guangdong-units:kGuangdongUnitsCsv" "industries:kIndustriesCsv")
+  string(REPLACE ":" ";" parts ${pair})
+  list(GET parts 0 file)
+  list(GET parts 1 name)
+  file(READ ${DIR}/${file}.csv text)
+  string(APPEND content "extern const std::string_view ${name} = R\"RPCSV(${text})RPCSV\";\n")
+endforeach()
+string(APPEND content "}  // namespace rongping\n")
+file(WRITE ${OUT} "${content}")

@@ -1,0 +1,142 @@
+#include "core/text.h"
+
+#include <charconv>
+#include <cmath>
+
+namespace rongping {
+
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (int k = 1; k < len; ++k) {
+      auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+size_t CountCodePoints(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+bool HasControlCharacter(std::string_view s) {
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) return true;
+  }
+  return false;
+}
+
+std::string Trim(std::string_view s) {
+  constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
+  for (;;) {
+    size_t before = s.size();
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' ||
+                          s.front() == '\n')) {
+      s.remove_prefix(1);
+    }
+    while (!s.empty() &&
+           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+      s.remove_suffix(1);
+    }
+    if (s.substr(0, 3) == kIdeographicSpace) s.remove_prefix(3);
+    if (s.size() >= 3 && s.substr(s.size() - 3) == kIdeographicSpace) s.remove_suffix(3);
+    if (s.size() == before) break;
+  }
+  return std::string(s);
+}
+
+namespace {
+
+// Maps full-width digits, point, minus and comma to ASCII; drops thousands
+// separators. Returns nullopt for any other character.
+std::optional<std::string> AsciiNumber(std::string_view raw) {
+  std::string t = Trim(raw);
+  std::string out;
+  for (size_t i = 0; i < t.size();) {
+    auto c = static_cast<unsigned char>(t[i]);
+    if (c == 0xEF && i + 2 < t.size()) {
+      // U+FF0C ， U+FF0D － U+FF0E ． U+FF10..FF19 ０-９ are EF BC 8C..99.
+      auto c1 = static_cast<unsigned char>(t[i + 1]);
+      auto c2 = static_cast<unsigned char>(t[i + 2]);
+      if (c1 == 0xBC && c2 >= 0x8C && c2 <= 0x99) {
+        char ascii = static_cast<char>(c2 - 0x8C + ',');
+        if (ascii != ',') out.push_back(ascii);
+        i += 3;
+        continue;
+      }
+      return std::nullopt;
+    }
+    if (c == ',') {
+      ++i;
+      continue;
+    }
+    if ((c >= '0' && c <= '9') || c == '.' || c == '-') {
+      out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    return std::nullopt;
+  }
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+std::optional<double> ParseDecimal(std::string_view s) {
+  auto t = AsciiNumber(s);
+  if (!t) return std::nullopt;
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(t->data(), t->data() + t->size(), v,
+                                   std::chars_format::fixed);
+  if (ec != std::errc() || ptr != t->data() + t->size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+std::optional<int64_t> ParseInteger(std::string_view s) {
+  auto t = AsciiNumber(s);
+  if (!t) return std::nullopt;
+  // Accept "120.0" as Excel may write it, but not "120.5".
+  if (auto dot = t->find('.'); dot != std::string::npos) {
+    if (t->find_first_not_of('0', dot + 1) != std::string::npos) return std::nullopt;
+    t->resize(dot);
+  }
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(t->data(), t->data() + t->size(), v);
+  if (ec != std::errc() || ptr != t->data() + t->size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace rongping

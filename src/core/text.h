@@ -1,0 +1,34 @@
+// Text checks shared by every input path.
+#ifndef RONGPING_CORE_TEXT_H_
+#define RONGPING_CORE_TEXT_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rongping {
+
+// True when `s` is well-formed UTF-8 (no overlongs, surrogates or values
+// above U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
+// Number of code points in valid UTF-8.
+size_t CountCodePoints(std::string_view s);
+
+// True when `s` holds a C0 control character (including NUL) or DEL.
+bool HasControlCharacter(std::string_view s);
+
+// Strips ASCII whitespace and U+3000 (ideographic space) at both ends.
+std::string Trim(std::string_view s);
+
+// Parses a decimal number as a user writes it: ASCII or full-width digits,
+// optional thousands separators (1,234.5), surrounding spaces. Rejects NaN,
+// infinities, exponents and anything else.
+std::optional<double> ParseDecimal(std::string_view s);
+
+// Parses a whole number the same way; rejects fractions.
+std::optional<int64_t> ParseInteger(std::string_view s);
+
+}  // namespace rongping
+
+#endif  // RONGPING_CORE_TEXT_H_
