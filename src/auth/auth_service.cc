@@ -1,0 +1,279 @@
+#include "auth/auth_service.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/text.h"
+#include "core/time.h"
+#include "core/uscc.h"
+#include "store/accounts.h"
+#include "store/audit.h"
+#include "store/enterprises.h"
+#include "store/units.h"
+
+namespace rongping {
+namespace {
+
+std::string RandomToken(size_t bytes) {
+  std::vector<unsigned char> buf(bytes);
+  randombytes_buf(buf.data(), buf.size());
+  std::string out(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), buf.data(), buf.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+Principal ToPrincipal(const store::UserRecord& u) {
+  Principal p;
+  p.user_id = u.id;
+  p.username = u.username;
+  p.display_name = u.display_name;
+  p.role = u.role;
+  p.scope_code = u.scope_code;
+  p.industries = u.industries;
+  return p;
+}
+
+}  // namespace
+
+AuthService::AuthService(store::Db& db, AuthOptions options)
+    : db_(db), options_(std::move(options)) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+}
+
+int64_t AuthService::Now() const { return options_.now ? options_.now() : NowUnixSeconds(); }
+
+Result<std::string> AuthService::HashPassword(const std::string& password) const {
+  size_t n = CountCodePoints(password);
+  bool has_letter = std::any_of(password.begin(), password.end(),
+                                [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+  bool has_digit = std::any_of(password.begin(), password.end(),
+                               [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  if (!IsValidUtf8(password) || n < 8 || password.size() > 128 || !has_letter || !has_digit) {
+    return Fail(Error::Invalid("weak_password", "密码应为8至128个字符，且同时包含字母和数字",
+                               "password"));
+  }
+  bool minimum = options_.password_hash_cost == "minimum";
+  unsigned long long ops = minimum ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+  size_t mem = minimum ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), ops, mem,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return Fail(Error::Internal("密码哈希失败（内存不足）"));
+  }
+  return std::string(out);
+}
+
+bool AuthService::VerifyPassword(const std::string& hash, const std::string& password) {
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+std::string AuthService::HashToken(const std::string& token) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
+Result<LoginResult> AuthService::Login(const std::string& username, const std::string& password,
+                                       const std::string& remote_address,
+                                       int64_t* retry_after_seconds) {
+  const int64_t now = Now();
+  const std::string account_key = "user:" + username;
+  const std::string address_key = "addr:" + remote_address;
+
+  // 1. Refuse while the account or the address is locked.
+  auto locked = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) -> Result<int64_t> {
+    int64_t until = 0;
+    for (const auto* key : {&account_key, &address_key}) {
+      auto t = store::GetThrottle(tx, *key);
+      if (!t) return Fail(t.error());
+      until = std::max(until, t->locked_until);
+    }
+    return until;
+  });
+  if (!locked) return Fail(locked.error());
+  if (*locked > now) {
+    if (retry_after_seconds) *retry_after_seconds = *locked - now;
+    return Fail(Error::RateLimited(
+        fmt::format("登录失败次数过多，请在{}秒后重试", *locked - now)));
+  }
+
+  // 2. Verify (slow, outside any transaction).
+  auto user = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) {
+    return store::FindUserByName(tx, username);
+  });
+  if (!user) return Fail(user.error());
+  bool ok = *user && !(*user)->disabled && VerifyPassword((*user)->password_hash, password);
+  if (!*user) {
+    // Spend comparable time so that unknown usernames are not revealed.
+    static const std::string kDummy = [] {
+      char out[crypto_pwhash_STRBYTES];
+      if (crypto_pwhash_str_alg(out, "x", 1, crypto_pwhash_OPSLIMIT_MIN,
+                                crypto_pwhash_MEMLIMIT_MIN, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+        return std::string();
+      }
+      return std::string(out);
+    }();
+    VerifyPassword(kDummy, password);
+  }
+
+  // 3. Record the outcome.
+  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<LoginResult> {
+    if (!ok) {
+      for (const auto* key : {&account_key, &address_key}) {
+        auto t = store::GetThrottle(tx, *key);
+        if (!t) return Fail(t.error());
+        if (now - t->last_failure_at > options_.failure_window_seconds) t->failures = 0;
+        ++t->failures;
+        t->last_failure_at = now;
+        int limit = key == &account_key ? options_.account_failure_limit
+                                        : options_.address_failure_limit;
+        if (t->failures >= limit) {
+          int shift = std::min<int64_t>(t->failures - limit, 20);
+          t->locked_until =
+              now + std::min(options_.lock_max_seconds, options_.lock_base_seconds << shift);
+        }
+        if (auto r = store::PutThrottle(tx, *key, *t); !r) return Fail(r.error());
+      }
+      if (auto r = tx.Commit(); !r) return Fail(r.error());
+      return Fail(Error::Unauthenticated("用户名或密码错误"));
+    }
+    if (auto r = store::ClearThrottle(tx, account_key); !r) return Fail(r.error());
+    if (auto r = store::DeleteExpiredSessions(tx, now); !r) return Fail(r.error());
+    LoginResult result;
+    result.token = RandomToken(32);
+    result.csrf_token = RandomToken(24);
+    result.expires_at = now + options_.session_ttl_seconds;
+    store::SessionRecord s{HashToken(result.token), (*user)->id, result.csrf_token, now,
+                           result.expires_at};
+    if (auto r = store::InsertSession(tx, s); !r) return Fail(r.error());
+    result.principal = ToPrincipal(**user);
+    result.principal.csrf_token = result.csrf_token;
+    return result;
+  });
+}
+
+Result<Principal> AuthService::Authenticate(const std::string& token) const {
+  if (token.empty() || token.size() > 256) return Fail(Error::Unauthenticated());
+  auto found = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) {
+    return store::FindLiveSession(tx, HashToken(token), Now());
+  });
+  if (!found) return Fail(found.error());
+  if (!*found) return Fail(Error::Unauthenticated("登录已过期，请重新登录"));
+  Principal p = ToPrincipal((*found)->second);
+  p.csrf_token = (*found)->first.csrf_token;
+  return p;
+}
+
+Result<void> AuthService::Logout(const std::string& token) {
+  return InTx(db_, store::TxMode::kWrite,
+              [&](store::Tx& tx) { return store::DeleteSession(tx, HashToken(token)); });
+}
+
+Result<void> AuthService::ChangePassword(const Principal& who, const std::string& token,
+                                         const std::string& current_password,
+                                         const std::string& new_password) {
+  auto user = InTx(db_, store::TxMode::kRead,
+                   [&](store::Tx& tx) { return store::FindUserById(tx, who.user_id); });
+  if (!user) return Fail(user.error());
+  if (!*user || !VerifyPassword((*user)->password_hash, current_password)) {
+    return Fail(Error::Invalid("wrong_password", "当前密码不正确", "current_password"));
+  }
+  auto hash = HashPassword(new_password);
+  if (!hash) {
+    hash.error().field = "new_password";
+    return Fail(hash.error());
+  }
+  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<void> {
+    if (auto r = store::SetPasswordHash(tx, who.user_id, *hash); !r) return r;
+    if (auto r = store::DeleteOtherSessions(tx, who.user_id, HashToken(token)); !r) return r;
+    return store::RecordAudit(tx, {0, "", who.username, "user.password_change", "user",
+                                   who.username, std::nullopt, std::nullopt, ""});
+  });
+}
+
+Result<int64_t> AuthService::CreateUser(const std::string& username, const std::string& password,
+                                        Role role, const std::string& scope_code,
+                                        const std::vector<std::string>& industries,
+                                        const std::string& display_name) {
+  if (username.size() < 3 || username.size() > 64 ||
+      !std::all_of(username.begin(), username.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+      })) {
+    return Fail(Error::Invalid("invalid_username",
+                               "用户名应为3至64个字符，只含字母、数字、下划线、连字符和点",
+                               "username"));
+  }
+  auto hash = HashPassword(password);
+  if (!hash) return Fail(hash.error());
+  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<int64_t> {
+    store::UserRecord u;
+    u.username = username;
+    u.password_hash = *hash;
+    u.role = role;
+    u.display_name = display_name.empty() ? username : display_name;
+    u.industries = industries;
+    auto index = store::LoadReferenceIndex(tx);
+    if (!index) return Fail(index.error());
+    switch (role) {
+      case Role::kMinistry:
+      case Role::kAgency:
+        if (!scope_code.empty()) {
+          return Fail(Error::Invalid("invalid_scope",
+                                     fmt::format("角色 {} 不需要指定范围", RoleName(role)), "scope"));
+        }
+        break;
+      case Role::kProvince:
+      case Role::kUnit:
+      case Role::kAssociation:
+        if (!index->units.count(scope_code)) {
+          return Fail(Error::Invalid(
+              "invalid_scope", fmt::format("范围“{}”不是已登记的单位代码", scope_code), "scope"));
+        }
+        if (role == Role::kAssociation) {
+          if (industries.empty()) {
+            return Fail(Error::Invalid("invalid_scope", "行业协会须指定所覆盖的行业大类代码",
+                                       "industries"));
+          }
+          for (const auto& code : industries) {
+            if (!index->IsIndustry(code)) {
+              return Fail(Error::Invalid("invalid_scope",
+                                         fmt::format("行业代码“{}”无效", code), "industries"));
+            }
+          }
+        }
+        u.scope_code = scope_code;
+        break;
+      case Role::kEnterprise: {
+        auto code = ValidateUscc(scope_code);
+        if (!code) return Fail(code.error());
+        auto e = store::FindEnterpriseUnscoped(tx, *code);
+        if (!e) return Fail(e.error());
+        if (!*e) {
+          return Fail(Error::Invalid("invalid_scope",
+                                     fmt::format("企业 {} 尚未登记", *code), "scope"));
+        }
+        u.scope_code = *code;
+        break;
+      }
+    }
+    auto id = store::InsertUser(tx, u);
+    if (!id) return Fail(id.error());
+    std::string after = fmt::format(R"({{"username":"{}","role":"{}","scope":"{}"}})", username,
+                                    RoleName(role), u.scope_code);
+    if (auto r = store::RecordAudit(tx, {0, "", "cli", "user.create", "user", username,
+                                         std::nullopt, after, ""});
+        !r) {
+      return Fail(r.error());
+    }
+    return id;
+  });
+}
+
+}  // namespace rongping

@@ -1,0 +1,124 @@
+#include "auth/auth_service.h"
+
+#include <gtest/gtest.h>
+
+#include "store/test_support.h"
+
+namespace rongping {
+namespace {
+
+class AuthTest : public ::testing::Test {
+ protected:
+  AuthTest() {
+    options_.password_hash_cost = "minimum";
+    options_.now = [this] { return now_; };
+    auth_ = std::make_unique<AuthService>(db_.db(), options_);
+  }
+
+  testing::TempDb db_;
+  AuthOptions options_;
+  int64_t now_ = 1'800'000'000;
+  std::unique_ptr<AuthService> auth_;
+};
+
+TEST_F(AuthTest, LoginAuthenticateLogout) {
+  ASSERT_TRUE(auth_->CreateUser("gz_admin", "Passw0rd!", Role::kUnit, "440100", {}, "广州"));
+  int64_t retry = 0;
+  auto login = auth_->Login("gz_admin", "Passw0rd!", "127.0.0.1", &retry);
+  ASSERT_TRUE(login) << login.error().message;
+  EXPECT_GE(login->token.size(), 40u);
+  auto who = auth_->Authenticate(login->token);
+  ASSERT_TRUE(who);
+  EXPECT_EQ(who->role, Role::kUnit);
+  EXPECT_EQ(who->scope_code, "440100");
+  // The token itself is not stored, only its hash.
+  auto stored = InTx(db_.db(), store::TxMode::kRead, [&](store::Tx& tx) {
+    return tx.Query("SELECT COUNT(*) FROM sessions WHERE token_hash = $1", {login->token});
+  });
+  EXPECT_EQ(stored->rows[0].Int(0), 0);
+  ASSERT_TRUE(auth_->Logout(login->token));
+  EXPECT_FALSE(auth_->Authenticate(login->token));
+}
+
+TEST_F(AuthTest, SessionsExpire) {
+  ASSERT_TRUE(auth_->CreateUser("gz_admin", "Passw0rd!", Role::kUnit, "440100", {}, ""));
+  auto login = auth_->Login("gz_admin", "Passw0rd!", "127.0.0.1", nullptr);
+  ASSERT_TRUE(login);
+  now_ += options_.session_ttl_seconds - 1;
+  EXPECT_TRUE(auth_->Authenticate(login->token));
+  now_ += 2;
+  auto expired = auth_->Authenticate(login->token);
+  ASSERT_FALSE(expired);
+  EXPECT_EQ(expired.error().kind, ErrorKind::kUnauthenticated);
+}
+
+TEST_F(AuthTest, AccountLocksAfterFailuresWithGrowingBackoff) {
+  ASSERT_TRUE(auth_->CreateUser("gz_admin", "Passw0rd!", Role::kUnit, "440100", {}, ""));
+  for (int i = 0; i < options_.account_failure_limit; ++i) {
+    auto r = auth_->Login("gz_admin", "wrong", "10.0.0.1", nullptr);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ErrorKind::kUnauthenticated);
+  }
+  // Locked now, even with the right password and from another address.
+  int64_t retry = 0;
+  auto locked = auth_->Login("gz_admin", "Passw0rd!", "10.0.0.2", &retry);
+  ASSERT_FALSE(locked);
+  EXPECT_EQ(locked.error().kind, ErrorKind::kRateLimited);
+  EXPECT_EQ(retry, options_.lock_base_seconds);
+  now_ += retry;
+  // One more failure doubles the lock.
+  ASSERT_FALSE(auth_->Login("gz_admin", "wrong", "10.0.0.1", nullptr));
+  ASSERT_FALSE(auth_->Login("gz_admin", "Passw0rd!", "10.0.0.1", &retry));
+  EXPECT_EQ(retry, 2 * options_.lock_base_seconds);
+  now_ += retry;
+  EXPECT_TRUE(auth_->Login("gz_admin", "Passw0rd!", "10.0.0.1", nullptr));
+}
+
+TEST_F(AuthTest, AddressLocksAcrossAccounts) {
+  for (int i = 0; i < options_.address_failure_limit; ++i) {
+    ASSERT_FALSE(auth_->Login("user" + std::to_string(i), "x", "10.9.9.9", nullptr));
+  }
+  auto r = auth_->Login("someone", "x", "10.9.9.9", nullptr);
+  EXPECT_EQ(r.error().kind, ErrorKind::kRateLimited);
+  EXPECT_EQ(auth_->Login("someone", "x", "10.9.9.8", nullptr).error().kind,
+            ErrorKind::kUnauthenticated);
+}
+
+TEST_F(AuthTest, PasswordChangeEndsOtherSessions) {
+  ASSERT_TRUE(auth_->CreateUser("gd_admin", "Passw0rd!", Role::kProvince, "440000", {}, ""));
+  auto a = auth_->Login("gd_admin", "Passw0rd!", "127.0.0.1", nullptr);
+  auto b = auth_->Login("gd_admin", "Passw0rd!", "127.0.0.1", nullptr);
+  auto who = auth_->Authenticate(a->token);
+  EXPECT_EQ(auth_->ChangePassword(*who, a->token, "bad", "N3wPassword").error().field,
+            "current_password");
+  EXPECT_EQ(auth_->ChangePassword(*who, a->token, "Passw0rd!", "short").error().code,
+            "weak_password");
+  ASSERT_TRUE(auth_->ChangePassword(*who, a->token, "Passw0rd!", "N3wPassword"));
+  EXPECT_TRUE(auth_->Authenticate(a->token));
+  EXPECT_FALSE(auth_->Authenticate(b->token));
+  EXPECT_FALSE(auth_->Login("gd_admin", "Passw0rd!", "127.0.0.1", nullptr));
+  EXPECT_TRUE(auth_->Login("gd_admin", "N3wPassword", "127.0.0.1", nullptr));
+}
+
+TEST_F(AuthTest, ScopesMustFitRoles) {
+  EXPECT_EQ(auth_->CreateUser("user_u1", "Passw0rd!", Role::kUnit, "999999", {}, "").error().code,
+            "invalid_scope");
+  EXPECT_EQ(auth_->CreateUser("user_u2", "Passw0rd!", Role::kMinistry, "440000", {}, "").error().code,
+            "invalid_scope");
+  EXPECT_EQ(
+      auth_->CreateUser("user_u3", "Passw0rd!", Role::kAssociation, "440000", {}, "").error().field,
+      "industries");
+  EXPECT_EQ(auth_->CreateUser("user_u4", "Passw0rd!", Role::kEnterprise,
+                              testing::MakeUscc("440100", 1), {}, "")
+                .error()
+                .code,
+            "invalid_scope");  // not registered
+  EXPECT_TRUE(auth_->CreateUser("user_u5", "Passw0rd!", Role::kAssociation, "440000", {"39"}, ""));
+  EXPECT_EQ(auth_->CreateUser("user_u5", "Passw0rd!", Role::kMinistry, "", {}, "").error().code,
+            "duplicate_username");
+  EXPECT_EQ(auth_->CreateUser("a b", "Passw0rd!", Role::kMinistry, "", {}, "").error().code,
+            "invalid_username");
+}
+
+}  // namespace
+}  // namespace rongping

@@ -1,0 +1,71 @@
+// The enterprise record and the validation every input path shares (API,
+// CSV/XLSX import, demo).
+#ifndef RONGPING_ENTERPRISE_ENTERPRISE_H_
+#define RONGPING_ENTERPRISE_ENTERPRISE_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "core/size_class.h"
+
+namespace rongping {
+
+struct Enterprise {
+  std::string uscc;  // normalised 统一社会信用代码
+  std::string name;
+  std::string unit_code;      // leaf reporting unit
+  std::string industry_code;  // GB/T 4754-2017 division, two digits
+  std::string production_type;  // discrete_mass | discrete_small_batch | process | mixed
+  int64_t employees = 0;
+  double revenue_10k_yuan = 0;  // 营业收入, 万元
+  SizeClass size_class = SizeClass::kMicro;
+  bool above_scale = false;
+  std::optional<std::string> ownership;  // state | private | foreign | hmt | collective | other
+  std::optional<std::string> address;
+  std::optional<std::string> contact_name;
+  std::optional<std::string> contact_phone;
+  std::optional<std::string> contact_email;
+  int64_t version = 0;
+  std::string created_at;
+  std::string updated_at;
+};
+
+// Field values as text, as they arrive from a form, JSON or a spreadsheet
+// cell. A field that is absent is nullopt (for PATCH: leave unchanged).
+using EnterpriseFields = std::map<std::string, std::string, std::less<>>;
+
+// The field names accepted on input, in the import column order.
+const std::vector<std::string_view>& EnterpriseFieldNames();
+// Fields a new enterprise must have.
+const std::vector<std::string_view>& RequiredEnterpriseFields();
+
+// What validation needs to know about reference data.
+struct EnterpriseReference {
+  // True when `code` is a reporting unit that can hold enterprises (a leaf).
+  std::function<bool(std::string_view code)> is_leaf_unit;
+  // True when `code` is a known GB/T 4754 division.
+  std::function<bool(std::string_view code)> is_industry;
+};
+
+// Applies `fields` on top of `base` (a blank record for a new enterprise) and
+// validates the result. Returns every problem found, one Error per field, in
+// field order; empty on success, in which case `out` holds the record with
+// its size class and above-scale flag computed. Unknown field names are
+// errors. When `require_all` is true the required fields must be present.
+std::vector<Error> ApplyEnterpriseFields(const EnterpriseFields& fields, const Enterprise& base,
+                                         bool require_all, const EnterpriseReference& ref,
+                                         Enterprise* out);
+
+// 中文 labels of production types and ownership kinds, for display.
+std::string_view ProductionTypeLabel(std::string_view production_type);
+std::string_view OwnershipLabel(std::string_view ownership);
+
+}  // namespace rongping
+
+#endif  // RONGPING_ENTERPRISE_ENTERPRISE_H_

@@ -1,0 +1,46 @@
+#include "enterprise/enterprise_json.h"
+
+#include <nlohmann/json.hpp>
+
+namespace rongping {
+namespace {
+
+nlohmann::ordered_json OptionalText(const std::optional<std::string>& v) {
+  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+}
+
+}  // namespace
+
+nlohmann::ordered_json EnterpriseToJson(const Enterprise& e) {
+  nlohmann::ordered_json j;
+  j["uscc"] = e.uscc;
+  j["name"] = e.name;
+  j["unit_code"] = e.unit_code;
+  j["industry_code"] = e.industry_code;
+  j["production_type"] = e.production_type;
+  j["production_type_label"] = ProductionTypeLabel(e.production_type);
+  j["employees"] = e.employees;
+  j["revenue_10k_yuan"] = e.revenue_10k_yuan;
+  j["size_class"] = SizeClassName(e.size_class);
+  j["size_class_label"] = SizeClassLabel(e.size_class);
+  j["above_scale"] = e.above_scale;
+  j["ownership"] = OptionalText(e.ownership);
+  j["address"] = OptionalText(e.address);
+  j["contact_name"] = OptionalText(e.contact_name);
+  j["contact_phone"] = OptionalText(e.contact_phone);
+  j["contact_email"] = OptionalText(e.contact_email);
+  j["version"] = e.version;
+  j["created_at"] = e.created_at;
+  j["updated_at"] = e.updated_at;
+  return j;
+}
+
+std::string EnterpriseAuditJson(const Enterprise& e) {
+  auto j = EnterpriseToJson(e);
+  j.erase("production_type_label");
+  j.erase("size_class_label");
+  j.erase("created_at");
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+}  // namespace rongping

@@ -1,0 +1,122 @@
+#include "enterprise/enterprise_service.h"
+
+#include <fmt/format.h>
+
+#include "enterprise/enterprise_json.h"
+#include "store/audit.h"
+#include "store/units.h"
+
+namespace rongping {
+namespace {
+
+EnterpriseReference ReferenceFrom(const store::ReferenceIndex& index) {
+  return {[&index](std::string_view c) { return index.IsLeafUnit(c); },
+          [&index](std::string_view c) { return index.IsIndustry(c); }};
+}
+
+Result<Enterprise> FirstError(std::vector<Error> errors, std::vector<Error>* field_errors) {
+  Error first = errors.front();
+  if (field_errors) *field_errors = std::move(errors);
+  return Fail(first);
+}
+
+}  // namespace
+
+Result<Enterprise> EnterpriseService::Get(const Principal& who, std::string_view uscc) {
+  auto found = InTx(db_, store::TxMode::kRead,
+                    [&](store::Tx& tx) { return store::FindEnterprise(tx, who, uscc); });
+  if (!found) return Fail(found.error());
+  if (!*found) return Fail(Error::NotFound("未找到该企业"));
+  return **found;
+}
+
+Result<store::EnterprisePage> EnterpriseService::List(const Principal& who,
+                                                      const store::EnterpriseQuery& query) {
+  return InTx(db_, store::TxMode::kRead,
+              [&](store::Tx& tx) { return store::ListEnterprises(tx, who, query); });
+}
+
+Result<Enterprise> EnterpriseService::Create(const Principal& who, const EnterpriseFields& fields,
+                                             const std::string& request_id,
+                                             std::vector<Error>* field_errors) {
+  if (!IsRegionAdmin(who.role)) return Fail(Error::Forbidden("只有主管部门管理员可以登记企业"));
+  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<Enterprise> {
+    auto index = store::LoadReferenceIndex(tx);
+    if (!index) return Fail(index.error());
+    Enterprise e;
+    auto errors = ApplyEnterpriseFields(fields, Enterprise{}, true, ReferenceFrom(*index), &e);
+    if (!errors.empty()) return FirstError(std::move(errors), field_errors);
+    if (!index->UnitInScope(who, e.unit_code)) {
+      return FirstError({Error::Invalid("unit_out_of_scope",
+                                        fmt::format("无权在单位 {} 下登记企业", e.unit_code),
+                                        "unit_code")},
+                        field_errors);
+    }
+    auto inserted = store::InsertEnterprise(tx, e);
+    if (!inserted) return Fail(inserted.error());
+    if (auto r = store::RecordAudit(tx, {0, "", who.username, "enterprise.create", "enterprise",
+                                         e.uscc, std::nullopt, EnterpriseAuditJson(*inserted),
+                                         request_id});
+        !r) {
+      return Fail(r.error());
+    }
+    return inserted;
+  });
+}
+
+Result<Enterprise> EnterpriseService::Update(const Principal& who, std::string_view uscc,
+                                             const EnterpriseFields& fields,
+                                             int64_t expected_version,
+                                             const std::string& request_id,
+                                             std::vector<Error>* field_errors) {
+  bool is_own = who.role == Role::kEnterprise;
+  if (!IsRegionAdmin(who.role) && !is_own) {
+    // Read-only roles get the same answer as for an unknown enterprise when
+    // it is out of scope; in scope they are told they may not edit.
+    auto visible = Get(who, uscc);
+    if (!visible) return Fail(visible.error());
+    return Fail(Error::Forbidden("当前角色只能查看企业信息"));
+  }
+  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<Enterprise> {
+    auto found = store::FindEnterprise(tx, who, uscc);
+    if (!found) return Fail(found.error());
+    if (!*found) return Fail(Error::NotFound("未找到该企业"));
+    const Enterprise& before = **found;
+    std::vector<Error> errors;
+    for (const auto& [name, value] : fields) {
+      if (name == "uscc" && value != before.uscc) {
+        errors.push_back(Error::Invalid("immutable_field", "统一社会信用代码不可修改", "uscc"));
+      }
+      if (is_own && name == "unit_code" && value != before.unit_code) {
+        errors.push_back(
+            Error::Invalid("immutable_field", "所属单位只能由主管部门修改", "unit_code"));
+      }
+    }
+    if (!errors.empty()) return FirstError(std::move(errors), field_errors);
+    auto index = store::LoadReferenceIndex(tx);
+    if (!index) return Fail(index.error());
+    Enterprise after;
+    errors = ApplyEnterpriseFields(fields, before, false, ReferenceFrom(*index), &after);
+    if (!errors.empty()) return FirstError(std::move(errors), field_errors);
+    if (!is_own && !index->UnitInScope(who, after.unit_code)) {
+      return FirstError({Error::Invalid("unit_out_of_scope",
+                                        fmt::format("无权将企业划入单位 {}", after.unit_code),
+                                        "unit_code")},
+                        field_errors);
+    }
+    if (expected_version != before.version) {
+      return Fail(Error::Conflict("stale_version", "该企业信息已被他人修改，请刷新后重试"));
+    }
+    auto updated = store::UpdateEnterprise(tx, after);
+    if (!updated) return Fail(updated.error());
+    if (auto r = store::RecordAudit(tx, {0, "", who.username, "enterprise.update", "enterprise",
+                                         before.uscc, EnterpriseAuditJson(before),
+                                         EnterpriseAuditJson(*updated), request_id});
+        !r) {
+      return Fail(r.error());
+    }
+    return updated;
+  });
+}
+
+}  // namespace rongping

@@ -1,0 +1,44 @@
+// Enterprise use cases behind the API: permission and scope checks, then
+// validation, then one transaction with its audit record.
+#ifndef RONGPING_ENTERPRISE_ENTERPRISE_SERVICE_H_
+#define RONGPING_ENTERPRISE_ENTERPRISE_SERVICE_H_
+
+#include <string>
+
+#include "auth/principal.h"
+#include "enterprise/enterprise.h"
+#include "store/db.h"
+#include "store/enterprises.h"
+
+namespace rongping {
+
+
+class EnterpriseService {
+ public:
+  explicit EnterpriseService(store::Db& db) : db_(db) {}
+
+  // kNotFound when absent or out of scope.
+  Result<Enterprise> Get(const Principal& who, std::string_view uscc);
+
+  Result<store::EnterprisePage> List(const Principal& who, const store::EnterpriseQuery& query);
+
+  // Region admins only (ministry, province, unit) and only into a unit in
+  // their region. On invalid fields returns the first
+  // error and puts every field error in `field_errors`.
+  Result<Enterprise> Create(const Principal& who, const EnterpriseFields& fields,
+                            const std::string& request_id, std::vector<Error>* field_errors);
+
+  // Region admins in scope may change every field but the USCC; an
+  // enterprise user may change its own profile except unit and USCC.
+  // `expected_version` must match the stored one (kConflict otherwise).
+  Result<Enterprise> Update(const Principal& who, std::string_view uscc,
+                            const EnterpriseFields& fields, int64_t expected_version,
+                            const std::string& request_id, std::vector<Error>* field_errors);
+
+ private:
+  store::Db& db_;
+};
+
+}  // namespace rongping
+
+#endif  // RONGPING_ENTERPRISE_ENTERPRISE_SERVICE_H_

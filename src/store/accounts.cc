@@ -1,0 +1,154 @@
+#include "store/accounts.h"
+
+#include <fmt/format.h>
+
+#include "core/time.h"
+
+namespace rongping::store {
+namespace {
+
+constexpr std::string_view kUserColumns =
+    "u.id, u.username, u.password_hash, u.role, u.scope_code, u.industries, u.display_name, "
+    "u.disabled";
+
+std::string JoinCodes(const std::vector<std::string>& codes) {
+  std::string out;
+  for (const auto& c : codes) {
+    if (!out.empty()) out += ",";
+    out += c;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitCodes(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+UserRecord UserFromRow(const Row& r, size_t o = 0) {
+  UserRecord u;
+  u.id = r.Int(o + 0);
+  u.username = r.Text(o + 1);
+  u.password_hash = r.Text(o + 2);
+  u.role = ParseRole(r.Text(o + 3)).value_or(Role::kEnterprise);
+  u.scope_code = r.Text(o + 4);
+  u.industries = SplitCodes(r.Text(o + 5));
+  u.display_name = r.Text(o + 6);
+  u.disabled = r.Int(o + 7) != 0;
+  return u;
+}
+
+Result<std::optional<UserRecord>> FindUserWhere(Tx& tx, std::string_view where, Value key) {
+  auto rows =
+      tx.Query(fmt::format("SELECT {} FROM users u WHERE {}", kUserColumns, where), {key});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return std::optional<UserRecord>{};
+  return std::optional<UserRecord>{UserFromRow(rows->rows[0])};
+}
+
+Result<void> Done(const Result<int64_t>& r) {
+  if (!r) return Fail(r.error());
+  return {};
+}
+
+}  // namespace
+
+Result<int64_t> InsertUser(Tx& tx, const UserRecord& user) {
+  auto existing = FindUserByName(tx, user.username);
+  if (!existing) return Fail(existing.error());
+  if (*existing) {
+    return Fail(Error::Conflict("duplicate_username",
+                                fmt::format("用户名“{}”已存在", user.username)));
+  }
+  std::string now = NowRfc3339();
+  auto rows = tx.Query(
+      "INSERT INTO users (username, password_hash, role, scope_code, industries, display_name, "
+      "disabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+      {user.username, user.password_hash, std::string(RoleName(user.role)),
+       user.scope_code.empty() ? Value{} : Value{user.scope_code},
+       user.industries.empty() ? Value{} : Value{JoinCodes(user.industries)}, user.display_name,
+       int64_t{user.disabled ? 1 : 0}, now});
+  if (!rows) return Fail(rows.error());
+  return rows->rows[0].Int(0);
+}
+
+Result<std::optional<UserRecord>> FindUserByName(Tx& tx, std::string_view username) {
+  return FindUserWhere(tx, "u.username = $1", std::string(username));
+}
+
+Result<std::optional<UserRecord>> FindUserById(Tx& tx, int64_t id) {
+  return FindUserWhere(tx, "u.id = $1", id);
+}
+
+Result<void> SetPasswordHash(Tx& tx, int64_t user_id, const std::string& hash) {
+  return Done(tx.Exec("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3",
+                      {hash, NowRfc3339(), user_id}));
+}
+
+Result<void> InsertSession(Tx& tx, const SessionRecord& s) {
+  return Done(tx.Exec(
+      "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
+      "VALUES ($1, $2, $3, $4, $5)",
+      {s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at}));
+}
+
+Result<std::optional<std::pair<SessionRecord, UserRecord>>> FindLiveSession(
+    Tx& tx, const std::string& token_hash, int64_t now) {
+  auto rows = tx.Query(
+      fmt::format("SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at, {} "
+                  "FROM sessions s JOIN users u ON u.id = s.user_id "
+                  "WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
+                  kUserColumns),
+      {token_hash, now});
+  if (!rows) return Fail(rows.error());
+  using Found = std::optional<std::pair<SessionRecord, UserRecord>>;
+  if (rows->empty()) return Found{};
+  const Row& r = rows->rows[0];
+  SessionRecord s{r.Text(0), r.Int(1), r.Text(2), r.Int(3), r.Int(4)};
+  return Found{std::make_pair(s, UserFromRow(r, 5))};
+}
+
+Result<void> DeleteSession(Tx& tx, const std::string& token_hash) {
+  return Done(tx.Exec("DELETE FROM sessions WHERE token_hash = $1", {token_hash}));
+}
+
+Result<void> DeleteOtherSessions(Tx& tx, int64_t user_id, const std::string& keep_token_hash) {
+  return Done(tx.Exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+                      {user_id, keep_token_hash}));
+}
+
+Result<void> DeleteExpiredSessions(Tx& tx, int64_t now) {
+  return Done(tx.Exec("DELETE FROM sessions WHERE expires_at <= $1", {now}));
+}
+
+Result<ThrottleRecord> GetThrottle(Tx& tx, const std::string& key) {
+  auto rows = tx.Query(
+      "SELECT failures, last_failure_at, locked_until FROM login_throttle WHERE throttle_key = $1",
+      {key});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return ThrottleRecord{};
+  const Row& r = rows->rows[0];
+  return ThrottleRecord{r.Int(0), r.Int(1), r.Int(2)};
+}
+
+Result<void> PutThrottle(Tx& tx, const std::string& key, const ThrottleRecord& t) {
+  return Done(tx.Exec(
+      "INSERT INTO login_throttle (throttle_key, failures, last_failure_at, locked_until) "
+      "VALUES ($1, $2, $3, $4) ON CONFLICT (throttle_key) DO UPDATE SET failures = "
+      "excluded.failures, last_failure_at = excluded.last_failure_at, locked_until = "
+      "excluded.locked_until",
+      {key, t.failures, t.last_failure_at, t.locked_until}));
+}
+
+Result<void> ClearThrottle(Tx& tx, const std::string& key) {
+  return Done(tx.Exec("DELETE FROM login_throttle WHERE throttle_key = $1", {key}));
+}
+
+}  // namespace rongping::store

@@ -1,0 +1,61 @@
+// Users, sessions and login throttling records.
+#ifndef RONGPING_STORE_ACCOUNTS_H_
+#define RONGPING_STORE_ACCOUNTS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/principal.h"
+#include "store/db.h"
+
+namespace rongping::store {
+
+struct UserRecord {
+  int64_t id = 0;
+  std::string username;
+  std::string password_hash;
+  Role role = Role::kEnterprise;
+  std::string scope_code;
+  std::vector<std::string> industries;
+  std::string display_name;
+  bool disabled = false;
+};
+
+// Inserts a user; kConflict when the username exists. Returns the new id.
+Result<int64_t> InsertUser(Tx& tx, const UserRecord& user);
+Result<std::optional<UserRecord>> FindUserByName(Tx& tx, std::string_view username);
+Result<std::optional<UserRecord>> FindUserById(Tx& tx, int64_t id);
+Result<void> SetPasswordHash(Tx& tx, int64_t user_id, const std::string& hash);
+
+struct SessionRecord {
+  std::string token_hash;  // hex SHA-256 of the bearer token
+  int64_t user_id = 0;
+  std::string csrf_token;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+};
+
+Result<void> InsertSession(Tx& tx, const SessionRecord& session);
+// The session and its user when the session exists, has not expired at
+// `now` and the user is not disabled.
+Result<std::optional<std::pair<SessionRecord, UserRecord>>> FindLiveSession(
+    Tx& tx, const std::string& token_hash, int64_t now);
+Result<void> DeleteSession(Tx& tx, const std::string& token_hash);
+// Deletes every session of a user except `keep_token_hash`.
+Result<void> DeleteOtherSessions(Tx& tx, int64_t user_id, const std::string& keep_token_hash);
+Result<void> DeleteExpiredSessions(Tx& tx, int64_t now);
+
+struct ThrottleRecord {
+  int64_t failures = 0;
+  int64_t last_failure_at = 0;
+  int64_t locked_until = 0;
+};
+
+Result<ThrottleRecord> GetThrottle(Tx& tx, const std::string& key);
+Result<void> PutThrottle(Tx& tx, const std::string& key, const ThrottleRecord& record);
+Result<void> ClearThrottle(Tx& tx, const std::string& key);
+
+}  // namespace rongping::store
+
+#endif  // RONGPING_STORE_ACCOUNTS_H_

@@ -1,0 +1,64 @@
+#include "store/db.h"
+
+#include <fmt/format.h>
+
+#include "store/sqlite/sqlite_db.h"
+
+namespace rongping::store {
+
+int64_t Row::Int(size_t i) const {
+  const Value& v = values_[i];
+  if (auto* n = std::get_if<int64_t>(&v)) return *n;
+  if (auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+  if (auto* s = std::get_if<std::string>(&v)) return std::strtoll(s->c_str(), nullptr, 10);
+  return 0;
+}
+
+double Row::Real(size_t i) const {
+  const Value& v = values_[i];
+  if (auto* d = std::get_if<double>(&v)) return *d;
+  if (auto* n = std::get_if<int64_t>(&v)) return static_cast<double>(*n);
+  if (auto* s = std::get_if<std::string>(&v)) return std::strtod(s->c_str(), nullptr);
+  return 0;
+}
+
+std::string Row::Text(size_t i) const {
+  const Value& v = values_[i];
+  if (auto* s = std::get_if<std::string>(&v)) return *s;
+  if (auto* n = std::get_if<int64_t>(&v)) return std::to_string(*n);
+  if (auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
+  return {};
+}
+
+std::optional<std::string> Row::OptText(size_t i) const {
+  if (IsNull(i)) return std::nullopt;
+  return Text(i);
+}
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& url) {
+  constexpr std::string_view kSqlite = "sqlite:";
+  if (url.rfind(kSqlite, 0) == 0) {
+    std::string path = url.substr(kSqlite.size());
+    if (path.rfind("//", 0) == 0) path = path.substr(2);  // sqlite:///abs/path
+    if (path.empty()) return Fail(Error::Invalid("invalid_db_url", "数据库地址缺少文件路径", "db"));
+    return OpenSqlite(path);
+  }
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+    return Fail(Error::Invalid("unsupported_db", "此版本尚不支持 PostgreSQL 存储", "db"));
+  }
+  return Fail(Error::Invalid(
+      "invalid_db_url", fmt::format("无法识别的数据库地址“{}”：应为 sqlite:PATH 或 postgresql://…", url),
+      "db"));
+}
+
+std::string EscapeLike(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace rongping::store

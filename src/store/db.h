@@ -1,0 +1,109 @@
+// The store's connection abstraction: a database (Db) hands out transactions
+// (Tx) that run parameterised SQL. SQL is written once with $1, $2, ...
+// placeholders; each backend rewrites what its dialect needs. Repositories
+// are written against this interface only.
+#ifndef RONGPING_STORE_DB_H_
+#define RONGPING_STORE_DB_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/result.h"
+
+namespace rongping::store {
+
+// A SQL value: NULL, integer, real or text.
+using Value = std::variant<std::monostate, int64_t, double, std::string>;
+
+// Builds a Value from an optional: nullopt becomes NULL.
+template <typename T>
+Value Nullable(const std::optional<T>& v) {
+  if (!v) return std::monostate{};
+  return Value(*v);
+}
+
+// One result row. Accessors convert leniently (NULL reads as 0 or "").
+class Row {
+ public:
+  explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+  size_t size() const { return values_.size(); }
+  bool IsNull(size_t i) const { return std::holds_alternative<std::monostate>(values_[i]); }
+  int64_t Int(size_t i) const;
+  double Real(size_t i) const;
+  std::string Text(size_t i) const;
+  std::optional<std::string> OptText(size_t i) const;
+  const Value& operator[](size_t i) const { return values_[i]; }
+
+ private:
+  std::vector<Value> values_;
+};
+
+struct Rows {
+  std::vector<std::string> columns;
+  std::vector<Row> rows;
+  bool empty() const { return rows.empty(); }
+  size_t size() const { return rows.size(); }
+};
+
+enum class TxMode { kRead, kWrite };
+
+// A transaction. It is rolled back on destruction unless Commit() succeeded.
+// A Tx is used by one thread at a time.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  // Runs a statement and returns the number of rows it changed.
+  virtual Result<int64_t> Exec(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  // Runs a query and returns all rows.
+  virtual Result<Rows> Query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  // Runs several DDL statements separated by ';' (no parameters). The backend
+  // translates portable DDL (BIGINT, DOUBLE PRECISION, INTEGER PRIMARY KEY as
+  // an auto-assigned key) to its dialect.
+  virtual Result<void> ExecScript(std::string_view ddl) = 0;
+  virtual Result<void> Commit() = 0;
+};
+
+// A database. Thread-safe: any number of threads may Begin() transactions.
+class Db {
+ public:
+  virtual ~Db() = default;
+
+  // Opens "sqlite:PATH" (creating the file) or, once that backend exists,
+  // "postgresql://...". Fails with kInvalid for an unknown scheme and
+  // kUnavailable when the database cannot be opened.
+  static Result<std::unique_ptr<Db>> Open(const std::string& url);
+
+  // Starts a transaction. A kWrite transaction takes the single writer slot
+  // and waits for it; kRead transactions run concurrently on a snapshot.
+  virtual Result<std::unique_ptr<Tx>> Begin(TxMode mode) = 0;
+
+  // "sqlite" or "postgresql".
+  virtual std::string_view Dialect() const = 0;
+
+  // Cheap liveness check used by /healthz and /metrics.
+  virtual Result<void> Ping() = 0;
+};
+
+// Runs `body(Tx&)` in a transaction and commits when it returns a value.
+// `body` returns Result<T>; its error rolls the transaction back.
+template <typename F>
+auto InTx(Db& db, TxMode mode, F&& body) -> decltype(body(std::declval<Tx&>())) {
+  auto tx = db.Begin(mode);
+  if (!tx) return Fail(tx.error());
+  auto result = body(**tx);
+  if (!result) return result;
+  if (auto c = (*tx)->Commit(); !c) return Fail(c.error());
+  return result;
+}
+
+// Escapes % _ and \ for use in LIKE ... ESCAPE '\'.
+std::string EscapeLike(std::string_view text);
+
+}  // namespace rongping::store
+
+#endif  // RONGPING_STORE_DB_H_

@@ -1,0 +1,58 @@
+// The enterprises repository. Every read takes the caller's Principal and
+// filters in SQL, so an enterprise outside the scope is indistinguishable
+// from one that does not exist.
+#ifndef RONGPING_STORE_ENTERPRISES_H_
+#define RONGPING_STORE_ENTERPRISES_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/principal.h"
+#include "enterprise/enterprise.h"
+#include "store/db.h"
+
+namespace rongping::store {
+
+struct EnterpriseQuery {
+  std::string unit;      // unit code: its whole reporting subtree
+  std::string industry;  // division code, or an industry group name (e.g. 电子信息)
+  std::string q;         // substring of the name, or a prefix of the USCC
+  std::string size;      // size class machine name
+  std::string sort = "name";  // name | uscc | revenue | employees | updated_at
+  bool descending = false;
+  int64_t page = 1;           // 1-based
+  int64_t per_page = 20;      // 1..500
+};
+
+struct EnterprisePage {
+  std::vector<Enterprise> items;
+  int64_t total = 0;
+};
+
+// Returns the enterprise if it exists and is in scope, else nullopt.
+Result<std::optional<Enterprise>> FindEnterprise(Tx& tx, const Principal& who,
+                                                 std::string_view uscc);
+
+// Unscoped lookup for import and internal checks; never reachable from a
+// request without a scope check before it.
+Result<std::optional<Enterprise>> FindEnterpriseUnscoped(Tx& tx, std::string_view uscc);
+
+// Lists enterprises in scope matching `query`. Fails with kInvalid for an
+// unknown sort key.
+Result<EnterprisePage> ListEnterprises(Tx& tx, const Principal& who, const EnterpriseQuery& query);
+
+// Inserts a new enterprise (version 1). kConflict when the USCC exists.
+Result<Enterprise> InsertEnterprise(Tx& tx, Enterprise e);
+
+// Replaces an enterprise's fields when its stored version equals
+// `e.version`; bumps the version. kConflict when the version is stale.
+Result<Enterprise> UpdateEnterprise(Tx& tx, Enterprise e);
+
+// Inserts or replaces by USCC (import). Leaves an identical record untouched.
+// Returns true when something changed.
+Result<bool> UpsertEnterprise(Tx& tx, const Enterprise& e, const std::string& now);
+
+}  // namespace rongping::store
+
+#endif  // RONGPING_STORE_ENTERPRISES_H_

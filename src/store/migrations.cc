@@ -1,0 +1,156 @@
+#include "store/migrations.h"
+
+#include <fmt/format.h>
+
+#include "core/time.h"
+
+namespace rongping::store {
+namespace {
+
+// Units form the reporting tree: parent_code is the unit a unit reports to
+// (顺德区 reports to 广东省 although it lies inside 佛山市, whose code is kept
+// in admin_parent_code). path is "/<root>/.../<code>/" along parent_code, so
+// a subtree is `path LIKE '<scope path>%'`.
+constexpr std::string_view kV1 = R"SQL(
+CREATE TABLE units (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  parent_code TEXT REFERENCES units(code),
+  admin_parent_code TEXT,
+  kind TEXT NOT NULL,
+  grp TEXT,
+  above_scale BIGINT,
+  path TEXT NOT NULL
+);
+CREATE INDEX units_path ON units(path);
+CREATE TABLE industries (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  section TEXT NOT NULL,
+  grp TEXT NOT NULL
+);
+CREATE TABLE enterprises (
+  uscc TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  industry_code TEXT NOT NULL REFERENCES industries(code),
+  production_type TEXT NOT NULL,
+  employees BIGINT NOT NULL,
+  revenue_10k_yuan DOUBLE PRECISION NOT NULL,
+  size_class TEXT NOT NULL,
+  above_scale BIGINT NOT NULL,
+  ownership TEXT,
+  address TEXT,
+  contact_name TEXT,
+  contact_phone TEXT,
+  contact_email TEXT,
+  version BIGINT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX enterprises_unit ON enterprises(unit_code);
+CREATE INDEX enterprises_industry ON enterprises(industry_code);
+CREATE INDEX enterprises_name ON enterprises(name);
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  scope_code TEXT,
+  industries TEXT,
+  display_name TEXT,
+  disabled BIGINT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE TABLE login_throttle (
+  throttle_key TEXT PRIMARY KEY,
+  failures BIGINT NOT NULL,
+  last_failure_at BIGINT NOT NULL,
+  locked_until BIGINT NOT NULL
+);
+CREATE TABLE agency_grants (
+  agency_user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  uscc TEXT NOT NULL REFERENCES enterprises(uscc),
+  can_submit BIGINT NOT NULL,
+  granted_at TEXT NOT NULL,
+  PRIMARY KEY (agency_user_id, uscc)
+);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  before_json TEXT,
+  after_json TEXT,
+  request_id TEXT
+);
+CREATE INDEX audit_object ON audit_log(object_type, object_id);
+CREATE INDEX audit_at ON audit_log(at)
+)SQL";
+
+}  // namespace
+
+const std::vector<Migration>& AllMigrations() {
+  static const std::vector<Migration> kAll = {
+      {1, "units, industries, enterprises, users, sessions, audit", kV1},
+  };
+  return kAll;
+}
+
+Result<MigrationReport> Migrate(Db& db) {
+  MigrationReport report;
+  auto current = InTx(db, TxMode::kWrite, [](Tx& tx) -> Result<int> {
+    if (auto r = tx.ExecScript(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
+            "name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+        !r) {
+      return Fail(r.error());
+    }
+    auto rows = tx.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (!rows) return Fail(rows.error());
+    return static_cast<int>(rows->rows[0].Int(0));
+  });
+  if (!current) return Fail(current.error());
+  report.from_version = report.to_version = *current;
+  const auto& all = AllMigrations();
+  if (!all.empty() && *current > all.back().version) {
+    return Fail(Error::Conflict(
+        "schema_too_new", fmt::format("数据库结构版本 {} 高于本程序支持的版本 {}，请升级程序",
+                                      *current, all.back().version)));
+  }
+  for (const Migration& m : all) {
+    if (m.version <= *current) continue;
+    auto applied = InTx(db, TxMode::kWrite, [&](Tx& tx) -> Result<bool> {
+      // Re-check under the writer lock: another process may have migrated.
+      auto rows = tx.Query("SELECT 1 FROM schema_migrations WHERE version = $1",
+                           {int64_t{m.version}});
+      if (!rows) return Fail(rows.error());
+      if (!rows->empty()) return false;
+      if (auto r = tx.ExecScript(m.ddl); !r) return Fail(r.error());
+      if (auto r = tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) "
+                           "VALUES ($1, $2, $3)",
+                           {int64_t{m.version}, std::string(m.name), NowRfc3339()});
+          !r) {
+        return Fail(r.error());
+      }
+      return true;
+    });
+    if (!applied) return Fail(applied.error());
+    if (*applied) ++report.applied;
+    report.to_version = m.version;
+  }
+  return report;
+}
+
+}  // namespace rongping::store

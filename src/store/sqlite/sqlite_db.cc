@@ -1,0 +1,294 @@
+#include "store/sqlite/sqlite_db.h"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <regex>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+namespace rongping::store {
+namespace {
+
+Error SqliteError(sqlite3* db, int rc, std::string_view what) {
+  std::string msg = fmt::format("{}: {}", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  int primary = rc & 0xFF;
+  if (primary == SQLITE_CONSTRAINT) {
+    return Error{ErrorKind::kConflict, "constraint", msg, {}};
+  }
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_CANTOPEN ||
+      primary == SQLITE_IOERR || primary == SQLITE_FULL) {
+    return Error::Unavailable(msg);
+  }
+  return Error::Internal(msg);
+}
+
+// One sqlite3 connection with a cache of prepared statements.
+class Connection {
+ public:
+  ~Connection() {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path) {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &raw,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    auto conn = std::unique_ptr<Connection>(new Connection(raw));
+    if (rc != SQLITE_OK) {
+      return Fail(Error::Unavailable(
+          fmt::format("无法打开数据库 {}: {}", path, raw ? sqlite3_errmsg(raw) : "")));
+    }
+    sqlite3_busy_timeout(raw, 10000);
+    for (const char* pragma :
+         {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
+      if (auto r = conn->ExecPlain(pragma); !r) return Fail(r.error());
+    }
+    return conn;
+  }
+
+  Result<void> ExecPlain(const std::string& sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      Error e = SqliteError(nullptr, rc, sql.substr(0, 60));
+      e.message = fmt::format("{}: {}", sql.substr(0, 60), msg);
+      return Fail(e);
+    }
+    return {};
+  }
+
+  // Prepares (or reuses) a statement, binds params and steps through it.
+  // When `rows` is null the statement's rows are discarded.
+  Result<int64_t> Run(std::string_view sql, const std::vector<Value>& params, Rows* rows) {
+    auto stmt = Prepare(sql);
+    if (!stmt) return Fail(stmt.error());
+    sqlite3_stmt* s = *stmt;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    for (size_t i = 0; i < params.size(); ++i) {
+      int idx = static_cast<int>(i + 1);
+      const Value& v = params[i];
+      int rc = SQLITE_OK;
+      if (std::holds_alternative<std::monostate>(v)) {
+        rc = sqlite3_bind_null(s, idx);
+      } else if (auto* n = std::get_if<int64_t>(&v)) {
+        rc = sqlite3_bind_int64(s, idx, *n);
+      } else if (auto* d = std::get_if<double>(&v)) {
+        rc = sqlite3_bind_double(s, idx, *d);
+      } else {
+        const auto& t = std::get<std::string>(v);
+        rc = sqlite3_bind_text(s, idx, t.data(), static_cast<int>(t.size()), SQLITE_TRANSIENT);
+      }
+      if (rc != SQLITE_OK) return Fail(SqliteError(db_, rc, "bind"));
+    }
+    if (rows) {
+      int n = sqlite3_column_count(s);
+      rows->columns.clear();
+      for (int c = 0; c < n; ++c) rows->columns.emplace_back(sqlite3_column_name(s, c));
+    }
+    for (;;) {
+      int rc = sqlite3_step(s);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        Error e = SqliteError(db_, rc, "SQL");
+        sqlite3_reset(s);
+        return Fail(e);
+      }
+      if (!rows) continue;
+      int n = sqlite3_column_count(s);
+      std::vector<Value> values;
+      values.reserve(n);
+      for (int c = 0; c < n; ++c) {
+        switch (sqlite3_column_type(s, c)) {
+          case SQLITE_INTEGER: values.emplace_back(int64_t{sqlite3_column_int64(s, c)}); break;
+          case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(s, c)); break;
+          case SQLITE_NULL: values.emplace_back(std::monostate{}); break;
+          default: {
+            auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
+            values.emplace_back(std::string(p ? p : "", sqlite3_column_bytes(s, c)));
+          }
+        }
+      }
+      rows->rows.emplace_back(std::move(values));
+    }
+    int64_t changes = sqlite3_changes64(db_);
+    sqlite3_reset(s);
+    return changes;
+  }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+
+  Result<sqlite3_stmt*> Prepare(std::string_view sql) {
+    auto it = statements_.find(std::string(sql));
+    if (it != statements_.end()) return it->second;
+    std::string native = RewritePlaceholdersForSqlite(sql);
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, native.c_str(), static_cast<int>(native.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return Fail(SqliteError(db_, rc, "prepare"));
+    statements_.emplace(std::string(sql), stmt);
+    return stmt;
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+class SqliteDb;
+
+class SqliteTx final : public Tx {
+ public:
+  SqliteTx(SqliteDb* db, std::unique_ptr<Connection> conn, TxMode mode)
+      : db_(db), conn_(std::move(conn)), mode_(mode) {}
+  ~SqliteTx() override;
+
+  Result<int64_t> Exec(std::string_view sql, const std::vector<Value>& params) override {
+    return conn_->Run(sql, params, nullptr);
+  }
+  Result<Rows> Query(std::string_view sql, const std::vector<Value>& params) override {
+    Rows rows;
+    if (auto r = conn_->Run(sql, params, &rows); !r) return Fail(r.error());
+    return rows;
+  }
+  Result<void> ExecScript(std::string_view ddl) override {
+    return conn_->ExecPlain(TranslateDdlForSqlite(ddl));
+  }
+  Result<void> Commit() override {
+    auto r = conn_->ExecPlain("COMMIT");
+    if (r) done_ = true;
+    return r;
+  }
+
+ private:
+  SqliteDb* db_;
+  std::unique_ptr<Connection> conn_;
+  TxMode mode_;
+  bool done_ = false;
+};
+
+class SqliteDb final : public Db {
+ public:
+  explicit SqliteDb(std::string path) : path_(std::move(path)) {}
+
+  Result<void> Init() {
+    auto w = Connection::Open(path_);
+    if (!w) return Fail(w.error());
+    writer_ = std::move(*w);
+    return {};
+  }
+
+  Result<std::unique_ptr<Tx>> Begin(TxMode mode) override {
+    std::unique_ptr<Connection> conn;
+    if (mode == TxMode::kWrite) {
+      std::unique_lock lock(mu_);
+      writer_free_.wait(lock, [&] { return writer_ != nullptr; });
+      conn = std::move(writer_);
+    } else {
+      std::lock_guard lock(mu_);
+      if (!readers_.empty()) {
+        conn = std::move(readers_.back());
+        readers_.pop_back();
+      }
+    }
+    if (!conn) {
+      auto opened = Connection::Open(path_);
+      if (!opened) return Fail(opened.error());
+      conn = std::move(*opened);
+    }
+    auto begun = conn->ExecPlain(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+    if (!begun) {
+      Release(std::move(conn), mode);
+      return Fail(begun.error());
+    }
+    return std::unique_ptr<Tx>(new SqliteTx(this, std::move(conn), mode));
+  }
+
+  std::string_view Dialect() const override { return "sqlite"; }
+
+  Result<void> Ping() override {
+    auto tx = Begin(TxMode::kRead);
+    if (!tx) return Fail(tx.error());
+    auto r = (*tx)->Query("SELECT 1");
+    if (!r) return Fail(r.error());
+    return {};
+  }
+
+  void Release(std::unique_ptr<Connection> conn, TxMode mode) {
+    std::lock_guard lock(mu_);
+    if (mode == TxMode::kWrite) {
+      writer_ = std::move(conn);
+      writer_free_.notify_one();
+    } else if (readers_.size() < kMaxIdleReaders) {
+      readers_.push_back(std::move(conn));
+    }
+  }
+
+ private:
+  static constexpr size_t kMaxIdleReaders = 16;
+  std::string path_;
+  std::mutex mu_;
+  std::condition_variable writer_free_;
+  std::unique_ptr<Connection> writer_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+};
+
+SqliteTx::~SqliteTx() {
+  if (!done_) (void)conn_->ExecPlain("ROLLBACK");
+  db_->Release(std::move(conn_), mode_);
+}
+
+}  // namespace
+
+std::string RewritePlaceholdersForSqlite(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  bool in_string = false;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (c == '\'') in_string = !in_string;
+    if (!in_string && c == '$' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+      out.push_back('?');
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string TranslateDdlForSqlite(std::string_view ddl) {
+  static const std::regex kBigint(R"(\bBIGINT\b)");
+  static const std::regex kDouble(R"(\bDOUBLE PRECISION\b)");
+  std::string text = std::regex_replace(std::string(ddl), kBigint, "INTEGER");
+  text = std::regex_replace(text, kDouble, "REAL");
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(';', start);
+    if (end == std::string::npos) end = text.size();
+    std::string stmt = text.substr(start, end - start);
+    size_t first = stmt.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos) {
+      if (stmt.compare(first, 12, "CREATE TABLE") == 0) stmt += " STRICT";
+      out += stmt;
+      out += ";\n";
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+Result<std::unique_ptr<Db>> OpenSqlite(const std::string& path) {
+  auto db = std::make_unique<SqliteDb>(path);
+  if (auto r = db->Init(); !r) return Fail(r.error());
+  return std::unique_ptr<Db>(std::move(db));
+}
+
+}  // namespace rongping::store
