@@ -1,0 +1,108 @@
+// Maps a request's method and path to a handler.
+//
+// Patterns are absolute paths whose segments are either literal text or a
+// whole-segment parameter in braces:
+//
+//   router.Add("GET", "/api/v1/enterprises/{uscc}", GetEnterprise);
+//   router.Add("GET", "/api/v1/rounds/{round}/progress", GetProgress);
+//
+// Matching is segment by segment on the percent-decoded path. A parameter
+// matches any non-empty segment; "/a/" and "/a" are different paths. When
+// several patterns match, the one with a literal at the first position where
+// they differ wins ("/rounds/current" beats "/rounds/{round}").
+//
+// A Router is built once before the server starts and is read-only afterwards;
+// Find() may then be called from any number of threads.
+#ifndef RONGPING_HTTP_ROUTER_H_
+#define RONGPING_HTTP_ROUTER_H_
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.h"
+
+namespace rongping::http {
+
+// Handles one request. Runs on a worker thread, never on an I/O thread, so it
+// may block (e.g. on the store). An exception escaping a handler becomes a 500
+// response; handlers should still return error responses for expected
+// failures.
+using Handler = std::function<Response(Request&)>;
+
+class Router {
+ public:
+  // Route labels for requests no registered pattern describes. They appear in
+  // metrics and access logs in place of a pattern.
+  static constexpr std::string_view kFallbackRoute = "(fallback)";
+  static constexpr std::string_view kUnmatchedRoute = "(unmatched)";
+
+  struct Match {
+    enum class Outcome {
+      kFound,             // `handler` is set
+      kNotFound,          // no pattern matches the path: answer 404
+      kMethodNotAllowed,  // the path matches under other methods: answer 405
+    };
+    Outcome outcome = Outcome::kNotFound;
+    // The handler to run when outcome is kFound; points into the Router.
+    const Handler* handler = nullptr;
+    // The bounded label for metrics and logs: the matched pattern,
+    // kFallbackRoute or kUnmatchedRoute. Never the raw path. Points into the
+    // Router or static storage.
+    std::string_view route = kUnmatchedRoute;
+    // For kMethodNotAllowed: the value of the Allow header, e.g. "GET, HEAD".
+    std::string allow;
+  };
+
+  Router() = default;
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // Registers `handler` for `method` (upper case, e.g. "GET") and `pattern`.
+  // A GET route also answers HEAD unless a HEAD route is registered for the
+  // same path; the server drops the body of HEAD responses.
+  // Throws std::invalid_argument when the pattern is malformed (not starting
+  // with '/', a brace that is not a whole segment, an empty parameter name) or
+  // when the same method is already registered for an equivalent pattern.
+  void Add(std::string method, std::string pattern, Handler handler);
+
+  // Sets the handler for GET and HEAD requests whose path matches no pattern
+  // under any method, e.g. a static file server. Its route label is
+  // kFallbackRoute. Without a fallback such requests get 404.
+  void SetFallback(Handler handler);
+
+  // Finds the route for a request. Among the patterns that match `path`, the
+  // most specific one registered for `method` wins (HEAD falls back to GET).
+  // When found, `*params` (if not null) is replaced by the parameter values,
+  // e.g. {"uscc": "91350100M000100Y43"}; otherwise it is cleared.
+  Match Find(std::string_view method, std::string_view path,
+             std::map<std::string, std::string>* params) const;
+
+ private:
+  struct Segment {
+    std::string text;  // literal text, or the parameter name
+    bool is_parameter = false;
+  };
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<Segment> segments;
+    Handler handler;
+  };
+
+  std::vector<Route> routes_;
+  Handler fallback_;
+};
+
+// The 404 response for a path no route matches: code "not_found".
+Response NotFoundResponse();
+
+// The 405 response for a path that exists under other methods: code
+// "method_not_allowed", with the Allow header set to `allow`.
+Response MethodNotAllowedResponse(std::string_view allow);
+
+}  // namespace rongping::http
+
+#endif  // RONGPING_HTTP_ROUTER_H_
