@@ -1,0 +1,132 @@
+#include "importer/reference.h"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/text.h"
+#include "store/units.h"
+
+namespace rongping {
+namespace {
+
+// Column index by header name; -1 when absent.
+std::map<std::string, int> HeaderIndex(const importer::Table& t) {
+  std::map<std::string, int> idx;
+  for (size_t i = 0; i < t.header.size(); ++i) idx[t.header[i]] = static_cast<int>(i);
+  return idx;
+}
+
+std::string Cell(const std::vector<std::string>& row, const std::map<std::string, int>& idx,
+                 const std::string& name) {
+  auto it = idx.find(name);
+  if (it == idx.end() || it->second >= static_cast<int>(row.size())) return {};
+  return row[it->second];
+}
+
+bool IsDivisionCode(std::string_view code) {
+  return code.size() == 6 && std::all_of(code.begin(), code.end(), [](char c) {
+           return c >= '0' && c <= '9';
+         });
+}
+
+Result<std::vector<store::UnitRecord>> ParseUnits(const importer::Table& t) {
+  auto idx = HeaderIndex(t);
+  for (const char* required : {"code", "name", "parent_code", "kind"}) {
+    if (!idx.count(required)) {
+      return Fail(Error::Invalid("missing_column", fmt::format("第1行缺少列 {}", required),
+                                 required));
+    }
+  }
+  std::vector<store::UnitRecord> units;
+  std::string problems;
+  for (size_t i = 0; i < t.rows.size(); ++i) {
+    const auto& row = t.rows[i];
+    store::UnitRecord u;
+    u.code = Cell(row, idx, "code");
+    u.name = Cell(row, idx, "name");
+    u.admin_parent_code = Cell(row, idx, "parent_code");
+    u.kind = Cell(row, idx, "kind");
+    u.group = Cell(row, idx, "group");
+    std::string above = Cell(row, idx, "above_scale_2015");
+    int line = t.row_numbers[i];
+    if (!IsDivisionCode(u.code)) {
+      problems += fmt::format("第{}行 code：应为6位行政区划代码；", line);
+    }
+    if (u.name.empty() || !IsValidUtf8(u.name) || HasControlCharacter(u.name) ||
+        CountCodePoints(u.name) > 50) {
+      problems += fmt::format("第{}行 name：名称不能为空且不超过50个字符；", line);
+    }
+    if (!u.admin_parent_code.empty() && !IsDivisionCode(u.admin_parent_code)) {
+      problems += fmt::format("第{}行 parent_code：应为6位代码或留空；", line);
+    }
+    if (u.kind != "province" && u.kind != "city" && u.kind != "district" && u.kind != "county") {
+      problems += fmt::format("第{}行 kind：应为 province、city、district 或 county；", line);
+    }
+    if (!above.empty()) {
+      auto n = ParseInteger(above);
+      if (!n || *n < 0) {
+        problems += fmt::format("第{}行 above_scale_2015：应为非负整数；", line);
+      } else {
+        u.above_scale = *n;
+      }
+    }
+    units.push_back(std::move(u));
+  }
+  if (!problems.empty()) {
+    problems.erase(problems.size() - 3);  // trailing "；"
+    return Fail(Error::Invalid("invalid_rows", problems));
+  }
+  return units;
+}
+
+}  // namespace
+
+Result<ReferenceLoadReport> LoadReferenceData(store::Db& db) {
+  ReferenceLoadReport report;
+  std::vector<store::UnitRecord> units;
+  for (auto csv : {kProvincesCsv, kGuangdongUnitsCsv}) {
+    auto table = importer::ReadCsv(csv);
+    if (!table) return Fail(table.error());
+    auto idx = HeaderIndex(*table);
+    for (const auto& row : table->rows) {
+      store::UnitRecord u;
+      u.code = Cell(row, idx, "code");
+      u.name = Cell(row, idx, "name");
+      u.admin_parent_code = Cell(row, idx, "parent_code");
+      u.kind = idx.count("kind") ? Cell(row, idx, "kind") : "province";
+      u.group = Cell(row, idx, "group");
+      if (auto n = ParseInteger(Cell(row, idx, "above_scale_2015"))) u.above_scale = *n;
+      units.push_back(std::move(u));
+    }
+  }
+  std::vector<store::IndustryRecord> industries;
+  auto table = importer::ReadCsv(kIndustriesCsv);
+  if (!table) return Fail(table.error());
+  auto idx = HeaderIndex(*table);
+  for (const auto& row : table->rows) {
+    industries.push_back({Cell(row, idx, "code"), Cell(row, idx, "name"),
+                          Cell(row, idx, "section"), Cell(row, idx, "group")});
+  }
+  return InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<ReferenceLoadReport> {
+    auto u = store::UpsertUnits(tx, units);
+    if (!u) return Fail(u.error());
+    auto i = store::UpsertIndustries(tx, industries);
+    if (!i) return Fail(i.error());
+    report.units = static_cast<int64_t>(units.size());
+    report.industries = static_cast<int64_t>(industries.size());
+    return report;
+  });
+}
+
+Result<int64_t> ImportUnits(store::Db& db, const importer::Table& table) {
+  auto units = ParseUnits(table);
+  if (!units) return Fail(units.error());
+  return InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<int64_t> {
+    auto r = store::UpsertUnits(tx, *units);
+    if (!r) return Fail(r.error());
+    return static_cast<int64_t>(units->size());
+  });
+}
+
+}  // namespace rongping
