@@ -1,0 +1,21 @@
+// Registers every HTTP route of the application on a router.
+#ifndef RONGPING_API_APP_H_
+#define RONGPING_API_APP_H_
+
+#include "api/context.h"
+#include "http/router.h"
+
+namespace rongping::api {
+
+// Adds /healthz, the /api/v1 routes and the web app fallback. `context`
+// must outlive the router.
+void RegisterRoutes(http::Router& router, Context& context);
+
+// Per-resource registration, one file each.
+void RegisterSessionRoutes(http::Router& router, Context& context);
+void RegisterEnterpriseRoutes(http::Router& router, Context& context);
+void RegisterAdminRoutes(http::Router& router, Context& context);
+
+}  // namespace rongping::api
+
+#endif  // RONGPING_API_APP_H_

@@ -1,0 +1,34 @@
+// What every API handler needs: the store, the services and options. Built
+// once by the composition root (src/cli/main.cc) and shared by handlers.
+#ifndef RONGPING_API_CONTEXT_H_
+#define RONGPING_API_CONTEXT_H_
+
+#include <string>
+
+#include "auth/auth_service.h"
+#include "enterprise/enterprise_service.h"
+#include "store/db.h"
+
+namespace rongping::api {
+
+struct AppOptions {
+  AuthOptions auth;
+  // Mark the session cookie Secure (behind HTTPS).
+  bool secure_cookies = false;
+  // Directory of the built web app (index.html and assets); empty or absent
+  // serves a plain start page.
+  std::string web_root;
+};
+
+struct Context {
+  Context(store::Db& db, AppOptions opts)
+      : db(db), options(std::move(opts)), auth(db, options.auth), enterprises(db) {}
+  store::Db& db;
+  AppOptions options;
+  AuthService auth;
+  EnterpriseService enterprises;
+};
+
+}  // namespace rongping::api
+
+#endif  // RONGPING_API_CONTEXT_H_

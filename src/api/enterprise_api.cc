@@ -1,0 +1,233 @@
+// /api/v1/enterprises: list, search, detail, create, update, export, import.
+// Handlers parse and map; rules live in EnterpriseService and the importer.
+#include <fmt/format.h>
+
+#include "api/app.h"
+#include "api/json_util.h"
+#include "core/text.h"
+#include "core/uscc.h"
+#include "enterprise/enterprise_json.h"
+#include "importer/enterprise_import.h"
+
+namespace rongping::api {
+namespace {
+
+// Converts JSON members to the text fields validation expects. Strings and
+// numbers are accepted (numbers for employees and revenue); null clears an
+// optional field; anything else is a type error.
+Result<EnterpriseFields> FieldsFromJson(const Json& body, std::string_view skip) {
+  EnterpriseFields fields;
+  for (const auto& [key, value] : body.items()) {
+    if (key == skip) continue;
+    if (value.is_string()) {
+      fields[key] = value.get<std::string>();
+    } else if (value.is_number_integer()) {
+      fields[key] = value.dump();
+    } else if (value.is_number_float()) {
+      fields[key] = fmt::format("{:.6f}", value.get<double>());
+    } else if (value.is_null()) {
+      fields[key] = "";
+    } else {
+      std::string shown = IsValidUtf8(key) && key.size() <= 64 ? key : "(无法显示)";
+      return Fail(Error::Invalid("wrong_type",
+                                 fmt::format("字段 {} 的类型错误：应为字符串或数值", shown), shown));
+    }
+  }
+  return fields;
+}
+
+std::vector<std::string_view> AllowedFields(bool with_version) {
+  std::vector<std::string_view> allowed = EnterpriseFieldNames();
+  if (with_version) allowed.push_back("version");
+  return allowed;
+}
+
+Result<store::EnterpriseQuery> QueryFrom(const http::Request& req) {
+  store::EnterpriseQuery q;
+  q.unit = std::string(req.Query("unit"));
+  q.industry = std::string(req.Query("industry"));
+  q.q = Trim(req.Query("q"));
+  q.size = std::string(req.Query("size"));
+  if (!IsValidUtf8(q.q) || HasControlCharacter(q.q) || CountCodePoints(q.q) > 100) {
+    return Fail(Error::Invalid("invalid_parameter", "搜索词无效：最多100个字符，不含控制字符", "q"));
+  }
+  // A pasted USCC in any form finds its enterprise.
+  if (auto code = ValidateUscc(q.q)) q.q = *code;
+  std::string sort(req.Query("sort"));
+  if (!sort.empty()) {
+    q.descending = sort[0] == '-';
+    q.sort = q.descending ? sort.substr(1) : sort;
+  }
+  auto page = IntQuery(req, "page", 1, 1, 1'000'000);
+  if (!page) return Fail(page.error());
+  auto per_page = IntQuery(req, "per_page", 20, 1, 500);
+  if (!per_page) return Fail(per_page.error());
+  q.page = *page;
+  q.per_page = *per_page;
+  return q;
+}
+
+http::Response List(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  auto q = QueryFrom(req);
+  if (!q) return ErrorToResponse(q.error());
+  auto page = c.enterprises.List(*who, *q);
+  if (!page) return ErrorToResponse(page.error());
+  Json items = Json::array();
+  for (const auto& e : page->items) items.push_back(EnterpriseToJson(e));
+  return JsonResponse(
+      {{"items", items}, {"total", page->total}, {"page", q->page}, {"per_page", q->per_page}});
+}
+
+http::Response Get(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  auto code = NormalizeUscc(req.path_params["uscc"]);
+  auto e = c.enterprises.Get(*who, code);
+  if (!e) return ErrorToResponse(e.error());
+  return JsonResponse(EnterpriseToJson(*e));
+}
+
+http::Response Create(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  auto body = ParseJsonObject(req);
+  if (!body) return ErrorToResponse(body.error());
+  if (auto r = CheckKnownFields(*body, AllowedFields(false)); !r) return ErrorToResponse(r.error());
+  auto fields = FieldsFromJson(*body, "");
+  if (!fields) return ErrorToResponse(fields.error());
+  std::vector<Error> details;
+  auto e = c.enterprises.Create(*who, *fields, req.request_id, &details);
+  if (!e) return ErrorToResponse(e.error(), details);
+  auto r = JsonResponse(EnterpriseToJson(*e), 201);
+  r.SetHeader("Location", "/api/v1/enterprises/" + e->uscc);
+  return r;
+}
+
+http::Response Update(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  auto body = ParseJsonObject(req);
+  if (!body) return ErrorToResponse(body.error());
+  if (auto r = CheckKnownFields(*body, AllowedFields(true)); !r) return ErrorToResponse(r.error());
+  auto version = body->find("version");
+  if (version == body->end() || !version->is_number_integer()) {
+    return ErrorToResponse(Error::Invalid(
+        "missing_version", "请提供 version（整数）：修改基于的版本号，用于防止覆盖他人的修改",
+        "version"));
+  }
+  auto fields = FieldsFromJson(*body, "version");
+  if (!fields) return ErrorToResponse(fields.error());
+  std::vector<Error> details;
+  auto e = c.enterprises.Update(*who, NormalizeUscc(req.path_params["uscc"]), *fields,
+                                version->get<int64_t>(), req.request_id, &details);
+  if (!e) return ErrorToResponse(e.error(), details);
+  return JsonResponse(EnterpriseToJson(*e));
+}
+
+// A cell safe to open in Excel/WPS: quoted, and text that a spreadsheet
+// would run as a formula is prefixed with an apostrophe.
+std::string CsvCell(std::string_view text) {
+  std::string out = "\"";
+  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
+                        text[0] == '\t' || text[0] == '\r')) {
+    out += '\'';
+  }
+  for (char ch : text) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+http::Response Export(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  std::string_view format = req.Query("format");
+  if (!format.empty() && format != "csv") {
+    return ErrorToResponse(Error::Invalid("invalid_parameter", "format 只支持 csv", "format"));
+  }
+  auto q = QueryFrom(req);
+  if (!q) return ErrorToResponse(q.error());
+  q->page = 1;
+  q->per_page = 1'000'000;
+  auto page = c.enterprises.List(*who, *q);
+  if (!page) return ErrorToResponse(page.error());
+  // UTF-8 with BOM and CRLF: opens cleanly in Excel and WPS.
+  std::string csv = "\xEF\xBB\xBF";
+  csv += "统一社会信用代码,企业名称,所属单位代码,行业代码,生产类型,从业人数,营业收入（万元）,"
+         "企业规模,规模以上,所有制类型,地址,联系人,联系电话,电子邮箱\r\n";
+  for (const auto& e : page->items) {
+    csv += fmt::format("{},{},{},{},{},{},{:.1f},{},{},{},{},{},{},{}\r\n", CsvCell(e.uscc),
+                       CsvCell(e.name), CsvCell(e.unit_code), CsvCell(e.industry_code),
+                       CsvCell(ProductionTypeLabel(e.production_type)), e.employees,
+                       e.revenue_10k_yuan, CsvCell(SizeClassLabel(e.size_class)),
+                       e.above_scale ? "是" : "否",
+                       CsvCell(e.ownership ? OwnershipLabel(*e.ownership) : ""),
+                       CsvCell(e.address.value_or("")), CsvCell(e.contact_name.value_or("")),
+                       CsvCell(e.contact_phone.value_or("")),
+                       CsvCell(e.contact_email.value_or("")));
+  }
+  http::Response r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.SetHeader("Content-Disposition",
+              "attachment; filename=\"enterprises.csv\"; filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%90%8D%E5%BD%95.csv");
+  r.body = std::move(csv);
+  return r;
+}
+
+Json ReportJson(const ImportReport& report) {
+  Json errors = Json::array();
+  for (const auto& e : report.errors) {
+    errors.push_back({{"row", e.row}, {"column", e.column}, {"message", e.message}});
+  }
+  return {{"rows", report.rows},         {"invalid_rows", report.invalid_rows},
+          {"inserted", report.inserted}, {"updated", report.updated},
+          {"unchanged", report.unchanged}, {"written", report.written},
+          {"errors", errors}};
+}
+
+http::Response Import(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  if (who->role != Role::kProvince && who->role != Role::kUnit && who->role != Role::kMinistry) {
+    return ErrorToResponse(Error::Forbidden("只有主管部门管理员可以导入企业"));
+  }
+  std::string_view format = req.Query("format");
+  if (format.empty()) format = req.body.rfind("PK\x03\x04", 0) == 0 ? "xlsx" : "csv";
+  Result<importer::Table> table = Fail(Error::Invalid(
+      "unsupported_format", "format 应为 csv 或 xlsx", "format"));
+  if (format == "csv") table = importer::ReadCsv(req.body);
+  if (format == "xlsx") table = importer::ReadXlsx(req.body);
+  if (!table) return ErrorToResponse(table.error());
+  ImportOptions options;
+  options.skip_invalid = req.Query("skip_invalid") == "true" || req.Query("skip_invalid") == "1";
+  options.principal = &*who;
+  options.actor = who->username;
+  options.request_id = req.request_id;
+  auto report = ImportEnterprises(c.db, *table, options);
+  if (!report) return ErrorToResponse(report.error());
+  Json body{{"report", ReportJson(*report)}};
+  if (!report->written) {
+    body["error"] = {{"code", "invalid_rows"},
+                     {"message", fmt::format("{}行数据有误，未导入任何数据；请修正后重新导入，或选择只导入正确的行",
+                                             report->errors.empty() ? 0 : report->invalid_rows)}};
+    if (report->invalid_rows == 0) body["error"]["message"] = "表头有误，未导入任何数据";
+    return JsonResponse(body, 422);
+  }
+  return JsonResponse(body);
+}
+
+}  // namespace
+
+void RegisterEnterpriseRoutes(http::Router& router, Context& c) {
+  router.Add("GET", "/api/v1/enterprises", [&c](http::Request& r) { return List(c, r); });
+  router.Add("POST", "/api/v1/enterprises", [&c](http::Request& r) { return Create(c, r); });
+  router.Add("GET", "/api/v1/enterprises/export", [&c](http::Request& r) { return Export(c, r); });
+  router.Add("POST", "/api/v1/enterprises/import", [&c](http::Request& r) { return Import(c, r); });
+  router.Add("GET", "/api/v1/enterprises/{uscc}", [&c](http::Request& r) { return Get(c, r); });
+  router.Add("PATCH", "/api/v1/enterprises/{uscc}", [&c](http::Request& r) { return Update(c, r); });
+}
+
+}  // namespace rongping::api

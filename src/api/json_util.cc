@@ -1,0 +1,104 @@
+#include "api/json_util.h"
+
+#include <fmt/format.h>
+
+#include "core/text.h"
+
+namespace rongping::api {
+
+http::Response JsonResponse(const Json& body, int status) {
+  http::Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return r;
+}
+
+http::Response ErrorToResponse(const Error& error, const std::vector<Error>& details) {
+  Json e;
+  e["code"] = error.code;
+  e["message"] = error.message;
+  if (!error.field.empty()) e["field"] = error.field;
+  if (details.size() > 1) {
+    Json list = Json::array();
+    for (const auto& d : details) list.push_back({{"field", d.field}, {"message", d.message}});
+    e["details"] = std::move(list);
+  }
+  http::Response r = JsonResponse(Json{{"error", std::move(e)}}, HttpStatus(error.kind));
+  if (error.kind == ErrorKind::kUnauthenticated) r.SetHeader("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+Result<Json> ParseJsonObject(const http::Request& request) {
+  Json body;
+  try {
+    body = Json::parse(request.body);
+  } catch (const Json::parse_error& e) {
+    return Fail(Error{ErrorKind::kInvalid, "invalid_json",
+                      fmt::format("请求体不是有效的 JSON（第{}字节附近）", e.byte), {}});
+  }
+  if (!body.is_object()) {
+    return Fail(Error{ErrorKind::kInvalid, "invalid_json", "请求体应为 JSON 对象", {}});
+  }
+  return body;
+}
+
+Result<void> CheckKnownFields(const Json& object, const std::vector<std::string_view>& allowed) {
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      std::string shown = IsValidUtf8(key) && !HasControlCharacter(key) && key.size() <= 64
+                              ? key
+                              : std::string("(无法显示)");
+      return Fail(Error::Invalid("unknown_field", fmt::format("未知字段“{}”", shown), shown));
+    }
+  }
+  return {};
+}
+
+Result<std::string> StringField(const Json& object, std::string_view name, bool required) {
+  auto it = object.find(std::string(name));
+  if (it == object.end() || it->is_null()) {
+    if (required) {
+      return Fail(Error::Invalid("missing_field", fmt::format("缺少字段 {}", name),
+                                 std::string(name)));
+    }
+    return std::string();
+  }
+  if (!it->is_string()) {
+    return Fail(Error::Invalid("wrong_type", fmt::format("字段 {} 应为字符串", name),
+                               std::string(name)));
+  }
+  return it->get<std::string>();
+}
+
+Result<Principal> Authenticate(Context& context, const http::Request& request) {
+  std::string_view auth = request.Header("Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer) {
+    return context.auth.Authenticate(std::string(auth.substr(kBearer.size())));
+  }
+  std::string cookie = request.Cookie(kSessionCookie);
+  if (cookie.empty()) return Fail(Error::Unauthenticated());
+  auto principal = context.auth.Authenticate(cookie);
+  if (!principal) return principal;
+  principal->via_cookie = true;
+  bool safe = request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS";
+  if (!safe && request.Header("X-CSRF-Token") != principal->csrf_token) {
+    return Fail(Error::Forbidden("缺少或错误的 CSRF 令牌（X-CSRF-Token）"));
+  }
+  return principal;
+}
+
+Result<int64_t> IntQuery(const http::Request& request, std::string_view name, int64_t fallback,
+                         int64_t min, int64_t max) {
+  std::string_view raw = request.Query(name);
+  if (raw.empty()) return fallback;
+  auto v = ParseInteger(raw);
+  if (!v || *v < min || *v > max) {
+    return Fail(Error::Invalid("invalid_parameter",
+                               fmt::format("参数 {} 应为 {} 至 {} 之间的整数", name, min, max),
+                               std::string(name)));
+  }
+  return *v;
+}
+
+}  // namespace rongping::api

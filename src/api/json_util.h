@@ -1,0 +1,50 @@
+// Helpers shared by the API handlers: JSON bodies in and out, errors in the
+// contract's form, authentication of a request. Include only from src/api.
+#ifndef RONGPING_API_JSON_UTIL_H_
+#define RONGPING_API_JSON_UTIL_H_
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/context.h"
+#include "core/result.h"
+#include "http/message.h"
+
+namespace rongping::api {
+
+using Json = nlohmann::ordered_json;
+
+// 200 (or `status`) with a JSON body.
+http::Response JsonResponse(const Json& body, int status = 200);
+
+// The contract's error body for `error`; `details` (one per field problem)
+// are added as "details":[{"field","message"}] when there are several.
+http::Response ErrorToResponse(const Error& error, const std::vector<Error>& details = {});
+
+// Parses a request body that must be a JSON object. 400 "invalid_json" with
+// the byte offset for malformed JSON or invalid UTF-8; 400 when not an object.
+Result<Json> ParseJsonObject(const http::Request& request);
+
+// Rejects members of `object` not in `allowed` (422 "unknown_field").
+Result<void> CheckKnownFields(const Json& object, const std::vector<std::string_view>& allowed);
+
+// Reads a string member; kInvalid naming the field when absent (and
+// required) or not a string.
+Result<std::string> StringField(const Json& object, std::string_view name, bool required = true);
+
+// The principal of the request (Bearer token, or session cookie plus the
+// X-CSRF-Token header on unsafe methods); 401 otherwise.
+Result<Principal> Authenticate(Context& context, const http::Request& request);
+
+// Parses a positive integer query parameter with a default and bounds.
+Result<int64_t> IntQuery(const http::Request& request, std::string_view name, int64_t fallback,
+                         int64_t min, int64_t max);
+
+// Name of the session cookie.
+inline constexpr std::string_view kSessionCookie = "rp_session";
+
+}  // namespace rongping::api
+
+#endif  // RONGPING_API_JSON_UTIL_H_

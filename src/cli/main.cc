@@ -1,0 +1,294 @@
+// The composition root: parses the command line and wires the store, the
+// services and the HTTP server together. Exit status: 0 success, 1 the work
+// failed, 2 bad usage.
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "api/app.h"
+#include "auth/auth_service.h"
+#include "demo/demo.h"
+#include "http/server.h"
+#include "importer/enterprise_import.h"
+#include "importer/reference.h"
+#include "store/migrations.h"
+
+namespace rongping {
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+int Report(const Error& e) {
+  std::cerr << "错误: " << e.message;
+  if (!e.field.empty()) std::cerr << "（" << e.field << "）";
+  std::cerr << "\n";
+  return e.kind == ErrorKind::kInvalid && e.code.rfind("invalid_db", 0) == 0 ? kExitUsage
+                                                                              : kExitFailure;
+}
+
+// Opens the database and brings its schema up to date.
+Result<std::unique_ptr<store::Db>> OpenMigrated(const std::string& url) {
+  auto db = store::Db::Open(url);
+  if (!db) return Fail(db.error());
+  auto migrated = store::Migrate(**db);
+  if (!migrated) return Fail(migrated.error());
+  return db;
+}
+
+struct ServeFlags {
+  std::string db;
+  std::string listen = "127.0.0.1:8080";
+  std::string web_root = "web/dist";
+  int workers = 4;
+  size_t body_limit_mib = 8;
+  std::string password_hash_cost = "interactive";
+  bool secure_cookies = false;
+};
+
+int Serve(const ServeFlags& f) {
+  auto db = OpenMigrated(f.db);
+  if (!db) return Report(db.error());
+  if (auto r = LoadReferenceData(**db); !r) return Report(r.error());
+  api::AppOptions options;
+  options.auth.password_hash_cost = f.password_hash_cost;
+  options.secure_cookies = f.secure_cookies;
+  options.web_root = f.web_root;
+  api::Context context(**db, options);
+  http::Router router;
+  api::RegisterRoutes(router, context);
+  http::Metrics metrics;
+  store::Db* raw_db = db->get();
+  metrics.SetGaugeProvider([raw_db] {
+    bool up = raw_db->Ping().has_value();
+    return fmt::format(
+        "# HELP rongping_store_up Whether the store answers.\n# TYPE rongping_store_up gauge\n"
+        "rongping_store_up {}\n",
+        up ? 1 : 0);
+  });
+  http::ServerOptions server_options;
+  auto colon = f.listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::cerr << "错误: --listen 应为 HOST:PORT\n";
+    return kExitUsage;
+  }
+  server_options.host = f.listen.substr(0, colon);
+  try {
+    int port = std::stoi(f.listen.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::out_of_range("port");
+    server_options.port = static_cast<uint16_t>(port);
+  } catch (const std::exception&) {
+    std::cerr << "错误: --listen 的端口无效\n";
+    return kExitUsage;
+  }
+  server_options.worker_threads = f.workers;
+  server_options.body_limit_bytes = f.body_limit_mib << 20;
+  http::Server server(server_options, router, metrics);
+  if (auto r = server.Start(); !r) return Report(r.error());
+  std::cerr << fmt::format("rongping 正在服务 http://{}:{}\n", server_options.host, server.port());
+  server.Run();
+  std::cerr << "rongping 已停止\n";
+  return 0;
+}
+
+void PrintProgress(size_t done, size_t total) {
+  if (!isatty(STDERR_FILENO) || total == 0) return;
+  int width = 30;
+  int filled = static_cast<int>(width * done / total);
+  std::cerr << fmt::format("\r写入 [{}{}] {}/{} ({}%)", std::string(filled, '#'),
+                           std::string(width - filled, '.'), done, total, 100 * done / total);
+  if (done == total) std::cerr << "\n";
+}
+
+int ImportCommand(const std::string& url, const std::string& kind, const std::string& file,
+                  bool skip_invalid) {
+  if (kind != "enterprises" && kind != "units") {
+    std::cerr << fmt::format("错误: 此版本支持的导入类型为 enterprises 和 units，不支持“{}”\n", kind);
+    return kExitUsage;
+  }
+  auto db = OpenMigrated(url);
+  if (!db) return Report(db.error());
+  if (auto r = LoadReferenceData(**db); !r) return Report(r.error());
+  auto table = importer::ReadTableFile(file);
+  if (!table) return Report(table.error());
+  if (kind == "units") {
+    auto n = ImportUnits(**db, *table);
+    if (!n) return Report(n.error());
+    std::cout << fmt::format("已导入 {} 个单位\n", *n);
+    return 0;
+  }
+  ImportOptions options;
+  options.skip_invalid = skip_invalid;
+  options.actor = "cli:import";
+  options.progress = PrintProgress;
+  auto report = ImportEnterprises(**db, *table, options);
+  if (!report) return Report(report.error());
+  for (const auto& e : report->errors) {
+    std::cerr << fmt::format("第{}行{}：{}\n", e.row, e.column.empty() ? "" : " " + e.column,
+                             e.message);
+  }
+  if (!report->written) {
+    std::cerr << fmt::format("共 {} 行，其中 {} 行有误；未写入任何数据（可用 --skip-invalid 只导入正确的行）\n",
+                             report->rows, report->invalid_rows);
+    return kExitFailure;
+  }
+  std::cout << fmt::format("共 {} 行：新增 {}，更新 {}，未变 {}，跳过有误的行 {}\n", report->rows,
+                           report->inserted, report->updated, report->unchanged,
+                           report->invalid_rows);
+  return 0;
+}
+
+int UserAdd(const std::string& url, const std::string& username, const std::string& role_name,
+            const std::string& scope, const std::string& industries,
+            const std::string& display_name, const std::string& cost) {
+  auto role = ParseRole(role_name);
+  if (!role) {
+    std::cerr << "错误: --role 应为 ministry、province、unit、association、agency 或 enterprise\n";
+    return kExitUsage;
+  }
+  std::string password;
+  if (!std::getline(std::cin, password) || password.empty()) {
+    std::cerr << "错误: 请从标准输入提供密码\n";
+    return kExitUsage;
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  auto db = OpenMigrated(url);
+  if (!db) return Report(db.error());
+  if (auto r = LoadReferenceData(**db); !r) return Report(r.error());
+  AuthOptions options;
+  options.password_hash_cost = cost;
+  AuthService auth(**db, options);
+  std::vector<std::string> codes;
+  for (size_t start = 0; start < industries.size();) {
+    size_t end = industries.find(',', start);
+    if (end == std::string::npos) end = industries.size();
+    if (end > start) codes.push_back(industries.substr(start, end - start));
+    start = end + 1;
+  }
+  auto id = auth.CreateUser(username, password, *role, scope, codes, display_name);
+  if (!id) return Report(id.error());
+  std::cout << fmt::format("已创建用户 {}（{}）\n", username, RoleLabel(*role));
+  return 0;
+}
+
+int Demo(const std::string& url, const demo::DemoOptions& options, const std::string& cost) {
+  auto db = OpenMigrated(url);
+  if (!db) return Report(db.error());
+  AuthOptions auth_options;
+  auth_options.password_hash_cost = cost;
+  AuthService auth(**db, auth_options);
+  auto report = demo::LoadDemo(**db, auth, options);
+  if (!report) return Report(report.error());
+  std::cout << fmt::format("演示数据已就绪：新增企业 {}，已有企业 {}\n", report->enterprises_inserted,
+                           report->enterprises_unchanged);
+  std::cout << fmt::format("演示账号（密码均为 {}）：\n", report->password);
+  for (const auto& a : report->accounts) {
+    std::cout << fmt::format("  {:<12} {:<12} {:<20} {}\n", a.username, a.role, a.scope,
+                             a.description);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{"融评 rongping：两化融合评估诊断和对标引导平台"};
+  app.require_subcommand(1);
+  std::string db_url;
+  std::string hash_cost = "interactive";
+
+  ServeFlags serve_flags;
+  auto* serve = app.add_subcommand("serve", "提供接口和网页服务 / serve the API and web app");
+  serve->add_option("--db", serve_flags.db, "sqlite:PATH 或 postgresql://…")->required();
+  serve->add_option("--listen", serve_flags.listen, "HOST:PORT")->capture_default_str();
+  serve->add_option("--web-root", serve_flags.web_root, "已构建网页所在目录")->capture_default_str();
+  serve->add_option("--workers", serve_flags.workers, "处理请求的工作线程数")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve->add_option("--body-limit-mib", serve_flags.body_limit_mib, "请求体上限（MiB）")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  serve->add_option("--password-hash-cost", serve_flags.password_hash_cost,
+                    "argon2id 强度：interactive（生产）或 minimum（仅测试）")
+      ->check(CLI::IsMember({"interactive", "minimum"}))
+      ->capture_default_str();
+  serve->add_flag("--secure-cookies", serve_flags.secure_cookies, "会话 Cookie 加 Secure（HTTPS）");
+
+  auto* migrate = app.add_subcommand("migrate", "创建或升级数据库结构 / create or upgrade the schema");
+  migrate->add_option("--db", db_url, "sqlite:PATH 或 postgresql://…")->required();
+
+  demo::DemoOptions demo_options;
+  auto* demo_cmd = app.add_subcommand("demo", "载入参考数据和演示数据 / load the demo");
+  demo_cmd->add_option("--db", db_url, "sqlite:PATH 或 postgresql://…")->required();
+  demo_cmd->add_option("--scenario", demo_options.scenario, "演示场景")->capture_default_str();
+  demo_cmd->add_option("--seed", demo_options.seed, "随机种子")->capture_default_str();
+  demo_cmd->add_option("--enterprises", demo_options.enterprises, "企业数量")
+      ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}))
+      ->capture_default_str();
+  demo_cmd->add_option("--password-hash-cost", hash_cost, "interactive 或 minimum")
+      ->check(CLI::IsMember({"interactive", "minimum"}));
+
+  auto* user = app.add_subcommand("user", "管理用户 / manage users");
+  user->require_subcommand(1);
+  std::string username, role, scope, industries, display_name;
+  auto* user_add = user->add_subcommand("add", "新增用户，密码从标准输入读取 / add a user; password on stdin");
+  user_add->add_option("--db", db_url, "sqlite:PATH 或 postgresql://…")->required();
+  user_add->add_option("--username", username, "用户名")->required();
+  user_add->add_option("--role", role, "ministry|province|unit|association|agency|enterprise")
+      ->required();
+  user_add->add_option("--scope", scope, "单位代码，或企业的统一社会信用代码");
+  user_add->add_option("--industries", industries, "行业协会覆盖的行业大类，如 38,39");
+  user_add->add_option("--display-name", display_name, "显示名称");
+  user_add->add_option("--password-hash-cost", hash_cost, "interactive 或 minimum")
+      ->check(CLI::IsMember({"interactive", "minimum"}));
+
+  std::string kind, file;
+  bool skip_invalid = false;
+  auto* import = app.add_subcommand("import", "导入数据 / import data (units, enterprises)");
+  import->add_option("--db", db_url, "sqlite:PATH 或 postgresql://…")->required();
+  import->add_option("kind", kind, "units 或 enterprises")->required();
+  import->add_option("file", file, ".csv 或 .xlsx 文件")->required()->check(CLI::ExistingFile);
+  import->add_flag("--skip-invalid", skip_invalid, "只导入正确的行");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : kExitUsage;
+  }
+
+  if (*serve) return Serve(serve_flags);
+  if (*migrate) {
+    auto db = store::Db::Open(db_url);
+    if (!db) return Report(db.error());
+    auto report = store::Migrate(**db);
+    if (!report) return Report(report.error());
+    if (auto r = LoadReferenceData(**db); !r) return Report(r.error());
+    std::cout << fmt::format("数据库结构版本 {} → {}（本次应用 {} 个迁移）\n", report->from_version,
+                             report->to_version, report->applied);
+    return 0;
+  }
+  if (*demo_cmd) return Demo(db_url, demo_options, hash_cost);
+  if (*user_add) {
+    return UserAdd(db_url, username, role, scope, industries, display_name, hash_cost);
+  }
+  if (*import) return ImportCommand(db_url, kind, file, skip_invalid);
+  return kExitUsage;
+}
+
+}  // namespace rongping
+
+int main(int argc, char** argv) {
+  try {
+    return rongping::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "内部错误: " << e.what() << "\n";
+    return 1;
+  }
+}
