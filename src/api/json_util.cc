@@ -33,11 +33,11 @@ Result<Json> ParseJsonObject(const http::Request& request) {
   try {
     body = Json::parse(request.body);
   } catch (const Json::parse_error& e) {
-    return Fail(Error{ErrorKind::kInvalid, "invalid_json",
-                      fmt::format("请求体不是有效的 JSON（第{}字节附近）", e.byte), {}});
+    return Fail(Error::Malformed("invalid_json",
+                                 fmt::format("请求体不是有效的 JSON（第{}字节附近）", e.byte)));
   }
   if (!body.is_object()) {
-    return Fail(Error{ErrorKind::kInvalid, "invalid_json", "请求体应为 JSON 对象", {}});
+    return Fail(Error::Malformed("invalid_json", "请求体应为 JSON 对象"));
   }
   return body;
 }

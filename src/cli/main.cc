@@ -29,8 +29,9 @@ int Report(const Error& e) {
   std::cerr << "错误: " << e.message;
   if (!e.field.empty()) std::cerr << "（" << e.field << "）";
   std::cerr << "\n";
-  return e.kind == ErrorKind::kInvalid && e.code.rfind("invalid_db", 0) == 0 ? kExitUsage
-                                                                              : kExitFailure;
+  bool usage = e.code == "invalid_db_url" || e.code == "unsupported_db" ||
+               e.code == "unknown_scenario";
+  return usage ? kExitUsage : kExitFailure;
 }
 
 // Opens the database and brings its schema up to date.

@@ -4,6 +4,7 @@ namespace rongping {
 
 int HttpStatus(ErrorKind kind) {
   switch (kind) {
+    case ErrorKind::kMalformed: return 400;
     case ErrorKind::kInvalid: return 422;
     case ErrorKind::kNotFound: return 404;
     case ErrorKind::kConflict: return 409;

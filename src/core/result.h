@@ -15,7 +15,8 @@
 namespace rongping {
 
 enum class ErrorKind {
-  kInvalid,          // the input is wrong; 400/422
+  kMalformed,        // the request cannot be parsed (bad JSON, bad encoding); 400
+  kInvalid,          // the input parses but is wrong; 422
   kNotFound,         // absent, or outside the caller's scope; 404
   kConflict,         // stale version or duplicate; 409
   kUnauthenticated,  // no or expired credentials; 401
@@ -34,6 +35,9 @@ struct Error {
 
   static Error Invalid(std::string code, std::string message, std::string field = {}) {
     return {ErrorKind::kInvalid, std::move(code), std::move(message), std::move(field)};
+  }
+  static Error Malformed(std::string code, std::string message) {
+    return {ErrorKind::kMalformed, std::move(code), std::move(message), {}};
   }
   static Error NotFound(std::string message = "未找到") {
     return {ErrorKind::kNotFound, "not_found", std::move(message), {}};

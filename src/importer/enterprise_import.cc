@@ -129,7 +129,7 @@ Result<ImportReport> ImportEnterprises(store::Db& db, const importer::Table& tab
                                 "该统一社会信用代码已由其他单位登记，无法导入，请联系省级管理员"});
         continue;
       }
-      auto changed = store::UpsertEnterprise(tx, e, now);
+      auto changed = store::UpsertEnterprise(tx, e, *existing, now);
       if (!changed) return Fail(changed.error());
       if (!*changed) {
         ++report.unchanged;

@@ -87,8 +87,9 @@ Result<std::optional<Enterprise>> FindEnterprise(Tx& tx, const Principal& who,
 }
 
 Result<std::optional<Enterprise>> FindEnterpriseUnscoped(Tx& tx, std::string_view uscc) {
-  auto rows = tx.Query(fmt::format("SELECT {} FROM enterprises e WHERE e.uscc = $1", kColumns),
-                       {std::string(uscc)});
+  static const std::string kSql =
+      fmt::format("SELECT {} FROM enterprises e WHERE e.uscc = $1", kColumns);
+  auto rows = tx.Query(kSql, {std::string(uscc)});
   if (!rows) return Fail(rows.error());
   if (rows->empty()) return std::optional<Enterprise>{};
   return std::optional<Enterprise>{FromRow(rows->rows[0])};
@@ -180,14 +181,13 @@ Result<Enterprise> UpdateEnterprise(Tx& tx, Enterprise e) {
   return e;
 }
 
-Result<bool> UpsertEnterprise(Tx& tx, const Enterprise& e, const std::string& now) {
-  auto existing = FindEnterpriseUnscoped(tx, e.uscc);
-  if (!existing) return Fail(existing.error());
-  if (*existing && SameFields(**existing, e)) return false;
+Result<bool> UpsertEnterprise(Tx& tx, const Enterprise& e, const std::optional<Enterprise>& existing,
+                              const std::string& now) {
+  if (existing && SameFields(*existing, e)) return false;
   auto params = FieldValues(e);
-  if (*existing) {
+  if (existing) {
     params.push_back(now);
-    params.push_back((*existing)->version);
+    params.push_back(existing->version);
     if (auto r = tx.Exec(kUpdate, params); !r) return Fail(r.error());
   } else {
     params.push_back(int64_t{1});

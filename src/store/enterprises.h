@@ -49,9 +49,11 @@ Result<Enterprise> InsertEnterprise(Tx& tx, Enterprise e);
 // `e.version`; bumps the version. kConflict when the version is stale.
 Result<Enterprise> UpdateEnterprise(Tx& tx, Enterprise e);
 
-// Inserts or replaces by USCC (import). Leaves an identical record untouched.
+// Inserts `e`, or replaces `existing` (the stored record with the same USCC,
+// as read in this transaction). Leaves an identical record untouched.
 // Returns true when something changed.
-Result<bool> UpsertEnterprise(Tx& tx, const Enterprise& e, const std::string& now);
+Result<bool> UpsertEnterprise(Tx& tx, const Enterprise& e, const std::optional<Enterprise>& existing,
+                              const std::string& now);
 
 }  // namespace rongping::store
 

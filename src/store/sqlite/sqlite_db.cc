@@ -45,7 +45,8 @@ class Connection {
     }
     sqlite3_busy_timeout(raw, 10000);
     for (const char* pragma :
-         {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
+         {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL",
+          "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"}) {
       if (auto r = conn->ExecPlain(pragma); !r) return Fail(r.error());
     }
     return conn;
