@@ -12,25 +12,28 @@
 namespace rongping::api {
 namespace {
 
-// Converts JSON members to the text fields validation expects. Strings and
-// numbers are accepted (numbers for employees and revenue); null clears an
-// optional field; anything else is a type error.
+// Converts JSON members to the text fields validation expects. Strings are
+// accepted everywhere, numbers only for employees and revenue; null clears
+// an optional field; anything else is a type error.
 Result<EnterpriseFields> FieldsFromJson(const Json& body, std::string_view skip) {
   EnterpriseFields fields;
   for (const auto& [key, value] : body.items()) {
     if (key == skip) continue;
+    const bool numeric_field = key == "employees" || key == "revenue_10k_yuan";
     if (value.is_string()) {
       fields[key] = value.get<std::string>();
-    } else if (value.is_number_integer()) {
+    } else if (numeric_field && value.is_number_integer()) {
       fields[key] = value.dump();
-    } else if (value.is_number_float()) {
+    } else if (numeric_field && value.is_number_float()) {
       fields[key] = fmt::format("{:.6f}", value.get<double>());
     } else if (value.is_null()) {
       fields[key] = "";
     } else {
       std::string shown = IsValidUtf8(key) && key.size() <= 64 ? key : "(无法显示)";
-      return Fail(Error::Invalid("wrong_type",
-                                 fmt::format("字段 {} 的类型错误：应为字符串或数值", shown), shown));
+      return Fail(Error::Invalid(
+          "wrong_type",
+          fmt::format("字段 {} 的类型错误：应为{}", shown, numeric_field ? "数值或字符串" : "字符串"),
+          shown));
     }
   }
   return fields;

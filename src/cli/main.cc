@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include "api/app.h"
 #include "auth/auth_service.h"
@@ -199,6 +201,9 @@ int Demo(const std::string& url, const demo::DemoOptions& options, const std::st
 }  // namespace
 
 int Main(int argc, char** argv) {
+  // Diagnostics go to stderr; stdout carries only command output and the
+  // JSON access log.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("rongping"));
   CLI::App app{"融评 rongping：两化融合评估诊断和对标引导平台"};
   app.require_subcommand(1);
   std::string db_url;

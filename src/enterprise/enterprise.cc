@@ -213,7 +213,7 @@ std::vector<Error> ApplyEnterpriseFields(const EnterpriseFields& fields, const E
       if (!r || *r < 0 || *r > kMaxRevenue) {
         errors.push_back(FieldError(f, "营业收入（万元）应为 0 至 1000000000 之间的数值"));
       } else {
-        e.revenue_10k_yuan = *r;
+        e.revenue_10k_yuan = *r + 0.0;  // -0 becomes 0
       }
     } else if (f == "ownership") {
       if (v.empty()) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+#include "core/uscc.h"
 #include "enterprise/enterprise_json.h"
 #include "store/audit.h"
 #include "store/units.h"
@@ -84,10 +86,10 @@ Result<Enterprise> EnterpriseService::Update(const Principal& who, std::string_v
     const Enterprise& before = **found;
     std::vector<Error> errors;
     for (const auto& [name, value] : fields) {
-      if (name == "uscc" && value != before.uscc) {
+      if (name == "uscc" && NormalizeUscc(value) != before.uscc) {
         errors.push_back(Error::Invalid("immutable_field", "统一社会信用代码不可修改", "uscc"));
       }
-      if (is_own && name == "unit_code" && value != before.unit_code) {
+      if (is_own && name == "unit_code" && Trim(value) != before.unit_code) {
         errors.push_back(
             Error::Invalid("immutable_field", "所属单位只能由主管部门修改", "unit_code"));
       }

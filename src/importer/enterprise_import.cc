@@ -30,6 +30,14 @@ const std::map<std::string, std::string, std::less<>>& HeaderAliases() {
   return kAliases;
 }
 
+// Columns that an export carries but that are derived from other fields
+// (size class, above-scale flag): accepted on import and ignored, so an
+// exported file can be imported again.
+bool IsDerivedColumn(std::string_view header) {
+  return header == "企业规模" || header == "规模以上" || header == "size_class" ||
+         header == "above_scale";
+}
+
 struct ValidRow {
   int row;
   Enterprise enterprise;
@@ -49,7 +57,7 @@ Result<ImportReport> ImportEnterprises(store::Db& db, const importer::Table& tab
       name = alias->second;
     }
     bool ok = std::find(known.begin(), known.end(), name) != known.end();
-    if (!ok && !cell.empty()) {
+    if (!ok && !cell.empty() && !IsDerivedColumn(cell)) {
       header_errors.push_back({1, cell, fmt::format("未知列“{}”", cell.substr(0, 64))});
     }
     if (std::find(columns.begin(), columns.end(), name) != columns.end() && !name.empty()) {

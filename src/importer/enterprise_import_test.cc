@@ -137,6 +137,19 @@ TEST(EnterpriseImport, ChineseHeadersAreAccepted) {
   EXPECT_EQ(report->inserted, 1u);
 }
 
+TEST(EnterpriseImport, ExportedDerivedColumnsAreAcceptedAndIgnored) {
+  TempDb t;
+  auto table = importer::ReadCsv(
+      "统一社会信用代码,企业名称,所属单位代码,行业代码,生产类型,从业人数,营业收入（万元）,企业规模,"
+      "规模以上\n" +
+      MakeUscc("440100", 12) + ",广州某某有限公司,440100,39,离散大批量,30,500,大型,是\n");
+  auto report = ImportEnterprises(t.db(), *table, {});
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->written);
+  // The size class is computed, not taken from the file.
+  EXPECT_EQ(Count(t.db(), "SELECT COUNT(*) FROM enterprises WHERE size_class = 'small'"), 1);
+}
+
 TEST(EnterpriseImport, UnitAdminCannotImportIntoAnotherUnit) {
   TempDb t;
   Principal guangzhou;
