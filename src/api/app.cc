@@ -66,6 +66,11 @@ void RegisterRoutes(http::Router& router, Context& c) {
     }
     return JsonResponse({{"status", "ok"}});
   });
+  router.Add("GET", "/api/v1/openapi.json", [](http::Request&) {
+    http::Response r;
+    r.body = std::string(kOpenApiJson);
+    return r;
+  });
   RegisterSessionRoutes(router, c);
   RegisterEnterpriseRoutes(router, c);
   RegisterAdminRoutes(router, c);

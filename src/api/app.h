@@ -2,8 +2,15 @@
 #ifndef RONGPING_API_APP_H_
 #define RONGPING_API_APP_H_
 
+#include <string_view>
+
 #include "api/context.h"
 #include "http/router.h"
+
+namespace rongping {
+// The OpenAPI 3 document served at /api/v1/openapi.json (docs/openapi.json).
+extern const std::string_view kOpenApiJson;
+}  // namespace rongping
 
 namespace rongping::api {
 

@@ -471,6 +471,15 @@ class T01HealthAndHeaders(ApiTest):
         self.assertEqual(r.json(), {"status": "ok"})
         self.assertTrue(r.headers.get("Content-Type", "").startswith("application/json"))
 
+    def test_openapi_document_lists_the_contract_routes(self):
+        r = request("GET", "/api/v1/openapi.json")
+        self.assertEqual(r.status, 200)
+        doc = r.json()
+        self.assertTrue(doc["openapi"].startswith("3."))
+        for path in ("/api/v1/session", "/api/v1/enterprises", "/api/v1/enterprises/{uscc}",
+                     "/api/v1/enterprises/import", "/api/v1/audit"):
+            self.assertIn(path, doc["paths"])
+
     def test_metrics(self):
         request("GET", "/healthz")
         r = request("GET", "/metrics")
