@@ -19,7 +19,13 @@
 #include "http/server.h"
 #include "importer/enterprise_import.h"
 #include "importer/reference.h"
+#include "model/model.h"
+#include "scoring/result_json.h"
+#include "scoring/scorer.h"
 #include "store/migrations.h"
+#include <nlohmann/json.hpp>
+#include <fstream>
+#include <sstream>
 
 namespace rongping {
 namespace {
@@ -198,6 +204,67 @@ int Demo(const std::string& url, const demo::DemoOptions& options, const std::st
   return 0;
 }
 
+int ModelCheck(const std::string& path) {
+  auto outcome = model::LoadModelFile(path);
+  if (!outcome.model) {
+    for (const auto& p : outcome.problems) std::cerr << p << "\n";
+    std::cerr << fmt::format("模型有 {} 处问题\n", outcome.problems.size());
+    return kExitFailure;
+  }
+  const auto& m = *outcome.model;
+  size_t scored = 0;
+  for (const auto& q : m.questions) scored += q.scored() ? 1 : 0;
+  std::cout << fmt::format(
+      "模型 {} {}（{}）有效：{} 道题（{} 道计分），{} 个维度，{} 个指标，{} 个{}，{} 个关键指标\n"
+      "模型哈希 {}\n",
+      m.id, m.version, m.title, m.questions.size(), scored, m.dimensions.size(),
+      m.indicators.size(), m.levels.size(), m.level_name, m.key_indicators.size(), m.hash);
+  if (m.reference_only) std::cout << "注意：参考题目与权重，非官方问卷\n";
+  return 0;
+}
+
+int ScoreCommand(const std::string& model_ref, const std::string& file,
+                 const std::string& production_type_flag, bool with_questions) {
+  auto m = model::ResolveModel(model_ref);
+  if (!m) return Report(m.error());
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::cerr << fmt::format("错误: 无法读取 {}\n", file);
+    return kExitFailure;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  // Either {"production_type":..., "answers":{...}} or the answers alone.
+  std::string answers_text = ss.str();
+  std::string production_type = production_type_flag;
+  auto doc = nlohmann::json::parse(answers_text, nullptr, false);
+  if (doc.is_object() && doc.contains("answers")) {
+    if (doc.contains("production_type") && doc["production_type"].is_string() &&
+        production_type.empty()) {
+      production_type = doc["production_type"].get<std::string>();
+    }
+    answers_text = doc["answers"].dump();
+  }
+  if (production_type.empty()) production_type = "discrete_mass";
+  int pt = scoring::ProductionTypeIndex(production_type);
+  if (pt < 0) {
+    std::cerr << fmt::format("错误: 未知的生产类型“{}”\n", production_type);
+    return kExitUsage;
+  }
+  auto parsed = scoring::ParseAnswers(**m, answers_text);
+  if (!parsed.problems.empty()) {
+    for (const auto& p : parsed.problems) {
+      std::cerr << fmt::format("{}{}\n", p.question.empty() ? "" : p.question + "：", p.message);
+    }
+    return kExitFailure;
+  }
+  auto result = scoring::Score(**m, parsed.answers, pt);
+  std::cout << scoring::ResultToJson(**m, result, with_questions)
+                   .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+            << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -262,6 +329,21 @@ int Main(int argc, char** argv) {
   import->add_option("file", file, ".csv 或 .xlsx 文件")->required()->check(CLI::ExistingFile);
   import->add_flag("--skip-invalid", skip_invalid, "只导入正确的行");
 
+  auto* model_cmd = app.add_subcommand("model", "评估模型 / assessment models");
+  model_cmd->require_subcommand(1);
+  std::string model_path;
+  auto* model_check = model_cmd->add_subcommand("check", "校验模型文件，列出全部问题 / validate a model");
+  model_check->add_option("path", model_path, "model.json 或其所在目录")->required();
+
+  std::string score_model, score_file, score_pt;
+  bool score_questions = false;
+  auto* score = app.add_subcommand("score", "按模型为一份答卷评分，输出 JSON / score answers");
+  score->add_option("--model", score_model, "内置模型标识或模型文件路径")->required();
+  score->add_option("file", score_file, "答案 JSON")->required()->check(CLI::ExistingFile);
+  score->add_option("--production-type", score_pt,
+                    "discrete_mass|discrete_small_batch|process|mixed（默认取文件中的值或 discrete_mass）");
+  score->add_flag("--questions", score_questions, "输出每道题的得分和贡献");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -285,6 +367,8 @@ int Main(int argc, char** argv) {
     return UserAdd(db_url, username, role, scope, industries, display_name, hash_cost);
   }
   if (*import) return ImportCommand(db_url, kind, file, skip_invalid);
+  if (*model_check) return ModelCheck(model_path);
+  if (*score) return ScoreCommand(score_model, score_file, score_pt, score_questions);
   return kExitUsage;
 }
 

@@ -1,0 +1,165 @@
+// An assessment model loaded from its JSON file (docs/models.md): the
+// questionnaire, the indicator tree, derived values, levels and key
+// indicators, with every expression compiled. Immutable once loaded and
+// shared between threads.
+#ifndef RONGPING_MODEL_MODEL_H_
+#define RONGPING_MODEL_MODEL_H_
+
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+#include "model/expr.h"
+
+namespace rongping::model {
+
+enum class QuestionType { kSingle, kMultiple, kNumber, kPercent, kYesNo, kText };
+
+std::string_view QuestionTypeName(QuestionType type);
+
+struct Option {
+  std::string id;
+  std::string text;
+  double score = 0;
+  double effort = 1;
+  bool exclusive = false;
+};
+
+struct Question {
+  std::string id;
+  std::string section;
+  std::string text;
+  std::string help;
+  QuestionType type = QuestionType::kSingle;
+  bool required = true;
+  std::vector<Option> options;  // single and multiple
+  double cap = 100;             // multiple: the most its options can add up to
+  std::string unit;             // number
+  double min = -std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();
+  bool integer = false;
+  std::vector<std::pair<double, double>> points;  // number and percent
+  double yes_score = 100;
+  double no_score = 0;
+  size_t max_length = 500;  // text
+  std::optional<CompiledExpr> applies_if;
+
+  // Filled by the loader.
+  int answer_slot = -1;     // the answer in the value array
+  int score_slot = -1;      // the score in the value array; -1 for text
+  int indicator = -1;       // index into Model::indicators; -1 for text
+  double weight = 1;        // weight inside its indicator
+
+  bool scored() const { return type != QuestionType::kText; }
+  // Index of an option id, or -1.
+  int OptionIndex(std::string_view option_id) const;
+};
+
+struct Indicator {
+  std::string id;
+  std::string title;
+  double weight = 1;
+  int dimension = -1;
+  std::vector<int> questions;  // indices into Model::questions
+  int score_slot = -1;
+};
+
+struct Dimension {
+  std::string id;
+  std::string title;
+  double weight = 1;
+  std::vector<int> indicators;
+  int score_slot = -1;
+};
+
+struct Section {
+  std::string id;
+  std::string title;
+  std::string description;
+};
+
+struct Derived {
+  std::string id;
+  std::string title;
+  CompiledExpr expr;
+  int slot = -1;
+};
+
+struct Level {
+  std::string id;
+  std::string title;
+  std::optional<CompiledExpr> rule;  // none for the first level
+};
+
+struct KeyIndicator {
+  std::string id;
+  std::string title;
+  CompiledExpr expr;
+  bool share = true;  // aggregate: share of enterprises (bool) or mean (number)
+  std::string unit;
+};
+
+struct Model {
+  std::string id;
+  std::string version;
+  std::string title;
+  std::string standard;
+  std::string provenance;
+  bool reference_only = false;
+  std::vector<std::string> industry_codes;    // empty = all
+  std::vector<std::string> production_types;  // empty = all
+  std::string hash;                           // hex SHA-256 of the file's bytes
+  std::string level_name;                     // e.g. 发展阶段
+
+  std::vector<Section> sections;
+  std::vector<Question> questions;
+  std::vector<Dimension> dimensions;
+  std::vector<Indicator> indicators;
+  std::vector<Derived> derived;  // in evaluation order (dependencies first)
+  std::vector<Level> levels;
+  std::vector<KeyIndicator> key_indicators;
+  std::map<std::string, std::string, std::less<>> indicator_advice;
+  std::map<std::string, std::string, std::less<>> level_advice;
+
+  // The value array: context, answers, question scores, derived values,
+  // indicator, dimension and total scores.
+  int slot_count = 0;
+  int production_type_slot = 0;
+  int total_slot = -1;
+
+  // Index of a question id, or -1.
+  int QuestionIndex(std::string_view id) const;
+  std::map<std::string, int, std::less<>> question_index;
+};
+
+// The production types every model knows, in enum order.
+const std::vector<std::string>& ProductionTypes();
+
+struct LoadOutcome {
+  std::shared_ptr<const Model> model;  // null when there are problems
+  // Every problem found, each "<source>: <json path>: <message>" (中文).
+  std::vector<std::string> problems;
+};
+
+// Parses and validates a model. `source` names the file in messages.
+LoadOutcome LoadModel(std::string_view json_text, std::string_view source);
+
+// Loads a model from a file path or a directory holding model.json.
+LoadOutcome LoadModelFile(const std::string& path);
+
+// The models shipped in models/, compiled into the program, by id.
+const std::vector<std::pair<std::string_view, std::string_view>>& BuiltinModelFiles();
+
+// Loads a shipped model by id, or a model file by path. kNotFound / kInvalid
+// with the problems joined.
+Result<std::shared_ptr<const Model>> ResolveModel(const std::string& id_or_path);
+
+}  // namespace rongping::model
+
+#endif  // RONGPING_MODEL_MODEL_H_

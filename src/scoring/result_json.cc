@@ -1,0 +1,71 @@
+#include "scoring/result_json.h"
+
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+namespace rongping::scoring {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json Number(double v) { return std::isnan(v) ? Json(nullptr) : Json(v); }
+
+}  // namespace
+
+Json ResultToJson(const model::Model& m, const ScoreResult& r, bool with_questions) {
+  Json j;
+  j["model"] = {{"id", m.id},
+                {"version", m.version},
+                {"hash", m.hash},
+                {"reference_only", m.reference_only}};
+  j["total"] = r.total;
+  const auto& level = m.levels[r.level];
+  j["level"] = {{"name", m.level_name}, {"index", r.level}, {"id", level.id}, {"title", level.title}};
+  Json dims = Json::array();
+  for (size_t i = 0; i < m.dimensions.size(); ++i) {
+    dims.push_back({{"id", m.dimensions[i].id},
+                    {"title", m.dimensions[i].title},
+                    {"weight", m.dimensions[i].weight},
+                    {"score", Number(r.dimensions[i])}});
+  }
+  j["dimensions"] = std::move(dims);
+  Json inds = Json::array();
+  for (size_t i = 0; i < m.indicators.size(); ++i) {
+    const auto& ind = m.indicators[i];
+    inds.push_back({{"id", ind.id},
+                    {"title", ind.title},
+                    {"dimension", m.dimensions[ind.dimension].id},
+                    {"score", Number(r.indicators[i])}});
+  }
+  j["indicators"] = std::move(inds);
+  Json keys = Json::array();
+  for (size_t i = 0; i < m.key_indicators.size(); ++i) {
+    const auto& k = m.key_indicators[i];
+    Json value = Number(r.key_indicators[i]);
+    if (k.share && !std::isnan(r.key_indicators[i])) value = r.key_indicators[i] != 0;
+    keys.push_back({{"id", k.id},
+                    {"title", k.title},
+                    {"type", k.share ? "bool" : "number"},
+                    {"value", value},
+                    {"unit", k.unit}});
+  }
+  j["key_indicators"] = std::move(keys);
+  j["missing"] = r.missing;
+  if (with_questions) {
+    Json qs = Json::array();
+    for (size_t i = 0; i < m.questions.size(); ++i) {
+      const auto& q = r.questions[i];
+      qs.push_back({{"id", m.questions[i].id},
+                    {"applicable", q.applicable},
+                    {"answered", q.answered},
+                    {"score", Number(q.score)},
+                    {"contribution", q.contribution},
+                    {"max_contribution", q.max_contribution}});
+    }
+    j["questions"] = std::move(qs);
+  }
+  return j;
+}
+
+}  // namespace rongping::scoring

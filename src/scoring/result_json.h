@@ -1,0 +1,21 @@
+// JSON form of a score result, for the command line and the API.
+#ifndef RONGPING_SCORING_RESULT_JSON_H_
+#define RONGPING_SCORING_RESULT_JSON_H_
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "scoring/scorer.h"
+
+namespace rongping::scoring {
+
+// {model:{id,version,hash,reference_only}, total, level:{index,id,title},
+//  dimensions:[{id,title,score}], indicators:[{id,title,dimension,score}],
+//  key_indicators:[{id,title,type,value,unit}], missing:[ids],
+//  questions:[{id,applicable,answered,score,contribution,max_contribution}]}
+// Scores are unrounded doubles; NaN is written as null.
+nlohmann::ordered_json ResultToJson(const model::Model& model, const ScoreResult& result,
+                                    bool with_questions);
+
+}  // namespace rongping::scoring
+
+#endif  // RONGPING_SCORING_RESULT_JSON_H_
