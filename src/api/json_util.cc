@@ -35,6 +35,9 @@ Result<Json> ParseJsonObject(const http::Request& request) {
   } catch (const Json::parse_error& e) {
     return Fail(Error::Malformed("invalid_json",
                                  fmt::format("请求体不是有效的 JSON（第{}字节附近）", e.byte)));
+  } catch (const Json::exception&) {
+    // e.g. a number too large for a double (1e400)
+    return Fail(Error::Malformed("invalid_json", "请求体含有无法表示的数值"));
   }
   if (!body.is_object()) {
     return Fail(Error::Malformed("invalid_json", "请求体应为 JSON 对象"));

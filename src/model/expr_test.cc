@@ -230,7 +230,7 @@ TEST(Expr, ShortCircuitSkipsRightOperand) {
     return it->second;
   };
   double slots[2] = {1, 0};
-  for (const char* source : {"t or far > 0", "f and far > 0", "if(t, 1, far) == 1",
+  for (const char* source : {"t or far > 0", "not f or far > 0", "if(t, 1, far) == 1",
                              "if(f, far, 1) == 1", "not (f and far > 0)", "t || f && far > 0"}) {
     auto e = CompileExpr(source, ExprType::kBool, resolve);
     ASSERT_TRUE(e) << e.error().message;

@@ -149,6 +149,9 @@ class Loader {
     } catch (const Json::parse_error& e) {
       r_.Problem("", fmt::format("不是有效的 JSON（{}）", LineColumn(text_, e.byte ? e.byte - 1 : 0)));
       return {nullptr, r_.problems()};
+    } catch (const Json::exception& e) {
+      r_.Problem("", "含有无法表示的数值");
+      return {nullptr, r_.problems()};
     }
     if (!r_.Object(root, "")) return {nullptr, r_.problems()};
     m_ = std::make_shared<Model>();
@@ -158,7 +161,7 @@ class Loader {
     ReadQuestions(root);
     ReadDimensions(root);
     AssignSlots();
-    CompileApplicability(root);
+    CompileApplicability();
     ReadDerived(root);
     ReadLevels(root);
     ReadKeyIndicators(root);
@@ -363,6 +366,7 @@ class Loader {
           break;
       }
       question_paths_.push_back(path);
+      question_json_.push_back(&q);
       m_->question_index[question.id] = static_cast<int>(m_->questions.size());
       m_->questions.push_back(std::move(question));
     }
@@ -462,6 +466,7 @@ class Loader {
     if (name == "production_type") {
       return SymbolInfo{SymbolKind::kEnum, m_->production_type_slot, ProductionTypes()};
     }
+    if (scope == Scope::kApplies) return std::nullopt;
     if (name.rfind("score:", 0) == 0) {
       if (scope == Scope::kApplies) return std::nullopt;
       int qi = m_->QuestionIndex(name.substr(6));
@@ -512,30 +517,22 @@ class Loader {
     });
     if (!compiled) {
       std::string hint;
-      if (scope == Scope::kApplies) hint = "（适用条件只能引用作答和 production_type）";
+      if (scope == Scope::kApplies) {
+        hint = "（适用条件只能引用 production_type：题目是否适用不能取决于其他作答，"
+               "否则改进一个答案可能使总分下降）";
+      }
       r_.Problem(path, compiled.error().message + hint);
       return std::nullopt;
     }
     return std::move(*compiled);
   }
 
-  void CompileApplicability(const Json& root) {
-    const Json* list = r_.Array(root, "", "questions", true);
-    for (size_t i = 0; list && i < m_->questions.size() && i < list->size(); ++i) {
-      const Json& q = (*list)[i];
-      if (!q.is_object() || !q.contains("applies_if")) continue;
+  void CompileApplicability() {
+    for (size_t i = 0; i < m_->questions.size(); ++i) {
+      const Json& q = *question_json_[i];
+      if (!q.contains("applies_if")) continue;
       m_->questions[i].applies_if =
           Compile(q["applies_if"], question_paths_[i] + "/applies_if", ExprType::kBool, Scope::kApplies);
-      if (m_->questions[i].applies_if) {
-        // A question may not depend on its own answer or on a later one.
-        for (const auto& name : m_->questions[i].applies_if->names()) {
-          int dep = m_->QuestionIndex(name);
-          if (dep >= static_cast<int>(i)) {
-            r_.Problem(question_paths_[i] + "/applies_if",
-                       fmt::format("适用条件只能引用排在本题之前的题目，不能引用“{}”", name));
-          }
-        }
-      }
     }
   }
 
@@ -721,6 +718,7 @@ class Loader {
   std::set<std::string> ids_;
   std::set<std::string> section_ids_;
   std::vector<std::string> question_paths_;
+  std::vector<const Json*> question_json_;
   std::map<std::string, std::pair<int, bool>> derived_slots_;
   int derived_base_ = 0;
 };

@@ -263,6 +263,9 @@ ParsedAnswers ParseAnswers(const model::Model& m, std::string_view json_text) {
   } catch (const nlohmann::json::parse_error& e) {
     out.problems.push_back({"", fmt::format("答案不是有效的 JSON（第{}字节附近）", e.byte)});
     return out;
+  } catch (const nlohmann::json::exception&) {
+    out.problems.push_back({"", "答案含有无法表示的数值"});
+    return out;
   }
   if (!j.is_object()) {
     out.problems.push_back({"", "答案应为 JSON 对象：题目标识 → 答案"});

@@ -1032,6 +1032,13 @@ class T05BadInput(ApiTest):
         self.assertError(r, 400, "invalid_json")
         self.assertNothingWritten(body["uscc"])
 
+    def test_number_too_large_for_a_double(self):
+        body = new_enterprise()
+        raw = json.dumps(body, ensure_ascii=False)[:-1] + ', "employees": 1e400}'
+        r = self.post(raw, headers={"Content-Type": "application/json"})
+        self.assertError(r, 400, "invalid_json")
+        self.assertNothingWritten(body["uscc"])
+
     def test_json_array(self):
         body = new_enterprise()
         r = self.post(json.dumps([body]), headers={"Content-Type": "application/json"})
