@@ -259,9 +259,10 @@ int ScoreCommand(const std::string& model_ref, const std::string& file,
     return kExitFailure;
   }
   auto result = scoring::Score(**m, parsed.answers, pt);
-  std::cout << scoring::ResultToJson(**m, result, with_questions)
-                   .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
-            << "\n";
+  auto json = scoring::ResultToJson(**m, result, with_questions);
+  json["path_to_next_level"] =
+      scoring::PathToJson(**m, scoring::PathToNextLevel(**m, parsed.answers, pt));
+  std::cout << json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   return 0;
 }
 

@@ -68,4 +68,44 @@ Json ResultToJson(const model::Model& m, const ScoreResult& r, bool with_questio
   return j;
 }
 
+std::string DescribeAnswer(const model::Question& q, double v) {
+  if (std::isnan(v)) return "未作答";
+  switch (q.type) {
+    case model::QuestionType::kSingle: return q.options[static_cast<size_t>(v)].text;
+    case model::QuestionType::kMultiple: {
+      std::string out;
+      auto bits = static_cast<uint64_t>(v);
+      for (size_t i = 0; i < q.options.size(); ++i) {
+        if (bits & (uint64_t{1} << i)) out += (out.empty() ? "" : "、") + q.options[i].text;
+      }
+      return out.empty() ? "未选择" : out;
+    }
+    case model::QuestionType::kYesNo: return v != 0 ? "是" : "否";
+    case model::QuestionType::kText: return "";
+    default: {
+      Json n = v;
+      return n.dump() + q.unit;
+    }
+  }
+}
+
+Json PathToJson(const model::Model& m, const PathResult& path) {
+  Json steps = Json::array();
+  for (const auto& s : path.steps) {
+    const auto& q = m.questions[s.question];
+    steps.push_back({{"question", q.id},
+                     {"text", q.text},
+                     {"from", DescribeAnswer(q, s.from)},
+                     {"to", DescribeAnswer(q, s.to)},
+                     {"cost", s.cost}});
+  }
+  const auto& target = m.levels[path.target_level];
+  return {{"current_level", m.levels[path.current_level].id},
+          {"target_level", {{"id", target.id}, {"title", target.title}}},
+          {"reachable", path.reachable},
+          {"total_cost", path.total_cost},
+          {"total_after", path.total_after},
+          {"steps", std::move(steps)}};
+}
+
 }  // namespace rongping::scoring

@@ -5,6 +5,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "scoring/scorer.h"
+#include "scoring/whatif.h"
 
 namespace rongping::scoring {
 
@@ -15,6 +16,14 @@ namespace rongping::scoring {
 // Scores are unrounded doubles; NaN is written as null.
 nlohmann::ordered_json ResultToJson(const model::Model& model, const ScoreResult& result,
                                     bool with_questions);
+
+// {current_level, target_level:{id,title}, reachable, total_cost, total_after,
+//  steps:[{question, text, from, to, cost}]} with answers shown as the
+// option text, the number with its unit, or 是/否.
+nlohmann::ordered_json PathToJson(const model::Model& model, const PathResult& path);
+
+// An answer value as a person reads it; "未作答" when NaN.
+std::string DescribeAnswer(const model::Question& question, double value);
 
 }  // namespace rongping::scoring
 
