@@ -74,6 +74,7 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterSessionRoutes(router, c);
   RegisterEnterpriseRoutes(router, c);
   RegisterAdminRoutes(router, c);
+  RegisterCampaignRoutes(router, c);
   router.SetFallback([&c](http::Request& r) { return StaticFile(c, r); });
 }
 

@@ -22,6 +22,7 @@ void RegisterRoutes(http::Router& router, Context& context);
 void RegisterSessionRoutes(http::Router& router, Context& context);
 void RegisterEnterpriseRoutes(http::Router& router, Context& context);
 void RegisterAdminRoutes(http::Router& router, Context& context);
+void RegisterCampaignRoutes(http::Router& router, Context& context);
 
 }  // namespace rongping::api
 

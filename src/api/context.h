@@ -6,6 +6,7 @@
 #include <string>
 
 #include "auth/auth_service.h"
+#include "campaign/lifecycle.h"
 #include "enterprise/enterprise_service.h"
 #include "store/db.h"
 
@@ -22,11 +23,12 @@ struct AppOptions {
 
 struct Context {
   Context(store::Db& db, AppOptions opts)
-      : db(db), options(std::move(opts)), auth(db, options.auth), enterprises(db) {}
+      : db(db), options(std::move(opts)), auth(db, options.auth), enterprises(db), lifecycle(db) {}
   store::Db& db;
   AppOptions options;
   AuthService auth;
   EnterpriseService enterprises;
+  campaign::LifecycleService lifecycle;
 };
 
 }  // namespace rongping::api

@@ -4,7 +4,9 @@
 #define RONGPING_CORE_TIME_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace rongping {
 
@@ -16,6 +18,16 @@ std::string NowRfc3339();
 
 // Formats Unix seconds as "2026-12-01T10:40:00Z".
 std::string FormatRfc3339(int64_t unix_seconds);
+
+// Days since 1970-01-01 of a "YYYY-MM-DD" date, or nullopt when the text is
+// not a valid calendar date.
+std::optional<int64_t> ParseDateDays(std::string_view date);
+
+// Today's date in China (UTC+8) as "YYYY-MM-DD".
+std::string TodayInChina();
+
+// Formats days since 1970-01-01 as "YYYY-MM-DD".
+std::string FormatDate(int64_t days);
 
 }  // namespace rongping
 

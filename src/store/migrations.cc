@@ -99,11 +99,69 @@ CREATE INDEX audit_object ON audit_log(object_type, object_id);
 CREATE INDEX audit_at ON audit_log(at)
 )SQL";
 
+// Rounds (评估周期), assessments with their scored result and model hash,
+// the trail of every lifecycle transition, and targets as rules.
+constexpr std::string_view kV2 = R"SQL(
+CREATE TABLE rounds (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  year BIGINT NOT NULL,
+  province_code TEXT NOT NULL REFERENCES units(code),
+  models TEXT NOT NULL,
+  opens_on TEXT NOT NULL,
+  closes_on TEXT NOT NULL,
+  deadline TEXT NOT NULL,
+  review_required BIGINT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE assessments (
+  id INTEGER PRIMARY KEY,
+  round_code TEXT NOT NULL REFERENCES rounds(code),
+  uscc TEXT NOT NULL REFERENCES enterprises(uscc),
+  model_id TEXT NOT NULL,
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  production_type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  answers_json TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  total DOUBLE PRECISION,
+  level_index BIGINT,
+  level_id TEXT,
+  model_hash TEXT,
+  submitted_at TEXT,
+  reviewed_at TEXT,
+  reviewer TEXT,
+  review_reason TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (round_code, uscc, model_id)
+);
+CREATE INDEX assessments_round_unit ON assessments(round_code, unit_code, status);
+CREATE INDEX assessments_uscc ON assessments(uscc);
+CREATE TABLE assessment_events (
+  id INTEGER PRIMARY KEY,
+  assessment_id BIGINT NOT NULL REFERENCES assessments(id),
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  from_status TEXT,
+  to_status TEXT NOT NULL,
+  reason TEXT
+);
+CREATE INDEX assessment_events_assessment ON assessment_events(assessment_id);
+CREATE TABLE targets (
+  round_code TEXT NOT NULL REFERENCES rounds(code),
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  rule TEXT NOT NULL,
+  PRIMARY KEY (round_code, unit_code)
+)
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kAll = {
       {1, "units, industries, enterprises, users, sessions, audit", kV1},
+      {2, "rounds, assessments, assessment events, targets", kV2},
   };
   return kAll;
 }

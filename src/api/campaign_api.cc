@@ -1,0 +1,373 @@
+// /api/v1/rounds: rounds, targets, progress (附件2), the assessment
+// lifecycle and review queues.
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "api/app.h"
+#include "api/json_util.h"
+#include "campaign/progress.h"
+#include "core/text.h"
+#include "core/time.h"
+#include "core/uscc.h"
+#include "report/progress_export.h"
+#include "store/audit.h"
+#include "scoring/result_json.h"
+#include "store/campaign.h"
+#include "store/units.h"
+
+namespace rongping::api {
+namespace {
+
+Json RoundJson(const store::RoundRecord& r) {
+  return {{"code", r.code},           {"name", r.name},
+          {"year", r.year},           {"province_code", r.province_code},
+          {"models", r.models},       {"opens_on", r.opens_on},
+          {"closes_on", r.closes_on}, {"deadline", r.deadline},
+          {"review_required", r.review_required}};
+}
+
+Json AssessmentJson(Context& c, const campaign::AssessmentView& v, bool with_history) {
+  const auto& a = v.record;
+  auto opt = [](const auto& o) { return o ? Json(*o) : Json(nullptr); };
+  Json j = {{"round", a.round_code},
+            {"uscc", a.uscc},
+            {"model", a.model_id},
+            {"status", a.status},
+            {"version", a.version},
+            {"answers", Json::parse(a.answers_json, nullptr, false)},
+            {"submitted_at", opt(a.submitted_at)},
+            {"reviewed_at", opt(a.reviewed_at)},
+            {"reviewer", opt(a.reviewer)},
+            {"review_reason", opt(a.review_reason)},
+            {"updated_at", a.updated_at},
+            {"model_hash", opt(a.model_hash)},
+            {"result", scoring::ResultToJson(*v.model, v.result, false)}};
+  if (with_history) {
+    auto events = InTx(c.db, store::TxMode::kRead,
+                       [&](store::Tx& tx) { return store::ListAssessmentEvents(tx, a.id); });
+    Json history = Json::array();
+    if (events) {
+      for (const auto& e : *events) {
+        history.push_back({{"at", e.at},
+                           {"actor", e.actor},
+                           {"from", opt(e.from_status)},
+                           {"to", e.to_status},
+                           {"reason", opt(e.reason)}});
+      }
+    }
+    j["history"] = std::move(history);
+  }
+  return j;
+}
+
+std::string PathUscc(http::Request& req) { return NormalizeUscc(req.path_params["uscc"]); }
+
+http::Response ListRoundsHandler(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  auto rounds = InTx(c.db, store::TxMode::kRead, [](store::Tx& tx) { return store::ListRounds(tx); });
+  if (!rounds) return ErrorToResponse(rounds.error());
+  Json items = Json::array();
+  for (const auto& r : *rounds) items.push_back(RoundJson(r));
+  return JsonResponse({{"items", items}});
+}
+
+http::Response GetRoundHandler(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  auto round = InTx(c.db, store::TxMode::kRead,
+                    [&](store::Tx& tx) { return store::FindRound(tx, req.path_params["round"]); });
+  if (!round) return ErrorToResponse(round.error());
+  if (!*round) return ErrorToResponse(Error::NotFound("评估周期不存在"));
+  return JsonResponse(RoundJson(**round));
+}
+
+Result<store::RoundRecord> RoundFromBody(const Json& body, const std::string& code) {
+  if (auto r = CheckKnownFields(body, {"name", "year", "province_code", "models", "opens_on",
+                                       "closes_on", "deadline", "review_required"});
+      !r) {
+    return Fail(r.error());
+  }
+  store::RoundRecord round;
+  round.code = code;
+  static const std::regex kCode("[a-z0-9][a-z0-9-]{1,31}");
+  if (!std::regex_match(code, kCode)) {
+    return Fail(Error::Invalid("invalid_round", "周期代码应为2-32位小写字母、数字或连字符，如 gd-2016", "code"));
+  }
+  for (auto [field, target] : {std::pair{"name", &round.name}, {"province_code", &round.province_code},
+                               {"opens_on", &round.opens_on}, {"closes_on", &round.closes_on},
+                               {"deadline", &round.deadline}}) {
+    auto v = StringField(body, field);
+    if (!v) return Fail(v.error());
+    *target = *v;
+  }
+  if (round.name.empty() || CountCodePoints(round.name) > 100 || HasControlCharacter(round.name)) {
+    return Fail(Error::Invalid("invalid_field", "周期名称不能为空，最多100个字符", "name"));
+  }
+  for (auto [field, value] : {std::pair{"opens_on", round.opens_on}, {"closes_on", round.closes_on},
+                              {"deadline", round.deadline}}) {
+    if (!ParseDateDays(value)) {
+      return Fail(Error::Invalid("invalid_field", fmt::format("{} 应为日期，如 2016-06-30", field), field));
+    }
+  }
+  if (!(round.opens_on <= round.closes_on && round.opens_on <= round.deadline)) {
+    return Fail(Error::Invalid("invalid_field", "开始日期应早于截止日期", "closes_on"));
+  }
+  auto year = body.find("year");
+  if (year == body.end() || !year->is_number_integer() || *year < 2000 || *year > 2100) {
+    return Fail(Error::Invalid("invalid_field", "year 应为 2000 至 2100 的整数", "year"));
+  }
+  round.year = year->get<int64_t>();
+  auto review = body.find("review_required");
+  if (review != body.end() && !review->is_boolean()) {
+    return Fail(Error::Invalid("wrong_type", "review_required 应为 true 或 false", "review_required"));
+  }
+  round.review_required = review == body.end() || review->get<bool>();
+  auto models = body.find("models");
+  if (models == body.end() || !models->is_array() || models->empty()) {
+    return Fail(Error::Invalid("invalid_field", "models 应为至少含一个模型标识的数组", "models"));
+  }
+  for (const auto& m : *models) {
+    if (!m.is_string() || !campaign::LifecycleService::CachedModel(m.get<std::string>())) {
+      return Fail(Error::Invalid("unknown_model",
+                                 fmt::format("未知的模型“{}”", m.is_string() ? m.get<std::string>().substr(0, 40) : "?"),
+                                 "models"));
+    }
+    round.models.push_back(m.get<std::string>());
+  }
+  return round;
+}
+
+http::Response PutRoundHandler(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  if (who->role != Role::kProvince && who->role != Role::kMinistry) {
+    return ErrorToResponse(Error::Forbidden("只有省级及以上管理员可以设置评估周期"));
+  }
+  auto body = ParseJsonObject(req);
+  if (!body) return ErrorToResponse(body.error());
+  auto round = RoundFromBody(*body, req.path_params["round"]);
+  if (!round) return ErrorToResponse(round.error());
+  auto saved = InTx(c.db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+    auto index = store::LoadReferenceIndex(tx);
+    if (!index) return Fail(index.error());
+    if (!index->units.count(round->province_code) || !index->UnitInScope(*who, round->province_code)) {
+      return Fail(Error::Invalid("invalid_field", "province_code 不是您管辖的省级单位", "province_code"));
+    }
+    if (auto r = store::UpsertRound(tx, *round); !r) return Fail(r.error());
+    if (auto r = store::RecordAudit(tx, {0, "", who->username, "round.put", "round", round->code,
+                                         std::nullopt, RoundJson(*round).dump(), req.request_id});
+        !r) {
+      return Fail(r.error());
+    }
+    return true;
+  });
+  if (!saved) return ErrorToResponse(saved.error());
+  return JsonResponse(RoundJson(*round));
+}
+
+http::Response PutTargetHandler(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  if (who->role != Role::kProvince && who->role != Role::kMinistry) {
+    return ErrorToResponse(Error::Forbidden("只有省级及以上管理员可以设置目标"));
+  }
+  auto body = ParseJsonObject(req);
+  if (!body) return ErrorToResponse(body.error());
+  if (auto r = CheckKnownFields(*body, {"rule"}); !r) return ErrorToResponse(r.error());
+  auto text = StringField(*body, "rule");
+  if (!text) return ErrorToResponse(text.error());
+  auto rule = campaign::ParseTargetRule(*text);
+  if (!rule) return ErrorToResponse(rule.error());
+  const std::string round = req.path_params["round"], unit = req.path_params["unit"];
+  auto saved = InTx(c.db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+    auto r = store::FindRound(tx, round);
+    if (!r) return Fail(r.error());
+    if (!*r) return Fail(Error::NotFound("评估周期不存在"));
+    auto index = store::LoadReferenceIndex(tx);
+    if (!index) return Fail(index.error());
+    if (!index->UnitInScope(*who, unit)) return Fail(Error::NotFound("单位不存在"));
+    if (auto u = store::UpsertTarget(tx, round, unit, rule->ToString()); !u) return Fail(u.error());
+    if (auto a = store::RecordAudit(tx, {0, "", who->username, "target.put", "target", round + "/" + unit,
+                                         std::nullopt, Json{{"rule", rule->ToString()}}.dump(),
+                                         req.request_id});
+        !a) {
+      return Fail(a.error());
+    }
+    return true;
+  });
+  if (!saved) return ErrorToResponse(saved.error());
+  return JsonResponse({{"round", round}, {"unit", unit}, {"rule", rule->ToString()},
+                       {"description", rule->Describe()}});
+}
+
+http::Response ProgressHandler(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  std::string as_of(req.Query("as_of"));
+  if (as_of.empty()) as_of = TodayInChina();
+  if (!ParseDateDays(as_of)) {
+    return ErrorToResponse(Error::Invalid("invalid_parameter", "as_of 应为日期，如 2016-06-30", "as_of"));
+  }
+  auto table = campaign::LoadProgress(c.db, &*who, req.path_params["round"],
+                                      std::string(req.Query("unit")), as_of);
+  if (!table) return ErrorToResponse(table.error());
+  std::string_view format = req.Query("format");
+  if (format.empty() || format == "json") return JsonResponse(report::ProgressToJson(*table));
+  http::Response r;
+  std::string filename = fmt::format("progress-{}", table->round_code);
+  if (format == "csv") {
+    r.content_type = "text/csv; charset=utf-8";
+    r.body = report::ProgressToCsv(*table);
+    filename += ".csv";
+  } else if (format == "xlsx") {
+    auto bytes = report::ProgressToXlsx(*table, "两化融合评估诊断和对标引导情况表");
+    if (!bytes) return ErrorToResponse(bytes.error());
+    r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    r.body = std::move(*bytes);
+    filename += ".xlsx";
+  } else {
+    return ErrorToResponse(Error::Invalid("invalid_parameter", "format 应为 json、csv 或 xlsx", "format"));
+  }
+  r.SetHeader("Content-Disposition", fmt::format("attachment; filename=\"{}\"", filename));
+  return r;
+}
+
+http::Response ListAssessmentsHandler(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  std::string status(req.Query("status"));
+  if (!status.empty() && status != "draft" && status != "submitted" && status != "approved" &&
+      status != "rejected") {
+    return ErrorToResponse(Error::Invalid("invalid_parameter",
+                                          "status 应为 draft、submitted、approved 或 rejected", "status"));
+  }
+  auto page = IntQuery(req, "page", 1, 1, 1'000'000);
+  if (!page) return ErrorToResponse(page.error());
+  auto per_page = IntQuery(req, "per_page", 50, 1, 500);
+  if (!per_page) return ErrorToResponse(per_page.error());
+  auto items = InTx(c.db, store::TxMode::kRead, [&](store::Tx& tx) {
+    return store::ListAssessments(tx, *who, req.path_params["round"], req.Query("unit"), status,
+                                  *per_page, (*page - 1) * *per_page);
+  });
+  if (!items) return ErrorToResponse(items.error());
+  Json out = Json::array();
+  for (const auto& i : *items) {
+    const auto& a = i.assessment;
+    out.push_back({{"uscc", a.uscc},
+                   {"enterprise_name", i.enterprise_name},
+                   {"unit_code", a.unit_code},
+                   {"model", a.model_id},
+                   {"status", a.status},
+                   {"total", a.total ? Json(*a.total) : Json(nullptr)},
+                   {"level", a.level_id ? Json(*a.level_id) : Json(nullptr)},
+                   {"submitted_at", a.submitted_at ? Json(*a.submitted_at) : Json(nullptr)},
+                   {"updated_at", a.updated_at}});
+  }
+  return JsonResponse({{"items", out}, {"page", *page}, {"per_page", *per_page}});
+}
+
+http::Response GetAssessmentHandler(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  auto view = c.lifecycle.Get(*who, req.path_params["round"], PathUscc(req));
+  if (!view) return ErrorToResponse(view.error());
+  return JsonResponse(AssessmentJson(c, *view, true));
+}
+
+http::Response SaveDraftHandler(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  auto body = ParseJsonObject(req);
+  if (!body) return ErrorToResponse(body.error());
+  if (auto r = CheckKnownFields(*body, {"answers", "version"}); !r) return ErrorToResponse(r.error());
+  auto answers = body->find("answers");
+  if (answers == body->end() || !answers->is_object()) {
+    return ErrorToResponse(Error::Invalid("invalid_field", "answers 应为对象：题目标识 → 答案", "answers"));
+  }
+  auto version = body->find("version");
+  if (version == body->end() || !version->is_number_integer() || *version < 0) {
+    return ErrorToResponse(Error::Invalid(
+        "missing_version", "请提供 version：首次保存为 0，之后为上次读取的版本号", "version"));
+  }
+  std::vector<Error> details;
+  auto view = c.lifecycle.SaveDraft(*who, req.path_params["round"], PathUscc(req), answers->dump(),
+                                    version->get<int64_t>(), req.request_id, &details);
+  if (!view) return ErrorToResponse(view.error(), details);
+  return JsonResponse(AssessmentJson(c, *view, false));
+}
+
+http::Response SubmitHandler(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  bool override_close = false;
+  if (!req.body.empty()) {
+    auto body = ParseJsonObject(req);
+    if (!body) return ErrorToResponse(body.error());
+    if (auto r = CheckKnownFields(*body, {"override"}); !r) return ErrorToResponse(r.error());
+    auto o = body->find("override");
+    if (o != body->end()) {
+      if (!o->is_boolean()) return ErrorToResponse(Error::Invalid("wrong_type", "override 应为 true 或 false", "override"));
+      override_close = o->get<bool>();
+    }
+  }
+  std::vector<Error> details;
+  auto view = c.lifecycle.Submit(*who, req.path_params["round"], PathUscc(req), override_close,
+                                 req.request_id, &details);
+  if (!view) return ErrorToResponse(view.error(), details);
+  return JsonResponse(AssessmentJson(c, *view, false));
+}
+
+http::Response ReviewHandler(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  auto body = ParseJsonObject(req);
+  if (!body) return ErrorToResponse(body.error());
+  if (auto r = CheckKnownFields(*body, {"decision", "reason"}); !r) return ErrorToResponse(r.error());
+  auto decision = StringField(*body, "decision");
+  if (!decision) return ErrorToResponse(decision.error());
+  if (*decision != "approve" && *decision != "reject") {
+    return ErrorToResponse(Error::Invalid("invalid_field", "decision 应为 approve 或 reject", "decision"));
+  }
+  auto reason = StringField(*body, "reason", false);
+  if (!reason) return ErrorToResponse(reason.error());
+  std::string r = Trim(*reason);
+  if (!IsValidUtf8(r) || HasControlCharacter(r) || CountCodePoints(r) > 500) {
+    return ErrorToResponse(Error::Invalid("invalid_field", "原因最多500个字符，不含控制字符", "reason"));
+  }
+  auto view = c.lifecycle.Review(*who, req.path_params["round"], PathUscc(req), *decision == "approve",
+                                 r, req.request_id);
+  if (!view) return ErrorToResponse(view.error());
+  return JsonResponse(AssessmentJson(c, *view, false));
+}
+
+http::Response WithdrawHandler(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  auto view = c.lifecycle.Withdraw(*who, req.path_params["round"], PathUscc(req), req.request_id);
+  if (!view) return ErrorToResponse(view.error());
+  return JsonResponse(AssessmentJson(c, *view, false));
+}
+
+}  // namespace
+
+void RegisterCampaignRoutes(http::Router& router, Context& c) {
+  auto bind = [&c](http::Response (*f)(Context&, http::Request&)) {
+    return [&c, f](http::Request& r) { return f(c, r); };
+  };
+  const std::string a = "/api/v1/rounds/{round}/enterprises/{uscc}/assessment";
+  router.Add("GET", "/api/v1/rounds", bind(ListRoundsHandler));
+  router.Add("GET", "/api/v1/rounds/{round}", bind(GetRoundHandler));
+  router.Add("PUT", "/api/v1/rounds/{round}", bind(PutRoundHandler));
+  router.Add("PUT", "/api/v1/rounds/{round}/targets/{unit}", bind(PutTargetHandler));
+  router.Add("GET", "/api/v1/rounds/{round}/progress", bind(ProgressHandler));
+  router.Add("GET", "/api/v1/rounds/{round}/assessments", bind(ListAssessmentsHandler));
+  router.Add("GET", a, bind(GetAssessmentHandler));
+  router.Add("PUT", a, bind(SaveDraftHandler));
+  router.Add("POST", a + "/submit", bind(SubmitHandler));
+  router.Add("POST", a + "/review", bind(ReviewHandler));
+  router.Add("POST", a + "/withdraw", bind(WithdrawHandler));
+}
+
+}  // namespace rongping::api

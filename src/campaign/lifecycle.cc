@@ -1,0 +1,331 @@
+#include "campaign/lifecycle.h"
+
+#include <map>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "core/time.h"
+#include "store/audit.h"
+#include "store/enterprises.h"
+
+namespace rongping::campaign {
+namespace {
+
+// Everything a transition needs, read in its transaction.
+struct Context {
+  store::RoundRecord round;
+  Enterprise enterprise;
+  std::optional<store::AssessmentRecord> existing;
+};
+
+Result<Context> Load(store::Tx& tx, const Principal& who, const std::string& round,
+                     const std::string& uscc) {
+  auto r = store::FindRound(tx, round);
+  if (!r) return Fail(r.error());
+  if (!*r) return Fail(Error::NotFound(fmt::format("评估周期“{}”不存在", round.substr(0, 40))));
+  auto e = store::FindEnterprise(tx, who, uscc);
+  if (!e) return Fail(e.error());
+  if (!*e) return Fail(Error::NotFound("未找到该企业"));
+  auto a = store::FindAssessment(tx, round, uscc);
+  if (!a) return Fail(a.error());
+  return Context{**r, **e, *a};
+}
+
+bool ModelFits(const model::Model& m, const Enterprise& e) {
+  auto has = [](const std::vector<std::string>& list, const std::string& v) {
+    return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
+  };
+  return has(m.industry_codes, e.industry_code) && has(m.production_types, e.production_type);
+}
+
+// The round's first model that applies to the enterprise.
+Result<std::shared_ptr<const model::Model>> ChooseModel(const store::RoundRecord& round,
+                                                        const Enterprise& e) {
+  for (const auto& id : round.models) {
+    auto m = LifecycleService::CachedModel(id);
+    if (m && ModelFits(**m, e)) return m;
+  }
+  return Fail(Error::Invalid("no_model",
+                             fmt::format("评估周期“{}”没有适用于该企业（行业 {}、{}）的评估模型",
+                                         round.name, e.industry_code, e.production_type)));
+}
+
+Result<scoring::ParsedAnswers> ParseFor(const model::Model& m, const std::string& json,
+                                        std::vector<Error>* details) {
+  auto parsed = scoring::ParseAnswers(m, json);
+  if (parsed.problems.empty()) return parsed;
+  std::vector<Error> errors;
+  for (const auto& p : parsed.problems) {
+    errors.push_back(Error::Invalid("invalid_answer",
+                                    p.question.empty() ? p.message : p.question + "：" + p.message,
+                                    p.question.empty() ? "answers" : "answers." + p.question));
+  }
+  Error first = errors.front();
+  first.message = fmt::format("答卷有 {} 处问题：{}", errors.size(), first.message);
+  if (details) *details = std::move(errors);
+  return Fail(first);
+}
+
+AssessmentView ViewOf(store::AssessmentRecord record, std::shared_ptr<const model::Model> m) {
+  auto parsed = scoring::ParseAnswers(*m, record.answers_json);
+  int pt = scoring::ProductionTypeIndex(record.production_type);
+  auto result = scoring::Score(*m, parsed.answers, pt < 0 ? 0 : pt);
+  return {std::move(record), std::move(m), std::move(result)};
+}
+
+bool CanFillIn(store::Tx& tx, const Principal& who, const std::string& uscc, bool submit,
+               Result<void>* error) {
+  if (who.role == Role::kEnterprise) return true;
+  if (who.role == Role::kAgency) {
+    auto grant = store::FindGrant(tx, who.user_id, uscc);
+    if (!grant) {
+      *error = Fail(grant.error());
+      return false;
+    }
+    if (grant->exists && (!submit || grant->can_submit)) return true;
+    *error = Fail(Error::Forbidden(submit ? "企业未授权本机构代为提交" : "企业未授权本机构代为填报"));
+    return false;
+  }
+  *error = Fail(Error::Forbidden("只有企业本身或经授权的服务机构可以填报答卷"));
+  return false;
+}
+
+Result<void> Transition(store::Tx& tx, const Principal& who, store::AssessmentRecord& record,
+                        int64_t expected_version, const std::optional<std::string>& from,
+                        const std::string& reason, const std::string& request_id,
+                        const std::string& action) {
+  auto saved = store::SaveAssessment(tx, record, expected_version);
+  if (!saved) return Fail(saved.error());
+  record = *saved;
+  if (!from || *from != record.status) {
+    auto ev = store::RecordAssessmentEvent(
+        tx, {record.id, "", who.username, from, record.status,
+             reason.empty() ? std::nullopt : std::optional<std::string>(reason)});
+    if (!ev) return ev;
+  }
+  std::string after = fmt::format(
+      R"({{"round":"{}","status":"{}","version":{},"total":{},"level":"{}","model_hash":"{}"}})",
+      record.round_code, record.status, record.version,
+      record.total ? fmt::format("{}", *record.total) : "null", record.level_id.value_or(""),
+      record.model_hash.value_or(""));
+  return store::RecordAudit(tx, {0, "", who.username, action, "assessment",
+                                 record.round_code + "/" + record.uscc,
+                                 from ? std::optional<std::string>(fmt::format(R"({{"status":"{}"}})", *from))
+                                      : std::nullopt,
+                                 after, request_id});
+}
+
+}  // namespace
+
+LifecycleService::LifecycleService(store::Db& db, std::function<std::string()> today)
+    : db_(db), today_(today ? std::move(today) : TodayInChina) {}
+
+Result<std::shared_ptr<const model::Model>> LifecycleService::CachedModel(const std::string& id) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const model::Model>> cache;
+  std::lock_guard lock(mu);
+  if (auto it = cache.find(id); it != cache.end()) return it->second;
+  auto m = model::ResolveModel(id);
+  if (!m) return m;
+  cache[id] = *m;
+  return m;
+}
+
+Result<AssessmentView> LifecycleService::Get(const Principal& who, const std::string& round,
+                                             const std::string& uscc) {
+  auto ctx = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) { return Load(tx, who, round, uscc); });
+  if (!ctx) return Fail(ctx.error());
+  if (!ctx->existing) return Fail(Error::NotFound("该企业在本评估周期尚无答卷"));
+  auto m = CachedModel(ctx->existing->model_id);
+  if (!m) return Fail(m.error());
+  return ViewOf(*ctx->existing, *m);
+}
+
+Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const std::string& round,
+                                                   const std::string& uscc,
+                                                   const std::string& answers_json,
+                                                   int64_t expected_version,
+                                                   const std::string& request_id,
+                                                   std::vector<Error>* details) {
+  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<AssessmentView> {
+    auto ctx = Load(tx, who, round, uscc);
+    if (!ctx) return Fail(ctx.error());
+    Result<void> denied;
+    if (!CanFillIn(tx, who, uscc, false, &denied)) return Fail(denied.error());
+    std::string today = today_();
+    if (today < ctx->round.opens_on) {
+      return Fail(Error::Invalid("round_not_open",
+                                 fmt::format("评估周期将于 {} 开始，现在还不能填报", ctx->round.opens_on)));
+    }
+    if (today > ctx->round.closes_on) {
+      return Fail(Error::Invalid("round_closed",
+                                 fmt::format("评估周期已于 {} 截止，不能再修改答卷", ctx->round.closes_on)));
+    }
+    store::AssessmentRecord record;
+    std::optional<std::string> from;
+    std::shared_ptr<const model::Model> m;
+    if (ctx->existing) {
+      record = *ctx->existing;
+      from = record.status;
+      if (record.status == "submitted" || record.status == "approved") {
+        return Fail(Error::Conflict(
+            "not_editable", record.status == "submitted" ? "答卷已提交待审核，如需修改请先撤回"
+                                                         : "答卷已审核通过，不能再修改"));
+      }
+      auto loaded = CachedModel(record.model_id);
+      if (!loaded) return Fail(loaded.error());
+      m = *loaded;
+    } else {
+      auto chosen = ChooseModel(ctx->round, ctx->enterprise);
+      if (!chosen) return Fail(chosen.error());
+      m = *chosen;
+      record.round_code = ctx->round.code;
+      record.uscc = ctx->enterprise.uscc;
+      record.model_id = m->id;
+    }
+    auto parsed = ParseFor(*m, answers_json, details);
+    if (!parsed) return Fail(parsed.error());
+    record.unit_code = ctx->enterprise.unit_code;
+    record.production_type = ctx->enterprise.production_type;
+    record.answers_json = answers_json;
+    record.status = "draft";
+    record.total.reset();
+    record.level_index.reset();
+    record.level_id.reset();
+    record.model_hash.reset();
+    if (auto t = Transition(tx, who, record, expected_version, from, "", request_id,
+                            "assessment.save_draft");
+        !t) {
+      return Fail(t.error());
+    }
+    return ViewOf(record, m);
+  });
+}
+
+Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std::string& round,
+                                                const std::string& uscc, bool override_close,
+                                                const std::string& request_id,
+                                                std::vector<Error>* details) {
+  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<AssessmentView> {
+    auto ctx = Load(tx, who, round, uscc);
+    if (!ctx) return Fail(ctx.error());
+    bool admin_override = override_close && (who.role == Role::kProvince || who.role == Role::kMinistry);
+    if (!admin_override) {
+      Result<void> denied;
+      if (!CanFillIn(tx, who, uscc, true, &denied)) return Fail(denied.error());
+      if (today_() > ctx->round.closes_on) {
+        return Fail(Error::Invalid(
+            "round_closed",
+            fmt::format("评估周期已于 {} 截止，不能再提交；如有特殊情况请联系省级主管部门", ctx->round.closes_on)));
+      }
+    }
+    if (!ctx->existing) return Fail(Error::NotFound("尚无答卷：请先填写并保存"));
+    store::AssessmentRecord record = *ctx->existing;
+    if (record.status == "submitted" || record.status == "approved") {
+      return Fail(Error::Conflict("already_submitted",
+                                  record.status == "submitted" ? "答卷已提交，正在等待审核" : "答卷已审核通过"));
+    }
+    auto m = CachedModel(record.model_id);
+    if (!m) return Fail(m.error());
+    auto parsed = ParseFor(**m, record.answers_json, details);
+    if (!parsed) return Fail(parsed.error());
+    int pt = scoring::ProductionTypeIndex(record.production_type);
+    auto result = scoring::Score(**m, parsed->answers, pt);
+    if (!result.missing.empty()) {
+      std::vector<Error> errors;
+      for (const auto& id : result.missing) {
+        const auto& q = (*m)->questions[(*m)->QuestionIndex(id)];
+        errors.push_back(Error::Invalid("missing_answer", fmt::format("尚未回答：{}", q.text),
+                                        "answers." + id));
+      }
+      Error first = Error::Invalid(
+          "incomplete", fmt::format("还有 {} 道必答题未回答，不能提交", errors.size()), errors[0].field);
+      if (details) *details = std::move(errors);
+      return Fail(first);
+    }
+    std::optional<std::string> from = record.status;
+    record.status = "submitted";
+    record.total = result.total;
+    record.level_index = result.level;
+    record.level_id = (*m)->levels[result.level].id;
+    record.model_hash = (*m)->hash;
+    record.submitted_at = NowRfc3339();
+    record.reviewed_at.reset();
+    record.reviewer.reset();
+    record.review_reason.reset();
+    std::string reason = admin_override ? "管理员代为提交（截止后特批）" : "";
+    if (auto t = Transition(tx, who, record, record.version, from, reason, request_id,
+                            admin_override ? "assessment.submit_override" : "assessment.submit");
+        !t) {
+      return Fail(t.error());
+    }
+    return AssessmentView{record, *m, result};
+  });
+}
+
+Result<AssessmentView> LifecycleService::Review(const Principal& who, const std::string& round,
+                                                const std::string& uscc, bool approve,
+                                                const std::string& reason,
+                                                const std::string& request_id) {
+  if (!IsRegionAdmin(who.role)) {
+    // Out-of-scope enterprises stay invisible; in scope, the role is refused.
+    auto ctx = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) { return Load(tx, who, round, uscc); });
+    if (!ctx) return Fail(ctx.error());
+    return Fail(Error::Forbidden("只有主管部门管理员可以审核答卷"));
+  }
+  if (!approve && reason.empty()) {
+    return Fail(Error::Invalid("reason_required", "驳回时请填写原因，企业将看到该原因", "reason"));
+  }
+  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<AssessmentView> {
+    auto ctx = Load(tx, who, round, uscc);
+    if (!ctx) return Fail(ctx.error());
+    if (!ctx->existing) return Fail(Error::NotFound("该企业在本评估周期尚无答卷"));
+    store::AssessmentRecord record = *ctx->existing;
+    if (record.status != "submitted") {
+      return Fail(Error::Conflict("not_submitted",
+                                  fmt::format("只能审核待审核的答卷，当前状态为“{}”", record.status)));
+    }
+    std::optional<std::string> from = record.status;
+    record.status = approve ? "approved" : "rejected";
+    record.reviewed_at = NowRfc3339();
+    record.reviewer = who.username;
+    record.review_reason = reason.empty() ? std::nullopt : std::optional<std::string>(reason);
+    if (auto t = Transition(tx, who, record, record.version, from, reason, request_id,
+                            approve ? "assessment.approve" : "assessment.reject");
+        !t) {
+      return Fail(t.error());
+    }
+    auto m = CachedModel(record.model_id);
+    if (!m) return Fail(m.error());
+    return ViewOf(record, *m);
+  });
+}
+
+Result<AssessmentView> LifecycleService::Withdraw(const Principal& who, const std::string& round,
+                                                  const std::string& uscc,
+                                                  const std::string& request_id) {
+  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<AssessmentView> {
+    auto ctx = Load(tx, who, round, uscc);
+    if (!ctx) return Fail(ctx.error());
+    Result<void> denied;
+    if (!CanFillIn(tx, who, uscc, true, &denied)) return Fail(denied.error());
+    if (!ctx->existing || ctx->existing->status != "submitted") {
+      return Fail(Error::Conflict("not_withdrawable", "只能撤回已提交、尚未审核的答卷"));
+    }
+    store::AssessmentRecord record = *ctx->existing;
+    std::optional<std::string> from = record.status;
+    record.status = "draft";
+    record.submitted_at.reset();
+    if (auto t = Transition(tx, who, record, record.version, from, "企业撤回", request_id,
+                            "assessment.withdraw");
+        !t) {
+      return Fail(t.error());
+    }
+    auto m = CachedModel(record.model_id);
+    if (!m) return Fail(m.error());
+    return ViewOf(record, *m);
+  });
+}
+
+}  // namespace rongping::campaign

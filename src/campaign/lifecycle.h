@@ -1,0 +1,76 @@
+// The assessment lifecycle of one enterprise in one round:
+//   draft (暂存) -> submitted (待审核) -> approved (审核通过) | rejected (审核驳回)
+// with autosave versions, scoring at submission (stored with the model
+// hash), review by the unit's admin, resubmission after rejection and
+// withdrawal before review. Every transition is recorded (who, when, why)
+// in the same transaction as the change.
+#ifndef RONGPING_CAMPAIGN_LIFECYCLE_H_
+#define RONGPING_CAMPAIGN_LIFECYCLE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "auth/principal.h"
+#include "model/model.h"
+#include "scoring/scorer.h"
+#include "store/campaign.h"
+#include "store/db.h"
+
+namespace rongping::campaign {
+
+struct AssessmentView {
+  store::AssessmentRecord record;
+  std::shared_ptr<const model::Model> model;
+  scoring::ScoreResult result;  // current scoring of the stored answers
+};
+
+class LifecycleService {
+ public:
+  // `today` returns the date in China ("YYYY-MM-DD"); replaceable in tests.
+  explicit LifecycleService(store::Db& db, std::function<std::string()> today = {});
+
+  // The enterprise's assessment in the round. kNotFound when the round, the
+  // enterprise (or its scope) or the assessment does not exist.
+  Result<AssessmentView> Get(const Principal& who, const std::string& round,
+                             const std::string& uscc);
+
+  // Saves a draft. `expected_version` is 0 for the first save, else the
+  // version last read; a stale one is kConflict. The enterprise itself or a
+  // granted agency may save, while the round is open, a draft or a rejected
+  // assessment (which becomes a draft again). Invalid answers are kInvalid
+  // with every problem in `details`.
+  Result<AssessmentView> SaveDraft(const Principal& who, const std::string& round,
+                                   const std::string& uscc, const std::string& answers_json,
+                                   int64_t expected_version, const std::string& request_id,
+                                   std::vector<Error>* details);
+
+  // Scores and submits a draft. Every applicable required question must be
+  // answered (else kInvalid listing them). After the close date only a
+  // province or ministry admin can submit, with `override` (audited).
+  Result<AssessmentView> Submit(const Principal& who, const std::string& round,
+                                const std::string& uscc, bool override_close,
+                                const std::string& request_id, std::vector<Error>* details);
+
+  // Approves or rejects a submitted assessment (unit, province or ministry
+  // admin whose scope holds the enterprise). A rejection needs a reason.
+  Result<AssessmentView> Review(const Principal& who, const std::string& round,
+                                const std::string& uscc, bool approve, const std::string& reason,
+                                const std::string& request_id);
+
+  // Takes a submitted, not yet reviewed assessment back to draft.
+  Result<AssessmentView> Withdraw(const Principal& who, const std::string& round,
+                                  const std::string& uscc, const std::string& request_id);
+
+  // Models by id, loaded once.
+  static Result<std::shared_ptr<const model::Model>> CachedModel(const std::string& id);
+
+ private:
+  store::Db& db_;
+  std::function<std::string()> today_;
+};
+
+}  // namespace rongping::campaign
+
+#endif  // RONGPING_CAMPAIGN_LIFECYCLE_H_

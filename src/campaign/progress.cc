@@ -1,0 +1,138 @@
+#include "campaign/progress.h"
+
+#include <algorithm>
+
+#include "core/time.h"
+
+namespace rongping::campaign {
+namespace {
+
+void ApplyTarget(ProgressRow& row, const std::map<std::string, TargetRule>& targets,
+                 const store::ReferenceIndex& units, double elapsed_share) {
+  auto t = targets.find(row.unit_code);
+  if (t == targets.end()) return;
+  auto unit = units.units.find(row.unit_code);
+  std::optional<int64_t> above_scale =
+      unit == units.units.end() ? std::nullopt : unit->second.above_scale;
+  row.target_rule = t->second.ToString();
+  row.target = t->second.RequiredCompleted(above_scale);
+  if (!row.target) return;
+  row.target_met = row.completed >= *row.target;
+  row.gap = std::max<int64_t>(0, *row.target - row.completed);
+  if (*row.target > 0) {
+    row.completion_rate = static_cast<double>(row.completed) / static_cast<double>(*row.target);
+  }
+  row.expected_by_today = static_cast<double>(*row.target) * elapsed_share;
+}
+
+}  // namespace
+
+ProgressTable BuildProgress(const store::RoundRecord& round, const store::ReferenceIndex& units,
+                            const std::string& root_code,
+                            const std::vector<store::UnitCounts>& counts,
+                            const std::map<std::string, TargetRule>& targets,
+                            const std::string& as_of) {
+  ProgressTable table;
+  table.round_code = round.code;
+  table.root_code = root_code;
+  table.as_of = as_of;
+
+  auto opens = ParseDateDays(round.opens_on), due = ParseDateDays(round.deadline),
+       today = ParseDateDays(as_of);
+  double elapsed = 1;
+  if (opens && due && today && *due > *opens) {
+    elapsed = std::clamp(static_cast<double>(*today - *opens) / static_cast<double>(*due - *opens),
+                         0.0, 1.0);
+  }
+
+  // Rows: the root's children, each summing the counts of its subtree.
+  std::vector<const store::UnitRecord*> children;
+  for (const auto& [code, u] : units.units) {
+    if (u.parent_code == root_code && code != root_code) children.push_back(&u);
+  }
+  std::sort(children.begin(), children.end(), [](const auto* a, const auto* b) {
+    // Cities first in code order, then units carved out of them (顺德区).
+    bool a_district = a->kind == "district", b_district = b->kind == "district";
+    return a_district != b_district ? b_district : a->code < b->code;
+  });
+  for (const auto* u : children) {
+    ProgressRow row;
+    row.unit_code = u->code;
+    row.unit_name = u->name;
+    row.has_children = units.child_count.count(u->code) > 0;
+    for (const auto& c : counts) {
+      if (units.InSubtree(c.unit_code, u->code)) {
+        row.participating += c.participating;
+        row.completed += c.completed;
+      }
+    }
+    ApplyTarget(row, targets, units, elapsed);
+    table.rows.push_back(std::move(row));
+  }
+  // Total: the root's whole subtree (or everything).
+  ProgressRow& total = table.total;
+  total.unit_code = root_code;
+  auto root = units.units.find(root_code);
+  total.unit_name = root == units.units.end() ? "全国" : root->second.name;
+  for (const auto& c : counts) {
+    if (root_code.empty() || units.InSubtree(c.unit_code, root_code)) {
+      total.participating += c.participating;
+      total.completed += c.completed;
+    }
+  }
+  total.has_children = !table.rows.empty();
+  ApplyTarget(total, targets, units, elapsed);
+
+  // Rank by completion rate (ties share a rank).
+  std::vector<ProgressRow*> ranked;
+  for (auto& r : table.rows) {
+    if (r.completion_rate) ranked.push_back(&r);
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const ProgressRow* a, const ProgressRow* b) {
+    return *a->completion_rate > *b->completion_rate;
+  });
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    ranked[i]->rank = (i > 0 && *ranked[i]->completion_rate == *ranked[i - 1]->completion_rate)
+                          ? *ranked[i - 1]->rank
+                          : static_cast<int>(i + 1);
+  }
+  return table;
+}
+
+Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
+                                   const std::string& round_code, const std::string& unit_code,
+                                   const std::string& as_of) {
+  return InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<ProgressTable> {
+    auto round = store::FindRound(tx, round_code);
+    if (!round) return Fail(round.error());
+    if (!*round) return Fail(Error::NotFound("评估周期不存在"));
+    auto units = store::LoadReferenceIndex(tx);
+    if (!units) return Fail(units.error());
+    std::string root = unit_code;
+    if (root.empty()) {
+      bool regional = who && (who->role == Role::kProvince || who->role == Role::kUnit ||
+                              who->role == Role::kAssociation);
+      root = regional ? who->scope_code : (*round)->province_code;
+    }
+    if (!units->units.count(root)) return Fail(Error::NotFound("单位不存在"));
+    if (who && who->role != Role::kMinistry && !units->UnitInScope(*who, root)) {
+      return Fail(Error::NotFound("单位不存在"));
+    }
+    if (who && (who->role == Role::kEnterprise || who->role == Role::kAgency ||
+                who->role == Role::kAssociation)) {
+      return Fail(Error::Forbidden("进度表仅供主管部门查看"));
+    }
+    auto counts = store::CountByUnit(tx, round_code);
+    if (!counts) return Fail(counts.error());
+    auto target_rows = store::ListTargets(tx, round_code);
+    if (!target_rows) return Fail(target_rows.error());
+    std::map<std::string, TargetRule> targets;
+    for (const auto& [unit, text] : *target_rows) {
+      auto rule = ParseTargetRule(text);
+      if (rule) targets[unit] = *rule;
+    }
+    return BuildProgress(**round, *units, root, *counts, targets, as_of);
+  });
+}
+
+}  // namespace rongping::campaign

@@ -1,0 +1,63 @@
+// Progress of a round against targets (附件2 form): per reporting unit,
+// participating and completed enterprises, target, whether it is met,
+// completion rate, rank, gap and the pace expected by a given day. A pure
+// function of counts, the unit tree and the targets.
+#ifndef RONGPING_CAMPAIGN_PROGRESS_H_
+#define RONGPING_CAMPAIGN_PROGRESS_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/principal.h"
+#include "campaign/target_rule.h"
+#include "store/campaign.h"
+#include "store/units.h"
+
+namespace rongping::campaign {
+
+struct ProgressRow {
+  std::string unit_code;
+  std::string unit_name;
+  int64_t participating = 0;
+  int64_t completed = 0;
+  std::optional<int64_t> target;      // completed assessments required; unset when no rule
+  std::string target_rule;            // canonical rule text
+  std::optional<bool> target_met;
+  std::optional<double> completion_rate;   // completed / target, unrounded
+  std::optional<int> rank;                 // by completion rate among rows with a target; 1 = best
+  std::optional<int64_t> gap;              // target - completed, at least 0
+  std::optional<double> expected_by_today; // target * share of the period elapsed
+  bool has_children = false;               // can drill down
+};
+
+struct ProgressTable {
+  std::string round_code;
+  std::string root_code;  // the unit whose children are the rows
+  std::string as_of;      // YYYY-MM-DD the pace refers to
+  std::vector<ProgressRow> rows;
+  ProgressRow total;
+};
+
+// Builds the table for the children of `root_code` in the reporting tree
+// (every root-level unit when empty), with the root's subtree as the total.
+// Each enterprise's assessment counts in exactly one unit, so a parent's
+// figures are the sums of its children's and nothing is counted twice.
+ProgressTable BuildProgress(const store::RoundRecord& round, const store::ReferenceIndex& units,
+                            const std::string& root_code,
+                            const std::vector<store::UnitCounts>& counts,
+                            const std::map<std::string, TargetRule>& targets,
+                            const std::string& as_of);
+
+// Loads what BuildProgress needs from the store and builds the table for
+// `unit_code` (empty: the caller's own region, or the round's province for
+// the ministry and the command line). `who` null means the command line.
+// kNotFound for an unknown round or a unit outside the caller's region.
+Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
+                                   const std::string& round_code, const std::string& unit_code,
+                                   const std::string& as_of);
+
+}  // namespace rongping::campaign
+
+#endif  // RONGPING_CAMPAIGN_PROGRESS_H_

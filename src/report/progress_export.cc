@@ -1,0 +1,122 @@
+#include "report/progress_export.h"
+
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace rongping::report {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+template <typename T>
+Json Opt(const std::optional<T>& v) {
+  return v ? Json(*v) : Json(nullptr);
+}
+
+Json RowJson(const campaign::ProgressRow& r) {
+  return {{"unit_code", r.unit_code},
+          {"unit_name", r.unit_name},
+          {"participating", r.participating},
+          {"completed", r.completed},
+          {"target", Opt(r.target)},
+          {"target_rule", r.target_rule.empty() ? Json(nullptr) : Json(r.target_rule)},
+          {"target_met", Opt(r.target_met)},
+          {"completion_rate", Opt(r.completion_rate)},
+          {"rank", Opt(r.rank)},
+          {"gap", Opt(r.gap)},
+          {"expected_by_today",
+           r.expected_by_today ? Json(std::round(*r.expected_by_today * 10) / 10) : Json(nullptr)},
+          {"has_children", r.has_children}};
+}
+
+std::string Percent(const std::optional<double>& rate) {
+  return rate ? fmt::format("{:.1f}%", *rate * 100) : "";
+}
+
+std::string TotalName(const campaign::ProgressTable& t) {
+  // 附件2 calls the province row 全省.
+  return t.total.unit_name.size() > 0 && t.total.unit_name.find("省") != std::string::npos
+             ? "全省"
+             : t.total.unit_name;
+}
+
+}  // namespace
+
+Json ProgressToJson(const campaign::ProgressTable& t) {
+  Json rows = Json::array();
+  for (const auto& r : t.rows) rows.push_back(RowJson(r));
+  return {{"round", t.round_code},
+          {"unit", t.root_code},
+          {"as_of", t.as_of},
+          {"rows", std::move(rows)},
+          {"total", RowJson(t.total)}};
+}
+
+std::string ProgressToCsv(const campaign::ProgressTable& t) {
+  std::string out = "\xEF\xBB\xBF属地,参与评估数,完成评估数,目标完成数,完成率,是否达标,排名\r\n";
+  auto line = [&](const campaign::ProgressRow& r, const std::string& name) {
+    out += fmt::format("{},{},{},{},{},{},{}\r\n", name, r.participating, r.completed,
+                       r.target ? std::to_string(*r.target) : "", Percent(r.completion_rate),
+                       r.target_met ? (*r.target_met ? "是" : "否") : "",
+                       r.rank ? std::to_string(*r.rank) : "");
+  };
+  line(t.total, TotalName(t));
+  for (const auto& r : t.rows) line(r, r.unit_name);
+  return out;
+}
+
+Result<std::string> ProgressToXlsx(const campaign::ProgressTable& t, const std::string& title) {
+  std::random_device rd;
+  auto path = std::filesystem::temp_directory_path() /
+              fmt::format("rongping-progress-{}-{}.xlsx", getpid(), rd());
+  lxw_workbook* wb = workbook_new(path.c_str());
+  if (!wb) return Fail(Error::Internal("无法创建 Excel 文件"));
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "进度");
+  lxw_format* bold = workbook_add_format(wb);
+  format_set_bold(bold);
+  lxw_format* pct = workbook_add_format(wb);
+  format_set_num_format(pct, "0.0%");
+  worksheet_write_string(ws, 0, 0, title.c_str(), bold);
+  const char* headers[] = {"属地", "参与评估数", "完成评估数", "目标完成数", "完成率", "是否达标", "排名"};
+  for (int c = 0; c < 7; ++c) worksheet_write_string(ws, 1, c, headers[c], bold);
+  worksheet_set_column(ws, 0, 0, 14, nullptr);
+  worksheet_set_column(ws, 1, 6, 12, nullptr);
+  lxw_row_t row = 2;
+  auto write = [&](const campaign::ProgressRow& r, const std::string& name) {
+    worksheet_write_string(ws, row, 0, name.c_str(), nullptr);
+    worksheet_write_number(ws, row, 1, static_cast<double>(r.participating), nullptr);
+    worksheet_write_number(ws, row, 2, static_cast<double>(r.completed), nullptr);
+    if (r.target) worksheet_write_number(ws, row, 3, static_cast<double>(*r.target), nullptr);
+    if (r.completion_rate) worksheet_write_number(ws, row, 4, *r.completion_rate, pct);
+    if (r.target_met) worksheet_write_string(ws, row, 5, *r.target_met ? "是" : "否", nullptr);
+    if (r.rank) worksheet_write_number(ws, row, 6, *r.rank, nullptr);
+    ++row;
+  };
+  write(t.total, TotalName(t));
+  for (const auto& r : t.rows) write(r, r.unit_name);
+  worksheet_write_string(ws, row + 1, 0,
+                         fmt::format("统计日期：{}；评估周期：{}", t.as_of, t.round_code).c_str(), nullptr);
+  lxw_error err = workbook_close(wb);
+  std::string bytes;
+  if (err == LXW_NO_ERROR) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    bytes = ss.str();
+  }
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  if (err != LXW_NO_ERROR) return Fail(Error::Internal(lxw_strerror(err)));
+  return bytes;
+}
+
+}  // namespace rongping::report

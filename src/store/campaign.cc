@@ -1,0 +1,259 @@
+#include "store/campaign.h"
+
+#include <fmt/format.h>
+
+#include "core/time.h"
+#include "store/scope.h"
+
+namespace rongping::store {
+namespace {
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
+std::vector<std::string> Split(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+RoundRecord RoundFromRow(const Row& r) {
+  return {r.Text(0), r.Text(1),        r.Int(2),  r.Text(3),    Split(r.Text(4)),
+          r.Text(5), r.Text(6),        r.Text(7), r.Int(8) != 0};
+}
+
+constexpr std::string_view kRoundColumns =
+    "code, name, year, province_code, models, opens_on, closes_on, deadline, review_required";
+
+constexpr std::string_view kAssessmentColumns =
+    "a.id, a.round_code, a.uscc, a.model_id, a.unit_code, a.production_type, a.status, "
+    "a.answers_json, a.version, a.total, a.level_index, a.level_id, a.model_hash, a.submitted_at, "
+    "a.reviewed_at, a.reviewer, a.review_reason, a.created_at, a.updated_at";
+
+AssessmentRecord AssessmentFromRow(const Row& r) {
+  AssessmentRecord a;
+  a.id = r.Int(0);
+  a.round_code = r.Text(1);
+  a.uscc = r.Text(2);
+  a.model_id = r.Text(3);
+  a.unit_code = r.Text(4);
+  a.production_type = r.Text(5);
+  a.status = r.Text(6);
+  a.answers_json = r.Text(7);
+  a.version = r.Int(8);
+  if (!r.IsNull(9)) a.total = r.Real(9);
+  if (!r.IsNull(10)) a.level_index = r.Int(10);
+  a.level_id = r.OptText(11);
+  a.model_hash = r.OptText(12);
+  a.submitted_at = r.OptText(13);
+  a.reviewed_at = r.OptText(14);
+  a.reviewer = r.OptText(15);
+  a.review_reason = r.OptText(16);
+  a.created_at = r.Text(17);
+  a.updated_at = r.Text(18);
+  return a;
+}
+
+Result<void> Done(const Result<int64_t>& r) {
+  if (!r) return Fail(r.error());
+  return {};
+}
+
+}  // namespace
+
+Result<void> UpsertRound(Tx& tx, const RoundRecord& r) {
+  return Done(tx.Exec(
+      "INSERT INTO rounds (code, name, year, province_code, models, opens_on, closes_on, deadline, "
+      "review_required, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+      "ON CONFLICT (code) DO UPDATE SET name = excluded.name, year = excluded.year, "
+      "province_code = excluded.province_code, models = excluded.models, opens_on = "
+      "excluded.opens_on, closes_on = excluded.closes_on, deadline = excluded.deadline, "
+      "review_required = excluded.review_required",
+      {r.code, r.name, r.year, r.province_code, Join(r.models), r.opens_on, r.closes_on, r.deadline,
+       int64_t{r.review_required ? 1 : 0}, NowRfc3339()}));
+}
+
+Result<std::optional<RoundRecord>> FindRound(Tx& tx, std::string_view code) {
+  static const std::string kSql = fmt::format("SELECT {} FROM rounds WHERE code = $1", kRoundColumns);
+  auto rows = tx.Query(kSql, {std::string(code)});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return std::optional<RoundRecord>{};
+  return std::optional<RoundRecord>{RoundFromRow(rows->rows[0])};
+}
+
+Result<std::vector<RoundRecord>> ListRounds(Tx& tx) {
+  auto rows = tx.Query(fmt::format("SELECT {} FROM rounds ORDER BY year DESC, code", kRoundColumns));
+  if (!rows) return Fail(rows.error());
+  std::vector<RoundRecord> out;
+  for (const auto& r : rows->rows) out.push_back(RoundFromRow(r));
+  return out;
+}
+
+Result<std::optional<AssessmentRecord>> FindAssessment(Tx& tx, std::string_view round_code,
+                                                       std::string_view uscc) {
+  static const std::string kSql = fmt::format(
+      "SELECT {} FROM assessments a WHERE a.round_code = $1 AND a.uscc = $2 ORDER BY a.id LIMIT 1",
+      kAssessmentColumns);
+  auto rows = tx.Query(kSql, {std::string(round_code), std::string(uscc)});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return std::optional<AssessmentRecord>{};
+  return std::optional<AssessmentRecord>{AssessmentFromRow(rows->rows[0])};
+}
+
+Result<AssessmentRecord> SaveAssessment(Tx& tx, AssessmentRecord a, int64_t expected_version) {
+  std::string now = NowRfc3339();
+  a.updated_at = now;
+  std::vector<Value> params = {a.round_code,
+                               a.uscc,
+                               a.model_id,
+                               a.unit_code,
+                               a.production_type,
+                               a.status,
+                               a.answers_json,
+                               Nullable(a.total),
+                               Nullable(a.level_index),
+                               Nullable(a.level_id),
+                               Nullable(a.model_hash),
+                               Nullable(a.submitted_at),
+                               Nullable(a.reviewed_at),
+                               Nullable(a.reviewer),
+                               Nullable(a.review_reason),
+                               now};
+  if (a.id == 0) {
+    if (expected_version != 0) {
+      return Fail(Error::Conflict("stale_version", "答卷已被删除或尚未创建，请刷新后重试"));
+    }
+    a.created_at = now;
+    a.version = 1;
+    params.push_back(now);
+    auto rows = tx.Query(
+        "INSERT INTO assessments (round_code, uscc, model_id, unit_code, production_type, status, "
+        "answers_json, total, level_index, level_id, model_hash, submitted_at, reviewed_at, "
+        "reviewer, review_reason, updated_at, created_at, version) VALUES ($1, $2, $3, $4, $5, $6, "
+        "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1) RETURNING id",
+        params);
+    if (!rows) {
+      if (rows.error().kind == ErrorKind::kConflict) {
+        return Fail(Error::Conflict("stale_version", "答卷已由他人创建，请刷新后重试"));
+      }
+      return Fail(rows.error());
+    }
+    a.id = rows->rows[0].Int(0);
+    return a;
+  }
+  params.push_back(a.id);
+  params.push_back(expected_version);
+  auto changed = tx.Exec(
+      "UPDATE assessments SET round_code = $1, uscc = $2, model_id = $3, unit_code = $4, "
+      "production_type = $5, status = $6, answers_json = $7, total = $8, level_index = $9, "
+      "level_id = $10, model_hash = $11, submitted_at = $12, reviewed_at = $13, reviewer = $14, "
+      "review_reason = $15, updated_at = $16, version = version + 1 WHERE id = $17 AND version = $18",
+      params);
+  if (!changed) return Fail(changed.error());
+  if (*changed == 0) {
+    return Fail(Error::Conflict("stale_version", "答卷已在别处修改（版本已变化），请刷新后重试"));
+  }
+  a.version = expected_version + 1;
+  return a;
+}
+
+Result<void> RecordAssessmentEvent(Tx& tx, const AssessmentEvent& e) {
+  return Done(tx.Exec(
+      "INSERT INTO assessment_events (assessment_id, at, actor, from_status, to_status, reason) "
+      "VALUES ($1, $2, $3, $4, $5, $6)",
+      {e.assessment_id, e.at.empty() ? NowRfc3339() : e.at, e.actor, Nullable(e.from_status),
+       e.to_status, Nullable(e.reason)}));
+}
+
+Result<std::vector<AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_t assessment_id) {
+  auto rows = tx.Query(
+      "SELECT assessment_id, at, actor, from_status, to_status, reason FROM assessment_events "
+      "WHERE assessment_id = $1 ORDER BY id",
+      {assessment_id});
+  if (!rows) return Fail(rows.error());
+  std::vector<AssessmentEvent> out;
+  for (const auto& r : rows->rows) {
+    out.push_back({r.Int(0), r.Text(1), r.Text(2), r.OptText(3), r.Text(4), r.OptText(5)});
+  }
+  return out;
+}
+
+Result<std::vector<UnitCounts>> CountByUnit(Tx& tx, std::string_view round_code) {
+  auto rows = tx.Query(
+      "SELECT a.unit_code, COUNT(DISTINCT a.uscc), COUNT(DISTINCT CASE WHEN a.status = 'approved' "
+      "OR (a.status = 'submitted' AND r.review_required = 0) THEN a.uscc END) FROM assessments a "
+      "JOIN rounds r ON r.code = a.round_code WHERE a.round_code = $1 GROUP BY a.unit_code",
+      {std::string(round_code)});
+  if (!rows) return Fail(rows.error());
+  std::vector<UnitCounts> out;
+  for (const auto& r : rows->rows) out.push_back({r.Text(0), r.Int(1), r.Int(2)});
+  return out;
+}
+
+Result<std::vector<AssessmentListItem>> ListAssessments(Tx& tx, const Principal& who,
+                                                        std::string_view round_code,
+                                                        std::string_view unit_code,
+                                                        std::string_view status, int64_t limit,
+                                                        int64_t offset) {
+  std::vector<Value> params{std::string(round_code)};
+  std::string where = "a.round_code = $1 AND " + EnterpriseScopeCondition(who, params);
+  if (!unit_code.empty()) {
+    params.push_back(std::string(unit_code));
+    where += fmt::format(
+        " AND a.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units "
+        "WHERE code = ${}) || '%')",
+        params.size());
+  }
+  if (!status.empty()) {
+    params.push_back(std::string(status));
+    where += fmt::format(" AND a.status = ${}", params.size());
+  }
+  params.push_back(limit);
+  params.push_back(offset);
+  auto rows = tx.Query(
+      fmt::format("SELECT {}, e.name FROM assessments a JOIN enterprises e ON e.uscc = a.uscc "
+                  "WHERE {} ORDER BY a.updated_at DESC, a.id LIMIT ${} OFFSET ${}",
+                  kAssessmentColumns, where, params.size() - 1, params.size()),
+      params);
+  if (!rows) return Fail(rows.error());
+  std::vector<AssessmentListItem> out;
+  for (const auto& r : rows->rows) out.push_back({AssessmentFromRow(r), r.Text(19)});
+  return out;
+}
+
+Result<void> UpsertTarget(Tx& tx, std::string_view round_code, std::string_view unit_code,
+                          std::string_view rule) {
+  return Done(tx.Exec(
+      "INSERT INTO targets (round_code, unit_code, rule) VALUES ($1, $2, $3) "
+      "ON CONFLICT (round_code, unit_code) DO UPDATE SET rule = excluded.rule",
+      {std::string(round_code), std::string(unit_code), std::string(rule)}));
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> ListTargets(Tx& tx,
+                                                                     std::string_view round_code) {
+  auto rows = tx.Query("SELECT unit_code, rule FROM targets WHERE round_code = $1",
+                       {std::string(round_code)});
+  if (!rows) return Fail(rows.error());
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : rows->rows) out.emplace_back(r.Text(0), r.Text(1));
+  return out;
+}
+
+Result<Grant> FindGrant(Tx& tx, int64_t agency_user_id, std::string_view uscc) {
+  auto rows = tx.Query("SELECT can_submit FROM agency_grants WHERE agency_user_id = $1 AND uscc = $2",
+                       {agency_user_id, std::string(uscc)});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return Grant{};
+  return Grant{true, rows->rows[0].Int(0) != 0};
+}
+
+}  // namespace rongping::store

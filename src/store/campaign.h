@@ -1,0 +1,110 @@
+// Repositories for rounds, assessments (with their lifecycle events) and
+// targets.
+#ifndef RONGPING_STORE_CAMPAIGN_H_
+#define RONGPING_STORE_CAMPAIGN_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/principal.h"
+#include "store/db.h"
+
+namespace rongping::store {
+
+struct RoundRecord {
+  std::string code;  // e.g. gd-2016
+  std::string name;
+  int64_t year = 0;
+  std::string province_code;
+  std::vector<std::string> models;  // model ids offered, in preference order
+  std::string opens_on;   // YYYY-MM-DD, China time
+  std::string closes_on;  // last day submissions are accepted
+  std::string deadline;   // the date completion targets are due
+  bool review_required = true;
+};
+
+Result<void> UpsertRound(Tx& tx, const RoundRecord& round);
+Result<std::optional<RoundRecord>> FindRound(Tx& tx, std::string_view code);
+Result<std::vector<RoundRecord>> ListRounds(Tx& tx);
+
+struct AssessmentRecord {
+  int64_t id = 0;
+  std::string round_code;
+  std::string uscc;
+  std::string model_id;
+  std::string unit_code;
+  std::string production_type;
+  std::string status;  // draft | submitted | approved | rejected
+  std::string answers_json;
+  int64_t version = 0;
+  std::optional<double> total;
+  std::optional<int64_t> level_index;
+  std::optional<std::string> level_id;
+  std::optional<std::string> model_hash;
+  std::optional<std::string> submitted_at;
+  std::optional<std::string> reviewed_at;
+  std::optional<std::string> reviewer;
+  std::optional<std::string> review_reason;
+  std::string created_at;
+  std::string updated_at;
+};
+
+// The enterprise's assessment in a round (any model), or nullopt.
+Result<std::optional<AssessmentRecord>> FindAssessment(Tx& tx, std::string_view round_code,
+                                                       std::string_view uscc);
+
+// Inserts (id 0) or updates by id when the stored version equals
+// `expected_version`; bumps the version. kConflict when stale. Returns the
+// stored record.
+Result<AssessmentRecord> SaveAssessment(Tx& tx, AssessmentRecord record, int64_t expected_version);
+
+struct AssessmentEvent {
+  int64_t assessment_id = 0;
+  std::string at;
+  std::string actor;
+  std::optional<std::string> from_status;
+  std::string to_status;
+  std::optional<std::string> reason;
+};
+Result<void> RecordAssessmentEvent(Tx& tx, const AssessmentEvent& event);
+Result<std::vector<AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_t assessment_id);
+
+// Per reporting unit of a round: enterprises with any assessment record
+// (participating) and with a completed one (approved, or submitted when the
+// round needs no review). Each enterprise counts once.
+struct UnitCounts {
+  std::string unit_code;
+  int64_t participating = 0;
+  int64_t completed = 0;
+};
+Result<std::vector<UnitCounts>> CountByUnit(Tx& tx, std::string_view round_code);
+
+// Assessments of a round in the principal's scope, optionally one unit's
+// subtree and one status, for drill-down and review queues.
+struct AssessmentListItem {
+  AssessmentRecord assessment;
+  std::string enterprise_name;
+};
+Result<std::vector<AssessmentListItem>> ListAssessments(Tx& tx, const Principal& who,
+                                                        std::string_view round_code,
+                                                        std::string_view unit_code,
+                                                        std::string_view status, int64_t limit,
+                                                        int64_t offset);
+
+Result<void> UpsertTarget(Tx& tx, std::string_view round_code, std::string_view unit_code,
+                          std::string_view rule);
+// unit code -> rule text.
+Result<std::vector<std::pair<std::string, std::string>>> ListTargets(Tx& tx,
+                                                                     std::string_view round_code);
+
+// Agency grants: whether `agency_user_id` may act for `uscc`, and submit.
+struct Grant {
+  bool exists = false;
+  bool can_submit = false;
+};
+Result<Grant> FindGrant(Tx& tx, int64_t agency_user_id, std::string_view uscc);
+
+}  // namespace rongping::store
+
+#endif  // RONGPING_STORE_CAMPAIGN_H_
