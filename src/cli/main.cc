@@ -15,6 +15,11 @@
 
 #include "api/app.h"
 #include "auth/auth_service.h"
+#include "campaign/progress.h"
+#include "cli/gen_command.h"
+#include "core/time.h"
+#include "importer/assessment_import.h"
+#include "report/progress_export.h"
 #include "demo/demo.h"
 #include "http/server.h"
 #include "importer/enterprise_import.h"
@@ -115,29 +120,54 @@ void PrintProgress(size_t done, size_t total) {
   if (done == total) std::cerr << "\n";
 }
 
+int PrintImportReport(const ImportReport& report);
+
 int ImportCommand(const std::string& url, const std::string& kind, const std::string& file,
                   bool skip_invalid) {
-  if (kind != "enterprises" && kind != "units") {
-    std::cerr << fmt::format("错误: 此版本支持的导入类型为 enterprises 和 units，不支持“{}”\n", kind);
+  if (kind != "enterprises" && kind != "units" && kind != "assessments" && kind != "targets") {
+    std::cerr << fmt::format("错误: 导入类型应为 units、enterprises、assessments 或 targets，不支持“{}”\n", kind);
     return kExitUsage;
   }
   auto db = OpenMigrated(url);
   if (!db) return Report(db.error());
   if (auto r = LoadReferenceData(**db); !r) return Report(r.error());
+  ImportOptions options;
+  options.skip_invalid = skip_invalid;
+  options.actor = "cli:import";
+  options.progress = PrintProgress;
+  if (kind == "assessments") {
+    if (file.size() < 6 || file.substr(file.size() - 6) != ".jsonl") {
+      std::cerr << "错误: 答卷应为 .jsonl 文件（每行一个 JSON 对象）\n";
+      return kExitUsage;
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    auto report = ImportAssessments(**db, ss.str(), options);
+    if (!report) return Report(report.error());
+    return PrintImportReport(*report);
+  }
   auto table = importer::ReadTableFile(file);
   if (!table) return Report(table.error());
+  if (kind == "targets") {
+    auto n = ImportTargets(**db, *table);
+    if (!n) return Report(n.error());
+    std::cout << fmt::format("已导入 {} 条目标\n", *n);
+    return 0;
+  }
   if (kind == "units") {
     auto n = ImportUnits(**db, *table);
     if (!n) return Report(n.error());
     std::cout << fmt::format("已导入 {} 个单位\n", *n);
     return 0;
   }
-  ImportOptions options;
-  options.skip_invalid = skip_invalid;
-  options.actor = "cli:import";
-  options.progress = PrintProgress;
   auto report = ImportEnterprises(**db, *table, options);
   if (!report) return Report(report.error());
+  return PrintImportReport(*report);
+}
+
+int PrintImportReport(const ImportReport& r) {
+  const ImportReport* report = &r;
   for (const auto& e : report->errors) {
     std::cerr << fmt::format("第{}行{}：{}\n", e.row, e.column.empty() ? "" : " " + e.column,
                              e.message);
@@ -200,6 +230,41 @@ int Demo(const std::string& url, const demo::DemoOptions& options, const std::st
   for (const auto& a : report->accounts) {
     std::cout << fmt::format("  {:<12} {:<12} {:<20} {}\n", a.username, a.role, a.scope,
                              a.description);
+  }
+  return 0;
+}
+
+int ExportProgress(const std::string& url, const std::string& round, const std::string& unit,
+                   const std::string& format, const std::string& out, const std::string& as_of) {
+  auto db = OpenMigrated(url);
+  if (!db) return Report(db.error());
+  std::string day = as_of.empty() ? TodayInChina() : as_of;
+  if (!ParseDateDays(day)) {
+    std::cerr << "错误: --as-of 应为日期，如 2016-06-30\n";
+    return kExitUsage;
+  }
+  auto table = campaign::LoadProgress(**db, nullptr, round, unit, day);
+  if (!table) return Report(table.error());
+  std::string bytes;
+  if (format == "csv") {
+    bytes = report::ProgressToCsv(*table);
+  } else if (format == "json") {
+    bytes = report::ProgressToJson(*table).dump(2, ' ', false,
+                                                nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  } else {
+    auto x = report::ProgressToXlsx(*table, "两化融合评估诊断和对标引导情况表");
+    if (!x) return Report(x.error());
+    bytes = std::move(*x);
+  }
+  if (out.empty()) {
+    std::cout << bytes;
+  } else {
+    std::ofstream f(out, std::ios::binary);
+    f << bytes;
+    if (!f) {
+      std::cerr << fmt::format("错误: 无法写入 {}\n", out);
+      return kExitFailure;
+    }
   }
   return 0;
 }
@@ -345,6 +410,29 @@ int Main(int argc, char** argv) {
                     "discrete_mass|discrete_small_batch|process|mixed（默认取文件中的值或 discrete_mass）");
   score->add_flag("--questions", score_questions, "输出每道题的得分和贡献");
 
+  std::string export_what, export_round, export_unit, export_format = "csv", export_out, export_as_of;
+  auto* export_cmd = app.add_subcommand("export", "导出 / export (progress)");
+  export_cmd->add_option("--db", db_url, "sqlite:PATH 或 postgresql://…")->required();
+  export_cmd->add_option("what", export_what, "progress")->required()->check(CLI::IsMember({"progress"}));
+  export_cmd->add_option("--round", export_round, "评估周期代码，如 gd-2016")->required();
+  export_cmd->add_option("--unit", export_unit, "单位代码（默认为周期所属省）");
+  export_cmd->add_option("--format", export_format, "csv|xlsx|json")
+      ->check(CLI::IsMember({"csv", "xlsx", "json"}))
+      ->capture_default_str();
+  export_cmd->add_option("--out", export_out, "输出文件（默认标准输出）");
+  export_cmd->add_option("--as-of", export_as_of, "统计日期（默认今天），用于进度");
+
+  int64_t gen_enterprises = 1000;
+  int gen_rounds = 1;
+  uint64_t gen_seed = 1;
+  std::string gen_out, gen_model = "gbt23020-2013";
+  auto* gen = app.add_subcommand("gen", "生成逼真的合成数据（导入格式）/ synthetic data");
+  gen->add_option("--enterprises", gen_enterprises, "企业数")->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
+  gen->add_option("--rounds", gen_rounds, "评估周期数")->check(CLI::Range(1, 20));
+  gen->add_option("--seed", gen_seed, "随机种子");
+  gen->add_option("--out", gen_out, "输出目录")->required();
+  gen->add_option("--model", gen_model, "模型")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -369,6 +457,10 @@ int Main(int argc, char** argv) {
   }
   if (*import) return ImportCommand(db_url, kind, file, skip_invalid);
   if (*model_check) return ModelCheck(model_path);
+  if (*export_cmd) {
+    return ExportProgress(db_url, export_round, export_unit, export_format, export_out, export_as_of);
+  }
+  if (*gen) return cli::GenCommand(gen_enterprises, gen_rounds, gen_seed, gen_out, gen_model);
   if (*score) return ScoreCommand(score_model, score_file, score_pt, score_questions);
   return kExitUsage;
 }

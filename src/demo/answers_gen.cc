@@ -431,7 +431,11 @@ GeneratedAnswers AnswerGenerator::Generate(const SyntheticEnterprise& e, int rou
   Rng per_round(Mix(Mix(es, kRoundStream), static_cast<uint64_t>(std::max(round, 0))));
 
   const auto& applies = applies_[static_cast<size_t>(pt)];
-  for (bool a : applies) out.applicable += a ? 1 : 0;
+  auto to_answer = [&](size_t qi) {
+    const auto& q = m.questions[qi];
+    return applies[qi] && (q.type != model::QuestionType::kText || q.required);
+  };
+  for (size_t qi = 0; qi < m.questions.size(); ++qi) out.applicable += to_answer(qi) ? 1 : 0;
   completeness = std::clamp(std::isnan(completeness) ? 1.0 : completeness, 0.0, 1.0);
   const size_t target =
       completeness >= 1 ? out.applicable
@@ -453,7 +457,7 @@ GeneratedAnswers AnswerGenerator::Generate(const SyntheticEnterprise& e, int rou
             : q.type == model::QuestionType::kYesNo ? 1 : 0;
     for (size_t i = 0; i < n_draws; ++i) draws[i] = persist.Uniform();
     const double round_noise = per_round.Noise();
-    if (!applies[qi] || out.answered >= target) continue;
+    if (!to_answer(qi) || out.answered >= target) continue;
 
     const bool numeric =
         q.type == model::QuestionType::kNumber || q.type == model::QuestionType::kPercent;
@@ -514,10 +518,8 @@ GeneratedAnswers AnswerGenerator::Generate(const SyntheticEnterprise& e, int rou
         break;
       }
       case model::QuestionType::kText:
-        if (q.required) {
-          out.answers.texts[qi] = "无";
-          ++out.answered;
-        }
+        out.answers.texts[qi] = "无";
+        ++out.answered;
         continue;
     }
     if (!std::isnan(value)) {

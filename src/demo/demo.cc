@@ -2,9 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
+#include "campaign/lifecycle.h"
+#include "demo/answers_gen.h"
+#include "importer/assessment_import.h"
 #include "importer/enterprise_import.h"
 #include "importer/reference.h"
 #include "store/accounts.h"
+#include "store/campaign.h"
 #include "store/units.h"
 
 namespace rongping::demo {
@@ -42,39 +48,11 @@ importer::Table PopulationTable(const std::vector<SyntheticEnterprise>& populati
   return t;
 }
 
-Result<DemoReport> LoadDemo(store::Db& db, AuthService& auth, const DemoOptions& options) {
-  if (options.scenario != "default") {
-    return Fail(Error::Invalid(
-        "unknown_scenario",
-        fmt::format("未知的演示场景“{}”：当前可用的场景为 default", options.scenario), "scenario"));
-  }
-  if (auto r = LoadReferenceData(db); !r) return Fail(r.error());
-  auto inputs = PopulationInputs(db);
-  if (!inputs) return Fail(inputs.error());
-  auto population = GeneratePopulation(inputs->first, inputs->second,
-                                       {options.enterprises, options.seed});
-  ImportOptions import_options;
-  import_options.actor = "demo";
-  auto imported = ImportEnterprises(db, PopulationTable(population), import_options);
-  if (!imported) return Fail(imported.error());
-  if (!imported->written) {
-    const auto& e = imported->errors.front();
-    return Fail(Error::Internal(
-        fmt::format("演示数据第{}行无效（{}）：{}", e.row, e.column, e.message)));
-  }
-  DemoReport report;
-  report.enterprises_inserted = static_cast<int64_t>(imported->inserted);
-  report.enterprises_unchanged = static_cast<int64_t>(imported->unchanged);
-  report.password = std::string(kDemoPassword);
+namespace {
 
-  // The first enterprise of 广州 gets an enterprise account.
-  std::string gz_enterprise;
-  for (const auto& e : population) {
-    if (e.unit_code == "440100") {
-      gz_enterprise = e.uscc;
-      break;
-    }
-  }
+// One account per role; the enterprise account belongs to `enterprise_uscc`.
+Result<std::vector<DemoAccount>> CreateAccounts(store::Db& db, AuthService& auth,
+                                                const std::string& enterprise_uscc) {
   struct Spec {
     DemoAccount account;
     Role role;
@@ -91,8 +69,9 @@ Result<DemoReport> LoadDemo(store::Db& db, AuthService& auth, const DemoOptions&
        Role::kAssociation,
        {"38", "39"}},
       {{"agency", "agency", "", "服务机构（由企业授权）"}, Role::kAgency, {}},
-      {{"enterprise", "enterprise", gz_enterprise, "广州一家企业的用户"}, Role::kEnterprise, {}},
+      {{"enterprise", "enterprise", enterprise_uscc, "广州一家企业的用户"}, Role::kEnterprise, {}},
   };
+  std::vector<DemoAccount> accounts;
   for (const auto& s : specs) {
     auto existing = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) {
       return store::FindUserByName(tx, s.account.username);
@@ -103,8 +82,160 @@ Result<DemoReport> LoadDemo(store::Db& db, AuthService& auth, const DemoOptions&
                                 s.account.scope, s.industries, s.account.description);
       if (!id) return Fail(id.error());
     }
-    report.accounts.push_back(s.account);
+    accounts.push_back(s.account);
   }
+  return accounts;
+}
+
+Result<ImportReport> ImportAll(store::Db& db, const importer::Table& table) {
+  ImportOptions import_options;
+  import_options.actor = "demo";
+  auto imported = ImportEnterprises(db, table, import_options);
+  if (!imported) return Fail(imported.error());
+  if (!imported->written) {
+    const auto& e = imported->errors.front();
+    return Fail(Error::Internal(
+        fmt::format("演示数据第{}行无效（{}）：{}", e.row, e.column, e.message)));
+  }
+  return imported;
+}
+
+std::string FirstOfUnit(const std::vector<SyntheticEnterprise>& population, std::string_view unit) {
+  for (const auto& e : population) {
+    if (e.unit_code == unit) return e.uscc;
+  }
+  return population.empty() ? std::string() : population.front().uscc;
+}
+
+Result<DemoReport> LoadDefault(store::Db& db, AuthService& auth, const DemoOptions& options) {
+  auto inputs = PopulationInputs(db);
+  if (!inputs) return Fail(inputs.error());
+  auto population = GeneratePopulation(inputs->first, inputs->second,
+                                       {options.enterprises, options.seed});
+  auto imported = ImportAll(db, PopulationTable(population));
+  if (!imported) return Fail(imported.error());
+  DemoReport report;
+  report.enterprises_inserted = static_cast<int64_t>(imported->inserted);
+  report.enterprises_unchanged = static_cast<int64_t>(imported->unchanged);
+  auto accounts = CreateAccounts(db, auth, FirstOfUnit(population, "440100"));
+  if (!accounts) return Fail(accounts.error());
+  report.accounts = std::move(*accounts);
+  return report;
+}
+
+}  // namespace
+
+Result<DemoReport> LoadGuangdong2016(store::Db& db, AuthService& auth, const DemoOptions& options) {
+  constexpr std::string_view kRound = "gd-2016";
+  constexpr std::string_view kModel = "gbt23020-2013";
+  auto index = InTx(db, store::TxMode::kRead,
+                    [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
+  if (!index) return Fail(index.error());
+
+  // The round and the notice's targets (顺德区's is not stated; the national
+  // rule applies to the province).
+  auto round_ok = InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+    store::RoundRecord round{std::string(kRound), "2016年广东省两化融合评估诊断和对标引导", 2016,
+                             "440000", {std::string(kModel)}, "2016-04-20", "2016-06-30",
+                             "2016-06-30", true};
+    if (auto r = store::UpsertRound(tx, round); !r) return Fail(r.error());
+    auto units = importer::ReadCsv(kGuangdongUnitsCsv);
+    if (!units) return Fail(units.error());
+    for (const auto& row : units->rows) {
+      if (row.size() < 7) continue;
+      std::string rule = row[0] == "440000" ? "min_completed:1000|min_share_above_scale:50"
+                         : row[6].empty()   ? ""
+                                            : "min_completed:" + row[6];
+      if (rule.empty()) continue;
+      if (auto r = store::UpsertTarget(tx, kRound, row[0], rule); !r) return Fail(r.error());
+    }
+    return true;
+  });
+  if (!round_ok) return Fail(round_ok.error());
+
+  // Per unit: participating and completed from 附件2.
+  auto progress = importer::ReadCsv(kGuangdong2016ProgressCsv);
+  if (!progress) return Fail(progress.error());
+  std::map<std::string, std::string> code_of;
+  for (const auto& [code, u] : index->units) code_of[u.name] = code;
+  auto inputs = PopulationInputs(db);
+  if (!inputs) return Fail(inputs.error());
+  auto m = campaign::LifecycleService::CachedModel(std::string(kModel));
+  if (!m) return Fail(m.error());
+  AnswerGenerator generator(*m, inputs->second);
+
+  std::vector<SyntheticEnterprise> population;
+  std::string jsonl;
+  uint64_t unit_seed = options.seed;
+  for (const auto& row : progress->rows) {
+    if (row.size() < 3 || row[0] == "全省") continue;
+    auto code = code_of.find(row[0]);
+    if (code == code_of.end()) return Fail(Error::Internal("附件2中的单位无法识别：" + row[0]));
+    int64_t participating = std::stoll(row[1]), completed = std::stoll(row[2]);
+    UnitInfo unit;
+    for (const auto& u : inputs->first) {
+      if (u.code == code->second) unit = u;
+    }
+    // Some enterprises of each unit did not take part.
+    auto people = GeneratePopulation({unit}, inputs->second,
+                                     {participating + participating / 2 + 5, ++unit_seed * 7919});
+    for (int64_t i = 0; i < static_cast<int64_t>(people.size()); ++i) {
+      const auto& e = people[i];
+      if (i < participating) {
+        // Completed ones are approved; of the rest, some wait for review,
+        // some were sent back, the others are unfinished drafts.
+        int64_t k = i - completed;
+        std::string status = i < completed ? "approved"
+                             : k % 5 < 2   ? "submitted"
+                             : k % 5 == 2  ? "rejected"
+                                           : "draft";
+        auto answers = generator.Generate(e, 0, options.seed + static_cast<uint64_t>(i),
+                                          status == "draft" ? 0.6 : 1.0);
+        int day = 1 + static_cast<int>((i * 37) % 60);
+        std::string when = fmt::format("2016-{:02}-{:02}T{:02}:{:02}:00+08:00", day <= 31 ? 5 : 6,
+                                       day <= 31 ? day : day - 31, 9 + i % 9, (i * 7) % 60);
+        jsonl += fmt::format(R"({{"uscc":"{}","round":"{}","model":"{}","status":"{}","answers":{},"updated_at":"{}"}})",
+                             e.uscc, kRound, kModel, status, answers.json, when);
+        jsonl += "\n";
+      }
+      population.push_back(e);
+    }
+  }
+  auto imported = ImportAll(db, PopulationTable(population));
+  if (!imported) return Fail(imported.error());
+  // A second run keeps the assessments already there.
+  auto existing = InTx(db, store::TxMode::kRead,
+                       [&](store::Tx& tx) { return store::CountByUnit(tx, kRound); });
+  if (!existing) return Fail(existing.error());
+  ImportOptions assessment_options;
+  assessment_options.actor = "demo";
+  auto assessed = existing->empty() ? ImportAssessments(db, jsonl, assessment_options)
+                                    : Result<ImportReport>(ImportReport{0, 0, 0, 0, 0, true, {}});
+  if (!assessed) return Fail(assessed.error());
+  if (!assessed->written) {
+    const auto& e = assessed->errors.front();
+    return Fail(Error::Internal(fmt::format("演示答卷第{}行无效（{}）：{}", e.row, e.column, e.message)));
+  }
+  DemoReport report;
+  report.enterprises_inserted = static_cast<int64_t>(imported->inserted);
+  report.enterprises_unchanged = static_cast<int64_t>(imported->unchanged);
+  auto accounts = CreateAccounts(db, auth, FirstOfUnit(population, "440100"));
+  if (!accounts) return Fail(accounts.error());
+  report.accounts = std::move(*accounts);
+  return report;
+}
+
+Result<DemoReport> LoadDemo(store::Db& db, AuthService& auth, const DemoOptions& options) {
+  if (options.scenario != "default" && options.scenario != "guangdong-2016") {
+    return Fail(Error::Invalid(
+        "unknown_scenario",
+        fmt::format("未知的演示场景“{}”：可用的场景为 default、guangdong-2016", options.scenario),
+        "scenario"));
+  }
+  if (auto r = LoadReferenceData(db); !r) return Fail(r.error());
+  auto report = options.scenario == "default" ? LoadDefault(db, auth, options)
+                                              : LoadGuangdong2016(db, auth, options);
+  if (report) report->password = std::string(kDemoPassword);
   return report;
 }
 

@@ -40,6 +40,12 @@ inline constexpr std::string_view kDemoPassword = "Rongping2016";
 // nothing and keeps existing accounts. kInvalid for an unknown scenario.
 Result<DemoReport> LoadDemo(store::Db& db, AuthService& auth, const DemoOptions& options);
 
+// The guangdong-2016 scenario: round gd-2016 with the notice's targets,
+// and enterprises with realistic answers whose participating and completed
+// counts reproduce the notice's 附件2 exactly for every unit and the total.
+// Enterprises and assessments go through the import paths.
+Result<DemoReport> LoadGuangdong2016(store::Db& db, AuthService& auth, const DemoOptions& options);
+
 // Units and industries as the population generator wants them, from the store.
 Result<std::pair<std::vector<UnitInfo>, std::vector<IndustryInfo>>> PopulationInputs(
     store::Db& db);

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "core/text.h"
+#include "campaign/target_rule.h"
+#include "store/campaign.h"
 #include "store/units.h"
 
 namespace rongping {
@@ -126,6 +128,46 @@ Result<int64_t> ImportUnits(store::Db& db, const importer::Table& table) {
     auto r = store::UpsertUnits(tx, *units);
     if (!r) return Fail(r.error());
     return static_cast<int64_t>(units->size());
+  });
+}
+
+Result<int64_t> ImportTargets(store::Db& db, const importer::Table& table) {
+  auto idx = HeaderIndex(table);
+  for (const char* required : {"round", "unit_code", "rule"}) {
+    if (!idx.count(required)) {
+      return Fail(Error::Invalid("missing_column", fmt::format("第1行缺少列 {}", required), required));
+    }
+  }
+  return InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<int64_t> {
+    auto units = store::LoadReferenceIndex(tx);
+    if (!units) return Fail(units.error());
+    std::string problems;
+    std::vector<std::tuple<std::string, std::string, std::string>> rows;
+    for (size_t i = 0; i < table.rows.size(); ++i) {
+      const auto& row = table.rows[i];
+      int line = table.row_numbers[i];
+      std::string round = Cell(row, idx, "round"), unit = Cell(row, idx, "unit_code");
+      auto found = store::FindRound(tx, round);
+      if (!found) return Fail(found.error());
+      if (!*found) problems += fmt::format("第{}行 round：评估周期“{}”不存在；", line, round.substr(0, 40));
+      if (!units->units.count(unit)) {
+        problems += fmt::format("第{}行 unit_code：单位“{}”不存在；", line, unit.substr(0, 20));
+      }
+      auto rule = campaign::ParseTargetRule(Cell(row, idx, "rule"));
+      if (!rule) {
+        problems += fmt::format("第{}行 rule：{}；", line, rule.error().message);
+      } else {
+        rows.emplace_back(round, unit, rule->ToString());
+      }
+    }
+    if (!problems.empty()) {
+      problems.erase(problems.size() - 3);
+      return Fail(Error::Invalid("invalid_rows", problems));
+    }
+    for (const auto& [round, unit, rule] : rows) {
+      if (auto r = store::UpsertTarget(tx, round, unit, rule); !r) return Fail(r.error());
+    }
+    return static_cast<int64_t>(rows.size());
   });
 }
 

@@ -14,6 +14,8 @@ namespace rongping {
 extern const std::string_view kProvincesCsv;
 extern const std::string_view kGuangdongUnitsCsv;
 extern const std::string_view kIndustriesCsv;
+// The 2016 notice's 附件2: participating and completed per reporting unit.
+extern const std::string_view kGuangdong2016ProgressCsv;
 
 struct ReferenceLoadReport {
   int64_t units = 0;
@@ -27,6 +29,11 @@ Result<ReferenceLoadReport> LoadReferenceData(store::Db& db);
 // (optional above_scale_2015). Validates every row first; writes all or
 // nothing. The error message lists each bad row.
 Result<int64_t> ImportUnits(store::Db& db, const importer::Table& table);
+
+// Imports targets from a table with columns round,unit_code,rule (rule as
+// in campaign/target_rule.h). Validates every row first (round and unit
+// exist, rule parses); writes all or nothing.
+Result<int64_t> ImportTargets(store::Db& db, const importer::Table& table);
 
 }  // namespace rongping
 
