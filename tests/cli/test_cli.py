@@ -224,5 +224,177 @@ class CliTest(unittest.TestCase):
         self.assertEqual(self.count("SELECT COUNT(*) FROM users"), 9)
 
 
+def annex2():
+    """The seed notice's 附件2 as {unit name: (participating, completed)}."""
+    path = os.path.join(ROOT, "data", "reference", "guangdong-2016-progress.csv")
+    with open(path, encoding="utf-8") as f:
+        rows = [line.strip().split(",") for line in f if line.strip()]
+    return {r[0]: (int(r[1]), int(r[2])) for r in rows[1:]}
+
+
+class Guangdong2016Test(unittest.TestCase):
+    """rongping demo --scenario guangdong-2016 reproduces 附件2 exactly."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="rongping-gd2016-")
+        cls.db = "sqlite:" + os.path.join(cls.dir, "t.db")
+        r = run("demo", "--db", cls.db, "--scenario", "guangdong-2016", "--password-hash-cost", "minimum")
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def export(self, fmt, *extra):
+        out = os.path.join(self.dir, "progress." + fmt)
+        r = run("export", "--db", self.db, "progress", "--round", "gd-2016", "--format", fmt,
+                "--out", out, "--as-of", "2016-06-30", *extra)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return out
+
+    def test_json_export_matches_all_44_unit_figures_and_the_totals(self):
+        import json
+        with open(self.export("json"), encoding="utf-8") as f:
+            table = json.load(f)
+        expected = annex2()
+        got = {row["unit_name"]: (row["participating"], row["completed"]) for row in table["rows"]}
+        got["全省"] = (table["total"]["participating"], table["total"]["completed"])
+        self.assertEqual(len(got), 23)
+        self.assertEqual(got, expected)
+        # 佛山市 excludes 顺德区 and the total counts 顺德 once: the 21 cities
+        # sum to 1955/1429 and 顺德 adds 129/102.
+        cities = [v for k, v in got.items() if k not in ("全省", "顺德区")]
+        self.assertEqual(sum(p for p, _ in cities), 1955)
+        self.assertEqual(sum(c for _, c in cities), 1429)
+        targets = {row["unit_name"]: row["target"] for row in table["rows"]}
+        self.assertEqual(targets["广州市"], 400)
+        self.assertEqual(targets["云浮市"], 200)
+        self.assertIsNone(targets["顺德区"])
+        # National rule: at least 1000 or 50% of 42,134 above-scale: 1000.
+        self.assertEqual(table["total"]["target"], 1000)
+        self.assertTrue(table["total"]["target_met"])
+
+    def test_csv_export_opens_in_excel_form(self):
+        with open(self.export("csv"), encoding="utf-8-sig", newline="") as f:
+            lines = f.read().split("\r\n")
+        self.assertEqual(lines[0].split(",")[:3], ["属地", "参与评估数", "完成评估数"])
+        self.assertEqual(lines[1].split(",")[:3], ["全省", "2084", "1531"])
+        rows = {l.split(",")[0]: (int(l.split(",")[1]), int(l.split(",")[2])) for l in lines[1:] if l}
+        self.assertEqual(rows, annex2())
+
+    def test_xlsx_export_read_back_by_libreoffice(self):
+        soffice = shutil.which("soffice")
+        self.assertIsNotNone(soffice, "scripts/install-deps installs libreoffice-calc-nogui")
+        xlsx = self.export("xlsx")
+        out = os.path.join(self.dir, "lo")
+        profile = "file://" + os.path.join(self.dir, "lo-profile")
+        r = subprocess.run([soffice, "-env:UserInstallation=" + profile, "--headless", "--convert-to",
+                            "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", out, xlsx],
+                           capture_output=True, text=True, timeout=180)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out, "progress.csv"), encoding="utf-8") as f:
+            lines = [l.strip() for l in f if l.strip()]
+        rows = {}
+        for l in lines[2:]:
+            cells = l.split(",")
+            if len(cells) >= 3 and cells[1].isdigit():
+                rows[cells[0]] = (int(cells[1]), int(cells[2]))
+        self.assertEqual(rows, annex2())
+
+    def test_second_run_changes_nothing(self):
+        r = run("demo", "--db", self.db, "--scenario", "guangdong-2016", "--password-hash-cost", "minimum")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("新增企业 0", r.stdout)
+        import json
+        with open(self.export("json"), encoding="utf-8") as f:
+            table = json.load(f)
+        self.assertEqual((table["total"]["participating"], table["total"]["completed"]), (2084, 1531))
+
+    def test_bad_export_usage(self):
+        self.assertEqual(run("export", "--db", self.db, "progress", "--round", "gd-2016", "--format", "pdf").returncode, 2)
+        r = run("export", "--db", self.db, "progress", "--round", "nope")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("不存在", r.stderr)
+
+
+class ImportAssessmentsAndTargetsTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="rongping-imp-")
+        self.db_path = os.path.join(self.dir, "t.db")
+        self.db = "sqlite:" + self.db_path
+        r = run("demo", "--db", self.db, "--scenario", "guangdong-2016", "--password-hash-cost", "minimum")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def count(self, sql):
+        with sqlite3.connect(self.db_path) as c:
+            return c.execute(sql).fetchone()[0]
+
+    def test_targets_import_validates_every_row(self):
+        path = os.path.join(self.dir, "t.csv")
+        write_csv(path, [["round", "unit_code", "rule"], ["gd-2016", "440606", "min_completed:100"],
+                         ["gd-2016", "999999", "min_completed:1"], ["gd-2016", "440100", "min_x:1"]])
+        r = run("import", "--db", self.db, "targets", path)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("第3行 unit_code", r.stderr)
+        self.assertIn("第4行 rule", r.stderr)
+        self.assertEqual(self.count("SELECT COUNT(*) FROM targets WHERE unit_code='440606'"), 0)
+        write_csv(path, [["round", "unit_code", "rule"], ["gd-2016", "440606", "min_completed:100"]])
+        self.assertEqual(run("import", "--db", self.db, "targets", path).returncode, 0)
+        self.assertEqual(self.count("SELECT rule FROM targets WHERE unit_code='440606'"), "min_completed:100")
+
+    def test_gen_output_imports_cleanly(self):
+        out = os.path.join(self.dir, "gen")
+        r = run("gen", "--enterprises", "300", "--rounds", "1", "--seed", "7", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("集成提升", r.stdout)
+        again = os.path.join(self.dir, "gen2")
+        run("gen", "--enterprises", "300", "--rounds", "1", "--seed", "7", "--out", again)
+        for name in ("enterprises.csv", "assessments.jsonl"):
+            with open(os.path.join(out, name), "rb") as a, open(os.path.join(again, name), "rb") as b:
+                self.assertEqual(a.read(), b.read(), name + " differs for the same seed")
+        before = self.count("SELECT COUNT(*) FROM assessments")
+        r = run("import", "--db", self.db, "enterprises", os.path.join(out, "enterprises.csv"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run("import", "--db", self.db, "assessments", os.path.join(out, "assessments.jsonl"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.count("SELECT COUNT(*) FROM assessments") - before, 300)
+        self.assertEqual(run("gen", "--enterprises", "-1", "--out", out).returncode, 2)
+
+    def test_assessment_import_reports_lines_and_writes_nothing(self):
+        import json
+        uscc_ok = None
+        with sqlite3.connect(self.db_path) as c:
+            uscc_ok = c.execute("SELECT uscc FROM enterprises e WHERE NOT EXISTS (SELECT 1 FROM assessments a WHERE a.uscc = e.uscc) LIMIT 1").fetchone()[0]
+        before = self.count("SELECT COUNT(*) FROM assessments")
+        lines = [
+            {"uscc": uscc_ok, "round": "gd-2016", "model": "gbt23020-2013", "status": "draft",
+             "answers": {}, "updated_at": "2016-05-01T10:00:00+08:00"},
+            {"uscc": uscc_ok[:-1] + "0", "round": "gd-2016", "model": "gbt23020-2013", "status": "draft",
+             "answers": {}, "updated_at": "2016-05-01T10:00:00+08:00"},
+            {"uscc": uscc_ok, "round": "gd-2099", "model": "gbt23020-2013", "status": "approved",
+             "answers": {"nope": 1}, "updated_at": "yesterday"},
+        ]
+        path = os.path.join(self.dir, "a.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            for l in lines:
+                f.write(json.dumps(l, ensure_ascii=False) + "\n")
+            f.write("{not json\n")
+        r = run("import", "--db", self.db, "assessments", path)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        err = r.stderr
+        self.assertIn("第2行", err)
+        self.assertIn("第3行 round", err)
+        self.assertIn("第3行 updated_at", err)
+        self.assertIn("第4行", err)
+        self.assertEqual(self.count("SELECT COUNT(*) FROM assessments"), before)
+        r = run("import", "--db", self.db, "assessments", path, "--skip-invalid")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.count("SELECT COUNT(*) FROM assessments"), before + 1)
+
+
 if __name__ == "__main__":
     unittest.main()
