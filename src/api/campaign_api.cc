@@ -24,7 +24,8 @@ Json RoundJson(const store::RoundRecord& r) {
           {"year", r.year},           {"province_code", r.province_code},
           {"models", r.models},       {"opens_on", r.opens_on},
           {"closes_on", r.closes_on}, {"deadline", r.deadline},
-          {"review_required", r.review_required}};
+          {"review_required", r.review_required},
+          {"contacts_due", r.contacts_due ? Json(*r.contacts_due) : Json(nullptr)}};
 }
 
 Json AssessmentJson(Context& c, const campaign::AssessmentView& v, bool with_history) {
@@ -85,7 +86,7 @@ http::Response GetRoundHandler(Context& c, http::Request& req) {
 
 Result<store::RoundRecord> RoundFromBody(const Json& body, const std::string& code) {
   if (auto r = CheckKnownFields(body, {"name", "year", "province_code", "models", "opens_on",
-                                       "closes_on", "deadline", "review_required"});
+                                       "closes_on", "deadline", "review_required", "contacts_due"});
       !r) {
     return Fail(r.error());
   }
@@ -113,6 +114,14 @@ Result<store::RoundRecord> RoundFromBody(const Json& body, const std::string& co
   }
   if (!(round.opens_on <= round.closes_on && round.opens_on <= round.deadline)) {
     return Fail(Error::Invalid("invalid_field", "开始日期应早于截止日期", "closes_on"));
+  }
+  auto due = StringField(body, "contacts_due", false);
+  if (!due) return Fail(due.error());
+  if (!due->empty()) {
+    if (!ParseDateDays(*due)) {
+      return Fail(Error::Invalid("invalid_field", "contacts_due 应为日期，如 2016-05-10", "contacts_due"));
+    }
+    round.contacts_due = *due;
   }
   auto year = body.find("year");
   if (year == body.end() || !year->is_number_integer() || *year < 2000 || *year > 2100) {

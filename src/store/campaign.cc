@@ -27,12 +27,13 @@ std::vector<std::string> Split(const std::string& text) {
 }
 
 RoundRecord RoundFromRow(const Row& r) {
-  return {r.Text(0), r.Text(1),        r.Int(2),  r.Text(3),    Split(r.Text(4)),
-          r.Text(5), r.Text(6),        r.Text(7), r.Int(8) != 0};
+  return {r.Text(0), r.Text(1), r.Int(2),     r.Text(3),     Split(r.Text(4)),
+          r.Text(5), r.Text(6), r.Text(7), r.Int(8) != 0, r.OptText(9)};
 }
 
 constexpr std::string_view kRoundColumns =
-    "code, name, year, province_code, models, opens_on, closes_on, deadline, review_required";
+    "code, name, year, province_code, models, opens_on, closes_on, deadline, review_required, "
+    "contacts_due";
 
 constexpr std::string_view kAssessmentColumns =
     "a.id, a.round_code, a.uscc, a.model_id, a.unit_code, a.production_type, a.status, "
@@ -73,13 +74,13 @@ Result<void> Done(const Result<int64_t>& r) {
 Result<void> UpsertRound(Tx& tx, const RoundRecord& r) {
   return Done(tx.Exec(
       "INSERT INTO rounds (code, name, year, province_code, models, opens_on, closes_on, deadline, "
-      "review_required, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-      "ON CONFLICT (code) DO UPDATE SET name = excluded.name, year = excluded.year, "
+      "review_required, created_at, contacts_due) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+      "$11) ON CONFLICT (code) DO UPDATE SET name = excluded.name, year = excluded.year, "
       "province_code = excluded.province_code, models = excluded.models, opens_on = "
       "excluded.opens_on, closes_on = excluded.closes_on, deadline = excluded.deadline, "
-      "review_required = excluded.review_required",
+      "review_required = excluded.review_required, contacts_due = excluded.contacts_due",
       {r.code, r.name, r.year, r.province_code, Join(r.models), r.opens_on, r.closes_on, r.deadline,
-       int64_t{r.review_required ? 1 : 0}, NowRfc3339()}));
+       int64_t{r.review_required ? 1 : 0}, NowRfc3339(), Nullable(r.contacts_due)}));
 }
 
 Result<std::optional<RoundRecord>> FindRound(Tx& tx, std::string_view code) {

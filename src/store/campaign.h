@@ -22,6 +22,7 @@ struct RoundRecord {
   std::string closes_on;  // last day submissions are accepted
   std::string deadline;   // the date completion targets are due
   bool review_required = true;
+  std::optional<std::string> contacts_due;  // YYYY-MM-DD the 联系人表 is due; unset when none
 };
 
 Result<void> UpsertRound(Tx& tx, const RoundRecord& round);

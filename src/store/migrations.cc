@@ -156,12 +156,45 @@ CREATE TABLE targets (
 )
 )SQL";
 
+// Contacts (联系人表) per unit and round, the date they are due, and
+// quarterly circulars (通报): a frozen progress snapshot with its rendering.
+constexpr std::string_view kV3 = R"SQL(
+ALTER TABLE rounds ADD COLUMN contacts_due TEXT;
+CREATE TABLE contacts (
+  round_code TEXT NOT NULL REFERENCES rounds(code),
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  role TEXT NOT NULL,
+  name TEXT NOT NULL,
+  department_title TEXT NOT NULL,
+  phone TEXT,
+  fax TEXT,
+  mobile TEXT,
+  email TEXT,
+  submitted_by TEXT NOT NULL,
+  submitted_at TEXT NOT NULL,
+  PRIMARY KEY (round_code, unit_code, role)
+);
+CREATE TABLE circulars (
+  id INTEGER PRIMARY KEY,
+  round_code TEXT NOT NULL REFERENCES rounds(code),
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  as_of TEXT NOT NULL,
+  title TEXT NOT NULL,
+  snapshot_json TEXT NOT NULL,
+  html TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX circulars_round ON circulars(round_code, unit_code, as_of)
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kAll = {
       {1, "units, industries, enterprises, users, sessions, audit", kV1},
       {2, "rounds, assessments, assessment events, targets", kV2},
+      {3, "contacts, contact due dates, circulars", kV3},
   };
   return kAll;
 }
