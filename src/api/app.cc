@@ -75,6 +75,7 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterEnterpriseRoutes(router, c);
   RegisterAdminRoutes(router, c);
   RegisterCampaignRoutes(router, c);
+  RegisterGrantRoutes(router, c);
   router.SetFallback([&c](http::Request& r) { return StaticFile(c, r); });
 }
 

@@ -23,6 +23,7 @@ void RegisterSessionRoutes(http::Router& router, Context& context);
 void RegisterEnterpriseRoutes(http::Router& router, Context& context);
 void RegisterAdminRoutes(http::Router& router, Context& context);
 void RegisterCampaignRoutes(http::Router& router, Context& context);
+void RegisterGrantRoutes(http::Router& router, Context& context);
 
 }  // namespace rongping::api
 

@@ -210,11 +210,23 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
   return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<AssessmentView> {
     auto ctx = Load(tx, who, round, uscc);
     if (!ctx) return Fail(ctx.error());
-    bool admin_override = override_close && (who.role == Role::kProvince || who.role == Role::kMinistry);
+    const std::string today = today_();
+    const bool closed = today > ctx->round.closes_on;
+    // Only province and ministry admins can override, and only once the
+    // round has closed; anyone else's request follows the normal rules.
+    const bool may_override = who.role == Role::kProvince || who.role == Role::kMinistry;
+    if (override_close && may_override && !closed) {
+      return Fail(Error::Forbidden("评估周期尚未截止，请由企业自行提交"));
+    }
+    const bool admin_override = override_close && may_override && closed;
+    if (today < ctx->round.opens_on) {
+      return Fail(Error::Invalid("round_not_open",
+                                 fmt::format("评估周期将于 {} 开始，现在还不能提交", ctx->round.opens_on)));
+    }
     if (!admin_override) {
       Result<void> denied;
       if (!CanFillIn(tx, who, uscc, true, &denied)) return Fail(denied.error());
-      if (today_() > ctx->round.closes_on) {
+      if (closed) {
         return Fail(Error::Invalid(
             "round_closed",
             fmt::format("评估周期已于 {} 截止，不能再提交；如有特殊情况请联系省级主管部门", ctx->round.closes_on)));
@@ -317,6 +329,10 @@ Result<AssessmentView> LifecycleService::Withdraw(const Principal& who, const st
     std::optional<std::string> from = record.status;
     record.status = "draft";
     record.submitted_at.reset();
+    record.total.reset();
+    record.level_index.reset();
+    record.level_id.reset();
+    record.model_hash.reset();
     if (auto t = Transition(tx, who, record, record.version, from, "企业撤回", request_id,
                             "assessment.withdraw");
         !t) {

@@ -102,6 +102,7 @@ ProgressTable BuildProgress(const store::RoundRecord& round, const store::Refere
 Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
                                    const std::string& round_code, const std::string& unit_code,
                                    const std::string& as_of) {
+  if (who && !IsRegionAdmin(who->role)) return Fail(Error::Forbidden("进度表仅供主管部门查看"));
   return InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<ProgressTable> {
     auto round = store::FindRound(tx, round_code);
     if (!round) return Fail(round.error());
@@ -110,17 +111,12 @@ Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
     if (!units) return Fail(units.error());
     std::string root = unit_code;
     if (root.empty()) {
-      bool regional = who && (who->role == Role::kProvince || who->role == Role::kUnit ||
-                              who->role == Role::kAssociation);
+      bool regional = who && (who->role == Role::kProvince || who->role == Role::kUnit);
       root = regional ? who->scope_code : (*round)->province_code;
     }
     if (!units->units.count(root)) return Fail(Error::NotFound("单位不存在"));
     if (who && who->role != Role::kMinistry && !units->UnitInScope(*who, root)) {
       return Fail(Error::NotFound("单位不存在"));
-    }
-    if (who && (who->role == Role::kEnterprise || who->role == Role::kAgency ||
-                who->role == Role::kAssociation)) {
-      return Fail(Error::Forbidden("进度表仅供主管部门查看"));
     }
     auto counts = store::CountByUnit(tx, round_code);
     if (!counts) return Fail(counts.error());

@@ -257,4 +257,30 @@ Result<Grant> FindGrant(Tx& tx, int64_t agency_user_id, std::string_view uscc) {
   return Grant{true, rows->rows[0].Int(0) != 0};
 }
 
+Result<void> PutGrant(Tx& tx, int64_t agency_user_id, std::string_view uscc, bool can_submit) {
+  return Done(tx.Exec(
+      "INSERT INTO agency_grants (agency_user_id, uscc, can_submit, granted_at) VALUES ($1, $2, $3, "
+      "$4) ON CONFLICT (agency_user_id, uscc) DO UPDATE SET can_submit = excluded.can_submit, "
+      "granted_at = excluded.granted_at",
+      {agency_user_id, std::string(uscc), int64_t{can_submit ? 1 : 0}, NowRfc3339()}));
+}
+
+Result<bool> DeleteGrant(Tx& tx, int64_t agency_user_id, std::string_view uscc) {
+  auto n = tx.Exec("DELETE FROM agency_grants WHERE agency_user_id = $1 AND uscc = $2",
+                   {agency_user_id, std::string(uscc)});
+  if (!n) return Fail(n.error());
+  return *n > 0;
+}
+
+Result<std::vector<GrantRecord>> ListGrants(Tx& tx, std::string_view uscc) {
+  auto rows = tx.Query(
+      "SELECT u.username, u.display_name, g.can_submit, g.granted_at FROM agency_grants g JOIN "
+      "users u ON u.id = g.agency_user_id WHERE g.uscc = $1 ORDER BY u.username",
+      {std::string(uscc)});
+  if (!rows) return Fail(rows.error());
+  std::vector<GrantRecord> out;
+  for (const auto& r : rows->rows) out.push_back({r.Text(0), r.Text(1), r.Int(2) != 0, r.Text(3)});
+  return out;
+}
+
 }  // namespace rongping::store

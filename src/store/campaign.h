@@ -106,6 +106,18 @@ struct Grant {
 };
 Result<Grant> FindGrant(Tx& tx, int64_t agency_user_id, std::string_view uscc);
 
+struct GrantRecord {
+  std::string agency_username;
+  std::string agency_name;
+  bool can_submit = false;
+  std::string granted_at;
+};
+// Grants or updates an agency's access to an enterprise.
+Result<void> PutGrant(Tx& tx, int64_t agency_user_id, std::string_view uscc, bool can_submit);
+// Removes it; returns whether there was one.
+Result<bool> DeleteGrant(Tx& tx, int64_t agency_user_id, std::string_view uscc);
+Result<std::vector<GrantRecord>> ListGrants(Tx& tx, std::string_view uscc);
+
 }  // namespace rongping::store
 
 #endif  // RONGPING_STORE_CAMPAIGN_H_

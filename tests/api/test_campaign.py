@@ -25,7 +25,6 @@ import datetime
 import http.client
 import io
 import json
-import math
 import os
 import re
 import shutil
@@ -466,6 +465,12 @@ class ApiTest(unittest.TestCase):
             self.assertEqual(err.get("field"), field, r)
         return err
 
+    def assertRound(self, got, code, body):
+        """The round as put (other fields may be added to the JSON)."""
+        self.assertEqual(got.get("code"), code, got)
+        for k, v in body.items():
+            self.assertEqual(got.get(k), v, f"{code}.{k}: {got!r}")
+
     def assertUnchanged(self, before, round_code):
         """The assessment is as it was (version, status, answers, time)."""
         after = current(round_code)
@@ -491,8 +496,7 @@ class C01Rounds(ApiTest):
             items = {i["code"]: i for i in r.json()["items"]}
             for code, body in ROUNDS.items():
                 self.assertIn(code, items, user)
-                expected = dict(body, code=code)
-                self.assertEqual(items[code], expected)
+                self.assertRound(items[code], code, body)
 
     def test_list_rounds_needs_login(self):
         self.assertError(request("GET", "/api/v1/rounds"), 401)
@@ -500,7 +504,7 @@ class C01Rounds(ApiTest):
     def test_get_round(self):
         r = get_round("t-noreview", "guangzhou")
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.json(), dict(ROUNDS["t-noreview"], code="t-noreview"))
+        self.assertRound(r.json(), "t-noreview", ROUNDS["t-noreview"])
         self.assertFalse(r.json()["review_required"])
 
     def test_get_unknown_round_404(self):
@@ -526,7 +530,7 @@ class C01Rounds(ApiTest):
                                                     "deadline": "2030-06-30"})
         r = put_round("guangdong", "t-temp", body)
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.json(), dict(body, code="t-temp"))
+        self.assertRound(r.json(), "t-temp", body)
         body["name"] = "临时周期（改名）"
         r = put_round("ministry", "t-temp", body)
         self.assertEqual(r.status, 200, r)
@@ -1427,6 +1431,51 @@ class C09FoshanShunde(ApiTest):
         # an enterprise cannot touch another enterprise's assessment
         self.assertError(get_assessment(self.R, "ent-foshan", self.uscc["440606"]), 404)
         self.assertError(submit(self.R, "ent-foshan", uscc=self.uscc["440606"]), 404)
+
+
+class C09Grants(ApiTest):
+    """An enterprise lets a service agency fill in (and optionally submit)."""
+
+    def grants_path(self, agency=None):
+        base = f"/api/v1/enterprises/{S.uscc}/grants"
+        return base + ("/" + agency if agency else "")
+
+    def test_agency_fills_in_only_with_a_grant_and_submits_only_when_allowed(self):
+        R = "t-agency"
+        self.assertEqual(put_round("guangdong", R, round_body("服务机构测试周期")).status, 200)
+        ag = token("agency")
+        # No grant: the enterprise is invisible to the agency.
+        self.assertError(save(R, INCOMPLETE, 0, user="agency"), 404, "not_found")
+        # Only the enterprise itself grants.
+        self.assertError(request("PUT", self.grants_path("agency"), token("guangzhou"),
+                                 body={"can_submit": False}), 403, "forbidden")
+        self.assertError(request("PUT", self.grants_path("agency"), token("shenzhen"),
+                                 body={"can_submit": False}), 404, "not_found")
+        self.assertError(request("PUT", self.grants_path("guangzhou"), token("enterprise"),
+                                 body={}), 422, "unknown_agency")
+        r = request("PUT", self.grants_path("agency"), token("enterprise"), body={"can_submit": False})
+        self.assertEqual(r.status, 200, r)
+        listed = request("GET", self.grants_path(), token("guangzhou")).json()["items"]
+        self.assertEqual([(g["agency"], g["can_submit"]) for g in listed], [("agency", False)])
+        # Fill in: allowed. Submit: refused without can_submit.
+        cur = current(R)
+        r = save(R, COMPLETE, cur["version"] if cur else 0, user="agency")
+        self.assertEqual(r.status, 200, r)
+        self.assertError(submit(R, "agency"), 403, "forbidden")
+        self.assertEqual(current(R)["status"], "draft")
+        # The agency lists only granted enterprises.
+        items = request("GET", "/api/v1/enterprises?per_page=500", ag).json()
+        self.assertEqual([i["uscc"] for i in items["items"]], [S.uscc])
+        # With can_submit the agency submits.
+        self.assertEqual(request("PUT", self.grants_path("agency"), token("enterprise"),
+                                 body={"can_submit": True}).status, 200)
+        r = submit(R, "agency")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["status"], "submitted")
+        # Revoked: invisible again.
+        self.assertEqual(request("DELETE", self.grants_path("agency"), token("enterprise")).status, 200)
+        self.assertError(request("DELETE", self.grants_path("agency"), token("enterprise")), 404)
+        self.assertError(get_assessment(R, user="agency"), 404, "not_found")
 
 
 if __name__ == "__main__":

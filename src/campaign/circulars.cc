@@ -1,0 +1,509 @@
+#include "campaign/circulars.h"
+
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "core/text.h"
+#include "core/time.h"
+#include "report/circular_html.h"
+#include "report/progress_export.h"
+#include "store/audit.h"
+#include "store/campaign.h"
+#include "store/units.h"
+
+namespace rongping::campaign::circulars {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr int kSnapshotFormat = 1;
+
+template <typename T>
+Json Opt(const std::optional<T>& v) {
+  return v ? Json(*v) : Json(nullptr);
+}
+
+Json ChangeJson(const UnitChange& c) {
+  return {{"unit_code", c.unit_code},
+          {"unit_name", c.unit_name},
+          {"participating", Opt(c.participating)},
+          {"completed", Opt(c.completed)},
+          {"completion_rate", Opt(c.completion_rate)},
+          {"rank", Opt(c.rank)}};
+}
+
+// Readers of the stored JSON. They accept what ProgressToJson and
+// ChangesToJson write; anything else is kInternal (the snapshot is ours).
+Error Corrupt(std::string_view what) {
+  return Error::Internal(fmt::format("通报快照已损坏（{}）", what));
+}
+
+std::string Text(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+template <typename T>
+std::optional<T> OptNumber(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number()) return std::nullopt;
+  return it->get<T>();
+}
+
+Result<ProgressRow> RowFromJson(const Json& j) {
+  if (!j.is_object() || !j.contains("unit_code")) return Fail(Corrupt("row"));
+  ProgressRow r;
+  r.unit_code = Text(j, "unit_code");
+  r.unit_name = Text(j, "unit_name");
+  r.participating = OptNumber<int64_t>(j, "participating").value_or(0);
+  r.completed = OptNumber<int64_t>(j, "completed").value_or(0);
+  r.target = OptNumber<int64_t>(j, "target");
+  r.target_rule = Text(j, "target_rule");
+  if (auto m = j.find("target_met"); m != j.end() && m->is_boolean()) r.target_met = m->get<bool>();
+  r.completion_rate = OptNumber<double>(j, "completion_rate");
+  r.rank = OptNumber<int>(j, "rank");
+  r.gap = OptNumber<int64_t>(j, "gap");
+  r.expected_by_today = OptNumber<double>(j, "expected_by_today");
+  if (auto h = j.find("has_children"); h != j.end() && h->is_boolean()) r.has_children = h->get<bool>();
+  return r;
+}
+
+UnitChange ChangeFromJson(const Json& j) {
+  UnitChange c;
+  c.unit_code = Text(j, "unit_code");
+  c.unit_name = Text(j, "unit_name");
+  c.participating = OptNumber<int64_t>(j, "participating");
+  c.completed = OptNumber<int64_t>(j, "completed");
+  c.completion_rate = OptNumber<double>(j, "completion_rate");
+  c.rank = OptNumber<int>(j, "rank");
+  return c;
+}
+
+Json SnapshotJson(const Circular& c) {
+  Json previous = c.previous ? Json{{"id", c.previous->id},
+                                    {"as_of", c.previous->as_of},
+                                    {"title", c.previous->title}}
+                             : Json(nullptr);
+  return {{"format", kSnapshotFormat},
+          {"round", {{"code", c.round_code}, {"name", c.round_name}}},
+          {"unit", {{"code", c.unit_code}, {"name", c.unit_name}}},
+          {"as_of", c.as_of},
+          {"title", c.title},
+          {"progress", report::ProgressToJson(c.table)},
+          {"previous", std::move(previous)},
+          {"changes", c.changes ? ChangesToJson(*c.changes) : Json(nullptr)}};
+}
+
+// Fills table, previous, changes and names of `c` from its snapshot_json.
+Result<void> ReadSnapshot(Circular& c) {
+  Json s = Json::parse(c.snapshot_json, nullptr, false);
+  if (s.is_discarded() || !s.is_object()) return Fail(Corrupt("JSON"));
+  auto progress = s.find("progress");
+  if (progress == s.end()) return Fail(Corrupt("progress"));
+  auto table = ProgressFromJson(*progress);
+  if (!table) return Fail(table.error());
+  c.table = std::move(*table);
+  if (auto r = s.find("round"); r != s.end() && r->is_object()) c.round_name = Text(*r, "name");
+  if (auto u = s.find("unit"); u != s.end() && u->is_object()) {
+    std::string name = Text(*u, "name");
+    if (!name.empty()) c.unit_name = name;
+  }
+  c.previous.reset();
+  if (auto p = s.find("previous"); p != s.end() && p->is_object()) {
+    c.previous = PreviousRef{OptNumber<int64_t>(*p, "id").value_or(0), Text(*p, "as_of"),
+                             Text(*p, "title")};
+  }
+  c.changes.reset();
+  if (auto ch = s.find("changes"); ch != s.end() && ch->is_object()) {
+    Changes changes;
+    if (auto t = ch->find("total"); t != ch->end()) changes.total = ChangeFromJson(*t);
+    if (auto rows = ch->find("rows"); rows != ch->end() && rows->is_array()) {
+      for (const auto& r : *rows) changes.rows.push_back(ChangeFromJson(r));
+    }
+    c.changes = std::move(changes);
+  }
+  return {};
+}
+
+// Province and unit admins read the circulars of their region and of the
+// units above it; the ministry and the command line read all.
+bool CanRead(const Principal* who, const store::ReferenceIndex& units, const std::string& unit) {
+  if (!who) return true;
+  switch (who->role) {
+    case Role::kMinistry: return true;
+    case Role::kProvince:
+    case Role::kUnit:
+      return units.InSubtree(unit, who->scope_code) || units.InSubtree(who->scope_code, unit);
+    default: return false;
+  }
+}
+
+bool MayListCirculars(const Principal* who) {
+  return !who || who->role == Role::kMinistry || who->role == Role::kProvince ||
+         who->role == Role::kUnit;
+}
+
+std::string Actor(const Principal* who) { return who ? who->username : "cli:circular"; }
+
+}  // namespace
+
+Changes ComputeChanges(const ProgressTable& current, const ProgressTable& previous) {
+  auto diff = [](const ProgressRow& now, const ProgressRow* then, bool with_rank) {
+    UnitChange c;
+    c.unit_code = now.unit_code;
+    c.unit_name = now.unit_name;
+    if (!then) return c;
+    c.participating = now.participating - then->participating;
+    c.completed = now.completed - then->completed;
+    if (now.completion_rate && then->completion_rate) {
+      c.completion_rate = *now.completion_rate - *then->completion_rate;
+    }
+    if (with_rank && now.rank && then->rank) c.rank = *then->rank - *now.rank;
+    return c;
+  };
+  std::map<std::string, const ProgressRow*> before;
+  for (const auto& r : previous.rows) before[r.unit_code] = &r;
+  Changes out;
+  for (const auto& r : current.rows) {
+    auto it = before.find(r.unit_code);
+    out.rows.push_back(diff(r, it == before.end() ? nullptr : it->second, true));
+  }
+  out.total = diff(current.total,
+                   current.total.unit_code == previous.total.unit_code ? &previous.total : nullptr,
+                   false);
+  return out;
+}
+
+Json ChangesToJson(const Changes& changes) {
+  Json rows = Json::array();
+  for (const auto& r : changes.rows) rows.push_back(ChangeJson(r));
+  return {{"total", ChangeJson(changes.total)}, {"rows", std::move(rows)}};
+}
+
+Result<ProgressTable> ProgressFromJson(const Json& j) {
+  if (!j.is_object()) return Fail(Corrupt("progress"));
+  ProgressTable t;
+  t.round_code = Text(j, "round");
+  t.root_code = Text(j, "unit");
+  t.as_of = Text(j, "as_of");
+  auto total = j.find("total");
+  if (total == j.end()) return Fail(Corrupt("total"));
+  auto tr = RowFromJson(*total);
+  if (!tr) return Fail(tr.error());
+  t.total = std::move(*tr);
+  auto rows = j.find("rows");
+  if (rows == j.end() || !rows->is_array()) return Fail(Corrupt("rows"));
+  for (const auto& r : *rows) {
+    auto row = RowFromJson(r);
+    if (!row) return Fail(row.error());
+    t.rows.push_back(std::move(*row));
+  }
+  return t;
+}
+
+std::string DefaultTitle(std::string_view as_of, std::string_view unit_name) {
+  return fmt::format("关于{}{}两化融合评估诊断和对标引导工作进展情况的通报",
+                     report::ChineseQuarter(as_of), report::RegionWord(unit_name));
+}
+
+Result<Circular> Generate(store::Db& db, const Principal* who, const std::string& round_code,
+                          const std::string& unit_code, const std::string& as_of,
+                          const std::string& title_in, const std::string& request_id) {
+  if (who && who->role != Role::kProvince && who->role != Role::kMinistry) {
+    return Fail(Error::Forbidden("只有省级及以上管理员可以发布通报"));
+  }
+  auto as_of_days = ParseDateDays(as_of);
+  if (!as_of_days) {
+    return Fail(Error::Invalid("invalid_field", "as_of 应为日期，如 2016-06-30", "as_of"));
+  }
+  std::string title = Trim(title_in);
+  if (!IsValidUtf8(title) || HasControlCharacter(title) ||
+      CountCodePoints(title) > kMaxTitleLength) {
+    return Fail(Error::Invalid("invalid_field",
+                               fmt::format("标题最多{}个字符，不含控制字符", kMaxTitleLength),
+                               "title"));
+  }
+
+  // The round and the unit, checked before the table is built.
+  Circular c;
+  c.round_code = round_code;
+  c.as_of = as_of;
+  auto checked = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<bool> {
+    auto round = store::FindRound(tx, round_code);
+    if (!round) return Fail(round.error());
+    if (!*round) return Fail(Error::NotFound("评估周期不存在"));
+    auto units = store::LoadReferenceIndex(tx);
+    if (!units) return Fail(units.error());
+    c.round_name = (*round)->name;
+    c.unit_code = unit_code.empty() ? (*round)->province_code : unit_code;
+    auto unit = units->units.find(c.unit_code);
+    if (unit == units->units.end()) return Fail(Error::NotFound("单位不存在"));
+    if (who && who->role != Role::kMinistry && !units->UnitInScope(*who, c.unit_code)) {
+      return Fail(Error::NotFound("单位不存在"));
+    }
+    c.unit_name = unit->second.name;
+    auto opens = ParseDateDays((*round)->opens_on);
+    if (opens && *as_of_days < *opens) {
+      return Fail(Error::Invalid(
+          "invalid_field",
+          fmt::format("as_of 不能早于评估周期开始日期 {}", (*round)->opens_on), "as_of"));
+    }
+    return true;
+  });
+  if (!checked) return Fail(checked.error());
+  std::string today = TodayInChina();
+  if (as_of > today) {
+    return Fail(Error::Invalid("invalid_field",
+                               fmt::format("as_of 不能晚于今天（{}）", today), "as_of"));
+  }
+  c.title = title.empty() ? DefaultTitle(as_of, c.unit_name) : title;
+
+  auto table = LoadProgress(db, who, round_code, c.unit_code, as_of);
+  if (!table) return Fail(table.error());
+  c.table = std::move(*table);
+  c.created_by = Actor(who);
+
+  auto stored = InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+    // Under the writer lock, so two requests cannot both pass this check.
+    auto dup = tx.Query(
+        "SELECT id FROM circulars WHERE round_code = $1 AND unit_code = $2 AND as_of = $3",
+        {c.round_code, c.unit_code, c.as_of});
+    if (!dup) return Fail(dup.error());
+    if (!dup->empty()) {
+      return Fail(Error::Conflict(
+          "duplicate_circular",
+          fmt::format("{}已有截至{}的通报（编号 {}），同一日期不能重复发布", c.unit_name,
+                      report::ChineseDate(c.as_of), dup->rows[0].Int(0))));
+    }
+    auto prev = tx.Query(
+        "SELECT id, as_of, title, snapshot_json FROM circulars WHERE round_code = $1 AND "
+        "unit_code = $2 AND as_of < $3 ORDER BY as_of DESC, id DESC LIMIT 1",
+        {c.round_code, c.unit_code, c.as_of});
+    if (!prev) return Fail(prev.error());
+    c.previous.reset();
+    c.changes.reset();
+    if (!prev->empty()) {
+      const auto& row = prev->rows[0];
+      Circular before;
+      before.snapshot_json = row.Text(3);
+      if (auto r = ReadSnapshot(before); !r) return Fail(r.error());
+      c.previous = PreviousRef{row.Int(0), row.Text(1), row.Text(2)};
+      c.changes = ComputeChanges(c.table, before.table);
+    }
+    c.html = report::CircularToHtml(c);
+    c.snapshot_json = SnapshotJson(c).dump(-1, ' ', false, Json::error_handler_t::replace);
+    c.created_at = NowRfc3339();
+    auto inserted = tx.Query(
+        "INSERT INTO circulars (round_code, unit_code, as_of, title, snapshot_json, html, "
+        "created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        {c.round_code, c.unit_code, c.as_of, c.title, c.snapshot_json, c.html, c.created_by,
+         c.created_at});
+    if (!inserted) return Fail(inserted.error());
+    c.id = inserted->rows[0].Int(0);
+    Json after = {{"round", c.round_code},
+                  {"unit", c.unit_code},
+                  {"as_of", c.as_of},
+                  {"title", c.title},
+                  {"previous_id", c.previous ? Json(c.previous->id) : Json(nullptr)},
+                  {"participating", c.table.total.participating},
+                  {"completed", c.table.total.completed}};
+    if (auto a = store::RecordAudit(
+            tx, {0, "", c.created_by, "circular.create", "circular", std::to_string(c.id),
+                 std::nullopt, after.dump(-1, ' ', false, Json::error_handler_t::replace),
+                 request_id});
+        !a) {
+      return Fail(a.error());
+    }
+    return true;
+  });
+  if (!stored) return Fail(stored.error());
+  return c;
+}
+
+Result<std::vector<CircularSummary>> List(store::Db& db, const Principal* who,
+                                          const std::string& round_code) {
+  return InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<std::vector<CircularSummary>> {
+    auto round = store::FindRound(tx, round_code);
+    if (!round) return Fail(round.error());
+    if (!*round) return Fail(Error::NotFound("评估周期不存在"));
+    if (!MayListCirculars(who)) return Fail(Error::Forbidden("通报仅供主管部门查看"));
+    auto units = store::LoadReferenceIndex(tx);
+    if (!units) return Fail(units.error());
+    auto rows = tx.Query(
+        "SELECT id, round_code, unit_code, as_of, title, created_by, created_at FROM circulars "
+        "WHERE round_code = $1 ORDER BY as_of DESC, id DESC",
+        {round_code});
+    if (!rows) return Fail(rows.error());
+    std::vector<CircularSummary> out;
+    for (const auto& r : rows->rows) {
+      std::string unit = r.Text(2);
+      if (!CanRead(who, *units, unit)) continue;
+      auto u = units->units.find(unit);
+      out.push_back({r.Int(0), r.Text(1), unit, u == units->units.end() ? unit : u->second.name,
+                     r.Text(3), r.Text(4), r.Text(5), r.Text(6)});
+    }
+    return out;
+  });
+}
+
+Result<Circular> Get(store::Db& db, const Principal* who, int64_t id) {
+  return InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<Circular> {
+    auto rows = tx.Query(
+        "SELECT id, round_code, unit_code, as_of, title, snapshot_json, html, created_by, "
+        "created_at FROM circulars WHERE id = $1",
+        {id});
+    if (!rows) return Fail(rows.error());
+    if (rows->empty()) return Fail(Error::NotFound("通报不存在"));
+    auto units = store::LoadReferenceIndex(tx);
+    if (!units) return Fail(units.error());
+    const auto& r = rows->rows[0];
+    Circular c;
+    c.id = r.Int(0);
+    c.round_code = r.Text(1);
+    c.unit_code = r.Text(2);
+    if (!CanRead(who, *units, c.unit_code)) return Fail(Error::NotFound("通报不存在"));
+    c.as_of = r.Text(3);
+    c.title = r.Text(4);
+    c.snapshot_json = r.Text(5);
+    c.html = r.Text(6);
+    c.created_by = r.Text(7);
+    c.created_at = r.Text(8);
+    auto u = units->units.find(c.unit_code);
+    c.unit_name = u == units->units.end() ? c.unit_code : u->second.name;
+    if (auto s = ReadSnapshot(c); !s) return Fail(s.error());
+    return c;
+  });
+}
+
+Result<std::string> ToXlsx(const Circular& c) {
+  std::random_device rd;
+  auto path = std::filesystem::temp_directory_path() /
+              fmt::format("rongping-circular-{}-{}.xlsx", getpid(), rd());
+  lxw_workbook* wb = workbook_new(path.c_str());
+  if (!wb) return Fail(Error::Internal("无法创建 Excel 文件"));
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "通报");
+  lxw_format* title = workbook_add_format(wb);
+  format_set_bold(title);
+  format_set_font_size(title, 14);
+  lxw_format* head = workbook_add_format(wb);
+  format_set_bold(head);
+  format_set_align(head, LXW_ALIGN_CENTER);
+  format_set_align(head, LXW_ALIGN_VERTICAL_CENTER);
+  format_set_border(head, LXW_BORDER_THIN);
+  format_set_text_wrap(head);
+  auto cell_format = [&](const char* num_format, bool bold) {
+    lxw_format* f = workbook_add_format(wb);
+    format_set_border(f, LXW_BORDER_THIN);
+    if (num_format) format_set_num_format(f, num_format);
+    if (bold) format_set_bold(f);
+    return f;
+  };
+  struct Formats {
+    lxw_format *text, *count, *pct, *signed_count, *points, *rank_change;
+  };
+  Formats plain{cell_format(nullptr, false), cell_format("0", false),
+                cell_format("0.0%", false), cell_format("+0;-0;0", false),
+                cell_format("+0.0;-0.0;0.0", false),
+                cell_format("\"↑\"0;\"↓\"0;\"持平\"", false)};
+  Formats bold{cell_format(nullptr, true), cell_format("0", true),
+               cell_format("0.0%", true), cell_format("+0;-0;0", true),
+               cell_format("+0.0;-0.0;0.0", true),
+               cell_format("\"↑\"0;\"↓\"0;\"持平\"", true)};
+
+  worksheet_set_column(ws, 0, 0, 14, nullptr);
+  worksheet_set_column(ws, 1, 5, 11, nullptr);
+  worksheet_set_column(ws, 6, 9, 12, nullptr);
+  worksheet_merge_range(ws, 0, 0, 0, 9, c.title.c_str(), title);
+  std::string subtitle = fmt::format("数据截至{}", report::ChineseDate(c.as_of));
+  subtitle += c.previous ? fmt::format("；较上期变化与截至{}的上期通报相比",
+                                       report::ChineseDate(c.previous->as_of))
+                         : std::string("；本期为首次通报，无上期数据");
+  worksheet_merge_range(ws, 1, 0, 1, 9, subtitle.c_str(), nullptr);
+  const char* main_headers[] = {"属地", "参与评估数", "完成评估数", "目标", "完成率", "排名"};
+  for (int col = 0; col < 6; ++col) {
+    worksheet_merge_range(ws, 2, col, 3, col, main_headers[col], head);
+  }
+  worksheet_merge_range(ws, 2, 6, 2, 9, "较上期变化", head);
+  const char* change_headers[] = {"参与评估数", "完成评估数", "完成率（百分点）", "排名"};
+  for (int col = 0; col < 4; ++col) worksheet_write_string(ws, 3, 6 + col, change_headers[col], head);
+
+  std::map<std::string, const UnitChange*> change_of;
+  if (c.changes) {
+    for (const auto& ch : c.changes->rows) change_of[ch.unit_code] = &ch;
+  }
+  lxw_row_t row = 4;
+  auto write = [&](const ProgressRow& r, const std::string& name, const UnitChange* ch,
+                   const Formats& f) {
+    worksheet_write_string(ws, row, 0, name.c_str(), f.text);
+    worksheet_write_number(ws, row, 1, static_cast<double>(r.participating), f.count);
+    worksheet_write_number(ws, row, 2, static_cast<double>(r.completed), f.count);
+    if (r.target) {
+      worksheet_write_number(ws, row, 3, static_cast<double>(*r.target), f.count);
+    } else {
+      worksheet_write_blank(ws, row, 3, f.count);
+    }
+    if (r.completion_rate) {
+      worksheet_write_number(ws, row, 4, *r.completion_rate, f.pct);
+    } else {
+      worksheet_write_blank(ws, row, 4, f.pct);
+    }
+    if (r.rank) {
+      worksheet_write_number(ws, row, 5, *r.rank, f.count);
+    } else {
+      worksheet_write_blank(ws, row, 5, f.count);
+    }
+    auto number = [&](int col, const auto& v, lxw_format* fmt, double scale) {
+      if (ch && v) {
+        worksheet_write_number(ws, row, col, std::round(static_cast<double>(*v) * scale * 10) / 10,
+                               fmt);
+      } else {
+        worksheet_write_blank(ws, row, col, fmt);
+      }
+    };
+    number(6, ch ? ch->participating : std::nullopt, f.signed_count, 1);
+    number(7, ch ? ch->completed : std::nullopt, f.signed_count, 1);
+    number(8, ch ? ch->completion_rate : std::nullopt, f.points, 100);
+    number(9, ch ? ch->rank : std::nullopt, f.rank_change, 1);
+    ++row;
+  };
+  write(c.table.total, report::RegionWord(c.unit_name), c.changes ? &c.changes->total : nullptr,
+        bold);
+  for (const auto& r : c.table.rows) {
+    auto it = change_of.find(r.unit_code);
+    write(r, r.unit_name, it == change_of.end() ? nullptr : it->second, plain);
+  }
+  worksheet_write_string(
+      ws, row + 1, 0,
+      "注：完成率为完成评估数与目标之比；排名按完成率由高到低，未设定目标的不参与排名；"
+      "排名变化“↑”表示上升、“↓”表示下降。",
+      nullptr);
+  worksheet_write_string(ws, row + 2, 0,
+                         fmt::format("评估周期：{}（{}）；通报编号：{}", c.round_name,
+                                     c.round_code, c.id)
+                             .c_str(),
+                         nullptr);
+
+  lxw_error err = workbook_close(wb);
+  std::string bytes;
+  if (err == LXW_NO_ERROR) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    bytes = ss.str();
+  }
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  if (err != LXW_NO_ERROR) return Fail(Error::Internal(lxw_strerror(err)));
+  return bytes;
+}
+
+}  // namespace rongping::campaign::circulars

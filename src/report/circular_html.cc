@@ -1,0 +1,291 @@
+#include "report/circular_html.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/time.h"
+
+namespace rongping::report {
+namespace {
+
+using campaign::ProgressRow;
+using campaign::ProgressTable;
+using campaign::circulars::Changes;
+using campaign::circulars::Circular;
+using campaign::circulars::UnitChange;
+
+constexpr std::string_view kStyle = R"CSS(
+*{box-sizing:border-box}
+body{margin:0;background:#f2f2f2;color:#000;
+ font-family:"FangSong","仿宋","FangSong_GB2312","仿宋_GB2312","STFangsong","SimSun","宋体","Songti SC",serif;
+ font-size:16px;line-height:1.75}
+.page{max-width:210mm;margin:24px auto;background:#fff;padding:25mm 20mm;box-shadow:0 0 6px rgba(0,0,0,.15)}
+h1{font-family:"SimHei","黑体","Heiti SC","Microsoft YaHei","微软雅黑",sans-serif;font-size:22px;
+ font-weight:bold;text-align:center;line-height:1.5;margin:0 0 28px}
+h2{font-family:"SimHei","黑体","Heiti SC",sans-serif;font-size:16px;font-weight:bold;margin:18px 0 6px;text-indent:2em}
+p{margin:0 0 8px;text-indent:2em;text-align:justify}
+p.to{text-indent:0}
+table{width:100%;border-collapse:collapse;margin:10px 0 6px;font-size:13px;line-height:1.4}
+caption{font-family:"SimHei","黑体",sans-serif;font-weight:bold;font-size:15px;padding-bottom:6px}
+th,td{border:1px solid #000;padding:3px 5px}
+th{font-weight:bold;text-align:center;background:#f0f0f0}
+td.name{text-align:left;white-space:nowrap}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tr.total td{font-weight:bold}
+.note{font-size:13px;text-indent:0;line-height:1.5}
+.sign{text-align:right;text-indent:0;margin-top:28px}
+@media print{
+ @page{size:A4 portrait;margin:25mm 20mm}
+ body{background:#fff;font-size:12pt}
+ .page{max-width:none;margin:0;padding:0;box-shadow:none}
+ h1{font-size:18pt}
+ table{font-size:10pt}
+ th{background:none}
+ thead{display:table-header-group}
+ tr{page-break-inside:avoid;break-inside:avoid}
+}
+)CSS";
+
+std::string Num(int64_t n) { return std::to_string(n); }
+
+std::string Percent(double rate) { return fmt::format("{:.1f}%", rate * 100); }
+
+std::string Signed(int64_t d) { return d > 0 ? "+" + Num(d) : Num(d); }
+
+// A rate difference in percentage points with one decimal ("+3.0", "-1.5", "0.0").
+std::string Points(double delta) {
+  double pp = std::round(delta * 1000) / 10;
+  if (pp == 0) return "0.0";
+  return fmt::format("{:+.1f}", pp);
+}
+
+std::string RankChange(int d) {
+  if (d > 0) return "↑" + std::to_string(d);
+  if (d < 0) return "↓" + std::to_string(-d);
+  return "持平";
+}
+
+// "增加12家" / "减少3家" / "持平".
+std::string CountPhrase(int64_t d) {
+  if (d > 0) return fmt::format("增加{}家", d);
+  if (d < 0) return fmt::format("减少{}家", -d);
+  return "持平";
+}
+
+std::string RatePhrase(double delta) {
+  double pp = std::round(delta * 1000) / 10;
+  if (pp > 0) return fmt::format("提高{:.1f}个百分点", pp);
+  if (pp < 0) return fmt::format("下降{:.1f}个百分点", -pp);
+  return "持平";
+}
+
+// Joins escaped names with 、.
+std::string JoinNames(const std::vector<const ProgressRow*>& rows, bool with_rate) {
+  std::string out;
+  for (const auto* r : rows) {
+    if (!out.empty()) out += "、";
+    out += HtmlEscape(r->unit_name);
+    if (with_rate && r->completion_rate) out += "（" + Percent(*r->completion_rate) + "）";
+  }
+  return out;
+}
+
+std::string Cell(std::string_view cls, const std::string& escaped_text) {
+  return fmt::format("<td class=\"{}\">{}</td>", cls, escaped_text);
+}
+
+std::string Row(const ProgressRow& r, const std::string& name, const UnitChange* change,
+                bool total) {
+  std::string html = total ? "<tr class=\"total\">" : "<tr>";
+  html += Cell("name", HtmlEscape(name));
+  html += Cell("num", Num(r.participating));
+  html += Cell("num", Num(r.completed));
+  html += Cell("num", r.target ? Num(*r.target) : "未设定");
+  html += Cell("num", r.completion_rate ? Percent(*r.completion_rate) : "—");
+  html += Cell("num", r.rank ? std::to_string(*r.rank) : "—");
+  auto opt = [](const auto& v, auto f) { return v ? f(*v) : std::string("—"); };
+  if (change) {
+    html += Cell("num", opt(change->participating, Signed));
+    html += Cell("num", opt(change->completed, Signed));
+    html += Cell("num", opt(change->completion_rate, Points));
+    html += Cell("num", opt(change->rank, RankChange));
+  } else {
+    for (int i = 0; i < 4; ++i) html += Cell("num", "—");
+  }
+  html += "</tr>\n";
+  return html;
+}
+
+}  // namespace
+
+std::string HtmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string ChineseDate(std::string_view date) {
+  if (!ParseDateDays(date)) return std::string(date);
+  int y = std::stoi(std::string(date.substr(0, 4)));
+  int m = std::stoi(std::string(date.substr(5, 2)));
+  int d = std::stoi(std::string(date.substr(8, 2)));
+  return fmt::format("{}年{}月{}日", y, m, d);
+}
+
+std::string ChineseQuarter(std::string_view date) {
+  if (!ParseDateDays(date)) return "";
+  static const char* kQuarters[] = {"一", "二", "三", "四"};
+  int m = std::stoi(std::string(date.substr(5, 2)));
+  return fmt::format("{}年第{}季度", std::stoi(std::string(date.substr(0, 4))), kQuarters[(m - 1) / 3]);
+}
+
+std::string RegionWord(std::string_view name) {
+  auto ends = [&](std::string_view s) {
+    return name.size() > s.size() && name.substr(name.size() - s.size()) == s;
+  };
+  if (ends("省")) return "全省";
+  if (ends("自治区")) return "全区";
+  return std::string(name);
+}
+
+std::string CircularToHtml(const Circular& c) {
+  const ProgressTable& t = c.table;
+  const std::string date = ChineseDate(c.as_of);
+  const std::string region = RegionWord(c.unit_name.empty() ? t.total.unit_name : c.unit_name);
+  const Changes* changes = c.changes ? &*c.changes : nullptr;
+  std::map<std::string, const UnitChange*> change_of;
+  if (changes) {
+    for (const auto& ch : changes->rows) change_of[ch.unit_code] = &ch;
+  }
+
+  std::string h;
+  h += "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n";
+  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  h += "<title>" + HtmlEscape(c.title) + "</title>\n<style>" + std::string(kStyle) + "</style>\n";
+  h += "</head>\n<body>\n<main class=\"page\">\n";
+  h += "<h1>" + HtmlEscape(c.title) + "</h1>\n";
+  h += "<p class=\"to\">各有关单位：</p>\n";
+  h += fmt::format("<p>{}现将截至{}{}两化融合评估诊断和对标引导工作进展情况通报如下。</p>\n",
+                   c.round_name.empty() ? std::string()
+                                        : "根据" + HtmlEscape(c.round_name) + "工作安排，",
+                   date, HtmlEscape(region));
+
+  // 一、总体情况
+  const ProgressRow& total = t.total;
+  h += "<h2>一、总体情况</h2>\n";
+  std::string overall = fmt::format("截至{}，{}参与评估企业{}家，完成评估企业{}家", date,
+                                    HtmlEscape(region), total.participating, total.completed);
+  if (total.target) {
+    overall += fmt::format("，目标{}家", *total.target);
+    if (total.completion_rate) overall += "，完成率" + Percent(*total.completion_rate);
+    if (total.target_met) {
+      overall += *total.target_met ? "，已完成目标任务"
+                                   : fmt::format("，距目标尚差{}家", total.gap.value_or(0));
+    }
+  }
+  overall += "。";
+  if (changes && c.previous) {
+    const UnitChange& d = changes->total;
+    overall += fmt::format("与上期通报（截至{}）相比，参与评估企业{}，完成评估企业{}",
+                           ChineseDate(c.previous->as_of), CountPhrase(d.participating.value_or(0)),
+                           CountPhrase(d.completed.value_or(0)));
+    if (d.completion_rate) overall += "，完成率" + RatePhrase(*d.completion_rate);
+    overall += "。";
+  } else {
+    overall += "本期为本评估周期首次通报，暂无上期数据可比。";
+  }
+  h += "<p>" + overall + "</p>\n";
+
+  // 二、各地进展情况
+  h += "<h2>二、各地进展情况</h2>\n";
+  h += fmt::format("<p>{}各地参与评估数、完成评估数、目标、完成率及排名见下表。</p>\n",
+                   HtmlEscape(region));
+  h += "<table>\n<caption>" + HtmlEscape(region) + "两化融合评估诊断和对标引导情况表（截至" + date +
+       "）</caption>\n";
+  h += "<thead>\n<tr><th rowspan=\"2\">属地</th><th rowspan=\"2\">参与评估数</th>"
+       "<th rowspan=\"2\">完成评估数</th><th rowspan=\"2\">目标</th><th rowspan=\"2\">完成率</th>"
+       "<th rowspan=\"2\">排名</th><th colspan=\"4\">较上期变化</th></tr>\n"
+       "<tr><th>参与评估数</th><th>完成评估数</th><th>完成率（百分点）</th><th>排名</th></tr>\n"
+       "</thead>\n<tbody>\n";
+  h += Row(total, region, changes ? &changes->total : nullptr, true);
+  for (const auto& r : t.rows) {
+    auto it = change_of.find(r.unit_code);
+    h += Row(r, r.unit_name, it == change_of.end() ? nullptr : it->second, false);
+  }
+  h += "</tbody>\n</table>\n";
+  h += "<p class=\"note\">注：参与评估数指系统中有评估记录的企业数，完成评估数指完成评估获得评分并在系统中上报"
+       "（需审核的经审核通过）的企业数；完成率为完成评估数与目标之比，排名按完成率由高到低排列，"
+       "完成率相同的并列，未设定目标的不参与排名。";
+  if (changes && c.previous) {
+    h += "较上期变化为与截至" + ChineseDate(c.previous->as_of) +
+         "的上期通报相比的变化，排名“↑”表示上升、“↓”表示下降。";
+  } else {
+    h += "本期为首次通报，较上期变化一栏以“—”表示。";
+  }
+  h += "</p>\n";
+
+  // 三、目标完成情况: units that met the target, the bottom units.
+  std::vector<const ProgressRow*> ranked, met, unset;
+  for (const auto& r : t.rows) {
+    if (r.rank) ranked.push_back(&r);
+    if (!r.target) unset.push_back(&r);
+  }
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const ProgressRow* a, const ProgressRow* b) { return *a->rank < *b->rank; });
+  for (const auto* r : ranked) {
+    if (r->target_met.value_or(false)) met.push_back(r);
+  }
+  if (!t.rows.empty()) {
+    h += "<h2>三、目标完成情况</h2>\n";
+    std::string p;
+    if (!met.empty()) {
+      p += fmt::format("截至{}，已完成目标任务的有{}，共{}个。", date, JoinNames(met, false),
+                       met.size());
+    } else if (!ranked.empty()) {
+      p += fmt::format("截至{}，尚无地区完成目标任务。", date);
+    }
+    // Bottom units: the three lowest ranks among units short of their
+    // target (units tied with the third lowest are named too), worst first.
+    std::vector<const ProgressRow*> behind;
+    for (const auto* r : ranked) {
+      if (!r->target_met.value_or(false)) behind.push_back(r);
+    }
+    std::stable_sort(behind.begin(), behind.end(),
+                     [](const ProgressRow* a, const ProgressRow* b) { return *a->rank > *b->rank; });
+    if (behind.size() > 3) {
+      int cut = *behind[2]->rank;
+      behind.erase(std::find_if(behind.begin(), behind.end(),
+                                [cut](const ProgressRow* r) { return *r->rank < cut; }),
+                   behind.end());
+    }
+    if (!behind.empty()) {
+      p += fmt::format("完成率排名靠后的是{}，请加快工作进度，确保按期完成目标任务。",
+                       JoinNames(behind, true));
+    }
+    if (unset.size() == t.rows.size()) {
+      p += "各地均未设定目标，暂不排名。";
+    } else if (!unset.empty()) {
+      p += fmt::format("{}尚未设定目标，未参与排名。", JoinNames(unset, false));
+    }
+    h += "<p>" + p + "</p>\n";
+  }
+
+  h += "<p class=\"sign\">" + date + "</p>\n";
+  h += "</main>\n</body>\n</html>\n";
+  return h;
+}
+
+}  // namespace rongping::report

@@ -1,0 +1,39 @@
+// A circular (通报) as a print-ready, self-contained HTML page in 简体中文:
+// title, the overall figures and their change since the previous circular,
+// the table 属地 / 参与评估数 / 完成评估数 / 目标 / 完成率 / 排名 / 较上期变化,
+// the units that met their target and the bottom units by completion rate,
+// and the date written the Chinese way. Inline CSS with @media print; no
+// scripts, images, fonts or other external resources. Every text from data
+// is HTML-escaped.
+#ifndef RONGPING_REPORT_CIRCULAR_HTML_H_
+#define RONGPING_REPORT_CIRCULAR_HTML_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "campaign/circulars.h"
+
+namespace rongping::report {
+
+// Escapes & < > " and ' for text and attribute values.
+std::string HtmlEscape(std::string_view text);
+
+// "2016-06-30" -> "2016年6月30日"; the text itself when it is not a date.
+std::string ChineseDate(std::string_view date);
+
+// "2016-06-30" -> "2016年第二季度"; empty when it is not a date.
+std::string ChineseQuarter(std::string_view date);
+
+// How a circular names the region of `unit_name` (as 附件2 calls its total
+// row 全省): …省 -> 全省, …自治区 -> 全区, anything else (a city circulated
+// by the province, a municipality) -> the name itself.
+std::string RegionWord(std::string_view unit_name);
+
+// The page. Uses the circular's title, round name, unit name, as_of, table,
+// previous and changes (not its id, snapshot or html).
+std::string CircularToHtml(const campaign::circulars::Circular& circular);
+
+}  // namespace rongping::report
+
+#endif  // RONGPING_REPORT_CIRCULAR_HTML_H_
