@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "analytics/progress_snapshot.h"
 #include "auth/auth_service.h"
 #include "campaign/lifecycle.h"
 #include "enterprise/enterprise_service.h"
@@ -29,6 +30,7 @@ struct Context {
   AuthService auth;
   EnterpriseService enterprises;
   campaign::LifecycleService lifecycle;
+  analytics::ProgressSnapshot progress;  // kept current from the change feed
 };
 
 }  // namespace rongping::api

@@ -140,9 +140,9 @@ TEST(CircularHtml, EscapesDataAndLoadsNothing) {
   c.unit_name = "广东省";
   c.as_of = "2016-06-30";
   c.title = "关于<script>alert('t')</script>的通报";
-  c.table = MakeTable({MakeRow("440100", "<script>alert(1)</script>市", 10, 8, 10, 1),
+  c.table = MakeTable({MakeRow("440100", "<script>alert(1)</script>市", 10, 10, 10, 1),
                        MakeRow("440300", "深圳市", 10, 2, 10, 2)},
-                      MakeRow("440000", "广东省", 20, 10, 20, std::nullopt));
+                      MakeRow("440000", "广东省", 20, 12, 20, std::nullopt));
   c.previous = PreviousRef{1, "2016-03-31", "上期"};
   c.changes = ComputeChanges(
       c.table, MakeTable({MakeRow("440100", "<script>alert(1)</script>市", 5, 1, 10, 2),
@@ -166,10 +166,10 @@ TEST(CircularHtml, EscapesDataAndLoadsNothing) {
   for (const char* header : {"属地", "参与评估数", "完成评估数", "目标", "完成率", "排名", "较上期变化"}) {
     EXPECT_NE(html.find(header), std::string::npos) << header;
   }
-  EXPECT_NE(html.find("<td class=\"num\">+7</td>"), std::string::npos);  // completed 1 -> 8
+  EXPECT_NE(html.find("<td class=\"num\">+9</td>"), std::string::npos);  // completed 1 -> 10
   EXPECT_NE(html.find("<td class=\"num\">↑1</td>"), std::string::npos);
   EXPECT_NE(html.find("<td class=\"num\">↓1</td>"), std::string::npos);
-  EXPECT_NE(html.find("<td class=\"num\">+70.0</td>"), std::string::npos);  // 10% -> 80%
+  EXPECT_NE(html.find("<td class=\"num\">+90.0</td>"), std::string::npos);  // 10% -> 100%
   EXPECT_NE(html.find("已完成目标任务的有&lt;script&gt;"), std::string::npos);
   EXPECT_NE(html.find("排名靠后的是深圳市（20.0%）"), std::string::npos);
 }

@@ -101,7 +101,11 @@ ProgressTable BuildProgress(const store::RoundRecord& round, const store::Refere
 
 Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
                                    const std::string& round_code, const std::string& unit_code,
-                                   const std::string& as_of) {
+                                   const std::string& as_of,
+                                   analytics::ProgressSnapshot* snapshot) {
+  if (snapshot) {
+    if (auto r = snapshot->CatchUp(db); !r) return Fail(r.error());
+  }
   if (who && !IsRegionAdmin(who->role)) return Fail(Error::Forbidden("进度表仅供主管部门查看"));
   return InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<ProgressTable> {
     auto round = store::FindRound(tx, round_code);
@@ -118,7 +122,9 @@ Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
     if (who && who->role != Role::kMinistry && !units->UnitInScope(*who, root)) {
       return Fail(Error::NotFound("单位不存在"));
     }
-    auto counts = store::CountByUnit(tx, round_code);
+    auto counts = snapshot ? Result<std::vector<store::UnitCounts>>(
+                                 snapshot->Count(round_code, (*round)->review_required))
+                           : store::CountByUnit(tx, round_code);
     if (!counts) return Fail(counts.error());
     auto target_rows = store::ListTargets(tx, round_code);
     if (!target_rows) return Fail(target_rows.error());

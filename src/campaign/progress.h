@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/progress_snapshot.h"
 #include "auth/principal.h"
 #include "campaign/target_rule.h"
 #include "store/campaign.h"
@@ -53,10 +54,13 @@ ProgressTable BuildProgress(const store::RoundRecord& round, const store::Refere
 // Loads what BuildProgress needs from the store and builds the table for
 // `unit_code` (empty: the caller's own region, or the round's province for
 // the ministry and the command line). `who` null means the command line.
-// kNotFound for an unknown round or a unit outside the caller's region.
+// Counts come from `snapshot` after it catches up with the change feed, or
+// from SQL when it is null. kNotFound for an unknown round or a unit
+// outside the caller's region; kForbidden for roles other than admins.
 Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
                                    const std::string& round_code, const std::string& unit_code,
-                                   const std::string& as_of);
+                                   const std::string& as_of,
+                                   analytics::ProgressSnapshot* snapshot = nullptr);
 
 }  // namespace rongping::campaign
 

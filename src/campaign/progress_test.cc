@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "auth/auth_service.h"
+#include "demo/demo.h"
 #include "store/test_support.h"
 
 namespace rongping::campaign {
@@ -101,6 +103,54 @@ TEST(Progress, TiesShareARank) {
     if (r.rank) rank[r.unit_code] = *r.rank;
   }
   EXPECT_EQ(rank, (std::map<std::string, int>{{"440100", 1}, {"440300", 1}, {"440400", 3}}));
+}
+
+TEST(ProgressSnapshot, AgreesWithSqlAndFollowsTheChangeFeed) {
+  testing::TempDb t;
+  AuthOptions auth_options;
+  auth_options.password_hash_cost = "minimum";
+  AuthService auth(t.db(), auth_options);
+  demo::DemoOptions options;
+  options.scenario = "guangdong-2016";
+  ASSERT_TRUE(demo::LoadDemo(t.db(), auth, options));
+  auto sql = [&] {
+    auto counts = InTx(t.db(), store::TxMode::kRead,
+                       [](store::Tx& tx) { return store::CountByUnit(tx, "gd-2016"); });
+    std::map<std::string, std::pair<int64_t, int64_t>> out;
+    for (const auto& c : *counts) out[c.unit_code] = {c.participating, c.completed};
+    return out;
+  };
+  auto memory = [](const analytics::ProgressSnapshot& s, bool review_required) {
+    std::map<std::string, std::pair<int64_t, int64_t>> out;
+    for (const auto& c : s.Count("gd-2016", review_required)) {
+      out[c.unit_code] = {c.participating, c.completed};
+    }
+    return out;
+  };
+  analytics::ProgressSnapshot snapshot;
+  ASSERT_TRUE(snapshot.CatchUp(t.db()));
+  EXPECT_EQ(snapshot.assessments(), 2084u);
+  EXPECT_EQ(memory(snapshot, true), sql());
+  EXPECT_EQ(memory(snapshot, true).at("440606"), std::make_pair(int64_t{129}, int64_t{102}));
+  // Approve one submitted assessment behind the snapshot's back: it catches up.
+  ASSERT_TRUE(InTx(t.db(), store::TxMode::kWrite, [](store::Tx& tx) -> Result<bool> {
+    auto rows = tx.Query("SELECT uscc FROM assessments WHERE status = 'submitted' AND unit_code = "
+                         "'440100' LIMIT 1");
+    if (!rows || rows->empty()) return Fail(Error::Internal("no submitted assessment"));
+    auto a = store::FindAssessment(tx, "gd-2016", rows->rows[0].Text(0));
+    auto record = **a;
+    record.status = "approved";
+    auto saved = store::SaveAssessment(tx, record, record.version);
+    if (!saved) return Fail(saved.error());
+    return true;
+  }));
+  EXPECT_EQ(memory(snapshot, true).at("440100").second, 168);  // not yet caught up
+  ASSERT_TRUE(snapshot.CatchUp(t.db()));
+  EXPECT_EQ(memory(snapshot, true).at("440100").second, 169);
+  EXPECT_EQ(memory(snapshot, true), sql());
+  EXPECT_EQ(snapshot.assessments(), 2084u);
+  // Without review, submitted ones count as completed too.
+  EXPECT_GT(memory(snapshot, false).at("440100").second, 169);
 }
 
 }  // namespace

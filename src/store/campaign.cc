@@ -149,6 +149,9 @@ Result<AssessmentRecord> SaveAssessment(Tx& tx, AssessmentRecord a, int64_t expe
       return Fail(rows.error());
     }
     a.id = rows->rows[0].Int(0);
+    if (auto c = tx.Exec("INSERT INTO assessment_changes (assessment_id) VALUES ($1)", {a.id}); !c) {
+      return Fail(c.error());
+    }
     return a;
   }
   params.push_back(a.id);
@@ -164,6 +167,9 @@ Result<AssessmentRecord> SaveAssessment(Tx& tx, AssessmentRecord a, int64_t expe
     return Fail(Error::Conflict("stale_version", "答卷已在别处修改（版本已变化），请刷新后重试"));
   }
   a.version = expected_version + 1;
+  if (auto c = tx.Exec("INSERT INTO assessment_changes (assessment_id) VALUES ($1)", {a.id}); !c) {
+    return Fail(c.error());
+  }
   return a;
 }
 
@@ -186,6 +192,22 @@ Result<std::vector<AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_t assess
     out.push_back({r.Int(0), r.Text(1), r.Text(2), r.OptText(3), r.Text(4), r.OptText(5)});
   }
   return out;
+}
+
+Result<ChangeBatch> ReadChanges(Tx& tx, int64_t after_seq, int64_t limit) {
+  ChangeBatch batch;
+  batch.last_seq = after_seq;
+  auto rows = tx.Query(
+      "SELECT c.seq, a.id, a.round_code, a.uscc, a.unit_code, a.status FROM assessment_changes c "
+      "JOIN assessments a ON a.id = c.assessment_id WHERE c.seq > $1 ORDER BY c.seq LIMIT $2",
+      {after_seq, limit});
+  if (!rows) return Fail(rows.error());
+  for (const auto& r : rows->rows) {
+    batch.last_seq = r.Int(0);
+    batch.changes.push_back({r.Int(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5)});
+  }
+  batch.more = static_cast<int64_t>(rows->size()) == limit;
+  return batch;
 }
 
 Result<std::vector<UnitCounts>> CountByUnit(Tx& tx, std::string_view round_code) {

@@ -71,6 +71,22 @@ struct AssessmentEvent {
 Result<void> RecordAssessmentEvent(Tx& tx, const AssessmentEvent& event);
 Result<std::vector<AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_t assessment_id);
 
+// The change feed: assessments written after `after_seq`, oldest first,
+// with their current state (an assessment written twice appears twice).
+struct AssessmentChange {
+  int64_t id = 0;
+  std::string round_code;
+  std::string uscc;
+  std::string unit_code;
+  std::string status;
+};
+struct ChangeBatch {
+  int64_t last_seq = 0;  // the newest sequence read (after_seq when none)
+  std::vector<AssessmentChange> changes;
+  bool more = false;  // the batch hit `limit`
+};
+Result<ChangeBatch> ReadChanges(Tx& tx, int64_t after_seq, int64_t limit);
+
 // Per reporting unit of a round: enterprises with any assessment record
 // (participating) and with a completed one (approved, or submitted when the
 // round needs no review). Each enterprise counts once.

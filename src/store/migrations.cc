@@ -188,6 +188,17 @@ CREATE TABLE circulars (
 CREATE INDEX circulars_round ON circulars(round_code, unit_code, as_of)
 )SQL";
 
+// The change feed: every write of an assessment appends its id with a
+// monotonically increasing sequence, so in-memory snapshots (in this or
+// another app server) catch up by reading what is newer than they have seen.
+constexpr std::string_view kV4 = R"SQL(
+CREATE TABLE assessment_changes (
+  seq INTEGER PRIMARY KEY,
+  assessment_id BIGINT NOT NULL
+);
+INSERT INTO assessment_changes (assessment_id) SELECT id FROM assessments ORDER BY id
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -195,6 +206,7 @@ const std::vector<Migration>& AllMigrations() {
       {1, "units, industries, enterprises, users, sessions, audit", kV1},
       {2, "rounds, assessments, assessment events, targets", kV2},
       {3, "contacts, contact due dates, circulars", kV3},
+      {4, "assessment change feed", kV4},
   };
   return kAll;
 }

@@ -1,0 +1,81 @@
+#include "analytics/progress_snapshot.h"
+
+#include <mutex>
+
+namespace rongping::analytics {
+
+uint16_t ProgressSnapshot::UnitIndex(const std::string& code) {
+  if (auto it = unit_index_.find(code); it != unit_index_.end()) return it->second;
+  auto index = static_cast<uint16_t>(unit_codes_.size());
+  unit_index_.emplace(code, index);
+  unit_codes_.push_back(code);
+  return index;
+}
+
+void ProgressSnapshot::Apply(const store::AssessmentChange& c) {
+  // Look up before inserting: most changes hit known rounds and enterprises.
+  auto ri = round_index_.find(c.round_code);
+  if (ri == round_index_.end()) {
+    ri = round_index_.emplace(c.round_code, static_cast<uint32_t>(rounds_.size())).first;
+    rounds_.emplace_back();
+  }
+  Round& round = rounds_[ri->second];
+  auto si = round.slot_of.find(c.uscc);
+  if (si == round.slot_of.end()) {
+    si = round.slot_of.emplace(c.uscc, static_cast<uint32_t>(round.enterprises.size())).first;
+    round.enterprises.emplace_back();
+  }
+  Enterprise& e = round.enterprises[si->second];
+  e.unit = UnitIndex(c.unit_code);
+  auto count = [&](char status, int delta) {
+    e.assessments += delta;
+    if (status == 'a') e.approved += delta;
+    if (status == 's') e.submitted += delta;
+  };
+  char status = c.status.empty() ? 'd' : c.status[0];
+  auto [ai, new_assessment] = assessments_.emplace(c.id, Assessment{ri->second, si->second, status});
+  if (!new_assessment) count(ai->second.status, -1);
+  ai->second.status = status;
+  count(status, +1);
+}
+
+Result<void> ProgressSnapshot::CatchUp(store::Db& db) {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    auto batch = InTx(db, store::TxMode::kRead,
+                      [&](store::Tx& tx) { return store::ReadChanges(tx, last_seq_, 100000); });
+    if (!batch) return Fail(batch.error());
+    for (const auto& c : batch->changes) Apply(c);
+    last_seq_ = batch->last_seq;
+    if (!batch->more) return {};
+  }
+}
+
+std::vector<store::UnitCounts> ProgressSnapshot::Count(std::string_view round_code,
+                                                       bool review_required) const {
+  std::shared_lock lock(mu_);
+  std::vector<store::UnitCounts> out;
+  auto ri = round_index_.find(round_code);
+  if (ri == round_index_.end()) return out;
+  std::vector<int64_t> participating(unit_codes_.size()), completed(unit_codes_.size());
+  for (const Enterprise& e : rounds_[ri->second].enterprises) {
+    participating[e.unit] += e.assessments > 0;
+    completed[e.unit] += e.approved > 0 || (!review_required && e.submitted > 0);
+  }
+  for (size_t u = 0; u < unit_codes_.size(); ++u) {
+    if (participating[u] > 0) out.push_back({unit_codes_[u], participating[u], completed[u]});
+  }
+  return out;
+}
+
+int64_t ProgressSnapshot::last_seq() const {
+  std::shared_lock lock(mu_);
+  return last_seq_;
+}
+
+size_t ProgressSnapshot::assessments() const {
+  std::shared_lock lock(mu_);
+  return assessments_.size();
+}
+
+}  // namespace rongping::analytics

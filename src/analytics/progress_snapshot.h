@@ -1,0 +1,65 @@
+// Participation of every enterprise in every round, held in memory and kept
+// current from the store's change feed. Counting a province's progress over
+// a million assessments is a scan of a few small arrays instead of a GROUP
+// BY; several app servers each keep their own copy and agree once they have
+// caught up with the feed.
+#ifndef RONGPING_ANALYTICS_PROGRESS_SNAPSHOT_H_
+#define RONGPING_ANALYTICS_PROGRESS_SNAPSHOT_H_
+
+#include <cstdint>
+#include <map>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "store/campaign.h"
+#include "store/db.h"
+
+namespace rongping::analytics {
+
+class ProgressSnapshot {
+ public:
+  // Applies every change newer than the last one seen. Thread-safe.
+  Result<void> CatchUp(store::Db& db);
+
+  // The same figures as store::CountByUnit, from memory: per unit,
+  // enterprises with any assessment in the round, and with a completed one
+  // (approved, or submitted when the round needs no review).
+  std::vector<store::UnitCounts> Count(std::string_view round_code, bool review_required) const;
+
+  int64_t last_seq() const;
+  size_t assessments() const;
+
+ private:
+  struct Enterprise {
+    uint16_t unit = 0;
+    uint8_t assessments = 0;
+    uint8_t approved = 0;
+    uint8_t submitted = 0;
+  };
+  struct Round {
+    std::unordered_map<std::string, uint32_t> slot_of;  // uscc -> index into enterprises
+    std::vector<Enterprise> enterprises;
+  };
+  struct Assessment {
+    uint32_t round;
+    uint32_t slot;
+    char status;  // 'd', 's', 'a', 'r'
+  };
+
+  void Apply(const store::AssessmentChange& change);
+  uint16_t UnitIndex(const std::string& code);
+
+  mutable std::shared_mutex mu_;
+  std::vector<Round> rounds_;
+  std::map<std::string, uint32_t, std::less<>> round_index_;
+  std::vector<std::string> unit_codes_;
+  std::unordered_map<std::string, uint16_t> unit_index_;
+  std::unordered_map<int64_t, Assessment> assessments_;
+  int64_t last_seq_ = 0;
+};
+
+}  // namespace rongping::analytics
+
+#endif  // RONGPING_ANALYTICS_PROGRESS_SNAPSHOT_H_
