@@ -103,10 +103,15 @@ Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
                                    const std::string& round_code, const std::string& unit_code,
                                    const std::string& as_of,
                                    analytics::ProgressSnapshot* snapshot) {
+  if (who && !IsRegionAdmin(who->role) && who->role != Role::kAssociation) {
+    return Fail(Error::Forbidden("进度表仅供主管部门和行业协会查看"));
+  }
+  // An association sees its own industries' participation in its region.
+  const bool by_industry = who && who->role == Role::kAssociation;
+  if (by_industry) snapshot = nullptr;
   if (snapshot) {
     if (auto r = snapshot->CatchUp(db); !r) return Fail(r.error());
   }
-  if (who && !IsRegionAdmin(who->role)) return Fail(Error::Forbidden("进度表仅供主管部门查看"));
   return InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<ProgressTable> {
     auto round = store::FindRound(tx, round_code);
     if (!round) return Fail(round.error());
@@ -115,7 +120,8 @@ Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
     if (!units) return Fail(units.error());
     std::string root = unit_code;
     if (root.empty()) {
-      bool regional = who && (who->role == Role::kProvince || who->role == Role::kUnit);
+      bool regional = who && (who->role == Role::kProvince || who->role == Role::kUnit ||
+                              who->role == Role::kAssociation);
       root = regional ? who->scope_code : (*round)->province_code;
     }
     if (!units->units.count(root)) return Fail(Error::NotFound("单位不存在"));
@@ -124,7 +130,9 @@ Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
     }
     auto counts = snapshot ? Result<std::vector<store::UnitCounts>>(
                                  snapshot->Count(round_code, (*round)->review_required))
-                           : store::CountByUnit(tx, round_code);
+                           : store::CountByUnitForIndustries(
+                                 tx, round_code,
+                                 by_industry ? who->industries : std::vector<std::string>{});
     if (!counts) return Fail(counts.error());
     auto target_rows = store::ListTargets(tx, round_code);
     if (!target_rows) return Fail(target_rows.error());

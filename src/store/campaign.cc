@@ -210,16 +210,33 @@ Result<ChangeBatch> ReadChanges(Tx& tx, int64_t after_seq, int64_t limit) {
   return batch;
 }
 
-Result<std::vector<UnitCounts>> CountByUnit(Tx& tx, std::string_view round_code) {
+Result<std::vector<UnitCounts>> CountByUnitForIndustries(Tx& tx, std::string_view round_code,
+                                                         const std::vector<std::string>& industries) {
+  std::vector<Value> params{std::string(round_code)};
+  std::string filter;
+  if (!industries.empty()) {
+    std::string in;
+    for (const auto& code : industries) {
+      params.push_back(code);
+      in += fmt::format("{}${}", in.empty() ? "" : ", ", params.size());
+    }
+    filter = fmt::format(
+        " AND a.uscc IN (SELECT uscc FROM enterprises WHERE industry_code IN ({}))", in);
+  }
   auto rows = tx.Query(
       "SELECT a.unit_code, COUNT(DISTINCT a.uscc), COUNT(DISTINCT CASE WHEN a.status = 'approved' "
       "OR (a.status = 'submitted' AND r.review_required = 0) THEN a.uscc END) FROM assessments a "
-      "JOIN rounds r ON r.code = a.round_code WHERE a.round_code = $1 GROUP BY a.unit_code",
-      {std::string(round_code)});
+      "JOIN rounds r ON r.code = a.round_code WHERE a.round_code = $1" + filter +
+          " GROUP BY a.unit_code",
+      params);
   if (!rows) return Fail(rows.error());
   std::vector<UnitCounts> out;
   for (const auto& r : rows->rows) out.push_back({r.Text(0), r.Int(1), r.Int(2)});
   return out;
+}
+
+Result<std::vector<UnitCounts>> CountByUnit(Tx& tx, std::string_view round_code) {
+  return CountByUnitForIndustries(tx, round_code, {});
 }
 
 Result<std::vector<AssessmentListItem>> ListAssessments(Tx& tx, const Principal& who,

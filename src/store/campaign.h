@@ -97,6 +97,11 @@ struct UnitCounts {
 };
 Result<std::vector<UnitCounts>> CountByUnit(Tx& tx, std::string_view round_code);
 
+// The same, counting only enterprises of the given industry divisions (an
+// industry association's view).
+Result<std::vector<UnitCounts>> CountByUnitForIndustries(Tx& tx, std::string_view round_code,
+                                                         const std::vector<std::string>& industries);
+
 // Assessments of a round in the principal's scope, optionally one unit's
 // subtree and one status, for drill-down and review queues.
 struct AssessmentListItem {

@@ -1137,8 +1137,17 @@ class C05Progress(ApiTest):
     def test_agency_403(self):
         self.assertError(progress("agency", self.R), 403, "forbidden")
 
-    def test_association_403(self):
-        self.assertError(progress("association", self.R), 403, "forbidden")
+    def test_association_sees_only_its_industries(self):
+        # The demo association covers divisions 38 and 39 in 广东省: its table
+        # counts only those enterprises (domain.md §2: aggregates of its
+        # industries inside its region).
+        industry = request("GET", "/api/v1/enterprises/" + S.uscc, token("enterprise")).json()["industry_code"]
+        mine = 1 if industry in ("38", "39") else 0
+        table = progress_json("association", self.R)
+        self.assertEqual(table["total"]["unit_code"], "440000")
+        self.assertEqual(row_of(table, "440100")["participating"], mine)
+        province = progress_json("guangdong", self.R)
+        self.assertLessEqual(table["total"]["participating"], province["total"]["participating"])
 
     def test_unknown_round_404(self):
         self.assertError(progress("guangdong", "t-nope"), 404, "not_found")
@@ -1340,8 +1349,8 @@ class C07Scope(ApiTest):
                 self.assertError(r, status)
         self.assertUnchanged(before, self.R)
 
-    def test_association_progress_403(self):
-        self.assertError(progress("association", self.R), 403, "forbidden")
+    def test_association_progress_outside_its_region_404(self):
+        self.assertError(progress("association", self.R, unit="110000"), 404, "not_found")
 
     def test_enterprise_other_uscc_404(self):
         other = next(i["uscc"] for i in request(
