@@ -76,6 +76,7 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterAdminRoutes(router, c);
   RegisterCampaignRoutes(router, c);
   RegisterGrantRoutes(router, c);
+  RegisterContactRoutes(router, c);
   router.SetFallback([&c](http::Request& r) { return StaticFile(c, r); });
 }
 

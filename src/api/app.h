@@ -24,6 +24,7 @@ void RegisterEnterpriseRoutes(http::Router& router, Context& context);
 void RegisterAdminRoutes(http::Router& router, Context& context);
 void RegisterCampaignRoutes(http::Router& router, Context& context);
 void RegisterGrantRoutes(http::Router& router, Context& context);
+void RegisterContactRoutes(http::Router& router, Context& context);
 
 }  // namespace rongping::api
 

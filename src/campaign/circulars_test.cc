@@ -192,7 +192,7 @@ class CircularStoreTest : public ::testing::Test {
   void SetUp() override {
     auto r = InTx(t_.db(), store::TxMode::kWrite, [](store::Tx& tx) -> Result<bool> {
       store::RoundRecord round{"gd-t", "2016年测试周期", 2016, "440000", {"gbt23020-2013"},
-                               "2016-04-01", "2016-06-30", "2016-06-30", true};
+                               "2016-04-01", "2016-06-30", "2016-06-30", true, std::nullopt};
       if (auto u = store::UpsertRound(tx, round); !u) return Fail(u.error());
       if (auto u = store::UpsertTarget(tx, "gd-t", "440100", "min_completed:4"); !u) return Fail(u.error());
       if (auto u = store::UpsertTarget(tx, "gd-t", "440300", "min_completed:2"); !u) return Fail(u.error());

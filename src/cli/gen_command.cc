@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "core/random.h"
 #include "core/size_class.h"
 #include "demo/answers_gen.h"
 #include "demo/demo.h"
@@ -30,22 +31,6 @@ constexpr int kMaxRounds = 20;
 constexpr int kFirstYear = 2016;
 constexpr std::string_view kDefaultModel = "gbt23020-2013";
 constexpr size_t kCsvChunk = 10'000;
-
-uint64_t SplitMix64(uint64_t& x) {
-  uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-uint64_t HashString(std::string_view s) {
-  uint64_t h = 0xCBF29CE484222325ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001B3ULL;
-  }
-  return h;
-}
 
 // A small deterministic stream for statuses and timestamps (independent of
 // the answer generator's streams).

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rongping {
 
@@ -28,6 +29,11 @@ std::optional<double> ParseDecimal(std::string_view s);
 
 // Parses a whole number the same way; rejects fractions.
 std::optional<int64_t> ParseInteger(std::string_view s);
+
+// Joins items with commas; splits a comma-separated list, dropping empty
+// items. For short code lists stored in one column (models, industries).
+std::string JoinCodes(const std::vector<std::string>& items);
+std::vector<std::string> SplitCodes(std::string_view text);
 
 }  // namespace rongping
 

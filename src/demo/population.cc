@@ -8,6 +8,7 @@
 #include <tuple>
 #include <utility>
 
+#include "core/random.h"
 #include "core/size_class.h"
 #include "core/uscc.h"
 
@@ -17,95 +18,12 @@ namespace {
 // ---------------------------------------------------------------------------
 // Randomness. Everything below uses only this generator and basic IEEE
 // arithmetic (+ - * /, sqrt, floor, ldexp), which are exactly specified, so a
-// seed yields the same population everywhere. The one approximation, Exp(), is
+// seed yields the same population everywhere. The one approximation, PortableExp(), is
 // our own polynomial; the values it feeds are rounded to integers or to 0.1
 // before use, so even a last-bit difference from floating-point contraction on
 // some compiler would almost never show.
 // ---------------------------------------------------------------------------
 
-uint64_t SplitMix64(uint64_t& x) {
-  uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-// xoshiro256** (Blackman and Vigna), seeded through splitmix64.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) {
-    uint64_t x = seed;
-    for (auto& s : s_) s = SplitMix64(x);
-  }
-
-  uint64_t Next() {
-    const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = Rotl(s_[3], 45);
-    return result;
-  }
-
-  // Uniform in [0, 1).
-  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-
-  // Uniform in [0, n); the modulo bias is below 2^-50 for our n.
-  size_t Below(size_t n) { return n == 0 ? 0 : static_cast<size_t>(Next() % n); }
-
-  // Uniform integer in [lo, hi].
-  int64_t Between(int64_t lo, int64_t hi) {
-    return lo + static_cast<int64_t>(Below(static_cast<size_t>(hi - lo + 1)));
-  }
-
-  bool Chance(double p) { return Uniform() < p; }
-
-  // Standard normal, approximated by the Irwin-Hall sum of 12 uniforms (mean 0,
-  // variance 1, tails cut at ±6). Additions only, so exactly reproducible.
-  double Normal() {
-    double s = 0;
-    for (int i = 0; i < 12; ++i) s += Uniform();
-    return s - 6.0;
-  }
-
- private:
-  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t s_[4];
-};
-
-// e^x for moderate x: range reduction by ln 2 and a degree-13 Taylor polynomial
-// (relative error below 1e-15 on |r| <= ln2/2).
-double Exp(double x) {
-  constexpr double kInvLn2 = 1.44269504088896338700e+00;
-  constexpr double kLn2Hi = 6.93147180369123816490e-01;
-  constexpr double kLn2Lo = 1.90821492927058770002e-10;
-  x = std::clamp(x, -700.0, 700.0);
-  const double k = std::floor(x * kInvLn2 + 0.5);
-  const double hi = x - k * kLn2Hi;
-  const double r = hi - k * kLn2Lo;
-  double p = 1.0 / 6227020800.0;  // 1/13!
-  static constexpr std::array<double, 13> kInvFact = {1.0 / 479001600.0,
-                                                      1.0 / 39916800.0,
-                                                      1.0 / 3628800.0,
-                                                      1.0 / 362880.0,
-                                                      1.0 / 40320.0,
-                                                      1.0 / 5040.0,
-                                                      1.0 / 720.0,
-                                                      1.0 / 120.0,
-                                                      1.0 / 24.0,
-                                                      1.0 / 6.0,
-                                                      1.0 / 2.0,
-                                                      1.0,
-                                                      1.0};
-  for (double c : kInvFact) {
-    const double t = p * r;
-    p = t + c;
-  }
-  return std::ldexp(p, static_cast<int>(k));
-}
 
 // Index drawn with probability proportional to weights[i] (all >= 0).
 template <typename Weights>
@@ -480,8 +398,8 @@ std::pair<int64_t, double> DrawSize(Rng& rng, SizeTarget target, double revenue_
     const double z1 = rng.Normal();
     const double z2 = rng.Normal();
     employees =
-        static_cast<int64_t>(std::floor(p.employee_median * Exp(p.employee_sigma * z1) + 0.5));
-    revenue = RoundTenth(revenue_median * Exp(p.revenue_sigma * (0.6 * z1 + 0.8 * z2)));
+        static_cast<int64_t>(std::floor(p.employee_median * PortableExp(p.employee_sigma * z1) + 0.5));
+    revenue = RoundTenth(revenue_median * PortableExp(p.revenue_sigma * (0.6 * z1 + 0.8 * z2)));
     if (employees >= p.employee_min && employees <= p.employee_max && revenue >= p.revenue_min &&
         revenue <= p.revenue_max && MeetsTarget(target, employees, revenue)) {
       return {employees, revenue};

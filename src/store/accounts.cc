@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
 #include "core/time.h"
 
 namespace rongping::store {
@@ -11,26 +12,7 @@ constexpr std::string_view kUserColumns =
     "u.id, u.username, u.password_hash, u.role, u.scope_code, u.industries, u.display_name, "
     "u.disabled";
 
-std::string JoinCodes(const std::vector<std::string>& codes) {
-  std::string out;
-  for (const auto& c : codes) {
-    if (!out.empty()) out += ",";
-    out += c;
-  }
-  return out;
-}
 
-std::vector<std::string> SplitCodes(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 UserRecord UserFromRow(const Row& r, size_t o = 0) {
   UserRecord u;

@@ -2,32 +2,17 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
 #include "core/time.h"
 #include "store/scope.h"
 
 namespace rongping::store {
 namespace {
 
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
-  return out;
-}
 
-std::vector<std::string> Split(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 RoundRecord RoundFromRow(const Row& r) {
-  return {r.Text(0), r.Text(1), r.Int(2),     r.Text(3),     Split(r.Text(4)),
+  return {r.Text(0), r.Text(1), r.Int(2),     r.Text(3),     SplitCodes(r.Text(4)),
           r.Text(5), r.Text(6), r.Text(7), r.Int(8) != 0, r.OptText(9)};
 }
 
@@ -79,7 +64,7 @@ Result<void> UpsertRound(Tx& tx, const RoundRecord& r) {
       "province_code = excluded.province_code, models = excluded.models, opens_on = "
       "excluded.opens_on, closes_on = excluded.closes_on, deadline = excluded.deadline, "
       "review_required = excluded.review_required, contacts_due = excluded.contacts_due",
-      {r.code, r.name, r.year, r.province_code, Join(r.models), r.opens_on, r.closes_on, r.deadline,
+      {r.code, r.name, r.year, r.province_code, JoinCodes(r.models), r.opens_on, r.closes_on, r.deadline,
        int64_t{r.review_required ? 1 : 0}, NowRfc3339(), Nullable(r.contacts_due)}));
 }
 

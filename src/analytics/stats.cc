@@ -1,0 +1,282 @@
+#include "analytics/stats.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+#include "core/size_class.h"
+
+namespace rongping::analytics {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// numpy's _lerp: the second form for g >= 0.5 makes Q exact at g == 1 and
+// keeps the result monotone in g; copying it keeps us bit-identical.
+double Lerp(double a, double b, double g) {
+  const double diff = b - a;
+  return g >= 0.5 ? b - diff * (1 - g) : a + diff * g;
+}
+
+// Hands out order statistics of data[0, n) for non-decreasing indices (a
+// repeated or already handed-out index is allowed), selecting each with
+// nth_element on the part not yet fixed.
+class OrderStats {
+ public:
+  OrderStats(double* data, size_t n) : data_(data), n_(n) {}
+
+  double At(size_t j) {
+    assert(j < n_);
+    if (j >= fixed_) {
+      std::nth_element(data_ + fixed_, data_ + j, data_ + n_);
+      fixed_ = j + 1;
+    }
+    return data_[j];
+  }
+
+ private:
+  double* data_;
+  size_t n_;
+  size_t fixed_ = 0;  // every index below this one handed out so far is final
+};
+
+// Q(q) of the n values (no NaN) behind `stats`, given their maximum.
+double Quantile(OrderStats& stats, size_t n, double max, double q) {
+  const double h = static_cast<double>(n - 1) * q;
+  const double floor_h = std::floor(h);
+  if (floor_h >= static_cast<double>(n - 1)) return max;
+  const auto j = static_cast<size_t>(floor_h);
+  const double a = stats.At(j);
+  const double b = stats.At(j + 1);
+  return Lerp(a, b, h - floor_h);
+}
+
+// Sum with Neumaier's compensation: the mean of a million scores is then
+// correct to the last bit or two, whatever their order.
+class Sum {
+ public:
+  void Add(double v) {
+    const double t = sum_ + v;
+    if (std::fabs(sum_) >= std::fabs(v)) {
+      compensation_ += (sum_ - t) + v;
+    } else {
+      compensation_ += (v - t) + sum_;
+    }
+    sum_ = t;
+  }
+  // With an infinite term the compensation is NaN; the plain sum is right.
+  double value() const { return std::isfinite(sum_) ? sum_ + compensation_ : sum_; }
+
+ private:
+  double sum_ = 0;
+  double compensation_ = 0;
+};
+
+}  // namespace
+
+Summary Summarize(std::span<const double> values) {
+  std::vector<double> scratch(values.size());
+  return Summarize(values, scratch);
+}
+
+Summary Summarize(std::span<const double> values, std::span<double> scratch) {
+  assert(scratch.size() >= values.size());
+  Summary s;
+  size_t n = 0;
+  Sum sum;
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  for (double v : values) {
+    if (std::isnan(v)) continue;
+    scratch[n++] = v;
+    sum.Add(v);
+    min = std::min(min, v);
+    max = std::max(max, v);
+  }
+  s.n = static_cast<int64_t>(n);
+  if (n == 0) {
+    s.mean = s.min = s.p25 = s.median = s.p75 = s.p90 = s.max = kNaN;
+    return s;
+  }
+  s.mean = sum.value() / static_cast<double>(n);
+  s.min = min;
+  s.max = max;
+  OrderStats stats(scratch.data(), n);  // quantiles in ascending order
+  s.p25 = Quantile(stats, n, max, 0.25);
+  s.median = Quantile(stats, n, max, 0.5);
+  s.p75 = Quantile(stats, n, max, 0.75);
+  s.p90 = Quantile(stats, n, max, 0.9);
+  return s;
+}
+
+double QuantileInPlace(std::span<double> data, double q) {
+  assert(q >= 0 && q <= 1);
+  const auto end = std::partition(data.begin(), data.end(), [](double v) { return !std::isnan(v); });
+  const auto n = static_cast<size_t>(end - data.begin());
+  if (n == 0) return kNaN;
+  const double max = *std::max_element(data.begin(), end);
+  OrderStats stats(data.data(), n);
+  return Quantile(stats, n, max, q);
+}
+
+double PercentileRank(std::span<const double> values, double x) {
+  if (std::isnan(x)) return kNaN;
+  int64_t n = 0;
+  int64_t below = 0;
+  int64_t equal = 0;
+  for (double v : values) {
+    if (std::isnan(v)) continue;
+    ++n;
+    below += v < x;
+    equal += v == x;
+  }
+  if (n == 0) return kNaN;
+  return 100.0 * (static_cast<double>(below) + 0.5 * static_cast<double>(equal)) /
+         static_cast<double>(n);
+}
+
+double Share(std::span<const double> flags) {
+  int64_t n = 0;
+  Sum sum;
+  for (double v : flags) {
+    if (std::isnan(v)) continue;
+    ++n;
+    sum.Add(v);
+  }
+  if (n == 0) return kNaN;
+  return 100.0 * sum.value() / static_cast<double>(n);
+}
+
+int64_t CountPresent(std::span<const double> values) {
+  return std::count_if(values.begin(), values.end(), [](double v) { return !std::isnan(v); });
+}
+
+std::vector<int64_t> CountLevels(std::span<const int8_t> levels, int level_count) {
+  assert(level_count >= 0);
+  std::vector<int64_t> counts(static_cast<size_t>(level_count), 0);
+  for (int8_t level : levels) {
+    if (level >= 0 && level < level_count) ++counts[static_cast<size_t>(level)];
+  }
+  return counts;
+}
+
+// ---------------------------------------------------------------------------
+// Peer groups.
+
+namespace {
+
+enum Field : unsigned {
+  kDivision = 1u << 0,
+  kGroup = 1u << 1,
+  kUnit = 1u << 2,
+  kProvince = 1u << 3,
+  kSize = 1u << 4,
+};
+
+struct ChainLevel {
+  std::string_view id;  // stable: stored and shown beside figures
+  unsigned fields;      // the fields of the enterprise's key this level keeps
+};
+
+// The fallback chain of domain.md §10, narrowest group first: industry
+// widens division -> group -> all, region widens unit -> province ->
+// nation, size is dropped only where the regional group would otherwise be
+// too coarse. Every other field is widened to "any". production_type is not
+// listed: it is kept at every level when the key has one. To change the
+// chain, change this table (ids of existing levels must keep their meaning).
+constexpr ChainLevel kChain[] = {
+    {"division_size_unit", kDivision | kSize | kUnit},
+    {"division_size_province", kDivision | kSize | kProvince},
+    {"group_size_province", kGroup | kSize | kProvince},
+    {"group_province", kGroup | kProvince},
+    {"size_nation", kSize},
+    {"nation", 0},
+};
+
+bool Has(unsigned fields, Field f) { return (fields & f) != 0; }
+
+std::string_view Name(const std::string& label, const std::string& code) {
+  return label.empty() ? std::string_view(code) : std::string_view(label);
+}
+
+std::string Label(const GroupKey& key, const GroupKey& labels, unsigned fields) {
+  std::string out;
+  auto part = [&out](std::string_view text) {
+    if (!out.empty()) out += " · ";
+    out += text;
+  };
+  if (Has(fields, kDivision)) {
+    part(Name(labels.industry_division, key.industry_division));
+  } else if (Has(fields, kGroup)) {
+    part(Name(labels.industry_group, key.industry_group));
+  } else {
+    part("全部行业");
+  }
+  if (!key.production_type.empty()) part(Name(labels.production_type, key.production_type));
+  if (Has(fields, kSize)) {
+    if (!labels.size_class.empty()) {
+      part(labels.size_class);
+    } else if (auto size = ParseSizeClass(key.size_class)) {
+      part(SizeClassLabel(*size));
+    } else {
+      part(key.size_class);
+    }
+  }
+  if (Has(fields, kUnit)) {
+    part(Name(labels.unit, key.unit));
+  } else if (Has(fields, kProvince)) {
+    part(Name(labels.province, key.province));
+  } else {
+    part("全国");
+  }
+  return out;
+}
+
+}  // namespace
+
+bool InGroup(const GroupKey& group, const GroupKey& member) {
+  auto match = [](const std::string& g, const std::string& m) { return g.empty() || g == m; };
+  return match(group.industry_division, member.industry_division) &&
+         match(group.industry_group, member.industry_group) && match(group.unit, member.unit) &&
+         match(group.province, member.province) && match(group.size_class, member.size_class) &&
+         match(group.production_type, member.production_type);
+}
+
+std::vector<PeerLevel> FallbackChain(const GroupKey& key, const GroupKey& labels) {
+  std::vector<PeerLevel> chain;
+  for (const ChainLevel& level : kChain) {
+    const unsigned f = level.fields;
+    if ((Has(f, kDivision) && key.industry_division.empty()) ||
+        (Has(f, kGroup) && key.industry_group.empty()) || (Has(f, kUnit) && key.unit.empty()) ||
+        (Has(f, kProvince) && key.province.empty()) || (Has(f, kSize) && key.size_class.empty())) {
+      continue;
+    }
+    GroupKey group;
+    if (Has(f, kDivision)) group.industry_division = key.industry_division;
+    if (Has(f, kGroup)) group.industry_group = key.industry_group;
+    if (Has(f, kUnit)) group.unit = key.unit;
+    if (Has(f, kProvince)) group.province = key.province;
+    if (Has(f, kSize)) group.size_class = key.size_class;
+    group.production_type = key.production_type;
+    const bool seen = std::any_of(chain.begin(), chain.end(),
+                                  [&group](const PeerLevel& p) { return p.key == group; });
+    if (seen) continue;
+    chain.push_back({level.id, std::move(group), Label(key, labels, f)});
+  }
+  return chain;
+}
+
+int FirstWithAtLeast(int64_t k, std::span<const int64_t> counts) {
+  assert(k >= 1);
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] >= k) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string DescribeGroup(const PeerLevel& level, int64_t n) {
+  return level.label + " (n=" + std::to_string(n) + ")";
+}
+
+}  // namespace rongping::analytics

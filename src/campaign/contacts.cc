@@ -1,0 +1,722 @@
+#include "campaign/contacts.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "core/text.h"
+#include "core/time.h"
+
+namespace rongping::campaign {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::array<ContactRoleInfo, kContactRoleCount> kRoles = {{
+    {"leader", "工作负责人"},
+    {"liaison", "工作联系人"},
+    {"platform_admin", "省级评估服务分平台管理员"},
+}};
+
+struct FieldInfo {
+  std::string_view id;
+  std::string_view label;
+  std::string Contact::*member;
+};
+
+const std::array<FieldInfo, 6> kFields = {{
+    {"name", "姓名", &Contact::name},
+    {"department_title", "部门及职务", &Contact::department_title},
+    {"phone", "电话", &Contact::phone},
+    {"fax", "传真", &Contact::fax},
+    {"mobile", "手机", &Contact::mobile},
+    {"email", "电子邮件", &Contact::email},
+}};
+
+constexpr size_t kNameMin = 2, kNameMax = 20, kDepartmentMax = 50, kEmailMax = 254;
+
+// SQL of the contacts table (schema v3). A unit's form is its three rows.
+constexpr std::string_view kFirstSubmittedSql =
+    "SELECT MIN(submitted_at) FROM contacts WHERE round_code = $1 AND unit_code = $2";
+constexpr std::string_view kDeleteUnitSql =
+    "DELETE FROM contacts WHERE round_code = $1 AND unit_code = $2";
+constexpr std::string_view kInsertSql =
+    "INSERT INTO contacts (round_code, unit_code, role, name, department_title, phone, fax, "
+    "mobile, email, submitted_by, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+    "$11)";
+constexpr std::string_view kSelectUnitSql =
+    "SELECT unit_code, role, name, department_title, phone, fax, mobile, email, submitted_by, "
+    "submitted_at FROM contacts WHERE round_code = $1 AND unit_code = $2";
+constexpr std::string_view kSelectRoundSql =
+    "SELECT unit_code, role, name, department_title, phone, fax, mobile, email, submitted_by, "
+    "submitted_at FROM contacts WHERE round_code = $1 ORDER BY unit_code, role";
+
+std::optional<size_t> RoleIndex(std::string_view id) {
+  for (size_t i = 0; i < kRoles.size(); ++i) {
+    if (kRoles[i].id == id) return i;
+  }
+  return std::nullopt;
+}
+
+// A key as it may be shown in a message and a field path.
+std::string Shown(std::string_view key) {
+  return IsValidUtf8(key) && !HasControlCharacter(key) && key.size() <= 64 ? std::string(key)
+                                                                           : "(无法显示)";
+}
+
+// Full-width digits (０-９) and hyphen (－) as ASCII, as people type them in
+// Chinese input methods.
+std::string AsciiDigits(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    if (i + 2 < s.size() && b(0) == 0xEF && b(1) == 0xBC) {
+      if (b(2) >= 0x90 && b(2) <= 0x99) {
+        out += static_cast<char>('0' + (b(2) - 0x90));
+        i += 2;
+        continue;
+      }
+      if (b(2) == 0x8D) {
+        out += '-';
+        i += 2;
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// 区号-号码[-分机]: area code 0 plus 2-3 digits, number of 7-8 digits, e.g.
+// 020-83134276, 0755-12345678, 010-68208275-123.
+bool IsLandline(std::string_view v) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (true) {
+    size_t dash = v.find('-', start);
+    parts.push_back(v.substr(start, dash == std::string_view::npos ? v.npos : dash - start));
+    if (dash == std::string_view::npos) break;
+    start = dash + 1;
+  }
+  if (parts.size() < 2 || parts.size() > 3) return false;
+  for (auto p : parts) {
+    if (!AllDigits(p)) return false;
+  }
+  if (parts[0].size() < 3 || parts[0].size() > 4 || parts[0][0] != '0') return false;
+  if (parts[1].size() < 7 || parts[1].size() > 8 || parts[1][0] == '0') return false;
+  return parts.size() == 2 || parts[2].size() <= 6;
+}
+
+// 11 digits, 1 then 3-9: 13800138000.
+bool IsMobile(std::string_view v) {
+  return v.size() == 11 && AllDigits(v) && v[0] == '1' && v[1] >= '3' && v[1] <= '9';
+}
+
+bool IsEmail(std::string_view v) {
+  if (v.size() > kEmailMax) return false;
+  auto at = v.find('@');
+  if (at == std::string_view::npos || v.find('@', at + 1) != std::string_view::npos) return false;
+  auto local = v.substr(0, at), domain = v.substr(at + 1);
+  if (local.empty() || local.size() > 64 || local.front() == '.' || local.back() == '.' ||
+      local.find("..") != std::string_view::npos) {
+    return false;
+  }
+  static constexpr std::string_view kLocalPunct = ".!#$%&'*+/=?^_`{|}~-";
+  for (char c : local) {
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && kLocalPunct.find(c) == std::string_view::npos) return false;
+  }
+  size_t labels = 0;
+  std::string_view last;
+  size_t start = 0;
+  while (true) {
+    size_t dot = domain.find('.', start);
+    auto label = domain.substr(start, dot == std::string_view::npos ? domain.npos : dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char c : label) {
+      bool ok =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+      if (!ok) return false;
+    }
+    ++labels;
+    last = label;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (labels < 2 || last.size() < 2) return false;
+  return std::all_of(last.begin(), last.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
+}
+
+Error FieldError(std::string code, std::string field, std::string message) {
+  return Error::Invalid(std::move(code), std::move(message), std::move(field));
+}
+
+// Validates one person; appends problems to `errors`.
+void ValidateContact(const ContactRoleInfo& role, const Json& person, Contact* out,
+                     std::vector<Error>& errors) {
+  const std::string prefix = std::string(role.id) + ".";
+  for (const auto& [key, value] : person.items()) {
+    bool known = std::any_of(kFields.begin(), kFields.end(),
+                             [&](const FieldInfo& f) { return f.id == key; });
+    if (!known) {
+      errors.push_back(FieldError("unknown_field", prefix + Shown(key),
+                                  fmt::format("{}：未知字段“{}”", role.label, Shown(key))));
+    }
+  }
+  Contact c;
+  std::set<std::string_view> broken;  // fields already reported as unreadable
+  for (const auto& f : kFields) {
+    const std::string path = prefix + std::string(f.id);
+    auto it = person.find(std::string(f.id));
+    if (it == person.end() || it->is_null()) continue;
+    if (!it->is_string()) {
+      errors.push_back(
+          FieldError("wrong_type", path, fmt::format("{}的{}应为字符串", role.label, f.label)));
+      broken.insert(f.id);
+      continue;
+    }
+    const std::string& raw = it->get_ref<const std::string&>();
+    if (!IsValidUtf8(raw)) {
+      errors.push_back(FieldError("invalid_field", path,
+                                  fmt::format("{}的{}含有无效的 UTF-8 编码", role.label, f.label)));
+      broken.insert(f.id);
+      continue;
+    }
+    std::string v = Trim(raw);
+    if (HasControlCharacter(v)) {
+      errors.push_back(FieldError("invalid_field", path,
+                                  fmt::format("{}的{}含有不可见的控制字符", role.label, f.label)));
+      broken.insert(f.id);
+      continue;
+    }
+    if (f.id == "phone" || f.id == "fax" || f.id == "mobile") v = AsciiDigits(v);
+    c.*f.member = std::move(v);
+  }
+  auto bad = [&](std::string_view id) { return broken.count(id) > 0; };
+
+  // 姓名
+  if (!bad("name")) {
+    size_t n = CountCodePoints(c.name);
+    if (n == 0) {
+      errors.push_back(
+          FieldError("missing_field", prefix + "name", fmt::format("请填写{}的姓名", role.label)));
+    } else if (n < kNameMin || n > kNameMax) {
+      errors.push_back(FieldError(
+          "invalid_field", prefix + "name",
+          fmt::format("{}的姓名应为{}-{}个字符，实际{}个", role.label, kNameMin, kNameMax, n)));
+    }
+  }
+  // 部门及职务
+  if (!bad("department_title")) {
+    size_t n = CountCodePoints(c.department_title);
+    if (n == 0) {
+      errors.push_back(FieldError("missing_field", prefix + "department_title",
+                                  fmt::format("请填写{}的部门及职务", role.label)));
+    } else if (n > kDepartmentMax) {
+      errors.push_back(FieldError("invalid_field", prefix + "department_title",
+                                  fmt::format("{}的部门及职务过长：最多{}个字符，实际{}个",
+                                              role.label, kDepartmentMax, n)));
+    }
+  }
+  // 电话 / 手机: at least one.
+  if (c.phone.empty() && c.mobile.empty() && !bad("phone") && !bad("mobile")) {
+    errors.push_back(FieldError("missing_field", prefix + "phone",
+                                fmt::format("{}的电话和手机至少填写一项", role.label)));
+  }
+  for (auto [id, label, value] : {std::tuple{"phone", "电话", &c.phone}, {"fax", "传真", &c.fax}}) {
+    if (!value->empty() && !IsLandline(*value)) {
+      errors.push_back(FieldError(
+          "invalid_field", prefix + id,
+          fmt::format("{}的{}格式不正确：应为“区号-号码”，如 020-83134276（可加 -分机号）",
+                      role.label, label)));
+    }
+  }
+  if (!c.mobile.empty() && !IsMobile(c.mobile)) {
+    errors.push_back(
+        FieldError("invalid_field", prefix + "mobile",
+                   fmt::format("{}的手机号码格式不正确：应为以13至19开头的11位数字，如 13800138000",
+                               role.label)));
+  }
+  if (!c.email.empty() && !IsEmail(c.email)) {
+    errors.push_back(
+        FieldError("invalid_field", prefix + "email",
+                   fmt::format("{}的电子邮件格式不正确，应如 name@example.com", role.label)));
+  }
+  *out = std::move(c);
+}
+
+Json OptText(const std::string& v) { return v.empty() ? Json(nullptr) : Json(v); }
+
+store::Value NullIfEmpty(const std::string& v) {
+  if (v.empty()) return std::monostate{};
+  return v;
+}
+
+// Groups rows of kSelect*Sql (unit_code, role, name, ...) into forms.
+std::vector<UnitContacts> FormsFromRows(std::string_view round_code, const store::Rows& rows) {
+  std::vector<UnitContacts> out;
+  for (const auto& r : rows.rows) {
+    std::string unit = r.Text(0);
+    if (out.empty() || out.back().unit_code != unit) {
+      UnitContacts u;
+      u.round_code = std::string(round_code);
+      u.unit_code = unit;
+      out.push_back(std::move(u));
+    }
+    UnitContacts& u = out.back();
+    auto i = RoleIndex(r.Text(1));
+    if (i) {
+      Contact& c = u.form.contacts[*i];
+      c.name = r.Text(2);
+      c.department_title = r.Text(3);
+      c.phone = r.Text(4);
+      c.fax = r.Text(5);
+      c.mobile = r.Text(6);
+      c.email = r.Text(7);
+    }
+    // The rows of one save agree; keep the earliest time and its author.
+    std::string at = r.Text(9);
+    if (u.submitted_at.empty() || at < u.submitted_at) u.submitted_at = at;
+    if (u.submitted_by.empty()) u.submitted_by = r.Text(8);
+  }
+  return out;
+}
+
+bool IsLate(const UnitContacts& u, const std::optional<std::string>& due) {
+  if (!due) return false;
+  auto day = ChinaDateOf(u.submitted_at);
+  return day && *day > *due;
+}
+
+const std::string& UnitName(const store::ReferenceIndex& index, const std::string& code) {
+  auto it = index.units.find(code);
+  return it == index.units.end() ? code : it->second.name;
+}
+
+// A CSV cell: quoted, and text a spreadsheet would run as a formula gets a
+// leading apostrophe.
+std::string CsvCell(std::string_view text) {
+  std::string out = "\"";
+  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
+                        text[0] == '\t' || text[0] == '\r')) {
+    out += '\'';
+  }
+  for (char ch : text) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+const std::array<ContactRoleInfo, kContactRoleCount>& ContactRoles() { return kRoles; }
+
+std::optional<std::string_view> ContactRoleLabel(std::string_view id) {
+  if (auto i = RoleIndex(id)) return kRoles[*i].label;
+  return std::nullopt;
+}
+
+const Contact* ContactForm::Find(std::string_view id) const {
+  if (auto i = RoleIndex(id)) return &contacts[*i];
+  return nullptr;
+}
+
+std::vector<Error> ValidateContactForm(const Json& body, ContactForm* out) {
+  std::vector<Error> errors;
+  if (!body.is_object()) {
+    errors.push_back(
+        FieldError("wrong_type", "",
+                   "联系人表应为对象：{\"leader\":{…},\"liaison\":{…},\"platform_admin\":{…}}"));
+    return errors;
+  }
+  for (const auto& [key, value] : body.items()) {
+    if (!RoleIndex(key)) {
+      errors.push_back(FieldError(
+          "unknown_field", Shown(key),
+          fmt::format("未知字段“{}”：联系人表只有 leader（工作负责人）、liaison（工作联系人）、"
+                      "platform_admin（省级评估服务分平台管理员）",
+                      Shown(key))));
+    }
+  }
+  ContactForm form;
+  for (size_t i = 0; i < kRoles.size(); ++i) {
+    const auto& role = kRoles[i];
+    auto it = body.find(std::string(role.id));
+    if (it == body.end() || it->is_null()) {
+      errors.push_back(FieldError("missing_field", std::string(role.id),
+                                  fmt::format("缺少{}（{}）", role.label, role.id)));
+      continue;
+    }
+    if (!it->is_object()) {
+      errors.push_back(FieldError("wrong_type", std::string(role.id),
+                                  fmt::format("{}（{}）应为对象，含 name、department_title、phone、"
+                                              "fax、mobile、email",
+                                              role.label, role.id)));
+      continue;
+    }
+    ValidateContact(role, *it, &form.contacts[i], errors);
+  }
+  if (errors.empty() && out) *out = std::move(form);
+  return errors;
+}
+
+Json ContactFormToJson(const ContactForm& form) {
+  Json out = Json::object();
+  for (size_t i = 0; i < kRoles.size(); ++i) {
+    const Contact& c = form.contacts[i];
+    out[std::string(kRoles[i].id)] = {{"role_label", kRoles[i].label},
+                                      {"name", c.name},
+                                      {"department_title", c.department_title},
+                                      {"phone", OptText(c.phone)},
+                                      {"fax", OptText(c.fax)},
+                                      {"mobile", OptText(c.mobile)},
+                                      {"email", OptText(c.email)}};
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Storage.
+
+Result<UnitContacts> SaveUnitContacts(store::Tx& tx, std::string_view round_code,
+                                      std::string_view unit_code, const ContactForm& form,
+                                      std::string_view submitted_by, std::string_view at) {
+  const std::string round(round_code), unit(unit_code);
+  auto first = tx.Query(kFirstSubmittedSql, {round, unit});
+  if (!first) return Fail(first.error());
+  std::string submitted_at(at);
+  if (!first->empty() && !first->rows[0].IsNull(0)) submitted_at = first->rows[0].Text(0);
+  if (auto r = tx.Exec(kDeleteUnitSql, {round, unit}); !r) return Fail(r.error());
+  for (size_t i = 0; i < kRoles.size(); ++i) {
+    const Contact& c = form.contacts[i];
+    auto r =
+        tx.Exec(kInsertSql, {round, unit, std::string(kRoles[i].id), c.name, c.department_title,
+                             NullIfEmpty(c.phone), NullIfEmpty(c.fax), NullIfEmpty(c.mobile),
+                             NullIfEmpty(c.email), std::string(submitted_by), submitted_at});
+    if (!r) return Fail(r.error());
+  }
+  return UnitContacts{round, unit, form, std::string(submitted_by), submitted_at};
+}
+
+Result<std::optional<UnitContacts>> LoadUnitContacts(store::Tx& tx, std::string_view round_code,
+                                                     std::string_view unit_code) {
+  auto rows = tx.Query(kSelectUnitSql, {std::string(round_code), std::string(unit_code)});
+  if (!rows) return Fail(rows.error());
+  auto forms = FormsFromRows(round_code, *rows);
+  if (forms.empty()) return std::optional<UnitContacts>();
+  return std::optional<UnitContacts>(std::move(forms.front()));
+}
+
+Result<std::vector<UnitContacts>> ListRoundContacts(store::Tx& tx, std::string_view round_code) {
+  auto rows = tx.Query(kSelectRoundSql, {std::string(round_code)});
+  if (!rows) return Fail(rows.error());
+  return FormsFromRows(round_code, *rows);
+}
+
+// ---------------------------------------------------------------------------
+// Who owes the form.
+
+std::vector<std::string> ContactUnits(const store::RoundRecord& round,
+                                      const store::ReferenceIndex& index) {
+  std::vector<const store::UnitRecord*> children;
+  for (const auto& [code, u] : index.units) {
+    if (u.parent_code == round.province_code && !round.province_code.empty()) {
+      children.push_back(&u);
+    }
+  }
+  std::sort(children.begin(), children.end(), [](const auto* a, const auto* b) {
+    bool a_district = a->kind == "district", b_district = b->kind == "district";
+    return a_district != b_district ? b_district : a->code < b->code;
+  });
+  std::vector<std::string> out;
+  for (const auto* u : children) out.push_back(u->code);
+  return out;
+}
+
+bool MayHandleContacts(const Principal& who) {
+  return who.role == Role::kMinistry || who.role == Role::kProvince || who.role == Role::kUnit;
+}
+
+std::vector<std::string> ContactUnitsFor(const Principal& who, const store::RoundRecord& round,
+                                         const store::ReferenceIndex& index) {
+  std::vector<std::string> out;
+  if (!MayHandleContacts(who)) return out;
+  for (auto& code : ContactUnits(round, index)) {
+    if (index.UnitInScope(who, code)) out.push_back(std::move(code));
+  }
+  return out;
+}
+
+namespace {
+std::optional<int64_t> ParseUtcSeconds(std::string_view s) {
+  // YYYY-MM-DDTHH:MM:SS[.fff]Z
+  if (s.size() < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s.back() != 'Z') {
+    return std::nullopt;
+  }
+  auto days = ParseDateDays(s.substr(0, 10));
+  if (!days) return std::nullopt;
+  int v[3];
+  for (int k = 0; k < 3; ++k) {
+    char a = s[11 + 3 * k], b = s[12 + 3 * k];
+    if (a < '0' || a > '9' || b < '0' || b > '9') return std::nullopt;
+    v[k] = (a - '0') * 10 + (b - '0');
+  }
+  if (v[0] > 23 || v[1] > 59 || v[2] > 60) return std::nullopt;
+  return *days * 86400 + v[0] * 3600 + v[1] * 60 + v[2];
+}
+}  // namespace
+
+std::optional<std::string> ChinaDateOf(std::string_view rfc3339_utc) {
+  auto t = ParseUtcSeconds(rfc3339_utc);
+  if (!t) return std::nullopt;
+  return FormatRfc3339(*t + 8 * 3600).substr(0, 10);
+}
+
+std::string ChinaDateTimeOf(std::string_view rfc3339_utc) {
+  auto t = ParseUtcSeconds(rfc3339_utc);
+  if (!t) return std::string(rfc3339_utc);
+  std::string s = FormatRfc3339(*t + 8 * 3600);  // 2016-05-10T08:30:00Z
+  return s.substr(0, 10) + " " + s.substr(11, 5);
+}
+
+ContactsOverview BuildContactsOverview(const store::RoundRecord& round,
+                                       const store::ReferenceIndex& index,
+                                       const std::vector<std::string>& units,
+                                       const std::vector<UnitContacts>& stored,
+                                       std::string_view as_of) {
+  ContactsOverview o;
+  o.round_code = round.code;
+  o.round_name = round.name;
+  o.province_code = round.province_code;
+  o.due = round.contacts_due;
+  o.as_of = std::string(as_of);
+  std::map<std::string_view, const UnitContacts*> by_unit;
+  for (const auto& s : stored) by_unit[s.unit_code] = &s;
+  for (const auto& code : units) {
+    ContactsEntry e;
+    e.unit_code = code;
+    e.unit_name = UnitName(index, code);
+    if (auto it = by_unit.find(code); it != by_unit.end()) {
+      e.contacts = *it->second;
+      e.late = IsLate(*e.contacts, o.due);
+      ++o.submitted;
+      if (e.late) o.late.push_back(code);
+    } else {
+      e.overdue = o.due && !o.as_of.empty() && o.as_of > *o.due;
+      o.missing.push_back(code);
+    }
+    o.entries.push_back(std::move(e));
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------------------
+// Exports.
+
+Json UnitContactsToJson(const std::string& round_code, const std::string& unit_code,
+                        const std::string& unit_name, const std::optional<UnitContacts>& contacts,
+                        const std::optional<std::string>& due) {
+  Json j = {{"round", round_code},
+            {"unit_code", unit_code},
+            {"unit_name", unit_name},
+            {"contacts_due", due ? Json(*due) : Json(nullptr)},
+            {"submitted", contacts.has_value()}};
+  if (contacts) {
+    j["submitted_by"] = contacts->submitted_by;
+    j["submitted_at"] = contacts->submitted_at;
+    j["late"] = IsLate(*contacts, due);
+    Json roles = ContactFormToJson(contacts->form);
+    for (auto& [k, v] : roles.items()) j[k] = std::move(v);
+  } else {
+    j["submitted_by"] = nullptr;
+    j["submitted_at"] = nullptr;
+    j["late"] = false;
+    for (const auto& r : kRoles) j[std::string(r.id)] = nullptr;
+  }
+  return j;
+}
+
+Json ContactsOverviewToJson(const ContactsOverview& o) {
+  Json items = Json::array(), missing = Json::array(), late = Json::array();
+  for (const auto& e : o.entries) {
+    if (e.contacts) {
+      items.push_back(
+          UnitContactsToJson(o.round_code, e.unit_code, e.unit_name, e.contacts, o.due));
+      if (e.late) {
+        late.push_back({{"unit_code", e.unit_code},
+                        {"unit_name", e.unit_name},
+                        {"submitted_at", e.contacts->submitted_at}});
+      }
+    } else {
+      missing.push_back(
+          {{"unit_code", e.unit_code}, {"unit_name", e.unit_name}, {"overdue", e.overdue}});
+    }
+  }
+  return {{"round", o.round_code},
+          {"round_name", o.round_name},
+          {"province_code", o.province_code},
+          {"contacts_due", o.due ? Json(*o.due) : Json(nullptr)},
+          {"as_of", o.as_of},
+          {"due_passed", o.due.has_value() && o.as_of > *o.due},
+          {"summary",
+           {{"units", o.entries.size()},
+            {"submitted", o.submitted},
+            {"missing", o.missing.size()},
+            {"late", o.late.size()}}},
+          {"items", std::move(items)},
+          {"missing", std::move(missing)},
+          {"late", std::move(late)}};
+}
+
+std::string ContactsToCsv(const ContactsOverview& o) {
+  std::string out =
+      "\xEF\xBB\xBF单位代码,单位,角色,姓名,部门及职务,电话,传真,手机,电子邮件,填报人,填报时间\r\n";
+  for (const auto& e : o.entries) {
+    if (!e.contacts) continue;
+    const UnitContacts& u = *e.contacts;
+    for (size_t i = 0; i < kRoles.size(); ++i) {
+      const Contact& c = u.form.contacts[i];
+      std::vector<std::string_view> cells = {
+          e.unit_code, e.unit_name, kRoles[i].label, c.name,  c.department_title,
+          c.phone,     c.fax,       c.mobile,        c.email, u.submitted_by};
+      std::string time = ChinaDateTimeOf(u.submitted_at);
+      std::string line;
+      for (auto cell : cells) line += CsvCell(cell) + ",";
+      out += line + CsvCell(time) + "\r\n";
+    }
+  }
+  return out;
+}
+
+Result<std::string> ContactsToXlsx(const ContactsOverview& o) {
+  std::random_device rd;
+  auto path = std::filesystem::temp_directory_path() /
+              fmt::format("rongping-contacts-{}-{}.xlsx", getpid(), rd());
+  lxw_workbook* wb = workbook_new(path.c_str());
+  if (!wb) return Fail(Error::Internal("无法创建 Excel 文件"));
+
+  lxw_format* title = workbook_add_format(wb);
+  format_set_bold(title);
+  format_set_font_size(title, 14);
+  format_set_align(title, LXW_ALIGN_CENTER);
+  lxw_format* cell = workbook_add_format(wb);
+  format_set_border(cell, LXW_BORDER_THIN);
+  format_set_text_wrap(cell);
+  format_set_align(cell, LXW_ALIGN_VERTICAL_CENTER);
+  lxw_format* label = workbook_add_format(wb);
+  format_set_border(label, LXW_BORDER_THIN);
+  format_set_align(label, LXW_ALIGN_CENTER);
+  format_set_align(label, LXW_ALIGN_VERTICAL_CENTER);
+  lxw_format* section = workbook_add_format(wb);
+  format_set_border(section, LXW_BORDER_THIN);
+  format_set_bold(section);
+  format_set_bg_color(section, 0xF2F2F2);
+  lxw_format* note = workbook_add_format(wb);
+  format_set_font_color(note, 0x595959);
+  lxw_format* bold = workbook_add_format(wb);
+  format_set_bold(bold);
+
+  // Sheet 1: the 附件 form, one block per submitted unit.
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "联系人表");
+  worksheet_set_column(ws, 0, 0, 14, nullptr);
+  worksheet_set_column(ws, 1, 1, 22, nullptr);
+  worksheet_set_column(ws, 2, 2, 14, nullptr);
+  worksheet_set_column(ws, 3, 3, 30, nullptr);
+  worksheet_merge_range(ws, 0, 0, 0, 3, "两化融合评估诊断和对标引导工作地方联系人表", title);
+  std::string sub = fmt::format("评估周期：{}（{}）", o.round_name, o.round_code);
+  if (o.due) sub += fmt::format("；报送截止：{}", *o.due);
+  worksheet_merge_range(ws, 1, 0, 1, 3, sub.c_str(), note);
+  lxw_row_t row = 3;
+  auto text = [&](lxw_row_t r, lxw_col_t c, const std::string& v, lxw_format* f) {
+    worksheet_write_string(ws, r, c, v.c_str(), f);
+  };
+  for (const auto& e : o.entries) {
+    if (!e.contacts) continue;
+    const UnitContacts& u = *e.contacts;
+    text(row, 0, "单位", label);
+    worksheet_merge_range(ws, row, 1, row, 3,
+                          fmt::format("{}（{}）", e.unit_name, e.unit_code).c_str(), cell);
+    ++row;
+    for (size_t i = 0; i < kRoles.size(); ++i) {
+      const Contact& c = u.form.contacts[i];
+      worksheet_merge_range(ws, row, 0, row, 3, std::string(kRoles[i].label).c_str(), section);
+      ++row;
+      const std::pair<std::string_view, const std::string*> lines[3][2] = {
+          {{"姓名", &c.name}, {"部门及职务", &c.department_title}},
+          {{"电话", &c.phone}, {"传真", &c.fax}},
+          {{"手机", &c.mobile}, {"电子邮件", &c.email}}};
+      for (const auto& pair : lines) {
+        text(row, 0, std::string(pair[0].first), label);
+        text(row, 1, *pair[0].second, cell);
+        text(row, 2, std::string(pair[1].first), label);
+        text(row, 3, *pair[1].second, cell);
+        ++row;
+      }
+    }
+    std::string footer =
+        fmt::format("填报人：{}；填报时间：{}", u.submitted_by, ChinaDateTimeOf(u.submitted_at));
+    if (e.late) footer += "（逾期报送）";
+    text(row, 0, footer, note);
+    row += 2;
+  }
+  if (o.submitted == 0) text(row, 0, "尚无单位报送联系人表", note);
+
+  // Sheet 2: every unit's status.
+  lxw_worksheet* st = workbook_add_worksheet(wb, "报送情况");
+  worksheet_set_column(st, 0, 0, 10, nullptr);
+  worksheet_set_column(st, 1, 1, 14, nullptr);
+  worksheet_set_column(st, 2, 2, 12, nullptr);
+  worksheet_set_column(st, 3, 4, 18, nullptr);
+  const char* headers[] = {"单位代码", "单位", "报送情况", "填报时间", "填报人"};
+  for (lxw_col_t c = 0; c < 5; ++c) worksheet_write_string(st, 0, c, headers[c], bold);
+  lxw_row_t r = 1;
+  for (const auto& e : o.entries) {
+    worksheet_write_string(st, r, 0, e.unit_code.c_str(), nullptr);
+    worksheet_write_string(st, r, 1, e.unit_name.c_str(), nullptr);
+    const char* status =
+        e.contacts ? (e.late ? "逾期报送" : "已报送") : (e.overdue ? "逾期未报送" : "未报送");
+    worksheet_write_string(st, r, 2, status, nullptr);
+    if (e.contacts) {
+      worksheet_write_string(st, r, 3, ChinaDateTimeOf(e.contacts->submitted_at).c_str(), nullptr);
+      worksheet_write_string(st, r, 4, e.contacts->submitted_by.c_str(), nullptr);
+    }
+    ++r;
+  }
+  std::string summary =
+      fmt::format("应报 {} 个单位，已报 {} 个，未报 {} 个，逾期报送 {} 个；统计日期：{}",
+                  o.entries.size(), o.submitted, o.missing.size(), o.late.size(), o.as_of);
+  worksheet_write_string(st, r + 1, 0, summary.c_str(), nullptr);
+
+  lxw_error err = workbook_close(wb);
+  std::string bytes;
+  if (err == LXW_NO_ERROR) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    bytes = ss.str();
+  }
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  if (err != LXW_NO_ERROR) return Fail(Error::Internal(lxw_strerror(err)));
+  return bytes;
+}
+
+}  // namespace rongping::campaign
