@@ -112,7 +112,8 @@ Summary Summarize(std::span<const double> values, std::span<double> scratch) {
 
 double QuantileInPlace(std::span<double> data, double q) {
   assert(q >= 0 && q <= 1);
-  const auto end = std::partition(data.begin(), data.end(), [](double v) { return !std::isnan(v); });
+  const auto end =
+      std::partition(data.begin(), data.end(), [](double v) { return !std::isnan(v); });
   const auto n = static_cast<size_t>(end - data.begin());
   if (n == 0) return kNaN;
   const double max = *std::max_element(data.begin(), end);

@@ -130,9 +130,10 @@ struct PeerLevel {
 // The chain is a table in stats.cc. A level that needs a field the key
 // lacks (an enterprise without a reporting unit starts at the province) is
 // left out, and so is a level whose group equals an earlier one; the chain
-// is never empty (the nation is always there) and holds distinct groups. production_type is never widened: when the key
-// has one, every level keeps it (indicators such as 关键工序数控化率 compare
-// only within one production type); leave it empty to compare across types.
+// is never empty (the nation is always there) and holds distinct groups.
+// production_type is never widened: when the key has one, every level keeps
+// it (indicators such as 关键工序数控化率 compare only within one production
+// type); leave it empty to compare across types.
 //
 // `labels` holds the display names (中文) of the key's fields, in the same
 // fields; a field without a label is shown by its code.

@@ -9,6 +9,8 @@
 //    "ranks":[PercentileRank(values, q) for each query],"share":Share(flags)}
 // Numbers are printed in their shortest round-trip form; NaN as null.
 // Exits 2 on a malformed line.
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -17,8 +19,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "analytics/stats.h"
 

@@ -55,8 +55,8 @@ struct Graph {
   }
 
   int ground;
-  std::vector<std::array<int, 2>> ends;     // per entry
-  std::vector<std::vector<int>> adjacent;   // per node: entries touching it
+  std::vector<std::array<int, 2>> ends;    // per entry
+  std::vector<std::vector<int>> adjacent;  // per node: entries touching it
 };
 
 // The first withheld entry, not marked `skip`, that is a bridge among
@@ -70,7 +70,7 @@ int FirstBridge(const Graph& g, const std::vector<CellStatus>& status,
   int counter = 0;
   struct Frame {
     int node;
-    int via;    // entry we came by, -1 at a root
+    int via;      // entry we came by, -1 at a root
     size_t next;  // index into adjacent[node]
   };
   std::vector<Frame> stack;
@@ -127,7 +127,8 @@ bool CloseCycle(const Table& t, const Graph& g, int bridge, std::vector<CellStat
   for (;;) {
     int u = -1;
     for (size_t x = 0; x < nodes; ++x) {
-      if (!done[x] && std::get<0>(dist[x]) != kInf && (u < 0 || dist[x] < dist[static_cast<size_t>(u)])) {
+      if (!done[x] && std::get<0>(dist[x]) != kInf &&
+          (u < 0 || dist[x] < dist[static_cast<size_t>(u)])) {
         u = static_cast<int>(x);
       }
     }
@@ -153,7 +154,9 @@ bool CloseCycle(const Table& t, const Graph& g, int bridge, std::vector<CellStat
   }
   for (int node = ends[1]; node != ends[0];) {
     const int e = via[static_cast<size_t>(node)];
-    if (!IsSuppressed(status[static_cast<size_t>(e)])) status[static_cast<size_t>(e)] = CellStatus::kComplementary;
+    if (!IsSuppressed(status[static_cast<size_t>(e)])) {
+      status[static_cast<size_t>(e)] = CellStatus::kComplementary;
+    }
     node = g.Other(e, node);
   }
   return true;
@@ -225,8 +228,8 @@ std::vector<CellStatus> Solve(const Table& t, int64_t k) {
   for (;;) {
     const int bridge = FirstBridge(g, status, hopeless);
     if (bridge < 0) break;
-    // No path is unreachable when totals are sums of their cells; if it
-    // happens the entry stays as the line rule left it.
+    // A missing path cannot happen when totals are sums of their cells;
+    // should it, the entry stays as the line rule left it.
     if (!CloseCycle(t, g, bridge, status)) hopeless[static_cast<size_t>(bridge)] = true;
   }
   return status;
@@ -236,10 +239,14 @@ std::vector<CellStatus> Solve(const Table& t, int64_t k) {
 
 std::string_view StatusName(CellStatus status) {
   switch (status) {
-    case CellStatus::kShown: return "shown";
-    case CellStatus::kEmpty: return "empty";
-    case CellStatus::kPrimary: return "primary";
-    case CellStatus::kComplementary: return "complementary";
+    case CellStatus::kShown:
+      return "shown";
+    case CellStatus::kEmpty:
+      return "empty";
+    case CellStatus::kPrimary:
+      return "primary";
+    case CellStatus::kComplementary:
+      return "complementary";
   }
   return "shown";
 }
@@ -277,10 +284,9 @@ Result<TwoWaySuppression> SuppressTwoWay(std::span<const Cell> cells, int rows, 
   const size_t r = static_cast<size_t>(rows);
   const size_t c = static_cast<size_t>(cols);
   if (cells.size() != r * c) {
-    return Fail(Error::Invalid("invalid_table_shape",
-                               "表格单元数 " + std::to_string(cells.size()) + " 与 " +
-                                   std::to_string(rows) + " 行 × " + std::to_string(cols) +
-                                   " 列不符"));
+    return Fail(Error::Invalid("invalid_table_shape", "表格单元数 " + std::to_string(cells.size()) +
+                                                          " 与 " + std::to_string(rows) + " 行 × " +
+                                                          std::to_string(cols) + " 列不符"));
   }
   // Entries: cells row-major, then row totals, column totals, grand total.
   const size_t row_total0 = r * c;
@@ -340,8 +346,7 @@ Result<std::vector<CellStatus>> SuppressHierarchy(std::span<const Cell> nodes,
     const int p = parent[i];
     if (p < -1 || p >= static_cast<int>(i)) {
       return Fail(Error::Invalid("invalid_hierarchy",
-                                 "第 " + std::to_string(i) + " 个节点的上级须在它之前",
-                                 "parent"));
+                                 "第 " + std::to_string(i) + " 个节点的上级须在它之前", "parent"));
     }
     t.n[i] = nodes[i].n;
     if (p < 0) {

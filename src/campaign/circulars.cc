@@ -250,6 +250,9 @@ Result<Circular> Generate(store::Db& db, const Principal* who, const std::string
     if (who && who->role != Role::kMinistry && !units->UnitInScope(*who, c.unit_code)) {
       return Fail(Error::NotFound("单位不存在"));
     }
+    if (!units->InSubtree(c.unit_code, (*round)->province_code)) {
+      return Fail(Error::Invalid("invalid_field", "该单位不属于本评估周期所在的省份", "unit"));
+    }
     c.unit_name = unit->second.name;
     auto opens = ParseDateDays((*round)->opens_on);
     if (opens && *as_of_days < *opens) {

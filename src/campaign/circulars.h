@@ -97,7 +97,8 @@ std::string DefaultTitle(std::string_view as_of, std::string_view unit_name);
 // Errors: kForbidden unless a province or ministry admin; kInvalid for an
 // as_of that is not a date, before the round opens or after today in China,
 // or a title over 100 characters or with control characters; kNotFound for
-// an unknown round or a unit outside the caller's region; kConflict when the
+// an unknown round or a unit outside the caller's region; kInvalid (field
+// "unit") for a unit outside the round's province; kConflict when the
 // round and unit already have a circular with this as_of.
 Result<Circular> Generate(store::Db& db, const Principal* who, const std::string& round_code,
                           const std::string& unit_code, const std::string& as_of,

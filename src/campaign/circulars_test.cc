@@ -171,7 +171,26 @@ TEST(CircularHtml, EscapesDataAndLoadsNothing) {
   EXPECT_NE(html.find("<td class=\"num\">↓1</td>"), std::string::npos);
   EXPECT_NE(html.find("<td class=\"num\">+90.0</td>"), std::string::npos);  // 10% -> 100%
   EXPECT_NE(html.find("已完成目标任务的有&lt;script&gt;"), std::string::npos);
-  EXPECT_NE(html.find("排名靠后的是深圳市（20.0%）"), std::string::npos);
+  EXPECT_NE(html.find("尚未完成目标任务的有深圳市（20.0%）"), std::string::npos);
+}
+
+TEST(CircularHtml, NamesTheBottomThreeWithTies) {
+  Circular c;
+  c.unit_name = "广东省";
+  c.as_of = "2016-06-30";
+  c.title = "t";
+  // Rates 100%, 50%, 40%, 30%, 30%, 10%: the bottom three ranks are 6, 4 and 4.
+  c.table = MakeTable({MakeRow("1", "甲市", 10, 10, 10, 1), MakeRow("2", "乙市", 10, 5, 10, 2),
+                       MakeRow("3", "丙市", 10, 4, 10, 3), MakeRow("4", "丁市", 10, 3, 10, 4),
+                       MakeRow("5", "戊市", 10, 3, 10, 4), MakeRow("6", "己市", 10, 1, 10, 6),
+                       MakeRow("7", "庚区", 10, 1, std::nullopt, std::nullopt)},
+                      MakeRow("0", "广东省", 70, 27, std::nullopt, std::nullopt));
+  std::string html = report::CircularToHtml(c);
+  EXPECT_NE(html.find("已完成目标任务的有甲市，共1个。"), std::string::npos);
+  EXPECT_NE(html.find("完成率排名靠后的是己市（10.0%）、丁市（30.0%）、戊市（30.0%），"),
+            std::string::npos);
+  EXPECT_NE(html.find("庚区尚未设定目标"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"num\">未设定</td>"), std::string::npos);
 }
 
 TEST(CircularHtml, FirstCircularSaysSo) {
@@ -359,6 +378,8 @@ TEST_F(CircularStoreTest, ValidationPermissionsAndDuplicates) {
   EXPECT_EQ(err(&province_, "999999", "2016-05-02"), ErrorKind::kNotFound);
   Principal other = Who(Role::kProvince, "450000", "guangxi");
   EXPECT_EQ(err(&other, "", "2016-05-02"), ErrorKind::kNotFound);
+  Principal ministry = Who(Role::kMinistry, "", "ministry");
+  EXPECT_EQ(err(&ministry, "450000", "2016-05-02"), ErrorKind::kInvalid);  // not of the round
   EXPECT_EQ(Generate(t_.db(), &province_, "nope", "", "2016-05-02", "").error().kind,
             ErrorKind::kNotFound);
 }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/time.h"
+#include "scoring/score_vector.h"
 #include "store/audit.h"
 #include "store/enterprises.h"
 
@@ -194,6 +195,7 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
     record.level_index.reset();
     record.level_id.reset();
     record.model_hash.reset();
+    record.score_vector.reset();
     if (auto t = Transition(tx, who, record, expected_version, from, "", request_id,
                             "assessment.save_draft");
         !t) {
@@ -262,6 +264,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
     record.level_index = result.level;
     record.level_id = (*m)->levels[result.level].id;
     record.model_hash = (*m)->hash;
+    record.score_vector = scoring::EncodeScoreVector(result);
     record.submitted_at = NowRfc3339();
     record.reviewed_at.reset();
     record.reviewer.reset();
@@ -333,6 +336,7 @@ Result<AssessmentView> LifecycleService::Withdraw(const Principal& who, const st
     record.level_index.reset();
     record.level_id.reset();
     record.model_hash.reset();
+    record.score_vector.reset();
     if (auto t = Transition(tx, who, record, record.version, from, "企业撤回", request_id,
                             "assessment.withdraw");
         !t) {

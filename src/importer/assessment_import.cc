@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "core/uscc.h"
+#include "scoring/score_vector.h"
 #include "store/audit.h"
 #include "store/campaign.h"
 #include "store/enterprises.h"
@@ -146,6 +147,7 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
             a.level_index = result.level;
             a.level_id = m->levels[result.level].id;
             a.model_hash = m->hash;
+            a.score_vector = scoring::EncodeScoreVector(result);
             a.submitted_at = updated_at;
             if (status != "submitted") {
               a.reviewed_at = updated_at;

@@ -270,9 +270,10 @@ std::string CircularToHtml(const Circular& c) {
       behind.erase(std::find_if(behind.begin(), behind.end(),
                                 [cut](const ProgressRow* r) { return *r->rank < cut; }),
                    behind.end());
-    }
-    if (!behind.empty()) {
       p += fmt::format("完成率排名靠后的是{}，请加快工作进度，确保按期完成目标任务。",
+                       JoinNames(behind, true));
+    } else if (!behind.empty()) {
+      p += fmt::format("尚未完成目标任务的有{}，请加快工作进度，确保按期完成目标任务。",
                        JoinNames(behind, true));
     }
     if (unset.size() == t.rows.size()) {

@@ -23,7 +23,7 @@ constexpr std::string_view kRoundColumns =
 constexpr std::string_view kAssessmentColumns =
     "a.id, a.round_code, a.uscc, a.model_id, a.unit_code, a.production_type, a.status, "
     "a.answers_json, a.version, a.total, a.level_index, a.level_id, a.model_hash, a.submitted_at, "
-    "a.reviewed_at, a.reviewer, a.review_reason, a.created_at, a.updated_at";
+    "a.reviewed_at, a.reviewer, a.review_reason, a.created_at, a.updated_at, a.score_vector";
 
 AssessmentRecord AssessmentFromRow(const Row& r) {
   AssessmentRecord a;
@@ -46,6 +46,7 @@ AssessmentRecord AssessmentFromRow(const Row& r) {
   a.review_reason = r.OptText(16);
   a.created_at = r.Text(17);
   a.updated_at = r.Text(18);
+  a.score_vector = r.OptText(19);
   return a;
 }
 
@@ -113,7 +114,8 @@ Result<AssessmentRecord> SaveAssessment(Tx& tx, AssessmentRecord a, int64_t expe
                                Nullable(a.reviewed_at),
                                Nullable(a.reviewer),
                                Nullable(a.review_reason),
-                               now};
+                               now,
+                               Nullable(a.score_vector)};
   if (a.id == 0) {
     if (expected_version != 0) {
       return Fail(Error::Conflict("stale_version", "答卷已被删除或尚未创建，请刷新后重试"));
@@ -124,8 +126,8 @@ Result<AssessmentRecord> SaveAssessment(Tx& tx, AssessmentRecord a, int64_t expe
     auto rows = tx.Query(
         "INSERT INTO assessments (round_code, uscc, model_id, unit_code, production_type, status, "
         "answers_json, total, level_index, level_id, model_hash, submitted_at, reviewed_at, "
-        "reviewer, review_reason, updated_at, created_at, version) VALUES ($1, $2, $3, $4, $5, $6, "
-        "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1) RETURNING id",
+        "reviewer, review_reason, updated_at, score_vector, created_at, version) VALUES ($1, $2, $3, "
+        "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1) RETURNING id",
         params);
     if (!rows) {
       if (rows.error().kind == ErrorKind::kConflict) {
@@ -145,7 +147,8 @@ Result<AssessmentRecord> SaveAssessment(Tx& tx, AssessmentRecord a, int64_t expe
       "UPDATE assessments SET round_code = $1, uscc = $2, model_id = $3, unit_code = $4, "
       "production_type = $5, status = $6, answers_json = $7, total = $8, level_index = $9, "
       "level_id = $10, model_hash = $11, submitted_at = $12, reviewed_at = $13, reviewer = $14, "
-      "review_reason = $15, updated_at = $16, version = version + 1 WHERE id = $17 AND version = $18",
+      "review_reason = $15, updated_at = $16, score_vector = $17, version = version + 1 WHERE id = $18 "
+      "AND version = $19",
       params);
   if (!changed) return Fail(changed.error());
   if (*changed == 0) {
@@ -251,7 +254,7 @@ Result<std::vector<AssessmentListItem>> ListAssessments(Tx& tx, const Principal&
       params);
   if (!rows) return Fail(rows.error());
   std::vector<AssessmentListItem> out;
-  for (const auto& r : rows->rows) out.push_back({AssessmentFromRow(r), r.Text(19)});
+  for (const auto& r : rows->rows) out.push_back({AssessmentFromRow(r), r.Text(20)});
   return out;
 }
 

@@ -43,6 +43,7 @@ struct AssessmentRecord {
   std::optional<int64_t> level_index;
   std::optional<std::string> level_id;
   std::optional<std::string> model_hash;
+  std::optional<std::string> score_vector;  // scoring::EncodeScoreVector of the stored result
   std::optional<std::string> submitted_at;
   std::optional<std::string> reviewed_at;
   std::optional<std::string> reviewer;

@@ -199,6 +199,13 @@ CREATE TABLE assessment_changes (
 INSERT INTO assessment_changes (assessment_id) SELECT id FROM assessments ORDER BY id
 )SQL";
 
+// The scored result's dimension scores and key indicators, kept with the
+// assessment (see scoring/score_vector.h) so analytics never re-parse
+// answers.
+constexpr std::string_view kV5 = R"SQL(
+ALTER TABLE assessments ADD COLUMN score_vector TEXT
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -207,6 +214,7 @@ const std::vector<Migration>& AllMigrations() {
       {2, "rounds, assessments, assessment events, targets", kV2},
       {3, "contacts, contact due dates, circulars", kV3},
       {4, "assessment change feed", kV4},
+      {5, "score vectors on assessments", kV5},
   };
   return kAll;
 }

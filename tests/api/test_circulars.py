@@ -56,6 +56,7 @@ Q1 = f"{LAST}-03-31"
 Q2 = f"{LAST}-06-30"
 Q3 = f"{LAST}-09-30"
 GUANGZHOU_TARGET = 2
+SECOND_TITLE = "第二季度进展通报"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -327,7 +328,7 @@ def ensure_two_circulars():
         S.first = r.json()
     if S.second is None:
         approve_enterprise_assessment()
-        r = generate("guangdong", Q2)
+        r = generate("guangdong", Q2, title=SECOND_TITLE)
         if r.status != 201:
             raise AssertionError(f"second circular failed: {r!r}")
         S.second = r.json()
@@ -385,6 +386,8 @@ class C01Generate(ApiTest):
         self.assertError(generate("guangdong", Q1, round_code="no-such-round"), 404, "not_found")
         self.assertError(generate("guangdong", Q1, unit="999999"), 404, "not_found")
         self.assertError(generate("guangdong", Q1, unit="450000"), 404, "not_found")  # 广西
+        # The ministry sees 广西, but it is not of this round's province.
+        self.assertError(generate("ministry", Q1, unit="450000"), 422, field="unit")
 
     def test_nothing_generated_by_failures(self):
         items = list_circulars("guangdong").json()["items"]
@@ -418,11 +421,11 @@ class C02Sequence(ApiTest):
         if S.first is None:
             self.skipTest("needs test_01")
         approve_enterprise_assessment()
-        r = generate("guangdong", Q2, title="  第二季度进展通报  ")
+        r = generate("guangdong", Q2, title=f"  {SECOND_TITLE}　")  # ASCII and U+3000 spaces
         self.assertEqual(r.status, 201, r)
         c = r.json()
         S.second = c
-        self.assertEqual(c["title"], "第二季度进展通报")  # trimmed
+        self.assertEqual(c["title"], SECOND_TITLE)  # trimmed
         self.assertEqual(c["previous"]["id"], S.first["id"])
         self.assertEqual(c["previous"]["as_of"], Q1)
         ch = c["changes"]
@@ -488,7 +491,7 @@ class C02Sequence(ApiTest):
         html = r.text
         self.assertTrue(html.startswith("<!doctype html>"))
         self.assertIn("通报", html)
-        self.assertIn("第二季度进展通报", html)
+        self.assertIn(SECOND_TITLE, html)
         self.assertIn(chinese_date(Q2), html)  # e.g. 2025年6月30日
         self.assertIn(chinese_date(Q1), html)  # the previous circular's date
         for text in ("属地", "参与评估数", "完成评估数", "目标", "完成率", "排名", "较上期变化",
@@ -512,7 +515,7 @@ class C02Sequence(ApiTest):
             names = z.namelist()
             self.assertIn("xl/worksheets/sheet1.xml", names)
             strings = z.read("xl/sharedStrings.xml").decode("utf-8")
-        for text in ("较上期变化", "广州市", "全省", "第二季度进展通报"):
+        for text in ("较上期变化", "广州市", "全省", SECOND_TITLE):
             self.assertIn(text, strings)
 
     def test_08_bad_format_and_ids(self):
