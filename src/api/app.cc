@@ -77,6 +77,7 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterCampaignRoutes(router, c);
   RegisterGrantRoutes(router, c);
   RegisterContactRoutes(router, c);
+  RegisterDataMapRoutes(router, c);
   router.SetFallback([&c](http::Request& r) { return StaticFile(c, r); });
 }
 

@@ -25,6 +25,7 @@ void RegisterAdminRoutes(http::Router& router, Context& context);
 void RegisterCampaignRoutes(http::Router& router, Context& context);
 void RegisterGrantRoutes(http::Router& router, Context& context);
 void RegisterContactRoutes(http::Router& router, Context& context);
+void RegisterDataMapRoutes(http::Router& router, Context& context);
 
 }  // namespace rongping::api
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "analytics/progress_snapshot.h"
+#include "analytics/results_snapshot.h"
 #include "auth/auth_service.h"
 #include "campaign/lifecycle.h"
 #include "enterprise/enterprise_service.h"
@@ -17,6 +18,8 @@ struct AppOptions {
   AuthOptions auth;
   // Mark the session cookie Secure (behind HTTPS).
   bool secure_cookies = false;
+  // Minimum number of enterprises behind any published aggregate.
+  int64_t min_group_size = 5;
   // Directory of the built web app (index.html and assets); empty or absent
   // serves a plain start page.
   std::string web_root;
@@ -31,6 +34,7 @@ struct Context {
   EnterpriseService enterprises;
   campaign::LifecycleService lifecycle;
   analytics::ProgressSnapshot progress;  // kept current from the change feed
+  analytics::ResultsSnapshot results;    // likewise
 };
 
 }  // namespace rongping::api

@@ -1,0 +1,134 @@
+// GET /api/v1/rounds/{round}/datamap: the data map of a round within the
+// caller's scope, with small groups withheld.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "analytics/datamap.h"
+#include "api/app.h"
+#include "api/json_util.h"
+#include "core/size_class.h"
+#include "enterprise/enterprise.h"
+#include "store/units.h"
+
+namespace rongping::api {
+namespace {
+
+Json Number(double v) { return std::isnan(v) ? Json(nullptr) : Json(std::round(v * 100) / 100); }
+
+std::string Label(analytics::Attribute by, const std::string& key, const store::ReferenceIndex& index) {
+  switch (by) {
+    case analytics::Attribute::kUnit: {
+      auto u = index.units.find(key);
+      return u == index.units.end() ? key : u->second.name;
+    }
+    case analytics::Attribute::kDivision: {
+      auto i = index.industries.find(key);
+      return i == index.industries.end() ? key : i->second.name;
+    }
+    case analytics::Attribute::kSize: {
+      auto s = ParseSizeClass(key);
+      return s ? std::string(SizeClassLabel(*s)) : key;
+    }
+    case analytics::Attribute::kProductionType: return std::string(ProductionTypeLabel(key));
+    case analytics::Attribute::kOwnership: return key.empty() ? "未填报" : std::string(OwnershipLabel(key));
+    default: return key;
+  }
+}
+
+Json CellJson(const analytics::DataMapCell& cell, const std::string& label) {
+  Json j{{"key", cell.key}, {"label", label}, {"status", cell.status}};
+  if (!cell.n) {
+    j["n"] = nullptr;
+    return j;
+  }
+  j["n"] = *cell.n;
+  j["mean_total"] = Number(*cell.mean_total);
+  j["level_counts"] = cell.level_counts;
+  Json dims = Json::array(), keys = Json::array();
+  for (double v : cell.dimension_means) dims.push_back(Number(v));
+  for (double v : cell.key_indicators) keys.push_back(Number(v));
+  j["dimension_means"] = std::move(dims);
+  j["key_indicators"] = std::move(keys);
+  return j;
+}
+
+http::Response DataMapHandler(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  if (!IsRegionAdmin(who->role) && who->role != Role::kAssociation) {
+    return ErrorToResponse(Error::Forbidden("数据地图仅供主管部门和行业协会查看；企业请查看本企业的诊断与对标"));
+  }
+  static const std::map<std::string, analytics::Attribute, std::less<>> kBy = {
+      {"unit", analytics::Attribute::kUnit},
+      {"industry", analytics::Attribute::kDivision},
+      {"industry_group", analytics::Attribute::kIndustryGroup},
+      {"size", analytics::Attribute::kSize},
+      {"production_type", analytics::Attribute::kProductionType},
+      {"ownership", analytics::Attribute::kOwnership}};
+  std::string_view by_text = req.Query("by");
+  if (by_text.empty()) by_text = "unit";
+  auto by = kBy.find(by_text);
+  if (by == kBy.end()) {
+    return ErrorToResponse(Error::Invalid(
+        "invalid_parameter", "by 应为 unit、industry、industry_group、size、production_type 或 ownership", "by"));
+  }
+  std::string size(req.Query("size"));
+  if (!size.empty() && !ParseSizeClass(size)) {
+    return ErrorToResponse(Error::Invalid("invalid_parameter", "size 应为 large、medium、small 或 micro", "size"));
+  }
+  auto index = InTx(c.db, store::TxMode::kRead, [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
+  if (!index) return ErrorToResponse(index.error());
+  std::string root(req.Query("unit"));
+  if (root.empty() && who->role != Role::kMinistry) root = who->scope_code;
+  if (!root.empty() && (!index->units.count(root) ||
+                        (who->role != Role::kMinistry && !index->UnitInScope(*who, root)))) {
+    return ErrorToResponse(Error::NotFound("单位不存在"));
+  }
+  analytics::DataMapQuery q;
+  q.round = req.path_params["round"];
+  q.model = std::string(req.Query("model"));
+  q.industry_group = std::string(req.Query("industry_group"));
+  q.size = size;
+  q.by = by->second;
+  q.k = c.options.min_group_size;
+  if (!root.empty()) {
+    q.units.emplace();
+    for (const auto& [code, u] : index->units) {
+      if (index->InSubtree(code, root)) q.units->insert(code);
+    }
+  }
+  if (who->role == Role::kAssociation) {
+    q.divisions.emplace(who->industries.begin(), who->industries.end());
+  }
+  if (auto r = c.results.CatchUp(c.db); !r) return ErrorToResponse(r.error());
+  auto map = analytics::BuildDataMap(c.results, q);
+  if (!map) return ErrorToResponse(map.error());
+  const auto& m = *map->model;
+  Json levels = Json::array(), dims = Json::array(), keys = Json::array();
+  for (const auto& l : m.levels) levels.push_back({{"id", l.id}, {"title", l.title}});
+  for (const auto& d : m.dimensions) dims.push_back({{"id", d.id}, {"title", d.title}});
+  for (const auto& k : m.key_indicators) {
+    keys.push_back({{"id", k.id}, {"title", k.title}, {"type", k.share ? "share" : "mean"}, {"unit", k.unit}});
+  }
+  Json cells = Json::array();
+  for (const auto& cell : map->cells) cells.push_back(CellJson(cell, Label(q.by, cell.key, *index)));
+  return JsonResponse({{"round", q.round},
+                       {"unit", root},
+                       {"by", by->first},
+                       {"min_group_size", q.k},
+                       {"model", {{"id", m.id}, {"title", m.title}, {"reference_only", m.reference_only}}},
+                       {"levels", levels},
+                       {"dimensions", dims},
+                       {"key_indicators", keys},
+                       {"cells", cells},
+                       {"total", CellJson(map->total, root.empty() ? "全国" : index->units.at(root).name)}});
+}
+
+}  // namespace
+
+void RegisterDataMapRoutes(http::Router& router, Context& c) {
+  router.Add("GET", "/api/v1/rounds/{round}/datamap", [&c](http::Request& r) { return DataMapHandler(c, r); });
+}
+
+}  // namespace rongping::api

@@ -1,0 +1,98 @@
+"""The data map API on the guangdong-2016 scenario: figures, grouping,
+suppression of small groups, and scope."""
+import os
+import sqlite3
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Server, qs  # noqa: E402
+
+SERVER = Server()
+
+
+def setUpModule():
+    SERVER.start("guangdong-2016")
+
+
+def tearDownModule():
+    SERVER.stop()
+
+
+def datamap(user, **params):
+    return SERVER.request("GET", qs("/api/v1/rounds/gd-2016/datamap", **params), SERVER.token(user))
+
+
+class DataMapTest(unittest.TestCase):
+    def sql(self, query, *args):
+        with sqlite3.connect(SERVER.db_url[len("sqlite:"):]) as c:
+            return c.execute(query, args).fetchall()
+
+    def test_province_by_unit_matches_the_completed_assessments(self):
+        r = datamap("guangdong", by="unit")
+        self.assertEqual(r.status, 200, r)
+        d = r.json()
+        self.assertEqual(d["total"]["n"], 1531)  # 附件2's completed total
+        self.assertEqual(sum(d["total"]["level_counts"]), 1531)
+        expected = dict(self.sql("SELECT unit_code, COUNT(*) FROM assessments WHERE round_code='gd-2016' "
+                                 "AND status='approved' GROUP BY unit_code"))
+        mean = dict(self.sql("SELECT unit_code, AVG(total) FROM assessments WHERE round_code='gd-2016' "
+                             "AND status='approved' GROUP BY unit_code"))
+        for cell in d["cells"]:
+            if cell["status"] == "shown":
+                self.assertEqual(cell["n"], expected[cell["key"]], cell)
+                self.assertAlmostEqual(cell["mean_total"], mean[cell["key"]], delta=0.006)
+        self.assertEqual(len(d["key_indicators"]), len(d["total"]["key_indicators"]))
+        self.assertTrue(d["model"]["reference_only"])
+
+    def test_no_cell_below_the_minimum_is_shown_anywhere(self):
+        for user in ("guangdong", "ministry"):
+            for by in ("unit", "industry", "industry_group", "size", "production_type", "ownership"):
+                for unit in (None, "445300", "440606"):
+                    r = datamap(user, by=by, unit=unit)
+                    self.assertEqual(r.status, 200, (user, by, unit, r))
+                    d = r.json()
+                    k = d["min_group_size"]
+                    self.assertGreaterEqual(k, 5)
+                    withheld = [c for c in d["cells"] if c["status"] in ("primary", "complementary")]
+                    for c in d["cells"]:
+                        if c["n"] is not None:
+                            self.assertGreaterEqual(c["n"], k, (by, unit, c))
+                        if c["status"] in ("primary", "complementary"):
+                            self.assertIsNone(c["n"])
+                            self.assertNotIn("mean_total", c)
+                    # One withheld cell next to a shown total could be derived: never.
+                    if d["total"]["n"] is not None:
+                        self.assertNotEqual(len(withheld), 1, (by, unit, d["cells"]))
+
+    def test_shaoguan_with_three_completed_is_withheld_with_a_complement(self):
+        d = datamap("guangdong", by="unit").json()
+        cells = {c["key"]: c for c in d["cells"]}
+        self.assertEqual(cells["440200"]["status"], "primary")  # 韶关: 3 completed
+        self.assertTrue(any(c["status"] == "complementary" for c in d["cells"]))
+
+    def test_scope(self):
+        # 佛山 sees itself only; 深圳 is out of its scope.
+        d = datamap("foshan", by="unit").json()
+        self.assertEqual([c["key"] for c in d["cells"]], ["440600"])
+        self.assertEqual(d["total"]["n"], 62)
+        self.assertEqual(datamap("foshan", unit="440300").status, 404)
+        self.assertEqual(datamap("foshan", unit="440606").status, 404)  # 顺德 reports to the province
+        for user in ("enterprise", "agency"):
+            self.assertEqual(datamap(user).status, 403)
+        # The association sees its industries only.
+        d = datamap("association", by="industry").json()
+        self.assertTrue({c["key"] for c in d["cells"]} <= {"38", "39"})
+        expected = self.sql("SELECT COUNT(*) FROM assessments a JOIN enterprises e ON e.uscc=a.uscc "
+                            "WHERE a.round_code='gd-2016' AND a.status='approved' AND e.industry_code IN ('38','39')")[0][0]
+        self.assertEqual(d["total"]["n"], expected)
+
+    def test_bad_parameters(self):
+        self.assertEqual(datamap("guangdong", by="colour").status, 422)
+        self.assertEqual(datamap("guangdong", size="huge").status, 422)
+        r = SERVER.request("GET", "/api/v1/rounds/nope/datamap", SERVER.token("guangdong"))
+        self.assertEqual(r.status, 404)
+
+
+if __name__ == "__main__":
+    unittest.main()
