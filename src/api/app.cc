@@ -78,6 +78,8 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterGrantRoutes(router, c);
   RegisterContactRoutes(router, c);
   RegisterDataMapRoutes(router, c);
+  RegisterDiagnosisRoutes(router, c);
+  RegisterCircularRoutes(router, c);
   router.SetFallback([&c](http::Request& r) { return StaticFile(c, r); });
 }
 

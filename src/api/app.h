@@ -26,6 +26,8 @@ void RegisterCampaignRoutes(http::Router& router, Context& context);
 void RegisterGrantRoutes(http::Router& router, Context& context);
 void RegisterContactRoutes(http::Router& router, Context& context);
 void RegisterDataMapRoutes(http::Router& router, Context& context);
+void RegisterDiagnosisRoutes(http::Router& router, Context& context);
+void RegisterCircularRoutes(http::Router& router, Context& context);
 
 }  // namespace rongping::api
 

@@ -258,6 +258,17 @@ Result<std::vector<AssessmentListItem>> ListAssessments(Tx& tx, const Principal&
   return out;
 }
 
+Result<std::vector<AssessmentRecord>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc) {
+  auto rows = tx.Query(fmt::format("SELECT {} FROM assessments a JOIN rounds r ON r.code = "
+                                   "a.round_code WHERE a.uscc = $1 ORDER BY r.year, r.opens_on, a.id",
+                                   kAssessmentColumns),
+                       {std::string(uscc)});
+  if (!rows) return Fail(rows.error());
+  std::vector<AssessmentRecord> out;
+  for (const auto& r : rows->rows) out.push_back(AssessmentFromRow(r));
+  return out;
+}
+
 Result<void> UpsertTarget(Tx& tx, std::string_view round_code, std::string_view unit_code,
                           std::string_view rule) {
   return Done(tx.Exec(

@@ -115,6 +115,9 @@ Result<std::vector<AssessmentListItem>> ListAssessments(Tx& tx, const Principal&
                                                         std::string_view status, int64_t limit,
                                                         int64_t offset);
 
+// Every assessment of an enterprise, oldest round first (for its trend).
+Result<std::vector<AssessmentRecord>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc);
+
 Result<void> UpsertTarget(Tx& tx, std::string_view round_code, std::string_view unit_code,
                           std::string_view rule);
 // unit code -> rule text.

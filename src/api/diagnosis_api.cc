@@ -1,0 +1,147 @@
+// GET /api/v1/rounds/{round}/enterprises/{uscc}/diagnosis: 自诊断 and 自对标
+// for one enterprise — its score, stage and key indicators, benchmarks
+// against the peers (with the group and n), priorities with the model's
+// advice, the path to the next stage and the trend across rounds.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "analytics/diagnosis.h"
+#include "api/app.h"
+#include "api/json_util.h"
+#include "core/size_class.h"
+#include "core/uscc.h"
+#include "enterprise/enterprise.h"
+#include "scoring/result_json.h"
+#include "scoring/whatif.h"
+#include "store/campaign.h"
+#include "store/units.h"
+
+namespace rongping::api {
+namespace {
+
+Json Round2(double v) { return std::isnan(v) ? Json(nullptr) : Json(std::round(v * 100) / 100); }
+
+Json SummaryJson(const analytics::Summary& s, double scale = 1) {
+  if (s.n == 0) return {{"n", 0}};
+  return {{"n", s.n},           {"mean", Round2(s.mean * scale)}, {"p25", Round2(s.p25 * scale)},
+          {"median", Round2(s.median * scale)}, {"p75", Round2(s.p75 * scale)},
+          {"p90", Round2(s.p90 * scale)}};
+}
+
+Json BenchmarkJson(const analytics::Benchmark& b) {
+  Json j = SummaryJson(b.peers);
+  j["percentile_rank"] = b.percentile_rank ? Round2(*b.percentile_rank) : Json(nullptr);
+  return j;
+}
+
+http::Response DiagnosisHandler(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  const std::string round = req.path_params["round"];
+  const std::string uscc = NormalizeUscc(req.path_params["uscc"]);
+  auto view = c.lifecycle.Get(*who, round, uscc);
+  if (!view) return ErrorToResponse(view.error());
+  const model::Model& m = *view->model;
+  const auto& result = view->result;
+  auto enterprise = c.enterprises.Get(*who, uscc);
+  if (!enterprise) return ErrorToResponse(enterprise.error());
+  auto index = InTx(c.db, store::TxMode::kRead, [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
+  if (!index) return ErrorToResponse(index.error());
+  auto history = InTx(c.db, store::TxMode::kRead,
+                      [&](store::Tx& tx) { return store::ListEnterpriseAssessments(tx, uscc); });
+  if (!history) return ErrorToResponse(history.error());
+
+  // The enterprise's place for peer groups, and its 中文 names.
+  const auto& unit = index->units.at(enterprise->unit_code);
+  std::string province = unit.path.substr(1, unit.path.find('/', 1) - 1);
+  auto industry = index->industries.find(enterprise->industry_code);
+  analytics::GroupKey key{enterprise->industry_code,
+                          industry == index->industries.end() ? "" : industry->second.group,
+                          enterprise->unit_code, province,
+                          std::string(SizeClassName(enterprise->size_class)), ""};
+  analytics::GroupKey labels{industry == index->industries.end() ? "" : industry->second.name,
+                             key.industry_group, unit.name,
+                             index->units.count(province) ? index->units.at(province).name : province,
+                             std::string(SizeClassLabel(enterprise->size_class)), ""};
+  if (auto r = c.results.CatchUp(c.db); !r) return ErrorToResponse(r.error());
+  auto d = analytics::Diagnose(c.results, round, m, key, labels, result, c.options.min_group_size);
+
+  Json out = scoring::ResultToJson(m, result, false);
+  out["round"] = round;
+  out["uscc"] = uscc;
+  out["enterprise_name"] = enterprise->name;
+  out["status"] = view->record.status;
+  out["scored_on_submission"] = view->record.total.has_value();
+  Json bench;
+  if (d.has_peers) {
+    bench["peer_group"] = {{"id", d.peer_group_id}, {"label", d.peer_group_label}, {"n", d.peer_n}};
+    bench["total"] = BenchmarkJson(d.total);
+    Json dims = Json::array();
+    for (size_t i = 0; i < d.dimensions.size(); ++i) {
+      Json b = BenchmarkJson(d.dimensions[i]);
+      b["id"] = m.dimensions[i].id;
+      b["title"] = m.dimensions[i].title;
+      dims.push_back(std::move(b));
+    }
+    bench["dimensions"] = std::move(dims);
+    Json keys = Json::array();
+    for (size_t i = 0; i < d.key_indicators.size(); ++i) {
+      const auto& k = m.key_indicators[i];
+      Json b = SummaryJson(d.key_indicators[i], k.share ? 100 : 1);
+      b["id"] = k.id;
+      b["title"] = k.title;
+      b["type"] = k.share ? "share" : "mean";
+      keys.push_back(std::move(b));
+    }
+    bench["key_indicators"] = std::move(keys);
+  } else {
+    bench["peer_group"] = nullptr;
+    bench["message"] = fmt::format("对标组不足 {} 家企业，暂不显示对标数据", c.options.min_group_size);
+  }
+  out["benchmarks"] = std::move(bench);
+  Json priorities = Json::array();
+  for (const auto& p : d.priorities) {
+    Json advice = Json::array();
+    for (int i : p.weakest_indicators) {
+      const auto& ind = m.indicators[i];
+      auto text = m.indicator_advice.find(ind.id);
+      advice.push_back({{"indicator", ind.id},
+                        {"title", ind.title},
+                        {"score", Round2(result.indicators[i])},
+                        {"advice", text == m.indicator_advice.end() ? "" : text->second}});
+    }
+    priorities.push_back({{"dimension", m.dimensions[p.dimension].id},
+                          {"title", m.dimensions[p.dimension].title},
+                          {"score", Round2(p.score)},
+                          {"gap_to_p75", Round2(p.gap_p75)},
+                          {"gap_to_p90", Round2(p.gap_p90)},
+                          {"weight", Round2(p.weight)},
+                          {"indicators", std::move(advice)}});
+  }
+  out["priorities"] = std::move(priorities);
+  auto answers = scoring::ParseAnswers(m, view->record.answers_json);
+  int pt = scoring::ProductionTypeIndex(view->record.production_type);
+  out["path_to_next_level"] = scoring::PathToJson(m, scoring::PathToNextLevel(m, answers.answers, pt));
+  auto advice = m.level_advice.find(m.levels[result.level].id);
+  out["level_advice"] = advice == m.level_advice.end() ? "" : advice->second;
+  Json trend = Json::array();
+  for (const auto& a : *history) {
+    trend.push_back({{"round", a.round_code},
+                     {"model", a.model_id},
+                     {"status", a.status},
+                     {"total", a.total ? Round2(*a.total) : Json(nullptr)},
+                     {"level", a.level_id ? Json(*a.level_id) : Json(nullptr)}});
+  }
+  out["trend"] = std::move(trend);
+  return JsonResponse(out);
+}
+
+}  // namespace
+
+void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
+  router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/diagnosis",
+             [&c](http::Request& r) { return DiagnosisHandler(c, r); });
+}
+
+}  // namespace rongping::api
