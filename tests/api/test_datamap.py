@@ -94,5 +94,76 @@ class DataMapTest(unittest.TestCase):
         self.assertEqual(r.status, 404)
 
 
+class DiagnosisTest(unittest.TestCase):
+    def own_uscc(self):
+        r = SERVER.request("GET", "/api/v1/session", SERVER.token("enterprise"))
+        return r.json()["user"]["scope"]
+
+    def diagnosis(self, user, uscc):
+        return SERVER.request("GET", f"/api/v1/rounds/gd-2016/enterprises/{uscc}/diagnosis",
+                              SERVER.token(user))
+
+    def test_enterprise_sees_its_result_against_peers(self):
+        uscc = self.own_uscc()
+        r = self.diagnosis("enterprise", uscc)
+        self.assertEqual(r.status, 200, r)
+        d = r.json()
+        self.assertEqual(d["uscc"], uscc)
+        self.assertIn(d["level"]["title"], ["起步建设", "单项覆盖", "集成提升", "创新突破"])
+        b = d["benchmarks"]
+        self.assertIsNotNone(b["peer_group"], b)
+        self.assertGreaterEqual(b["peer_group"]["n"], 5)
+        self.assertIn(f"n={b['peer_group']['n']}", b["peer_group"]["label"])
+        self.assertEqual(b["total"]["n"], b["peer_group"]["n"])
+        self.assertTrue(0 <= b["total"]["percentile_rank"] <= 100)
+        self.assertLessEqual(b["total"]["p25"], b["total"]["median"])
+        self.assertLessEqual(b["total"]["median"], b["total"]["p75"])
+        self.assertLessEqual(b["total"]["p75"], b["total"]["p90"])
+        self.assertEqual(len(b["dimensions"]), len(d["dimensions"]))
+        # Priorities: most urgent first, each with the model's advice.
+        for p in d["priorities"]:
+            self.assertGreater(p["gap_to_p75"] + p["gap_to_p90"], 0)
+            for ind in p["indicators"]:
+                self.assertTrue(ind["advice"], ind)
+        self.assertIn("steps", d["path_to_next_level"])
+        self.assertEqual([t["round"] for t in d["trend"]], ["gd-2016"])
+
+    def test_peers_match_an_independent_count(self):
+        # The peer group's n equals the completed assessments of the same
+        # group counted in SQL (division/size/unit level first).
+        uscc = self.own_uscc()
+        d = self.diagnosis("guangdong", uscc).json()
+        group = d["benchmarks"]["peer_group"]["id"]
+        with sqlite3.connect(SERVER.db_url[len("sqlite:"):]) as c:
+            ind, size, unit = c.execute("SELECT industry_code, size_class, unit_code FROM enterprises "
+                                        "WHERE uscc=?", (uscc,)).fetchone()
+            base = ("SELECT COUNT(*) FROM assessments a JOIN enterprises e ON e.uscc=a.uscc "
+                    "WHERE a.round_code='gd-2016' AND a.status='approved'")
+            counts = {
+                "division_size_unit": c.execute(base + " AND e.industry_code=? AND e.size_class=? AND a.unit_code=?",
+                                                (ind, size, unit)).fetchone()[0],
+                "division_size_province": c.execute(base + " AND e.industry_code=? AND e.size_class=?",
+                                                    (ind, size)).fetchone()[0],
+                "size_nation": c.execute(base + " AND e.size_class=?", (size,)).fetchone()[0],
+                "nation": c.execute(base).fetchone()[0],
+            }
+        if group in counts:
+            self.assertEqual(d["benchmarks"]["peer_group"]["n"], counts[group])
+        order = ["division_size_unit", "division_size_province", "group_size_province",
+                 "group_province", "size_nation", "nation"]
+        for narrower in order[:order.index(group)]:
+            if narrower in counts:
+                self.assertLess(counts[narrower], 5, narrower)
+
+    def test_scope(self):
+        uscc = self.own_uscc()  # a 广州 enterprise
+        self.assertEqual(self.diagnosis("shenzhen", uscc).status, 404)
+        self.assertEqual(self.diagnosis("guangzhou", uscc).status, 200)
+        with sqlite3.connect(SERVER.db_url[len("sqlite:"):]) as c:
+            other = c.execute("SELECT uscc FROM assessments WHERE round_code='gd-2016' AND uscc<>? "
+                              "LIMIT 1", (uscc,)).fetchone()[0]
+        self.assertEqual(self.diagnosis("enterprise", other).status, 404)
+
+
 if __name__ == "__main__":
     unittest.main()
