@@ -1,6 +1,7 @@
 """A rongping server for API tests: a temporary SQLite database with a demo
 scenario, `rongping serve` on a free loopback port, JSON requests, and a
-graceful stop whose exit status and access log are checked.
+graceful stop whose exit status and access log are checked: every line of
+stdout must be a JSON object with "request_id" and "status".
 
 Standard library only. RONGPING_BIN overrides the binary.
 """
@@ -34,31 +35,38 @@ class Resp:
         return json.loads(self.body.decode("utf-8"))
 
     def __repr__(self):
-        return f"<{self.status} {self.text[:300]!r}>"
+        return f"<{self.status} {self.text[:400]!r}>"
 
 
 class Server:
-    """Start with start(scenario), stop with stop(); request() talks to it."""
+    """Start with start(scenario), stop with stop(); request() talks to it.
 
-    def __init__(self):
-        self.dir = self.proc = self.port = None
+    str_body_type: the Content-Type sent with a str body (none by default;
+    a dict or list body is always sent as application/json)."""
+
+    def __init__(self, str_body_type=None):
+        self.str_body_type = str_body_type
+        self.dir = self.proc = self.port = self.log = None
         self.stderr_lines, self.tokens = [], {}
 
     @property
     def db_url(self):
         return "sqlite:" + os.path.join(self.dir, "t.db")
 
-    def start(self, scenario="default"):
-        if not os.access(BIN, os.X_OK):
-            raise RuntimeError(f"rongping binary not found: {BIN}")
+    def start(self, scenario="default", setup=None):
+        """Loads the scenario, serves it and waits for /healthz; then calls
+        setup() if given. On any failure the server is killed, its files are
+        removed and the error is raised (unittest skips tearDownModule then)."""
+        if not os.path.isfile(BIN) or not os.access(BIN, os.X_OK):
+            raise RuntimeError(f"rongping binary not found or not executable: {BIN}")
         self.dir = tempfile.mkdtemp(prefix="rongping-api-")
         try:
             demo = subprocess.run([BIN, "demo", "--db", self.db_url, "--scenario", scenario] + HASH_COST,
                                   capture_output=True, timeout=180)
             if demo.returncode != 0:
                 raise RuntimeError("rongping demo failed: " + demo.stderr.decode("utf-8", "replace"))
-            self.log_path = os.path.join(self.dir, "access.log")
-            self.log = open(self.log_path, "wb")
+            self.stdout_path = os.path.join(self.dir, "access.log")
+            self.log = open(self.stdout_path, "wb")
             self.proc = subprocess.Popen(
                 [BIN, "serve", "--db", self.db_url, "--listen", "127.0.0.1:0",
                  "--web-root", os.path.join(self.dir, "none")] + HASH_COST,
@@ -73,6 +81,8 @@ class Server:
                 if time.monotonic() > deadline or self.proc.poll() is not None:
                     raise RuntimeError("server not healthy:\n" + "\n".join(self.stderr_lines))
                 time.sleep(0.05)
+            if setup:
+                setup()
         except BaseException:
             self.kill()
             raise
@@ -89,21 +99,40 @@ class Server:
         found.set()
 
     def stop(self):
-        """SIGTERM; raises unless the server stops cleanly and its stdout is
-        nothing but JSON access-log lines."""
+        """SIGTERM; raises unless the server stops cleanly (exit status 0 and
+        "rongping 已停止" on stderr) and every line of its stdout is a JSON
+        access-log object with "request_id" and "status"."""
+        if self.proc is None:
+            return
         try:
             self.proc.send_signal(signal.SIGTERM)
-            code = self.proc.wait(20)
+            try:
+                code = self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                raise AssertionError("server did not stop within 20 s of SIGTERM") from None
             self.stderr_thread.join(5)
             self.log.close()
             stderr = "\n".join(self.stderr_lines)
-            if code != 0 or "rongping 已停止" not in stderr:
-                raise AssertionError(f"server exited with {code}; stderr:\n{stderr}")
-            with open(self.log_path, "rb") as f:
+            if code != 0:
+                raise AssertionError(f"server exited with {code} after SIGTERM; stderr:\n{stderr}")
+            if "rongping 已停止" not in stderr:
+                raise AssertionError("server did not report a graceful stop; stderr:\n" + stderr)
+            bad = []
+            with open(self.stdout_path, "rb") as f:
                 for n, raw in enumerate(f, 1):
                     line = raw.decode("utf-8", "replace").strip()
-                    if line and not isinstance(json.loads(line), dict):
-                        raise AssertionError(f"access log line {n} is not a JSON object: {line[:200]}")
+                    if not line:
+                        continue
+                    try:
+                        obj = json.loads(line)
+                        ok = isinstance(obj, dict) and "request_id" in obj and "status" in obj
+                    except ValueError:
+                        ok = False
+                    if not ok:
+                        bad.append(f"line {n}: {line[:200]}")
+            if bad:
+                raise AssertionError("stdout (the JSON access log) has lines that are not access-log "
+                                     "objects:\n" + "\n".join(bad[:10]))
         finally:
             self.kill()
 
@@ -111,6 +140,8 @@ class Server:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(10)
+        if self.log:
+            self.log.close()
         if self.dir:
             shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -121,6 +152,8 @@ class Server:
             hdrs["Content-Type"] = "application/json"
         elif isinstance(body, str):
             body = body.encode("utf-8")
+            if self.str_body_type:
+                hdrs["Content-Type"] = self.str_body_type
         hdrs.update(headers or {})
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
@@ -135,13 +168,28 @@ class Server:
         finally:
             conn.close()
 
+    def login(self, username, password=PASSWORD):
+        return self.request("POST", "/api/v1/session", body={"username": username, "password": password})
+
     def token(self, username, password=PASSWORD):
+        """A bearer token of username, cached by username."""
         if username not in self.tokens:
-            r = self.request("POST", "/api/v1/session", body={"username": username, "password": password})
+            r = self.login(username, password)
             if r.status != 200:
                 raise AssertionError(f"login as {username} failed: {r!r}")
             self.tokens[username] = r.json()["token"]
         return self.tokens[username]
+
+    def user_add(self, username, role, scope=None, password=PASSWORD):
+        """`rongping user add` on the server's database."""
+        args = [BIN, "user", "add", "--db", self.db_url, "--username", username, "--role", role]
+        if scope:
+            args += ["--scope", scope]
+        r = subprocess.run(args + HASH_COST, input=(password + "\n").encode(),
+                           capture_output=True, timeout=30)
+        if r.returncode != 0:
+            raise AssertionError(f"user add {username} failed ({r.returncode}): "
+                                 + r.stderr.decode("utf-8", "replace"))
 
 
 def qs(path, **params):

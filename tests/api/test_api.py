@@ -14,17 +14,12 @@ Failed logins: the server locks an address after 20 failures. All requests
 come from 127.0.0.1, so the whole suite makes fewer than 10 failed logins.
 """
 
-import http.client
 import io
 import json
 import os
 import random
-import re
-import shutil
-import signal
 import socket
-import subprocess
-import tempfile
+import sys
 import threading
 import time
 import unittest
@@ -32,211 +27,33 @@ import urllib.parse
 import zipfile
 from xml.sax.saxutils import escape as xml_escape
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
-BIN = os.environ.get("RONGPING_BIN", os.path.join(REPO, "build", "rongping"))
-PASSWORD = "Rongping2016"
-HASH_COST = ["--password-hash-cost", "minimum"]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import PASSWORD, Server, qs  # noqa: E402
 
 GUANGDONG_UNITS = 22  # reporting units of Guangdong (leaf units, code 44xxxx)
 
-
-class _State:
-    dir = None
-    db_url = None
-    proc = None
-    port = None
-    stdout_path = None
-    stdout_file = None
-    stderr_lines = []
-    stderr_thread = None
-    tokens = {}
-
-
-S = _State()
-
-
-# --------------------------------------------------------------------------
-# Server lifecycle
-
-def _drain_stderr(stream, port_found):
-    pattern = re.compile(r"rongping 正在服务 http://127\.0\.0\.1:(\d+)")
-    for raw in iter(stream.readline, b""):
-        line = raw.decode("utf-8", "replace").rstrip("\n")
-        S.stderr_lines.append(line)
-        m = pattern.search(line)
-        if m and S.port is None:
-            S.port = int(m.group(1))
-            port_found.set()
-    port_found.set()  # EOF: the process ended
+SERVER = Server()
+S = SERVER  # the tests read S.port and S.stdout_path
 
 
 def setUpModule():
-    if not os.path.isfile(BIN) or not os.access(BIN, os.X_OK):
-        raise RuntimeError(f"rongping binary not found or not executable: {BIN}")
-    S.port, S.proc, S.stderr_lines, S.tokens = None, None, [], {}
-    S.dir = tempfile.mkdtemp(prefix="rongping-api-")
-    try:
-        _start_server()
-    except BaseException:
-        _kill_server()
-        shutil.rmtree(S.dir, ignore_errors=True)
-        S.dir = S.proc = None
-        raise
-
-
-def _start_server():
-    S.db_url = "sqlite:" + os.path.join(S.dir, "t.db")
-    demo = subprocess.run([BIN, "demo", "--db", S.db_url] + HASH_COST,
-                          capture_output=True, timeout=120)
-    if demo.returncode != 0:
-        raise RuntimeError("rongping demo failed: " + demo.stderr.decode("utf-8", "replace"))
-
-    S.stdout_path = os.path.join(S.dir, "access.log")
-    S.stdout_file = open(S.stdout_path, "wb")
-    S.proc = subprocess.Popen(
-        [BIN, "serve", "--db", S.db_url, "--listen", "127.0.0.1:0",
-         "--web-root", os.path.join(S.dir, "none")] + HASH_COST,
-        stdin=subprocess.DEVNULL, stdout=S.stdout_file, stderr=subprocess.PIPE)
-    port_found = threading.Event()
-    S.stderr_thread = threading.Thread(target=_drain_stderr, args=(S.proc.stderr, port_found),
-                                       daemon=True)
-    S.stderr_thread.start()
-    if not port_found.wait(20) or S.port is None:
-        raise RuntimeError("server did not announce its port; stderr:\n" +
-                           "\n".join(S.stderr_lines))
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            r = request("GET", "/healthz", timeout=2)
-            if r.status == 200:
-                return
-        except (OSError, http.client.HTTPException):
-            pass
-        if time.monotonic() > deadline or S.proc.poll() is not None:
-            raise RuntimeError("server did not become healthy; stderr:\n" +
-                               "\n".join(S.stderr_lines))
-        time.sleep(0.05)
-
-
-def _kill_server():
-    if S.proc and S.proc.poll() is None:
-        S.proc.kill()
-        S.proc.wait(10)
-    if S.stdout_file:
-        S.stdout_file.close()
-        S.stdout_file = None
+    SERVER.start()
 
 
 def tearDownModule():
-    try:
-        if S.proc is None:
-            return
-        S.proc.send_signal(signal.SIGTERM)
-        try:
-            code = S.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            _kill_server()
-            raise AssertionError("server did not stop within 20 s of SIGTERM")
-        S.stderr_thread.join(5)
-        S.stdout_file.close()
-        S.stdout_file = None
-        stderr = "\n".join(S.stderr_lines)
-        if code != 0:
-            raise AssertionError(f"server exited with {code} after SIGTERM; stderr:\n{stderr}")
-        if "rongping 已停止" not in stderr:
-            raise AssertionError("server did not report a graceful stop; stderr:\n" + stderr)
-        # stdout is the JSON access log: every line one JSON object.
-        with open(S.stdout_path, "rb") as f:
-            bad = []
-            for n, raw in enumerate(f, 1):
-                line = raw.decode("utf-8", "replace").strip()
-                if not line:
-                    continue
-                try:
-                    obj = json.loads(line)
-                    ok = isinstance(obj, dict) and "request_id" in obj and "status" in obj
-                except ValueError:
-                    ok = False
-                if not ok:
-                    bad.append(f"line {n}: {line[:200]}")
-            if bad:
-                raise AssertionError("stdout (the JSON access log) has non-JSON lines:\n" +
-                                     "\n".join(bad[:10]))
-    finally:
-        _kill_server()
-        if S.dir:
-            shutil.rmtree(S.dir, ignore_errors=True)
+    SERVER.stop()
 
 
 # --------------------------------------------------------------------------
 # HTTP helpers
 
-class Resp:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers
-        self.body = body
-
-    @property
-    def text(self):
-        return self.body.decode("utf-8", "replace")
-
-    def json(self):
-        return json.loads(self.body.decode("utf-8"))
-
-    def __repr__(self):
-        return f"<{self.status} {self.text[:300]!r}>"
+def request(*a, **kw):
+    return SERVER.request(*a, **kw)
 
 
-def request(method, path, token=None, body=None, headers=None, timeout=30):
-    hdrs = {}
-    if token:
-        hdrs["Authorization"] = "Bearer " + token
-    if body is not None and not isinstance(body, (bytes, str)):
-        body = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        hdrs["Content-Type"] = "application/json"
-    elif isinstance(body, str):
-        body = body.encode("utf-8")
-    hdrs.update(headers or {})
-    conn = http.client.HTTPConnection("127.0.0.1", S.port, timeout=timeout)
-    try:
-        conn.request(method, path, body=body, headers=hdrs)
-        r = conn.getresponse()
-        data = r.read()
-        return Resp(r.status, r.headers, data)
-    finally:
-        conn.close()
-
-
-def qs(path, **params):
-    params = {k: v for k, v in params.items() if v is not None}
-    return path + ("?" + urllib.parse.urlencode(params) if params else "")
-
-
-def login(username, password=PASSWORD):
-    return request("POST", "/api/v1/session", body={"username": username, "password": password})
-
-
-def token(username):
-    """A cached bearer token of a demo account."""
-    if username not in S.tokens:
-        r = login(username)
-        if r.status != 200:
-            raise AssertionError(f"login of {username} failed: {r!r}")
-        S.tokens[username] = r.json()["token"]
-    return S.tokens[username]
-
-
-def user_add(username, role, scope=None, password=PASSWORD):
-    args = [BIN, "user", "add", "--db", S.db_url, "--username", username, "--role", role]
-    if scope:
-        args += ["--scope", scope]
-    r = subprocess.run(args + HASH_COST, input=(password + "\n").encode(),
-                       capture_output=True, timeout=30)
-    if r.returncode != 0:
-        raise AssertionError(f"user add {username} failed ({r.returncode}): "
-                             + r.stderr.decode("utf-8", "replace"))
+token = SERVER.token
+login = SERVER.login
+user_add = SERVER.user_add
 
 
 def list_page(tok, **params):
@@ -390,7 +207,7 @@ def make_xlsx(rows):
 def raw_http(head, body, chunk=64 * 1024, timeout=30):
     """Sends a request over a plain socket, tolerating the server closing the
     connection while the body is still being sent; returns (status, headers, body)."""
-    s = socket.create_connection(("127.0.0.1", S.port), timeout=timeout)
+    s = socket.create_connection(("127.0.0.1", SERVER.port), timeout=timeout)
     try:
         s.sendall(head)
         try:

@@ -22,114 +22,46 @@ need a state reach it through ensure_* helpers, so each can also run alone.
 """
 
 import datetime
-import http.client
 import io
 import json
 import os
 import re
-import shutil
-import signal
-import subprocess
-import tempfile
+import sys
 import threading
-import time
 import unittest
-import urllib.parse
 import zipfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
-BIN = os.environ.get("RONGPING_BIN", os.path.join(REPO, "build", "rongping"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import REPO, Server, qs  # noqa: E402
+
 MODEL_ID = "gbt23020-2013"
 MODEL_PATH = os.path.join(REPO, "models", MODEL_ID, "model.json")
-PASSWORD = "Rongping2016"
-HASH_COST = ["--password-hash-cost", "minimum"]
 
 TODAY = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
 YEAR = TODAY.year
 OPEN = {"opens_on": f"{YEAR}-01-01", "closes_on": f"{YEAR}-12-31", "deadline": f"{YEAR}-12-31"}
 CLOSED = {"opens_on": "2020-04-20", "closes_on": "2020-06-30", "deadline": "2020-06-30"}
 
+SERVER = Server(str_body_type="application/json")
+
 
 class _State:
-    dir = None
-    db_url = None
-    proc = None
-    port = None
-    stdout_path = None
-    stdout_file = None
-    stderr_lines = []
-    stderr_thread = None
-    tokens = {}
     uscc = None          # the demo enterprise (of 广州)
     production_type = None
+
+    @property
+    def tokens(self):    # the harness's token cache, by username
+        return SERVER.tokens
 
 
 S = _State()
 
 
 # --------------------------------------------------------------------------
-# Server lifecycle (as in test_api.py)
-
-def _drain_stderr(stream, port_found):
-    pattern = re.compile(r"rongping 正在服务 http://127\.0\.0\.1:(\d+)")
-    for raw in iter(stream.readline, b""):
-        line = raw.decode("utf-8", "replace").rstrip("\n")
-        S.stderr_lines.append(line)
-        m = pattern.search(line)
-        if m and S.port is None:
-            S.port = int(m.group(1))
-            port_found.set()
-    port_found.set()  # EOF: the process ended
-
+# Server lifecycle (tests/api/harness.py)
 
 def setUpModule():
-    if not os.path.isfile(BIN) or not os.access(BIN, os.X_OK):
-        raise RuntimeError(f"rongping binary not found or not executable: {BIN}")
-    S.port, S.proc, S.stderr_lines, S.tokens = None, None, [], {}
-    S.dir = tempfile.mkdtemp(prefix="rongping-campaign-")
-    try:
-        _start_server()
-        _set_up_data()
-    except BaseException:
-        _kill_server()
-        shutil.rmtree(S.dir, ignore_errors=True)
-        S.dir = S.proc = None
-        raise
-
-
-def _start_server():
-    S.db_url = "sqlite:" + os.path.join(S.dir, "t.db")
-    demo = subprocess.run([BIN, "demo", "--db", S.db_url] + HASH_COST,
-                          capture_output=True, timeout=120)
-    if demo.returncode != 0:
-        raise RuntimeError("rongping demo failed: " + demo.stderr.decode("utf-8", "replace"))
-
-    S.stdout_path = os.path.join(S.dir, "access.log")
-    S.stdout_file = open(S.stdout_path, "wb")
-    S.proc = subprocess.Popen(
-        [BIN, "serve", "--db", S.db_url, "--listen", "127.0.0.1:0",
-         "--web-root", os.path.join(S.dir, "none")] + HASH_COST,
-        stdin=subprocess.DEVNULL, stdout=S.stdout_file, stderr=subprocess.PIPE)
-    port_found = threading.Event()
-    S.stderr_thread = threading.Thread(target=_drain_stderr, args=(S.proc.stderr, port_found),
-                                       daemon=True)
-    S.stderr_thread.start()
-    if not port_found.wait(20) or S.port is None:
-        raise RuntimeError("server did not announce its port; stderr:\n" +
-                           "\n".join(S.stderr_lines))
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            r = request("GET", "/healthz", timeout=2)
-            if r.status == 200:
-                return
-        except (OSError, http.client.HTTPException):
-            pass
-        if time.monotonic() > deadline or S.proc.poll() is not None:
-            raise RuntimeError("server did not become healthy; stderr:\n" +
-                               "\n".join(S.stderr_lines))
-        time.sleep(0.05)
+    SERVER.start(setup=_set_up_data)
 
 
 def _set_up_data():
@@ -150,104 +82,19 @@ def _set_up_data():
             raise RuntimeError(f"PUT round {code} failed: {r!r}")
 
 
-def _kill_server():
-    if S.proc and S.proc.poll() is None:
-        S.proc.kill()
-        S.proc.wait(10)
-    if S.stdout_file:
-        S.stdout_file.close()
-        S.stdout_file = None
-
-
 def tearDownModule():
-    try:
-        if S.proc is None:
-            return
-        S.proc.send_signal(signal.SIGTERM)
-        try:
-            code = S.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            _kill_server()
-            raise AssertionError("server did not stop within 20 s of SIGTERM")
-        S.stderr_thread.join(5)
-        S.stdout_file.close()
-        S.stdout_file = None
-        stderr = "\n".join(S.stderr_lines)
-        if code != 0:
-            raise AssertionError(f"server exited with {code} after SIGTERM; stderr:\n{stderr}")
-        if "rongping 已停止" not in stderr:
-            raise AssertionError("server did not report a graceful stop; stderr:\n" + stderr)
-    finally:
-        _kill_server()
-        if S.dir:
-            shutil.rmtree(S.dir, ignore_errors=True)
+    SERVER.stop()
 
 
 # --------------------------------------------------------------------------
 # HTTP helpers
 
-class Resp:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers
-        self.body = body
-
-    @property
-    def text(self):
-        return self.body.decode("utf-8", "replace")
-
-    def json(self):
-        return json.loads(self.body.decode("utf-8"))
-
-    def __repr__(self):
-        return f"<{self.status} {self.text[:400]!r}>"
+def request(*a, **kw):
+    return SERVER.request(*a, **kw)
 
 
-def request(method, path, token=None, body=None, headers=None, timeout=30):
-    hdrs = {}
-    if token:
-        hdrs["Authorization"] = "Bearer " + token
-    if body is not None and not isinstance(body, (bytes, str)):
-        body = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        hdrs["Content-Type"] = "application/json"
-    elif isinstance(body, str):
-        body = body.encode("utf-8")
-        hdrs["Content-Type"] = "application/json"
-    hdrs.update(headers or {})
-    conn = http.client.HTTPConnection("127.0.0.1", S.port, timeout=timeout)
-    try:
-        conn.request(method, path, body=body, headers=hdrs)
-        r = conn.getresponse()
-        data = r.read()
-        return Resp(r.status, r.headers, data)
-    finally:
-        conn.close()
-
-
-def qs(path, **params):
-    params = {k: v for k, v in params.items() if v is not None}
-    return path + ("?" + urllib.parse.urlencode(params) if params else "")
-
-
-def token(username):
-    """A cached bearer token of a demo account."""
-    if username not in S.tokens:
-        r = request("POST", "/api/v1/session", body={"username": username, "password": PASSWORD})
-        if r.status != 200:
-            raise AssertionError(f"login of {username} failed: {r!r}")
-        S.tokens[username] = r.json()["token"]
-    return S.tokens[username]
-
-
-def user_add(username, role, scope=None, password=PASSWORD):
-    args = [BIN, "user", "add", "--db", S.db_url, "--username", username, "--role", role]
-    if scope:
-        args += ["--scope", scope]
-    r = subprocess.run(args + HASH_COST, input=(password + "\n").encode(),
-                       capture_output=True, timeout=30)
-    if r.returncode != 0:
-        raise AssertionError(f"user add {username} failed ({r.returncode}): "
-                             + r.stderr.decode("utf-8", "replace"))
+token = SERVER.token
+user_add = SERVER.user_add
 
 
 # --------------------------------------------------------------------------
