@@ -80,6 +80,7 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterDataMapRoutes(router, c);
   RegisterDiagnosisRoutes(router, c);
   RegisterCircularRoutes(router, c);
+  RegisterSelectionRoutes(router, c);
   router.SetFallback([&c](http::Request& r) { return StaticFile(c, r); });
 }
 

@@ -28,6 +28,7 @@ void RegisterContactRoutes(http::Router& router, Context& context);
 void RegisterDataMapRoutes(http::Router& router, Context& context);
 void RegisterDiagnosisRoutes(http::Router& router, Context& context);
 void RegisterCircularRoutes(http::Router& router, Context& context);
+void RegisterSelectionRoutes(http::Router& router, Context& context);
 
 }  // namespace rongping::api
 

@@ -165,5 +165,54 @@ class DiagnosisTest(unittest.TestCase):
         self.assertEqual(self.diagnosis("enterprise", other).status, 404)
 
 
+class SelectionTest(unittest.TestCase):
+    def select(self, user, **params):
+        return SERVER.request("GET", qs("/api/v1/rounds/gd-2016/selection", **params), SERVER.token(user))
+
+    def sql(self, query, *args):
+        with sqlite3.connect(SERVER.db_url[len("sqlite:"):]) as c:
+            return c.execute(query, args).fetchall()
+
+    def test_by_stage_score_and_unit(self):
+        r = self.select("guangdong", min_level="integration")
+        self.assertEqual(r.status, 200, r)
+        d = r.json()
+        expected = self.sql("SELECT COUNT(*) FROM assessments WHERE round_code='gd-2016' AND "
+                            "status='approved' AND level_index >= 2")[0][0]
+        self.assertEqual(d["matched"], expected)
+        self.assertTrue(all(i["level"]["id"] in ("integration", "innovation") for i in d["items"]))
+        totals = [i["total"] for i in d["items"]]
+        self.assertEqual(totals, sorted(totals, reverse=True))
+        d = self.select("guangdong", min_total=70, unit="440300").json()
+        self.assertTrue(d["items"])
+        self.assertTrue(all(i["total"] >= 70 and i["unit_code"] == "440300" for i in d["items"]))
+        expected = self.sql("SELECT COUNT(*) FROM assessments WHERE round_code='gd-2016' AND "
+                            "status='approved' AND total >= 70 AND unit_code='440300'")[0][0]
+        self.assertEqual(d["matched"], expected)
+
+    def test_by_key_indicator_and_csv(self):
+        import json
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "models", "gbt23020-2013",
+                               "model.json"), encoding="utf-8") as f:
+            key = next(k["id"] for k in json.load(f)["key_indicators"] if k["type"] == "bool")
+        d = self.select("guangdong", key_indicator=key).json()
+        self.assertGreater(d["matched"], 0)
+        self.assertLess(d["matched"], 1531)
+        r = self.select("guangdong", min_level="innovation", format="csv")
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.body.startswith(b"\xef\xbb\xbf"))
+        lines = r.body.decode("utf-8-sig").strip().split("\r\n")
+        self.assertTrue(lines[0].startswith("统一社会信用代码,企业名称"))
+        self.assertTrue(all(l.endswith("创新突破") for l in lines[1:]))
+
+    def test_refusals(self):
+        for user in ("guangzhou", "association", "enterprise"):
+            self.assertEqual(self.select(user).status, 403, user)
+        self.assertEqual(self.select("guangdong", min_level="top").status, 422)
+        self.assertEqual(self.select("guangdong", min_total=101).status, 422)
+        self.assertEqual(self.select("guangdong", key_indicator="nope").status, 422)
+        self.assertEqual(self.select("guangdong", unit="110000").status, 404)
+
+
 if __name__ == "__main__":
     unittest.main()
