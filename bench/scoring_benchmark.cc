@@ -13,6 +13,9 @@
 //                           core without result assembly.
 //   BM_ScoreBatch/threads:N scoring::ScoreBatch over all 1,000,000, wall time.
 //                           Target >= 1,000,000 assessments/s on 2 cores.
+//                           items_per_cpu_second: per second of CPU time of
+//                           all threads, i.e. per dedicated core; unlike the
+//                           wall time it holds up when the machine is shared.
 //   BM_Prototype*           a flattened evaluator defined below, NOT the
 //                           product: measures what the changes proposed for
 //                           scorer.cc would gain (bit-identical results,
@@ -32,7 +35,7 @@
 //                           ScoreBatch (|difference| <= 1e-9) before timing;
 //                           a mismatch fails the benchmark.
 //
-// The SQL baseline runs on the first 100,000 assessments (8.8 million answer
+// The SQL baseline runs on the first 100,000 assessments (8.9 million answer
 // rows): at 1,000,000 loading and querying would take several minutes.
 // Compare per-assessment throughput (items_per_second). The environment
 // variable RONGPING_BENCH_SQL_ASSESSMENTS changes that size.
@@ -47,6 +50,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -171,6 +175,13 @@ const scoring::BatchResult& ReferenceTotals() {
   return r;
 }
 
+// CPU time of the whole process (all threads), in seconds.
+double ProcessCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
 void BM_ScoreOne(benchmark::State& state) {
   const Data& d = GetData();
   size_t i = 0;
@@ -214,11 +225,14 @@ void BM_ScoreBatch(benchmark::State& state) {
     state.SkipWithError("ScoreBatch differs from Score");
     return;
   }
+  const double cpu_start = ProcessCpuSeconds();
   for (auto _ : state) {
     auto r = scoring::ScoreBatch(*d.model, d.answers, d.types, threads);
     benchmark::DoNotOptimize(r.totals.data());
   }
+  const double cpu = ProcessCpuSeconds() - cpu_start;
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(kAssessments));
+  state.counters["items_per_cpu_second"] = static_cast<double>(state.iterations() * kAssessments) / cpu;
 }
 BENCHMARK(BM_ScoreBatch)
     ->ArgName("threads")
@@ -452,11 +466,14 @@ void BM_PrototypeScoreBatch(benchmark::State& state) {
     state.SkipWithError("the flattened prototype differs from ScoreBatch");
     return;
   }
+  const double cpu_start = ProcessCpuSeconds();
   for (auto _ : state) {
     auto r = FlatBatch(f, d.answers, d.types, threads);
     benchmark::DoNotOptimize(r.totals.data());
   }
+  const double cpu = ProcessCpuSeconds() - cpu_start;
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(kAssessments));
+  state.counters["items_per_cpu_second"] = static_cast<double>(state.iterations() * kAssessments) / cpu;
 }
 BENCHMARK(BM_PrototypeScoreBatch)
     ->ArgName("threads")
@@ -713,14 +730,17 @@ void BM_SqliteTotals(benchmark::State& state) {
     return;
   }
   std::vector<double> totals;
+  const double cpu_start = ProcessCpuSeconds();
   for (auto _ : state) {
     if (!fixture.RunQuery(&totals)) {
       state.SkipWithError(fixture.error.c_str());
       break;
     }
   }
+  const double cpu = ProcessCpuSeconds() - cpu_start;
   state.counters["assessments"] = static_cast<double>(fixture.n);
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(fixture.n));
+  state.counters["items_per_cpu_second"] = static_cast<double>(state.iterations() * fixture.n) / cpu;
 }
 BENCHMARK(BM_SqliteTotals)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 

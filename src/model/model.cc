@@ -166,7 +166,10 @@ class Loader {
     ReadLevels(root);
     ReadKeyIndicators(root);
     ReadRecommendations(root);
-    if (r_.problems().empty()) CheckLevelsReachable();
+    if (r_.problems().empty()) {
+      Precompute();
+      CheckLevelsReachable();
+    }
     if (!r_.problems().empty()) return {nullptr, r_.problems()};
     return {m_, {}};
   }
@@ -702,6 +705,33 @@ class Loader {
       return std::any_of(m_->levels.begin(), m_->levels.end(),
                          [&](const Level& l) { return l.id == id; });
     }, m_->level_advice);
+  }
+
+  void Precompute() {
+    const auto& types = ProductionTypes();
+    std::vector<double> slots(m_->slot_count, std::nan(""));
+    m_->applies.assign(types.size(), std::vector<char>(m_->questions.size(), 1));
+    for (size_t pt = 0; pt < types.size(); ++pt) {
+      slots[m_->production_type_slot] = static_cast<double>(pt);
+      for (size_t q = 0; q < m_->questions.size(); ++q) {
+        const auto& cond = m_->questions[q].applies_if;
+        m_->applies[pt][q] = !cond || cond->EvaluateBool(slots.data());
+      }
+    }
+    for (const auto& ind : m_->indicators) {
+      m_->indicator_begin.push_back(static_cast<int>(m_->indicator_terms.size()));
+      for (int q : ind.questions) {
+        m_->indicator_terms.push_back({m_->questions[q].score_slot, m_->questions[q].weight});
+      }
+    }
+    m_->indicator_begin.push_back(static_cast<int>(m_->indicator_terms.size()));
+    for (const auto& dim : m_->dimensions) {
+      m_->dimension_begin.push_back(static_cast<int>(m_->dimension_terms.size()));
+      for (int i : dim.indicators) {
+        m_->dimension_terms.push_back({m_->indicators[i].score_slot, m_->indicators[i].weight});
+      }
+    }
+    m_->dimension_begin.push_back(static_cast<int>(m_->dimension_terms.size()));
   }
 
   // With every answer at its best the top level must be reached, else the

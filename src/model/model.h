@@ -133,6 +133,20 @@ struct Model {
   int production_type_slot = 0;
   int total_slot = -1;
 
+  // Precomputed for scoring, filled by the loader: applies[pt][q] is whether
+  // question q applies to production type pt (applicability depends on the
+  // production type only), and the indicator tree flattened into
+  // contiguous (slot, weight) terms.
+  std::vector<std::vector<char>> applies;
+  struct Term {
+    int slot;
+    double weight;
+  };
+  std::vector<Term> indicator_terms;  // questions of indicator i at [indicator_begin[i], indicator_begin[i+1])
+  std::vector<int> indicator_begin;
+  std::vector<Term> dimension_terms;  // indicators of dimension d, likewise
+  std::vector<int> dimension_begin;
+
   // Index of a question id, or -1.
   int QuestionIndex(std::string_view id) const;
   std::map<std::string, int, std::less<>> question_index;

@@ -47,19 +47,6 @@ double QuestionScore(const model::Question& q, double v) {
   return 0;
 }
 
-// Weighted mean of the non-NaN values; NaN when all are NaN.
-template <typename Items, typename ValueOf, typename WeightOf>
-double WeightedMean(const Items& items, ValueOf value_of, WeightOf weight_of) {
-  double sum = 0, weights = 0;
-  for (const auto& item : items) {
-    double v = value_of(item);
-    if (std::isnan(v)) continue;
-    double w = weight_of(item);
-    sum += w * v;
-    weights += w;
-  }
-  return weights > 0 ? sum / weights : kNaN;
-}
 
 }  // namespace
 
@@ -71,11 +58,26 @@ int ProductionTypeIndex(std::string_view production_type) {
   return -1;
 }
 
+// Weighted mean of the non-NaN slots of terms [begin, end); NaN when none.
+static double WeightedMean(const std::vector<model::Model::Term>& terms, int begin, int end,
+                    const double* s) {
+  double sum = 0, weights = 0;
+  for (int t = begin; t < end; ++t) {
+    double v = s[terms[t].slot];
+    if (std::isnan(v)) continue;
+    sum += terms[t].weight * v;
+    weights += terms[t].weight;
+  }
+  return weights > 0 ? sum / weights : kNaN;
+}
+
 int Evaluate(const model::Model& m, double* s) {
-  // Applicability and question scores, in question order (a condition only
-  // reads earlier answers). Not applicable: answer and score are NaN.
-  for (const auto& q : m.questions) {
-    if (q.applies_if && !q.applies_if->EvaluateBool(s)) {
+  // Applicability (by production type, precomputed) and question scores.
+  // Not applicable: answer and score are NaN.
+  const auto& applies = m.applies[static_cast<size_t>(s[m.production_type_slot])];
+  for (size_t qi = 0; qi < m.questions.size(); ++qi) {
+    const auto& q = m.questions[qi];
+    if (!applies[qi]) {
       s[q.answer_slot] = kNaN;
       if (q.score_slot >= 0) s[q.score_slot] = kNaN;
       continue;
@@ -86,20 +88,22 @@ int Evaluate(const model::Model& m, double* s) {
     s[d.slot] = d.expr.type() == model::ExprType::kBool ? (d.expr.EvaluateBool(s) ? 1.0 : 0.0)
                                                         : d.expr.EvaluateNumber(s);
   }
-  for (const auto& ind : m.indicators) {
-    s[ind.score_slot] = WeightedMean(
-        ind.questions, [&](int qi) { return s[m.questions[qi].score_slot]; },
-        [&](int qi) { return m.questions[qi].weight; });
+  for (size_t i = 0; i < m.indicators.size(); ++i) {
+    s[m.indicators[i].score_slot] =
+        WeightedMean(m.indicator_terms, m.indicator_begin[i], m.indicator_begin[i + 1], s);
   }
-  for (const auto& dim : m.dimensions) {
-    s[dim.score_slot] = WeightedMean(
-        dim.indicators, [&](int ii) { return s[m.indicators[ii].score_slot]; },
-        [&](int ii) { return m.indicators[ii].weight; });
+  for (size_t d = 0; d < m.dimensions.size(); ++d) {
+    s[m.dimensions[d].score_slot] =
+        WeightedMean(m.dimension_terms, m.dimension_begin[d], m.dimension_begin[d + 1], s);
   }
-  double total = WeightedMean(
-      m.dimensions, [&](const model::Dimension& d) { return s[d.score_slot]; },
-      [](const model::Dimension& d) { return d.weight; });
-  s[m.total_slot] = std::isnan(total) ? 0 : total;
+  double total = 0, weights = 0;
+  for (const auto& d : m.dimensions) {
+    double v = s[d.score_slot];
+    if (std::isnan(v)) continue;
+    total += d.weight * v;
+    weights += d.weight;
+  }
+  s[m.total_slot] = weights > 0 ? total / weights : 0;
   int level = 0;
   for (size_t i = 1; i < m.levels.size(); ++i) {
     if (!m.levels[i].rule->EvaluateBool(s)) break;
