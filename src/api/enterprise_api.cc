@@ -8,6 +8,7 @@
 #include "core/uscc.h"
 #include "enterprise/enterprise_json.h"
 #include "importer/enterprise_import.h"
+#include "report/spreadsheet.h"
 
 namespace rongping::api {
 namespace {
@@ -129,20 +130,6 @@ http::Response Update(Context& c, http::Request& req) {
   return JsonResponse(EnterpriseToJson(*e));
 }
 
-// A cell safe to open in Excel/WPS: quoted, and text that a spreadsheet
-// would run as a formula is prefixed with an apostrophe.
-std::string CsvCell(std::string_view text) {
-  std::string out = "\"";
-  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
-                        text[0] == '\t' || text[0] == '\r')) {
-    out += '\'';
-  }
-  for (char ch : text) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
 
 http::Response Export(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
@@ -162,15 +149,15 @@ http::Response Export(Context& c, http::Request& req) {
   csv += "统一社会信用代码,企业名称,所属单位代码,行业代码,生产类型,从业人数,营业收入（万元）,"
          "企业规模,规模以上,所有制类型,地址,联系人,联系电话,电子邮箱\r\n";
   for (const auto& e : page->items) {
-    csv += fmt::format("{},{},{},{},{},{},{:.1f},{},{},{},{},{},{},{}\r\n", CsvCell(e.uscc),
-                       CsvCell(e.name), CsvCell(e.unit_code), CsvCell(e.industry_code),
-                       CsvCell(ProductionTypeLabel(e.production_type)), e.employees,
-                       e.revenue_10k_yuan, CsvCell(SizeClassLabel(e.size_class)),
+    csv += fmt::format("{},{},{},{},{},{},{:.1f},{},{},{},{},{},{},{}\r\n", report::CsvCell(e.uscc),
+                       report::CsvCell(e.name), report::CsvCell(e.unit_code), report::CsvCell(e.industry_code),
+                       report::CsvCell(ProductionTypeLabel(e.production_type)), e.employees,
+                       e.revenue_10k_yuan, report::CsvCell(SizeClassLabel(e.size_class)),
                        e.above_scale ? "是" : "否",
-                       CsvCell(e.ownership ? OwnershipLabel(*e.ownership) : ""),
-                       CsvCell(e.address.value_or("")), CsvCell(e.contact_name.value_or("")),
-                       CsvCell(e.contact_phone.value_or("")),
-                       CsvCell(e.contact_email.value_or("")));
+                       report::CsvCell(e.ownership ? OwnershipLabel(*e.ownership) : ""),
+                       report::CsvCell(e.address.value_or("")), report::CsvCell(e.contact_name.value_or("")),
+                       report::CsvCell(e.contact_phone.value_or("")),
+                       report::CsvCell(e.contact_email.value_or("")));
   }
   http::Response r;
   r.content_type = "text/csv; charset=utf-8";

@@ -10,6 +10,7 @@
 #include "api/app.h"
 #include "api/json_util.h"
 #include "core/text.h"
+#include "report/spreadsheet.h"
 #include "store/enterprises.h"
 #include "store/units.h"
 
@@ -117,10 +118,9 @@ http::Response SelectionHandler(Context& c, http::Request& req) {
     std::string csv = "\xEF\xBB\xBF统一社会信用代码,企业名称,所属单位,行业大类,总分,发展阶段\r\n";
     for (const auto& r : rows) {
       if (!names.count(r.uscc)) continue;
-      std::string name = names[r.uscc];
-      for (size_t p = 0; (p = name.find('"', p)) != std::string::npos; p += 2) name.insert(p, "\"");
-      csv += fmt::format("{},\"{}\",{},{},{:.1f},{}\r\n", r.uscc, name, index->units.at(r.unit).name,
-                         r.division, r.total, model->levels[r.level].title);
+      csv += fmt::format("{},{},{},{},{:.1f},{}\r\n", r.uscc, report::CsvCell(names[r.uscc]),
+                         report::CsvCell(index->units.at(r.unit).name), r.division, r.total,
+                         model->levels[r.level].title);
     }
     http::Response resp;
     resp.content_type = "text/csv; charset=utf-8";

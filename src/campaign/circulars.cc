@@ -19,6 +19,7 @@
 #include "store/audit.h"
 #include "store/campaign.h"
 #include "store/units.h"
+#include "report/spreadsheet.h"
 
 namespace rongping::campaign::circulars {
 namespace {
@@ -388,11 +389,9 @@ Result<Circular> Get(store::Db& db, const Principal* who, int64_t id) {
 }
 
 Result<std::string> ToXlsx(const Circular& c) {
-  std::random_device rd;
-  auto path = std::filesystem::temp_directory_path() /
-              fmt::format("rongping-circular-{}-{}.xlsx", getpid(), rd());
-  lxw_workbook* wb = workbook_new(path.c_str());
-  if (!wb) return Fail(Error::Internal("无法创建 Excel 文件"));
+  report::XlsxFile file;
+  if (!file.ok()) return Fail(Error::Internal("无法创建 Excel 文件"));
+  lxw_workbook* wb = file.workbook();
   lxw_worksheet* ws = workbook_add_worksheet(wb, "通报");
   lxw_format* title = workbook_add_format(wb);
   format_set_bold(title);
@@ -495,18 +494,7 @@ Result<std::string> ToXlsx(const Circular& c) {
                              .c_str(),
                          nullptr);
 
-  lxw_error err = workbook_close(wb);
-  std::string bytes;
-  if (err == LXW_NO_ERROR) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    bytes = ss.str();
-  }
-  std::error_code ec;
-  std::filesystem::remove(path, ec);
-  if (err != LXW_NO_ERROR) return Fail(Error::Internal(lxw_strerror(err)));
-  return bytes;
+  return file.Finish();
 }
 
 }  // namespace rongping::campaign::circulars

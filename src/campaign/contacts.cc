@@ -15,6 +15,7 @@
 
 #include "core/text.h"
 #include "core/time.h"
+#include "report/spreadsheet.h"
 
 namespace rongping::campaign {
 namespace {
@@ -310,20 +311,6 @@ const std::string& UnitName(const store::ReferenceIndex& index, const std::strin
   return it == index.units.end() ? code : it->second.name;
 }
 
-// A CSV cell: quoted, and text a spreadsheet would run as a formula gets a
-// leading apostrophe.
-std::string CsvCell(std::string_view text) {
-  std::string out = "\"";
-  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
-                        text[0] == '\t' || text[0] == '\r')) {
-    out += '\'';
-  }
-  for (char ch : text) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
 
 }  // namespace
 
@@ -599,19 +586,17 @@ std::string ContactsToCsv(const ContactsOverview& o) {
           c.phone,     c.fax,       c.mobile,        c.email, u.submitted_by};
       std::string time = ChinaDateTimeOf(u.submitted_at);
       std::string line;
-      for (auto cell : cells) line += CsvCell(cell) + ",";
-      out += line + CsvCell(time) + "\r\n";
+      for (auto cell : cells) line += report::CsvCell(cell) + ",";
+      out += line + report::CsvCell(time) + "\r\n";
     }
   }
   return out;
 }
 
 Result<std::string> ContactsToXlsx(const ContactsOverview& o) {
-  std::random_device rd;
-  auto path = std::filesystem::temp_directory_path() /
-              fmt::format("rongping-contacts-{}-{}.xlsx", getpid(), rd());
-  lxw_workbook* wb = workbook_new(path.c_str());
-  if (!wb) return Fail(Error::Internal("无法创建 Excel 文件"));
+  report::XlsxFile file;
+  if (!file.ok()) return Fail(Error::Internal("无法创建 Excel 文件"));
+  lxw_workbook* wb = file.workbook();
 
   lxw_format* title = workbook_add_format(wb);
   format_set_bold(title);
@@ -705,18 +690,7 @@ Result<std::string> ContactsToXlsx(const ContactsOverview& o) {
                   o.entries.size(), o.submitted, o.missing.size(), o.late.size(), o.as_of);
   worksheet_write_string(st, r + 1, 0, summary.c_str(), nullptr);
 
-  lxw_error err = workbook_close(wb);
-  std::string bytes;
-  if (err == LXW_NO_ERROR) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    bytes = ss.str();
-  }
-  std::error_code ec;
-  std::filesystem::remove(path, ec);
-  if (err != LXW_NO_ERROR) return Fail(Error::Internal(lxw_strerror(err)));
-  return bytes;
+  return file.Finish();
 }
 
 }  // namespace rongping::campaign

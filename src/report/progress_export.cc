@@ -1,4 +1,5 @@
 #include "report/progress_export.h"
+#include "report/spreadsheet.h"
 
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -75,11 +76,9 @@ std::string ProgressToCsv(const campaign::ProgressTable& t) {
 }
 
 Result<std::string> ProgressToXlsx(const campaign::ProgressTable& t, const std::string& title) {
-  std::random_device rd;
-  auto path = std::filesystem::temp_directory_path() /
-              fmt::format("rongping-progress-{}-{}.xlsx", getpid(), rd());
-  lxw_workbook* wb = workbook_new(path.c_str());
-  if (!wb) return Fail(Error::Internal("无法创建 Excel 文件"));
+  report::XlsxFile file;
+  if (!file.ok()) return Fail(Error::Internal("无法创建 Excel 文件"));
+  lxw_workbook* wb = file.workbook();
   lxw_worksheet* ws = workbook_add_worksheet(wb, "进度");
   lxw_format* bold = workbook_add_format(wb);
   format_set_bold(bold);
@@ -105,18 +104,7 @@ Result<std::string> ProgressToXlsx(const campaign::ProgressTable& t, const std::
   for (const auto& r : t.rows) write(r, r.unit_name);
   worksheet_write_string(ws, row + 1, 0,
                          fmt::format("统计日期：{}；评估周期：{}", t.as_of, t.round_code).c_str(), nullptr);
-  lxw_error err = workbook_close(wb);
-  std::string bytes;
-  if (err == LXW_NO_ERROR) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    bytes = ss.str();
-  }
-  std::error_code ec;
-  std::filesystem::remove(path, ec);
-  if (err != LXW_NO_ERROR) return Fail(Error::Internal(lxw_strerror(err)));
-  return bytes;
+  return file.Finish();
 }
 
 }  // namespace rongping::report

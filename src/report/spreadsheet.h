@@ -1,0 +1,41 @@
+// Helpers shared by every export that a person opens in Excel or WPS.
+#ifndef RONGPING_REPORT_SPREADSHEET_H_
+#define RONGPING_REPORT_SPREADSHEET_H_
+
+#include <string>
+#include <string_view>
+
+#include <xlsxwriter.h>
+
+#include "core/result.h"
+
+namespace rongping::report {
+
+// A CSV cell, always quoted; text that a spreadsheet would run as a
+// formula (starting with = + - @, tab or CR) gets a leading apostrophe.
+std::string CsvCell(std::string_view text);
+
+// An .xlsx workbook written by libxlsxwriter into a private temporary file,
+// which is removed however the writer ends.
+class XlsxFile {
+ public:
+  XlsxFile();
+  ~XlsxFile();
+  XlsxFile(const XlsxFile&) = delete;
+  XlsxFile& operator=(const XlsxFile&) = delete;
+
+  // False when the workbook could not be created.
+  bool ok() const { return workbook_ != nullptr; }
+  lxw_workbook* workbook() const { return workbook_; }
+
+  // Closes the workbook and returns the file's bytes.
+  Result<std::string> Finish();
+
+ private:
+  std::string path_;
+  lxw_workbook* workbook_ = nullptr;
+};
+
+}  // namespace rongping::report
+
+#endif  // RONGPING_REPORT_SPREADSHEET_H_
