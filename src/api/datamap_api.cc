@@ -1,5 +1,6 @@
 // GET /api/v1/rounds/{round}/datamap: the data map of a round within the
 // caller's scope, with small groups withheld.
+#include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 #include "api/json_util.h"
 #include "core/size_class.h"
 #include "enterprise/enterprise.h"
+#include "report/spreadsheet.h"
 #include "store/units.h"
 
 namespace rongping::api {
@@ -51,6 +53,72 @@ Json CellJson(const analytics::DataMapCell& cell, const std::string& label) {
   j["dimension_means"] = std::move(dims);
   j["key_indicators"] = std::move(keys);
   return j;
+}
+
+// The table as rows of text for CSV and XLSX: withheld figures are "—"
+// (被抑制), never the number.
+std::vector<std::vector<std::string>> ExportRows(const analytics::DataMap& map,
+                                                 const std::vector<std::string>& labels,
+                                                 const std::string& total_label) {
+  const auto& m = *map.model;
+  std::vector<std::string> header = {"分组", "企业数", "平均发展水平"};
+  for (const auto& l : m.levels) header.push_back(l.title + "（家）");
+  for (const auto& k : m.key_indicators) header.push_back(k.title + (k.share ? "（%）" : ""));
+  std::vector<std::vector<std::string>> rows = {header};
+  auto row = [&](const analytics::DataMapCell& cell, const std::string& label) {
+    std::vector<std::string> r = {label};
+    if (!cell.n) {
+      r.resize(header.size(), cell.status == "empty" ? "" : "—");
+      r[1] = cell.status == "empty" ? "0" : "—";
+    } else {
+      r.push_back(std::to_string(*cell.n));
+      r.push_back(fmt::format("{:.1f}", *cell.mean_total));
+      for (int64_t v : cell.level_counts) r.push_back(std::to_string(v));
+      for (double v : cell.key_indicators) r.push_back(std::isnan(v) ? "" : fmt::format("{:.1f}", v));
+    }
+    rows.push_back(std::move(r));
+  };
+  row(map.total, total_label);
+  for (size_t i = 0; i < map.cells.size(); ++i) row(map.cells[i], labels[i]);
+  return rows;
+}
+
+http::Response ExportDataMap(const std::vector<std::vector<std::string>>& rows, std::string_view format) {
+  http::Response r;
+  if (format == "csv") {
+    std::string csv = "\xEF\xBB\xBF";
+    for (const auto& row : rows) {
+      for (size_t i = 0; i < row.size(); ++i) csv += (i ? "," : "") + report::CsvCell(row[i]);
+      csv += "\r\n";
+    }
+    r.content_type = "text/csv; charset=utf-8";
+    r.body = std::move(csv);
+    r.SetHeader("Content-Disposition", "attachment; filename=\"datamap.csv\"");
+    return r;
+  }
+  report::XlsxFile file;
+  if (!file.ok()) return ErrorToResponse(Error::Internal("无法创建 Excel 文件"));
+  lxw_worksheet* ws = workbook_add_worksheet(file.workbook(), "数据地图");
+  for (size_t i = 0; i < rows.size(); ++i) {
+    for (size_t j = 0; j < rows[i].size(); ++j) {
+      const std::string& v = rows[i][j];
+      double number = 0;
+      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), number);
+      auto row = static_cast<lxw_row_t>(i);
+      auto col = static_cast<lxw_col_t>(j);
+      if (i > 0 && j > 0 && !v.empty() && ec == std::errc() && ptr == v.data() + v.size()) {
+        worksheet_write_number(ws, row, col, number, nullptr);
+      } else {
+        worksheet_write_string(ws, row, col, v.c_str(), nullptr);
+      }
+    }
+  }
+  auto bytes = file.Finish();
+  if (!bytes) return ErrorToResponse(bytes.error());
+  r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  r.body = std::move(*bytes);
+  r.SetHeader("Content-Disposition", "attachment; filename=\"datamap.xlsx\"");
+  return r;
 }
 
 http::Response DataMapHandler(Context& c, http::Request& req) {
@@ -111,6 +179,16 @@ http::Response DataMapHandler(Context& c, http::Request& req) {
   for (const auto& k : m.key_indicators) {
     keys.push_back({{"id", k.id}, {"title", k.title}, {"type", k.share ? "share" : "mean"}, {"unit", k.unit}});
   }
+  const std::string total_label = root.empty() ? "全国" : index->units.at(root).name;
+  std::string_view format = req.Query("format");
+  if (format == "csv" || format == "xlsx") {
+    std::vector<std::string> labels;
+    for (const auto& cell : map->cells) labels.push_back(Label(q.by, cell.key, *index));
+    return ExportDataMap(ExportRows(*map, labels, total_label), format);
+  }
+  if (!format.empty() && format != "json") {
+    return ErrorToResponse(Error::Invalid("invalid_parameter", "format 应为 json、csv 或 xlsx", "format"));
+  }
   Json cells = Json::array();
   for (const auto& cell : map->cells) cells.push_back(CellJson(cell, Label(q.by, cell.key, *index)));
   return JsonResponse({{"round", q.round},
@@ -122,7 +200,7 @@ http::Response DataMapHandler(Context& c, http::Request& req) {
                        {"dimensions", dims},
                        {"key_indicators", keys},
                        {"cells", cells},
-                       {"total", CellJson(map->total, root.empty() ? "全国" : index->units.at(root).name)}});
+                       {"total", CellJson(map->total, total_label)}});
 }
 
 }  // namespace

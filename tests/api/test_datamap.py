@@ -87,6 +87,36 @@ class DataMapTest(unittest.TestCase):
                             "WHERE a.round_code='gd-2016' AND a.status='approved' AND e.industry_code IN ('38','39')")[0][0]
         self.assertEqual(d["total"]["n"], expected)
 
+    def test_exports_withhold_the_same_cells(self):
+        import csv
+        import io
+        import zipfile
+        d = datamap("guangdong", by="unit").json()
+        withheld = {c["label"] for c in d["cells"] if c["n"] is None}
+        self.assertIn("韶关市", withheld)
+        r = datamap("guangdong", by="unit", format="csv")
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.body.startswith(b"\xef\xbb\xbf"))
+        rows = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"))))
+        self.assertEqual(rows[0][:3], ["分组", "企业数", "平均发展水平"])
+        self.assertEqual(rows[1][:2], ["广东省", "1531"])
+        seen = set()
+        for row in rows[2:]:
+            seen.add(row[0])
+            if row[0] in withheld:
+                self.assertTrue(all(v == "—" for v in row[1:]), row)
+            else:
+                self.assertGreaterEqual(int(row[1]), 5, row)
+        self.assertEqual(seen, {c["label"] for c in d["cells"]})
+        x = datamap("guangdong", by="unit", format="xlsx")
+        self.assertEqual(x.status, 200)
+        with zipfile.ZipFile(io.BytesIO(x.body)) as z:
+            sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+            strings = z.read("xl/sharedStrings.xml").decode("utf-8")
+        self.assertIn("韶关市", strings)
+        self.assertIn("—", strings)
+        self.assertEqual(datamap("guangdong", format="pdf").status, 422)
+
     def test_bad_parameters(self):
         self.assertEqual(datamap("guangdong", by="colour").status, 422)
         self.assertEqual(datamap("guangdong", size="huge").status, 422)
