@@ -192,6 +192,32 @@ class Server:
                                  + r.stderr.decode("utf-8", "replace"))
 
 
+class ErrorAssertions:
+    """Mixin for unittest.TestCase: the contract's error body."""
+
+    def assertError(self, r, status, code=None, field=None):
+        """Checks the status and the contract's error body; returns the error."""
+        self.assertEqual(r.status, status, f"expected {status}, got {r!r}")
+        try:
+            body = r.json()
+        except ValueError:
+            self.fail(f"error response is not JSON: {r!r}")
+        self.assertIsInstance(body, dict, r)
+        err = body.get("error")
+        self.assertIsInstance(err, dict, f"no error object: {r!r}")
+        self.assertIsInstance(err.get("code"), str, r)
+        self.assertRegex(err["code"], r"^[a-z][a-z0-9_]*$", r)
+        self.assertIsInstance(err.get("message"), str, r)
+        self.assertTrue(err["message"].strip(), f"empty message: {r!r}")
+        if "field" in err:
+            self.assertIsInstance(err["field"], str, r)
+        if code is not None:
+            self.assertEqual(err["code"], code, r)
+        if field is not None:
+            self.assertEqual(err.get("field"), field, r)
+        return err
+
+
 def qs(path, **params):
     params = {k: v for k, v in params.items() if v is not None}
     return path + ("?" + urllib.parse.urlencode(params) if params else "")

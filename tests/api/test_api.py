@@ -28,7 +28,7 @@ import zipfile
 from xml.sax.saxutils import escape as xml_escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import PASSWORD, Server, qs  # noqa: E402
+from harness import PASSWORD, ErrorAssertions, Server, qs  # noqa: E402
 
 GUANGDONG_UNITS = 22  # reporting units of Guangdong (leaf units, code 44xxxx)
 
@@ -242,30 +242,8 @@ def raw_http(head, body, chunk=64 * 1024, timeout=30):
 # --------------------------------------------------------------------------
 # Base class
 
-class ApiTest(unittest.TestCase):
+class ApiTest(ErrorAssertions, unittest.TestCase):
     maxDiff = 4000
-
-    def assertError(self, r, status, code=None, field=None):
-        """Checks the status and the contract's error body; returns the error."""
-        self.assertEqual(r.status, status, f"expected {status}, got {r!r}")
-        try:
-            body = r.json()
-        except ValueError:
-            self.fail(f"error response is not JSON: {r!r}")
-        self.assertIsInstance(body, dict, r)
-        err = body.get("error")
-        self.assertIsInstance(err, dict, f"no error object: {r!r}")
-        self.assertIsInstance(err.get("code"), str, r)
-        self.assertRegex(err["code"], r"^[a-z][a-z0-9_]*$", r)
-        self.assertIsInstance(err.get("message"), str, r)
-        self.assertTrue(err["message"].strip(), f"empty message: {r!r}")
-        if "field" in err:
-            self.assertIsInstance(err["field"], str, r)
-        if code is not None:
-            self.assertEqual(err["code"], code, r)
-        if field is not None:
-            self.assertEqual(err.get("field"), field, r)
-        return err
 
     def assertNotWritten(self, uscc):
         """The enterprise does not exist for anybody (the ministry sees all)."""

@@ -32,7 +32,7 @@ import unittest
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import REPO, Server, qs  # noqa: E402
+from harness import REPO, ErrorAssertions, Server, qs  # noqa: E402
 
 MODEL_ID = "gbt23020-2013"
 MODEL_PATH = os.path.join(REPO, "models", MODEL_ID, "model.json")
@@ -287,30 +287,8 @@ def ensure_target():
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 
-class ApiTest(unittest.TestCase):
+class ApiTest(ErrorAssertions, unittest.TestCase):
     maxDiff = 6000
-
-    def assertError(self, r, status, code=None, field=None):
-        """Checks the status and the contract's error body; returns the error."""
-        self.assertEqual(r.status, status, f"expected {status}, got {r!r}")
-        try:
-            body = r.json()
-        except ValueError:
-            self.fail(f"error response is not JSON: {r!r}")
-        self.assertIsInstance(body, dict, r)
-        err = body.get("error")
-        self.assertIsInstance(err, dict, f"no error object: {r!r}")
-        self.assertIsInstance(err.get("code"), str, r)
-        self.assertRegex(err["code"], r"^[a-z][a-z0-9_]*$", r)
-        self.assertIsInstance(err.get("message"), str, r)
-        self.assertTrue(err["message"].strip(), f"empty message: {r!r}")
-        if "field" in err:
-            self.assertIsInstance(err["field"], str, r)
-        if code is not None:
-            self.assertEqual(err["code"], code, r)
-        if field is not None:
-            self.assertEqual(err.get("field"), field, r)
-        return err
 
     def assertRound(self, got, code, body):
         """The round as put (other fields may be added to the JSON)."""
