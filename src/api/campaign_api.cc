@@ -138,7 +138,7 @@ Result<store::RoundRecord> RoundFromBody(const Json& body, const std::string& co
     return Fail(Error::Invalid("invalid_field", "models 应为至少含一个模型标识的数组", "models"));
   }
   for (const auto& m : *models) {
-    if (!m.is_string() || !campaign::LifecycleService::CachedModel(m.get<std::string>())) {
+    if (!m.is_string() || !model::SharedModel(m.get<std::string>())) {
       return Fail(Error::Invalid("unknown_model",
                                  fmt::format("未知的模型“{}”", m.is_string() ? m.get<std::string>().substr(0, 40) : "?"),
                                  "models"));

@@ -44,7 +44,7 @@ bool ModelFits(const model::Model& m, const Enterprise& e) {
 Result<std::shared_ptr<const model::Model>> ChooseModel(const store::RoundRecord& round,
                                                         const Enterprise& e) {
   for (const auto& id : round.models) {
-    auto m = LifecycleService::CachedModel(id);
+    auto m = model::SharedModel(id);
     if (m && ModelFits(**m, e)) return m;
   }
   return Fail(Error::Invalid("no_model",
@@ -122,23 +122,12 @@ Result<void> Transition(store::Tx& tx, const Principal& who, store::AssessmentRe
 LifecycleService::LifecycleService(store::Db& db, std::function<std::string()> today)
     : db_(db), today_(today ? std::move(today) : TodayInChina) {}
 
-Result<std::shared_ptr<const model::Model>> LifecycleService::CachedModel(const std::string& id) {
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<const model::Model>> cache;
-  std::lock_guard lock(mu);
-  if (auto it = cache.find(id); it != cache.end()) return it->second;
-  auto m = model::ResolveModel(id);
-  if (!m) return m;
-  cache[id] = *m;
-  return m;
-}
-
 Result<AssessmentView> LifecycleService::Get(const Principal& who, const std::string& round,
                                              const std::string& uscc) {
   auto ctx = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) { return Load(tx, who, round, uscc); });
   if (!ctx) return Fail(ctx.error());
   if (!ctx->existing) return Fail(Error::NotFound("该企业在本评估周期尚无答卷"));
-  auto m = CachedModel(ctx->existing->model_id);
+  auto m = model::SharedModel(ctx->existing->model_id);
   if (!m) return Fail(m.error());
   return ViewOf(*ctx->existing, *m);
 }
@@ -174,7 +163,7 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
             "not_editable", record.status == "submitted" ? "答卷已提交待审核，如需修改请先撤回"
                                                          : "答卷已审核通过，不能再修改"));
       }
-      auto loaded = CachedModel(record.model_id);
+      auto loaded = model::SharedModel(record.model_id);
       if (!loaded) return Fail(loaded.error());
       m = *loaded;
     } else {
@@ -240,7 +229,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
       return Fail(Error::Conflict("already_submitted",
                                   record.status == "submitted" ? "答卷已提交，正在等待审核" : "答卷已审核通过"));
     }
-    auto m = CachedModel(record.model_id);
+    auto m = model::SharedModel(record.model_id);
     if (!m) return Fail(m.error());
     auto parsed = ParseFor(**m, record.answers_json, details);
     if (!parsed) return Fail(parsed.error());
@@ -311,7 +300,7 @@ Result<AssessmentView> LifecycleService::Review(const Principal& who, const std:
         !t) {
       return Fail(t.error());
     }
-    auto m = CachedModel(record.model_id);
+    auto m = model::SharedModel(record.model_id);
     if (!m) return Fail(m.error());
     return ViewOf(record, *m);
   });
@@ -342,7 +331,7 @@ Result<AssessmentView> LifecycleService::Withdraw(const Principal& who, const st
         !t) {
       return Fail(t.error());
     }
-    auto m = CachedModel(record.model_id);
+    auto m = model::SharedModel(record.model_id);
     if (!m) return Fail(m.error());
     return ViewOf(record, *m);
   });

@@ -63,9 +63,6 @@ class LifecycleService {
   Result<AssessmentView> Withdraw(const Principal& who, const std::string& round,
                                   const std::string& uscc, const std::string& request_id);
 
-  // Models by id, loaded once.
-  static Result<std::shared_ptr<const model::Model>> CachedModel(const std::string& id);
-
  private:
   store::Db& db_;
   std::function<std::string()> today_;

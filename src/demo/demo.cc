@@ -160,7 +160,7 @@ Result<DemoReport> LoadGuangdong2016(store::Db& db, AuthService& auth, const Dem
   for (const auto& [code, u] : index->units) code_of[u.name] = code;
   auto inputs = PopulationInputs(db);
   if (!inputs) return Fail(inputs.error());
-  auto m = campaign::LifecycleService::CachedModel(std::string(kModel));
+  auto m = model::SharedModel(std::string(kModel));
   if (!m) return Fail(m.error());
   AnswerGenerator generator(*m, inputs->second);
 

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -824,6 +826,16 @@ Result<std::shared_ptr<const Model>> ResolveModel(const std::string& id_or_path)
     return Fail(Error::Invalid("invalid_model", all));
   }
   return outcome.model;
+}
+
+Result<std::shared_ptr<const Model>> SharedModel(const std::string& id_or_path) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const Model>, std::less<>> cache;
+  std::lock_guard lock(mu);
+  if (auto it = cache.find(id_or_path); it != cache.end()) return it->second;
+  auto m = ResolveModel(id_or_path);
+  if (m) cache.emplace(id_or_path, *m);
+  return m;
 }
 
 }  // namespace rongping::model

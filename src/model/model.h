@@ -174,6 +174,11 @@ const std::vector<std::pair<std::string_view, std::string_view>>& BuiltinModelFi
 // with the problems joined.
 Result<std::shared_ptr<const Model>> ResolveModel(const std::string& id_or_path);
 
+// ResolveModel, parsed once per process and then shared: for the models
+// rounds and stored results name. A model file is read the first time it is
+// named; later changes to the file are not seen. Thread-safe.
+Result<std::shared_ptr<const Model>> SharedModel(const std::string& id_or_path);
+
 }  // namespace rongping::model
 
 #endif  // RONGPING_MODEL_MODEL_H_

@@ -6,6 +6,7 @@
 #define RONGPING_STORE_DB_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +53,17 @@ struct Rows {
 
 enum class TxMode { kRead, kWrite };
 
+// The current row of a Tx::Scan. Valid only inside the callback; text views
+// end with it. Accessors convert leniently (NULL reads as 0 or "").
+class RowCursor {
+ public:
+  virtual ~RowCursor() = default;
+  virtual bool IsNull(int column) const = 0;
+  virtual int64_t Int(int column) const = 0;
+  virtual double Real(int column) const = 0;
+  virtual std::string_view Text(int column) const = 0;
+};
+
 // A transaction. It is rolled back on destruction unless Commit() succeeded.
 // A Tx is used by one thread at a time.
 class Tx {
@@ -61,6 +73,10 @@ class Tx {
   virtual Result<int64_t> Exec(std::string_view sql, const std::vector<Value>& params = {}) = 0;
   // Runs a query and returns all rows.
   virtual Result<Rows> Query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  // Runs a query and calls `on_row` for each row in turn, without copying
+  // rows: the way to read many rows.
+  virtual Result<void> Scan(std::string_view sql, const std::vector<Value>& params,
+                            const std::function<void(const RowCursor&)>& on_row) = 0;
   // Runs several DDL statements separated by ';' (no parameters). The backend
   // translates portable DDL (BIGINT, DOUBLE PRECISION, INTEGER PRIMARY KEY as
   // an auto-assigned key) to its dialect.

@@ -25,6 +25,20 @@ Error SqliteError(sqlite3* db, int rc, std::string_view what) {
   return Error::Internal(msg);
 }
 
+std::string_view ColumnText(sqlite3_stmt* s, int c) {
+  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
+  return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(s, c))) : std::string_view();
+}
+
+// A Scan's view of the statement's current row.
+struct StatementCursor final : RowCursor {
+  sqlite3_stmt* stmt = nullptr;
+  bool IsNull(int c) const override { return sqlite3_column_type(stmt, c) == SQLITE_NULL; }
+  int64_t Int(int c) const override { return sqlite3_column_int64(stmt, c); }
+  double Real(int c) const override { return sqlite3_column_double(stmt, c); }
+  std::string_view Text(int c) const override { return ColumnText(stmt, c); }
+};
+
 // One sqlite3 connection with a cache of prepared statements.
 class Connection {
  public:
@@ -46,7 +60,7 @@ class Connection {
     sqlite3_busy_timeout(raw, 10000);
     for (const char* pragma :
          {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL",
-          "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"}) {
+          "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY", "PRAGMA mmap_size=4294967296"}) {
       if (auto r = conn->ExecPlain(pragma); !r) return Fail(r.error());
     }
     return conn;
@@ -65,9 +79,11 @@ class Connection {
     return {};
   }
 
-  // Prepares (or reuses) a statement, binds params and steps through it.
-  // When `rows` is null the statement's rows are discarded.
-  Result<int64_t> Run(std::string_view sql, const std::vector<Value>& params, Rows* rows) {
+  // Prepares (or reuses) a statement, binds params and steps through it,
+  // calling `on_row` (when given) with the statement positioned on each row.
+  // Returns the number of rows the statement changed.
+  Result<int64_t> Run(std::string_view sql, const std::vector<Value>& params,
+                      const std::function<void(sqlite3_stmt*)>* on_row) {
     auto stmt = Prepare(sql);
     if (!stmt) return Fail(stmt.error());
     sqlite3_stmt* s = *stmt;
@@ -89,11 +105,6 @@ class Connection {
       }
       if (rc != SQLITE_OK) return Fail(SqliteError(db_, rc, "bind"));
     }
-    if (rows) {
-      int n = sqlite3_column_count(s);
-      rows->columns.clear();
-      for (int c = 0; c < n; ++c) rows->columns.emplace_back(sqlite3_column_name(s, c));
-    }
     for (;;) {
       int rc = sqlite3_step(s);
       if (rc == SQLITE_DONE) break;
@@ -102,22 +113,7 @@ class Connection {
         sqlite3_reset(s);
         return Fail(e);
       }
-      if (!rows) continue;
-      int n = sqlite3_column_count(s);
-      std::vector<Value> values;
-      values.reserve(n);
-      for (int c = 0; c < n; ++c) {
-        switch (sqlite3_column_type(s, c)) {
-          case SQLITE_INTEGER: values.emplace_back(int64_t{sqlite3_column_int64(s, c)}); break;
-          case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(s, c)); break;
-          case SQLITE_NULL: values.emplace_back(std::monostate{}); break;
-          default: {
-            auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
-            values.emplace_back(std::string(p ? p : "", sqlite3_column_bytes(s, c)));
-          }
-        }
-      }
-      rows->rows.emplace_back(std::move(values));
+      if (on_row) (*on_row)(s);
     }
     int64_t changes = sqlite3_changes64(db_);
     sqlite3_reset(s);
@@ -156,8 +152,35 @@ class SqliteTx final : public Tx {
   }
   Result<Rows> Query(std::string_view sql, const std::vector<Value>& params) override {
     Rows rows;
-    if (auto r = conn_->Run(sql, params, &rows); !r) return Fail(r.error());
+    std::function<void(sqlite3_stmt*)> collect = [&rows](sqlite3_stmt* s) {
+      int n = sqlite3_column_count(s);
+      if (rows.columns.empty()) {
+        for (int c = 0; c < n; ++c) rows.columns.emplace_back(sqlite3_column_name(s, c));
+      }
+      std::vector<Value> values;
+      values.reserve(n);
+      for (int c = 0; c < n; ++c) {
+        switch (sqlite3_column_type(s, c)) {
+          case SQLITE_INTEGER: values.emplace_back(int64_t{sqlite3_column_int64(s, c)}); break;
+          case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(s, c)); break;
+          case SQLITE_NULL: values.emplace_back(std::monostate{}); break;
+          default: values.emplace_back(std::string(ColumnText(s, c)));
+        }
+      }
+      rows.rows.emplace_back(std::move(values));
+    };
+    if (auto r = conn_->Run(sql, params, &collect); !r) return Fail(r.error());
     return rows;
+  }
+  Result<void> Scan(std::string_view sql, const std::vector<Value>& params,
+                    const std::function<void(const RowCursor&)>& on_row) override {
+    StatementCursor cursor;
+    std::function<void(sqlite3_stmt*)> each = [&](sqlite3_stmt* s) {
+      cursor.stmt = s;
+      on_row(cursor);
+    };
+    if (auto r = conn_->Run(sql, params, &each); !r) return Fail(r.error());
+    return {};
   }
   Result<void> ExecScript(std::string_view ddl) override {
     return conn_->ExecPlain(TranslateDdlForSqlite(ddl));
