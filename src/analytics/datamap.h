@@ -4,6 +4,14 @@
 // scope. Groups with fewer than k enterprises are withheld, and so is
 // whatever would let a withheld group be derived from the total and its
 // visible siblings.
+//
+// Differencing: a filter (industry group, size class, a unit below the
+// top) narrows a wider query anyone in the same office, or the office
+// above, may also run. A group (or the total) whose n differs from the same
+// group of any wider query, made by dropping any of the filters (a unit
+// replaced by its reporting parent), by 1 to k-1 enterprises is withheld
+// as primary, so that subtracting one published table from another never
+// yields a figure about fewer than k enterprises.
 #ifndef RONGPING_ANALYTICS_DATAMAP_H_
 #define RONGPING_ANALYTICS_DATAMAP_H_
 
@@ -21,6 +29,10 @@ struct DataMapQuery {
   std::string model;                  // empty: the round's first model with results
   std::optional<std::set<std::string>> units;  // unit codes in scope; nullopt = all
   std::optional<std::set<std::string>> divisions;  // industry divisions in scope; nullopt = all
+  // The units of the reporting parent of the unit `units` is rooted at, for
+  // the differencing check; nullopt when there is none (the top of the tree
+  // or no unit chosen).
+  std::optional<std::set<std::string>> parent_units;
   std::string industry_group;         // filter, empty = all
   std::string size;                   // filter, empty = all
   Attribute by = Attribute::kUnit;

@@ -12,8 +12,8 @@ struct Matcher {
   int division = -1, group = -1, unit = -1, size = -1, production_type = -1;
   std::vector<bool> province_units;  // empty = any
 
-  bool Match(const ResultColumns& c, size_t row) const {
-    auto at = [&](Attribute a) { return static_cast<int>(c.attributes[static_cast<int>(a)][row]); };
+  bool Match(const AttributeValues& values) const {
+    auto at = [&](Attribute a) { return static_cast<int>(values[static_cast<int>(a)]); };
     return (division < 0 || at(Attribute::kDivision) == division) &&
            (group < 0 || at(Attribute::kIndustryGroup) == group) &&
            (unit < 0 || at(Attribute::kUnit) == unit) && (size < 0 || at(Attribute::kSize) == size) &&
@@ -58,8 +58,11 @@ Diagnosis Diagnose(const ResultsSnapshot& snapshot, const std::string& round,
       matchers.push_back(std::move(m));
     }
     std::vector<int64_t> counts(matchers.size(), 0);
-    for (size_t row = 0; row < c.total.size(); ++row) {
-      for (size_t l = 0; l < matchers.size(); ++l) counts[l] += matchers[l].Match(c, row);
+    for (const ResultCell& cell : c.cells) {
+      if (cell.sums.n == 0) continue;
+      for (size_t l = 0; l < matchers.size(); ++l) {
+        if (matchers[l].Match(cell.attributes)) counts[l] += cell.sums.n;
+      }
     }
     int chosen = FirstWithAtLeast(k, counts);
     if (chosen < 0) return;
@@ -67,9 +70,9 @@ Diagnosis Diagnose(const ResultsSnapshot& snapshot, const std::string& round,
     out.peer_group_id = std::string(chain[chosen].id);
     out.peer_n = counts[chosen];
     out.peer_group_label = DescribeGroup(chain[chosen], out.peer_n);
-    std::vector<size_t> rows;
-    for (size_t row = 0; row < c.total.size(); ++row) {
-      if (matchers[chosen].Match(c, row)) rows.push_back(row);
+    std::vector<uint32_t> rows;
+    for (const ResultCell& cell : c.cells) {
+      if (matchers[chosen].Match(cell.attributes)) rows.insert(rows.end(), cell.rows.begin(), cell.rows.end());
     }
     std::vector<double> values(rows.size());
     auto bench = [&](const std::vector<double>& column, double mine) {

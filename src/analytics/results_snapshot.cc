@@ -1,11 +1,11 @@
 #include "analytics/results_snapshot.h"
 
+#include <algorithm>
 #include <cmath>
 #include <mutex>
 
 #include <fmt/format.h>
 
-#include "campaign/lifecycle.h"
 #include "scoring/score_vector.h"
 
 namespace rongping::analytics {
@@ -21,30 +21,163 @@ constexpr std::string_view kChangedRows =
     "JOIN assessments a ON a.id = c.assessment_id JOIN rounds r ON r.code = a.round_code "
     "JOIN enterprises e ON e.uscc = a.uscc LEFT JOIN industries i ON i.code = e.industry_code "
     "WHERE c.seq > $1 ORDER BY c.seq LIMIT $2";
+constexpr int64_t kBatch = 200'000;
+
+// Every enterprise's attributes, at the positions of Attribute (the
+// industry group, column 2, is left empty here and looked up by division).
+constexpr std::string_view kEnterpriseAttributes =
+    "SELECT uscc, industry_code, '', size_class, production_type, COALESCE(ownership, '') FROM enterprises";
+
+// Every completed, scored assessment.
+constexpr std::string_view kCompletedResults =
+    "SELECT a.id, a.round_code, a.model_id, a.uscc, a.total, a.level_index, a.score_vector, "
+    "a.unit_code FROM assessments a JOIN rounds r ON r.code = a.round_code WHERE a.total IS NOT NULL "
+    "AND a.score_vector IS NOT NULL AND (a.status = 'approved' OR (a.status = 'submitted' AND "
+    "r.review_required = 0)) ORDER BY a.id";
 
 }  // namespace
 
-uint16_t ResultsSnapshot::Intern(Attribute a, const std::string& value) {
+uint16_t ResultsSnapshot::Intern(Attribute a, std::string_view value) {
   auto& map = intern_[static_cast<int>(a)];
   if (auto it = map.find(value); it != map.end()) return it->second;
   auto& dict = dictionaries_[static_cast<int>(a)];
   auto index = static_cast<uint16_t>(dict.size());
-  map.emplace(value, index);
-  dict.push_back(value);
+  map.emplace(std::string(value), index);
+  dict.emplace_back(value);
   return index;
 }
 
+size_t ResultColumns::AttributeHash::operator()(const AttributeValues& a) const {
+  uint64_t h = 0;
+  for (uint16_t v : a) h = (h ^ v) * 0x100000001B3ULL;
+  return static_cast<size_t>(h ^ (h >> 29));
+}
+
+void GroupSums::Reset(const model::Model& m) {
+  n = 0;
+  total_sum = 0;
+  levels.assign(m.levels.size(), 0);
+  dimension_sum.assign(m.dimensions.size(), 0);
+  dimension_n.assign(m.dimensions.size(), 0);
+  key_sum.assign(m.key_indicators.size(), 0);
+  key_n.assign(m.key_indicators.size(), 0);
+}
+
+void GroupSums::Add(const ResultColumns& c, size_t row) {
+  ++n;
+  total_sum += c.total[row];
+  if (c.level[row] >= 0 && static_cast<size_t>(c.level[row]) < levels.size()) ++levels[c.level[row]];
+  auto add = [row](const std::vector<std::vector<double>>& columns, std::vector<double>& sum,
+                   std::vector<int64_t>& count) {
+    for (size_t i = 0; i < sum.size(); ++i) {
+      double v = columns[i][row];
+      if (std::isnan(v)) continue;
+      sum[i] += v;
+      ++count[i];
+    }
+  };
+  add(c.dimensions, dimension_sum, dimension_n);
+  add(c.key_indicators, key_sum, key_n);
+}
+
+void GroupSums::Merge(const GroupSums& o) {
+  n += o.n;
+  total_sum += o.total_sum;
+  auto merge = [](auto& into, const auto& from) {
+    for (size_t i = 0; i < into.size(); ++i) into[i] += from[i];
+  };
+  merge(levels, o.levels);
+  merge(dimension_sum, o.dimension_sum);
+  merge(dimension_n, o.dimension_n);
+  merge(key_sum, o.key_sum);
+  merge(key_n, o.key_n);
+}
+
+namespace {
+
+// Removes one occurrence of `value` from `v` (order not kept).
+void EraseValue(std::vector<uint32_t>& v, uint32_t value) {
+  auto it = std::find(v.begin(), v.end(), value);
+  if (it == v.end()) return;
+  *it = v.back();
+  v.pop_back();
+}
+
+}  // namespace
+
+ResultsSnapshot::Location* ResultsSnapshot::RowIndex::Find(int64_t id) {
+  if (id >= 0 && static_cast<uint64_t>(id) < dense_.size()) {
+    Location& l = dense_[static_cast<size_t>(id)];
+    return l.columns ? &l : nullptr;
+  }
+  auto it = sparse_.find(id);
+  return it == sparse_.end() ? nullptr : &it->second;
+}
+
+void ResultsSnapshot::RowIndex::ReserveIds(int64_t max_id) {
+  if (max_id < 0 || static_cast<uint64_t>(max_id) < dense_.size()) return;
+  dense_.resize(static_cast<size_t>(max_id) + 1);
+  for (auto it = sparse_.begin(); it != sparse_.end();) {  // now within the vector
+    if (it->first >= 0 && it->first <= max_id) {
+      dense_[static_cast<size_t>(it->first)] = it->second;
+      it = sparse_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void ResultsSnapshot::RowIndex::Set(int64_t id, Location where) {
+  // Grow the vector for ids up to twice what it holds plus some room.
+  const uint64_t limit = 2 * std::max<uint64_t>(dense_.size(), size_) + 1'000'000;
+  if (id >= 0 && static_cast<uint64_t>(id) < limit) ReserveIds(id);
+  Location* existing = Find(id);
+  if (existing) {
+    *existing = where;
+    return;
+  }
+  ++size_;
+  if (id >= 0 && static_cast<uint64_t>(id) < dense_.size()) {
+    dense_[static_cast<size_t>(id)] = where;
+  } else {
+    sparse_[id] = where;
+  }
+}
+
+void ResultsSnapshot::RowIndex::Erase(int64_t id) {
+  Location* l = Find(id);
+  if (!l) return;
+  --size_;
+  if (id >= 0 && static_cast<uint64_t>(id) < dense_.size()) {
+    l->columns = nullptr;
+  } else {
+    sparse_.erase(id);
+  }
+}
+
+size_t ResultsSnapshot::RowIndex::MemoryBytes() const {
+  return dense_.capacity() * sizeof(Location) +
+         sparse_.size() * (sizeof(std::pair<const int64_t, Location>) + sizeof(void*)) +
+         sparse_.bucket_count() * sizeof(void*);
+}
+
 void ResultsSnapshot::Remove(int64_t id) {
-  auto w = where_.find(id);
-  if (w == where_.end()) return;
-  ResultColumns& c = columns_.at(w->second);
-  uint32_t row = c.row_of.at(id);
-  uint32_t last = static_cast<uint32_t>(c.total.size() - 1);
+  const Location* w = where_.Find(id);
+  if (!w) return;
+  ResultColumns& c = *w->columns;
+  const uint32_t row = w->row;
+  const auto last = static_cast<uint32_t>(c.rows() - 1);
+  EraseValue(c.cells[c.cell[row]].rows, row);
+  c.MarkStale(c.cell[row]);
+  if (row != last) {
+    where_.Find(c.assessment_id[last])->row = row;
+    auto& moved = c.cells[c.cell[last]].rows;
+    *std::find(moved.begin(), moved.end(), last) = row;
+  }
   auto move_last = [&](auto& column) {
     column[row] = std::move(column[last]);
     column.pop_back();
   };
-  if (row != last) c.row_of[c.assessment_id[last]] = row;
   move_last(c.uscc);
   for (auto& a : c.attributes) move_last(a);
   move_last(c.total);
@@ -52,56 +185,239 @@ void ResultsSnapshot::Remove(int64_t id) {
   for (auto& d : c.dimensions) move_last(d);
   for (auto& k : c.key_indicators) move_last(k);
   move_last(c.assessment_id);
-  c.row_of.erase(id);
-  where_.erase(w);
+  move_last(c.cell);
+  where_.Erase(id);
+}
+
+void ResultsSnapshot::Place(const Placed& p) {
+  if (p.uscc.size() != std::tuple_size_v<UsccChars>) return;
+  // Consecutive results mostly share the round and model: look them up once.
+  if (p.round != scratch_.round || p.model != scratch_.model) {
+    scratch_.round = p.round;
+    scratch_.model = p.model;
+    scratch_.columns = ColumnsFor(scratch_.round, scratch_.model);
+  }
+  if (!scratch_.columns) return;
+  ResultColumns& c = *scratch_.columns;
+  if (!scoring::DecodeScoreVector(p.score_vector, c.dimensions.size(), c.key_indicators.size(),
+                                  &scratch_.vector)) {
+    return;
+  }
+  const auto row = static_cast<uint32_t>(c.rows());
+  where_.Set(p.id, {&c, row});
+  c.assessment_id.push_back(p.id);
+  UsccChars uscc;
+  std::copy_n(p.uscc.data(), uscc.size(), uscc.begin());
+  c.uscc.push_back(uscc);
+  for (int a = 0; a < kAttributeCount; ++a) c.attributes[a].push_back(p.attributes[a]);
+  c.total.push_back(p.total);
+  c.level.push_back(static_cast<int8_t>(p.level));
+  const auto& v = scratch_.vector;
+  for (size_t d = 0; d < v.dimensions.size(); ++d) c.dimensions[d].push_back(v.dimensions[d]);
+  for (size_t k = 0; k < v.key_indicators.size(); ++k) c.key_indicators[k].push_back(v.key_indicators[k]);
+  auto [it, fresh] = c.cell_of_.try_emplace(p.attributes, static_cast<uint32_t>(c.cells.size()));
+  if (fresh) c.cells.push_back({p.attributes, {}, {}});
+  c.cell.push_back(it->second);
+  ResultCell& cell = c.cells[it->second];
+  // Sums are made over a cell's rows in the order of assessment id, so that
+  // they never depend on the order results arrived in: a result newer than
+  // all of its cell's is added now, any other makes the cell redo its sums.
+  if (!cell.stale && (cell.rows.empty() || c.assessment_id[cell.rows.back()] < p.id)) {
+    if (cell.rows.empty()) cell.sums.Reset(*c.model);
+    cell.sums.Add(c, row);
+  } else {
+    c.MarkStale(it->second);
+  }
+  cell.rows.push_back(row);
+}
+
+// Columns of kChangedRows.
+enum Column {
+  kSeq, kId, kRound, kModel, kUscc, kStatus, kReviewRequired, kTotal, kLevel, kScoreVector,
+  kUnit, kIndustry, kGroup, kSize, kProductionType, kOwnership
+};
+
+void ResultsSnapshot::ApplyChange(const store::RowCursor& r) {
+  last_seq_ = r.Int(kSeq);
+  const int64_t id = r.Int(kId);
+  Remove(id);
+  const std::string_view status = r.Text(kStatus);
+  const bool completed = status == "approved" || (status == "submitted" && r.Int(kReviewRequired) == 0);
+  if (!completed || r.IsNull(kTotal) || r.IsNull(kScoreVector)) return;
+  Placed p{id, r.Text(kRound), r.Text(kModel), r.Text(kUscc), r.Text(kScoreVector),
+           r.Real(kTotal), static_cast<int>(r.Int(kLevel)), {}};
+  for (int a = 0; a < kAttributeCount; ++a) p.attributes[a] = Intern(static_cast<Attribute>(a), r.Text(kUnit + a));
+  Place(p);
+}
+
+namespace {
+
+// 统一社会信用代码 -> attributes, for the first build: open addressing in
+// one allocation, never more than half full.
+class EnterpriseAttributes {
+ public:
+  explicit EnterpriseAttributes(size_t expected) { Resize(expected); }
+  // Codes that are not 18 characters are not kept (none can be stored).
+  void Put(std::string_view uscc, const AttributeValues& values) {
+    if (uscc.size() != std::tuple_size_v<UsccChars>) return;
+    if (2 * (used_ + 1) > slots_.size()) Resize(used_ + 1);
+    Slot& s = Probe(uscc);
+    used_ += !s.used;
+    std::copy_n(uscc.data(), s.key.size(), s.key.begin());
+    s.used = true;
+    s.values = values;
+  }
+  const AttributeValues* Find(std::string_view uscc) const {
+    if (uscc.size() != std::tuple_size_v<UsccChars>) return nullptr;
+    const Slot& s = const_cast<EnterpriseAttributes*>(this)->Probe(uscc);
+    return s.used ? &s.values : nullptr;
+  }
+
+ private:
+  struct Slot {
+    UsccChars key{};
+    bool used = false;
+    AttributeValues values{};
+  };
+  // The slot holding `uscc`, or the free slot where it belongs. The table is
+  // never more than half full, so the probe ends.
+  Slot& Probe(std::string_view uscc) {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = std::hash<std::string_view>{}(uscc) & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (!s.used || std::string_view(s.key.data(), s.key.size()) == uscc) return s;
+    }
+  }
+  void Resize(size_t count) {
+    size_t capacity = 16;
+    while (capacity < 2 * count) capacity *= 2;
+    if (capacity <= slots_.size()) return;
+    std::vector<Slot> old(capacity);
+    old.swap(slots_);
+    for (const Slot& s : old) {
+      if (s.used) Probe(std::string_view(s.key.data(), s.key.size())) = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  size_t used_ = 0;
+};
+
+}  // namespace
+
+// A first build reads the tables whole instead of the change feed: the
+// enterprises' attributes once, then every completed assessment, all in one
+// read transaction that also fixes the feed position to continue from.
+Result<void> ResultsSnapshot::Bootstrap(store::Db& db) {
+  return InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<void> {
+    auto positions = tx.Query(
+        "SELECT (SELECT COALESCE(MAX(id), 0) FROM assessments), "
+        "(SELECT COALESCE(MAX(seq), 0) FROM assessment_changes)");
+    if (!positions) return Fail(positions.error());
+    auto per_round = tx.Query(
+        "SELECT round_code, model_id, COUNT(*) FROM assessments GROUP BY round_code, model_id");
+    if (!per_round) return Fail(per_round.error());
+    size_t assessments = 0;
+    for (const auto& r : per_round->rows) {
+      Reserve(r.Text(0), r.Text(1), static_cast<size_t>(r.Int(2)));
+      assessments += static_cast<size_t>(r.Int(2));
+    }
+    where_.ReserveIds(positions->rows[0].Int(0));
+    // Industry groups by division, then the enterprises without a join.
+    std::unordered_map<std::string, uint16_t, TextHash, std::equal_to<>> group_of;
+    auto scanned = tx.Scan("SELECT code, grp FROM industries", {}, [&](const store::RowCursor& r) {
+      group_of.emplace(r.Text(0), Intern(Attribute::kIndustryGroup, r.Text(1)));
+    });
+    if (!scanned) return scanned;
+    const uint16_t no_group = Intern(Attribute::kIndustryGroup, "");
+    EnterpriseAttributes enterprises(assessments);
+    scanned = tx.Scan(kEnterpriseAttributes, {}, [&](const store::RowCursor& r) {
+      AttributeValues values{};
+      for (Attribute a : {Attribute::kDivision, Attribute::kSize, Attribute::kProductionType, Attribute::kOwnership}) {
+        values[static_cast<int>(a)] = Intern(a, r.Text(static_cast<int>(a)));
+      }
+      auto group = group_of.find(r.Text(static_cast<int>(Attribute::kDivision)));
+      values[static_cast<int>(Attribute::kIndustryGroup)] = group == group_of.end() ? no_group : group->second;
+      enterprises.Put(r.Text(0), values);
+    });
+    if (!scanned) return scanned;
+    scanned = tx.Scan(kCompletedResults, {}, [&](const store::RowCursor& r) {
+      const AttributeValues* attributes = enterprises.Find(r.Text(3));
+      if (!attributes) return;
+      Placed p{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(6), r.Real(4), static_cast<int>(r.Int(5)),
+               *attributes};
+      p.attributes[static_cast<int>(Attribute::kUnit)] = Intern(Attribute::kUnit, r.Text(7));
+      Place(p);
+    });
+    if (!scanned) return scanned;
+    last_seq_ = positions->rows[0].Int(1);
+    return {};
+  });
+}
+
+ResultColumns* ResultsSnapshot::ColumnsFor(std::string_view round, std::string_view model_id) {
+  auto m = model::SharedModel(std::string(model_id));
+  if (!m) return nullptr;  // a model no longer shipped: its results are not mapped
+  ResultColumns& c = columns_[Key(round, model_id)];
+  if (!c.model) {
+    c.model = *m;
+    c.dimensions.resize((*m)->dimensions.size());
+    c.key_indicators.resize((*m)->key_indicators.size());
+  }
+  return &c;
+}
+
+void ResultsSnapshot::Reserve(std::string_view round, std::string_view model, size_t rows) {
+  ResultColumns* columns = ColumnsFor(round, model);
+  if (!columns) return;
+  ResultColumns& c = *columns;
+  const size_t n = c.rows() + rows;
+  c.uscc.reserve(n);
+  for (auto& a : c.attributes) a.reserve(n);
+  c.total.reserve(n);
+  c.level.reserve(n);
+  for (auto& d : c.dimensions) d.reserve(n);
+  for (auto& k : c.key_indicators) k.reserve(n);
+  c.assessment_id.reserve(n);
+  c.cell.reserve(n);
+}
+
+void ResultsSnapshot::RefreshCells() {
+  for (auto& [key, c] : columns_) {
+    for (uint32_t i : c.stale_cells_) {
+      ResultCell& cell = c.cells[i];
+      cell.stale = false;
+      // Rows in order, so that the sums do not depend on the history.
+      std::sort(cell.rows.begin(), cell.rows.end(),
+                [&c](uint32_t a, uint32_t b) { return c.assessment_id[a] < c.assessment_id[b]; });
+      cell.sums.Reset(*c.model);
+      for (uint32_t row : cell.rows) cell.sums.Add(c, row);
+    }
+    c.stale_cells_.clear();
+  }
 }
 
 Result<void> ResultsSnapshot::CatchUp(store::Db& db) {
   std::unique_lock lock(mu_);
-  for (;;) {
-    auto rows = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) {
-      return tx.Query(kChangedRows, {last_seq_, int64_t{50000}});
-    });
-    if (!rows) return Fail(rows.error());
-    for (const auto& r : rows->rows) {
-      last_seq_ = r.Int(0);
-      int64_t id = r.Int(1);
-      Remove(id);
-      std::string status = r.Text(5);
-      bool completed = status == "approved" || (status == "submitted" && r.Int(6) == 0);
-      if (!completed || r.IsNull(7) || r.IsNull(9)) continue;
-      auto m = campaign::LifecycleService::CachedModel(r.Text(3));
-      if (!m) continue;  // a model no longer shipped: its results are not mapped
-      scoring::ScoreVector v;
-      if (!scoring::DecodeScoreVector(r.Text(9), (*m)->dimensions.size(),
-                                      (*m)->key_indicators.size(), &v)) {
-        continue;
-      }
-      std::string key = Key(r.Text(2), r.Text(3));
-      ResultColumns& c = columns_[key];
-      if (!c.model) {
-        c.model = *m;
-        c.dimensions.resize((*m)->dimensions.size());
-        c.key_indicators.resize((*m)->key_indicators.size());
-      }
-      c.row_of[id] = static_cast<uint32_t>(c.total.size());
-      c.assessment_id.push_back(id);
-      c.uscc.push_back(r.Text(4));
-      const std::string values[kAttributeCount] = {r.Text(10), r.Text(11), r.Text(12),
-                                                   r.Text(13), r.Text(14), r.Text(15)};
-      for (int a = 0; a < kAttributeCount; ++a) {
-        c.attributes[a].push_back(Intern(static_cast<Attribute>(a), values[a]));
-      }
-      c.total.push_back(r.Real(7));
-      c.level.push_back(static_cast<int8_t>(r.Int(8)));
-      for (size_t d = 0; d < v.dimensions.size(); ++d) c.dimensions[d].push_back(v.dimensions[d]);
-      for (size_t k = 0; k < v.key_indicators.size(); ++k) {
-        c.key_indicators[k].push_back(v.key_indicators[k]);
-      }
-      where_[id] = key;
-    }
-    if (static_cast<int64_t>(rows->size()) < 50000) return {};
+  scratch_.round.clear();
+  scratch_.model.clear();
+  scratch_.columns = nullptr;
+  if (last_seq_ == 0 && where_.size() == 0) {
+    auto built = Bootstrap(db);
+    if (!built) return built;
   }
+  for (;;) {
+    int64_t seen = 0;
+    auto scanned = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) {
+      return tx.Scan(kChangedRows, {last_seq_, kBatch}, [&](const store::RowCursor& r) {
+        ++seen;
+        ApplyChange(r);
+      });
+    });
+    if (!scanned) return Fail(scanned.error());
+    if (seen < kBatch) break;
+  }
+  RefreshCells();
+  return {};
 }
 
 std::vector<std::string> ResultsSnapshot::ModelsOf(std::string_view round) const {
@@ -122,6 +438,31 @@ int64_t ResultsSnapshot::last_seq() const {
 size_t ResultsSnapshot::rows() const {
   std::shared_lock lock(mu_);
   return where_.size();
+}
+
+size_t ResultColumns::MemoryBytes() const {
+  auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+  size_t sum = bytes(uscc) + bytes(total) + bytes(level) + bytes(assessment_id) + bytes(cell) + bytes(cells);
+  for (const auto& c : cells) {
+    sum += bytes(c.rows) + bytes(c.sums.levels) + bytes(c.sums.dimension_sum) + bytes(c.sums.dimension_n) +
+           bytes(c.sums.key_sum) + bytes(c.sums.key_n);
+  }
+  sum += cell_of_.size() * (sizeof(std::pair<const AttributeValues, uint32_t>) + 2 * sizeof(void*)) +
+         cell_of_.bucket_count() * sizeof(void*);
+  for (const auto& a : attributes) sum += bytes(a);
+  for (const auto& d : dimensions) sum += bytes(d);
+  for (const auto& k : key_indicators) sum += bytes(k);
+  return sum;
+}
+
+size_t ResultsSnapshot::MemoryBytes() const {
+  std::shared_lock lock(mu_);
+  // An unordered_map node holds the pair and a next pointer (and, in
+  // libstdc++, no cached hash for integer keys); the bucket array one pointer
+  // per bucket.
+  size_t sum = where_.MemoryBytes();
+  for (const auto& [key, c] : columns_) sum += c.MemoryBytes();
+  return sum;
 }
 
 }  // namespace rongping::analytics

@@ -18,6 +18,7 @@ enum Tier : uint8_t { kInner = 0, kSubtotal = 1, kProtected = 2 };
 // every shape below is translated into this one form.
 struct Table {
   std::vector<int64_t> n;
+  std::vector<bool> withhold;  // primary whatever n; empty = none
   std::vector<uint8_t> tier;
   std::vector<std::vector<int>> lines;  // the entries of each equation
 };
@@ -172,9 +173,10 @@ std::vector<CellStatus> Solve(const Table& t, int64_t k) {
   std::vector<CellStatus> status(size);
   for (size_t e = 0; e < size; ++e) {
     assert(t.n[e] >= 0);
-    status[e] = t.n[e] == 0  ? CellStatus::kEmpty
-                : t.n[e] < k ? CellStatus::kPrimary
-                             : CellStatus::kShown;
+    const bool withhold = e < t.withhold.size() && t.withhold[e];
+    status[e] = t.n[e] == 0              ? CellStatus::kEmpty
+                : t.n[e] < k || withhold ? CellStatus::kPrimary
+                                         : CellStatus::kShown;
   }
   std::vector<std::vector<int>> lines_of(size);
   std::vector<int> withheld(t.lines.size(), 0);
@@ -251,7 +253,7 @@ std::string_view StatusName(CellStatus status) {
   return "shown";
 }
 
-OneWaySuppression Suppress(std::span<const Cell> cells, int64_t k) {
+OneWaySuppression Suppress(std::span<const Cell> cells, int64_t k, bool withhold_total) {
   Table t;
   t.n.reserve(cells.size() + 1);
   std::vector<int> line;
@@ -260,11 +262,13 @@ OneWaySuppression Suppress(std::span<const Cell> cells, int64_t k) {
   for (const Cell& c : cells) {
     line.push_back(static_cast<int>(t.n.size()));
     t.n.push_back(c.n);
+    t.withhold.push_back(c.withhold);
     t.tier.push_back(kInner);
     total += c.n;
   }
   line.push_back(static_cast<int>(t.n.size()));
   t.n.push_back(total);
+  t.withhold.push_back(withhold_total);
   t.tier.push_back(kProtected);
   t.lines.push_back(std::move(line));
 

@@ -66,6 +66,9 @@ namespace rongping::analytics {
 struct Cell {
   int64_t n = 0;     // enterprises the figure is about; REQUIRES n >= 0
   double value = 0;  // the figure itself
+  // Withheld as primary whatever n (when n > 0): e.g. a cell that differs
+  // from the same cell of a wider query by fewer than k enterprises.
+  bool withhold = false;
 };
 
 enum class CellStatus : uint8_t {
@@ -97,7 +100,8 @@ struct OneWaySuppression {
 // has no bridges beyond that). The total is
 // withheld only when its own n (the sum) is below k; then every non-empty
 // cell is primary too. REQUIRES: k >= 1.
-OneWaySuppression Suppress(std::span<const Cell> cells, int64_t k);
+// `withhold_total` withholds the total as primary (see Cell::withhold).
+OneWaySuppression Suppress(std::span<const Cell> cells, int64_t k, bool withhold_total = false);
 
 // ---------------------------------------------------------------------------
 // Two-way table: rows x columns (e.g. cities x size classes) with a total

@@ -58,6 +58,20 @@ TEST(Suppress, OneSmallCellTakesItsSmallestSibling) {
   EXPECT_EQ(s.total, CellStatus::kShown);
 }
 
+TEST(Suppress, AWithheldCellIsPrimaryWhateverItsSize) {
+  auto cells = Cells({30, 10, 7, 20});
+  cells[0].withhold = true;  // e.g. differs from a wider query by 2
+  const OneWaySuppression s = Suppress(cells, 5);
+  EXPECT_EQ(Pattern(s.cells), "P.C.");
+  EXPECT_EQ(s.total, CellStatus::kShown);
+}
+
+TEST(Suppress, AWithheldTotalTakesACellWithIt) {
+  const OneWaySuppression s = Suppress(Cells({30, 10, 7, 20}), 5, /*withhold_total=*/true);
+  EXPECT_EQ(s.total, CellStatus::kPrimary);
+  EXPECT_EQ(Pattern(s.cells), "..C.");  // else the total is the sum of the cells
+}
+
 TEST(Suppress, TwoSmallCellsProtectEachOther) {
   const OneWaySuppression s = Suppress(Cells({3, 4, 20, 30}), 5);
   EXPECT_EQ(Pattern(s.cells), "PP..");

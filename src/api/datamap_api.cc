@@ -160,11 +160,17 @@ http::Response DataMapHandler(Context& c, http::Request& req) {
   q.size = size;
   q.by = by->second;
   q.k = c.options.min_group_size;
-  if (!root.empty()) {
-    q.units.emplace();
+  auto subtree = [&](const std::string& top) {
+    std::set<std::string> codes;
     for (const auto& [code, u] : index->units) {
-      if (index->InSubtree(code, root)) q.units->insert(code);
+      if (index->InSubtree(code, top)) codes.insert(code);
     }
+    return codes;
+  };
+  if (!root.empty()) {
+    q.units = subtree(root);
+    const std::string& parent = index->units.at(root).parent_code;
+    if (!parent.empty() && index->units.count(parent)) q.parent_units = subtree(parent);
   }
   if (who->role == Role::kAssociation) {
     q.divisions.emplace(who->industries.begin(), who->industries.end());

@@ -92,7 +92,7 @@ http::Response SelectionHandler(Context& c, http::Request& req) {
       if (col.level[row] < min_level || col.total[row] < *min_total) continue;
       if (key >= 0 && !(col.key_indicators[key][row] == 1.0)) continue;
       if (!industry_group.empty() && value(analytics::Attribute::kIndustryGroup, row) != industry_group) continue;
-      rows.push_back({col.uscc[row], unit, value(analytics::Attribute::kDivision, row), col.total[row],
+      rows.push_back({analytics::ToString(col.uscc[row]), unit, value(analytics::Attribute::kDivision, row), col.total[row],
                       col.level[row]});
     }
   });

@@ -167,6 +167,20 @@ Result<Enterprise> InsertEnterprise(Tx& tx, Enterprise e) {
   return e;
 }
 
+namespace {
+
+// The enterprise's assessments go into the change feed again, so that
+// analytics regroup them under its new attributes (industry, size, ...).
+Result<void> FeedAssessmentsOf(Tx& tx, const std::string& uscc) {
+  auto r = tx.Exec("INSERT INTO assessment_changes (assessment_id) SELECT id FROM assessments WHERE uscc = $1 "
+                   "ORDER BY id",
+                   {uscc});
+  if (!r) return Fail(r.error());
+  return {};
+}
+
+}  // namespace
+
 Result<Enterprise> UpdateEnterprise(Tx& tx, Enterprise e) {
   e.updated_at = NowRfc3339();
   auto params = FieldValues(e);
@@ -177,6 +191,7 @@ Result<Enterprise> UpdateEnterprise(Tx& tx, Enterprise e) {
   if (*changed == 0) {
     return Fail(Error::Conflict("stale_version", "该企业信息已被他人修改，请刷新后重试"));
   }
+  if (auto fed = FeedAssessmentsOf(tx, e.uscc); !fed) return Fail(fed.error());
   ++e.version;
   return e;
 }
@@ -189,6 +204,7 @@ Result<bool> UpsertEnterprise(Tx& tx, const Enterprise& e, const std::optional<E
     params.push_back(now);
     params.push_back(existing->version);
     if (auto r = tx.Exec(kUpdate, params); !r) return Fail(r.error());
+    if (auto fed = FeedAssessmentsOf(tx, e.uscc); !fed) return Fail(fed.error());
   } else {
     params.push_back(int64_t{1});
     params.push_back(now);

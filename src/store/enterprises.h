@@ -47,11 +47,14 @@ Result<Enterprise> InsertEnterprise(Tx& tx, Enterprise e);
 
 // Replaces an enterprise's fields when its stored version equals
 // `e.version`; bumps the version. kConflict when the version is stale.
+// The enterprise's assessments enter the change feed again, so that
+// analytics regroup them under the new attributes.
 Result<Enterprise> UpdateEnterprise(Tx& tx, Enterprise e);
 
 // Inserts `e`, or replaces `existing` (the stored record with the same USCC,
 // as read in this transaction). Leaves an identical record untouched.
-// Returns true when something changed.
+// Returns true when something changed (then, as for UpdateEnterprise, the
+// enterprise's assessments enter the change feed again).
 Result<bool> UpsertEnterprise(Tx& tx, const Enterprise& e, const std::optional<Enterprise>& existing,
                               const std::string& now);
 

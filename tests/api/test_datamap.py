@@ -65,6 +65,39 @@ class DataMapTest(unittest.TestCase):
                     if d["total"]["n"] is not None:
                         self.assertNotEqual(len(withheld), 1, (by, unit, d["cells"]))
 
+    def test_no_difference_of_two_published_tables_is_about_fewer_than_k(self):
+        # A filtered table and the wider one made by dropping a filter (size
+        # class, industry group, or a city replaced by the province): for
+        # every group shown in both, and for the totals, the difference is
+        # 0 or at least k enterprises.
+        def shown(d):
+            cells = {c["key"]: c["n"] for c in d["cells"] if c["n"] is not None}
+            cells[None] = d["total"]["n"]
+            return cells
+
+        checked = withheld = 0
+        for by in ("unit", "industry_group", "size", "ownership"):
+            for unit in (None, "440100", "440300", "440606"):
+                for narrow, wide in ((dict(size="small"), {}), (dict(size="medium"), {}),
+                                     (dict(industry_group="装备"), {}),
+                                     (dict(industry_group="原材料", size="small"), dict(size="small")),
+                                     (dict(industry_group="原材料", size="small"), dict(industry_group="原材料"))):
+                    pairs = [(dict(narrow, unit=unit), dict(wide, unit=unit))]
+                    if unit:
+                        pairs.append((dict(narrow, unit=unit), dict(narrow)))
+                    for a, b in pairs:
+                        da, db = datamap("guangdong", by=by, **a).json(), datamap("guangdong", by=by, **b).json()
+                        k = da["min_group_size"]
+                        small, large = shown(da), shown(db)
+                        for key, n in small.items():
+                            if n is None or large.get(key) is None:
+                                continue
+                            checked += 1
+                            self.assertFalse(0 < large[key] - n < k, (by, a, b, key, n, large[key]))
+                        withheld += sum(c["status"] == "primary" and c["n"] is None for c in da["cells"])
+        self.assertGreater(checked, 200)
+        self.assertGreater(withheld, 0)
+
     def test_shaoguan_with_three_completed_is_withheld_with_a_complement(self):
         d = datamap("guangdong", by="unit").json()
         cells = {c["key"]: c for c in d["cells"]}

@@ -1,0 +1,185 @@
+#include "analytics/results_snapshot.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "analytics/datamap.h"
+#include "auth/auth_service.h"
+#include "demo/demo.h"
+#include "store/campaign.h"
+#include "store/enterprises.h"
+#include "store/test_support.h"
+
+namespace rongping::analytics {
+namespace {
+
+// Everything a reader can see of a round's columns, keyed so that two
+// snapshots built along different histories can be compared: per cell (as
+// attribute texts) the assessment ids and the sums; per assessment its row.
+struct Picture {
+  std::map<std::vector<std::string>, std::pair<std::vector<int64_t>, GroupSums>> cells;
+  std::map<int64_t, std::tuple<std::string, std::vector<std::string>, double, int, std::vector<double>>> rows;
+};
+
+Picture Take(const ResultsSnapshot& s, const std::string& round, const std::string& model) {
+  Picture p;
+  s.Read(round, model, [&](const ResultColumns& c, const ResultsSnapshot& snapshot) {
+    auto texts = [&](const AttributeValues& a) {
+      std::vector<std::string> out;
+      for (int i = 0; i < kAttributeCount; ++i) out.push_back(snapshot.Dictionary(static_cast<Attribute>(i))[a[i]]);
+      return out;
+    };
+    for (const ResultCell& cell : c.cells) {
+      if (cell.rows.empty()) continue;
+      std::vector<int64_t> ids;
+      for (uint32_t row : cell.rows) ids.push_back(c.assessment_id[row]);
+      std::sort(ids.begin(), ids.end());
+      p.cells[texts(cell.attributes)] = {ids, cell.sums};
+    }
+    for (size_t row = 0; row < c.rows(); ++row) {
+      AttributeValues a{};
+      for (int i = 0; i < kAttributeCount; ++i) a[i] = c.attributes[i][row];
+      std::vector<double> dims;
+      for (const auto& d : c.dimensions) dims.push_back(d[row]);
+      p.rows[c.assessment_id[row]] = {ToString(c.uscc[row]), texts(a), c.total[row], c.level[row], dims};
+    }
+  });
+  return p;
+}
+
+void ExpectSameSums(const GroupSums& a, const GroupSums& b) {
+  EXPECT_EQ(a.n, b.n);
+  EXPECT_EQ(a.total_sum, b.total_sum);  // bit for bit: sums are made in id order
+  EXPECT_EQ(a.levels, b.levels);
+  EXPECT_EQ(a.dimension_n, b.dimension_n);
+  EXPECT_EQ(a.key_n, b.key_n);
+  ASSERT_EQ(a.dimension_sum.size(), b.dimension_sum.size());
+  for (size_t i = 0; i < a.dimension_sum.size(); ++i) EXPECT_EQ(a.dimension_sum[i], b.dimension_sum[i]);
+  for (size_t i = 0; i < a.key_sum.size(); ++i) EXPECT_EQ(a.key_sum[i], b.key_sum[i]);
+}
+
+void ExpectSamePicture(const Picture& a, const Picture& b) {
+  ASSERT_EQ(a.rows, b.rows);
+  ASSERT_EQ(a.cells.size(), b.cells.size());
+  for (const auto& [key, cell] : a.cells) {
+    auto other = b.cells.find(key);
+    ASSERT_NE(other, b.cells.end());
+    EXPECT_EQ(cell.first, other->second.first);
+    ExpectSameSums(cell.second, other->second.second);
+  }
+}
+
+class ResultsSnapshotTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    AuthOptions auth_options;
+    auth_options.password_hash_cost = "minimum";
+    AuthService auth(t_.db(), auth_options);
+    demo::DemoOptions options;
+    options.scenario = "guangdong-2016";
+    ASSERT_TRUE(demo::LoadDemo(t_.db(), auth, options));
+  }
+
+  // Runs `change` on the first assessment matching `where` (SQL on a).
+  void ChangeAssessment(const std::string& where, const std::function<void(store::AssessmentRecord&)>& change) {
+    ASSERT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+      auto rows = tx.Query("SELECT uscc FROM assessments a WHERE " + where + " ORDER BY id LIMIT 1");
+      if (!rows || rows->empty()) return Fail(Error::Internal("no assessment matches " + where));
+      auto a = store::FindAssessment(tx, "gd-2016", rows->rows[0].Text(0));
+      auto record = **a;
+      change(record);
+      auto saved = store::SaveAssessment(tx, record, record.version);
+      if (!saved) return Fail(saved.error());
+      return true;
+    }));
+  }
+
+  testing::TempDb t_;
+};
+
+TEST_F(ResultsSnapshotTest, HoldsExactlyTheCompletedScoredAssessments) {
+  ResultsSnapshot s;
+  ASSERT_TRUE(s.CatchUp(t_.db()));
+  auto expected = InTx(t_.db(), store::TxMode::kRead, [](store::Tx& tx) {
+    return tx.Query("SELECT COUNT(*) FROM assessments a JOIN rounds r ON r.code = a.round_code WHERE "
+                    "a.total IS NOT NULL AND (a.status = 'approved' OR (a.status = 'submitted' AND "
+                    "r.review_required = 0))");
+  });
+  ASSERT_TRUE(expected);
+  EXPECT_GT(s.rows(), 100u);
+  EXPECT_EQ(static_cast<int64_t>(s.rows()), expected->rows[0].Int(0));
+  EXPECT_GT(s.MemoryBytes(), s.rows() * 100);
+}
+
+// A snapshot kept current through approvals, rejections and an enterprise
+// moving to another size class holds the same rows, cells and sums (bit
+// for bit) as one built afresh from the tables.
+TEST_F(ResultsSnapshotTest, FollowingTheFeedEqualsBuildingAfresh) {
+  ResultsSnapshot followed;
+  ASSERT_TRUE(followed.CatchUp(t_.db()));
+  const std::string model = followed.ModelsOf("gd-2016").at(0);
+  const size_t before = followed.rows();
+
+  // Reject the first approved assessment; approve the first submitted one.
+  ChangeAssessment("status = 'approved'", [](store::AssessmentRecord& r) { r.status = "rejected"; });
+  ChangeAssessment("status = 'submitted'", [](store::AssessmentRecord& r) { r.status = "approved"; });
+  // An approved enterprise becomes large: its result moves to another cell.
+  std::string moved;
+  ASSERT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+    auto rows = tx.Query(
+        "SELECT e.uscc FROM enterprises e JOIN assessments a ON a.uscc = e.uscc WHERE a.status = "
+        "'approved' AND e.size_class <> 'large' ORDER BY a.id DESC LIMIT 1");
+    if (!rows || rows->empty()) return Fail(Error::Internal("no enterprise"));
+    moved = rows->rows[0].Text(0);
+    auto e = store::FindEnterpriseUnscoped(tx, moved);
+    auto record = **e;
+    record.size_class = SizeClass::kLarge;
+    auto updated = store::UpdateEnterprise(tx, record);
+    if (!updated) return Fail(updated.error());
+    return true;
+  }));
+  ASSERT_TRUE(followed.CatchUp(t_.db()));
+  EXPECT_EQ(followed.rows(), before);  // one out, one in
+
+  ResultsSnapshot afresh;
+  ASSERT_TRUE(afresh.CatchUp(t_.db()));
+  EXPECT_EQ(afresh.last_seq(), followed.last_seq());
+  Picture a = Take(followed, "gd-2016", model), b = Take(afresh, "gd-2016", model);
+  ExpectSamePicture(a, b);
+  bool found = false;
+  for (const auto& [id, row] : a.rows) {
+    if (std::get<0>(row) != moved) continue;
+    found = true;
+    EXPECT_EQ(std::get<1>(row)[static_cast<int>(Attribute::kSize)], "large");
+  }
+  EXPECT_TRUE(found);
+}
+
+// Each cell's sums are those of its rows, added in the order of assessment id.
+TEST_F(ResultsSnapshotTest, CellSumsAreTheSumsOfTheirRows) {
+  ResultsSnapshot s;
+  ASSERT_TRUE(s.CatchUp(t_.db()));
+  ChangeAssessment("status = 'submitted'", [](store::AssessmentRecord& r) { r.status = "approved"; });
+  ASSERT_TRUE(s.CatchUp(t_.db()));
+  size_t cells = 0;
+  s.Read("gd-2016", s.ModelsOf("gd-2016").at(0), [&](const ResultColumns& c, const ResultsSnapshot&) {
+    for (const ResultCell& cell : c.cells) {
+      std::vector<uint32_t> rows = cell.rows;
+      std::sort(rows.begin(), rows.end(),
+                [&](uint32_t x, uint32_t y) { return c.assessment_id[x] < c.assessment_id[y]; });
+      GroupSums sums;
+      sums.Reset(*c.model);
+      for (uint32_t row : rows) {
+        sums.Add(c, row);
+        EXPECT_EQ(c.cell[row], static_cast<uint32_t>(&cell - c.cells.data()));
+      }
+      ExpectSameSums(cell.sums, sums);
+      ++cells;
+    }
+  });
+  EXPECT_GT(cells, 10u);
+}
+
+}  // namespace
+}  // namespace rongping::analytics
