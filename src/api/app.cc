@@ -81,6 +81,7 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterDiagnosisRoutes(router, c);
   RegisterCircularRoutes(router, c);
   RegisterSelectionRoutes(router, c);
+  RegisterJobRoutes(router, c);
   router.SetFallback([&c](http::Request& r) { return StaticFile(c, r); });
 }
 

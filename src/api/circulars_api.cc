@@ -105,17 +105,8 @@ http::Response GetHandler(Context& c, http::Request& req) {
     out["changes"] = ChangesJson(*circular);
     return JsonResponse(out);
   }
+  if (format == "html") return HtmlPageResponse(circular->html, fmt::format("circular-{}.html", circular->id));
   http::Response r;
-  if (format == "html") {
-    r.content_type = "text/html; charset=utf-8";
-    r.body = circular->html;
-    // The page is self-contained: nothing to load, nothing to run.
-    r.SetHeader("Content-Security-Policy",
-                "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
-    r.SetHeader("Content-Disposition",
-                fmt::format("inline; filename=\"circular-{}.html\"", circular->id));
-    return r;
-  }
   auto bytes = circ::ToXlsx(*circular);
   if (!bytes) return ErrorToResponse(bytes.error());
   r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

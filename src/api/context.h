@@ -10,6 +10,8 @@
 #include "auth/auth_service.h"
 #include "campaign/lifecycle.h"
 #include "enterprise/enterprise_service.h"
+#include "jobs/job_runner.h"
+#include "report/pdf.h"
 #include "store/db.h"
 
 namespace rongping::api {
@@ -23,11 +25,13 @@ struct AppOptions {
   // Directory of the built web app (index.html and assets); empty or absent
   // serves a plain start page.
   std::string web_root;
+  // Headless Chromium for PDF reports.
+  report::PdfOptions pdf;
 };
 
 struct Context {
   Context(store::Db& db, AppOptions opts)
-      : db(db), options(std::move(opts)), auth(db, options.auth), enterprises(db), lifecycle(db) {}
+      : db(db), options(std::move(opts)), auth(db, options.auth), enterprises(db), lifecycle(db), jobs(db) {}
   store::Db& db;
   AppOptions options;
   AuthService auth;
@@ -35,6 +39,7 @@ struct Context {
   campaign::LifecycleService lifecycle;
   analytics::ProgressSnapshot progress;  // kept current from the change feed
   analytics::ResultsSnapshot results;    // likewise
+  jobs::JobRunner jobs;                  // handlers registered with the routes
 };
 
 }  // namespace rongping::api

@@ -2,6 +2,9 @@
 // for one enterprise — its score, stage and key indicators, benchmarks
 // against the peers (with the group and n), priorities with the model's
 // advice, the path to the next stage and the trend across rounds.
+// GET …/report.html: the same as a print-ready page (report/diagnosis_html.h).
+// POST …/report.pdf: queues that page's rendering to PDF by headless
+// Chromium (a job, see GET /api/v1/jobs/{id}).
 #include <cmath>
 
 #include <fmt/format.h>
@@ -10,7 +13,11 @@
 #include "api/app.h"
 #include "api/json_util.h"
 #include "core/size_class.h"
+#include "core/time.h"
 #include "core/uscc.h"
+#include "report/diagnosis_html.h"
+#include "report/pdf.h"
+#include "store/jobs.h"
 #include "enterprise/enterprise.h"
 #include "scoring/result_json.h"
 #include "scoring/whatif.h"
@@ -35,22 +42,20 @@ Json BenchmarkJson(const analytics::Benchmark& b) {
   return j;
 }
 
-http::Response DiagnosisHandler(Context& c, http::Request& req) {
-  auto who = Authenticate(c, req);
-  if (!who) return ErrorToResponse(who.error());
-  const std::string round = req.path_params["round"];
-  const std::string uscc = NormalizeUscc(req.path_params["uscc"]);
-  auto view = c.lifecycle.Get(*who, round, uscc);
-  if (!view) return ErrorToResponse(view.error());
+// The diagnosis of the enterprise `uscc` in `round` as `who` may see it
+// (kNotFound outside its scope).
+Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string& round, const std::string& uscc) {
+  auto view = c.lifecycle.Get(who, round, uscc);
+  if (!view) return Fail(view.error());
   const model::Model& m = *view->model;
   const auto& result = view->result;
-  auto enterprise = c.enterprises.Get(*who, uscc);
-  if (!enterprise) return ErrorToResponse(enterprise.error());
+  auto enterprise = c.enterprises.Get(who, uscc);
+  if (!enterprise) return Fail(enterprise.error());
   auto index = InTx(c.db, store::TxMode::kRead, [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
-  if (!index) return ErrorToResponse(index.error());
+  if (!index) return Fail(index.error());
   auto history = InTx(c.db, store::TxMode::kRead,
                       [&](store::Tx& tx) { return store::ListEnterpriseAssessments(tx, uscc); });
-  if (!history) return ErrorToResponse(history.error());
+  if (!history) return Fail(history.error());
 
   // The enterprise's place for peer groups, and its 中文 names.
   const auto& unit = index->units.at(enterprise->unit_code);
@@ -64,7 +69,7 @@ http::Response DiagnosisHandler(Context& c, http::Request& req) {
                              key.industry_group, unit.name,
                              index->units.count(province) ? index->units.at(province).name : province,
                              std::string(SizeClassLabel(enterprise->size_class)), ""};
-  if (auto r = c.results.CatchUp(c.db); !r) return ErrorToResponse(r.error());
+  if (auto r = c.results.CatchUp(c.db); !r) return Fail(r.error());
   auto d = analytics::Diagnose(c.results, round, m, key, labels, result, c.options.min_group_size);
 
   Json out = scoring::ResultToJson(m, result, false);
@@ -134,14 +139,62 @@ http::Response DiagnosisHandler(Context& c, http::Request& req) {
                      {"level", a.level_id ? Json(*a.level_id) : Json(nullptr)}});
   }
   out["trend"] = std::move(trend);
-  return JsonResponse(out);
+  return out;
 }
+
+// Runs `respond` on the diagnosis the request asks for, or answers its error.
+template <typename F>
+http::Response WithDiagnosis(Context& c, http::Request& req, F&& respond) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  const std::string round = req.path_params["round"];
+  const std::string uscc = NormalizeUscc(req.path_params["uscc"]);
+  auto diagnosis = BuildDiagnosis(c, *who, round, uscc);
+  if (!diagnosis) return ErrorToResponse(diagnosis.error());
+  return respond(*who, *diagnosis, fmt::format("report-{}-{}", round, uscc));
+}
+
+std::string ReportHtml(const Json& diagnosis) {
+  return report::DiagnosisToHtml(nlohmann::json(diagnosis), TodayInChina());
+}
+
+// The job kind that renders a report page (the job's input) to PDF.
+constexpr std::string_view kPdfJob = "html_to_pdf";
 
 }  // namespace
 
 void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
-  router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/diagnosis",
-             [&c](http::Request& r) { return DiagnosisHandler(c, r); });
+  router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/diagnosis", [&c](http::Request& r) {
+    return WithDiagnosis(c, r, [](const Principal&, const Json& d, const std::string&) { return JsonResponse(d); });
+  });
+  router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/report.html", [&c](http::Request& r) {
+    return WithDiagnosis(c, r, [](const Principal&, const Json& d, const std::string& name) {
+      return HtmlPageResponse(ReportHtml(d), name + ".html");
+    });
+  });
+  // The page is made now, with what the caller may see; only its rendering
+  // waits in the queue.
+  router.Add("POST", "/api/v1/rounds/{round}/enterprises/{uscc}/report.pdf", [&c](http::Request& r) {
+    return WithDiagnosis(c, r, [&c](const Principal& who, const Json& d, const std::string& name) {
+      Json input{{"html", ReportHtml(d)}, {"name", name + ".pdf"}};
+      auto id = InTx(c.db, store::TxMode::kWrite,
+                     [&](store::Tx& tx) { return store::EnqueueJob(tx, kPdfJob, who.user_id, input.dump()); });
+      if (!id) return ErrorToResponse(id.error());
+      c.jobs.Wake();
+      http::Response resp = JsonResponse(
+          {{"job", {{"id", *id}, {"kind", kPdfJob}, {"status", "queued"}}}, {"status_url", fmt::format("/api/v1/jobs/{}", *id)}},
+          202);
+      resp.SetHeader("Location", fmt::format("/api/v1/jobs/{}", *id));
+      return resp;
+    });
+  });
+  c.jobs.Handle(std::string(kPdfJob), [&c](const store::Job& job) -> Result<jobs::JobOutput> {
+    auto input = Json::parse(job.input, nullptr, false);
+    if (!input.is_object() || !input["html"].is_string()) return Fail(Error::Internal("任务内容无效"));
+    auto pdf = report::RenderPdf(input["html"].get<std::string>(), c.options.pdf);
+    if (!pdf) return Fail(pdf.error());
+    return jobs::JobOutput{"application/pdf", input.value("name", "report.pdf"), std::move(*pdf)};
+  });
 }
 
 }  // namespace rongping::api

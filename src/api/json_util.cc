@@ -6,6 +6,16 @@
 
 namespace rongping::api {
 
+http::Response HtmlPageResponse(std::string html, const std::string& filename) {
+  http::Response r;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::move(html);
+  r.SetHeader("Content-Security-Policy",
+              "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
+  r.SetHeader("Content-Disposition", fmt::format("inline; filename=\"{}\"", filename));
+  return r;
+}
+
 http::Response JsonResponse(const Json& body, int status) {
   http::Response r;
   r.status = status;

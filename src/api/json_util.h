@@ -19,6 +19,10 @@ using Json = nlohmann::ordered_json;
 // 200 (or `status`) with a JSON body.
 http::Response JsonResponse(const Json& body, int status = 200);
 
+// A self-contained HTML page (inline CSS only: nothing to load, nothing to
+// run, as the Content-Security-Policy says), shown inline as `filename`.
+http::Response HtmlPageResponse(std::string html, const std::string& filename);
+
 // The contract's error body for `error`; `details` (one per field problem)
 // are added as "details":[{"field","message"}] when there are several.
 http::Response ErrorToResponse(const Error& error, const std::vector<Error>& details = {});

@@ -64,6 +64,7 @@ struct ServeFlags {
   size_t body_limit_mib = 8;
   std::string password_hash_cost = "interactive";
   bool secure_cookies = false;
+  std::string chromium = "/usr/bin/chromium";
 };
 
 int Serve(const ServeFlags& f) {
@@ -74,9 +75,11 @@ int Serve(const ServeFlags& f) {
   options.auth.password_hash_cost = f.password_hash_cost;
   options.secure_cookies = f.secure_cookies;
   options.web_root = f.web_root;
+  options.pdf.chromium = f.chromium;
   api::Context context(**db, options);
   http::Router router;
   api::RegisterRoutes(router, context);
+  context.jobs.Start();
   http::Metrics metrics;
   store::Db* raw_db = db->get();
   metrics.SetGaugeProvider([raw_db] {
@@ -358,6 +361,8 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"interactive", "minimum"}))
       ->capture_default_str();
   serve->add_flag("--secure-cookies", serve_flags.secure_cookies, "会话 Cookie 加 Secure（HTTPS）");
+  serve->add_option("--chromium", serve_flags.chromium, "生成 PDF 报告用的 Chromium 浏览器")
+      ->capture_default_str();
 
   auto* migrate = app.add_subcommand("migrate", "创建或升级数据库结构 / create or upgrade the schema");
   migrate->add_option("--db", db_url, "sqlite:PATH 或 postgresql://…")->required();

@@ -206,6 +206,28 @@ constexpr std::string_view kV5 = R"SQL(
 ALTER TABLE assessments ADD COLUMN score_vector TEXT
 )SQL";
 
+// Background jobs (e.g. a PDF report), in the database so that any app
+// server may run a job another one queued and any may serve its result.
+// A running job whose lease has run out (its server died) is taken again.
+constexpr std::string_view kV6 = R"SQL(
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  owner_user_id BIGINT NOT NULL,
+  input TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts BIGINT NOT NULL,
+  lease_until BIGINT,
+  error TEXT,
+  result_type TEXT,
+  result_name TEXT,
+  result_base64 TEXT,
+  created_at TEXT NOT NULL,
+  finished_at TEXT
+);
+CREATE INDEX jobs_status ON jobs(status, id)
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -215,6 +237,7 @@ const std::vector<Migration>& AllMigrations() {
       {3, "contacts, contact due dates, circulars", kV3},
       {4, "assessment change feed", kV4},
       {5, "score vectors on assessments", kV5},
+      {6, "background jobs", kV6},
   };
   return kAll;
 }

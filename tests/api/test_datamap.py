@@ -2,7 +2,10 @@
 suppression of small groups, and scope."""
 import os
 import sqlite3
+import subprocess
 import sys
+import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -226,6 +229,69 @@ class DiagnosisTest(unittest.TestCase):
             other = c.execute("SELECT uscc FROM assessments WHERE round_code='gd-2016' AND uscc<>? "
                               "LIMIT 1", (uscc,)).fetchone()[0]
         self.assertEqual(self.diagnosis("enterprise", other).status, 404)
+
+
+class ReportTest(unittest.TestCase):
+    """The diagnosis report as a page and, through a queued job, as a PDF."""
+
+    def own(self):
+        d = SERVER.request("GET", "/api/v1/session", SERVER.token("enterprise")).json()
+        uscc = d["user"]["scope"]
+        diag = SERVER.request("GET", f"/api/v1/rounds/gd-2016/enterprises/{uscc}/diagnosis",
+                              SERVER.token("enterprise")).json()
+        return uscc, diag
+
+    def test_page_is_self_contained_and_shows_the_result(self):
+        uscc, diag = self.own()
+        r = SERVER.request("GET", f"/api/v1/rounds/gd-2016/enterprises/{uscc}/report.html",
+                           SERVER.token("enterprise"))
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.headers["Content-Type"].startswith("text/html"))
+        self.assertIn("default-src 'none'", r.headers["Content-Security-Policy"])
+        page = r.text
+        for text in (diag["enterprise_name"], diag["level"]["title"], uscc, "两化融合评估诊断报告",
+                     diag["benchmarks"]["peer_group"]["label"]):
+            self.assertIn(text, page)
+        self.assertNotIn("<script", page.lower())
+        self.assertIn("<svg", page)  # the radar
+
+    def test_another_city_cannot_have_the_report(self):
+        uscc, _ = self.own()  # a 广州 enterprise
+        path = f"/api/v1/rounds/gd-2016/enterprises/{uscc}/report"
+        self.assertEqual(SERVER.request("GET", path + ".html", SERVER.token("shenzhen")).status, 404)
+        self.assertEqual(SERVER.request("POST", path + ".pdf", SERVER.token("shenzhen")).status, 404)
+        self.assertEqual(SERVER.request("GET", path + ".html", SERVER.token("guangzhou")).status, 200)
+
+    def test_pdf_is_rendered_by_a_queued_job(self):
+        uscc, diag = self.own()
+        r = SERVER.request("POST", f"/api/v1/rounds/gd-2016/enterprises/{uscc}/report.pdf",
+                           SERVER.token("enterprise"))
+        self.assertEqual(r.status, 202, r)
+        job = r.json()["job"]
+        self.assertEqual(r.headers["Location"], f"/api/v1/jobs/{job['id']}")
+        # Nobody else sees the job or its result.
+        for user in ("guangzhou", "guangdong"):
+            self.assertEqual(SERVER.request("GET", f"/api/v1/jobs/{job['id']}", SERVER.token(user)).status, 404)
+        self.assertEqual(SERVER.request("GET", "/api/v1/jobs/abc", SERVER.token("enterprise")).status, 404)
+        deadline = time.time() + 90
+        while True:
+            state = SERVER.request("GET", f"/api/v1/jobs/{job['id']}", SERVER.token("enterprise")).json()
+            if state["status"] in ("done", "failed") or time.time() > deadline:
+                break
+            time.sleep(0.3)
+        self.assertEqual(state["status"], "done", state)
+        pdf = SERVER.request("GET", state["result_url"], SERVER.token("enterprise"))
+        self.assertEqual(pdf.status, 200)
+        self.assertEqual(pdf.headers["Content-Type"], "application/pdf")
+        self.assertTrue(pdf.body.startswith(b"%PDF-"))
+        self.assertEqual(SERVER.request("GET", state["result_url"], SERVER.token("guangzhou")).status, 404)
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(pdf.body)
+            f.flush()
+            text = subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"], check=True,
+                                  capture_output=True).stdout.decode("utf-8")
+        self.assertIn(diag["enterprise_name"], text)
+        self.assertIn(diag["level"]["title"], text)
 
 
 class SelectionTest(unittest.TestCase):

@@ -1,0 +1,60 @@
+// GET /api/v1/jobs/{id}: a background job's state; GET …/result: its
+// result (e.g. a PDF report) once done. Only the user who queued a job sees
+// it; to anyone else it does not exist.
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "api/app.h"
+#include "api/json_util.h"
+#include "store/jobs.h"
+
+namespace rongping::api {
+namespace {
+
+// The caller's own job, with its result bytes when `with_result`.
+Result<store::Job> OwnJob(Context& c, http::Request& req, bool with_result) {
+  auto who = Authenticate(c, req);
+  if (!who) return Fail(who.error());
+  const std::string& text = req.path_params["id"];
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size()) return Fail(Error::NotFound("任务不存在"));
+  auto job = InTx(c.db, store::TxMode::kRead, [&](store::Tx& tx) { return store::FindJob(tx, id, with_result); });
+  if (!job) return Fail(job.error());
+  if (!*job || (*job)->owner_user_id != who->user_id) return Fail(Error::NotFound("任务不存在"));
+  return std::move(**job);
+}
+
+Json JobJson(const store::Job& job) {
+  Json j{{"id", job.id}, {"kind", job.kind}, {"status", job.status}, {"created_at", job.created_at}};
+  if (!job.finished_at.empty()) j["finished_at"] = job.finished_at;
+  if (job.status == "failed") j["error"] = job.error;
+  if (job.status == "done") j["result_url"] = fmt::format("/api/v1/jobs/{}/result", job.id);
+  return j;
+}
+
+}  // namespace
+
+void RegisterJobRoutes(http::Router& router, Context& c) {
+  router.Add("GET", "/api/v1/jobs/{id}", [&c](http::Request& req) {
+    auto job = OwnJob(c, req, false);
+    if (!job) return ErrorToResponse(job.error());
+    return JsonResponse(JobJson(*job));
+  });
+  router.Add("GET", "/api/v1/jobs/{id}/result", [&c](http::Request& req) {
+    auto job = OwnJob(c, req, true);
+    if (!job) return ErrorToResponse(job.error());
+    if (job->status != "done") {
+      return ErrorToResponse(Error::Conflict(
+          "job_not_done", job->status == "failed" ? "任务未完成：" + job->error : "任务尚未完成，请稍后再试"));
+    }
+    http::Response r;
+    r.content_type = job->result_type;
+    r.body = std::move(job->result);
+    r.SetHeader("Content-Disposition", fmt::format("attachment; filename=\"{}\"", job->result_name));
+    return r;
+  });
+}
+
+}  // namespace rongping::api

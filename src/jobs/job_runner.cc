@@ -1,0 +1,109 @@
+#include "jobs/job_runner.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace rongping::jobs {
+namespace {
+
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+JobRunner::JobRunner(store::Db& db, JobRunnerOptions options) : db_(db), options_(options) {}
+
+JobRunner::~JobRunner() { Stop(); }
+
+void JobRunner::Handle(const std::string& kind, JobHandler handler) { handlers_[kind] = std::move(handler); }
+
+void JobRunner::Start() {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void JobRunner::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void JobRunner::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  wake_.notify_all();
+}
+
+Result<bool> JobRunner::RunOne() {
+  auto any = InTx(db_, store::TxMode::kRead, [](store::Tx& tx) { return store::HasClaimableJob(tx, NowSeconds()); });
+  if (!any) return Fail(any.error());
+  if (!*any) return false;
+  auto claimed = InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) {
+    return store::ClaimJob(tx, NowSeconds(), options_.lease_seconds, options_.max_attempts);
+  });
+  if (!claimed) return Fail(claimed.error());
+  if (!*claimed) return false;
+  const store::Job& job = **claimed;
+  Result<JobOutput> output = Fail(Error::Invalid("unknown_job", fmt::format("无法处理“{}”类任务", job.kind)));
+  if (auto h = handlers_.find(job.kind); h != handlers_.end()) {
+    try {
+      output = h->second(job);
+    } catch (const std::exception& e) {  // a handler's bug must not stop the runner
+      output = Fail(Error::Internal(fmt::format("任务处理出错：{}", e.what())));
+    }
+  }
+  auto stored = InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+    auto r = output ? store::FinishJob(tx, job.id, output->type, output->name, output->bytes)
+                    : store::FailJob(tx, job.id, output.error().message);
+    if (!r) return Fail(r.error());
+    return true;
+  });
+  if (!stored) return Fail(stored.error());
+  if (!output) spdlog::warn("job {} ({}) failed: {}", job.id, job.kind, output.error().message);
+  return true;
+}
+
+Result<int> JobRunner::RunPending() {
+  int ran = 0;
+  for (;;) {
+    auto one = RunOne();
+    if (!one) return Fail(one.error());
+    if (!*one) return ran;
+    ++ran;
+  }
+}
+
+void JobRunner::Loop() {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait_for(lock, std::chrono::milliseconds(options_.poll_milliseconds),
+                     [this] { return stop_ || woken_; });
+      if (stop_) return;
+      woken_ = false;
+    }
+    for (;;) {
+      auto one = RunOne();
+      if (!one) {
+        spdlog::warn("job runner: {}", one.error().message);
+        break;
+      }
+      if (!*one) break;
+      std::lock_guard lock(mu_);
+      if (stop_) return;
+    }
+  }
+}
+
+}  // namespace rongping::jobs

@@ -1,0 +1,74 @@
+// Runs background jobs (store/jobs.h) on a thread of its own: waits for
+// queued work, runs the handler registered for the job's kind, and stores
+// its result or its error. Several servers may each run one on the same
+// database; a job goes to one of them.
+#ifndef RONGPING_JOBS_JOB_RUNNER_H_
+#define RONGPING_JOBS_JOB_RUNNER_H_
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "store/db.h"
+#include "store/jobs.h"
+
+namespace rongping::jobs {
+
+// What a handler produces.
+struct JobOutput {
+  std::string type;   // MIME type
+  std::string name;   // file name for downloads
+  std::string bytes;
+};
+
+// Runs one job. An error's message (中文) is what the job's owner sees.
+using JobHandler = std::function<Result<JobOutput>(const store::Job&)>;
+
+struct JobRunnerOptions {
+  int64_t lease_seconds = 300;  // longer than any job runs
+  int64_t max_attempts = 3;     // runs started before a job is given up
+  int poll_milliseconds = 1000; // how often other servers' jobs are looked for
+};
+
+class JobRunner {
+ public:
+  explicit JobRunner(store::Db& db, JobRunnerOptions options = {});
+  ~JobRunner();  // Stop()s
+  JobRunner(const JobRunner&) = delete;
+  JobRunner& operator=(const JobRunner&) = delete;
+
+  // Registers the handler of a kind. Only before Start().
+  void Handle(const std::string& kind, JobHandler handler);
+
+  // Starts the thread. Jobs of kinds without a handler fail with a message.
+  void Start();
+  // Finishes the job in hand, then stops the thread. Idempotent.
+  void Stop();
+  // Tells the thread a job was queued here, so it need not wait for a poll.
+  void Wake();
+
+  // Runs queued jobs on the calling thread until none is left; returns how
+  // many ran. For tools and tests; not while Start()ed.
+  Result<int> RunPending();
+
+ private:
+  // Claims and runs one job; false when there was none.
+  Result<bool> RunOne();
+  void Loop();
+
+  store::Db& db_;
+  JobRunnerOptions options_;
+  std::map<std::string, JobHandler> handlers_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  bool woken_ = false;
+  std::thread thread_;
+};
+
+}  // namespace rongping::jobs
+
+#endif  // RONGPING_JOBS_JOB_RUNNER_H_

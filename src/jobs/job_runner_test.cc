@@ -1,0 +1,122 @@
+#include "jobs/job_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "store/test_support.h"
+
+namespace rongping::jobs {
+namespace {
+
+int64_t Enqueue(store::Db& db, const std::string& kind, const std::string& input) {
+  auto id = InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) { return store::EnqueueJob(tx, kind, 7, input); });
+  EXPECT_TRUE(id) << id.error().message;
+  return *id;
+}
+
+store::Job Find(store::Db& db, int64_t id) {
+  auto job = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) { return store::FindJob(tx, id, true); });
+  EXPECT_TRUE(job && *job);
+  return **job;
+}
+
+TEST(JobRunner, StoresResultsAndErrors) {
+  testing::TempDb t;
+  JobRunner runner(t.db());
+  runner.Handle("echo", [](const store::Job& job) -> Result<JobOutput> {
+    return JobOutput{"application/octet-stream", "out.bin", job.input + std::string("\0\xff", 2)};
+  });
+  runner.Handle("bad", [](const store::Job&) -> Result<JobOutput> { return Fail(Error::Unavailable("浏览器不可用")); });
+  runner.Handle("throws", [](const store::Job&) -> Result<JobOutput> { throw std::runtime_error("boom"); });
+  int64_t echo = Enqueue(t.db(), "echo", "你好");
+  int64_t bad = Enqueue(t.db(), "bad", "");
+  int64_t throws = Enqueue(t.db(), "throws", "");
+  int64_t unknown = Enqueue(t.db(), "nobody", "");
+  EXPECT_EQ(Find(t.db(), echo).status, "queued");
+  auto ran = runner.RunPending();
+  ASSERT_TRUE(ran);
+  EXPECT_EQ(*ran, 4);
+  store::Job done = Find(t.db(), echo);
+  EXPECT_EQ(done.status, "done");
+  EXPECT_EQ(done.result, std::string("你好\0\xff", 8));  // binary survives
+  EXPECT_EQ(done.result_name, "out.bin");
+  EXPECT_EQ(done.owner_user_id, 7);
+  EXPECT_FALSE(done.finished_at.empty());
+  EXPECT_EQ(Find(t.db(), bad).status, "failed");
+  EXPECT_EQ(Find(t.db(), bad).error, "浏览器不可用");
+  EXPECT_NE(Find(t.db(), throws).error.find("boom"), std::string::npos);
+  EXPECT_NE(Find(t.db(), unknown).error.find("nobody"), std::string::npos);
+  EXPECT_EQ(*runner.RunPending(), 0);
+}
+
+TEST(JobStore, AJobWhoseServerStoppedIsTakenAgainThenGivenUp) {
+  testing::TempDb t;
+  int64_t id = Enqueue(t.db(), "echo", "x");
+  auto claim = [&](int64_t now) {
+    auto job = InTx(t.db(), store::TxMode::kWrite, [&](store::Tx& tx) { return store::ClaimJob(tx, now, 10, 2); });
+    EXPECT_TRUE(job);
+    return *job;
+  };
+  auto claimable = [&](int64_t now) {
+    return *InTx(t.db(), store::TxMode::kRead, [&](store::Tx& tx) { return store::HasClaimableJob(tx, now); });
+  };
+  auto first = claim(1000);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->id, id);
+  EXPECT_EQ(first->attempts, 1);
+  EXPECT_FALSE(claimable(1005));  // under its lease
+  EXPECT_FALSE(claim(1005));
+  EXPECT_TRUE(claimable(1011));   // the lease ran out: its server stopped
+  auto second = claim(1011);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->attempts, 2);
+  EXPECT_FALSE(claim(1030));  // two attempts were the limit: given up
+  store::Job given_up = Find(t.db(), id);
+  EXPECT_EQ(given_up.status, "failed");
+  EXPECT_NE(given_up.error.find("请重新提交"), std::string::npos);
+}
+
+TEST(JobRunner, TwoRunnersOnOneDatabaseRunEachJobOnce) {
+  testing::TempDb t;
+  std::mutex mu;
+  std::map<int64_t, int> runs;
+  auto handler = [&](const store::Job& job) -> Result<JobOutput> {
+    std::lock_guard lock(mu);
+    ++runs[job.id];
+    return JobOutput{"text/plain", "a.txt", "ok"};
+  };
+  JobRunner a(t.db()), b(t.db());
+  a.Handle("echo", handler);
+  b.Handle("echo", handler);
+  for (int i = 0; i < 40; ++i) Enqueue(t.db(), "echo", std::to_string(i));
+  std::atomic<int> ran{0};
+  std::thread ta([&] { ran += *a.RunPending(); });
+  std::thread tb([&] { ran += *b.RunPending(); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(ran.load(), 40);
+  ASSERT_EQ(runs.size(), 40u);
+  for (const auto& [id, n] : runs) EXPECT_EQ(n, 1) << id;
+}
+
+TEST(JobRunner, AStartedRunnerPicksUpAQueuedJob) {
+  testing::TempDb t;
+  JobRunner runner(t.db(), {.lease_seconds = 60, .max_attempts = 3, .poll_milliseconds = 50});
+  runner.Handle("echo", [](const store::Job&) -> Result<JobOutput> { return JobOutput{"text/plain", "a", "b"}; });
+  runner.Start();
+  int64_t id = Enqueue(t.db(), "echo", "");
+  runner.Wake();
+  for (int i = 0; i < 200 && Find(t.db(), id).status != "done"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(Find(t.db(), id).status, "done");
+  runner.Stop();
+  runner.Stop();  // idempotent
+}
+
+}  // namespace
+}  // namespace rongping::jobs

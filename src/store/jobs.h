@@ -1,0 +1,57 @@
+// Background jobs in the database: queued by one app server, run by any,
+// their results served by any. A job is "queued", "running" (under a lease
+// that ends at lease_until, seconds since the epoch), "done" or "failed".
+#ifndef RONGPING_STORE_JOBS_H_
+#define RONGPING_STORE_JOBS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "store/db.h"
+
+namespace rongping::store {
+
+struct Job {
+  int64_t id = 0;
+  std::string kind;
+  int64_t owner_user_id = 0;
+  std::string input;  // the kind's own format
+  std::string status;
+  int64_t attempts = 0;
+  std::string error;        // when failed, in 中文
+  std::string result_type;  // MIME type, when done
+  std::string result_name;  // file name for downloads, when done
+  std::string result;       // the bytes, when done and asked for
+  std::string created_at;
+  std::string finished_at;
+};
+
+// Queues a job; returns its id.
+Result<int64_t> EnqueueJob(Tx& tx, std::string_view kind, int64_t owner_user_id, std::string_view input);
+
+// Whether ClaimJob would find something: a read, so that idle servers
+// looking for work do not take the writer.
+Result<bool> HasClaimableJob(Tx& tx, int64_t now_seconds);
+
+// Takes the oldest queued job, or the oldest running one whose lease ended
+// before `now_seconds` (its server stopped), marks it running until
+// now_seconds + lease_seconds and counts the attempt. A job that has had
+// `max_attempts` already is marked failed instead. nullopt when there is
+// nothing to run. Safe when several servers claim at once: a job goes to
+// one of them.
+Result<std::optional<Job>> ClaimJob(Tx& tx, int64_t now_seconds, int64_t lease_seconds, int64_t max_attempts);
+
+// Stores a running job's result and marks it done.
+Result<void> FinishJob(Tx& tx, int64_t id, std::string_view type, std::string_view name, std::string_view bytes);
+
+// Marks a running job failed with `message`.
+Result<void> FailJob(Tx& tx, int64_t id, std::string_view message);
+
+// The job, with its result bytes when `with_result`; nullopt when unknown.
+Result<std::optional<Job>> FindJob(Tx& tx, int64_t id, bool with_result);
+
+}  // namespace rongping::store
+
+#endif  // RONGPING_STORE_JOBS_H_
