@@ -1,7 +1,9 @@
 // GET /api/v1/rounds/{round}/datamap: the data map of a round within the
 // caller's scope, with small groups withheld.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -11,6 +13,7 @@
 #include "core/size_class.h"
 #include "enterprise/enterprise.h"
 #include "report/spreadsheet.h"
+#include "store/campaign.h"
 #include "store/units.h"
 
 namespace rongping::api {
@@ -121,11 +124,21 @@ http::Response ExportDataMap(const std::vector<std::vector<std::string>>& rows, 
   return r;
 }
 
-http::Response DataMapHandler(Context& c, http::Request& req) {
+// A data-map request checked against the caller's scope: the query (its
+// round left to the caller), the unit it is rooted at ("" = nation) and the
+// reference data for labels.
+struct DataMapRequest {
+  analytics::DataMapQuery query;
+  std::string by_name;
+  std::string root;
+  store::ReferenceIndex index;
+};
+
+Result<DataMapRequest> ParseDataMapRequest(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
-  if (!who) return ErrorToResponse(who.error());
+  if (!who) return Fail(who.error());
   if (!IsRegionAdmin(who->role) && who->role != Role::kAssociation) {
-    return ErrorToResponse(Error::Forbidden("数据地图仅供主管部门和行业协会查看；企业请查看本企业的诊断与对标"));
+    return Fail(Error::Forbidden("数据地图仅供主管部门和行业协会查看；企业请查看本企业的诊断与对标"));
   }
   static const std::map<std::string, analytics::Attribute, std::less<>> kBy = {
       {"unit", analytics::Attribute::kUnit},
@@ -138,23 +151,23 @@ http::Response DataMapHandler(Context& c, http::Request& req) {
   if (by_text.empty()) by_text = "unit";
   auto by = kBy.find(by_text);
   if (by == kBy.end()) {
-    return ErrorToResponse(Error::Invalid(
+    return Fail(Error::Invalid(
         "invalid_parameter", "by 应为 unit、industry、industry_group、size、production_type 或 ownership", "by"));
   }
   std::string size(req.Query("size"));
   if (!size.empty() && !ParseSizeClass(size)) {
-    return ErrorToResponse(Error::Invalid("invalid_parameter", "size 应为 large、medium、small 或 micro", "size"));
+    return Fail(Error::Invalid("invalid_parameter", "size 应为 large、medium、small 或 micro", "size"));
   }
   auto index = InTx(c.db, store::TxMode::kRead, [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
-  if (!index) return ErrorToResponse(index.error());
-  std::string root(req.Query("unit"));
-  if (root.empty() && who->role != Role::kMinistry) root = who->scope_code;
-  if (!root.empty() && (!index->units.count(root) ||
-                        (who->role != Role::kMinistry && !index->UnitInScope(*who, root)))) {
-    return ErrorToResponse(Error::NotFound("单位不存在"));
+  if (!index) return Fail(index.error());
+  DataMapRequest out{{}, by->first, std::string(req.Query("unit")), std::move(*index)};
+  const store::ReferenceIndex& units = out.index;
+  if (out.root.empty() && who->role != Role::kMinistry) out.root = who->scope_code;
+  if (!out.root.empty() && (!units.units.count(out.root) ||
+                            (who->role != Role::kMinistry && !units.UnitInScope(*who, out.root)))) {
+    return Fail(Error::NotFound("单位不存在"));
   }
-  analytics::DataMapQuery q;
-  q.round = req.path_params["round"];
+  analytics::DataMapQuery& q = out.query;
   q.model = std::string(req.Query("model"));
   q.industry_group = std::string(req.Query("industry_group"));
   q.size = size;
@@ -162,57 +175,123 @@ http::Response DataMapHandler(Context& c, http::Request& req) {
   q.k = c.options.min_group_size;
   auto subtree = [&](const std::string& top) {
     std::set<std::string> codes;
-    for (const auto& [code, u] : index->units) {
-      if (index->InSubtree(code, top)) codes.insert(code);
+    for (const auto& [code, u] : units.units) {
+      if (units.InSubtree(code, top)) codes.insert(code);
     }
     return codes;
   };
-  if (!root.empty()) {
-    q.units = subtree(root);
-    const std::string& parent = index->units.at(root).parent_code;
-    if (!parent.empty() && index->units.count(parent)) q.parent_units = subtree(parent);
+  if (!out.root.empty()) {
+    q.units = subtree(out.root);
+    const std::string& parent = units.units.at(out.root).parent_code;
+    if (!parent.empty() && units.units.count(parent)) q.parent_units = subtree(parent);
   }
-  if (who->role == Role::kAssociation) {
-    q.divisions.emplace(who->industries.begin(), who->industries.end());
-  }
-  if (auto r = c.results.CatchUp(c.db); !r) return ErrorToResponse(r.error());
-  auto map = analytics::BuildDataMap(c.results, q);
-  if (!map) return ErrorToResponse(map.error());
-  const auto& m = *map->model;
+  if (who->role == Role::kAssociation) q.divisions.emplace(who->industries.begin(), who->industries.end());
+  if (auto r = c.results.CatchUp(c.db); !r) return Fail(r.error());
+  return out;
+}
+
+// The model's levels, dimensions and key indicators, for a legend.
+void DescribeModel(const model::Model& m, Json& out) {
   Json levels = Json::array(), dims = Json::array(), keys = Json::array();
   for (const auto& l : m.levels) levels.push_back({{"id", l.id}, {"title", l.title}});
   for (const auto& d : m.dimensions) dims.push_back({{"id", d.id}, {"title", d.title}});
   for (const auto& k : m.key_indicators) {
     keys.push_back({{"id", k.id}, {"title", k.title}, {"type", k.share ? "share" : "mean"}, {"unit", k.unit}});
   }
-  const std::string total_label = root.empty() ? "全国" : index->units.at(root).name;
+  out["model"] = {{"id", m.id}, {"title", m.title}, {"reference_only", m.reference_only}};
+  out["levels"] = std::move(levels);
+  out["dimensions"] = std::move(dims);
+  out["key_indicators"] = std::move(keys);
+}
+
+std::string TotalLabel(const DataMapRequest& r) {
+  return r.root.empty() ? "全国" : r.index.units.at(r.root).name;
+}
+
+http::Response DataMapHandler(Context& c, http::Request& req) {
+  auto parsed = ParseDataMapRequest(c, req);
+  if (!parsed) return ErrorToResponse(parsed.error());
+  analytics::DataMapQuery& q = parsed->query;
+  q.round = req.path_params["round"];
+  auto map = analytics::BuildDataMap(c.results, q);
+  if (!map) return ErrorToResponse(map.error());
+  const std::string total_label = TotalLabel(*parsed);
   std::string_view format = req.Query("format");
   if (format == "csv" || format == "xlsx") {
     std::vector<std::string> labels;
-    for (const auto& cell : map->cells) labels.push_back(Label(q.by, cell.key, *index));
+    for (const auto& cell : map->cells) labels.push_back(Label(q.by, cell.key, parsed->index));
     return ExportDataMap(ExportRows(*map, labels, total_label), format);
   }
   if (!format.empty() && format != "json") {
     return ErrorToResponse(Error::Invalid("invalid_parameter", "format 应为 json、csv 或 xlsx", "format"));
   }
   Json cells = Json::array();
-  for (const auto& cell : map->cells) cells.push_back(CellJson(cell, Label(q.by, cell.key, *index)));
-  return JsonResponse({{"round", q.round},
-                       {"unit", root},
-                       {"by", by->first},
-                       {"min_group_size", q.k},
-                       {"model", {{"id", m.id}, {"title", m.title}, {"reference_only", m.reference_only}}},
-                       {"levels", levels},
-                       {"dimensions", dims},
-                       {"key_indicators", keys},
-                       {"cells", cells},
-                       {"total", CellJson(map->total, total_label)}});
+  for (const auto& cell : map->cells) cells.push_back(CellJson(cell, Label(q.by, cell.key, parsed->index)));
+  Json out{{"round", q.round}, {"unit", parsed->root}, {"by", parsed->by_name}, {"min_group_size", q.k}};
+  DescribeModel(*map->model, out);
+  out["cells"] = std::move(cells);
+  out["total"] = CellJson(map->total, total_label);
+  return JsonResponse(out);
+}
+
+// GET /api/v1/datamap/trend: the same figures for every round with results
+// of one model (the latest round's first, unless `model` says), oldest
+// first; each round's table withheld as on its own.
+http::Response DataMapTrendHandler(Context& c, http::Request& req) {
+  auto parsed = ParseDataMapRequest(c, req);
+  if (!parsed) return ErrorToResponse(parsed.error());
+  analytics::DataMapQuery& q = parsed->query;
+  auto rounds = InTx(c.db, store::TxMode::kRead, [](store::Tx& tx) { return store::ListRounds(tx); });
+  if (!rounds) return ErrorToResponse(rounds.error());
+  std::sort(rounds->begin(), rounds->end(), [](const store::RoundRecord& a, const store::RoundRecord& b) {
+    return std::tie(a.year, a.opens_on, a.code) < std::tie(b.year, b.opens_on, b.code);
+  });
+  if (q.model.empty()) {
+    for (auto r = rounds->rbegin(); r != rounds->rend() && q.model.empty(); ++r) {
+      auto models = c.results.ModelsOf(r->code);
+      if (!models.empty()) q.model = models.front();
+    }
+    if (q.model.empty()) return ErrorToResponse(Error::NotFound("尚无已完成的评估结果"));
+  }
+  const std::string total_label = TotalLabel(*parsed);
+  Json points = Json::array(), round_list = Json::array();
+  std::map<std::string, Json> series;  // key -> points
+  std::shared_ptr<const model::Model> model;
+  for (const auto& round : *rounds) {
+    q.round = round.code;
+    auto map = analytics::BuildDataMap(c.results, q);
+    if (!map) {
+      if (map.error().kind == ErrorKind::kNotFound) continue;  // no results of the model in this round
+      return ErrorToResponse(map.error());
+    }
+    model = map->model;
+    round_list.push_back({{"code", round.code}, {"name", round.name}, {"year", round.year}});
+    Json total = CellJson(map->total, total_label);
+    total["round"] = round.code;
+    points.push_back(std::move(total));
+    for (const auto& cell : map->cells) {
+      Json point = CellJson(cell, Label(q.by, cell.key, parsed->index));
+      point["round"] = round.code;
+      series[cell.key].push_back(std::move(point));
+    }
+  }
+  if (!model) return ErrorToResponse(Error::NotFound("该模型尚无已完成的评估结果"));
+  Json out{{"unit", parsed->root}, {"by", parsed->by_name}, {"min_group_size", q.k}, {"rounds", round_list}};
+  DescribeModel(*model, out);
+  out["total"] = {{"label", total_label}, {"points", std::move(points)}};
+  Json groups = Json::array();
+  for (auto& [key, group_points] : series) {
+    groups.push_back({{"key", key}, {"label", Label(q.by, key, parsed->index)}, {"points", std::move(group_points)}});
+  }
+  out["series"] = std::move(groups);
+  return JsonResponse(out);
 }
 
 }  // namespace
 
 void RegisterDataMapRoutes(http::Router& router, Context& c) {
   router.Add("GET", "/api/v1/rounds/{round}/datamap", [&c](http::Request& r) { return DataMapHandler(c, r); });
+  router.Add("GET", "/api/v1/datamap/trend", [&c](http::Request& r) { return DataMapTrendHandler(c, r); });
 }
 
 }  // namespace rongping::api
