@@ -1,32 +1,65 @@
 #include "analytics/diagnosis.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace rongping::analytics {
 namespace {
 
-// A chain level as attribute indices to match; -1 = any. Province is a set
-// of unit indices.
-struct Matcher {
-  int division = -1, group = -1, unit = -1, size = -1, production_type = -1;
-  std::vector<bool> province_units;  // empty = any
-
-  bool Match(const AttributeValues& values) const {
-    auto at = [&](Attribute a) { return static_cast<int>(values[static_cast<int>(a)]); };
-    return (division < 0 || at(Attribute::kDivision) == division) &&
-           (group < 0 || at(Attribute::kIndustryGroup) == group) &&
-           (unit < 0 || at(Attribute::kUnit) == unit) && (size < 0 || at(Attribute::kSize) == size) &&
-           (production_type < 0 || at(Attribute::kProductionType) == production_type) &&
-           (province_units.empty() ||
-            (static_cast<size_t>(at(Attribute::kUnit)) < province_units.size() &&
-             province_units[at(Attribute::kUnit)]));
-  }
+// Which of the enterprise's own attributes a cell shares, one bit each.
+enum SharedBit : unsigned {
+  kDivision = 1, kGroup = 2, kUnit = 4, kSize = 8, kProductionType = 16, kProvince = 32,
+  kNever = 64  // a level asking for a value that is not the enterprise's own: matches nothing
 };
+constexpr unsigned kBitCombinations = 128;
 
 int IndexOf(const std::vector<std::string>& dict, const std::string& value) {
   auto it = std::find(dict.begin(), dict.end(), value);
   return it == dict.end() ? -2 : static_cast<int>(it - dict.begin());  // -2: matches nothing
+}
+
+// The enterprise's own attribute values as dictionary indices.
+struct Own {
+  int division, group, unit, size, production_type;
+  std::vector<bool> province_units;  // units in the enterprise's province
+
+  Own(const ResultsSnapshot& s, const GroupKey& key)
+      : division(IndexOf(s.Dictionary(Attribute::kDivision), key.industry_division)),
+        group(IndexOf(s.Dictionary(Attribute::kIndustryGroup), key.industry_group)),
+        unit(IndexOf(s.Dictionary(Attribute::kUnit), key.unit)),
+        size(IndexOf(s.Dictionary(Attribute::kSize), key.size_class)),
+        production_type(IndexOf(s.Dictionary(Attribute::kProductionType), key.production_type)) {
+    // Units whose code shares the province's first two digits.
+    const auto& units = s.Dictionary(Attribute::kUnit);
+    for (const auto& u : units) province_units.push_back(!key.province.empty() && u.compare(0, 2, key.province, 0, 2) == 0);
+  }
+
+  unsigned Shared(const AttributeValues& a) const {
+    auto at = [&](Attribute x) { return static_cast<int>(a[static_cast<int>(x)]); };
+    const size_t u = a[static_cast<int>(Attribute::kUnit)];
+    return (at(Attribute::kDivision) == division ? kDivision : 0) |
+           (at(Attribute::kIndustryGroup) == group ? kGroup : 0) | (at(Attribute::kUnit) == unit ? kUnit : 0) |
+           (at(Attribute::kSize) == size ? kSize : 0) |
+           (at(Attribute::kProductionType) == production_type ? kProductionType : 0) |
+           (u < province_units.size() && province_units[u] ? kProvince : 0);
+  }
+};
+
+// The bits a chain level needs a cell to share with the enterprise.
+unsigned Needs(const GroupKey& level, const GroupKey& own) {
+  unsigned need = 0;
+  auto field = [&](const std::string& wanted, const std::string& mine, unsigned bit) {
+    if (wanted.empty()) return;
+    need |= wanted == mine ? bit : kNever;
+  };
+  field(level.industry_division, own.industry_division, kDivision);
+  field(level.industry_group, own.industry_group, kGroup);
+  field(level.unit, own.unit, kUnit);
+  field(level.size_class, own.size_class, kSize);
+  field(level.production_type, own.production_type, kProductionType);
+  field(level.province, own.province, kProvince);
+  return need;
 }
 
 }  // namespace
@@ -37,32 +70,25 @@ Diagnosis Diagnose(const ResultsSnapshot& snapshot, const std::string& round,
   Diagnosis out;
   auto chain = FallbackChain(key, labels);
   snapshot.Read(round, model.id, [&](const ResultColumns& c, const ResultsSnapshot& s) {
-    const auto& units = s.Dictionary(Attribute::kUnit);
-    std::vector<Matcher> matchers;
-    for (const auto& level : chain) {
-      Matcher m;
-      if (!level.key.industry_division.empty()) m.division = IndexOf(s.Dictionary(Attribute::kDivision), level.key.industry_division);
-      if (!level.key.industry_group.empty()) m.group = IndexOf(s.Dictionary(Attribute::kIndustryGroup), level.key.industry_group);
-      if (!level.key.unit.empty()) m.unit = IndexOf(units, level.key.unit);
-      if (!level.key.size_class.empty()) m.size = IndexOf(s.Dictionary(Attribute::kSize), level.key.size_class);
-      if (!level.key.production_type.empty()) {
-        m.production_type = IndexOf(s.Dictionary(Attribute::kProductionType), level.key.production_type);
-      }
-      if (!level.key.province.empty()) {
-        // Units whose code shares the province's first two digits.
-        m.province_units.assign(units.size(), false);
-        for (size_t u = 0; u < units.size(); ++u) {
-          m.province_units[u] = units[u].compare(0, 2, level.key.province, 0, 2) == 0;
-        }
-      }
-      matchers.push_back(std::move(m));
+    const Own own(s, key);
+    // Enterprises by what they share with this one; a level's count is the
+    // sum over the combinations that include what it needs.
+    std::vector<unsigned> shared(c.cells.size());
+    std::array<int64_t, kBitCombinations> by_shared{};
+    for (size_t i = 0; i < c.cells.size(); ++i) {
+      if (c.cells[i].sums.n == 0) continue;
+      shared[i] = own.Shared(c.cells[i].attributes);
+      by_shared[shared[i]] += c.cells[i].sums.n;
     }
-    std::vector<int64_t> counts(matchers.size(), 0);
-    for (const ResultCell& cell : c.cells) {
-      if (cell.sums.n == 0) continue;
-      for (size_t l = 0; l < matchers.size(); ++l) {
-        if (matchers[l].Match(cell.attributes)) counts[l] += cell.sums.n;
+    std::vector<unsigned> needs;
+    std::vector<int64_t> counts;
+    for (const auto& level : chain) {
+      needs.push_back(Needs(level.key, key));
+      int64_t n = 0;
+      for (unsigned b = 0; b < kBitCombinations; ++b) {
+        if ((b & needs.back()) == needs.back()) n += by_shared[b];
       }
+      counts.push_back(n);
     }
     int chosen = FirstWithAtLeast(k, counts);
     if (chosen < 0) return;
@@ -70,14 +96,22 @@ Diagnosis Diagnose(const ResultsSnapshot& snapshot, const std::string& round,
     out.peer_group_id = std::string(chain[chosen].id);
     out.peer_n = counts[chosen];
     out.peer_group_label = DescribeGroup(chain[chosen], out.peer_n);
+    // The peers' rows in column order (so the columns are read forwards),
+    // and the counts of their yes/no key indicators.
     std::vector<uint32_t> rows;
-    for (const ResultCell& cell : c.cells) {
-      if (matchers[chosen].Match(cell.attributes)) rows.insert(rows.end(), cell.rows.begin(), cell.rows.end());
+    rows.reserve(static_cast<size_t>(out.peer_n));
+    GroupSums sums;
+    sums.Reset(model);
+    for (size_t i = 0; i < c.cells.size(); ++i) {
+      if ((shared[i] & needs[chosen]) != needs[chosen] || c.cells[i].sums.n == 0) continue;
+      rows.insert(rows.end(), c.cells[i].rows.begin(), c.cells[i].rows.end());
+      sums.Merge(c.cells[i].sums);
     }
-    std::vector<double> values(rows.size());
+    std::sort(rows.begin(), rows.end());
+    std::vector<double> values(rows.size()), scratch(rows.size());
     auto bench = [&](const std::vector<double>& column, double mine) {
       for (size_t i = 0; i < rows.size(); ++i) values[i] = column[rows[i]];
-      Benchmark b{Summarize(values), std::nullopt};
+      Benchmark b{Summarize(values, scratch), std::nullopt};
       if (!std::isnan(mine)) b.percentile_rank = PercentileRank(values, mine);
       return b;
     };
@@ -86,7 +120,10 @@ Diagnosis Diagnose(const ResultsSnapshot& snapshot, const std::string& round,
       out.dimensions.push_back(bench(c.dimensions[d], result.dimensions[d]));
     }
     for (size_t i = 0; i < c.key_indicators.size(); ++i) {
-      out.key_indicators.push_back(bench(c.key_indicators[i], std::nan("")).peers);
+      out.key_indicators.push_back(
+          model.key_indicators[i].share
+              ? SummarizeBinary(sums.key_n[i], static_cast<int64_t>(std::llround(sums.key_sum[i])))
+              : bench(c.key_indicators[i], std::nan("")).peers);
     }
   });
   if (!out.has_peers) return out;

@@ -110,6 +110,33 @@ Summary Summarize(std::span<const double> values, std::span<double> scratch) {
   return s;
 }
 
+Summary SummarizeBinary(int64_t n, int64_t ones) {
+  assert(0 <= ones && ones <= n);
+  Summary s;
+  s.n = n;
+  if (n == 0) {
+    s.mean = s.min = s.p25 = s.median = s.p75 = s.p90 = s.max = kNaN;
+    return s;
+  }
+  const int64_t zeros = n - ones;
+  auto at = [zeros](int64_t i) { return i >= zeros ? 1.0 : 0.0; };  // the i-th smallest
+  auto quantile = [&](double q) {
+    const double h = static_cast<double>(n - 1) * q;
+    const double floor_h = std::floor(h);
+    const auto j = static_cast<int64_t>(floor_h);
+    if (j >= n - 1) return at(n - 1);
+    return Lerp(at(j), at(j + 1), h - floor_h);
+  };
+  s.mean = static_cast<double>(ones) / static_cast<double>(n);
+  s.min = at(0);
+  s.max = at(n - 1);
+  s.p25 = quantile(0.25);
+  s.median = quantile(0.5);
+  s.p75 = quantile(0.75);
+  s.p90 = quantile(0.9);
+  return s;
+}
+
 double QuantileInPlace(std::span<double> data, double q) {
   assert(q >= 0 && q <= 1);
   const auto end =

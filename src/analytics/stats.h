@@ -62,6 +62,13 @@ Summary Summarize(std::span<const double> values);
 // REQUIRES: scratch.size() >= values.size(); scratch does not overlap values.
 Summary Summarize(std::span<const double> values, std::span<double> scratch);
 
+// The Summary of n values that are each 0 or 1, `ones` of them 1: the same
+// figures Summarize gives for them, from the two counts alone (sorted, they
+// are n - ones zeros and then ones ones). For yes/no indicators, whose
+// counts a cell of the snapshot already holds.
+// REQUIRES: 0 <= ones <= n.
+Summary SummarizeBinary(int64_t n, int64_t ones);
+
 // Q(q) as defined above, over the non-NaN values of `data`, which it
 // reorders (NaN values are moved to the end). NaN when no value is present.
 // REQUIRES: 0 <= q <= 1.

@@ -40,6 +40,32 @@ bool SameBits(const Summary& a, const Summary& b) {
 
 // Expected values below are numpy.quantile(..., [0.25, 0.5, 0.75, 0.9]).
 
+TEST(SummarizeBinary, EqualsSummarizeOfTheZerosAndOnes) {
+  std::mt19937_64 rng(5);
+  for (int trial = 0; trial < 2000; ++trial) {
+    const int64_t n = trial < 20 ? trial : static_cast<int64_t>(rng() % 300);
+    std::vector<double> values;
+    int64_t ones = 0;
+    const uint64_t odds = rng() % 5;  // mostly ones, mostly zeros, all, none
+    for (int64_t i = 0; i < n; ++i) {
+      const bool one = odds == 0 ? true : odds == 1 ? false : rng() % odds == 0;
+      values.push_back(one ? 1.0 : 0.0);
+      ones += one;
+    }
+    std::shuffle(values.begin(), values.end(), rng);
+    const Summary a = Summarize(values), b = SummarizeBinary(n, ones);
+    ASSERT_EQ(a.n, b.n);
+    if (n == 0) {
+      EXPECT_TRUE(std::isnan(b.mean) && std::isnan(b.p90));
+      continue;
+    }
+    for (auto [x, y] : {std::pair{a.mean, b.mean}, {a.min, b.min}, {a.p25, b.p25}, {a.median, b.median},
+                        {a.p75, b.p75}, {a.p90, b.p90}, {a.max, b.max}}) {
+      ASSERT_EQ(x, y) << "n=" << n << " ones=" << ones;  // bit for bit
+    }
+  }
+}
+
 TEST(Summarize, OneValue) { ExpectSummary(Summarize(std::vector{7.0}), 1, 7, 7, 7, 7, 7, 7, 7); }
 
 TEST(Summarize, TwoValuesInterpolate) {
