@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -313,35 +314,43 @@ Result<void> ResultsSnapshot::Bootstrap(store::Db& db) {
         "SELECT (SELECT COALESCE(MAX(id), 0) FROM assessments), "
         "(SELECT COALESCE(MAX(seq), 0) FROM assessment_changes)");
     if (!positions) return Fail(positions.error());
+    // The enterprises are read on a second thread meanwhile, in a read
+    // transaction that starts after this one: an enterprise changed in
+    // between is seen as it is now, and its assessments come again from the
+    // feed after the position fixed above. That thread interns every
+    // attribute but the unit; this one only the unit, after joining it.
+    auto read_enterprises = std::async(std::launch::async, [&]() {
+      return InTx(db, store::TxMode::kRead, [&](store::Tx& etx) -> Result<EnterpriseAttributes> {
+        // Industry groups by division, then the enterprises without a join.
+        std::unordered_map<std::string, uint16_t, TextHash, std::equal_to<>> group_of;
+        auto scanned = etx.Scan("SELECT code, grp FROM industries", {}, [&](const store::RowCursor& r) {
+          group_of.emplace(r.Text(0), Intern(Attribute::kIndustryGroup, r.Text(1)));
+        });
+        if (!scanned) return Fail(scanned.error());
+        const uint16_t no_group = Intern(Attribute::kIndustryGroup, "");
+        EnterpriseAttributes enterprises(static_cast<size_t>(positions->rows[0].Int(0)));
+        scanned = etx.Scan(kEnterpriseAttributes, {}, [&](const store::RowCursor& r) {
+          AttributeValues values{};
+          for (Attribute a : {Attribute::kDivision, Attribute::kSize, Attribute::kProductionType, Attribute::kOwnership}) {
+            values[static_cast<int>(a)] = Intern(a, r.Text(static_cast<int>(a)));
+          }
+          auto group = group_of.find(r.Text(static_cast<int>(Attribute::kDivision)));
+          values[static_cast<int>(Attribute::kIndustryGroup)] = group == group_of.end() ? no_group : group->second;
+          enterprises.Put(r.Text(0), values);
+        });
+        if (!scanned) return Fail(scanned.error());
+        return enterprises;
+      });
+    });
     auto per_round = tx.Query(
         "SELECT round_code, model_id, COUNT(*) FROM assessments GROUP BY round_code, model_id");
+    auto enterprises = read_enterprises.get();
     if (!per_round) return Fail(per_round.error());
-    size_t assessments = 0;
-    for (const auto& r : per_round->rows) {
-      Reserve(r.Text(0), r.Text(1), static_cast<size_t>(r.Int(2)));
-      assessments += static_cast<size_t>(r.Int(2));
-    }
+    if (!enterprises) return Fail(enterprises.error());
+    for (const auto& r : per_round->rows) Reserve(r.Text(0), r.Text(1), static_cast<size_t>(r.Int(2)));
     where_.ReserveIds(positions->rows[0].Int(0));
-    // Industry groups by division, then the enterprises without a join.
-    std::unordered_map<std::string, uint16_t, TextHash, std::equal_to<>> group_of;
-    auto scanned = tx.Scan("SELECT code, grp FROM industries", {}, [&](const store::RowCursor& r) {
-      group_of.emplace(r.Text(0), Intern(Attribute::kIndustryGroup, r.Text(1)));
-    });
-    if (!scanned) return scanned;
-    const uint16_t no_group = Intern(Attribute::kIndustryGroup, "");
-    EnterpriseAttributes enterprises(assessments);
-    scanned = tx.Scan(kEnterpriseAttributes, {}, [&](const store::RowCursor& r) {
-      AttributeValues values{};
-      for (Attribute a : {Attribute::kDivision, Attribute::kSize, Attribute::kProductionType, Attribute::kOwnership}) {
-        values[static_cast<int>(a)] = Intern(a, r.Text(static_cast<int>(a)));
-      }
-      auto group = group_of.find(r.Text(static_cast<int>(Attribute::kDivision)));
-      values[static_cast<int>(Attribute::kIndustryGroup)] = group == group_of.end() ? no_group : group->second;
-      enterprises.Put(r.Text(0), values);
-    });
-    if (!scanned) return scanned;
-    scanned = tx.Scan(kCompletedResults, {}, [&](const store::RowCursor& r) {
-      const AttributeValues* attributes = enterprises.Find(r.Text(3));
+    auto scanned = tx.Scan(kCompletedResults, {}, [&](const store::RowCursor& r) {
+      const AttributeValues* attributes = enterprises->Find(r.Text(3));
       if (!attributes) return;
       Placed p{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(6), r.Real(4), static_cast<int>(r.Int(5)),
                *attributes};
