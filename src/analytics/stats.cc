@@ -28,7 +28,11 @@ class OrderStats {
 
   double At(size_t j) {
     assert(j < n_);
-    if (j >= fixed_) {
+    if (j == fixed_) {
+      // The next one after an order statistic is the least of the rest.
+      std::iter_swap(data_ + j, std::min_element(data_ + j, data_ + n_));
+      fixed_ = j + 1;
+    } else if (j >= fixed_) {
       std::nth_element(data_ + fixed_, data_ + j, data_ + n_);
       fixed_ = j + 1;
     }
