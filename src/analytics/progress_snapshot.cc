@@ -4,11 +4,11 @@
 
 namespace rongping::analytics {
 
-uint16_t ProgressSnapshot::UnitIndex(const std::string& code) {
+uint16_t ProgressSnapshot::UnitIndex(std::string_view code) {
   if (auto it = unit_index_.find(code); it != unit_index_.end()) return it->second;
   auto index = static_cast<uint16_t>(unit_codes_.size());
-  unit_index_.emplace(code, index);
-  unit_codes_.push_back(code);
+  unit_index_.emplace(std::string(code), index);
+  unit_codes_.emplace_back(code);
   return index;
 }
 
@@ -16,13 +16,13 @@ void ProgressSnapshot::Apply(const store::AssessmentChange& c) {
   // Look up before inserting: most changes hit known rounds and enterprises.
   auto ri = round_index_.find(c.round_code);
   if (ri == round_index_.end()) {
-    ri = round_index_.emplace(c.round_code, static_cast<uint32_t>(rounds_.size())).first;
+    ri = round_index_.emplace(std::string(c.round_code), static_cast<uint32_t>(rounds_.size())).first;
     rounds_.emplace_back();
   }
   Round& round = rounds_[ri->second];
   auto si = round.slot_of.find(c.uscc);
   if (si == round.slot_of.end()) {
-    si = round.slot_of.emplace(c.uscc, static_cast<uint32_t>(round.enterprises.size())).first;
+    si = round.slot_of.emplace(std::string(c.uscc), static_cast<uint32_t>(round.enterprises.size())).first;
     round.enterprises.emplace_back();
   }
   Enterprise& e = round.enterprises[si->second];
@@ -42,10 +42,10 @@ void ProgressSnapshot::Apply(const store::AssessmentChange& c) {
 Result<void> ProgressSnapshot::CatchUp(store::Db& db) {
   std::unique_lock lock(mu_);
   for (;;) {
-    auto batch = InTx(db, store::TxMode::kRead,
-                      [&](store::Tx& tx) { return store::ReadChanges(tx, last_seq_, 100000); });
+    auto batch = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) {
+      return store::ScanChanges(tx, last_seq_, 200000, [this](const store::AssessmentChange& c) { Apply(c); });
+    });
     if (!batch) return Fail(batch.error());
-    for (const auto& c : batch->changes) Apply(c);
     last_seq_ = batch->last_seq;
     if (!batch->more) return {};
   }

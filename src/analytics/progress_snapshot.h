@@ -38,8 +38,14 @@ class ProgressSnapshot {
     uint8_t approved = 0;
     uint8_t submitted = 0;
   };
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  template <typename V>
+  using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
   struct Round {
-    std::unordered_map<std::string, uint32_t> slot_of;  // uscc -> index into enterprises
+    TextMap<uint32_t> slot_of;  // uscc -> index into enterprises
     std::vector<Enterprise> enterprises;
   };
   struct Assessment {
@@ -49,13 +55,13 @@ class ProgressSnapshot {
   };
 
   void Apply(const store::AssessmentChange& change);
-  uint16_t UnitIndex(const std::string& code);
+  uint16_t UnitIndex(std::string_view code);
 
   mutable std::shared_mutex mu_;
   std::vector<Round> rounds_;
   std::map<std::string, uint32_t, std::less<>> round_index_;
   std::vector<std::string> unit_codes_;
-  std::unordered_map<std::string, uint16_t> unit_index_;
+  TextMap<uint16_t> unit_index_;
   std::unordered_map<int64_t, Assessment> assessments_;
   int64_t last_seq_ = 0;
 };

@@ -182,19 +182,21 @@ Result<std::vector<AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_t assess
   return out;
 }
 
-Result<ChangeBatch> ReadChanges(Tx& tx, int64_t after_seq, int64_t limit) {
+Result<ChangeBatch> ScanChanges(Tx& tx, int64_t after_seq, int64_t limit,
+                                const std::function<void(const AssessmentChange&)>& on_change) {
   ChangeBatch batch;
   batch.last_seq = after_seq;
-  auto rows = tx.Query(
+  int64_t read = 0;
+  auto scanned = tx.Scan(
       "SELECT c.seq, a.id, a.round_code, a.uscc, a.unit_code, a.status FROM assessment_changes c "
       "JOIN assessments a ON a.id = c.assessment_id WHERE c.seq > $1 ORDER BY c.seq LIMIT $2",
-      {after_seq, limit});
-  if (!rows) return Fail(rows.error());
-  for (const auto& r : rows->rows) {
-    batch.last_seq = r.Int(0);
-    batch.changes.push_back({r.Int(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5)});
-  }
-  batch.more = static_cast<int64_t>(rows->size()) == limit;
+      {after_seq, limit}, [&](const RowCursor& r) {
+        ++read;
+        batch.last_seq = r.Int(0);
+        on_change({r.Int(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5)});
+      });
+  if (!scanned) return Fail(scanned.error());
+  batch.more = read == limit;
   return batch;
 }
 

@@ -3,6 +3,7 @@
 #ifndef RONGPING_STORE_CAMPAIGN_H_
 #define RONGPING_STORE_CAMPAIGN_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,19 +75,21 @@ Result<std::vector<AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_t assess
 
 // The change feed: assessments written after `after_seq`, oldest first,
 // with their current state (an assessment written twice appears twice).
+// Views are valid only during the callback.
 struct AssessmentChange {
   int64_t id = 0;
-  std::string round_code;
-  std::string uscc;
-  std::string unit_code;
-  std::string status;
+  std::string_view round_code;
+  std::string_view uscc;
+  std::string_view unit_code;
+  std::string_view status;
 };
 struct ChangeBatch {
   int64_t last_seq = 0;  // the newest sequence read (after_seq when none)
-  std::vector<AssessmentChange> changes;
-  bool more = false;  // the batch hit `limit`
+  bool more = false;     // the batch hit `limit`
 };
-Result<ChangeBatch> ReadChanges(Tx& tx, int64_t after_seq, int64_t limit);
+// Calls `on_change` for at most `limit` changes after `after_seq`, in order.
+Result<ChangeBatch> ScanChanges(Tx& tx, int64_t after_seq, int64_t limit,
+                                const std::function<void(const AssessmentChange&)>& on_change);
 
 // Per reporting unit of a round: enterprises with any assessment record
 // (participating) and with a completed one (approved, or submitted when the
