@@ -1,0 +1,132 @@
+// End-to-end tests of the web app in real headless Chromium (Debian's
+// /usr/bin/chromium driven by playwright-core) against a real server on the
+// guangdong-2016 scenario. Run by scripts/test: `node --test web/e2e/`.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startServer } from './server.mjs'
+import { chromium } from 'playwright-core'
+import { gzipSync } from 'node:zlib'
+
+let server, browser
+
+before(async () => {
+  server = await startServer()
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] })
+})
+after(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+async function loggedIn(username) {
+  const page = await browser.newPage({ locale: 'zh-CN' })
+  await page.goto(`${server.url}/login`)
+  await page.fill('input[name=username]', username)
+  await page.fill('input[name=password]', 'Rongping2016')
+  await page.click('button[type=submit]')
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+  return page
+}
+
+test('an enterprise logs in and sees its stage, score and radar against peers', async () => {
+  const page = await loggedIn('enterprise')
+  await page.waitForURL('**/result')
+  const stage = await page.locator('[data-test=stage]').innerText()
+  assert.match(stage, /发展阶段：(起步建设|单项覆盖|集成提升|创新突破)/)
+  assert.match(await page.locator('[data-test=total]').innerText(), /^\d+\.\d$/)
+  await page.locator('[data-test=radar] svg path').first().waitFor()
+  await page.close()
+})
+
+test('a unit official approves a submission and the progress table counts it', async () => {
+  const page = await loggedIn('guangzhou')
+  await page.waitForURL('**/progress')
+  const cell = page.locator('[data-test=completed-440100]')
+  const before = Number((await cell.innerText()).replace(/,/g, ''))
+  await page.click('text=审核')
+  const approve = page.locator('[data-test^=approve-]').first()
+  await approve.waitFor()
+  await approve.click()
+  await page.waitForTimeout(300)
+  await page.click('text=评估进度')
+  await page.waitForFunction(
+    (expected) => document.querySelector('[data-test=completed-440100]')?.textContent?.replace(/,/g, '') === String(expected),
+    before + 1,
+  )
+  await page.close()
+})
+
+test("a city official typing another city's enterprise URL sees not found", async () => {
+  const uscc = (await server.api('guangzhou', 'GET', '/api/v1/enterprises?per_page=1')).items[0].uscc
+  const page = await loggedIn('shenzhen')
+  await page.goto(`${server.url}/enterprises/${uscc}`)
+  await page.locator('[data-test=not-found]').waitFor()
+  assert.equal(await page.locator('[data-test=enterprise-name]').count(), 0)
+  await page.close()
+})
+
+test('the data map renders the units with a legend for the chosen indicator', async () => {
+  const page = await loggedIn('guangdong')
+  await page.click('text=数据地图')
+  const map = page.locator('[data-test=map] svg')
+  await map.waitFor()
+  // Every reporting unit is drawn: paths of a real size (not the legend's
+  // few), one per unit at least.
+  const regions = () =>
+    [...document.querySelectorAll('[data-test=map] svg path')].filter((p) => {
+      const box = p.getBoundingClientRect()
+      return box.width > 8 && box.height > 8
+    }).length
+  await page.waitForFunction(regions)
+  assert.ok((await page.evaluate(regions)) >= 22)
+  assert.match(await page.locator('[data-test=map]').innerText(), /平均发展水平/)
+  // 韶关 (3 completed) is withheld, and shown as such.
+  assert.match(await page.locator('[data-test=datamap-table]').innerText(), /企业数不足/)
+  await page.click('[data-test=indicator]')
+  await page.click('.el-select-dropdown__item >> nth=1')
+  await page.waitForFunction(() => !document.querySelector('[data-test=map]')?.textContent?.includes('平均发展水平'))
+  await page.close()
+})
+
+test('an enterprise name containing <script> is shown as text', async () => {
+  const name = '<script>window.__xss=1</script>测试有限公司'
+  await server.api('guangzhou', 'POST', '/api/v1/enterprises', {
+    uscc: server.makeUscc(777), name, unit_code: '440100', industry_code: '39', production_type: 'discrete_mass',
+    employees: 50, revenue_10k_yuan: 3000,
+  })
+  const page = await loggedIn('guangzhou')
+  await page.click('.el-menu-item:has-text("企业")')
+  await page.fill('input[data-test=search]', '测试有限公司')
+  await page.keyboard.press('Enter')
+  await page.locator('[data-test=enterprise-table]', { hasText: '<script>' }).waitFor()
+  assert.equal(await page.evaluate(() => window.__xss), undefined)
+  await page.close()
+})
+
+test('an expired session goes back to the login page with a message', async () => {
+  const page = await loggedIn('foshan')
+  const token = await page.evaluate(() => sessionStorage.getItem('rp_token'))
+  await server.api(null, 'DELETE', '/api/v1/session', undefined, token) // the session ends elsewhere
+  await page.click('.el-menu-item:has-text("企业")')
+  await page.waitForURL('**/login**')
+  await page.getByText('登录已过期').waitFor()
+  await page.close()
+})
+
+test('budgets: initial JavaScript ≤ 500 KB gzipped, login interactive ≤ 1 s', async () => {
+  const page = await browser.newPage()
+  const scripts = []
+  page.on('response', (r) => {
+    if (r.url().endsWith('.js')) scripts.push(r.body().then((b) => gzipSync(b).length))
+  })
+  const started = Date.now()
+  await page.goto(`${server.url}/login`)
+  await page.locator('button[type=submit]').waitFor({ state: 'visible' })
+  const interactive = Date.now() - started
+  // Every script the login page loaded, as the server would send it gzipped.
+  const bytes = (await Promise.all(scripts)).reduce((a, b) => a + b, 0)
+  console.log(`budget: login interactive in ${interactive} ms; initial JavaScript ${(bytes / 1024).toFixed(1)} KB gzipped`)
+  assert.ok(bytes <= 500 * 1024, `initial JavaScript ${bytes} bytes gzipped`)
+  assert.ok(interactive <= 1000, `login interactive after ${interactive} ms`)
+  await page.close()
+})

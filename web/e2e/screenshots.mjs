@@ -1,0 +1,42 @@
+// Refreshes docs/screenshots/*.png: every main page of the web app in
+// headless Chromium against a throwaway server on the guangdong-2016
+// scenario. Run after scripts/build: `node web/e2e/screenshots.mjs`.
+import { mkdirSync } from 'node:fs'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+import { startServer } from './server.mjs'
+
+const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots')
+mkdirSync(out, { recursive: true })
+const server = await startServer()
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] })
+try {
+  const shots = [
+    [null, '/login', 'login', 'button[type=submit]'],
+    ['enterprise', '/result', 'enterprise-result', '[data-test=radar] svg path'],
+    ['guangdong', '/progress', 'progress', '[data-test=progress-table]'],
+    ['guangzhou', '/review', 'review', '[data-test=review-table]'],
+    ['guangzhou', '/enterprises', 'enterprises', '[data-test=enterprise-table]'],
+    ['guangdong', '/datamap', 'datamap', '[data-test=map] svg path'],
+  ]
+  for (const [user, path, name, ready] of shots) {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN' })
+    if (user) {
+      await page.goto(`${server.url}/login`)
+      await page.fill('input[name=username]', user)
+      await page.fill('input[name=password]', 'Rongping2016')
+      await page.click('button[type=submit]')
+      await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+    }
+    await page.goto(server.url + path)
+    await page.locator(ready).first().waitFor()
+    await page.waitForTimeout(600) // charts finish their animation
+    await page.screenshot({ path: join(out, `${name}.png`), fullPage: true })
+    await page.close()
+    console.log(`screenshot: docs/screenshots/${name}.png`)
+  }
+} finally {
+  await browser.close()
+  await server.stop()
+}

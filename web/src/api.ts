@@ -1,0 +1,169 @@
+// The one API client of the web app: every request to /api/v1 goes through
+// request(), which adds the session token, turns error bodies into ApiError
+// (with the server's Chinese message) and reports an expired session.
+export class ApiError extends Error {
+  constructor(public status: number, public code: string, message: string, public field = '') {
+    super(message)
+  }
+}
+
+let token = sessionStorage.getItem('rp_token') ?? ''
+let onExpired: () => void = () => {}
+
+export function setToken(value: string) {
+  token = value
+  if (value) sessionStorage.setItem('rp_token', value)
+  else sessionStorage.removeItem('rp_token')
+}
+export const hasToken = () => token !== ''
+export function whenSessionExpires(handler: () => void) {
+  onExpired = handler
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {}
+  if (token) headers.Authorization = `Bearer ${token}`
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  const r = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  if (r.status === 401 && token) {
+    setToken('')
+    onExpired()
+  }
+  const text = await r.text()
+  const data = text ? JSON.parse(text) : {}
+  if (!r.ok) {
+    const e = data.error ?? {}
+    throw new ApiError(r.status, e.code ?? 'error', e.message ?? `请求失败（${r.status}）`, e.field ?? '')
+  }
+  return data as T
+}
+
+const q = (params: Record<string, string | number | undefined>) => {
+  const s = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v))
+  const text = s.toString()
+  return text ? `?${text}` : ''
+}
+
+export interface User {
+  id: number
+  username: string
+  display_name: string
+  role: 'ministry' | 'province' | 'unit' | 'enterprise' | 'agency' | 'association'
+  role_label: string
+  scope: string
+  industries: string[]
+}
+export interface Round { code: string; name: string; year: number; models: string[]; review_required: boolean }
+export interface ProgressRow {
+  unit_code: string
+  unit_name: string
+  participating: number
+  completed: number
+  target: number | null
+  target_met: boolean | null
+  completion_rate: number | null
+  rank: number | null
+  gap: number | null
+  expected_by_today: number | null
+  has_children: boolean
+}
+export interface Progress { round: string; unit: string; as_of: string; rows: ProgressRow[]; total: ProgressRow }
+export interface AssessmentItem {
+  uscc: string
+  enterprise_name: string
+  unit_code: string
+  status: string
+  total: number | null
+  level: string | null
+  submitted_at: string | null
+}
+export interface Enterprise {
+  uscc: string
+  name: string
+  unit_code: string
+  industry_code: string
+  size_class_label: string
+  production_type_label: string
+  revenue_10k_yuan: number
+  employees: number
+}
+export interface Stat { n: number; mean?: number; p25?: number; median?: number; p75?: number; p90?: number; percentile_rank?: number | null }
+export interface Diagnosis {
+  enterprise_name: string
+  uscc: string
+  round: string
+  status: string
+  total: number
+  level: { name: string; id: string; title: string; index: number }
+  dimensions: { id: string; title: string; weight: number; score: number | null }[]
+  key_indicators: { id: string; title: string; type: string; value: number | boolean | null; unit: string }[]
+  benchmarks: {
+    peer_group: { id: string; label: string; n: number } | null
+    message?: string
+    total?: Stat
+    dimensions?: (Stat & { id: string; title: string })[]
+    key_indicators?: (Stat & { id: string; title: string; type: string })[]
+  }
+  priorities: { title: string; score: number; gap_to_p75: number; gap_to_p90: number; indicators: { title: string; advice: string }[] }[]
+  path_to_next_level: { target_level: { id: string; title: string } | null; reachable: boolean; total_after?: number; steps: { text: string; from: string; to: string }[] }
+  level_advice: string
+  trend: { round: string; status: string; total: number | null; level: string | null }[]
+}
+export interface DataMapCell {
+  key: string
+  label: string
+  status: string
+  n: number | null
+  mean_total?: number
+  level_counts?: number[]
+  key_indicators?: (number | null)[]
+}
+export interface DataMap {
+  round: string
+  unit: string
+  by: string
+  min_group_size: number
+  model: { id: string; title: string; reference_only: boolean }
+  levels: { id: string; title: string }[]
+  key_indicators: { id: string; title: string; type: string; unit: string }[]
+  cells: DataMapCell[]
+  total: DataMapCell
+}
+export interface Job { id: number; status: string; error?: string; result_url?: string }
+
+export const api = {
+  login: (username: string, password: string) =>
+    request<{ token: string; user: User }>('POST', '/session', { username, password }),
+  session: () => request<{ user: User }>('GET', '/session'),
+  logout: () => request<unknown>('DELETE', '/session'),
+  changePassword: (current_password: string, new_password: string) =>
+    request<unknown>('PUT', '/session/password', { current_password, new_password }),
+  rounds: () => request<{ items: Round[] }>('GET', '/rounds'),
+  progress: (round: string, unit?: string) => request<Progress>('GET', `/rounds/${round}/progress${q({ unit })}`),
+  progressExportUrl: (round: string, unit: string, format: 'csv' | 'xlsx') =>
+    `/api/v1/rounds/${round}/progress${q({ unit, format })}`,
+  assessments: (round: string, params: { unit?: string; status?: string }) =>
+    request<{ items: AssessmentItem[] }>('GET', `/rounds/${round}/assessments${q(params)}`),
+  review: (round: string, uscc: string, decision: 'approve' | 'reject', reason?: string) =>
+    request<unknown>('POST', `/rounds/${round}/enterprises/${uscc}/assessment/review`, { decision, reason }),
+  enterprises: (params: { q?: string; unit?: string; page?: number; per_page?: number }) =>
+    request<{ items: Enterprise[]; total: number }>('GET', `/enterprises${q(params)}`),
+  enterprise: (uscc: string) => request<Enterprise>('GET', `/enterprises/${encodeURIComponent(uscc)}`),
+  diagnosis: (round: string, uscc: string) => request<Diagnosis>('GET', `/rounds/${round}/enterprises/${uscc}/diagnosis`),
+  queueReportPdf: (round: string, uscc: string) =>
+    request<{ job: Job }>('POST', `/rounds/${round}/enterprises/${uscc}/report.pdf`),
+  job: (id: number) => request<Job>('GET', `/jobs/${id}`),
+  datamap: (round: string, params: { by?: string; unit?: string; industry_group?: string; size?: string }) =>
+    request<DataMap>('GET', `/rounds/${round}/datamap${q(params)}`),
+  // Downloads need the token too: fetched as a blob and saved.
+  async download(url: string, filename: string) {
+    const r = await fetch(url, { headers: { Authorization: `Bearer ${token}` } })
+    if (!r.ok) throw new ApiError(r.status, 'download', `下载失败（${r.status}）`)
+    const a = document.createElement('a')
+    a.href = URL.createObjectURL(await r.blob())
+    a.download = filename
+    a.click()
+    URL.revokeObjectURL(a.href)
+  },
+}

@@ -1,0 +1,45 @@
+// 简体中文 first, English on request; the choice is remembered.
+import { ref } from 'vue'
+
+const zh = {
+  app: '融评 · 两化融合评估诊断和对标引导',
+  login: '登录', username: '用户名', password: '密码', logout: '退出', expired: '登录已过期，请重新登录',
+  myResult: '我的评估结果', progress: '评估进度', review: '审核', enterprises: '企业', dataMap: '数据地图',
+  changePassword: '修改密码', currentPassword: '当前密码', newPassword: '新密码', save: '保存', saved: '已保存',
+  round: '评估周期', unit: '属地', participating: '参与评估数', completed: '完成评估数', target: '目标',
+  rate: '完成率', rank: '排名', gap: '差距', pace: '按进度应完成', total: '合计', export: '导出',
+  approve: '通过', reject: '退回', reason: '退回原因', reasonRequired: '请填写退回原因', noneToReview: '暂无待审核的评估',
+  score: '总分', stage: '发展阶段', peers: '对标组', percentile: '百分位', keyIndicators: '关键指标',
+  priorities: '改进重点', nextStage: '迈向下一阶段', history: '历年评估', downloadPdf: '下载 PDF 报告',
+  pdfQueued: '正在生成 PDF…', search: '按名称或统一社会信用代码搜索', name: '企业名称', uscc: '统一社会信用代码',
+  size: '规模', productionType: '生产类型', revenue: '主营业务收入（万元）', notFound: '未找到',
+  indicator: '指标', meanLevel: '平均发展水平', withheld: '企业数不足，不予显示', schematic: '示意图',
+  enterpriseValue: '本企业', peerMedian: '对标组中位数', peerP75: '对标组 P75', english: 'English', chinese: '中文',
+}
+const en: typeof zh = {
+  app: 'rongping · IT–industry integration assessment',
+  login: 'Log in', username: 'User name', password: 'Password', logout: 'Log out', expired: 'Your session expired; please log in again',
+  myResult: 'My result', progress: 'Progress', review: 'Review', enterprises: 'Enterprises', dataMap: 'Data map',
+  changePassword: 'Change password', currentPassword: 'Current password', newPassword: 'New password', save: 'Save', saved: 'Saved',
+  round: 'Round', unit: 'Unit', participating: 'Participating', completed: 'Completed', target: 'Target',
+  rate: 'Rate', rank: 'Rank', gap: 'Gap', pace: 'Expected by today', total: 'Total', export: 'Export',
+  approve: 'Approve', reject: 'Reject', reason: 'Reason', reasonRequired: 'A reason is required', noneToReview: 'Nothing to review',
+  score: 'Score', stage: 'Stage', peers: 'Peers', percentile: 'Percentile', keyIndicators: 'Key indicators',
+  priorities: 'Priorities', nextStage: 'Next stage', history: 'History', downloadPdf: 'Download PDF report',
+  pdfQueued: 'Rendering the PDF…', search: 'Search by name or code', name: 'Name', uscc: 'Credit code',
+  size: 'Size', productionType: 'Production type', revenue: 'Revenue (10k yuan)', notFound: 'Not found',
+  indicator: 'Indicator', meanLevel: 'Mean level', withheld: 'Too few enterprises to show', schematic: 'Schematic',
+  enterpriseValue: 'This enterprise', peerMedian: 'Peer median', peerP75: 'Peer P75', english: 'English', chinese: '中文',
+}
+
+export const locale = ref<'zh' | 'en'>((localStorage.getItem('rp_locale') as 'zh' | 'en') ?? 'zh')
+export const t = (key: keyof typeof zh) => (locale.value === 'en' ? en : zh)[key]
+export function toggleLocale() {
+  locale.value = locale.value === 'zh' ? 'en' : 'zh'
+  localStorage.setItem('rp_locale', locale.value)
+}
+
+// Numbers as Chinese officials write them: thousands separators, fixed decimals.
+export const num = (v: number | null | undefined, digits = 1) =>
+  v === null || v === undefined || Number.isNaN(v) ? '—' : v.toLocaleString('zh-CN', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+export const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${num(rate * 100)}%`)

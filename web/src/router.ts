@@ -1,0 +1,31 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { user, restore, isOfficial } from './session'
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', component: () => import('./views/LoginView.vue') },
+    {
+      path: '/',
+      component: () => import('./views/ShellView.vue'),
+      children: [
+        { path: '', redirect: () => (user.value?.role === 'enterprise' ? '/result' : '/progress') },
+        { path: 'result', component: () => import('./views/ResultView.vue') },
+        { path: 'progress', component: () => import('./views/ProgressView.vue') },
+        { path: 'review', component: () => import('./views/ReviewView.vue') },
+        { path: 'enterprises', component: () => import('./views/EnterprisesView.vue') },
+        { path: 'enterprises/:uscc', component: () => import('./views/EnterpriseView.vue') },
+        { path: 'datamap', component: () => import('./views/DataMapView.vue') },
+        { path: 'password', component: () => import('./views/PasswordView.vue') },
+      ],
+    },
+    { path: '/:rest(.*)', redirect: '/' },
+  ],
+})
+
+router.beforeEach(async (to) => {
+  if (to.path === '/login') return true
+  if (!user.value && !(await restore())) return { path: '/login', query: { next: to.fullPath } }
+  if (['/progress', '/review'].includes(to.path) && !isOfficial() && user.value?.role !== 'association') return '/'
+  return true
+})
