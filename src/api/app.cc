@@ -82,6 +82,7 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterCircularRoutes(router, c);
   RegisterSelectionRoutes(router, c);
   RegisterJobRoutes(router, c);
+  RegisterModelRoutes(router, c);
   router.SetFallback([&c](http::Request& r) { return StaticFile(c, r); });
 }
 

@@ -30,6 +30,7 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& context);
 void RegisterCircularRoutes(http::Router& router, Context& context);
 void RegisterSelectionRoutes(http::Router& router, Context& context);
 void RegisterJobRoutes(http::Router& router, Context& context);
+void RegisterModelRoutes(http::Router& router, Context& context);
 
 }  // namespace rongping::api
 

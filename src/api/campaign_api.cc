@@ -34,6 +34,7 @@ Json AssessmentJson(Context& c, const campaign::AssessmentView& v, bool with_his
   Json j = {{"round", a.round_code},
             {"uscc", a.uscc},
             {"model", a.model_id},
+            {"production_type", a.production_type},
             {"status", a.status},
             {"version", a.version},
             {"answers", Json::parse(a.answers_json, nullptr, false)},

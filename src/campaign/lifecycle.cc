@@ -52,22 +52,6 @@ Result<std::shared_ptr<const model::Model>> ChooseModel(const store::RoundRecord
                                          round.name, e.industry_code, e.production_type)));
 }
 
-Result<scoring::ParsedAnswers> ParseFor(const model::Model& m, const std::string& json,
-                                        std::vector<Error>* details) {
-  auto parsed = scoring::ParseAnswers(m, json);
-  if (parsed.problems.empty()) return parsed;
-  std::vector<Error> errors;
-  for (const auto& p : parsed.problems) {
-    errors.push_back(Error::Invalid("invalid_answer",
-                                    p.question.empty() ? p.message : p.question + "：" + p.message,
-                                    p.question.empty() ? "answers" : "answers." + p.question));
-  }
-  Error first = errors.front();
-  first.message = fmt::format("答卷有 {} 处问题：{}", errors.size(), first.message);
-  if (details) *details = std::move(errors);
-  return Fail(first);
-}
-
 AssessmentView ViewOf(store::AssessmentRecord record, std::shared_ptr<const model::Model> m) {
   auto parsed = scoring::ParseAnswers(*m, record.answers_json);
   int pt = scoring::ProductionTypeIndex(record.production_type);
@@ -118,6 +102,22 @@ Result<void> Transition(store::Tx& tx, const Principal& who, store::AssessmentRe
 }
 
 }  // namespace
+
+Result<scoring::ParsedAnswers> ParseAnswersStrictly(const model::Model& m, const std::string& json,
+                                                    std::vector<Error>* details) {
+  auto parsed = scoring::ParseAnswers(m, json);
+  if (parsed.problems.empty()) return parsed;
+  std::vector<Error> errors;
+  for (const auto& p : parsed.problems) {
+    errors.push_back(Error::Invalid("invalid_answer",
+                                    p.question.empty() ? p.message : p.question + "：" + p.message,
+                                    p.question.empty() ? "answers" : "answers." + p.question));
+  }
+  Error first = errors.front();
+  first.message = fmt::format("答卷有 {} 处问题：{}", errors.size(), first.message);
+  if (details) *details = std::move(errors);
+  return Fail(first);
+}
 
 LifecycleService::LifecycleService(store::Db& db, std::function<std::string()> today)
     : db_(db), today_(today ? std::move(today) : TodayInChina) {}
@@ -174,7 +174,7 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
       record.uscc = ctx->enterprise.uscc;
       record.model_id = m->id;
     }
-    auto parsed = ParseFor(*m, answers_json, details);
+    auto parsed = ParseAnswersStrictly(*m, answers_json, details);
     if (!parsed) return Fail(parsed.error());
     record.unit_code = ctx->enterprise.unit_code;
     record.production_type = ctx->enterprise.production_type;
@@ -231,7 +231,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
     }
     auto m = model::SharedModel(record.model_id);
     if (!m) return Fail(m.error());
-    auto parsed = ParseFor(**m, record.answers_json, details);
+    auto parsed = ParseAnswersStrictly(**m, record.answers_json, details);
     if (!parsed) return Fail(parsed.error());
     int pt = scoring::ProductionTypeIndex(record.production_type);
     auto result = scoring::Score(**m, parsed->answers, pt);

@@ -26,6 +26,12 @@ struct AssessmentView {
   scoring::ScoreResult result;  // current scoring of the stored answers
 };
 
+// Answers (a JSON object: question id -> answer) read for a model; kInvalid
+// naming the first problem and how many there are, each in `details` (may
+// be null) with the field "answers.<question>".
+Result<scoring::ParsedAnswers> ParseAnswersStrictly(const model::Model& m, const std::string& json,
+                                                    std::vector<Error>* details);
+
 class LifecycleService {
  public:
   // `today` returns the date in China ("YYYY-MM-DD"); replaceable in tests.

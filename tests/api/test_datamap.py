@@ -294,6 +294,53 @@ class ReportTest(unittest.TestCase):
         self.assertIn(diag["level"]["title"], text)
 
 
+class ModelApiTest(unittest.TestCase):
+    """The questionnaire and the what-if scoring, for the web app."""
+
+    def test_questionnaire_holds_only_the_questions_that_apply(self):
+        token = SERVER.token("enterprise")
+        ids = {}
+        for pt in ("discrete_mass", "process"):
+            r = SERVER.request("GET", f"/api/v1/models/gbt23020-2013/questionnaire?production_type={pt}", token)
+            self.assertEqual(r.status, 200, r)
+            d = r.json()
+            self.assertTrue(d["sections"])
+            ids[pt] = {q["id"] for s in d["sections"] for q in s["questions"]}
+            for s in d["sections"]:
+                for q in s["questions"]:
+                    for o in q.get("options", []):
+                        self.assertNotIn("score", o)  # the scoring is not shown
+        self.assertNotEqual(ids["discrete_mass"], ids["process"])
+        self.assertGreater(len(ids["process"] & ids["discrete_mass"]), 40)
+
+    def test_bad_requests(self):
+        token = SERVER.token("enterprise")
+        base = "/api/v1/models/gbt23020-2013"
+        self.assertEqual(SERVER.request("GET", base + "/questionnaire?production_type=discrete_mass").status, 401)
+        self.assertEqual(SERVER.request("GET", base + "/questionnaire?production_type=steam", token).status, 422)
+        self.assertEqual(SERVER.request("GET", base + "/questionnaire", token).status, 422)
+        for model in ("nope", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "models%2Fgbt23020-2013"):
+            r = SERVER.request("GET", f"/api/v1/models/{model}/questionnaire?production_type=process", token)
+            self.assertEqual(r.status, 404, model)
+        self.assertEqual(SERVER.request("POST", base + "/score", token, body={"production_type": "process"}).status, 422)
+        r = SERVER.request("POST", base + "/score", token, body={"production_type": "process", "answers": {"nope": 1}})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(SERVER.request("POST", base + "/score", token, body="{").status, 400)
+
+    def test_score_of_the_stored_answers_is_the_stored_score(self):
+        token = SERVER.token("enterprise")
+        uscc = SERVER.request("GET", "/api/v1/session", token).json()["user"]["scope"]
+        a = SERVER.request("GET", f"/api/v1/rounds/gd-2016/enterprises/{uscc}/assessment", token).json()
+        r = SERVER.request("POST", f"/api/v1/models/{a['model']}/score", token,
+                           body={"production_type": a["production_type"], "answers": a["answers"]})
+        self.assertEqual(r.status, 200, r)
+        self.assertAlmostEqual(r.json()["total"], a["result"]["total"], places=9)
+        self.assertEqual(r.json()["level"]["id"], a["result"]["level"]["id"])
+        # Nothing was saved.
+        again = SERVER.request("GET", f"/api/v1/rounds/gd-2016/enterprises/{uscc}/assessment", token).json()
+        self.assertEqual(again["version"], a["version"])
+
+
 class SelectionTest(unittest.TestCase):
     def select(self, user, **params):
         return SERVER.request("GET", qs("/api/v1/rounds/gd-2016/selection", **params), SERVER.token(user))

@@ -15,6 +15,7 @@ try {
   const shots = [
     [null, '/login', 'login', 'button[type=submit]'],
     ['enterprise', '/result', 'enterprise-result', '[data-test=radar] svg path'],
+    ['enterprise', '/assessment', 'questionnaire', '[data-test^=q-]'],
     ['guangdong', '/progress', 'progress', '[data-test=progress-table]'],
     ['guangzhou', '/review', 'review', '[data-test=review-table]'],
     ['guangzhou', '/enterprises', 'enterprises', '[data-test=enterprise-table]'],

@@ -58,6 +58,13 @@ export async function startServer() {
     url,
     api,
     makeUscc,
+    // A login for an enterprise (or any role), as `rongping user add` makes it.
+    addUser(username, role, scope) {
+      execFileSync(bin, ['user', 'add', '--db', db, '--username', username, '--role', role, '--scope', scope, ...cost], {
+        input: 'Rongping2016\n',
+        stdio: ['pipe', 'ignore', 'inherit'],
+      })
+    },
     async stop() {
       proc.kill('SIGTERM')
       await new Promise((resolve) => proc.on('exit', resolve))

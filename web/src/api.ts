@@ -2,7 +2,13 @@
 // request(), which adds the session token, turns error bodies into ApiError
 // (with the server's Chinese message) and reports an expired session.
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, message: string, public field = '') {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+    public field = '',
+    public details: { field: string; message: string }[] = [],
+  ) {
     super(message)
   }
 }
@@ -33,7 +39,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   const data = text ? JSON.parse(text) : {}
   if (!r.ok) {
     const e = data.error ?? {}
-    throw new ApiError(r.status, e.code ?? 'error', e.message ?? `请求失败（${r.status}）`, e.field ?? '')
+    throw new ApiError(r.status, e.code ?? 'error', e.message ?? `请求失败（${r.status}）`, e.field ?? '', data.error?.details ?? e.details ?? [])
   }
   return data as T
 }
@@ -130,6 +136,35 @@ export interface DataMap {
   cells: DataMapCell[]
   total: DataMapCell
 }
+export type Answer = string | string[] | number | boolean
+export interface Question {
+  id: string
+  text: string
+  help?: string
+  type: 'single' | 'multiple' | 'number' | 'percent' | 'yesno' | 'text'
+  required: boolean
+  options?: { id: string; text: string; exclusive: boolean }[]
+  min?: number
+  max?: number
+  integer?: boolean
+  unit?: string
+  max_length?: number
+}
+export interface Questionnaire {
+  model: { id: string; title: string; version: string; reference_only: boolean }
+  sections: { id: string; title: string; description: string; questions: Question[] }[]
+}
+export interface Assessment {
+  round: string
+  uscc: string
+  model: string
+  production_type: string
+  status: string
+  version: number
+  answers: Record<string, Answer>
+  review_reason: string | null
+  result: { total: number; level: { name: string; title: string }; missing: string[] }
+}
 export interface Job { id: number; status: string; error?: string; result_url?: string }
 
 export const api = {
@@ -153,6 +188,15 @@ export const api = {
   diagnosis: (round: string, uscc: string) => request<Diagnosis>('GET', `/rounds/${round}/enterprises/${uscc}/diagnosis`),
   queueReportPdf: (round: string, uscc: string) =>
     request<{ job: Job }>('POST', `/rounds/${round}/enterprises/${uscc}/report.pdf`),
+  assessment: (round: string, uscc: string) => request<Assessment>('GET', `/rounds/${round}/enterprises/${uscc}/assessment`),
+  saveDraft: (round: string, uscc: string, answers: Record<string, Answer>, version: number) =>
+    request<Assessment>('PUT', `/rounds/${round}/enterprises/${uscc}/assessment`, { answers, version }),
+  submit: (round: string, uscc: string) =>
+    request<Assessment>('POST', `/rounds/${round}/enterprises/${uscc}/assessment/submit`),
+  questionnaire: (model: string, productionType: string) =>
+    request<Questionnaire>('GET', `/models/${model}/questionnaire${q({ production_type: productionType })}`),
+  simulate: (model: string, productionType: string, answers: Record<string, Answer>) =>
+    request<Assessment['result']>('POST', `/models/${model}/score`, { production_type: productionType, answers }),
   job: (id: number) => request<Job>('GET', `/jobs/${id}`),
   datamap: (round: string, params: { by?: string; unit?: string; industry_group?: string; size?: string }) =>
     request<DataMap>('GET', `/rounds/${round}/datamap${q(params)}`),

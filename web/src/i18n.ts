@@ -15,6 +15,8 @@ const zh = {
   size: '规模', productionType: '生产类型', revenue: '主营业务收入（万元）', notFound: '未找到',
   indicator: '指标', meanLevel: '平均发展水平', withheld: '企业数不足，不予显示', schematic: '示意图',
   enterpriseValue: '本企业', peerMedian: '对标组中位数', peerP75: '对标组 P75', english: 'English', chinese: '中文',
+  fillIn: '填报评估', simulate: '模拟改进（不保存）', conflict: '答卷已在别处修改，请重新载入后再改', reload: '重新载入',
+  locked: '答卷已提交或已审核，不能修改', saving: '正在保存…', submitAssessment: '提交评估',
 }
 const en: typeof zh = {
   app: 'rongping · IT–industry integration assessment',
@@ -30,6 +32,8 @@ const en: typeof zh = {
   size: 'Size', productionType: 'Production type', revenue: 'Revenue (10k yuan)', notFound: 'Not found',
   indicator: 'Indicator', meanLevel: 'Mean level', withheld: 'Too few enterprises to show', schematic: 'Schematic',
   enterpriseValue: 'This enterprise', peerMedian: 'Peer median', peerP75: 'Peer P75', english: 'English', chinese: '中文',
+  fillIn: 'Questionnaire', simulate: 'What-if (not saved)', conflict: 'Changed elsewhere; reload before editing', reload: 'Reload',
+  locked: 'Submitted or reviewed: read only', saving: 'Saving…', submitAssessment: 'Submit',
 }
 
 export const locale = ref<'zh' | 'en'>((localStorage.getItem('rp_locale') as 'zh' | 'en') ?? 'zh')

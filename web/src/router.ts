@@ -11,6 +11,7 @@ export const router = createRouter({
       children: [
         { path: '', redirect: () => (user.value?.role === 'enterprise' ? '/result' : '/progress') },
         { path: 'result', component: () => import('./views/ResultView.vue') },
+        { path: 'assessment', component: () => import('./views/AssessmentView.vue') },
         { path: 'progress', component: () => import('./views/ProgressView.vue') },
         { path: 'review', component: () => import('./views/ReviewView.vue') },
         { path: 'enterprises', component: () => import('./views/EnterprisesView.vue') },

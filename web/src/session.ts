@@ -1,9 +1,10 @@
 // Who is logged in, shared by every page.
 import { ref } from 'vue'
-import { api, hasToken, setToken, type User } from './api'
+import { api, hasToken, setToken, type Round, type User } from './api'
 
 export const user = ref<User | null>(null)
-export const currentRound = ref('')
+export const rounds = ref<Round[]>([])
+export const currentRound = ref('') // the newest round unless the user picks another
 
 export async function restore(): Promise<boolean> {
   if (!hasToken()) return false
@@ -34,8 +35,8 @@ export async function logout() {
 }
 
 async function loadRound() {
-  const rounds = (await api.rounds()).items
-  currentRound.value = rounds[0]?.code ?? ''
+  rounds.value = (await api.rounds()).items
+  currentRound.value = rounds.value[0]?.code ?? ''
 }
 
 export const isOfficial = () => ['ministry', 'province', 'unit'].includes(user.value?.role ?? '')
