@@ -82,9 +82,23 @@ test('the data map renders the units with a legend for the chosen indicator', as
   assert.match(await page.locator('[data-test=map]').innerText(), /平均发展水平/)
   // 韶关 (3 completed) is withheld, and shown as such.
   assert.match(await page.locator('[data-test=datamap-table]').innerText(), /企业数不足/)
+  // The stage distribution and the trend across rounds are drawn too.
+  await page.waitForFunction(() => document.querySelectorAll('[data-test=stages] svg path').length > 4)
+  await page.waitForFunction(() => document.querySelector('[data-test=trend]')?.textContent?.includes('2016'))
   await page.click('[data-test=indicator]')
   await page.locator('.el-select-dropdown:visible .el-select-dropdown__item').nth(1).click()
   await page.waitForFunction(() => !document.querySelector('[data-test=map]')?.textContent?.includes('平均发展水平'))
+  await page.close()
+})
+
+test('the province generates a circular and it is listed for download', async () => {
+  const page = await loggedIn('guangdong')
+  await page.click('.el-menu-item:has-text("通报")')
+  await page.locator('[data-test=circulars-table]').waitFor()
+  const before = await page.locator('[data-test=circulars-table] tbody tr').count()
+  await page.click('[data-test=generate]')
+  await page.waitForFunction((n) => document.querySelectorAll('[data-test=circulars-table] tbody tr').length === n + 1, before)
+  assert.match(await page.locator('[data-test=circulars-table]').innerText(), /通报/)
   await page.close()
 })
 

@@ -165,6 +165,15 @@ export interface Assessment {
   review_reason: string | null
   result: { total: number; level: { name: string; title: string }; missing: string[] }
 }
+export interface Circular {
+  id: number
+  round: string
+  unit_name: string
+  as_of: string
+  title: string
+  created_by: string
+  links: { json: string; html: string; xlsx: string }
+}
 export interface Job { id: number; status: string; error?: string; result_url?: string }
 
 export const api = {
@@ -197,9 +206,15 @@ export const api = {
     request<Questionnaire>('GET', `/models/${model}/questionnaire${q({ production_type: productionType })}`),
   simulate: (model: string, productionType: string, answers: Record<string, Answer>) =>
     request<Assessment['result']>('POST', `/models/${model}/score`, { production_type: productionType, answers }),
+  circulars: (round: string) => request<{ items: Circular[] }>('GET', `/rounds/${round}/circulars`),
+  createCircular: (round: string, as_of: string, title?: string) =>
+    request<Circular>('POST', `/rounds/${round}/circulars`, { as_of, ...(title ? { title } : {}) }),
   job: (id: number) => request<Job>('GET', `/jobs/${id}`),
   datamap: (round: string, params: { by?: string; unit?: string; industry_group?: string; size?: string }) =>
     request<DataMap>('GET', `/rounds/${round}/datamap${q(params)}`),
+  datamapTrend: (params: { by?: string; unit?: string; size?: string }) =>
+    request<{ rounds: { code: string; name: string; year: number }[]; total: { points: (DataMapCell & { round: string })[] } }>(
+      'GET', `/datamap/trend${q(params)}`),
   // Downloads need the token too: fetched as a blob and saved.
   async download(url: string, filename: string) {
     const r = await fetch(url, { headers: { Authorization: `Bearer ${token}` } })

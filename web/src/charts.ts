@@ -1,10 +1,11 @@
 // ECharts with only what the pages draw, loaded on demand (dynamic import),
 // so the first page does not carry it.
 import * as echarts from 'echarts/core'
-import { MapChart, RadarChart } from 'echarts/charts'
-import { LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components'
+import { BarChart, LineChart, MapChart, RadarChart } from 'echarts/charts'
+import { GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components'
 import { SVGRenderer } from 'echarts/renderers'
 
-echarts.use([MapChart, RadarChart, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent, SVGRenderer])
+echarts.use([BarChart, LineChart, MapChart, RadarChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent,
+  VisualMapComponent, SVGRenderer])
 
 export { echarts }

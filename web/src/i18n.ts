@@ -17,6 +17,8 @@ const zh = {
   enterpriseValue: '本企业', peerMedian: '对标组中位数', peerP75: '对标组 P75', english: 'English', chinese: '中文',
   fillIn: '填报评估', simulate: '模拟改进（不保存）', conflict: '答卷已在别处修改，请重新载入后再改', reload: '重新载入',
   locked: '答卷已提交或已审核，不能修改', saving: '正在保存…', submitAssessment: '提交评估',
+  stageDistribution: '发展阶段分布', trendOfLevel: '平均发展水平历年趋势',
+  circulars: '通报', asOf: '截至日期', title: '标题', generate: '生成通报', createdBy: '生成人', download: '下载',
 }
 const en: typeof zh = {
   app: 'rongping · IT–industry integration assessment',
@@ -34,6 +36,8 @@ const en: typeof zh = {
   enterpriseValue: 'This enterprise', peerMedian: 'Peer median', peerP75: 'Peer P75', english: 'English', chinese: '中文',
   fillIn: 'Questionnaire', simulate: 'What-if (not saved)', conflict: 'Changed elsewhere; reload before editing', reload: 'Reload',
   locked: 'Submitted or reviewed: read only', saving: 'Saving…', submitAssessment: 'Submit',
+  stageDistribution: 'Stages', trendOfLevel: 'Mean level by year',
+  circulars: 'Circulars', asOf: 'As of', title: 'Title', generate: 'Generate', createdBy: 'By', download: 'Download',
 }
 
 export const locale = ref<'zh' | 'en'>((localStorage.getItem('rp_locale') as 'zh' | 'en') ?? 'zh')

@@ -17,6 +17,7 @@ export const router = createRouter({
         { path: 'enterprises', component: () => import('./views/EnterprisesView.vue') },
         { path: 'enterprises/:uscc', component: () => import('./views/EnterpriseView.vue') },
         { path: 'datamap', component: () => import('./views/DataMapView.vue') },
+        { path: 'circulars', component: () => import('./views/CircularsView.vue') },
         { path: 'password', component: () => import('./views/PasswordView.vue') },
       ],
     },
