@@ -102,6 +102,51 @@ test('the province generates a circular and it is listed for download', async ()
   await page.close()
 })
 
+test('a unit official imports enterprises and sees every invalid row, then imports the valid ones', async () => {
+  const good = server.makeUscc(901)
+  const csv = 'uscc,name,unit_code,industry_code,production_type,employees,revenue_10k_yuan\n' +
+    `${good},导入测试电子有限公司,440100,39,discrete_mass,80,1500\n` +
+    'BAD,坏行企业,440100,39,discrete_mass,80,1500\n'
+  const page = await loggedIn('guangzhou')
+  await page.goto(`${server.url}/enterprises`)
+  await page.click('[data-test=import]')
+  await page.setInputFiles('[data-test=import-file]', { name: 'enterprises.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+  await page.click('[data-test=import-go]')
+  const errors = page.locator('[data-test=import-errors]')
+  await errors.waitFor()
+  assert.match(await errors.innerText(), /3\s+uscc\s+统一社会信用代码应为18位/)
+  assert.match(await page.locator('[data-test=import-result]').innerText(), /未导入任何数据/)
+  await page.click('.el-dialog .el-checkbox')
+  await page.click('[data-test=import-go]')
+  await page.locator('[data-test=import-result]', { hasText: '新增 1' }).waitFor()
+  await server.api('guangzhou', 'GET', `/api/v1/enterprises/${good}`)
+  await page.close()
+})
+
+test('a unit official sends the contacts form, corrected field by field; the province sees it', async () => {
+  const page = await loggedIn('guangzhou')
+  await page.goto(`${server.url}/contacts`)
+  const person = { name: '王明', department_title: '信息化推进处 处长', phone: '020-83133000', fax: '020-83133001', email: 'wangming@example.cn' }
+  for (const role of ['leader', 'liaison', 'platform_admin']) {
+    for (const [field, value] of Object.entries(person)) await page.fill(`input[data-test=${role}-${field}]`, value)
+    await page.fill(`input[data-test=${role}-mobile]`, role === 'liaison' ? '12345' : '13800138000')
+  }
+  await page.click('[data-test=contacts-submit]')
+  await page.locator('[data-test=contacts-error]').waitFor()
+  assert.match(await page.locator('.el-form-item__error').first().innerText(), /手机/)
+  await page.fill('input[data-test=liaison-mobile]', '13900139000')
+  await page.click('[data-test=contacts-submit]')
+  await page.locator('[data-test=contacts-saved]').waitFor()
+  const province = await loggedIn('guangdong')
+  await province.goto(`${server.url}/contacts`)
+  const missing = province.locator('[data-test=contacts-missing]')
+  await missing.waitFor()
+  assert.match(await missing.innerText(), /深圳市/)
+  assert.doesNotMatch(await missing.innerText(), /广州市/)
+  await province.close()
+  await page.close()
+})
+
 test('an enterprise name containing <script> is shown as text', async () => {
   const name = '<script>window.__xss=1</script>测试有限公司'
   await server.api('guangzhou', 'POST', '/api/v1/enterprises', {

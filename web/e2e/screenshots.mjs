@@ -21,6 +21,7 @@ try {
     ['guangzhou', '/enterprises', 'enterprises', '[data-test=enterprise-table]'],
     ['guangdong', '/datamap', 'datamap', '[data-test=map] svg path'],
     ['guangdong', '/circulars', 'circulars', '[data-test=circulars-table]'],
+    ['guangzhou', '/contacts', 'contacts', 'input[data-test=leader-name]'],
   ]
   for (const [user, path, name, ready] of shots) {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN' })

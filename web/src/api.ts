@@ -8,6 +8,7 @@ export class ApiError extends Error {
     message: string,
     public field = '',
     public details: { field: string; message: string }[] = [],
+    public body: Record<string, unknown> = {},
   ) {
     super(message)
   }
@@ -26,11 +27,14 @@ export function whenSessionExpires(handler: () => void) {
   onExpired = handler
 }
 
+// `body` is sent as JSON, or as it is when it is a Blob (a file upload).
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {}
   if (token) headers.Authorization = `Bearer ${token}`
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
-  const r = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const raw = body instanceof Blob
+  if (body !== undefined) headers['Content-Type'] = raw ? 'application/octet-stream' : 'application/json'
+  const payload = body === undefined ? undefined : raw ? (body as Blob) : JSON.stringify(body)
+  const r = await fetch(`/api/v1${path}`, { method, headers, body: payload })
   if (r.status === 401 && token) {
     setToken('')
     onExpired()
@@ -39,7 +43,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   const data = text ? JSON.parse(text) : {}
   if (!r.ok) {
     const e = data.error ?? {}
-    throw new ApiError(r.status, e.code ?? 'error', e.message ?? `请求失败（${r.status}）`, e.field ?? '', data.error?.details ?? e.details ?? [])
+    throw new ApiError(r.status, e.code ?? 'error', e.message ?? `请求失败（${r.status}）`, e.field ?? '', e.details ?? [], data)
   }
   return data as T
 }
@@ -93,6 +97,15 @@ export interface Enterprise {
   production_type_label: string
   revenue_10k_yuan: number
   employees: number
+}
+export interface ImportReport {
+  rows: number
+  invalid_rows: number
+  inserted: number
+  updated: number
+  unchanged: number
+  written: boolean
+  errors: { row: number; column: string; message: string }[]
 }
 export interface Stat { n: number; mean?: number; p25?: number; median?: number; p75?: number; p90?: number; percentile_rank?: number | null }
 export interface Diagnosis {
@@ -174,6 +187,14 @@ export interface Circular {
   created_by: string
   links: { json: string; html: string; xlsx: string }
 }
+export interface Contact { name: string; department_title: string; phone: string; fax: string; mobile: string; email: string }
+export type ContactForm = Record<'leader' | 'liaison' | 'platform_admin', Contact | null>
+export interface ContactsOverview {
+  contacts_due: string | null
+  summary: { units: number; submitted: number; missing: number; late: number }
+  items: { unit_code: string; unit_name: string; submitted_at: string; late: boolean }[]
+  missing: { unit_code: string; unit_name: string; overdue: boolean }[]
+}
 export interface Job { id: number; status: string; error?: string; result_url?: string }
 
 export const api = {
@@ -191,8 +212,12 @@ export const api = {
     request<{ items: AssessmentItem[] }>('GET', `/rounds/${round}/assessments${q(params)}`),
   review: (round: string, uscc: string, decision: 'approve' | 'reject', reason?: string) =>
     request<unknown>('POST', `/rounds/${round}/enterprises/${uscc}/assessment/review`, { decision, reason }),
-  enterprises: (params: { q?: string; unit?: string; page?: number; per_page?: number }) =>
+  enterprises: (params: { q?: string; unit?: string; size?: string; page?: number; per_page?: number }) =>
     request<{ items: Enterprise[]; total: number }>('GET', `/enterprises${q(params)}`),
+  importEnterprises: (file: File, skipInvalid: boolean) =>
+    request<{ report: ImportReport }>(
+      'POST', `/enterprises/import${q({ format: file.name.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv', skip_invalid: skipInvalid ? 'true' : undefined })}`,
+      file),
   enterprise: (uscc: string) => request<Enterprise>('GET', `/enterprises/${encodeURIComponent(uscc)}`),
   diagnosis: (round: string, uscc: string) => request<Diagnosis>('GET', `/rounds/${round}/enterprises/${uscc}/diagnosis`),
   queueReportPdf: (round: string, uscc: string) =>
@@ -209,6 +234,11 @@ export const api = {
   circulars: (round: string) => request<{ items: Circular[] }>('GET', `/rounds/${round}/circulars`),
   createCircular: (round: string, as_of: string, title?: string) =>
     request<Circular>('POST', `/rounds/${round}/circulars`, { as_of, ...(title ? { title } : {}) }),
+  contacts: (round: string) => request<ContactsOverview>('GET', `/rounds/${round}/contacts`),
+  unitContacts: (round: string, unit: string) =>
+    request<ContactForm & { submitted: boolean; contacts_due: string | null; late: boolean }>('GET', `/rounds/${round}/contacts/${unit}`),
+  putContacts: (round: string, unit: string, form: ContactForm) => request<unknown>('PUT', `/rounds/${round}/contacts/${unit}`, form),
+  contactsExportUrl: (round: string, format: 'csv' | 'xlsx') => `/api/v1/rounds/${round}/contacts${q({ format })}`,
   job: (id: number) => request<Job>('GET', `/jobs/${id}`),
   datamap: (round: string, params: { by?: string; unit?: string; industry_group?: string; size?: string }) =>
     request<DataMap>('GET', `/rounds/${round}/datamap${q(params)}`),

@@ -18,6 +18,7 @@ export const router = createRouter({
         { path: 'enterprises/:uscc', component: () => import('./views/EnterpriseView.vue') },
         { path: 'datamap', component: () => import('./views/DataMapView.vue') },
         { path: 'circulars', component: () => import('./views/CircularsView.vue') },
+        { path: 'contacts', component: () => import('./views/ContactsView.vue') },
         { path: 'password', component: () => import('./views/PasswordView.vue') },
       ],
     },
