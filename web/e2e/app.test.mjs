@@ -147,6 +147,45 @@ test('a unit official sends the contacts form, corrected field by field; the pro
   await page.close()
 })
 
+test('an enterprise grants a service agency, which then sees and opens only that enterprise', async () => {
+  const page = await loggedIn('enterprise')
+  const uscc = await page.evaluate(async () => {
+    const r = await fetch('/api/v1/session', { headers: { Authorization: `Bearer ${sessionStorage.getItem('rp_token')}` } })
+    return (await r.json()).user.scope
+  })
+  await page.click('.el-menu-item:has-text("服务机构授权")')
+  await page.fill('input[data-test=grant-agency]', 'agency')
+  await page.click('[data-test=grant]')
+  await page.locator('[data-test=grants-table]', { hasText: 'agency' }).waitFor()
+  const agency = await loggedIn('agency')
+  await agency.waitForURL('**/enterprises')
+  await agency.locator(`[data-test=fill-${uscc}]`).waitFor()
+  assert.equal(await agency.locator('[data-test=enterprise-table] tbody tr').count(), 1) // only what it was granted
+  await agency.locator(`[data-test=fill-${uscc}]`).click()
+  await agency.locator('[data-test^=q-]').first().waitFor()
+  await page.click('[data-test=revoke-agency]')
+  await page.waitForFunction(() => !document.querySelector('[data-test=grants-table]')?.textContent?.includes('agency'))
+  await agency.goto(`${server.url}/enterprises`)
+  await agency.locator('[data-test=enterprise-table]').waitFor()
+  assert.equal(await agency.locator(`[data-test=fill-${uscc}]`).count(), 0)
+  await agency.close()
+  await page.close()
+})
+
+test("an industry association sees its industries' progress and data map, nothing more", async () => {
+  const page = await loggedIn('association')
+  await page.waitForURL('**/progress')
+  const total = page.locator('[data-test=completed-440000]')
+  await total.waitFor()
+  const completed = Number((await total.innerText()).replace(/,/g, ''))
+  const expected = (await server.api('association', 'GET', '/api/v1/rounds/gd-2016/progress')).total.completed
+  assert.equal(completed, expected)
+  assert.ok(completed < 1531) // not the whole province
+  const items = await page.locator('.el-menu-item').allInnerTexts()
+  assert.deepEqual(items.map((s) => s.trim()), ['评估进度', '数据地图'])
+  await page.close()
+})
+
 test('an enterprise name containing <script> is shown as text', async () => {
   const name = '<script>window.__xss=1</script>测试有限公司'
   await server.api('guangzhou', 'POST', '/api/v1/enterprises', {

@@ -239,6 +239,11 @@ export const api = {
     request<ContactForm & { submitted: boolean; contacts_due: string | null; late: boolean }>('GET', `/rounds/${round}/contacts/${unit}`),
   putContacts: (round: string, unit: string, form: ContactForm) => request<unknown>('PUT', `/rounds/${round}/contacts/${unit}`, form),
   contactsExportUrl: (round: string, format: 'csv' | 'xlsx') => `/api/v1/rounds/${round}/contacts${q({ format })}`,
+  grants: (uscc: string) =>
+    request<{ items: { agency: string; agency_name: string; can_submit: boolean }[] }>('GET', `/enterprises/${uscc}/grants`),
+  grant: (uscc: string, agency: string, can_submit: boolean) =>
+    request<unknown>('PUT', `/enterprises/${uscc}/grants/${encodeURIComponent(agency)}`, { can_submit }),
+  revoke: (uscc: string, agency: string) => request<unknown>('DELETE', `/enterprises/${uscc}/grants/${encodeURIComponent(agency)}`),
   job: (id: number) => request<Job>('GET', `/jobs/${id}`),
   datamap: (round: string, params: { by?: string; unit?: string; industry_group?: string; size?: string }) =>
     request<DataMap>('GET', `/rounds/${round}/datamap${q(params)}`),

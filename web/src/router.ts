@@ -9,7 +9,7 @@ export const router = createRouter({
       path: '/',
       component: () => import('./views/ShellView.vue'),
       children: [
-        { path: '', redirect: () => (user.value?.role === 'enterprise' ? '/result' : '/progress') },
+        { path: '', redirect: () => (({ enterprise: '/result', agency: '/enterprises' }) as Record<string, string>)[user.value?.role ?? ''] ?? '/progress' },
         { path: 'result', component: () => import('./views/ResultView.vue') },
         { path: 'assessment', component: () => import('./views/AssessmentView.vue') },
         { path: 'progress', component: () => import('./views/ProgressView.vue') },
@@ -19,6 +19,7 @@ export const router = createRouter({
         { path: 'datamap', component: () => import('./views/DataMapView.vue') },
         { path: 'circulars', component: () => import('./views/CircularsView.vue') },
         { path: 'contacts', component: () => import('./views/ContactsView.vue') },
+        { path: 'grants', component: () => import('./views/GrantsView.vue') },
         { path: 'password', component: () => import('./views/PasswordView.vue') },
       ],
     },
