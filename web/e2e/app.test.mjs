@@ -186,6 +186,33 @@ test("an industry association sees its industries' progress and data map, nothin
   await page.close()
 })
 
+test('a unit official corrects an enterprise record, the server naming the bad field', async () => {
+  const uscc = (await server.api('guangzhou', 'GET', '/api/v1/enterprises?per_page=1')).items[0].uscc
+  const page = await loggedIn('guangzhou')
+  await page.goto(`${server.url}/enterprises/${uscc}`)
+  await page.fill('input[data-test=edit-phone]', 'not a phone')
+  await page.click('[data-test=edit-save]')
+  await page.locator('.el-form-item__error').first().waitFor()
+  await page.fill('input[data-test=edit-phone]', '020-83133000')
+  await page.fill('input[data-test=edit-name]', '更名后的测试企业有限公司')
+  await page.click('[data-test=edit-save]')
+  await page.locator('[data-test=edit-saved]').waitFor()
+  assert.equal((await server.api('guangzhou', 'GET', `/api/v1/enterprises/${uscc}`)).name, '更名后的测试企业有限公司')
+  await page.close()
+})
+
+test('an official changes the password and logs in with the new one', async () => {
+  const page = await loggedIn('shunde')
+  await page.click('text=修改密码')
+  const inputs = page.locator('.page input[type=password]')
+  await inputs.nth(0).fill('Rongping2016')
+  await inputs.nth(1).fill('Shunde-2026-new')
+  await page.click('.page button[type=submit]')
+  await page.getByText('已保存').waitFor()
+  await page.close()
+  await server.api(null, 'POST', '/api/v1/session', { username: 'shunde', password: 'Shunde-2026-new' })
+})
+
 test('an enterprise name containing <script> is shown as text', async () => {
   const name = '<script>window.__xss=1</script>测试有限公司'
   await server.api('guangzhou', 'POST', '/api/v1/enterprises', {

@@ -93,10 +93,16 @@ export interface Enterprise {
   name: string
   unit_code: string
   industry_code: string
+  production_type: string
   size_class_label: string
   production_type_label: string
   revenue_10k_yuan: number
   employees: number
+  address: string | null
+  contact_name: string | null
+  contact_phone: string | null
+  contact_email: string | null
+  version: number
 }
 export interface ImportReport {
   rows: number
@@ -212,7 +218,11 @@ export const api = {
     request<{ items: AssessmentItem[] }>('GET', `/rounds/${round}/assessments${q(params)}`),
   review: (round: string, uscc: string, decision: 'approve' | 'reject', reason?: string) =>
     request<unknown>('POST', `/rounds/${round}/enterprises/${uscc}/assessment/review`, { decision, reason }),
-  enterprises: (params: { q?: string; unit?: string; size?: string; page?: number; per_page?: number }) =>
+  units: () => request<{ items: { code: string; name: string }[] }>('GET', '/units'),
+  industries: () => request<{ items: { code: string; name: string }[] }>('GET', '/industries'),
+  updateEnterprise: (uscc: string, fields: Partial<Enterprise>) =>
+    request<Enterprise>('PATCH', `/enterprises/${encodeURIComponent(uscc)}`, fields),
+  enterprises: (params: { q?: string; unit?: string; industry?: string; size?: string; page?: number; per_page?: number }) =>
     request<{ items: Enterprise[]; total: number }>('GET', `/enterprises${q(params)}`),
   importEnterprises: (file: File, skipInvalid: boolean) =>
     request<{ report: ImportReport }>(
