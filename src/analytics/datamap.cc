@@ -30,10 +30,12 @@ std::vector<bool> IndexSet(const std::vector<std::string>& dict, const std::set<
   return out;
 }
 
-int IndexOf(const std::vector<std::string>& dict, const std::string& value) {
+// A filter on one attribute: -1 (any) when `value` is empty, else its index
+// or -2 (nothing) when no result has it.
+int Wanted(const ResultsSnapshot& s, Attribute a, const std::string& value) {
   if (value.empty()) return -1;
-  auto it = std::find(dict.begin(), dict.end(), value);
-  return it == dict.end() ? -2 : static_cast<int>(it - dict.begin());
+  int index = s.IndexOf(a, value);
+  return index < 0 ? -2 : index;
 }
 
 // n per group (by attribute index) and in total, over the cells a filter admits.
@@ -88,8 +90,8 @@ Result<DataMap> BuildDataMap(const ResultsSnapshot& snapshot, const DataMapQuery
     CellFilter filter;
     if (q.units) filter.units = IndexSet(s.Dictionary(Attribute::kUnit), *q.units);
     if (q.divisions) filter.divisions = IndexSet(s.Dictionary(Attribute::kDivision), *q.divisions);
-    filter.group = IndexOf(s.Dictionary(Attribute::kIndustryGroup), q.industry_group);
-    filter.size = IndexOf(s.Dictionary(Attribute::kSize), q.size);
+    filter.group = Wanted(s, Attribute::kIndustryGroup, q.industry_group);
+    filter.size = Wanted(s, Attribute::kSize, q.size);
 
     std::vector<GroupSums> groups(keys.size());
     for (auto& g : groups) g.Reset(m);

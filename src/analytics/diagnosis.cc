@@ -14,22 +14,18 @@ enum SharedBit : unsigned {
 };
 constexpr unsigned kBitCombinations = 128;
 
-int IndexOf(const std::vector<std::string>& dict, const std::string& value) {
-  auto it = std::find(dict.begin(), dict.end(), value);
-  return it == dict.end() ? -2 : static_cast<int>(it - dict.begin());  // -2: matches nothing
-}
-
-// The enterprise's own attribute values as dictionary indices.
+// The enterprise's own attribute values as dictionary indices (-1, which no
+// cell has, when no result shares it).
 struct Own {
   int division, group, unit, size, production_type;
   std::vector<bool> province_units;  // units in the enterprise's province
 
   Own(const ResultsSnapshot& s, const GroupKey& key)
-      : division(IndexOf(s.Dictionary(Attribute::kDivision), key.industry_division)),
-        group(IndexOf(s.Dictionary(Attribute::kIndustryGroup), key.industry_group)),
-        unit(IndexOf(s.Dictionary(Attribute::kUnit), key.unit)),
-        size(IndexOf(s.Dictionary(Attribute::kSize), key.size_class)),
-        production_type(IndexOf(s.Dictionary(Attribute::kProductionType), key.production_type)) {
+      : division(s.IndexOf(Attribute::kDivision, key.industry_division)),
+        group(s.IndexOf(Attribute::kIndustryGroup, key.industry_group)),
+        unit(s.IndexOf(Attribute::kUnit, key.unit)),
+        size(s.IndexOf(Attribute::kSize, key.size_class)),
+        production_type(s.IndexOf(Attribute::kProductionType, key.production_type)) {
     // Units whose code shares the province's first two digits.
     const auto& units = s.Dictionary(Attribute::kUnit);
     for (const auto& u : units) province_units.push_back(!key.province.empty() && u.compare(0, 2, key.province, 0, 2) == 0);

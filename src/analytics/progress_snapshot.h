@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/string_map.h"
 #include "store/campaign.h"
 #include "store/db.h"
 
@@ -38,14 +39,8 @@ class ProgressSnapshot {
     uint8_t approved = 0;
     uint8_t submitted = 0;
   };
-  struct TextHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-  };
-  template <typename V>
-  using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
   struct Round {
-    TextMap<uint32_t> slot_of;  // uscc -> index into enterprises
+    StringMap<uint32_t> slot_of;  // uscc -> index into enterprises
     std::vector<Enterprise> enterprises;
   };
   struct Assessment {
@@ -61,7 +56,7 @@ class ProgressSnapshot {
   std::vector<Round> rounds_;
   std::map<std::string, uint32_t, std::less<>> round_index_;
   std::vector<std::string> unit_codes_;
-  TextMap<uint16_t> unit_index_;
+  StringMap<uint16_t> unit_index_;
   std::unordered_map<int64_t, Assessment> assessments_;
   int64_t last_seq_ = 0;
 };

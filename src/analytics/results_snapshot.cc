@@ -322,7 +322,7 @@ Result<void> ResultsSnapshot::Bootstrap(store::Db& db) {
     auto read_enterprises = std::async(std::launch::async, [&]() {
       return InTx(db, store::TxMode::kRead, [&](store::Tx& etx) -> Result<EnterpriseAttributes> {
         // Industry groups by division, then the enterprises without a join.
-        std::unordered_map<std::string, uint16_t, TextHash, std::equal_to<>> group_of;
+        StringMap<uint16_t> group_of;
         auto scanned = etx.Scan("SELECT code, grp FROM industries", {}, [&](const store::RowCursor& r) {
           group_of.emplace(r.Text(0), Intern(Attribute::kIndustryGroup, r.Text(1)));
         });

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/string_map.h"
 #include "model/model.h"
 #include "scoring/score_vector.h"
 #include "store/db.h"
@@ -114,6 +115,14 @@ class ResultsSnapshot {
   // production type, ownership) of an attribute. Valid while a Read holds.
   const std::vector<std::string>& Dictionary(Attribute a) const { return dictionaries_[static_cast<int>(a)]; }
 
+  // The index of `value` in an attribute's dictionary, or -1 when no result
+  // has it. Valid while a Read holds.
+  int IndexOf(Attribute a, std::string_view value) const {
+    const auto& map = intern_[static_cast<int>(a)];
+    auto it = map.find(value);
+    return it == map.end() ? -1 : it->second;
+  }
+
   int64_t last_seq() const;
   size_t rows() const;
   // Bytes held by the columns, the dictionaries and the row index: the
@@ -152,11 +161,7 @@ class ResultsSnapshot {
   mutable std::shared_mutex mu_;
   std::map<std::string, ResultColumns, std::less<>> columns_;  // nodes stay put
   std::array<std::vector<std::string>, kAttributeCount> dictionaries_;
-  struct TextHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-  };
-  std::array<std::unordered_map<std::string, uint16_t, TextHash, std::equal_to<>>, kAttributeCount> intern_;
+  std::array<StringMap<uint16_t>, kAttributeCount> intern_;
   // Assessment id -> row. The store assigns ids densely, so mostly a vector
   // indexed by id; ids far beyond the number held go to a map.
   class RowIndex {

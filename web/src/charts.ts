@@ -9,3 +9,6 @@ echarts.use([BarChart, LineChart, MapChart, RadarChart, GridComponent, LegendCom
   VisualMapComponent, SVGRenderer])
 
 export { echarts }
+
+// The chart drawn in `el` (SVG), made on first use.
+export const chartOn = (el: HTMLElement) => echarts.getInstanceByDom(el) ?? echarts.init(el, undefined, { renderer: 'svg' })

@@ -67,3 +67,11 @@ export function toggleLocale() {
 export const num = (v: number | null | undefined, digits = 1) =>
   v === null || v === undefined || Number.isNaN(v) ? '—' : v.toLocaleString('zh-CN', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 export const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${num(rate * 100)}%`)
+
+// The size classes (统计上大中小微型企业划分办法) as the API names them, for filters.
+export const sizeClasses = [
+  { value: 'large', label: '大型' },
+  { value: 'medium', label: '中型' },
+  { value: 'small', label: '小型' },
+  { value: 'micro', label: '微型' },
+]
