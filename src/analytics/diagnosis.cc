@@ -92,34 +92,32 @@ Diagnosis Diagnose(const ResultsSnapshot& snapshot, const std::string& round,
     out.peer_group_id = std::string(chain[chosen].id);
     out.peer_n = counts[chosen];
     out.peer_group_label = DescribeGroup(chain[chosen], out.peer_n);
-    // The peers' rows in column order (so the columns are read forwards),
-    // and the counts of their yes/no key indicators.
-    std::vector<uint32_t> rows;
-    rows.reserve(static_cast<size_t>(out.peer_n));
+    // The peers' cells: their sorted values per column and the counts of
+    // their yes/no key indicators.
+    std::vector<const ResultCell*> peers;
     GroupSums sums;
     sums.Reset(model);
     for (size_t i = 0; i < c.cells.size(); ++i) {
       if ((shared[i] & needs[chosen]) != needs[chosen] || c.cells[i].sums.n == 0) continue;
-      rows.insert(rows.end(), c.cells[i].rows.begin(), c.cells[i].rows.end());
+      peers.push_back(&s.SortedCell(c, i));
       sums.Merge(c.cells[i].sums);
     }
-    std::sort(rows.begin(), rows.end());
-    std::vector<double> values(rows.size()), scratch(rows.size());
-    auto bench = [&](const std::vector<double>& column, double mine) {
-      for (size_t i = 0; i < rows.size(); ++i) values[i] = column[rows[i]];
-      Benchmark b{Summarize(values, scratch), std::nullopt};
-      if (!std::isnan(mine)) b.percentile_rank = PercentileRank(values, mine);
+    std::vector<SortedRun> runs(peers.size());
+    std::vector<double> scratch;
+    auto bench = [&](size_t column, double mine) {
+      for (size_t i = 0; i < peers.size(); ++i) runs[i] = {peers[i]->SortedColumn(column), peers[i]->sums.ColumnSum(column)};
+      Benchmark b{SummarizeSortedRuns(runs, scratch), std::nullopt};
+      if (!std::isnan(mine)) b.percentile_rank = PercentileRankInSortedRuns(runs, mine);
       return b;
     };
-    out.total = bench(c.total, result.total);
-    for (size_t d = 0; d < c.dimensions.size(); ++d) {
-      out.dimensions.push_back(bench(c.dimensions[d], result.dimensions[d]));
-    }
+    out.total = bench(0, result.total);
+    const size_t dimensions = c.dimensions.size();
+    for (size_t d = 0; d < dimensions; ++d) out.dimensions.push_back(bench(1 + d, result.dimensions[d]));
     for (size_t i = 0; i < c.key_indicators.size(); ++i) {
       out.key_indicators.push_back(
           model.key_indicators[i].share
               ? SummarizeBinary(sums.key_n[i], static_cast<int64_t>(std::llround(sums.key_sum[i])))
-              : bench(c.key_indicators[i], std::nan("")).peers);
+              : bench(1 + dimensions + i, std::nan("")).peers);
     }
   });
   if (!out.has_peers) return out;

@@ -1,6 +1,7 @@
 #include "analytics/results_snapshot.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <future>
 #include <mutex>
@@ -92,6 +93,11 @@ void GroupSums::Merge(const GroupSums& o) {
   merge(dimension_n, o.dimension_n);
   merge(key_sum, o.key_sum);
   merge(key_n, o.key_n);
+}
+
+double GroupSums::ColumnSum(size_t j) const {
+  if (j == 0) return total_sum;
+  return j <= dimension_sum.size() ? dimension_sum[j - 1] : key_sum[j - 1 - dimension_sum.size()];
 }
 
 namespace {
@@ -190,22 +196,21 @@ void ResultsSnapshot::Remove(int64_t id) {
   where_.Erase(id);
 }
 
-void ResultsSnapshot::Place(const Placed& p) {
-  if (p.uscc.size() != std::tuple_size_v<UsccChars>) return;
+ResultColumns* ResultsSnapshot::Append(const Placed& p) {
+  if (p.uscc.size() != std::tuple_size_v<UsccChars>) return nullptr;
   // Consecutive results mostly share the round and model: look them up once.
   if (p.round != scratch_.round || p.model != scratch_.model) {
     scratch_.round = p.round;
     scratch_.model = p.model;
     scratch_.columns = ColumnsFor(scratch_.round, scratch_.model);
   }
-  if (!scratch_.columns) return;
+  if (!scratch_.columns) return nullptr;
   ResultColumns& c = *scratch_.columns;
   if (!scoring::DecodeScoreVector(p.score_vector, c.dimensions.size(), c.key_indicators.size(),
                                   &scratch_.vector)) {
-    return;
+    return nullptr;
   }
-  const auto row = static_cast<uint32_t>(c.rows());
-  where_.Set(p.id, {&c, row});
+  where_.Set(p.id, {&c, static_cast<uint32_t>(c.rows())});
   c.assessment_id.push_back(p.id);
   UsccChars uscc;
   std::copy_n(p.uscc.data(), uscc.size(), uscc.begin());
@@ -216,20 +221,33 @@ void ResultsSnapshot::Place(const Placed& p) {
   const auto& v = scratch_.vector;
   for (size_t d = 0; d < v.dimensions.size(); ++d) c.dimensions[d].push_back(v.dimensions[d]);
   for (size_t k = 0; k < v.key_indicators.size(); ++k) c.key_indicators[k].push_back(v.key_indicators[k]);
-  auto [it, fresh] = c.cell_of_.try_emplace(p.attributes, static_cast<uint32_t>(c.cells.size()));
-  if (fresh) c.cells.push_back({p.attributes, {}, {}});
-  c.cell.push_back(it->second);
+  return &c;
+}
+
+void ResultsSnapshot::AssignCell(ResultColumns& c, uint32_t row) {
+  AttributeValues attributes;
+  for (int a = 0; a < kAttributeCount; ++a) attributes[a] = c.attributes[a][row];
+  auto [it, fresh] = c.cell_of_.try_emplace(attributes, static_cast<uint32_t>(c.cells.size()));
+  if (fresh) c.cells.push_back(ResultCell{.attributes = attributes});
+  if (c.cell.size() <= row) c.cell.resize(row + 1);
+  c.cell[row] = it->second;
   ResultCell& cell = c.cells[it->second];
   // Sums are made over a cell's rows in the order of assessment id, so that
   // they never depend on the order results arrived in: a result newer than
   // all of its cell's is added now, any other makes the cell redo its sums.
-  if (!cell.stale && (cell.rows.empty() || c.assessment_id[cell.rows.back()] < p.id)) {
+  const int64_t id = c.assessment_id[row];
+  if (!cell.stale && (cell.rows.empty() || c.assessment_id[cell.rows.back()] < id)) {
     if (cell.rows.empty()) cell.sums.Reset(*c.model);
     cell.sums.Add(c, row);
   } else {
     c.MarkStale(it->second);
   }
   cell.rows.push_back(row);
+  cell.unsorted = true;
+}
+
+void ResultsSnapshot::Place(const Placed& p) {
+  if (ResultColumns* c = Append(p)) AssignCell(*c, static_cast<uint32_t>(c->rows() - 1));
 }
 
 // Columns of kChangedRows.
@@ -318,7 +336,8 @@ Result<void> ResultsSnapshot::Bootstrap(store::Db& db) {
     // transaction that starts after this one: an enterprise changed in
     // between is seen as it is now, and its assessments come again from the
     // feed after the position fixed above. That thread interns every
-    // attribute but the unit; this one only the unit, after joining it.
+    // attribute but the unit, this one only the unit (each attribute has
+    // its own dictionary).
     auto read_enterprises = std::async(std::launch::async, [&]() {
       return InTx(db, store::TxMode::kRead, [&](store::Tx& etx) -> Result<EnterpriseAttributes> {
         // Industry groups by division, then the enterprises without a join.
@@ -344,20 +363,31 @@ Result<void> ResultsSnapshot::Bootstrap(store::Db& db) {
     });
     auto per_round = tx.Query(
         "SELECT round_code, model_id, COUNT(*) FROM assessments GROUP BY round_code, model_id");
-    auto enterprises = read_enterprises.get();
     if (!per_round) return Fail(per_round.error());
-    if (!enterprises) return Fail(enterprises.error());
     for (const auto& r : per_round->rows) Reserve(r.Text(0), r.Text(1), static_cast<size_t>(r.Int(2)));
     where_.ReserveIds(positions->rows[0].Int(0));
+    // The results are appended meanwhile, with their unit; cells follow
+    // once the enterprises are known.
     auto scanned = tx.Scan(kCompletedResults, {}, [&](const store::RowCursor& r) {
-      const AttributeValues* attributes = enterprises->Find(r.Text(3));
-      if (!attributes) return;
-      Placed p{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(6), r.Real(4), static_cast<int>(r.Int(5)),
-               *attributes};
+      Placed p{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(6), r.Real(4), static_cast<int>(r.Int(5)), {}};
       p.attributes[static_cast<int>(Attribute::kUnit)] = Intern(Attribute::kUnit, r.Text(7));
-      Place(p);
+      Append(p);
     });
+    auto enterprises = read_enterprises.get();
     if (!scanned) return scanned;
+    if (!enterprises) return Fail(enterprises.error());
+    std::vector<int64_t> orphans;  // results whose enterprise is gone: none expected
+    for (auto& [key, c] : columns_) {
+      for (uint32_t row = 0; row < c.rows(); ++row) {
+        const AttributeValues* attributes = enterprises->Find({c.uscc[row].data(), c.uscc[row].size()});
+        if (!attributes) orphans.push_back(c.assessment_id[row]);
+        for (int a = 0; a < kAttributeCount; ++a) {
+          if (a != static_cast<int>(Attribute::kUnit) && attributes) c.attributes[a][row] = (*attributes)[a];
+        }
+        AssignCell(c, row);
+      }
+    }
+    for (int64_t id : orphans) Remove(id);
     last_seq_ = positions->rows[0].Int(1);
     return {};
   });
@@ -390,6 +420,32 @@ void ResultsSnapshot::Reserve(std::string_view round, std::string_view model, si
   c.cell.reserve(n);
 }
 
+namespace {
+
+// Fills the cell's sorted columns from its rows.
+void SortValues(const ResultColumns& c, ResultCell& cell) {
+  const size_t columns = c.numeric_columns();
+  size_t kept = 0;
+  for (size_t j = 0; j < columns; ++j) kept += c.KeepsSorted(j);
+  cell.sorted.clear();
+  cell.sorted.reserve(cell.rows.size() * kept);
+  cell.sorted_end.assign(columns, 0);
+  for (size_t j = 0; j < columns; ++j) {
+    const size_t begin = cell.sorted.size();
+    if (c.KeepsSorted(j)) {
+      const std::vector<double>& column = c.NumericColumn(j);
+      for (uint32_t row : cell.rows) {
+        if (!std::isnan(column[row])) cell.sorted.push_back(column[row]);
+      }
+      std::sort(cell.sorted.begin() + static_cast<ptrdiff_t>(begin), cell.sorted.end());
+    }
+    cell.sorted_end[j] = static_cast<uint32_t>(cell.sorted.size());
+  }
+  if (cell.sorted.capacity() - cell.sorted.size() > cell.sorted.size() / 8) cell.sorted.shrink_to_fit();
+}
+
+}  // namespace
+
 void ResultsSnapshot::RefreshCells() {
   for (auto& [key, c] : columns_) {
     for (uint32_t i : c.stale_cells_) {
@@ -405,6 +461,53 @@ void ResultsSnapshot::RefreshCells() {
   }
 }
 
+ResultsSnapshot::~ResultsSnapshot() = default;
+
+void ResultsSnapshot::EnsureSorted(const ResultColumns& columns, ResultCell& cell) const {
+  // Writers set `unsorted` under the unique lock; under the shared lock it
+  // only goes from true to false, after the values are made.
+  std::atomic_ref<bool> unsorted(cell.unsorted);
+  if (!unsorted.load(std::memory_order_acquire)) return;
+  std::lock_guard guard(sort_mu_);
+  if (!unsorted.load(std::memory_order_relaxed)) return;
+  SortValues(columns, cell);
+  unsorted.store(false, std::memory_order_release);
+}
+
+const ResultCell& ResultsSnapshot::SortedCell(const ResultColumns& columns, size_t i) const {
+  // The sorted values are an index the snapshot makes when first needed;
+  // the cell is the snapshot's own, not a caller's constant.
+  ResultCell& cell = const_cast<ResultCell&>(columns.cells[i]);
+  EnsureSorted(columns, cell);
+  return cell;
+}
+
+void ResultsSnapshot::SortAll(std::stop_token stop) {
+  // A few hundred cells at a time under the shared lock, so that writers
+  // wait for one batch at most.
+  constexpr size_t kBatchCells = 256;
+  std::string key;
+  size_t next = 0;
+  while (!stop.stop_requested()) {
+    std::shared_lock lock(mu_);
+    auto it = columns_.lower_bound(key);
+    if (it == columns_.end()) return;
+    if (it->first != key) {
+      key = it->first;
+      next = 0;
+    }
+    const ResultColumns& c = it->second;
+    for (const size_t end = std::min(c.cells.size(), next + kBatchCells); next < end; ++next) {
+      EnsureSorted(c, const_cast<ResultCell&>(c.cells[next]));
+    }
+    if (next == c.cells.size()) key.push_back('\0');  // the next columns
+  }
+}
+
+void ResultsSnapshot::WaitForSorting() {
+  if (sorter_.joinable()) sorter_.join();
+}
+
 Result<void> ResultsSnapshot::CatchUp(store::Db& db) {
   std::unique_lock lock(mu_);
   scratch_.round.clear();
@@ -413,6 +516,7 @@ Result<void> ResultsSnapshot::CatchUp(store::Db& db) {
   if (last_seq_ == 0 && where_.size() == 0) {
     auto built = Bootstrap(db);
     if (!built) return built;
+    if (where_.size() > 0) sorter_ = std::jthread([this](std::stop_token stop) { SortAll(stop); });
   }
   for (;;) {
     int64_t seen = 0;
@@ -453,7 +557,7 @@ size_t ResultColumns::MemoryBytes() const {
   auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
   size_t sum = bytes(uscc) + bytes(total) + bytes(level) + bytes(assessment_id) + bytes(cell) + bytes(cells);
   for (const auto& c : cells) {
-    sum += bytes(c.rows) + bytes(c.sums.levels) + bytes(c.sums.dimension_sum) + bytes(c.sums.dimension_n) +
+    sum += bytes(c.rows) + bytes(c.sorted) + bytes(c.sorted_end) + bytes(c.sums.levels) + bytes(c.sums.dimension_sum) + bytes(c.sums.dimension_n) +
            bytes(c.sums.key_sum) + bytes(c.sums.key_n);
   }
   sum += cell_of_.size() * (sizeof(std::pair<const AttributeValues, uint32_t>) + 2 * sizeof(void*)) +

@@ -9,8 +9,11 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -47,6 +50,8 @@ struct GroupSums {
   void Add(const ResultColumns& columns, size_t row);
   // REQUIRES: both shaped for the same model.
   void Merge(const GroupSums& other);
+  // The sum of numeric column j (see ResultColumns::NumericColumn).
+  double ColumnSum(size_t j) const;
 };
 
 using AttributeValues = std::array<uint16_t, kAttributeCount>;
@@ -57,7 +62,20 @@ struct ResultCell {
   AttributeValues attributes{};
   std::vector<uint32_t> rows;
   GroupSums sums;      // of `rows`; current whenever a reader sees the cell
-  bool stale = false;  // rows changed since the sums were made
+  // The rows' values of each numeric column, sorted ascending without NaN,
+  // one column after another; yes/no key indicators are left empty (their
+  // counts are in `sums`). Made when first read after a change (see
+  // ResultsSnapshot::SortedCell) or in the background after a first build.
+  std::vector<double> sorted;
+  std::vector<uint32_t> sorted_end;  // column j ends at sorted_end[j]
+  bool stale = false;     // rows changed since the sums were made
+  bool unsorted = false;  // rows changed since `sorted` was made
+
+  // REQUIRES: the cell is sorted (it came from SortedCell).
+  std::span<const double> SortedColumn(size_t j) const {
+    const uint32_t begin = j == 0 ? 0 : sorted_end[j - 1];
+    return {sorted.data() + begin, sorted_end[j] - begin};
+  }
 };
 
 // The columns of one round and model. Row i of every column is one
@@ -75,6 +93,17 @@ struct ResultColumns {
   std::vector<ResultCell> cells;                    // some may be empty
 
   size_t rows() const { return total.size(); }
+  // The numeric columns by one index: 0 the total, then the dimensions,
+  // then the key indicators.
+  size_t numeric_columns() const { return 1 + dimensions.size() + key_indicators.size(); }
+  const std::vector<double>& NumericColumn(size_t j) const {
+    if (j == 0) return total;
+    return j <= dimensions.size() ? dimensions[j - 1] : key_indicators[j - 1 - dimensions.size()];
+  }
+  // False for yes/no key indicators, which cells count instead of sorting.
+  bool KeepsSorted(size_t j) const {
+    return j <= dimensions.size() || !model->key_indicators[j - 1 - dimensions.size()].share;
+  }
   // Bytes held by the columns and cells (capacity, not size).
   size_t MemoryBytes() const;
 
@@ -86,6 +115,7 @@ struct ResultColumns {
   std::unordered_map<AttributeValues, uint32_t, AttributeHash> cell_of_;
   std::vector<uint32_t> stale_cells_;  // sums to redo before readers see them
   void MarkStale(uint32_t cell) {
+    cells[cell].unsorted = true;
     if (cells[cell].stale) return;
     cells[cell].stale = true;
     stale_cells_.push_back(cell);
@@ -94,8 +124,25 @@ struct ResultColumns {
 
 class ResultsSnapshot {
  public:
-  // Applies every change newer than the last one seen. Thread-safe.
+  ResultsSnapshot() = default;
+  ResultsSnapshot(const ResultsSnapshot&) = delete;
+  ResultsSnapshot& operator=(const ResultsSnapshot&) = delete;
+  // Stops the background sorting, if any, first.
+  ~ResultsSnapshot();
+
+  // Applies every change newer than the last one seen. Thread-safe. The
+  // first call builds the snapshot from the tables and then starts sorting
+  // every cell's values in the background (see SortedCell).
   Result<void> CatchUp(store::Db& db);
+
+  // Cell i of `columns` with its sorted values current: they are made now
+  // if the cell changed since, once, whichever reader asks first. Call only
+  // inside a Read of `columns`.
+  const ResultCell& SortedCell(const ResultColumns& columns, size_t i) const;
+
+  // Waits until the background sorting after the first build has finished
+  // (for benchmarks and tests; readers never need to).
+  void WaitForSorting();
 
   // Runs `reader` on the columns of a round and model under a shared lock;
   // returns false when there are none.
@@ -148,6 +195,11 @@ class ResultsSnapshot {
   };
   uint16_t Intern(Attribute a, std::string_view value);
   void Remove(int64_t assessment_id);
+  // Adds a result's row without a cell (its attributes as given); returns
+  // its columns, or null when it is not kept (unknown model, bad vector).
+  ResultColumns* Append(const Placed& result);
+  // Puts a row in the cell of its attributes.
+  void AssignCell(ResultColumns& columns, uint32_t row);
   void Place(const Placed& result);
   void ApplyChange(const store::RowCursor& row);
   Result<void> Bootstrap(store::Db& db);
@@ -178,14 +230,19 @@ class ResultsSnapshot {
     std::unordered_map<int64_t, Location> sparse_;
     size_t size_ = 0;
   };
+  void EnsureSorted(const ResultColumns& columns, ResultCell& cell) const;
+  void SortAll(std::stop_token stop);
+
   RowIndex where_;
   int64_t last_seq_ = 0;
+  mutable std::mutex sort_mu_;  // one cell is sorted at a time
   // Reused while applying changes (under the unique lock).
   struct {
     std::string round, model;
     ResultColumns* columns = nullptr;
     scoring::ScoreVector vector;
   } scratch_;
+  std::jthread sorter_;  // last: stopped and joined before the rest goes
 };
 
 }  // namespace rongping::analytics

@@ -181,5 +181,35 @@ TEST_F(ResultsSnapshotTest, CellSumsAreTheSumsOfTheirRows) {
   EXPECT_GT(cells, 10u);
 }
 
+// Each cell's sorted values are its rows' values, whether sorted in the
+// background after the first build or on first read after a change.
+TEST_F(ResultsSnapshotTest, SortedValuesAreTheCellsValuesInOrder) {
+  ResultsSnapshot s;
+  ASSERT_TRUE(s.CatchUp(t_.db()));
+  s.WaitForSorting();
+  ChangeAssessment("status = 'submitted'", [](store::AssessmentRecord& r) { r.status = "approved"; });
+  ChangeAssessment("status = 'approved'", [](store::AssessmentRecord& r) { r.status = "rejected"; });
+  ASSERT_TRUE(s.CatchUp(t_.db()));
+  size_t values = 0;
+  s.Read("gd-2016", s.ModelsOf("gd-2016").at(0), [&](const ResultColumns& c, const ResultsSnapshot& snapshot) {
+    for (size_t i = 0; i < c.cells.size(); ++i) {
+      const ResultCell& cell = snapshot.SortedCell(c, i);
+      for (size_t j = 0; j < c.numeric_columns(); ++j) {
+        std::vector<double> want;
+        if (c.KeepsSorted(j)) {
+          for (uint32_t row : cell.rows) {
+            if (!std::isnan(c.NumericColumn(j)[row])) want.push_back(c.NumericColumn(j)[row]);
+          }
+        }
+        std::sort(want.begin(), want.end());
+        auto got = cell.SortedColumn(j);
+        EXPECT_EQ(std::vector<double>(got.begin(), got.end()), want) << "cell " << i << " column " << j;
+        values += want.size();
+      }
+    }
+  });
+  EXPECT_GT(values, 100u);
+}
+
 }  // namespace
 }  // namespace rongping::analytics

@@ -45,8 +45,72 @@ class OrderStats {
   size_t fixed_ = 0;  // every index below this one handed out so far is final
 };
 
+// Order statistics of the union of sorted runs: each is found by narrowing
+// a window in every run, with a pivot from the widest, until the pivot has
+// the wanted rank or few values are left.
+class RunOrderStats {
+ public:
+  explicit RunOrderStats(std::span<const SortedRun> runs)
+      : runs_(runs), lo_(runs.size()), hi_(runs.size()), lower_(runs.size()), upper_(runs.size()) {}
+
+  // REQUIRES: rank < the number of values.
+  double At(size_t rank) {
+    for (size_t i = 0; i < runs_.size(); ++i) {
+      lo_[i] = 0;
+      hi_[i] = runs_[i].values.size();
+    }
+    // Invariant: every value before lo_[i] is below the wanted one, every
+    // value from hi_[i] on above it.
+    for (int round = 0;; ++round) {
+      size_t below = 0, active = 0, widest = 0;
+      for (size_t i = 0; i < runs_.size(); ++i) {
+        below += lo_[i];
+        active += hi_[i] - lo_[i];
+        if (hi_[i] - lo_[i] > hi_[widest] - lo_[widest]) widest = i;
+      }
+      if (active <= kGatherAtMost) {
+        few_.clear();
+        for (size_t i = 0; i < runs_.size(); ++i) {
+          few_.insert(few_.end(), runs_[i].values.begin() + lo_[i], runs_[i].values.begin() + hi_[i]);
+        }
+        auto nth = few_.begin() + static_cast<ptrdiff_t>(rank - below);
+        std::nth_element(few_.begin(), nth, few_.end());
+        return *nth;
+      }
+      // The first pivots where the rank would fall if the runs were alike;
+      // then the middle of the widest window, which at least halves it.
+      const size_t width = hi_[widest] - lo_[widest];
+      const size_t offset = round < 2 ? std::min(width - 1, (rank - below) * width / active) : width / 2;
+      const double pivot = runs_[widest].values[lo_[widest] + offset];
+      size_t less = 0, not_greater = 0;
+      for (size_t i = 0; i < runs_.size(); ++i) {
+        const double* begin = runs_[i].values.data();
+        auto [first, last] = std::equal_range(begin + lo_[i], begin + hi_[i], pivot);
+        lower_[i] = static_cast<size_t>(first - begin);
+        upper_[i] = static_cast<size_t>(last - begin);
+        less += lower_[i];
+        not_greater += upper_[i];
+      }
+      if (rank < less) {
+        hi_.swap(lower_);
+      } else if (rank >= not_greater) {
+        lo_.swap(upper_);
+      } else {
+        return pivot;
+      }
+    }
+  }
+
+ private:
+  static constexpr size_t kGatherAtMost = 48;
+  std::span<const SortedRun> runs_;
+  std::vector<size_t> lo_, hi_, lower_, upper_;
+  std::vector<double> few_;
+};
+
 // Q(q) of the n values (no NaN) behind `stats`, given their maximum.
-double Quantile(OrderStats& stats, size_t n, double max, double q) {
+template <typename Stats>
+double Quantile(Stats& stats, size_t n, double max, double q) {
   const double h = static_cast<double>(n - 1) * q;
   const double floor_h = std::floor(h);
   if (floor_h >= static_cast<double>(n - 1)) return max;
@@ -54,6 +118,16 @@ double Quantile(OrderStats& stats, size_t n, double max, double q) {
   const double a = stats.At(j);
   const double b = stats.At(j + 1);
   return Lerp(a, b, h - floor_h);
+}
+
+// The quartiles and P90 of a Summary whose n (here `n`) and max are set,
+// asked of `stats` in ascending order.
+template <typename Stats>
+void SetQuantiles(Summary& s, Stats& stats, size_t n) {
+  s.p25 = Quantile(stats, n, s.max, 0.25);
+  s.median = Quantile(stats, n, s.max, 0.5);
+  s.p75 = Quantile(stats, n, s.max, 0.75);
+  s.p90 = Quantile(stats, n, s.max, 0.9);
 }
 
 // Sum with Neumaier's compensation: the mean of a million scores is then
@@ -106,11 +180,8 @@ Summary Summarize(std::span<const double> values, std::span<double> scratch) {
   s.mean = sum.value() / static_cast<double>(n);
   s.min = min;
   s.max = max;
-  OrderStats stats(scratch.data(), n);  // quantiles in ascending order
-  s.p25 = Quantile(stats, n, max, 0.25);
-  s.median = Quantile(stats, n, max, 0.5);
-  s.p75 = Quantile(stats, n, max, 0.75);
-  s.p90 = Quantile(stats, n, max, 0.9);
+  OrderStats stats(scratch.data(), n);
+  SetQuantiles(s, stats, n);
   return s;
 }
 
@@ -139,6 +210,55 @@ Summary SummarizeBinary(int64_t n, int64_t ones) {
   s.p75 = quantile(0.75);
   s.p90 = quantile(0.9);
   return s;
+}
+
+Summary SummarizeSortedRuns(std::span<const SortedRun> runs, std::vector<double>& scratch) {
+  Summary s;
+  size_t n = 0;
+  Sum sum;
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  for (const SortedRun& run : runs) {
+    if (run.values.empty()) continue;
+    n += run.values.size();
+    sum.Add(run.sum);
+    min = std::min(min, run.values.front());
+    max = std::max(max, run.values.back());
+  }
+  s.n = static_cast<int64_t>(n);
+  if (n == 0) {
+    s.mean = s.min = s.p25 = s.median = s.p75 = s.p90 = s.max = kNaN;
+    return s;
+  }
+  s.mean = sum.value() / static_cast<double>(n);
+  s.min = min;
+  s.max = max;
+  // Narrowing costs a binary search per run and step: past some number of
+  // runs, copying them and selecting in the copy is cheaper.
+  constexpr size_t kMostRunsToNarrow = 96;
+  if (runs.size() <= kMostRunsToNarrow) {
+    RunOrderStats stats(runs);
+    SetQuantiles(s, stats, n);
+  } else {
+    scratch.clear();
+    for (const SortedRun& run : runs) scratch.insert(scratch.end(), run.values.begin(), run.values.end());
+    OrderStats stats(scratch.data(), n);
+    SetQuantiles(s, stats, n);
+  }
+  return s;
+}
+
+double PercentileRankInSortedRuns(std::span<const SortedRun> runs, double x) {
+  if (std::isnan(x)) return kNaN;
+  size_t n = 0, below = 0, equal = 0;
+  for (const SortedRun& run : runs) {
+    auto [first, last] = std::equal_range(run.values.begin(), run.values.end(), x);
+    n += run.values.size();
+    below += static_cast<size_t>(first - run.values.begin());
+    equal += static_cast<size_t>(last - first);
+  }
+  if (n == 0) return kNaN;
+  return 100.0 * (static_cast<double>(below) + 0.5 * static_cast<double>(equal)) / static_cast<double>(n);
 }
 
 double QuantileInPlace(std::span<double> data, double q) {

@@ -69,6 +69,27 @@ Summary Summarize(std::span<const double> values, std::span<double> scratch);
 // REQUIRES: 0 <= ones <= n.
 Summary SummarizeBinary(int64_t n, int64_t ones);
 
+// Values sorted ascending, without NaN, and their sum (any order of
+// summation): one finest group's values of a column, kept sorted by the
+// analytics snapshot.
+struct SortedRun {
+  std::span<const double> values;
+  double sum = 0;
+};
+
+// The Summary of all values of `runs`: n, min, max and the quantiles equal
+// Summarize's over the same values to the bit (they are order statistics,
+// here found by narrowing a window in every run around the wanted rank,
+// O(m log n) for m runs, not by merging); the mean is the compensated sum of
+// the runs' sums over n, which may differ from Summarize's in the last bit.
+// With many runs the values are copied into `scratch` and selected there.
+// REQUIRES: each run sorted ascending, without NaN.
+Summary SummarizeSortedRuns(std::span<const SortedRun> runs, std::vector<double>& scratch);
+
+// PercentileRank of x among all values of `runs`, by binary search in each.
+// REQUIRES: as for SummarizeSortedRuns.
+double PercentileRankInSortedRuns(std::span<const SortedRun> runs, double x);
+
 // Q(q) as defined above, over the non-NaN values of `data`, which it
 // reorders (NaN values are moved to the end). NaN when no value is present.
 // REQUIRES: 0 <= q <= 1.

@@ -11,6 +11,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <span>
 #include <vector>
 
 namespace rongping::analytics {
@@ -36,6 +37,66 @@ bool SameBits(const Summary& a, const Summary& b) {
   };
   return a.n == b.n && same(a.mean, b.mean) && same(a.min, b.min) && same(a.p25, b.p25) &&
          same(a.median, b.median) && same(a.p75, b.p75) && same(a.p90, b.p90) && same(a.max, b.max);
+}
+
+// The non-NaN values of `values` dealt into `count` runs (value i to run
+// i % count, or at random when `rng` is given), each sorted, with its sum.
+struct Runs {
+  std::vector<std::vector<double>> values;
+  std::vector<SortedRun> runs;
+};
+Runs DealIntoRuns(std::span<const double> values, size_t count, std::mt19937_64* rng = nullptr) {
+  Runs out;
+  out.values.resize(count);
+  size_t i = 0;
+  for (double v : values) {
+    if (std::isnan(v)) continue;
+    out.values[rng ? (*rng)() % count : i++ % count].push_back(v);
+  }
+  for (auto& run : out.values) {
+    std::sort(run.begin(), run.end());
+    double sum = 0;
+    for (double v : run) sum += v;
+    out.runs.push_back({run, sum});
+  }
+  return out;
+}
+
+// Order statistics, n, min and max to the bit; the mean to rounding.
+void ExpectSameSummary(const Summary& want, const Summary& got) {
+  Summary got_with_mean = got;
+  got_with_mean.mean = want.mean;
+  EXPECT_TRUE(SameBits(want, got_with_mean));
+  if (std::isnan(want.mean)) {
+    EXPECT_TRUE(std::isnan(got.mean));
+  } else {
+    EXPECT_NEAR(got.mean, want.mean, 1e-12 * std::max(1.0, std::fabs(want.mean)));
+  }
+}
+
+TEST(SummarizeSortedRuns, EqualsSummarizeOfAllTheValues) {
+  std::mt19937_64 rng(11);
+  std::vector<double> scratch;
+  for (int trial = 0; trial < 3000; ++trial) {
+    // Few or many distinct values (ties across runs), NaN among them, empty
+    // runs, one run, a handful, and more runs than are narrowed.
+    const size_t n = trial < 30 ? static_cast<size_t>(trial) : rng() % 3000;
+    const uint64_t distinct = 1 + rng() % (trial % 3 == 0 ? 5 : 100000);
+    std::vector<double> values;
+    for (size_t i = 0; i < n; ++i) {
+      values.push_back(rng() % 17 == 0 ? kNaN : static_cast<double>(rng() % distinct) / 7.0 - 20);
+    }
+    const size_t counts[] = {1, 2, 24, 97, 300};
+    const size_t count = counts[trial % 5];
+    Runs r = DealIntoRuns(values, count, trial % 2 ? &rng : nullptr);
+    SCOPED_TRACE("trial " + std::to_string(trial) + ", " + std::to_string(count) + " runs");
+    ExpectSameSummary(Summarize(values), SummarizeSortedRuns(r.runs, scratch));
+    for (int q = 0; q < 5; ++q) {
+      const double x = q == 0 || values.empty() ? static_cast<double>(rng() % 50) - 25 : values[rng() % values.size()];
+      const double want = PercentileRank(values, x), got = PercentileRankInSortedRuns(r.runs, x);
+      EXPECT_TRUE((std::isnan(want) && std::isnan(got)) || want == got) << x;
+    }
+  }
 }
 
 // Expected values below are numpy.quantile(..., [0.25, 0.5, 0.75, 0.9]).
@@ -370,6 +431,19 @@ TEST(StatsFixture, AgreesWithNumpy) {
     ASSERT_EQ(ranks.size(), queries.size());
     for (size_t i = 0; i < queries.size(); ++i) {
       check("rank " + std::to_string(i), ranks[i], PercentileRank(values, queries[i]), 0);
+    }
+    // The same values held as the snapshot holds a peer group: sorted runs.
+    std::vector<double> scratch;
+    for (size_t count : {1, 7, 200}) {
+      Runs r = DealIntoRuns(values, count);
+      const Summary runs = SummarizeSortedRuns(r.runs, scratch);
+      const std::pair<const char*, double> run_fields[] = {
+          {"runs mean", runs.mean}, {"runs min", runs.min}, {"runs p25", runs.p25}, {"runs median", runs.median},
+          {"runs p75", runs.p75},   {"runs p90", runs.p90}, {"runs max", runs.max}};
+      for (const auto& [name, got] : run_fields) check(name, JsonNumber(want.at(name + 5)), got, scale);
+      for (size_t i = 0; i < queries.size(); ++i) {
+        check("runs rank " + std::to_string(i), ranks[i], PercentileRankInSortedRuns(r.runs, queries[i]), 0);
+      }
     }
   }
   EXPECT_GT(cases, 0);

@@ -221,6 +221,53 @@ class DiagnosisTest(unittest.TestCase):
             if narrower in counts:
                 self.assertLess(counts[narrower], 5, narrower)
 
+    def test_peer_statistics_match_numpy(self):
+        # The snapshot's figures (order statistics across each cell's sorted
+        # values) against Python's statistics module (quantiles "inclusive":
+        # Hyndman & Fan type 7, numpy's default) over the same peers' scores
+        # read from the database, for enterprises of several sizes and units.
+        import statistics
+        where = {
+            "division_size_unit": "e.industry_code=:ind AND e.size_class=:size AND a.unit_code=:unit",
+            "division_size_province": "e.industry_code=:ind AND e.size_class=:size",
+            "group_size_province": "i.grp=:grp AND e.size_class=:size",
+            "group_province": "i.grp=:grp",
+            "size_nation": "e.size_class=:size",
+            "nation": "1=1",
+        }
+        picked = self.sql_rows(
+            "SELECT a.uscc FROM assessments a JOIN enterprises e ON e.uscc=a.uscc WHERE a.round_code='gd-2016' "
+            "AND a.status='approved' GROUP BY e.size_class, a.unit_code HAVING a.id=MIN(a.id) ORDER BY a.id LIMIT 12")
+        groups = set()
+        for (uscc,) in picked:
+            d = self.diagnosis("guangdong", uscc).json()
+            b = d["benchmarks"]
+            group = b["peer_group"]["id"]
+            groups.add(group)
+            ind, size, unit, grp = self.sql_rows(
+                "SELECT e.industry_code, e.size_class, a.unit_code, COALESCE(i.grp, '') FROM enterprises e "
+                "JOIN assessments a ON a.uscc=e.uscc LEFT JOIN industries i ON i.code=e.industry_code "
+                "WHERE e.uscc=:uscc AND a.round_code='gd-2016'", uscc=uscc)[0]
+            totals = [t for (t,) in self.sql_rows(
+                "SELECT a.total FROM assessments a JOIN enterprises e ON e.uscc=a.uscc LEFT JOIN industries i "
+                "ON i.code=e.industry_code WHERE a.round_code='gd-2016' AND a.status='approved' AND " + where[group],
+                ind=ind, size=size, unit=unit, grp=grp)]
+            self.assertEqual(b["total"]["n"], len(totals), (uscc, group))
+            quartiles = statistics.quantiles(totals, n=4, method="inclusive")
+            want = dict(zip(["p25", "median", "p75"], quartiles), p90=statistics.quantiles(
+                totals, n=10, method="inclusive")[8], mean=statistics.fmean(totals))
+            for name, value in want.items():
+                self.assertAlmostEqual(b["total"][name], value, delta=0.0051, msg=(uscc, group, name))
+            mine = d["total"]
+            rank = 100 * (sum(t < mine for t in totals) + 0.5 * sum(t == mine for t in totals)) / len(totals)
+            self.assertAlmostEqual(b["total"]["percentile_rank"], rank, delta=0.0051)
+        self.assertGreater(len(picked), 5)
+        self.assertGreater(len(groups), 1, groups)  # more than one kind of group was checked
+
+    def sql_rows(self, query, **args):
+        with sqlite3.connect(SERVER.db_url[len("sqlite:"):]) as c:
+            return c.execute(query, args).fetchall()
+
     def test_scope(self):
         uscc = self.own_uscc()  # a 广州 enterprise
         self.assertEqual(self.diagnosis("shenzhen", uscc).status, 404)
