@@ -172,6 +172,23 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
       return HtmlPageResponse(ReportHtml(d), name + ".html");
     });
   });
+  // The report's charts as images, for the web app's result page: the same
+  // drawing as in the report.
+  router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/charts/{chart}", [&c](http::Request& r) {
+    const std::string file = r.path_params["chart"];
+    const bool svg_file = file.size() > 4 && file.ends_with(".svg");
+    const std::string chart = svg_file ? file.substr(0, file.size() - 4) : "";
+    return WithDiagnosis(c, r, [&](const Principal&, const Json& d, const std::string& name) {
+      auto svg = report::DiagnosisChartSvg(nlohmann::json(d), chart);
+      if (!svg) return ErrorToResponse(Error::NotFound("没有这个图表：" + file + "（可用 radar.svg、key-indicators.svg）"));
+      http::Response resp;
+      resp.content_type = "image/svg+xml; charset=utf-8";
+      resp.body = std::move(*svg);
+      resp.SetHeader("Content-Security-Policy", "default-src 'none'");
+      resp.SetHeader("Content-Disposition", fmt::format("inline; filename=\"{}-{}.svg\"", name, chart));
+      return resp;
+    });
+  });
   // The page is made now, with what the caller may see; only its rendering
   // waits in the queue.
   router.Add("POST", "/api/v1/rounds/{round}/enterprises/{uscc}/report.pdf", [&c](http::Request& r) {

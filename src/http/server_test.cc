@@ -285,7 +285,7 @@ TEST_F(ServerTest, AddsSecurityHeadersAndRequestId) {
   EXPECT_EQ(response->Header("X-Request-Id"), "trace-abc_1.2");
   EXPECT_NE(response->body.find(";rid=trace-abc_1.2"), std::string::npos);
   EXPECT_EQ(response->Header("Content-Security-Policy"),
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
             "frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
   EXPECT_EQ(response->Header("X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(response->Header("X-Frame-Options"), "DENY");

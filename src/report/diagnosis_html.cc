@@ -33,20 +33,10 @@ th,td{border:1px solid #000;padding:3px 5px}
 th{font-weight:bold;text-align:center;background:#f0f0f0}
 td.name{text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.bar{padding:1px 4px;width:156px}
 table.info th{width:9em;text-align:left}
 .reference{border:1px solid #000;padding:4px 8px;text-indent:0;font-weight:bold}
 .figure{text-align:center;margin:8px 0}
-svg{print-color-adjust:exact;-webkit-print-color-adjust:exact}
-svg text{font-family:"SimHei","黑体","Heiti SC",sans-serif;font-size:12px;fill:#000}
-svg text.tick{font-size:9px;fill:#666}
-.grid,.axis{fill:none;stroke:#bbb;stroke-width:.6}
-.enterprise{fill:rgba(192,0,0,.15);stroke:#c00000;stroke-width:2}
-.peer-median{fill:none;stroke:#1f4e79;stroke-width:1.5}
-.peer-p75{fill:none;stroke:#1f4e79;stroke-width:1.2;stroke-dasharray:5 3}
-.track{fill:#eee}
-.bar-enterprise{fill:#c00000}
-.bar-peer{fill:#1f4e79}
+svg{print-color-adjust:exact;-webkit-print-color-adjust:exact;max-width:100%;height:auto}
 ol.advice{margin:0 0 8px;padding-left:2em}
 ol.advice li{margin-bottom:4px;text-align:justify}
 .note{font-size:13px;text-indent:0;line-height:1.5}
@@ -71,6 +61,38 @@ constexpr double kRadarCenterX = 260;
 constexpr double kRadarCenterY = 170;
 constexpr double kRadarRadius = 120;
 constexpr double kBarWidth = 150;
+// Key indicator chart: a row per indicator.
+constexpr double kKeyChartWidth = 640;
+constexpr double kKeyTitleWidth = 250;
+constexpr double kKeyRowHeight = 30;
+
+// Drawing attributes of each chart element, by its class (the classes stay
+// for tests and readers; the attributes make every chart a standalone
+// image, the same in the report page and in the web app).
+std::string_view Paint(std::string_view css_class) {
+  static const std::map<std::string_view, std::string_view> kPaint = {
+      {"grid", "fill=\"none\" stroke=\"#bbb\" stroke-width=\"0.6\""},
+      {"axis", "fill=\"none\" stroke=\"#bbb\" stroke-width=\"0.6\""},
+      {"enterprise", "fill=\"#c00000\" fill-opacity=\"0.15\" stroke=\"#c00000\" stroke-width=\"2\""},
+      {"peer-median", "fill=\"none\" stroke=\"#1f4e79\" stroke-width=\"1.5\""},
+      {"peer-p75", "fill=\"none\" stroke=\"#1f4e79\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\""},
+      {"track", "fill=\"#eee\""},
+      {"bar-enterprise", "fill=\"#c00000\""},
+      {"bar-peer", "fill=\"#1f4e79\""},
+      {"tick", "font-size=\"9\" fill=\"#666\""},
+  };
+  auto it = kPaint.find(css_class);
+  return it == kPaint.end() ? std::string_view() : it->second;
+}
+
+// The opening tag of a standalone chart: its size, font and label.
+std::string SvgOpen(std::string_view css_class, double width, double height, std::string_view label) {
+  return fmt::format(
+      "<svg class=\"{0}\" viewBox=\"0 0 {1} {2}\" width=\"{1}\" "
+      "height=\"{2}\" role=\"img\" aria-label=\"{3}\" font-family=\"SimHei, 黑体, Heiti SC, Noto Sans CJK SC, "
+      "sans-serif\" font-size=\"12\">\n",
+      css_class, width, height, label);
+}
 
 // ---- Reading the JSON without throwing on its shape.
 
@@ -176,23 +198,20 @@ struct RadarSeries {
 std::string RadarSvg(const std::vector<std::string>& escaped_titles,
                      const std::vector<RadarSeries>& series) {
   const size_t axes = escaped_titles.size();
-  std::string svg = fmt::format(
-      "<svg class=\"radar\" viewBox=\"0 0 {0} {1}\" width=\"{0}\" height=\"{1}\" role=\"img\" "
-      "aria-label=\"各维度得分雷达图\">\n",
-      kRadarWidth, kRadarHeight);
+  std::string svg = SvgOpen("radar", kRadarWidth, kRadarHeight, "各维度得分雷达图");
   for (int ring = 20; ring <= 100; ring += 20) {
-    svg += fmt::format("<polygon class=\"grid\" points=\"{}\"/>",
-                       RadarPoints(std::vector<double>(axes, ring)));
-    svg += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\">{}</text>\n",
-                       Fixed1(kRadarCenterX + 3), Fixed1(RadarPoint(0, axes, ring).y + 10), ring);
+    svg += fmt::format("<polygon class=\"grid\" points=\"{}\" {}/>",
+                       RadarPoints(std::vector<double>(axes, ring)), Paint("grid"));
+    svg += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" {}>{}</text>\n",
+                       Fixed1(kRadarCenterX + 3), Fixed1(RadarPoint(0, axes, ring).y + 10), Paint("tick"), ring);
   }
   for (size_t i = 0; i < axes; ++i) {
     Point rim = RadarPoint(i, axes, 100);
     double dx = (rim.x - kRadarCenterX) / kRadarRadius, dy = (rim.y - kRadarCenterY) / kRadarRadius;
     std::string_view anchor = std::abs(dx) < 0.1 ? "middle" : dx > 0 ? "start" : "end";
     double baseline_shift = dy < -0.5 ? -4 : dy > 0.5 ? 12 : 4;
-    svg += fmt::format("<line class=\"axis\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
-                       Fixed1(kRadarCenterX), Fixed1(kRadarCenterY), Fixed1(rim.x), Fixed1(rim.y));
+    svg += fmt::format("<line class=\"axis\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" {}/>",
+                       Fixed1(kRadarCenterX), Fixed1(kRadarCenterY), Fixed1(rim.x), Fixed1(rim.y), Paint("axis"));
     svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>\n",
                        Fixed1(rim.x + 10 * dx), Fixed1(rim.y + 10 * dy + baseline_shift), anchor,
                        escaped_titles[i]);
@@ -203,31 +222,118 @@ std::string RadarSvg(const std::vector<std::string>& escaped_titles,
     if (std::any_of(s.values.begin(), s.values.end(), [](auto v) { return !v; })) continue;
     std::vector<double> values;
     for (auto v : s.values) values.push_back(*v);
-    polygons.insert(0, fmt::format("<polygon class=\"{}\" points=\"{}\"/>\n", s.css_class,
-                                   RadarPoints(values)));
+    polygons.insert(0, fmt::format("<polygon class=\"{}\" points=\"{}\" {}/>\n", s.css_class,
+                                   RadarPoints(values), Paint(s.css_class)));
     legend += fmt::format(
-        "<line class=\"{0}\" x1=\"{1}\" y1=\"{3}\" x2=\"{2}\" y2=\"{3}\"/>"
+        "<line class=\"{0}\" x1=\"{1}\" y1=\"{3}\" x2=\"{2}\" y2=\"{3}\" {7}/>"
         "<text x=\"{4}\" y=\"{5}\">{6}</text>\n",
         s.css_class, Fixed1(legend_x), Fixed1(legend_x + 24), Fixed1(kRadarHeight - 14),
-        Fixed1(legend_x + 30), Fixed1(kRadarHeight - 10), s.legend);
+        Fixed1(legend_x + 30), Fixed1(kRadarHeight - 10), s.legend, Paint(s.css_class));
     legend_x += 160;
   }
   return svg + polygons + legend + "</svg>";
 }
 
-// The enterprise's bar above the peers', each 0-100 over kBarWidth.
-std::string BarSvg(std::optional<double> enterprise, std::optional<double> peers) {
-  std::string svg = fmt::format(
-      "<svg class=\"bars\" viewBox=\"0 0 {0} 20\" width=\"{0}\" height=\"20\">", kBarWidth);
-  auto bar = [&](std::string_view css_class, int y, std::optional<double> value) {
-    svg += fmt::format("<rect class=\"track\" x=\"0\" y=\"{}\" width=\"{}\" height=\"8\"/>", y,
-                       kBarWidth);
+// An indicator's pair of bars at `y`: the enterprise's above the peers',
+// each 0-100 over kBarWidth from `x`.
+std::string Bars(double x, double y, std::optional<double> enterprise, std::optional<double> peers) {
+  std::string svg;
+  auto bar = [&](std::string_view css_class, double top, std::optional<double> value) {
+    svg += fmt::format("<rect class=\"track\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"8\" {}/>", Fixed1(x),
+                       Fixed1(top), kBarWidth, Paint("track"));
     if (!value) return;
-    svg += fmt::format("<rect class=\"{}\" x=\"0\" y=\"{}\" width=\"{}\" height=\"8\"/>", css_class,
-                       y, Fixed1(std::clamp(*value, 0.0, 100.0) / 100 * kBarWidth));
+    svg += fmt::format("<rect class=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"8\" {}/>", css_class,
+                       Fixed1(x), Fixed1(top), Fixed1(std::clamp(*value, 0.0, 100.0) / 100 * kBarWidth),
+                       Paint(css_class));
   };
-  bar("bar-enterprise", 1, enterprise);
-  bar("bar-peer", 11, peers);
+  bar("bar-enterprise", y, enterprise);
+  bar("bar-peer", y + 10, peers);
+  return svg;
+}
+
+// ---- What the charts and tables show of the diagnosis.
+
+// The radar's axes (escaped titles) and series: the enterprise, and when
+// there are peers their P75 and median.
+struct Radar {
+  std::vector<std::string> titles;
+  std::vector<RadarSeries> series;
+};
+
+Radar RadarOf(const Json& d) {
+  const bool has_peers = Field(Field(d, "benchmarks"), "peer_group").is_object();
+  const Json& peer_dimensions = Field(Field(d, "benchmarks"), "dimensions");
+  Radar r;
+  RadarSeries enterprise{"enterprise", "本企业", {}};
+  RadarSeries median{"peer-median", "对标组中位数", {}};
+  RadarSeries p75{"peer-p75", "对标组P75", {}};
+  for (const Json& dimension : Items(Field(d, "dimensions"))) {
+    const Json& peers = ById(peer_dimensions, Field(dimension, "id"));
+    r.titles.push_back(Text(Field(dimension, "title")));
+    enterprise.values.push_back(Number(Field(dimension, "score")));
+    median.values.push_back(Number(Field(peers, "median")));
+    p75.values.push_back(Number(Field(peers, "p75")));
+  }
+  r.series = {enterprise};
+  if (has_peers) r.series.insert(r.series.end(), {p75, median});
+  return r;
+}
+
+// A key indicator as the table and the chart show it.
+struct KeyRow {
+  std::string title;  // escaped
+  std::string shown;  // the enterprise's value, escaped, e.g. "是", "62.5%"
+  std::optional<double> bar;       // the enterprise's bar, 0-100 (是 is full)
+  std::optional<double> peer_bar;  // the peers' mean or share, 0-100
+  bool share = false;              // a yes/no indicator: peers as a share
+  const Json* peers = nullptr;     // the peers' figures
+};
+
+std::vector<KeyRow> KeyRows(const Json& d) {
+  const Json& peer_indicators = Field(Field(d, "benchmarks"), "key_indicators");
+  std::vector<KeyRow> rows;
+  for (const Json& indicator : Items(Field(d, "key_indicators"))) {
+    KeyRow r;
+    r.peers = &ById(peer_indicators, Field(indicator, "id"));
+    r.title = Text(Field(indicator, "title"));
+    const Json& value = Field(indicator, "value");
+    r.shown = "—";
+    if (value.is_boolean()) {
+      r.shown = value == true ? "是" : "否";
+      r.bar = value == true ? 100 : 0;
+    } else if ((r.bar = Number(value))) {
+      r.shown = Fixed1(*r.bar) + Text(Field(indicator, "unit"));
+    }
+    r.share = Field(*r.peers, "type") == "share" || (!r.peers->contains("type") && Field(indicator, "type") == "bool");
+    r.peer_bar = Number(Field(*r.peers, "mean"));
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+std::string PeerShown(const KeyRow& r) {
+  return r.share && r.peer_bar ? Fixed1(*r.peer_bar) + "%" : OneDecimal(r.peer_bar);
+}
+
+// Each key indicator's title, its bars (the enterprise above the peers) and
+// both values, then the legend.
+std::string KeyIndicatorsSvg(const std::vector<KeyRow>& rows) {
+  const double height = kKeyRowHeight * static_cast<double>(rows.size()) + 30;
+  std::string svg = SvgOpen("key-indicators", kKeyChartWidth, height, "关键指标与对标组对比");
+  double y = 4;
+  for (const KeyRow& r : rows) {
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", kKeyTitleWidth - 8,
+                       Fixed1(y + 13), r.title);
+    svg += Bars(kKeyTitleWidth, y + 1, r.bar, r.peer_bar);
+    svg += fmt::format("<text x=\"{}\" y=\"{}\">本企业 {}　对标组 {}</text>\n", kKeyTitleWidth + kBarWidth + 10,
+                       Fixed1(y + 13), r.shown, PeerShown(r));
+    y += kKeyRowHeight;
+  }
+  svg += fmt::format(
+      "<rect x=\"{0}\" y=\"{1}\" width=\"20\" height=\"8\" {2}/><text x=\"{3}\" y=\"{4}\">本企业</text>"
+      "<rect x=\"{5}\" y=\"{1}\" width=\"20\" height=\"8\" {6}/><text x=\"{7}\" y=\"{4}\">对标组均值或比例（满格为100）</text>\n",
+      kKeyTitleWidth, Fixed1(y + 6), Paint("bar-enterprise"), kKeyTitleWidth + 26, Fixed1(y + 14),
+      kKeyTitleWidth + 90, Paint("bar-peer"), kKeyTitleWidth + 116);
   return svg + "</svg>";
 }
 
@@ -278,20 +384,15 @@ std::string OverallSection(const Json& d, bool has_peers) {
                  OneDecimal(Field(total, "p75")), OneDecimal(Field(total, "p90")));
 }
 
-std::string DimensionSection(const Json& d, bool has_peers) {
+std::string DimensionSection(const Json& d) {
   const Json& peer_dimensions = Field(Field(d, "benchmarks"), "dimensions");
-  std::vector<std::string> titles;
-  RadarSeries enterprise{"enterprise", "本企业", {}};
-  RadarSeries median{"peer-median", "对标组中位数", {}};
-  RadarSeries p75{"peer-p75", "对标组P75", {}};
+  const Radar radar = RadarOf(d);
+  if (radar.titles.empty()) return "";
   std::string rows;
+  size_t i = 0;
   for (const Json& dimension : Items(Field(d, "dimensions"))) {
     const Json& peers = ById(peer_dimensions, Field(dimension, "id"));
-    titles.push_back(Text(Field(dimension, "title")));
-    enterprise.values.push_back(Number(Field(dimension, "score")));
-    median.values.push_back(Number(Field(peers, "median")));
-    p75.values.push_back(Number(Field(peers, "p75")));
-    rows += "<tr>" + Cell("name", titles.back());
+    rows += "<tr>" + Cell("name", radar.titles[i++]);
     for (const Json* value :
          {&Field(dimension, "score"), &Field(dimension, "weight"), &Field(peers, "median"),
           &Field(peers, "p75"), &Field(peers, "p90"), &Field(peers, "percentile_rank")}) {
@@ -299,47 +400,29 @@ std::string DimensionSection(const Json& d, bool has_peers) {
     }
     rows += "</tr>\n";
   }
-  if (titles.empty()) return "";
-  std::vector<RadarSeries> series = {enterprise};
-  if (has_peers) series.insert(series.end(), {p75, median});
-  return "<div class=\"figure\">" + RadarSvg(titles, series) + "</div>\n<table>\n" +
+  return "<div class=\"figure\">" + RadarSvg(radar.titles, radar.series) + "</div>\n<table>\n" +
          HeaderRow({"维度", "得分", "权重", "对标组中位数", "P75", "P90（标杆）", "百分位"}) +
          rows + "</tbody>\n</table>\n";
 }
 
 std::string KeyIndicatorSection(const Json& d) {
-  const Json& peer_indicators = Field(Field(d, "benchmarks"), "key_indicators");
+  const std::vector<KeyRow> keys = KeyRows(d);
+  if (keys.empty()) return "";
   std::string rows;
-  for (const Json& indicator : Items(Field(d, "key_indicators"))) {
-    const Json& peers = ById(peer_indicators, Field(indicator, "id"));
-    const Json& value = Field(indicator, "value");
-    std::string shown = "—";
-    std::optional<double> bar_value;
-    if (value.is_boolean()) {
-      shown = value == true ? "是" : "否";
-      bar_value = value == true ? 100 : 0;
-    } else if ((bar_value = Number(value))) {
-      shown = Fixed1(*bar_value) + Text(Field(indicator, "unit"));
-    }
-    const bool share = Field(peers, "type") == "share" ||
-                       (!peers.contains("type") && Field(indicator, "type") == "bool");
-    auto mean = Number(Field(peers, "mean"));
-    rows += "<tr>" + Cell("name", Text(Field(indicator, "title"))) + Cell("num", shown) +
-            Cell("num", share && mean ? Fixed1(*mean) + "%" : OneDecimal(mean));
+  for (const KeyRow& r : keys) {
+    rows += "<tr>" + Cell("name", r.title) + Cell("num", r.shown) + Cell("num", PeerShown(r));
     for (std::string_view key : {"median", "p75", "p90"}) {
-      rows += Cell("num", share ? "—" : OneDecimal(Field(peers, key)));
+      rows += Cell("num", r.share ? "—" : OneDecimal(Field(*r.peers, key)));
     }
-    rows +=
-        Cell("num", Count(Field(peers, "n"))) + Cell("bar", BarSvg(bar_value, mean)) + "</tr>\n";
+    rows += Cell("num", Count(Field(*r.peers, "n"))) + "</tr>\n";
   }
-  if (rows.empty()) return "";
   constexpr std::string_view kNote =
       "<p class=\"note\">注：是否类指标的对标值为对标组中具备该项的企业比例，中位数和分位数"
-      "仅对数值类指标列出；对比条上为本企业（是为满格、否为空），下为对标组均值或比例，"
+      "仅对数值类指标列出；图中每项上条为本企业（是为满格、否为空），下条为对标组均值或比例，"
       "满格为100%。</p>\n";
-  return "<table>\n" +
-         HeaderRow({"关键指标", "本企业", "对标组均值/比例", "中位数", "P75", "P90", "n", "对比"}) +
-         rows + "</tbody>\n</table>\n" + std::string(kNote);
+  return "<div class=\"figure\">" + KeyIndicatorsSvg(keys) + "</div>\n<table>\n" +
+         HeaderRow({"关键指标", "本企业", "对标组均值/比例", "中位数", "P75", "P90", "n"}) + rows +
+         "</tbody>\n</table>\n" + std::string(kNote);
 }
 
 std::string PrioritySection(const Json& d) {
@@ -436,7 +519,7 @@ std::string DiagnosisToHtml(const Json& d, std::string_view issued_on) {
   h += "<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n<main class=\"page\">\n";
   h += HeaderSection(d, issued_on);
   section("总体结果", OverallSection(d, has_peers));
-  section("各维度得分与对标", DimensionSection(d, has_peers));
+  section("各维度得分与对标", DimensionSection(d));
   section("关键指标", KeyIndicatorSection(d));
   section("改进优先事项", PrioritySection(d));
   if (Field(d, "path_to_next_level").is_object()) {
@@ -448,6 +531,20 @@ std::string DiagnosisToHtml(const Json& d, std::string_view issued_on) {
   h += Footer(d, has_peers);
   h += "</main>\n</body>\n</html>\n";
   return h;
+}
+
+std::optional<std::string> DiagnosisChartSvg(const Json& diagnosis, std::string_view chart) {
+  std::string svg;
+  if (chart == "radar") {
+    const Radar radar = RadarOf(diagnosis);
+    svg = RadarSvg(radar.titles, radar.series);
+  } else if (chart == "key-indicators") {
+    svg = KeyIndicatorsSvg(KeyRows(diagnosis));
+  } else {
+    return std::nullopt;
+  }
+  // Inline in the page the namespace is implied; a file needs it.
+  return svg.replace(0, 4, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
 }
 
 }  // namespace rongping::report

@@ -6,6 +6,7 @@
 #define RONGPING_REPORT_DIAGNOSIS_HTML_H_
 
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,14 @@ namespace rongping::report {
 // `diagnosis`. Every text taken from `diagnosis` or `issued_on` is
 // HTML-escaped, inside the SVG too.
 std::string DiagnosisToHtml(const nlohmann::json& diagnosis, std::string_view issued_on);
+
+// A chart of that page as a standalone SVG image (namespace, colours and
+// font of its own), drawn by the same code as the page's, so that the web
+// app shows the report's own charts: "radar" (the dimensions against the
+// peers' median and P75) or "key-indicators" (each key indicator's bar
+// above the peers' mean or share, with both values). Texts are escaped as
+// on the page. nullopt for any other chart name.
+std::optional<std::string> DiagnosisChartSvg(const nlohmann::json& diagnosis, std::string_view chart);
 
 }  // namespace rongping::report
 

@@ -89,20 +89,47 @@ TEST(DiagnosisHtml, HoldsEveryPartInOrder) {
 TEST(DiagnosisHtml, KeyIndicatorsShowYesNoSharesAndBars) {
   const std::string html = Render(Diagnosis());
   // SCM: yes, peers' share 33.33 -> 33.3%; a full bar above a third of one.
-  size_t row = html.find("SCM普及率");
+  size_t row = html.find("<td class=\"name\">SCM普及率");
   ASSERT_NE(row, std::string::npos);
   std::string scm = html.substr(row, html.find("</tr>", row) - row);
   EXPECT_NE(scm.find(">是<"), std::string::npos);
   EXPECT_NE(scm.find(">33.3%<"), std::string::npos);
-  EXPECT_NE(scm.find("class=\"bar-enterprise\" x=\"0\" y=\"1\" width=\"150.0\""),
-            std::string::npos);
-  EXPECT_NE(scm.find("class=\"bar-peer\" x=\"0\" y=\"11\" width=\"50.0\""), std::string::npos);
+  // In the chart: a full bar above a third of one, and both values.
+  const std::string chart = *DiagnosisChartSvg(Diagnosis(), "key-indicators");
+  const size_t at = chart.find(">SCM普及率</text>");
+  ASSERT_NE(at, std::string::npos);
+  const std::string bars = chart.substr(at, chart.find("\n", at) - at);
+  const size_t enterprise = bars.find("class=\"bar-enterprise\""), peer = bars.find("class=\"bar-peer\"");
+  ASSERT_NE(enterprise, std::string::npos);
+  ASSERT_NE(peer, std::string::npos);
+  EXPECT_NE(bars.substr(enterprise, peer - enterprise).find("width=\"150.0\""), std::string::npos);
+  EXPECT_NE(bars.substr(peer).find("width=\"50.0\""), std::string::npos);
+  EXPECT_NE(bars.find(">本企业 是　对标组 33.3%</text>"), std::string::npos);
   // 关键工序数控化率: a number with its unit and the peers' quantiles.
-  row = html.find("关键工序数控化率");
+  row = html.find("<td class=\"name\">关键工序数控化率");
   std::string nc = html.substr(row, html.find("</tr>", row) - row);
   for (const char* text : {">25.8%<", ">53.5<", ">56.3<", ">66.8<", ">68.7<", ">6<"}) {
     EXPECT_NE(nc.find(text), std::string::npos) << text;
   }
+}
+
+// The web app shows these images: they must be the page's own charts,
+// standalone (namespace and colours in the image, no page CSS needed).
+TEST(DiagnosisHtml, ChartsAreStandaloneAndThePagesOwn) {
+  const Json d = Diagnosis();
+  const std::string html = Render(d);
+  for (const char* name : {"radar", "key-indicators"}) {
+    auto svg = DiagnosisChartSvg(d, name);
+    ASSERT_TRUE(svg.has_value()) << name;
+    EXPECT_EQ(svg->rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u) << name;
+    EXPECT_NE(svg->find("fill=\"#c00000\""), std::string::npos) << name;
+    const std::string inline_svg = "<svg" + svg->substr(svg->find(' ', 5));  // as inline: no namespace
+    EXPECT_NE(html.find(inline_svg), std::string::npos) << name << " differs from the page's";
+  }
+  EXPECT_FALSE(DiagnosisChartSvg(d, "pie").has_value());
+  Json hostile = d;
+  hostile["key_indicators"][0]["title"] = "<script>x</script>";
+  EXPECT_EQ(DiagnosisChartSvg(hostile, "key-indicators")->find("<script"), std::string::npos);
 }
 
 TEST(DiagnosisHtml, EscapesTextFromData) {

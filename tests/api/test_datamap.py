@@ -302,6 +302,31 @@ class ReportTest(unittest.TestCase):
         self.assertNotIn("<script", page.lower())
         self.assertIn("<svg", page)  # the radar
 
+    def test_charts_are_the_reports_own_images(self):
+        # The web app shows these; they are the report page's charts.
+        uscc, diag = self.own()
+        page = SERVER.request("GET", f"/api/v1/rounds/gd-2016/enterprises/{uscc}/report.html",
+                              SERVER.token("enterprise")).text
+        base = f"/api/v1/rounds/gd-2016/enterprises/{uscc}/charts/"
+        for chart, label in (("radar.svg", "各维度得分雷达图"), ("key-indicators.svg", "关键指标与对标组对比")):
+            r = SERVER.request("GET", base + chart, SERVER.token("enterprise"))
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(r.headers["Content-Type"], "image/svg+xml; charset=utf-8")
+            self.assertEqual(r.headers["Content-Security-Policy"], "default-src 'none'")
+            svg = r.text
+            self.assertTrue(svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"'), svg[:80])
+            self.assertIn(label, svg)
+            self.assertIn(svg.replace(' xmlns="http://www.w3.org/2000/svg"', "", 1), page)
+        self.assertIn(diag["dimensions"][0]["title"], SERVER.request("GET", base + "radar.svg",
+                                                                    SERVER.token("enterprise")).text)
+        # Scope and names.
+        self.assertEqual(SERVER.request("GET", base + "radar.svg", SERVER.token("shenzhen")).status, 404)
+        self.assertEqual(SERVER.request("GET", base + "radar.svg").status, 401)
+        for bad in ("pie.svg", "radar", "radar.png", ".svg"):
+            r = SERVER.request("GET", base + bad, SERVER.token("enterprise"))
+            self.assertEqual(r.status, 404, bad)
+            self.assertIn("radar.svg", r.json()["error"]["message"])
+
     def test_another_city_cannot_have_the_report(self):
         uscc, _ = self.own()  # a 广州 enterprise
         path = f"/api/v1/rounds/gd-2016/enterprises/{uscc}/report"

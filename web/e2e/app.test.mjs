@@ -34,7 +34,13 @@ test('an enterprise logs in and sees its stage, score and radar against peers', 
   const stage = await page.locator('[data-test=stage]').innerText()
   assert.match(stage, /发展阶段：(起步建设|单项覆盖|集成提升|创新突破)/)
   assert.match(await page.locator('[data-test=total]').innerText(), /^\d+\.\d$/)
-  await page.locator('[data-test=radar] svg path').first().waitFor()
+  // The report's own charts, drawn by the server, shown as loaded images.
+  for (const chart of ['radar', 'key-chart']) {
+    await page.waitForFunction((sel) => {
+      const img = document.querySelector(`img[data-test=${sel}]`)
+      return img !== null && img.complete && img.naturalWidth > 0
+    }, chart)
+  }
   await page.close()
 })
 

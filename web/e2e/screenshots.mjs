@@ -14,7 +14,7 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? 
 try {
   const shots = [
     [null, '/login', 'login', 'button[type=submit]'],
-    ['enterprise', '/result', 'enterprise-result', '[data-test=radar] svg path'],
+    ['enterprise', '/result', 'enterprise-result', 'img[data-test=key-chart]'],
     ['enterprise', '/assessment', 'questionnaire', '[data-test^=q-]'],
     ['guangdong', '/progress', 'progress', '[data-test=progress-table]'],
     ['guangzhou', '/review', 'review', '[data-test=review-table]'],

@@ -262,12 +262,21 @@ export const api = {
       'GET', `/datamap/trend${q(params)}`),
   // Downloads need the token too: fetched as a blob and saved.
   async download(url: string, filename: string) {
-    const r = await fetch(url, { headers: { Authorization: `Bearer ${token}` } })
-    if (!r.ok) throw new ApiError(r.status, 'download', `下载失败（${r.status}）`)
     const a = document.createElement('a')
-    a.href = URL.createObjectURL(await r.blob())
+    a.href = await objectUrl(url)
     a.download = filename
     a.click()
     URL.revokeObjectURL(a.href)
   },
+  // The diagnosis report's own charts (drawn by the server, the same images
+  // as in the report), as object URLs for <img>; revoke them when done.
+  chartImage: (round: string, uscc: string, chart: 'radar' | 'key-indicators') =>
+    objectUrl(`/api/v1/rounds/${round}/enterprises/${uscc}/charts/${chart}.svg`),
+}
+
+// A resource fetched with the token, as an object URL.
+async function objectUrl(url: string): Promise<string> {
+  const r = await fetch(url, { headers: { Authorization: `Bearer ${token}` } })
+  if (!r.ok) throw new ApiError(r.status, 'download', `下载失败（${r.status}）`)
+  return URL.createObjectURL(await r.blob())
 }
