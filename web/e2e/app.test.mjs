@@ -94,6 +94,24 @@ test('the data map renders the units with a legend for the chosen indicator', as
   await page.click('[data-test=indicator]')
   await page.locator('.el-select-dropdown:visible .el-select-dropdown__item').nth(1).click()
   await page.waitForFunction(() => !document.querySelector('[data-test=map]')?.textContent?.includes('平均发展水平'))
+  // The table by industry group, then only one group chosen.
+  await page.click('[data-test=table-by]')
+  await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '行业大类' }).click()
+  await page.waitForFunction(() => document.querySelector('[data-test=datamap-table] thead')?.textContent?.includes('行业大类'))
+  await page.waitForFunction(() => document.querySelectorAll('[data-test=datamap-table] tbody tr').length >= 2)
+  await page.click('[data-test=industry-group]')
+  await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '装备' }).click()
+  await page.waitForFunction(() => document.querySelectorAll('[data-test=datamap-table] tbody tr').length === 1)
+  assert.match(await page.locator('[data-test=datamap-table] tbody').innerText(), /^装备/)
+  // A region clicked on the map: the table shows that unit, broken down.
+  const centres = await page.locator('[data-test=map] svg path').evaluateAll((paths) =>
+    paths.map((p) => p.getBoundingClientRect()).filter((b) => b.width > 40 && b.height > 40)
+      .map((b) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 })))
+  for (const c of centres) {
+    await page.mouse.click(c.x, c.y)
+    if (await page.locator('[data-test=focus]').count()) break
+  }
+  await page.locator('[data-test=focus]').waitFor()
   await page.close()
 })
 

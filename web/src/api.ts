@@ -1,6 +1,8 @@
 // The one API client of the web app: every request to /api/v1 goes through
 // request(), which adds the session token, turns error bodies into ApiError
 // (with the server's Chinese message) and reports an expired session.
+import { t } from './i18n'
+
 export class ApiError extends Error {
   constructor(
     public status: number,
@@ -43,7 +45,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   const data = text ? JSON.parse(text) : {}
   if (!r.ok) {
     const e = data.error ?? {}
-    throw new ApiError(r.status, e.code ?? 'error', e.message ?? `请求失败（${r.status}）`, e.field ?? '', e.details ?? [], data)
+    throw new ApiError(r.status, e.code ?? 'error', e.message ?? `${t('requestFailed')}（${r.status}）`, e.field ?? '', e.details ?? [], data)
   }
   return data as T
 }
@@ -144,6 +146,7 @@ export interface DataMapCell {
   level_counts?: number[]
   key_indicators?: (number | null)[]
 }
+export type DataMapParams = { by?: string; unit?: string; industry_group?: string; size?: string }
 export interface DataMap {
   round: string
   unit: string
@@ -255,9 +258,10 @@ export const api = {
     request<unknown>('PUT', `/enterprises/${uscc}/grants/${encodeURIComponent(agency)}`, { can_submit }),
   revoke: (uscc: string, agency: string) => request<unknown>('DELETE', `/enterprises/${uscc}/grants/${encodeURIComponent(agency)}`),
   job: (id: number) => request<Job>('GET', `/jobs/${id}`),
-  datamap: (round: string, params: { by?: string; unit?: string; industry_group?: string; size?: string }) =>
-    request<DataMap>('GET', `/rounds/${round}/datamap${q(params)}`),
-  datamapTrend: (params: { by?: string; unit?: string; size?: string }) =>
+  datamap: (round: string, params: DataMapParams) => request<DataMap>('GET', `/rounds/${round}/datamap${q(params)}`),
+  datamapExportUrl: (round: string, params: DataMapParams, format: 'csv' | 'xlsx') =>
+    `/api/v1/rounds/${round}/datamap${q({ ...params, format })}`,
+  datamapTrend: (params: DataMapParams) =>
     request<{ rounds: { code: string; name: string; year: number }[]; total: { points: (DataMapCell & { round: string })[] } }>(
       'GET', `/datamap/trend${q(params)}`),
   // Downloads need the token too: fetched as a blob and saved.
@@ -277,6 +281,6 @@ export const api = {
 // A resource fetched with the token, as an object URL.
 async function objectUrl(url: string): Promise<string> {
   const r = await fetch(url, { headers: { Authorization: `Bearer ${token}` } })
-  if (!r.ok) throw new ApiError(r.status, 'download', `下载失败（${r.status}）`)
+  if (!r.ok) throw new ApiError(r.status, 'download', `${t('downloadFailed')}（${r.status}）`)
   return URL.createObjectURL(await r.blob())
 }

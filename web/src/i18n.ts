@@ -27,6 +27,10 @@ const zh = {
   rowsSkipped: '行有误已跳过', rowsInvalid: '行有误，未导入任何数据',
   stageDistribution: '发展阶段分布', trendOfLevel: '平均发展水平历年趋势',
   circulars: '通报', asOf: '截至日期', title: '标题', generate: '生成通报', createdBy: '生成人', download: '下载',
+  industryGroup: '行业大类', ownership: '所有制', enterpriseCount: '企业数（家）', high: '高', low: '低',
+  drillHint: '点击地图上的地区，可查看该地区按行业、规模等的分布。', yes: '是', no: '否',
+  priorityTitle: '{n}. {title}（{score}，距 P75 {gap}）', reportFile: '诊断报告', requestFailed: '请求失败',
+  downloadFailed: '下载失败', sizeLarge: '大型', sizeMedium: '中型', sizeSmall: '小型', sizeMicro: '微型',
 }
 const en: typeof zh = {
   app: 'rongping · IT–industry integration assessment',
@@ -54,6 +58,10 @@ const en: typeof zh = {
   rowsSkipped: 'invalid rows skipped', rowsInvalid: 'invalid rows; nothing imported',
   stageDistribution: 'Stages', trendOfLevel: 'Mean level by year',
   circulars: 'Circulars', asOf: 'As of', title: 'Title', generate: 'Generate', createdBy: 'By', download: 'Download',
+  industryGroup: 'Industry group', ownership: 'Ownership', enterpriseCount: 'Enterprises', high: 'High', low: 'Low',
+  drillHint: 'Click a region on the map to see it broken down by industry, size and more.', yes: 'Yes', no: 'No',
+  priorityTitle: '{n}. {title} ({score}; {gap} below P75)', reportFile: 'diagnosis-report', requestFailed: 'Request failed',
+  downloadFailed: 'Download failed', sizeLarge: 'Large', sizeMedium: 'Medium', sizeSmall: 'Small', sizeMicro: 'Micro',
 }
 
 export const locale = ref<'zh' | 'en'>((localStorage.getItem('rp_locale') as 'zh' | 'en') ?? 'zh')
@@ -69,9 +77,13 @@ export const num = (v: number | null | undefined, digits = 1) =>
 export const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${num(rate * 100)}%`)
 
 // The size classes (统计上大中小微型企业划分办法) as the API names them, for filters.
-export const sizeClasses = [
-  { value: 'large', label: '大型' },
-  { value: 'medium', label: '中型' },
-  { value: 'small', label: '小型' },
-  { value: 'micro', label: '微型' },
+export const sizeClasses = () => [
+  { value: 'large', label: t('sizeLarge') },
+  { value: 'medium', label: t('sizeMedium') },
+  { value: 'small', label: t('sizeSmall') },
+  { value: 'micro', label: t('sizeMicro') },
 ]
+
+// A text with {name} placeholders filled in.
+export const fill = (text: string, values: Record<string, string | number>) =>
+  text.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''))
