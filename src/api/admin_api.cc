@@ -5,6 +5,7 @@
 #include "api/app.h"
 #include "api/json_util.h"
 #include "core/text.h"
+#include "enterprise/enterprise.h"
 #include "store/audit.h"
 #include "store/units.h"
 
@@ -47,6 +48,14 @@ http::Response Industries(Context& c, http::Request& req) {
   for (const auto& i : *list) {
     items.push_back({{"code", i.code}, {"name", i.name}, {"section", i.section}, {"group", i.group}});
   }
+  return JsonResponse({{"items", items}});
+}
+
+http::Response ProductionTypes(Context& c, http::Request& req) {
+  auto who = Authenticate(c, req);
+  if (!who) return ErrorToResponse(who.error());
+  Json items = Json::array();
+  for (const auto& t : rongping::ProductionTypes()) items.push_back({{"value", t.value}, {"label", t.label}});
   return JsonResponse({{"items", items}});
 }
 
@@ -123,6 +132,7 @@ http::Response Audit(Context& c, http::Request& req) {
 void RegisterAdminRoutes(http::Router& router, Context& c) {
   router.Add("GET", "/api/v1/units", [&c](http::Request& r) { return Units(c, r); });
   router.Add("GET", "/api/v1/industries", [&c](http::Request& r) { return Industries(c, r); });
+  router.Add("GET", "/api/v1/production-types", [&c](http::Request& r) { return ProductionTypes(c, r); });
   router.Add("GET", "/api/v1/audit", [&c](http::Request& r) { return Audit(c, r); });
 }
 

@@ -10,10 +10,7 @@
 namespace rongping {
 namespace {
 
-struct Choice {
-  std::string_view value;
-  std::string_view label;
-};
+using Choice = LabelledValue;
 
 constexpr std::array<Choice, 4> kProductionTypes = {{
     {"discrete_mass", "离散大批量"},
@@ -111,6 +108,8 @@ const std::vector<std::string_view>& RequiredEnterpriseFields() {
       "revenue_10k_yuan"};
   return kRequired;
 }
+
+std::span<const LabelledValue> ProductionTypes() { return kProductionTypes; }
 
 std::string_view ProductionTypeLabel(std::string_view production_type) {
   for (const auto& c : kProductionTypes) {

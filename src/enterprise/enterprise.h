@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,15 @@ struct EnterpriseReference {
 std::vector<Error> ApplyEnterpriseFields(const EnterpriseFields& fields, const Enterprise& base,
                                          bool require_all, const EnterpriseReference& ref,
                                          Enterprise* out);
+
+// A value an enterprise field may take, as stored and sent, and its 中文 label.
+struct LabelledValue {
+  std::string_view value;
+  std::string_view label;
+};
+
+// The production types a record may have, in the order forms list them.
+std::span<const LabelledValue> ProductionTypes();
 
 // 中文 labels of production types and ownership kinds, for display.
 std::string_view ProductionTypeLabel(std::string_view production_type);

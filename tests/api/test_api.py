@@ -622,6 +622,22 @@ class T03Scope(ApiTest):
         self.assertError(get_enterprise(fs, sd_items[0]["uscc"]), 404, "not_found")
         self.assertError(get_enterprise(sd, fs_items[0]["uscc"]), 404, "not_found")
 
+    def test_production_types_are_the_values_records_accept(self):
+        r = request("GET", "/api/v1/production-types", token("guangzhou"))
+        self.assertEqual(r.status, 200, r)
+        items = r.json()["items"]
+        self.assertEqual([i["value"] for i in items], ["discrete_mass", "discrete_small_batch", "process", "mixed"])
+        self.assertIn("流程型", [i["label"] for i in items])
+        self.assertError(request("GET", "/api/v1/production-types"), 401)
+        # Each value is one an enterprise record takes, and nothing else is.
+        for item in items:
+            body = new_enterprise()
+            body["production_type"] = item["value"]
+            self.assertEqual(request("POST", "/api/v1/enterprises", token("guangdong"), body).status, 201, item)
+        body = new_enterprise()
+        body["production_type"] = "batch"
+        self.assertError(request("POST", "/api/v1/enterprises", token("guangdong"), body), 422, field="production_type")
+
     def test_province_total_is_sum_of_units(self):
         gd = token("guangdong")
         r = request("GET", "/api/v1/units", gd)

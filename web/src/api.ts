@@ -221,8 +221,9 @@ export const api = {
     request<{ items: AssessmentItem[] }>('GET', `/rounds/${round}/assessments${q(params)}`),
   review: (round: string, uscc: string, decision: 'approve' | 'reject', reason?: string) =>
     request<unknown>('POST', `/rounds/${round}/enterprises/${uscc}/assessment/review`, { decision, reason }),
-  units: () => request<{ items: { code: string; name: string }[] }>('GET', '/units'),
+  units: () => request<{ items: { code: string; name: string; leaf: boolean }[] }>('GET', '/units'),
   industries: () => request<{ items: { code: string; name: string }[] }>('GET', '/industries'),
+  productionTypes: () => request<{ items: { value: string; label: string }[] }>('GET', '/production-types'),
   updateEnterprise: (uscc: string, fields: Partial<Enterprise>) =>
     request<Enterprise>('PATCH', `/enterprises/${encodeURIComponent(uscc)}`, fields),
   enterprises: (params: { q?: string; unit?: string; industry?: string; size?: string; page?: number; per_page?: number }) =>
