@@ -259,7 +259,7 @@ TEST_F(ContactStoreTest, SaveReadAndReplaceAllThree) {
   EXPECT_EQ((*read)->submitted_by, "guangdong");
   EXPECT_EQ((*read)->submitted_at, "2016-05-09T02:00:00.000Z");
   auto rows = InTx(t_.db(), store::TxMode::kRead, [&](store::Tx& tx) {
-    return tx.Query("SELECT COUNT(*), SUM(phone IS NULL) FROM contacts WHERE unit_code = '440100'");
+    return tx.Query("SELECT COUNT(*), SUM(CASE WHEN phone IS NULL THEN 1 ELSE 0 END) FROM contacts WHERE unit_code = '440100'");
   });
   ASSERT_TRUE(rows);
   EXPECT_EQ(rows->rows[0].Int(0), 3);

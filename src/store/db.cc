@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "store/postgres/pg_db.h"
 #include "store/sqlite/sqlite_db.h"
 
 namespace rongping::store {
@@ -43,9 +44,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& url) {
     if (path.empty()) return Fail(Error::Invalid("invalid_db_url", "数据库地址缺少文件路径", "db"));
     return OpenSqlite(path);
   }
-  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    return Fail(Error::Invalid("unsupported_db", "此版本尚不支持 PostgreSQL 存储", "db"));
-  }
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return OpenPostgres(url);
   return Fail(Error::Invalid(
       "invalid_db_url", fmt::format("无法识别的数据库地址“{}”：应为 sqlite:PATH 或 postgresql://…", url),
       "db"));

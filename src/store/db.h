@@ -89,8 +89,8 @@ class Db {
  public:
   virtual ~Db() = default;
 
-  // Opens "sqlite:PATH" (creating the file) or, once that backend exists,
-  // "postgresql://...". Fails with kInvalid for an unknown scheme and
+  // Opens "sqlite:PATH" (creating the file) or "postgresql://..." (see
+  // store/postgres/pg_db.h). Fails with kInvalid for an unknown scheme and
   // kUnavailable when the database cannot be opened.
   static Result<std::unique_ptr<Db>> Open(const std::string& url);
 

@@ -1,0 +1,369 @@
+#include "store/postgres/pg_db.h"
+
+#include <libpq-fe.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <mutex>
+#include <regex>
+
+#include <fmt/format.h>
+
+namespace rongping::store {
+namespace {
+
+// Type OIDs of pg_type that results are read by.
+constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat4Oid = 700,
+              kFloat8Oid = 701, kNumericOid = 1700;
+
+// The one advisory lock every write transaction takes first (an arbitrary
+// constant: "rongping" in the low bits).
+constexpr std::string_view kWriterLock = "SELECT pg_advisory_xact_lock(7242605)";
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+
+// The error of a failed statement: integrity violations are conflicts;
+// lost connections, serialization failures and an unavailable server may be
+// retried; the rest is internal.
+Error PgError(PGconn* conn, const PGresult* res, std::string_view what) {
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  std::string detail = res ? PQresultErrorMessage(res) : "";
+  if (detail.empty() && conn) detail = PQerrorMessage(conn);
+  while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+  std::string msg = fmt::format("{}: {}", what.substr(0, 80), detail);
+  const std::string_view code = state ? state : "";
+  if (code.starts_with("23")) return Error{ErrorKind::kConflict, "constraint", msg, {}};
+  if (code.empty() || code.starts_with("08") || code.starts_with("57") || code == "40001" ||
+      code == "40P01" || code == "53300") {
+    if (code.empty() && conn && PQstatus(conn) == CONNECTION_OK) return Error::Internal(msg);
+    return Error::Unavailable(msg);
+  }
+  return Error::Internal(msg);
+}
+
+// Parameters as libpq's text format wants them: integers and reals typed
+// (so `$1 IS NULL` and arithmetic know them), texts left for the server to
+// infer from where they stand.
+class Params {
+ public:
+  explicit Params(const std::vector<Value>& values) {
+    texts_.reserve(values.size());
+    for (const Value& v : values) {
+      if (std::holds_alternative<std::monostate>(v)) {
+        types_.push_back(0);
+        texts_.emplace_back();
+      } else if (auto* n = std::get_if<int64_t>(&v)) {
+        types_.push_back(kInt8Oid);
+        texts_.push_back(std::to_string(*n));
+      } else if (auto* d = std::get_if<double>(&v)) {
+        types_.push_back(kFloat8Oid);
+        texts_.push_back(std::isnan(*d)   ? "NaN"
+                         : std::isinf(*d) ? (*d > 0 ? "Infinity" : "-Infinity")
+                                          : fmt::format("{}", *d));
+      } else {
+        types_.push_back(0);
+        texts_.push_back(std::get<std::string>(v));
+      }
+    }
+    for (size_t i = 0; i < values.size(); ++i) {
+      pointers_.push_back(std::holds_alternative<std::monostate>(values[i]) ? nullptr : texts_[i].c_str());
+    }
+  }
+  int count() const { return static_cast<int>(pointers_.size()); }
+  const Oid* types() const { return types_.data(); }
+  const char* const* values() const { return pointers_.data(); }
+
+ private:
+  std::vector<Oid> types_;
+  std::vector<std::string> texts_;
+  std::vector<const char*> pointers_;
+};
+
+std::string_view CellText(const PGresult* r, int row, int column) {
+  return {PQgetvalue(r, row, column), static_cast<size_t>(PQgetlength(r, row, column))};
+}
+
+int64_t CellInt(const PGresult* r, int row, int column) {
+  if (PQgetisnull(r, row, column)) return 0;
+  const char* text = PQgetvalue(r, row, column);
+  const Oid type = PQftype(r, column);
+  if (type == kBoolOid) return text[0] == 't' ? 1 : 0;
+  if (type == kFloat4Oid || type == kFloat8Oid || type == kNumericOid) {
+    return static_cast<int64_t>(std::strtod(text, nullptr));
+  }
+  return std::strtoll(text, nullptr, 10);
+}
+
+double CellReal(const PGresult* r, int row, int column) {
+  if (PQgetisnull(r, row, column)) return 0;
+  if (PQftype(r, column) == kBoolOid) return PQgetvalue(r, row, column)[0] == 't' ? 1 : 0;
+  return std::strtod(PQgetvalue(r, row, column), nullptr);
+}
+
+Value CellValue(const PGresult* r, int row, int column) {
+  if (PQgetisnull(r, row, column)) return std::monostate{};
+  switch (PQftype(r, column)) {
+    case kBoolOid:
+    case kInt2Oid:
+    case kInt4Oid:
+    case kInt8Oid:
+      return CellInt(r, row, column);
+    case kFloat4Oid:
+    case kFloat8Oid:
+    case kNumericOid:
+      return CellReal(r, row, column);
+    default:
+      return std::string(CellText(r, row, column));
+  }
+}
+
+// A Scan's view of the current row: one single-row result.
+struct ResultCursor final : RowCursor {
+  const PGresult* result = nullptr;
+  bool IsNull(int c) const override { return PQgetisnull(result, 0, c) != 0; }
+  int64_t Int(int c) const override { return CellInt(result, 0, c); }
+  double Real(int c) const override { return CellReal(result, 0, c); }
+  std::string_view Text(int c) const override {
+    return PQgetisnull(result, 0, c) ? std::string_view() : CellText(result, 0, c);
+  }
+};
+
+// One server connection.
+class Connection {
+ public:
+  explicit Connection(PGconn* conn) : conn_(conn) {}
+  ~Connection() { PQfinish(conn_); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  static Result<std::unique_ptr<Connection>> Open(const std::string& url) {
+    // Defaults first: what the URL says overrides them.
+    const char* keys[] = {"client_encoding", "application_name", "connect_timeout", "dbname", nullptr};
+    const char* values[] = {"UTF8", "rongping", "10", url.c_str(), nullptr};
+    auto conn = std::make_unique<Connection>(PQconnectdbParams(keys, values, /*expand_dbname=*/1));
+    if (!conn->conn_ || PQstatus(conn->conn_) != CONNECTION_OK) {
+      std::string why = conn->conn_ ? PQerrorMessage(conn->conn_) : "out of memory";
+      while (!why.empty() && why.back() == '\n') why.pop_back();
+      return Fail(Error::Unavailable(fmt::format("无法连接数据库 {}：{}", RedactDbUrl(url), why)));
+    }
+    return conn;
+  }
+
+  // True when the connection is usable and outside any transaction.
+  bool Reusable() const {
+    return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  }
+  bool Lost() const { return PQstatus(conn_) != CONNECTION_OK; }
+
+  // Runs one statement; the result on success.
+  Result<PgResult> Run(std::string_view sql, const std::vector<Value>& params) {
+    const std::string text(sql);
+    Params p(params);
+    PgResult res(PQexecParams(conn_, text.c_str(), p.count(), p.types(), p.values(), nullptr, nullptr, 0));
+    const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Fail(PgError(conn_, res.get(), sql));
+    return res;
+  }
+
+  // Runs a query row by row (libpq's single-row mode), without holding the
+  // whole result.
+  Result<void> Stream(std::string_view sql, const std::vector<Value>& params,
+                      const std::function<void(const RowCursor&)>& on_row) {
+    const std::string text(sql);
+    Params p(params);
+    if (!PQsendQueryParams(conn_, text.c_str(), p.count(), p.types(), p.values(), nullptr, nullptr, 0)) {
+      return Fail(PgError(conn_, nullptr, sql));
+    }
+    PQsetSingleRowMode(conn_);
+    std::optional<Error> failed;
+    ResultCursor cursor;
+    // Every result is read, even after an error, so the connection is
+    // ready for the next statement.
+    while (PGresult* raw = PQgetResult(conn_)) {
+      PgResult res(raw);
+      const ExecStatusType status = PQresultStatus(raw);
+      if (status == PGRES_SINGLE_TUPLE) {
+        if (failed) continue;
+        cursor.result = raw;
+        on_row(cursor);
+      } else if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && !failed) {
+        failed = PgError(conn_, raw, sql);
+      }
+    }
+    if (failed) return Fail(*failed);
+    return {};
+  }
+
+ private:
+  PGconn* conn_;
+};
+
+class PgDb;
+
+class PgTx final : public Tx {
+ public:
+  PgTx(PgDb* db, std::unique_ptr<Connection> conn) : db_(db), conn_(std::move(conn)) {}
+  ~PgTx() override;
+
+  Result<int64_t> Exec(std::string_view sql, const std::vector<Value>& params) override {
+    auto res = conn_->Run(sql, params);
+    if (!res) return Fail(res.error());
+    return std::strtoll(PQcmdTuples(res->get()), nullptr, 10);
+  }
+
+  Result<Rows> Query(std::string_view sql, const std::vector<Value>& params) override {
+    auto res = conn_->Run(sql, params);
+    if (!res) return Fail(res.error());
+    const PGresult* r = res->get();
+    Rows rows;
+    const int columns = PQnfields(r), count = PQntuples(r);
+    for (int c = 0; c < columns; ++c) rows.columns.emplace_back(PQfname(r, c));
+    rows.rows.reserve(static_cast<size_t>(count));
+    for (int i = 0; i < count; ++i) {
+      std::vector<Value> values;
+      values.reserve(static_cast<size_t>(columns));
+      for (int c = 0; c < columns; ++c) values.push_back(CellValue(r, i, c));
+      rows.rows.emplace_back(std::move(values));
+    }
+    return rows;
+  }
+
+  Result<void> Scan(std::string_view sql, const std::vector<Value>& params,
+                    const std::function<void(const RowCursor&)>& on_row) override {
+    return conn_->Stream(sql, params, on_row);
+  }
+
+  Result<void> ExecScript(std::string_view ddl) override {
+    const std::string text = TranslateDdlForPostgres(ddl);
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t end = text.find(';', start);
+      if (end == std::string::npos) end = text.size();
+      std::string_view statement(text.data() + start, end - start);
+      if (statement.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+        if (auto r = conn_->Run(statement, {}); !r) return Fail(r.error());
+      }
+      start = end + 1;
+    }
+    return {};
+  }
+
+  Result<void> Commit() override {
+    auto r = conn_->Run("COMMIT", {});
+    if (!r) return Fail(r.error());
+    done_ = true;
+    return {};
+  }
+
+ private:
+  PgDb* db_;
+  std::unique_ptr<Connection> conn_;
+  bool done_ = false;
+};
+
+class PgDb final : public Db {
+ public:
+  explicit PgDb(std::string url) : url_(std::move(url)) {}
+
+  Result<std::unique_ptr<Tx>> Begin(TxMode mode) override {
+    // A pooled connection may have been ended by the server (a restart, an
+    // administrator): it fails at BEGIN and is dropped for the next, or a
+    // fresh one. A fresh connection that fails is an answer.
+    for (;;) {
+      bool pooled = false;
+      auto conn = Take(&pooled);
+      if (!conn) return Fail(conn.error());
+      auto begun = StartTransaction(**conn, mode);
+      if (begun) return std::unique_ptr<Tx>(new PgTx(this, std::move(*conn)));
+      if (!pooled || begun.error().kind != ErrorKind::kUnavailable) return Fail(begun.error());
+    }
+  }
+
+  std::string_view Dialect() const override { return "postgresql"; }
+
+  Result<void> Ping() override {
+    auto tx = Begin(TxMode::kRead);
+    if (!tx) return Fail(tx.error());
+    auto r = (*tx)->Query("SELECT 1");
+    if (!r) return Fail(r.error());
+    return {};
+  }
+
+  // Takes back a connection a transaction is done with.
+  void Release(std::unique_ptr<Connection> conn) {
+    if (!conn->Reusable()) return;
+    std::lock_guard lock(mu_);
+    if (idle_.size() < kMaxIdle) idle_.push_back(std::move(conn));
+  }
+
+ private:
+  static constexpr size_t kMaxIdle = 16;
+
+  // An idle connection (`pooled` set) or a new one.
+  Result<std::unique_ptr<Connection>> Take(bool* pooled) {
+    {
+      std::lock_guard lock(mu_);
+      if (!idle_.empty()) {
+        auto conn = std::move(idle_.back());
+        idle_.pop_back();
+        *pooled = true;
+        return conn;
+      }
+    }
+    *pooled = false;
+    return Connection::Open(url_);
+  }
+
+  static Result<void> StartTransaction(Connection& conn, TxMode mode) {
+    auto begun = conn.Run(mode == TxMode::kRead ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+                                                : "BEGIN ISOLATION LEVEL READ COMMITTED",
+                          {});
+    if (!begun) return Fail(begun.error());
+    if (mode == TxMode::kWrite) {
+      if (auto locked = conn.Run(kWriterLock, {}); !locked) {
+        (void)conn.Run("ROLLBACK", {});
+        return Fail(locked.error());
+      }
+    }
+    return {};
+  }
+
+  std::string url_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+PgTx::~PgTx() {
+  if (!done_ && !conn_->Lost()) (void)conn_->Run("ROLLBACK", {});
+  db_->Release(std::move(conn_));
+}
+
+}  // namespace
+
+std::string TranslateDdlForPostgres(std::string_view ddl) {
+  static const std::regex kAutoKey(R"(\bINTEGER PRIMARY KEY\b)");
+  static const std::regex kInteger(R"(\bINTEGER\b)");
+  std::string text = std::regex_replace(std::string(ddl), kAutoKey, "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
+  return std::regex_replace(text, kInteger, "BIGINT");
+}
+
+std::string RedactDbUrl(std::string_view url) {
+  // scheme://user:password@host... -> scheme://user:***@host...
+  const size_t scheme = url.find("://");
+  const size_t at = url.find('@', scheme == std::string_view::npos ? 0 : scheme + 3);
+  if (scheme == std::string_view::npos || at == std::string_view::npos) return std::string(url);
+  const size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string_view::npos || colon > at) return std::string(url);
+  return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+}
+
+Result<std::unique_ptr<Db>> OpenPostgres(const std::string& url) {
+  auto db = std::make_unique<PgDb>(url);
+  if (auto ping = db->Ping(); !ping) return Fail(ping.error());
+  return std::unique_ptr<Db>(std::move(db));
+}
+
+}  // namespace rongping::store
