@@ -1,16 +1,23 @@
-"""A rongping server for API tests: a temporary SQLite database with a demo
+"""A rongping server for API tests: a temporary database with a demo
 scenario, `rongping serve` on a free loopback port, JSON requests, and a
 graceful stop whose exit status and access log are checked: every line of
 stdout must be a JSON object with "request_id" and "status".
 
-Standard library only. RONGPING_BIN overrides the binary.
+The database is a SQLite file, or, when RONGPING_API_PG names a PostgreSQL
+server (scripts/test runs every API suite once more with its throwaway
+cluster), a database of its own there, dropped at the end. Tests read and
+change it directly with Server.sql().
+
+Standard library only (psql for PostgreSQL). RONGPING_BIN overrides the binary.
 """
 import http.client
 import json
 import os
+import random
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -20,6 +27,7 @@ import urllib.parse
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("RONGPING_BIN", os.path.join(REPO, "build", "rongping"))
 PASSWORD = "Rongping2016"
+PG = os.environ.get("RONGPING_API_PG", "")
 HASH_COST = ["--password-hash-cost", "minimum"]
 
 
@@ -48,23 +56,43 @@ class Server:
         self.str_body_type = str_body_type
         self.dir = self.proc = self.port = self.log = None
         self.stderr_lines, self.tokens = [], {}
+        self.shared_url = None  # another server's database, when serving that
 
     @property
     def db_url(self):
+        if self.shared_url:
+            return self.shared_url
+        if PG:
+            return PG.rsplit("/", 1)[0] + "/" + self.pg_name
         return "sqlite:" + os.path.join(self.dir, "t.db")
 
-    def start(self, scenario="default", setup=None):
+    def sql(self, query, *args):
+        """Runs one statement on the server's database with ? parameters;
+        returns the rows as tuples (ints, floats, strings, None)."""
+        if not PG:
+            with sqlite3.connect(self.db_url[len("sqlite:"):]) as c:
+                return c.execute(query, args).fetchall()
+        return _psql(self.db_url, _inline(query, args))
+
+    def start(self, scenario="default", setup=None, sharing=None):
         """Loads the scenario, serves it and waits for /healthz; then calls
-        setup() if given. On any failure the server is killed, its files are
-        removed and the error is raised (unittest skips tearDownModule then)."""
+        setup() if given. With `sharing` (a started Server), loads nothing and
+        serves that server's database: a second app server. On any failure
+        the server is killed, its files are removed and the error is raised
+        (unittest skips tearDownModule then)."""
         if not os.path.isfile(BIN) or not os.access(BIN, os.X_OK):
             raise RuntimeError(f"rongping binary not found or not executable: {BIN}")
         self.dir = tempfile.mkdtemp(prefix="rongping-api-")
+        self.pg_name = "rp_api_" + os.path.basename(self.dir).replace("-", "_").lower()
+        self.shared_url = sharing.db_url if sharing else None
         try:
-            demo = subprocess.run([BIN, "demo", "--db", self.db_url, "--scenario", scenario] + HASH_COST,
-                                  capture_output=True, timeout=180)
-            if demo.returncode != 0:
-                raise RuntimeError("rongping demo failed: " + demo.stderr.decode("utf-8", "replace"))
+            if PG and not sharing:
+                _psql(PG, f"CREATE DATABASE {self.pg_name}")
+            if not sharing:
+                demo = subprocess.run([BIN, "demo", "--db", self.db_url, "--scenario", scenario] + HASH_COST,
+                                      capture_output=True, timeout=180)
+                if demo.returncode != 0:
+                    raise RuntimeError("rongping demo failed: " + demo.stderr.decode("utf-8", "replace"))
             self.stdout_path = os.path.join(self.dir, "access.log")
             self.log = open(self.stdout_path, "wb")
             self.proc = subprocess.Popen(
@@ -144,6 +172,9 @@ class Server:
             self.log.close()
         if self.dir:
             shutil.rmtree(self.dir, ignore_errors=True)
+            if PG and not self.shared_url:
+                _psql(PG, f"DROP DATABASE IF EXISTS {self.pg_name} WITH (FORCE)")
+            self.dir = None
 
     def request(self, method, path, token=None, body=None, headers=None, timeout=30, tolerate=False):
         hdrs = {"Authorization": "Bearer " + token} if token else {}
@@ -192,6 +223,38 @@ class Server:
                                  + r.stderr.decode("utf-8", "replace"))
 
 
+def _inline(query, args):
+    """The query with each ? outside quotes replaced by args' literals."""
+    out, rest, quoted = [], list(args), False
+    for ch in query:
+        if ch == "'":
+            quoted = not quoted
+        if ch == "?" and not quoted:
+            v = rest.pop(0)
+            out.append("NULL" if v is None else str(v) if isinstance(v, (int, float)) and not isinstance(v, bool)
+                       else "'" + str(v).replace("'", "''") + "'")
+        else:
+            out.append(ch)
+    if rest:
+        raise ValueError("more arguments than ? in " + query)
+    return "".join(out)
+
+
+def _psql(url, statement):
+    """Runs a statement with psql; a query's rows come back through JSON, so
+    that values keep their types (a unit code stays a string)."""
+    query = statement.lstrip().upper().startswith(("SELECT", "WITH"))
+    if query:
+        statement = f"SELECT COALESCE(json_agg(q), '[]') FROM ({statement}) q"
+    r = subprocess.run(["psql", url, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", statement],
+                       capture_output=True, timeout=120)
+    if r.returncode != 0:
+        raise RuntimeError(f"psql failed: {statement[:300]}\n" + r.stderr.decode("utf-8", "replace"))
+    if not query:
+        return []
+    return json.loads(r.stdout.decode("utf-8"), object_pairs_hook=lambda pairs: tuple(v for _, v in pairs))
+
+
 class ErrorAssertions:
     """Mixin for unittest.TestCase: the contract's error body."""
 
@@ -216,6 +279,23 @@ class ErrorAssertions:
         if field is not None:
             self.assertEqual(err.get("field"), field, r)
         return err
+
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+_rng = random.Random()
+
+
+def uscc_check(first17):
+    """The check character of a 统一社会信用代码 (GB 32100-2015)."""
+    s = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS))
+    return USCC_ALPHABET[(31 - s % 31) % 31]
+
+
+def make_uscc(unit="440100"):
+    """A random valid code registered in `unit`."""
+    body = "91" + unit + "".join(_rng.choice(USCC_ALPHABET) for _ in range(9))
+    return body + uscc_check(body)
 
 
 def qs(path, **params):

@@ -28,10 +28,11 @@ import zipfile
 from xml.sax.saxutils import escape as xml_escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import PASSWORD, ErrorAssertions, Server, qs  # noqa: E402
+from harness import PASSWORD, USCC_ALPHABET, ErrorAssertions, Server, make_uscc, qs, uscc_check  # noqa: E402
 
 GUANGDONG_UNITS = 22  # reporting units of Guangdong (leaf units, code 44xxxx)
 
+_rng = random.Random()
 SERVER = Server()
 S = SERVER  # the tests read S.port and S.stdout_path
 
@@ -82,21 +83,6 @@ def list_all(tok, **params):
 
 def get_enterprise(tok, uscc):
     return request("GET", "/api/v1/enterprises/" + urllib.parse.quote(uscc), tok)
-
-
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-_rng = random.Random()
-
-
-def uscc_check(first17):
-    s = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS))
-    return USCC_ALPHABET[(31 - s % 31) % 31]
-
-
-def make_uscc(unit="440100"):
-    body = "91" + unit + "".join(_rng.choice(USCC_ALPHABET) for _ in range(9))
-    return body + uscc_check(body)
 
 
 def wrong_check_uscc(unit="440100"):

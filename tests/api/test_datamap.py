@@ -1,7 +1,6 @@
 """The data map API on the guangdong-2016 scenario: figures, grouping,
 suppression of small groups, and scope."""
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -28,8 +27,7 @@ def datamap(user, **params):
 
 class DataMapTest(unittest.TestCase):
     def sql(self, query, *args):
-        with sqlite3.connect(SERVER.db_url[len("sqlite:"):]) as c:
-            return c.execute(query, args).fetchall()
+        return SERVER.sql(query, *args)
 
     def test_province_by_unit_matches_the_completed_assessments(self):
         r = datamap("guangdong", by="unit")
@@ -200,19 +198,17 @@ class DiagnosisTest(unittest.TestCase):
         uscc = self.own_uscc()
         d = self.diagnosis("guangdong", uscc).json()
         group = d["benchmarks"]["peer_group"]["id"]
-        with sqlite3.connect(SERVER.db_url[len("sqlite:"):]) as c:
-            ind, size, unit = c.execute("SELECT industry_code, size_class, unit_code FROM enterprises "
-                                        "WHERE uscc=?", (uscc,)).fetchone()
-            base = ("SELECT COUNT(*) FROM assessments a JOIN enterprises e ON e.uscc=a.uscc "
-                    "WHERE a.round_code='gd-2016' AND a.status='approved'")
-            counts = {
-                "division_size_unit": c.execute(base + " AND e.industry_code=? AND e.size_class=? AND a.unit_code=?",
-                                                (ind, size, unit)).fetchone()[0],
-                "division_size_province": c.execute(base + " AND e.industry_code=? AND e.size_class=?",
-                                                    (ind, size)).fetchone()[0],
-                "size_nation": c.execute(base + " AND e.size_class=?", (size,)).fetchone()[0],
-                "nation": c.execute(base).fetchone()[0],
-            }
+        sql = SERVER.sql
+        ind, size, unit = sql("SELECT industry_code, size_class, unit_code FROM enterprises WHERE uscc=?", uscc)[0]
+        base = ("SELECT COUNT(*) FROM assessments a JOIN enterprises e ON e.uscc=a.uscc "
+                "WHERE a.round_code='gd-2016' AND a.status='approved'")
+        counts = {
+            "division_size_unit": sql(base + " AND e.industry_code=? AND e.size_class=? AND a.unit_code=?",
+                                      ind, size, unit)[0][0],
+            "division_size_province": sql(base + " AND e.industry_code=? AND e.size_class=?", ind, size)[0][0],
+            "size_nation": sql(base + " AND e.size_class=?", size)[0][0],
+            "nation": sql(base)[0][0],
+        }
         if group in counts:
             self.assertEqual(d["benchmarks"]["peer_group"]["n"], counts[group])
         order = ["division_size_unit", "division_size_province", "group_size_province",
@@ -228,30 +224,33 @@ class DiagnosisTest(unittest.TestCase):
         # read from the database, for enterprises of several sizes and units.
         import statistics
         where = {
-            "division_size_unit": "e.industry_code=:ind AND e.size_class=:size AND a.unit_code=:unit",
-            "division_size_province": "e.industry_code=:ind AND e.size_class=:size",
-            "group_size_province": "i.grp=:grp AND e.size_class=:size",
-            "group_province": "i.grp=:grp",
-            "size_nation": "e.size_class=:size",
-            "nation": "1=1",
+            "division_size_unit": ("e.industry_code=? AND e.size_class=? AND a.unit_code=?", "ind", "size", "unit"),
+            "division_size_province": ("e.industry_code=? AND e.size_class=?", "ind", "size"),
+            "group_size_province": ("i.grp=? AND e.size_class=?", "grp", "size"),
+            "group_province": ("i.grp=?", "grp"),
+            "size_nation": ("e.size_class=?", "size"),
+            "nation": ("1=1",),
         }
-        picked = self.sql_rows(
-            "SELECT a.uscc FROM assessments a JOIN enterprises e ON e.uscc=a.uscc WHERE a.round_code='gd-2016' "
-            "AND a.status='approved' GROUP BY e.size_class, a.unit_code HAVING a.id=MIN(a.id) ORDER BY a.id LIMIT 12")
+        picked = SERVER.sql(
+            "SELECT uscc FROM assessments WHERE id IN (SELECT MIN(a.id) FROM assessments a JOIN enterprises e "
+            "ON e.uscc=a.uscc WHERE a.round_code='gd-2016' AND a.status='approved' GROUP BY e.size_class, "
+            "a.unit_code) ORDER BY id LIMIT 12")
         groups = set()
         for (uscc,) in picked:
             d = self.diagnosis("guangdong", uscc).json()
             b = d["benchmarks"]
             group = b["peer_group"]["id"]
             groups.add(group)
-            ind, size, unit, grp = self.sql_rows(
+            ind, size, unit, grp = SERVER.sql(
                 "SELECT e.industry_code, e.size_class, a.unit_code, COALESCE(i.grp, '') FROM enterprises e "
                 "JOIN assessments a ON a.uscc=e.uscc LEFT JOIN industries i ON i.code=e.industry_code "
-                "WHERE e.uscc=:uscc AND a.round_code='gd-2016'", uscc=uscc)[0]
-            totals = [t for (t,) in self.sql_rows(
+                "WHERE e.uscc=? AND a.round_code='gd-2016'", uscc)[0]
+            own = {"ind": ind, "size": size, "unit": unit, "grp": grp}
+            condition, *names = where[group]
+            totals = [t for (t,) in SERVER.sql(
                 "SELECT a.total FROM assessments a JOIN enterprises e ON e.uscc=a.uscc LEFT JOIN industries i "
-                "ON i.code=e.industry_code WHERE a.round_code='gd-2016' AND a.status='approved' AND " + where[group],
-                ind=ind, size=size, unit=unit, grp=grp)]
+                "ON i.code=e.industry_code WHERE a.round_code='gd-2016' AND a.status='approved' AND " + condition,
+                *[own[n] for n in names])]
             self.assertEqual(b["total"]["n"], len(totals), (uscc, group))
             quartiles = statistics.quantiles(totals, n=4, method="inclusive")
             want = dict(zip(["p25", "median", "p75"], quartiles), p90=statistics.quantiles(
@@ -264,17 +263,11 @@ class DiagnosisTest(unittest.TestCase):
         self.assertGreater(len(picked), 5)
         self.assertGreater(len(groups), 1, groups)  # more than one kind of group was checked
 
-    def sql_rows(self, query, **args):
-        with sqlite3.connect(SERVER.db_url[len("sqlite:"):]) as c:
-            return c.execute(query, args).fetchall()
-
     def test_scope(self):
         uscc = self.own_uscc()  # a 广州 enterprise
         self.assertEqual(self.diagnosis("shenzhen", uscc).status, 404)
         self.assertEqual(self.diagnosis("guangzhou", uscc).status, 200)
-        with sqlite3.connect(SERVER.db_url[len("sqlite:"):]) as c:
-            other = c.execute("SELECT uscc FROM assessments WHERE round_code='gd-2016' AND uscc<>? "
-                              "LIMIT 1", (uscc,)).fetchone()[0]
+        other = SERVER.sql("SELECT uscc FROM assessments WHERE round_code='gd-2016' AND uscc<>? LIMIT 1", uscc)[0][0]
         self.assertEqual(self.diagnosis("enterprise", other).status, 404)
 
 
@@ -418,8 +411,7 @@ class SelectionTest(unittest.TestCase):
         return SERVER.request("GET", qs("/api/v1/rounds/gd-2016/selection", **params), SERVER.token(user))
 
     def sql(self, query, *args):
-        with sqlite3.connect(SERVER.db_url[len("sqlite:"):]) as c:
-            return c.execute(query, args).fetchall()
+        return SERVER.sql(query, *args)
 
     def test_by_stage_score_and_unit(self):
         r = self.select("guangdong", min_level="integration")

@@ -3,7 +3,6 @@ guangdong-2016 scenario plus a second round written straight into the
 database (as another app server would), which the server picks up from the
 change feed."""
 import os
-import sqlite3
 import sys
 import unittest
 
@@ -27,18 +26,17 @@ def trend(user, **params):
 
 def add_round_2017():
     """gd-2017: every approved gd-2016 result again, five points higher."""
-    with sqlite3.connect(SERVER.db_url[len("sqlite:"):]) as c:
-        c.execute("INSERT INTO rounds (code, name, year, province_code, models, opens_on, closes_on, deadline, "
-                  "review_required, created_at) SELECT 'gd-2017', '2017年评估', 2017, province_code, models, "
-                  "'2017-04-20', '2017-06-30', '2017-06-30', review_required, created_at FROM rounds "
-                  "WHERE code = 'gd-2016'")
-        c.execute("INSERT INTO assessments (round_code, uscc, model_id, unit_code, production_type, status, "
-                  "answers_json, version, total, level_index, level_id, model_hash, score_vector, created_at, "
-                  "updated_at) SELECT 'gd-2017', uscc, model_id, unit_code, production_type, status, answers_json, "
-                  "1, total + 5, level_index, level_id, model_hash, score_vector, created_at, updated_at "
-                  "FROM assessments WHERE round_code = 'gd-2016' AND status = 'approved'")
-        c.execute("INSERT INTO assessment_changes (assessment_id) SELECT id FROM assessments "
-                  "WHERE round_code = 'gd-2017' ORDER BY id")
+    SERVER.sql("INSERT INTO rounds (code, name, year, province_code, models, opens_on, closes_on, deadline, "
+               "review_required, created_at) SELECT 'gd-2017', '2017年评估', 2017, province_code, models, "
+               "'2017-04-20', '2017-06-30', '2017-06-30', review_required, created_at FROM rounds "
+               "WHERE code = 'gd-2016'")
+    SERVER.sql("INSERT INTO assessments (round_code, uscc, model_id, unit_code, production_type, status, "
+               "answers_json, version, total, level_index, level_id, model_hash, score_vector, created_at, "
+               "updated_at) SELECT 'gd-2017', uscc, model_id, unit_code, production_type, status, answers_json, "
+               "1, total + 5, level_index, level_id, model_hash, score_vector, created_at, updated_at "
+               "FROM assessments WHERE round_code = 'gd-2016' AND status = 'approved'")
+    SERVER.sql("INSERT INTO assessment_changes (assessment_id) SELECT id FROM assessments "
+               "WHERE round_code = 'gd-2017' ORDER BY id")
 
 
 class TrendTest(unittest.TestCase):

@@ -149,6 +149,9 @@ class Connection {
       while (!why.empty() && why.back() == '\n') why.pop_back();
       return Fail(Error::Unavailable(fmt::format("无法连接数据库 {}：{}", RedactDbUrl(url), why)));
     }
+    // Notices ("already exists, skipping") are not errors; they are dropped
+    // rather than written to stderr.
+    PQsetNoticeProcessor(conn->conn_, [](void*, const char*) {}, nullptr);
     return conn;
   }
 
