@@ -62,6 +62,9 @@ class RowCursor {
   virtual int64_t Int(int column) const = 0;
   virtual double Real(int column) const = 0;
   virtual std::string_view Text(int column) const = 0;
+  // The value with the type the database holds it in (a copy).
+  virtual Value Get(int column) const = 0;
+  virtual int ColumnCount() const = 0;
 };
 
 // A transaction. It is rolled back on destruction unless Commit() succeeded.

@@ -129,6 +129,8 @@ struct ResultCursor final : RowCursor {
   std::string_view Text(int c) const override {
     return PQgetisnull(result, 0, c) ? std::string_view() : CellText(result, 0, c);
   }
+  Value Get(int c) const override { return CellValue(result, 0, c); }
+  int ColumnCount() const override { return PQnfields(result); }
 };
 
 // One server connection.

@@ -30,6 +30,15 @@ std::string_view ColumnText(sqlite3_stmt* s, int c) {
   return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(s, c))) : std::string_view();
 }
 
+Value ColumnValue(sqlite3_stmt* s, int c) {
+  switch (sqlite3_column_type(s, c)) {
+    case SQLITE_INTEGER: return int64_t{sqlite3_column_int64(s, c)};
+    case SQLITE_FLOAT: return sqlite3_column_double(s, c);
+    case SQLITE_NULL: return std::monostate{};
+    default: return std::string(ColumnText(s, c));
+  }
+}
+
 // A Scan's view of the statement's current row.
 struct StatementCursor final : RowCursor {
   sqlite3_stmt* stmt = nullptr;
@@ -37,6 +46,8 @@ struct StatementCursor final : RowCursor {
   int64_t Int(int c) const override { return sqlite3_column_int64(stmt, c); }
   double Real(int c) const override { return sqlite3_column_double(stmt, c); }
   std::string_view Text(int c) const override { return ColumnText(stmt, c); }
+  Value Get(int c) const override { return ColumnValue(stmt, c); }
+  int ColumnCount() const override { return sqlite3_column_count(stmt); }
 };
 
 // One sqlite3 connection with a cache of prepared statements.
@@ -159,14 +170,7 @@ class SqliteTx final : public Tx {
       }
       std::vector<Value> values;
       values.reserve(n);
-      for (int c = 0; c < n; ++c) {
-        switch (sqlite3_column_type(s, c)) {
-          case SQLITE_INTEGER: values.emplace_back(int64_t{sqlite3_column_int64(s, c)}); break;
-          case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(s, c)); break;
-          case SQLITE_NULL: values.emplace_back(std::monostate{}); break;
-          default: values.emplace_back(std::string(ColumnText(s, c)));
-        }
-      }
+      for (int c = 0; c < n; ++c) values.push_back(ColumnValue(s, c));
       rows.rows.emplace_back(std::move(values));
     };
     if (auto r = conn_->Run(sql, params, &collect); !r) return Fail(r.error());
