@@ -66,6 +66,7 @@ struct ServeFlags {
   std::string password_hash_cost = "interactive";
   bool secure_cookies = false;
   std::string chromium = "/usr/bin/chromium";
+  std::vector<std::string> trusted_proxies;
 };
 
 int Serve(const ServeFlags& f) {
@@ -107,6 +108,7 @@ int Serve(const ServeFlags& f) {
   }
   server_options.worker_threads = f.workers;
   server_options.body_limit_bytes = f.body_limit_mib << 20;
+  server_options.trusted_proxies = f.trusted_proxies;
   http::Server server(server_options, router, metrics);
   if (auto r = server.Start(); !r) return Report(r.error());
   std::cerr << fmt::format("rongping 正在服务 http://{}:{}\n", server_options.host, server.port());
@@ -390,6 +392,8 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"interactive", "minimum"}))
       ->capture_default_str();
   serve->add_flag("--secure-cookies", serve_flags.secure_cookies, "会话 Cookie 加 Secure（HTTPS）");
+  serve->add_option("--trusted-proxy", serve_flags.trusted_proxies,
+                    "反向代理的地址（如 nginx 的 127.0.0.1）：来自它的请求以 X-Real-IP 为客户端地址");
   serve->add_option("--chromium", serve_flags.chromium, "生成 PDF 报告用的 Chromium 浏览器")
       ->capture_default_str();
 

@@ -409,7 +409,7 @@ class Session : public std::enable_shared_from_this<Session> {
       }
     }
     request.body = std::move(message.body());
-    request.remote_address = remote_;
+    request.remote_address = ClientAddress(remote_, request.Header("X-Real-IP"), options_.trusted_proxies);
     request.request_id = exchange_.request_id;
 
     const Handler* handler = nullptr;
@@ -651,6 +651,16 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 }  // namespace
+
+std::string ClientAddress(std::string_view peer, std::string_view real_ip,
+                          const std::vector<std::string>& trusted_proxies) {
+  if (real_ip.empty() || std::find(trusted_proxies.begin(), trusted_proxies.end(), peer) == trusted_proxies.end()) {
+    return std::string(peer);
+  }
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(std::string(real_ip), ec);
+  return ec ? std::string(peer) : address.to_string();
+}
 
 class Server::Impl {
  public:

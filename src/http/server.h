@@ -34,6 +34,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "core/result.h"
@@ -41,6 +42,12 @@
 #include "http/router.h"
 
 namespace rongping::http {
+
+// The client's address: `real_ip` (the X-Real-IP header) when the peer is
+// one of `trusted_proxies` and real_ip is an IPv4 or IPv6 address, else the
+// peer's own.
+std::string ClientAddress(std::string_view peer, std::string_view real_ip,
+                          const std::vector<std::string>& trusted_proxies);
 
 struct ServerOptions {
   // Address to listen on: an IPv4 or IPv6 literal ("0.0.0.0", "::") or a
@@ -92,6 +99,11 @@ struct ServerOptions {
 
   // Value of the Server response header.
   std::string server_name = "rongping";
+
+  // Peers that are reverse proxies (nginx in front): for a request from one
+  // of them the client is the address in its X-Real-IP header, for login
+  // throttling and the access log. Empty: the peer is the client.
+  std::vector<std::string> trusted_proxies;
 
   // Receives one JSON object per request, without a trailing newline:
   // {"ts","request_id","remote","method","path","route","status","bytes",

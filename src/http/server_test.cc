@@ -278,6 +278,19 @@ TEST_F(ServerTest, KeepsConnectionAliveAcrossRequests) {
   EXPECT_NE(first->Header("X-Request-Id"), second->Header("X-Request-Id"));
 }
 
+TEST(ClientAddress, TakesTheRealIpOnlyFromATrustedProxy) {
+  const std::vector<std::string> nginx = {"127.0.0.1"};
+  EXPECT_EQ(ClientAddress("127.0.0.1", "203.0.113.7", nginx), "203.0.113.7");
+  EXPECT_EQ(ClientAddress("127.0.0.1", "2001:db8::1", nginx), "2001:db8::1");
+  // Anyone else's header is ignored: a client cannot pick its own address.
+  EXPECT_EQ(ClientAddress("198.51.100.2", "203.0.113.7", nginx), "198.51.100.2");
+  EXPECT_EQ(ClientAddress("127.0.0.1", "203.0.113.7", {}), "127.0.0.1");
+  // A header that is not an address is ignored.
+  EXPECT_EQ(ClientAddress("127.0.0.1", "203.0.113.7, 10.0.0.1", nginx), "127.0.0.1");
+  EXPECT_EQ(ClientAddress("127.0.0.1", "<script>", nginx), "127.0.0.1");
+  EXPECT_EQ(ClientAddress("127.0.0.1", "", nginx), "127.0.0.1");
+}
+
 TEST_F(ServerTest, AddsSecurityHeadersAndRequestId) {
   Client client(port());
   auto response = client.Request(Get("/api/v1/items/7", "X-Request-Id: trace-abc_1.2\r\n"));

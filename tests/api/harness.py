@@ -28,6 +28,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BIN = os.environ.get("RONGPING_BIN", os.path.join(REPO, "build", "rongping"))
 PASSWORD = "Rongping2016"
 PG = os.environ.get("RONGPING_API_PG", "")
+# A deployment that is already running (scripts/deploy-check: nginx in front
+# of two app servers): its address, its database and its access logs.
+BASE = os.environ.get("RONGPING_API_BASE", "")
 HASH_COST = ["--password-hash-cost", "minimum"]
 
 
@@ -57,6 +60,7 @@ class Server:
         self.dir = self.proc = self.port = self.log = None
         self.stderr_lines, self.tokens = [], {}
         self.shared_url = None  # another server's database, when serving that
+        self.deployment_logs = []
 
     @property
     def db_url(self):
@@ -82,6 +86,8 @@ class Server:
         (unittest skips tearDownModule then)."""
         if not os.path.isfile(BIN) or not os.access(BIN, os.X_OK):
             raise RuntimeError(f"rongping binary not found or not executable: {BIN}")
+        if BASE and not sharing:
+            return self._use_deployment(setup)
         self.dir = tempfile.mkdtemp(prefix="rongping-api-")
         self.pg_name = "rp_api_" + os.path.basename(self.dir).replace("-", "_").lower()
         self.shared_url = sharing.db_url if sharing else None
@@ -115,6 +121,24 @@ class Server:
             self.kill()
             raise
 
+    def _use_deployment(self, setup):
+        """Talks to RONGPING_API_BASE instead of starting a server."""
+        self.port = urllib.parse.urlsplit(BASE).port
+        self.shared_url = os.environ["RONGPING_API_DB"]
+        self.deployment_logs = [p for p in os.environ.get("RONGPING_API_LOGS", "").split(":") if p]
+        deadline = time.monotonic() + 20
+        while self.request("GET", "/healthz", timeout=2, tolerate=True) != 200:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the deployment at " + BASE + " is not healthy")
+            time.sleep(0.1)
+        if setup:
+            setup()
+
+    @property
+    def access_logs(self):
+        """The files holding the JSON access log of the server(s) behind port."""
+        return self.deployment_logs if BASE else [self.stdout_path]
+
     def _drain(self, found):
         pattern = re.compile(r"rongping 正在服务 http://127\.0\.0\.1:(\d+)")
         for raw in iter(self.proc.stderr.readline, b""):
@@ -131,7 +155,7 @@ class Server:
         "rongping 已停止" on stderr) and every line of its stdout is a JSON
         access-log object with "request_id" and "status"."""
         if self.proc is None:
-            return
+            return  # not started, or a deployment that scripts/deploy-check stops
         try:
             self.proc.send_signal(signal.SIGTERM)
             try:

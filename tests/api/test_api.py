@@ -295,14 +295,15 @@ class T01HealthAndHeaders(ApiTest):
         deadline = time.monotonic() + 5
         found = None
         while found is None and time.monotonic() < deadline:
-            with open(S.stdout_path, "rb") as f:
-                for raw in f:
-                    try:
-                        obj = json.loads(raw)
-                    except ValueError:
-                        continue
-                    if isinstance(obj, dict) and obj.get("request_id") == rid:
-                        found = obj
+            for log in S.access_logs:
+                with open(log, "rb") as f:
+                    for raw in f:
+                        try:
+                            obj = json.loads(raw)
+                        except ValueError:
+                            continue
+                        if isinstance(obj, dict) and obj.get("request_id") == rid:
+                            found = obj
             if found is None:
                 time.sleep(0.05)
         self.assertIsNotNone(found, "request not in the JSON access log on stdout")
