@@ -183,6 +183,19 @@ TEST(PostgresBackend, ConstraintViolationIsAConflictAndLeavesNothing) {
   EXPECT_EQ(rows->rows[0].Int(0), 0);
 }
 
+TEST(PostgresBackend, AMultiHostUrlReachesTheServerThatAnswers) {
+  TempDb t;
+  ASSERT_EQ(t.db().Dialect(), "postgresql");
+  // The first host refuses connections; libpq goes on to the next.
+  const std::string url = t.url();
+  const size_t at = url.find('@') + 1;
+  auto db = store::Db::Open(url.substr(0, at) + "127.0.0.1:1," + url.substr(at) + "&target_session_attrs=read-write");
+  ASSERT_TRUE(db) << db.error().message;
+  auto rows = InTx(**db, store::TxMode::kWrite, [](store::Tx& tx) { return tx.Query("SELECT COUNT(*) FROM units"); });
+  ASSERT_TRUE(rows) << rows.error().message;
+  EXPECT_GT(rows->rows[0].Int(0), 20);
+}
+
 TEST(PostgresBackend, PooledConnectionsSurviveTheServerDroppingThem) {
   TempDb t;
   ASSERT_EQ(t.db().Dialect(), "postgresql");
