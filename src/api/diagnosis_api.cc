@@ -5,7 +5,12 @@
 // GET …/report.html: the same as a print-ready page (report/diagnosis_html.h).
 // POST …/report.pdf: queues that page's rendering to PDF by headless
 // Chromium (a job, see GET /api/v1/jobs/{id}).
+#include <sodium.h>
+
 #include <cmath>
+#include <list>
+#include <mutex>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -41,6 +46,51 @@ Json BenchmarkJson(const analytics::Benchmark& b) {
   j["percentile_rank"] = b.percentile_rank ? Round2(*b.percentile_rank) : Json(nullptr);
   return j;
 }
+
+// Paths to the next stage, by model, production type and answers. Finding
+// one scores thousands of candidate changes (tens of milliseconds) while an
+// enterprise's answers rarely change, so each server keeps the most recent
+// ones; a path depends on nothing else, so a kept one is never stale.
+class PathCache {
+ public:
+  static PathCache& Shared() {
+    static PathCache cache;
+    return cache;
+  }
+
+  Json Get(const model::Model& m, const std::string& answers_json, const std::string& production_type) {
+    // By digest: the answers themselves run to kilobytes.
+    const std::string whole = m.hash + '\x1f' + production_type + '\x1f' + answers_json;
+    std::string key(crypto_hash_sha256_BYTES, '\0');
+    crypto_hash_sha256(reinterpret_cast<unsigned char*>(key.data()), reinterpret_cast<const unsigned char*>(whole.data()),
+                       whole.size());
+    {
+      std::lock_guard lock(mu_);
+      if (auto it = paths_.find(key); it != paths_.end()) {
+        order_.splice(order_.begin(), order_, it->second.second);
+        return it->second.first;
+      }
+    }
+    auto answers = scoring::ParseAnswers(m, answers_json);
+    Json path = scoring::PathToJson(
+        m, scoring::PathToNextLevel(m, answers.answers, scoring::ProductionTypeIndex(production_type)));
+    std::lock_guard lock(mu_);
+    if (paths_.count(key)) return path;  // found meanwhile by another request
+    order_.push_front(key);
+    paths_.emplace(std::move(key), std::make_pair(path, order_.begin()));
+    if (paths_.size() > kKept) {
+      paths_.erase(order_.back());
+      order_.pop_back();
+    }
+    return path;
+  }
+
+ private:
+  static constexpr size_t kKept = 4096;
+  std::mutex mu_;
+  std::list<std::string> order_;  // most recently used first
+  std::unordered_map<std::string, std::pair<Json, std::list<std::string>::iterator>> paths_;
+};
 
 // The diagnosis of the enterprise `uscc` in `round` as `who` may see it
 // (kNotFound outside its scope).
@@ -125,9 +175,7 @@ Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string&
                           {"indicators", std::move(advice)}});
   }
   out["priorities"] = std::move(priorities);
-  auto answers = scoring::ParseAnswers(m, view->record.answers_json);
-  int pt = scoring::ProductionTypeIndex(view->record.production_type);
-  out["path_to_next_level"] = scoring::PathToJson(m, scoring::PathToNextLevel(m, answers.answers, pt));
+  out["path_to_next_level"] = PathCache::Shared().Get(m, view->record.answers_json, view->record.production_type);
   auto advice = m.level_advice.find(m.levels[result.level].id);
   out["level_advice"] = advice == m.level_advice.end() ? "" : advice->second;
   Json trend = Json::array();
