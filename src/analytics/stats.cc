@@ -151,6 +151,21 @@ class Sum {
   double compensation_ = 0;
 };
 
+// n, the mean, min and max of a Summary; with n == 0 every field but n is
+// NaN, else the quantiles are left for SetQuantiles.
+Summary Basics(size_t n, const Sum& sum, double min, double max) {
+  Summary s;
+  s.n = static_cast<int64_t>(n);
+  if (n == 0) {
+    s.mean = s.min = s.p25 = s.median = s.p75 = s.p90 = s.max = kNaN;
+    return s;
+  }
+  s.mean = sum.value() / static_cast<double>(n);
+  s.min = min;
+  s.max = max;
+  return s;
+}
+
 }  // namespace
 
 Summary Summarize(std::span<const double> values) {
@@ -160,7 +175,6 @@ Summary Summarize(std::span<const double> values) {
 
 Summary Summarize(std::span<const double> values, std::span<double> scratch) {
   assert(scratch.size() >= values.size());
-  Summary s;
   size_t n = 0;
   Sum sum;
   double min = std::numeric_limits<double>::infinity();
@@ -172,14 +186,8 @@ Summary Summarize(std::span<const double> values, std::span<double> scratch) {
     min = std::min(min, v);
     max = std::max(max, v);
   }
-  s.n = static_cast<int64_t>(n);
-  if (n == 0) {
-    s.mean = s.min = s.p25 = s.median = s.p75 = s.p90 = s.max = kNaN;
-    return s;
-  }
-  s.mean = sum.value() / static_cast<double>(n);
-  s.min = min;
-  s.max = max;
+  Summary s = Basics(n, sum, min, max);
+  if (n == 0) return s;
   OrderStats stats(scratch.data(), n);
   SetQuantiles(s, stats, n);
   return s;
@@ -213,7 +221,6 @@ Summary SummarizeBinary(int64_t n, int64_t ones) {
 }
 
 Summary SummarizeSortedRuns(std::span<const SortedRun> runs, std::vector<double>& scratch) {
-  Summary s;
   size_t n = 0;
   Sum sum;
   double min = std::numeric_limits<double>::infinity();
@@ -225,14 +232,8 @@ Summary SummarizeSortedRuns(std::span<const SortedRun> runs, std::vector<double>
     min = std::min(min, run.values.front());
     max = std::max(max, run.values.back());
   }
-  s.n = static_cast<int64_t>(n);
-  if (n == 0) {
-    s.mean = s.min = s.p25 = s.median = s.p75 = s.p90 = s.max = kNaN;
-    return s;
-  }
-  s.mean = sum.value() / static_cast<double>(n);
-  s.min = min;
-  s.max = max;
+  Summary s = Basics(n, sum, min, max);
+  if (n == 0) return s;
   // Narrowing costs a binary search per run and step: past some number of
   // runs, copying them and selecting in the copy is cheaper.
   constexpr size_t kMostRunsToNarrow = 96;

@@ -76,6 +76,16 @@ Result<TableSum> SumTable(Tx& tx, std::string_view table) {
   return sum;
 }
 
+Result<std::vector<TableSum>> SumAll(Tx& tx) {
+  std::vector<TableSum> out;
+  for (const TableSpec& spec : kTables) {
+    auto sum = SumTable(tx, spec.name);
+    if (!sum) return Fail(sum.error());
+    out.push_back(std::move(*sum));
+  }
+  return out;
+}
+
 // The tables of the database (its current schema), by name.
 Result<std::set<std::string>> TablesOf(Tx& tx, std::string_view dialect) {
   auto rows = tx.Query(dialect == "sqlite"
@@ -143,15 +153,7 @@ Result<int64_t> CopyTable(Tx& source, Tx& target, const TableSpec& spec) {
 }  // namespace
 
 Result<std::vector<TableSum>> SumTables(Db& db) {
-  return InTx(db, TxMode::kRead, [](Tx& tx) -> Result<std::vector<TableSum>> {
-    std::vector<TableSum> out;
-    for (const TableSpec& spec : kTables) {
-      auto sum = SumTable(tx, spec.name);
-      if (!sum) return Fail(sum.error());
-      out.push_back(std::move(*sum));
-    }
-    return out;
-  });
+  return InTx(db, TxMode::kRead, [](Tx& tx) { return SumAll(tx); });
 }
 
 Result<std::vector<TableCopy>> CopyDatabase(Db& from, Db& to) {
@@ -197,15 +199,7 @@ Result<std::vector<TableCopy>> CopyDatabase(Db& from, Db& to) {
     return {};
   });
   if (!copied) return Fail(copied.error());
-  auto from_sums = [&]() -> Result<std::vector<TableSum>> {
-    std::vector<TableSum> out;
-    for (const TableSpec& spec : kTables) {
-      auto sum = SumTable(src, spec.name);
-      if (!sum) return Fail(sum.error());
-      out.push_back(std::move(*sum));
-    }
-    return out;
-  }();
+  auto from_sums = SumAll(src);
   if (!from_sums) return Fail(from_sums.error());
   auto to_sums = SumTables(to);
   if (!to_sums) return Fail(to_sums.error());

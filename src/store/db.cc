@@ -50,6 +50,14 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& url) {
       "db"));
 }
 
+Result<void> Db::Ping() {
+  auto tx = Begin(TxMode::kRead);
+  if (!tx) return Fail(tx.error());
+  auto r = (*tx)->Query("SELECT 1");
+  if (!r) return Fail(r.error());
+  return {};
+}
+
 std::string EscapeLike(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -104,8 +104,9 @@ class Db {
   // "sqlite" or "postgresql".
   virtual std::string_view Dialect() const = 0;
 
-  // Cheap liveness check used by /healthz and /metrics.
-  virtual Result<void> Ping() = 0;
+  // Cheap liveness check used by /healthz and /metrics: a read transaction
+  // that runs SELECT 1.
+  virtual Result<void> Ping();
 };
 
 // Runs `body(Tx&)` in a transaction and commits when it returns a value.

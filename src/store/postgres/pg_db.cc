@@ -289,14 +289,6 @@ class PgDb final : public Db {
 
   std::string_view Dialect() const override { return "postgresql"; }
 
-  Result<void> Ping() override {
-    auto tx = Begin(TxMode::kRead);
-    if (!tx) return Fail(tx.error());
-    auto r = (*tx)->Query("SELECT 1");
-    if (!r) return Fail(r.error());
-    return {};
-  }
-
   // Takes back a connection a transaction is done with.
   void Release(std::unique_ptr<Connection> conn) {
     if (!conn->Reusable()) return;

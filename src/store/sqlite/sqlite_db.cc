@@ -241,14 +241,6 @@ class SqliteDb final : public Db {
 
   std::string_view Dialect() const override { return "sqlite"; }
 
-  Result<void> Ping() override {
-    auto tx = Begin(TxMode::kRead);
-    if (!tx) return Fail(tx.error());
-    auto r = (*tx)->Query("SELECT 1");
-    if (!r) return Fail(r.error());
-    return {};
-  }
-
   void Release(std::unique_ptr<Connection> conn, TxMode mode) {
     std::lock_guard lock(mu_);
     if (mode == TxMode::kWrite) {
