@@ -44,6 +44,19 @@ test('an enterprise logs in and sees its stage, score and radar against peers', 
   await page.close()
 })
 
+test('an enterprise keeps its own profile, but not the coded fields', async () => {
+  const page = await loggedIn('enterprise')
+  await page.click('text=企业信息')
+  await page.locator('input[data-test=edit-phone]').waitFor()
+  assert.equal(await page.locator('[data-test=edit-unit]').count(), 0)
+  await page.fill('input[data-test=edit-phone]', '020-87654321')
+  await page.click('[data-test=edit-save]')
+  await page.locator('[data-test=edit-saved]').waitFor()
+  const uscc = page.url().split('/').pop()
+  assert.equal((await server.api('enterprise', 'GET', `/api/v1/enterprises/${uscc}`)).contact_phone, '020-87654321')
+  await page.close()
+})
+
 test('a unit official approves a submission and the progress table counts it', async () => {
   const page = await loggedIn('guangzhou')
   await page.waitForURL('**/progress')
