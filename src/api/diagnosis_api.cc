@@ -99,13 +99,16 @@ Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string&
   if (!view) return Fail(view.error());
   const model::Model& m = *view->model;
   const auto& result = view->result;
-  auto enterprise = c.enterprises.Get(who, uscc);
-  if (!enterprise) return Fail(enterprise.error());
-  auto index = InTx(c.db, store::TxMode::kRead, [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
+  const Enterprise* enterprise = &view->enterprise;
+  // The reference lists and the enterprise's rounds, in one read.
+  std::vector<store::AssessmentRecord> history;
+  auto index = InTx(c.db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<store::ReferenceIndex> {
+    auto rounds = store::ListEnterpriseAssessments(tx, uscc);
+    if (!rounds) return Fail(rounds.error());
+    history = std::move(*rounds);
+    return store::LoadReferenceIndex(tx);
+  });
   if (!index) return Fail(index.error());
-  auto history = InTx(c.db, store::TxMode::kRead,
-                      [&](store::Tx& tx) { return store::ListEnterpriseAssessments(tx, uscc); });
-  if (!history) return Fail(history.error());
 
   // The enterprise's place for peer groups, and its 中文 names.
   const auto& unit = index->units.at(enterprise->unit_code);
@@ -179,7 +182,7 @@ Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string&
   auto advice = m.level_advice.find(m.levels[result.level].id);
   out["level_advice"] = advice == m.level_advice.end() ? "" : advice->second;
   Json trend = Json::array();
-  for (const auto& a : *history) {
+  for (const auto& a : history) {
     trend.push_back({{"round", a.round_code},
                      {"model", a.model_id},
                      {"status", a.status},

@@ -52,11 +52,11 @@ Result<std::shared_ptr<const model::Model>> ChooseModel(const store::RoundRecord
                                          round.name, e.industry_code, e.production_type)));
 }
 
-AssessmentView ViewOf(store::AssessmentRecord record, std::shared_ptr<const model::Model> m) {
+AssessmentView ViewOf(store::AssessmentRecord record, std::shared_ptr<const model::Model> m, Enterprise enterprise) {
   auto parsed = scoring::ParseAnswers(*m, record.answers_json);
   int pt = scoring::ProductionTypeIndex(record.production_type);
   auto result = scoring::Score(*m, parsed.answers, pt < 0 ? 0 : pt);
-  return {std::move(record), std::move(m), std::move(result)};
+  return {std::move(record), std::move(m), std::move(result), std::move(enterprise)};
 }
 
 bool CanFillIn(store::Tx& tx, const Principal& who, const std::string& uscc, bool submit,
@@ -129,7 +129,7 @@ Result<AssessmentView> LifecycleService::Get(const Principal& who, const std::st
   if (!ctx->existing) return Fail(Error::NotFound("该企业在本评估周期尚无答卷"));
   auto m = model::SharedModel(ctx->existing->model_id);
   if (!m) return Fail(m.error());
-  return ViewOf(*ctx->existing, *m);
+  return ViewOf(*ctx->existing, *m, ctx->enterprise);
 }
 
 Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const std::string& round,
@@ -190,7 +190,7 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
         !t) {
       return Fail(t.error());
     }
-    return ViewOf(record, m);
+    return ViewOf(record, m, ctx->enterprise);
   });
 }
 
@@ -302,7 +302,7 @@ Result<AssessmentView> LifecycleService::Review(const Principal& who, const std:
     }
     auto m = model::SharedModel(record.model_id);
     if (!m) return Fail(m.error());
-    return ViewOf(record, *m);
+    return ViewOf(record, *m, ctx->enterprise);
   });
 }
 
@@ -333,7 +333,7 @@ Result<AssessmentView> LifecycleService::Withdraw(const Principal& who, const st
     }
     auto m = model::SharedModel(record.model_id);
     if (!m) return Fail(m.error());
-    return ViewOf(record, *m);
+    return ViewOf(record, *m, ctx->enterprise);
   });
 }
 

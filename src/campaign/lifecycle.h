@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "auth/principal.h"
+#include "enterprise/enterprise.h"
 #include "model/model.h"
 #include "scoring/scorer.h"
 #include "store/campaign.h"
@@ -24,6 +25,7 @@ struct AssessmentView {
   store::AssessmentRecord record;
   std::shared_ptr<const model::Model> model;
   scoring::ScoreResult result;  // current scoring of the stored answers
+  Enterprise enterprise;        // its record, as the caller may see it
 };
 
 // Answers (a JSON object: question id -> answer) read for a model; kInvalid
