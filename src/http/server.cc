@@ -315,6 +315,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string request_id;
     std::string method;
     std::string path;
+    std::string remote;  // the client: the peer, or the address a trusted proxy names
     std::string route = std::string(kInvalidRoute);
     bool head = false;
     int status = 0;
@@ -410,6 +411,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request.body = std::move(message.body());
     request.remote_address = ClientAddress(remote_, request.Header("X-Real-IP"), options_.trusted_proxies);
+    exchange_.remote = request.remote_address;
     request.request_id = exchange_.request_id;
 
     const Handler* handler = nullptr;
@@ -618,7 +620,7 @@ class Session : public std::enable_shared_from_this<Session> {
     nlohmann::ordered_json line = {
         {"ts", Rfc3339Utc(std::chrono::system_clock::now())},
         {"request_id", exchange_.request_id},
-        {"remote", remote_},
+        {"remote", exchange_.remote.empty() ? remote_ : exchange_.remote},
         {"method", exchange_.method},
         {"path", exchange_.path},
         {"route", exchange_.route},

@@ -536,6 +536,23 @@ TEST_F(ServerTest, HandlesExpect100Continue) {
   EXPECT_EQ(response->body, "abc");
 }
 
+// Behind a trusted proxy, the client's address is the one the proxy names:
+// in the access log (and for the handlers; see ClientAddress).
+TEST_F(ServerTest, LogsTheClientATrustedProxyNames) {
+  StopServer();
+  ServerOptions options = TestOptions();
+  options.trusted_proxies = {"127.0.0.1"};
+  StartServer(options);
+  {
+    Client client(port());
+    ASSERT_TRUE(client.Request(Get("/api/v1/items/1", "X-Real-IP: 203.0.113.9\r\n")));
+  }
+  StopServer();
+  std::vector<std::string> lines = LogLines();
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(nlohmann::ordered_json::parse(lines.back())["remote"], "203.0.113.9") << lines.back();
+}
+
 TEST_F(ServerTest, WritesAccessLogLines) {
   {
     Client client(port());
