@@ -570,6 +570,7 @@ size_t ResultColumns::MemoryBytes() const {
 
 size_t ResultsSnapshot::MemoryBytes() const {
   std::shared_lock lock(mu_);
+  std::lock_guard sorting(sort_mu_);  // sorted values change under it
   // An unordered_map node holds the pair and a next pointer (and, in
   // libstdc++, no cached hash for integer keys); the bucket array one pointer
   // per bucket.

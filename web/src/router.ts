@@ -1,10 +1,13 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { user, restore, isOfficial } from './session'
+// The login page is where every visit starts: in the first bundle, not a
+// second round of requests.
+import LoginView from './views/LoginView.vue'
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/login', component: () => import('./views/LoginView.vue') },
+    { path: '/login', component: LoginView },
     {
       path: '/',
       component: () => import('./views/ShellView.vue'),
