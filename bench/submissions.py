@@ -17,8 +17,6 @@ Run after scripts/build. Needs psql and PostgreSQL's server binaries
 (scripts/install-deps installs them).
 """
 import argparse
-import http.client
-import json
 import os
 import statistics
 import subprocess
@@ -29,69 +27,37 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests", "api"))
-from harness import BIN, HASH_COST, make_uscc  # noqa: E402
+from harness import Server, make_uscc  # noqa: E402
 from test_campaign import OPEN, answers  # noqa: E402
 
 ROUND = "bench"
 
 
-def call(port, method, path, token=None, body=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Authorization": "Bearer " + token} if token else {}
-    data = None
-    if body is not None:
-        data = json.dumps(body, ensure_ascii=False).encode()
-        headers["Content-Type"] = "application/json"
-    try:
-        conn.request(method, path, body=data, headers=headers)
-        r = conn.getresponse()
-        return r.status, r.read()
-    finally:
-        conn.close()
-
-
-def serve(db_url, workdir):
-    subprocess.run([BIN, "demo", "--db", db_url, "--scenario", "default"] + HASH_COST, check=True,
-                   capture_output=True)
-    log = open(os.path.join(workdir, "access.log"), "wb")
-    proc = subprocess.Popen([BIN, "serve", "--db", db_url, "--listen", "127.0.0.1:0", "--web-root", workdir,
-                             "--workers", "8"] + HASH_COST, stdout=log, stderr=subprocess.PIPE)
-    for raw in iter(proc.stderr.readline, b""):
-        line = raw.decode("utf-8", "replace")
-        if "正在服务" in line:
-            return proc, int(line.rsplit(":", 1)[1])
-    raise RuntimeError("server did not start")
-
-
-def prepare(db_url, port, clients):
+def prepare(server, clients):
     """The round, and one enterprise per client with a login and saved answers."""
-    _, body = call(port, "POST", "/api/v1/session", body={"username": "guangdong", "password": "Rongping2016"})
-    gd = json.loads(body)["token"]
-    status, body = call(port, "PUT", "/api/v1/rounds/" + ROUND, gd,
-                        {"name": "基准评估周期", "year": int(OPEN["opens_on"][:4]), "province_code": "440000",
-                         "models": ["gbt23020-2013"], "review_required": True, **OPEN})
-    assert status == 200, body
+    gd = server.token("guangdong")
+    r = server.request("PUT", "/api/v1/rounds/" + ROUND, gd,
+                       body={"name": "基准评估周期", "year": int(OPEN["opens_on"][:4]), "province_code": "440000",
+                             "models": ["gbt23020-2013"], "review_required": True, **OPEN})
+    assert r.status == 200, r
     people = []
     for i in range(clients):
         uscc = make_uscc("440300")
-        status, body = call(port, "POST", "/api/v1/enterprises", gd,
-                            {"uscc": uscc, "name": f"基准测试制造有限公司{i}号", "unit_code": "440300",
-                             "industry_code": "39", "production_type": "discrete_mass", "employees": 200,
-                             "revenue_10k_yuan": 9000, "ownership": "private"})
-        assert status == 201, body
+        r = server.request("POST", "/api/v1/enterprises", gd,
+                           body={"uscc": uscc, "name": f"基准测试制造有限公司{i}号", "unit_code": "440300",
+                                 "industry_code": "39", "production_type": "discrete_mass", "employees": 200,
+                                 "revenue_10k_yuan": 9000, "ownership": "private"})
+        assert r.status == 201, r
         user = f"bench{i}"
-        subprocess.run([BIN, "user", "add", "--db", db_url, "--username", user, "--role", "enterprise",
-                        "--scope", uscc] + HASH_COST, input=b"Rongping2016\n", check=True, capture_output=True)
-        _, body = call(port, "POST", "/api/v1/session", body={"username": user, "password": "Rongping2016"})
-        token = json.loads(body)["token"]
+        server.user_add(user, "enterprise", uscc)
         path = f"/api/v1/rounds/{ROUND}/enterprises/{uscc}/assessment"
-        status, body = call(port, "PUT", path, token, {"answers": answers(i), "version": 0})
-        assert status == 200, body
-        people.append((path, token))
+        r = server.request("PUT", path, server.token(user), body={"answers": answers(i), "version": 0})
+        assert r.status == 200, r
+        people.append((path, server.token(user)))
     return people
 
 
-def load(port, people, seconds):
+def load(server, people, seconds):
     """Every client submits and withdraws in turn; the acknowledged
     submissions and their latencies."""
     latencies, errors, lock = [], [0], threading.Lock()
@@ -101,13 +67,13 @@ def load(port, people, seconds):
         mine = []
         while time.monotonic() < stop:
             started = time.monotonic()
-            status, _ = call(port, "POST", path + "/submit", token)
-            if status == 200:
+            r = server.request("POST", path + "/submit", token, timeout=60)
+            if r.status == 200:
                 mine.append(time.monotonic() - started)
             else:
                 with lock:
                     errors[0] += 1
-            call(port, "POST", path + "/withdraw", token)
+            server.request("POST", path + "/withdraw", token, timeout=60)
         with lock:
             latencies.extend(mine)
 
@@ -120,14 +86,14 @@ def load(port, people, seconds):
     return latencies, time.monotonic() - started, errors[0]
 
 
-def run(name, db_url, workdir, clients, seconds):
-    proc, port = serve(db_url, workdir)
+def run(name, pg, clients, seconds):
+    """The load on a server whose database is a SQLite file (pg "") or on `pg`."""
+    server = Server(str_body_type="application/json", pg=pg, serve_args=["--workers", "8"])
+    server.start("default")
     try:
-        people = prepare(db_url, port, clients)
-        latencies, took, errors = load(port, people, seconds)
+        latencies, took, errors = load(server, prepare(server, clients), seconds)
     finally:
-        proc.terminate()
-        proc.wait(30)
+        server.stop()
     latencies.sort()
     rate = len(latencies) / took
     p50 = statistics.median(latencies) * 1000
@@ -142,19 +108,17 @@ def main():
     ap.add_argument("--clients", type=int, default=64)
     ap.add_argument("--seconds", type=float, default=20)
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory(prefix="rongping-bench-") as work:
-        os.chmod(work, 0o755)
-        print(f"{args.clients} clients, {args.seconds:g} s each, server with 8 workers", flush=True)
-        sqlite = run("SQLite", "sqlite:" + os.path.join(work, "bench.db"), work, args.clients, args.seconds)
-        pgdir = os.path.join(work, "pg")
-        env = dict(os.environ, RONGPING_PG_FSYNC="on")
-        url = subprocess.run([os.path.join(REPO, "scripts", "pg-cluster"), "start", pgdir], env=env, check=True,
-                             capture_output=True, text=True).stdout.strip()
-        try:
-            pg = run("PostgreSQL", url, work, args.clients, args.seconds)
-        finally:
-            subprocess.run([os.path.join(REPO, "scripts", "pg-cluster"), "stop", pgdir])
-        print(f"PostgreSQL / SQLite: {pg / sqlite:.2f}")
+    print(f"{args.clients} clients, {args.seconds:g} s each, server with 8 workers", flush=True)
+    sqlite = run("SQLite", "", args.clients, args.seconds)
+    cluster = os.path.join(REPO, "scripts", "pg-cluster")
+    pgdir = tempfile.mkdtemp(prefix="rongping-bench-pg-")
+    url = subprocess.run([cluster, "start", pgdir], env=dict(os.environ, RONGPING_PG_FSYNC="on"), check=True,
+                         capture_output=True, text=True).stdout.strip()
+    try:
+        pg = run("PostgreSQL", url, args.clients, args.seconds)
+    finally:
+        subprocess.run([cluster, "stop", pgdir])
+    print(f"PostgreSQL / SQLite: {pg / sqlite:.2f}")
 
 
 if __name__ == "__main__":

@@ -99,7 +99,7 @@ Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string&
   if (!view) return Fail(view.error());
   const model::Model& m = *view->model;
   const auto& result = view->result;
-  const Enterprise* enterprise = &view->enterprise;
+  const Enterprise& enterprise = view->enterprise;
   // The reference lists and the enterprise's rounds, in one read.
   std::vector<store::AssessmentRecord> history;
   auto index = InTx(c.db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<store::ReferenceIndex> {
@@ -111,24 +111,24 @@ Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string&
   if (!index) return Fail(index.error());
 
   // The enterprise's place for peer groups, and its 中文 names.
-  const auto& unit = index->units.at(enterprise->unit_code);
+  const auto& unit = index->units.at(enterprise.unit_code);
   std::string province = unit.path.substr(1, unit.path.find('/', 1) - 1);
-  auto industry = index->industries.find(enterprise->industry_code);
-  analytics::GroupKey key{enterprise->industry_code,
+  auto industry = index->industries.find(enterprise.industry_code);
+  analytics::GroupKey key{enterprise.industry_code,
                           industry == index->industries.end() ? "" : industry->second.group,
-                          enterprise->unit_code, province,
-                          std::string(SizeClassName(enterprise->size_class)), ""};
+                          enterprise.unit_code, province,
+                          std::string(SizeClassName(enterprise.size_class)), ""};
   analytics::GroupKey labels{industry == index->industries.end() ? "" : industry->second.name,
                              key.industry_group, unit.name,
                              index->units.count(province) ? index->units.at(province).name : province,
-                             std::string(SizeClassLabel(enterprise->size_class)), ""};
+                             std::string(SizeClassLabel(enterprise.size_class)), ""};
   if (auto r = c.results.CatchUp(c.db); !r) return Fail(r.error());
   auto d = analytics::Diagnose(c.results, round, m, key, labels, result, c.options.min_group_size);
 
   Json out = scoring::ResultToJson(m, result, false);
   out["round"] = round;
   out["uscc"] = uscc;
-  out["enterprise_name"] = enterprise->name;
+  out["enterprise_name"] = enterprise.name;
   out["status"] = view->record.status;
   out["scored_on_submission"] = view->record.total.has_value();
   Json bench;

@@ -53,10 +53,15 @@ class Server:
     """Start with start(scenario), stop with stop(); request() talks to it.
 
     str_body_type: the Content-Type sent with a str body (none by default;
-    a dict or list body is always sent as application/json)."""
+    a dict or list body is always sent as application/json).
+    pg: the PostgreSQL server to make the database on ("" for SQLite);
+    RONGPING_API_PG by default.
+    serve_args: more arguments for `rongping serve`."""
 
-    def __init__(self, str_body_type=None):
+    def __init__(self, str_body_type=None, pg=None, serve_args=()):
         self.str_body_type = str_body_type
+        self.pg = PG if pg is None else pg
+        self.serve_args = list(serve_args)
         self.dir = self.proc = self.port = self.log = None
         self.stderr_lines, self.tokens = [], {}
         self.shared_url = None  # another server's database, when serving that
@@ -66,14 +71,14 @@ class Server:
     def db_url(self):
         if self.shared_url:
             return self.shared_url
-        if PG:
-            return PG.rsplit("/", 1)[0] + "/" + self.pg_name
+        if self.pg:
+            return pg_database_url(self.pg_name, self.pg)
         return "sqlite:" + os.path.join(self.dir, "t.db")
 
     def sql(self, query, *args):
         """Runs one statement on the server's database with ? parameters;
         returns the rows as tuples (ints, floats, strings, None)."""
-        if not PG:
+        if not self.pg:
             with sqlite3.connect(self.db_url[len("sqlite:"):]) as c:
                 return c.execute(query, args).fetchall()
         return _psql(self.db_url, _inline(query, args))
@@ -92,8 +97,8 @@ class Server:
         self.pg_name = "rp_api_" + os.path.basename(self.dir).replace("-", "_").lower()
         self.shared_url = sharing.db_url if sharing else None
         try:
-            if PG and not sharing:
-                _psql(PG, f"CREATE DATABASE {self.pg_name}")
+            if self.pg and not sharing:
+                create_pg_database(self.pg_name, self.pg)
             if not sharing:
                 demo = subprocess.run([BIN, "demo", "--db", self.db_url, "--scenario", scenario] + HASH_COST,
                                       capture_output=True, timeout=180)
@@ -103,7 +108,7 @@ class Server:
             self.log = open(self.stdout_path, "wb")
             self.proc = subprocess.Popen(
                 [BIN, "serve", "--db", self.db_url, "--listen", "127.0.0.1:0",
-                 "--web-root", os.path.join(self.dir, "none")] + HASH_COST,
+                 "--web-root", os.path.join(self.dir, "none")] + HASH_COST + self.serve_args,
                 stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.PIPE)
             found = threading.Event()
             self.stderr_thread = threading.Thread(target=self._drain, args=(found,), daemon=True)
@@ -196,8 +201,8 @@ class Server:
             self.log.close()
         if self.dir:
             shutil.rmtree(self.dir, ignore_errors=True)
-            if PG and not self.shared_url:
-                _psql(PG, f"DROP DATABASE IF EXISTS {self.pg_name} WITH (FORCE)")
+            if self.pg and not self.shared_url:
+                drop_pg_database(self.pg_name, self.pg)
             self.dir = None
 
     def request(self, method, path, token=None, body=None, headers=None, timeout=30, tolerate=False):
@@ -245,6 +250,22 @@ class Server:
         if r.returncode != 0:
             raise AssertionError(f"user add {username} failed ({r.returncode}): "
                                  + r.stderr.decode("utf-8", "replace"))
+
+
+def pg_database_url(name, server=None):
+    """The URL of database `name` on `server` (a URL of any database there;
+    RONGPING_API_PG by default)."""
+    return (server or PG).rsplit("/", 1)[0] + "/" + name
+
+
+def create_pg_database(name, server=None):
+    """A new, empty database on `server` (as above); its URL."""
+    _psql(server or PG, f"CREATE DATABASE {name}")
+    return pg_database_url(name, server)
+
+
+def drop_pg_database(name, server=None):
+    _psql(server or PG, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def _inline(query, args):

@@ -258,7 +258,8 @@ class T01HealthAndHeaders(ApiTest):
         doc = r.json()
         self.assertTrue(doc["openapi"].startswith("3."))
         for path in ("/api/v1/session", "/api/v1/enterprises", "/api/v1/enterprises/{uscc}",
-                     "/api/v1/enterprises/import", "/api/v1/audit"):
+                     "/api/v1/enterprises/import", "/api/v1/audit", "/api/v1/production-types",
+                     "/api/v1/rounds/{round}/enterprises/{uscc}/charts/{chart}"):
             self.assertIn(path, doc["paths"])
 
     def test_metrics(self):

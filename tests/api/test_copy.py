@@ -59,7 +59,7 @@ class CopyTest(unittest.TestCase):
 
     def tearDown(self):
         for name in self.pg_databases:
-            harness._psql(harness.PG, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            harness.drop_pg_database(name)
         subprocess.run(["rm", "-rf", self.dir])
 
     def sqlite(self, name):
@@ -67,9 +67,8 @@ class CopyTest(unittest.TestCase):
 
     def postgres(self, name):
         name = f"{name}_{os.path.basename(self.dir).replace('-', '_').lower()}"
-        harness._psql(harness.PG, f"CREATE DATABASE {name}")
         self.pg_databases.append(name)
-        return harness.PG.rsplit("/", 1)[0] + "/" + name
+        return harness.create_pg_database(name)
 
     def table(self, out):
         """{table: (rows from, rows to, checksum from, checksum to, same)}"""
