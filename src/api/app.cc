@@ -1,9 +1,5 @@
 #include "api/app.h"
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "api/json_util.h"
 
 namespace rongping::api {
@@ -16,44 +12,27 @@ constexpr std::string_view kStartPage = R"HTML(<!doctype html>
 <p>The service is running. The API is under <code>/api/v1</code>.</p></body></html>
 )HTML";
 
-std::string_view ContentTypeFor(const std::filesystem::path& p) {
-  auto ext = p.extension().string();
-  if (ext == ".html") return "text/html; charset=utf-8";
-  if (ext == ".js") return "text/javascript; charset=utf-8";
-  if (ext == ".css") return "text/css; charset=utf-8";
-  if (ext == ".json") return "application/json; charset=utf-8";
-  if (ext == ".svg") return "image/svg+xml";
-  if (ext == ".png") return "image/png";
-  if (ext == ".woff2") return "font/woff2";
-  return "application/octet-stream";
-}
-
-// Serves the built web app from web_root; unknown paths get index.html so
-// client-side routes work. Paths with ".." never leave web_root.
+// Serves the built web app from its in-memory table (see
+// http/static_files.h): a file by exact path; "/" and client-side routes
+// (no file extension) get index.html; a missing file with an extension is
+// 404. Without a built app, a plain start page.
 http::Response StaticFile(const Context& c, const http::Request& req) {
-  http::Response r;
-  if (req.path.rfind("/api/", 0) == 0) return http::NotFoundResponse();
-  namespace fs = std::filesystem;
-  if (!c.options.web_root.empty() && fs::is_directory(c.options.web_root) &&
-      req.path.find("..") == std::string::npos) {
-    fs::path root(c.options.web_root);
-    fs::path file = root / req.path.substr(1);
-    std::error_code ec;
-    if (req.path == "/" || !fs::is_regular_file(file, ec)) file = root / "index.html";
-    std::ifstream in(file, std::ios::binary);
-    if (in) {
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      r.body = ss.str();
-      r.content_type = std::string(ContentTypeFor(file));
-      if (req.path.rfind("/assets/", 0) == 0) {
-        r.SetHeader("Cache-Control", "public, max-age=31536000, immutable");
-      }
-      return r;
-    }
+  if (req.path.starts_with("/api/")) return http::NotFoundResponse();
+  const http::StaticFile* file = c.web_app.Find(req.path);
+  if (!file) {
+    std::string_view last = std::string_view(req.path).substr(req.path.rfind('/') + 1);
+    if (last.find('.') != std::string_view::npos) return http::NotFoundResponse();
+    file = c.web_app.Index();
   }
-  r.content_type = "text/html; charset=utf-8";
-  r.body = std::string(kStartPage);
+  http::Response r;
+  if (!file) {
+    r.content_type = "text/html; charset=utf-8";
+    r.body = std::string(kStartPage);
+    return r;
+  }
+  r.content_type = file->content_type;
+  r.body = file->body;
+  r.SetHeader("Cache-Control", file->immutable ? "public, max-age=31536000, immutable" : "no-cache");
   return r;
 }
 

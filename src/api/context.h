@@ -10,6 +10,7 @@
 #include "auth/auth_service.h"
 #include "campaign/lifecycle.h"
 #include "enterprise/enterprise_service.h"
+#include "http/static_files.h"
 #include "jobs/job_runner.h"
 #include "report/pdf.h"
 #include "store/db.h"
@@ -22,9 +23,6 @@ struct AppOptions {
   bool secure_cookies = false;
   // Minimum number of enterprises behind any published aggregate.
   int64_t min_group_size = 5;
-  // Directory of the built web app (index.html and assets); empty or absent
-  // serves a plain start page.
-  std::string web_root;
   // Headless Chromium for PDF reports.
   report::PdfOptions pdf;
 };
@@ -40,6 +38,7 @@ struct Context {
   analytics::ProgressSnapshot progress;  // kept current from the change feed
   analytics::ResultsSnapshot results;    // likewise
   jobs::JobRunner jobs;                  // handlers registered with the routes
+  http::StaticFiles web_app;             // the built web app; empty: a start page
 };
 
 }  // namespace rongping::api

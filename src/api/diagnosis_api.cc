@@ -235,7 +235,7 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
       http::Response resp;
       resp.content_type = "image/svg+xml; charset=utf-8";
       resp.body = std::move(*svg);
-      resp.SetHeader("Content-Security-Policy", "default-src 'none'");
+      resp.SetHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
       resp.SetHeader("Content-Disposition", fmt::format("inline; filename=\"{}-{}.svg\"", name, chart));
       return resp;
     });

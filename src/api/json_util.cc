@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_depth.h"
 #include "core/text.h"
 
 namespace rongping::api {
@@ -11,7 +12,8 @@ http::Response HtmlPageResponse(std::string html, const std::string& filename) {
   r.content_type = "text/html; charset=utf-8";
   r.body = std::move(html);
   r.SetHeader("Content-Security-Policy",
-              "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
+              "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+              "frame-ancestors 'none'");
   r.SetHeader("Content-Disposition", fmt::format("inline; filename=\"{}\"", filename));
   return r;
 }
@@ -39,6 +41,10 @@ http::Response ErrorToResponse(const Error& error, const std::vector<Error>& det
 }
 
 Result<Json> ParseJsonObject(const http::Request& request) {
+  if (auto at = JsonNestingExceeds(request.body)) {
+    return Fail(Error::Invalid("too_deep", fmt::format("请求体的 JSON 嵌套超过 {} 层（第{}字节处）",
+                                                       kMaxJsonDepth, *at + 1)));
+  }
   Json body;
   try {
     body = Json::parse(request.body);

@@ -16,6 +16,7 @@
 #include "api/app.h"
 #include "auth/auth_service.h"
 #include "campaign/progress.h"
+#include "core/json_depth.h"
 #include "cli/gen_command.h"
 #include "core/time.h"
 #include "importer/assessment_import.h"
@@ -76,9 +77,11 @@ int Serve(const ServeFlags& f) {
   api::AppOptions options;
   options.auth.password_hash_cost = f.password_hash_cost;
   options.secure_cookies = f.secure_cookies;
-  options.web_root = f.web_root;
   options.pdf.chromium = f.chromium;
   api::Context context(**db, options);
+  auto web_app = http::StaticFiles::Load(f.web_root);
+  if (!web_app) return Report(web_app.error());
+  context.web_app = std::move(*web_app);
   http::Router router;
   api::RegisterRoutes(router, context);
   context.jobs.Start();
@@ -336,6 +339,10 @@ int ScoreCommand(const std::string& model_ref, const std::string& file,
   // Either {"production_type":..., "answers":{...}} or the answers alone.
   std::string answers_text = ss.str();
   std::string production_type = production_type_flag;
+  if (JsonNestingExceeds(answers_text)) {
+    std::cerr << fmt::format("错误: {} 的嵌套超过 {} 层\n", file, kMaxJsonDepth);
+    return kExitFailure;
+  }
   auto doc = nlohmann::json::parse(answers_text, nullptr, false);
   if (doc.is_object() && doc.contains("answers")) {
     if (doc.contains("production_type") && doc["production_type"].is_string() &&

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "campaign/lifecycle.h"
+#include "core/json_depth.h"
 #include "core/text.h"
 #include "core/time.h"
 #include "core/uscc.h"
@@ -56,10 +57,14 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
         report.errors.push_back({line, std::move(column), std::move(message)});
       };
       Json j;
-      try {
-        j = Json::parse(text);
-      } catch (const Json::exception&) {
-        error("", "不是有效的 JSON 对象");
+      if (JsonNestingExceeds(text)) {
+        error("", fmt::format("嵌套超过 {} 层", kMaxJsonDepth));
+      } else {
+        try {
+          j = Json::parse(text);
+        } catch (const Json::exception&) {
+          error("", "不是有效的 JSON 对象");
+        }
       }
       if (report.errors.size() == before && !j.is_object()) error("", "应为 JSON 对象");
       if (report.errors.size() > before) {

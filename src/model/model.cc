@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_depth.h"
 #include "scoring/scorer.h"
 
 namespace rongping::model {
@@ -145,6 +146,10 @@ class Loader {
 
   LoadOutcome Load() {
     if (sodium_init() < 0) return {nullptr, {"libsodium 初始化失败"}};
+    if (auto at = JsonNestingExceeds(text_)) {
+      r_.Problem("", fmt::format("嵌套超过 {} 层（{}）", kMaxJsonDepth, LineColumn(text_, *at)));
+      return {nullptr, r_.problems()};
+    }
     Json root;
     try {
       root = Json::parse(text_);
@@ -584,35 +589,47 @@ class Loader {
     }
     std::map<std::string, size_t> index;
     for (size_t i = 0; i < pending.size(); ++i) index[pending[i].d.id] = i;
+    // Depth-first with an explicit stack, so that a long chain of derived
+    // values cannot exhaust the thread's stack.
     std::vector<int> state(pending.size(), 0);  // 0 new, 1 visiting, 2 done
-    std::vector<std::string> stack;
-    std::function<bool(size_t)> visit = [&](size_t i) -> bool {
-      if (state[i] == 2) return true;
-      if (state[i] == 1) {
-        std::string cycle;
-        for (const auto& s : stack) cycle += s + " → ";
-        r_.Problem(pending[i].path, fmt::format("派生值之间存在循环引用：{}{}", cycle, pending[i].d.id));
-        return false;
-      }
-      state[i] = 1;
-      stack.push_back(pending[i].d.id);
-      if (compiled[i]) {
-        for (const auto& name : compiled[i]->names()) {
-          auto dep = index.find(name);
-          if (dep != index.end() && !visit(dep->second)) return false;
-        }
-      }
-      stack.pop_back();
+    struct Frame {
+      size_t index;
+      size_t next_name;  // position in the compiled expression's names()
+    };
+    std::vector<Frame> stack;
+    auto finish = [&](size_t i) {
       state[i] = 2;
       if (compiled[i]) {
         pending[i].d.expr = std::move(*compiled[i]);
         compiled[i].reset();
         m_->derived.push_back(std::move(pending[i].d));
       }
-      return true;
     };
-    for (size_t i = 0; i < pending.size(); ++i) {
-      if (!visit(i)) break;
+    for (size_t root = 0; root < pending.size(); ++root) {
+      if (state[root] != 0) continue;
+      state[root] = 1;
+      stack.push_back({root, 0});
+      while (!stack.empty()) {
+        Frame& top = stack.back();
+        const size_t i = top.index;
+        const std::vector<std::string>* names = compiled[i] ? &compiled[i]->names() : nullptr;
+        if (!names || top.next_name >= names->size()) {
+          stack.pop_back();
+          finish(i);
+          continue;
+        }
+        auto dep = index.find((*names)[top.next_name++]);
+        if (dep == index.end() || state[dep->second] == 2) continue;
+        if (state[dep->second] == 1) {
+          std::string cycle;
+          for (const auto& f : stack) cycle += pending[f.index].d.id + " → ";
+          r_.Problem(pending[dep->second].path,
+                     fmt::format("派生值之间存在循环引用：{}{}", cycle, pending[dep->second].d.id));
+          return;
+        }
+        state[dep->second] = 1;
+        stack.push_back({dep->second, 0});
+      }
     }
   }
 

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_depth.h"
 #include "core/text.h"
 
 namespace rongping::scoring {
@@ -261,6 +262,10 @@ ParsedAnswers ParseAnswers(const model::Model& m, std::string_view json_text) {
   ParsedAnswers out;
   out.answers.values.assign(m.questions.size(), kNaN);
   out.answers.texts.assign(m.questions.size(), {});
+  if (auto at = JsonNestingExceeds(json_text)) {
+    out.problems.push_back({"", fmt::format("答案的嵌套超过 {} 层（第{}字节处）", kMaxJsonDepth, *at + 1)});
+    return out;
+  }
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(json_text);
