@@ -1,32 +1,21 @@
 // /api/v1/rounds: rounds, targets, progress (附件2), the assessment
 // lifecycle and review queues.
-#include <regex>
-
 #include <fmt/format.h>
 
 #include "api/app.h"
 #include "api/json_util.h"
 #include "campaign/progress.h"
+#include "campaign/rounds.h"
 #include "core/text.h"
 #include "core/time.h"
 #include "core/uscc.h"
 #include "report/progress_export.h"
-#include "store/audit.h"
 #include "scoring/result_json.h"
 #include "store/campaign.h"
 #include "store/units.h"
 
 namespace rongping::api {
 namespace {
-
-Json RoundJson(const store::RoundRecord& r) {
-  return {{"code", r.code},           {"name", r.name},
-          {"year", r.year},           {"province_code", r.province_code},
-          {"models", r.models},       {"opens_on", r.opens_on},
-          {"closes_on", r.closes_on}, {"deadline", r.deadline},
-          {"review_required", r.review_required},
-          {"contacts_due", r.contacts_due ? Json(*r.contacts_due) : Json(nullptr)}};
-}
 
 Json AssessmentJson(Context& c, const campaign::AssessmentView& v, bool with_history) {
   const auto& a = v.record;
@@ -71,7 +60,7 @@ http::Response ListRoundsHandler(Context& c, http::Request& req) {
   auto rounds = InTx(c.db, store::TxMode::kRead, [](store::Tx& tx) { return store::ListRounds(tx); });
   if (!rounds) return ErrorToResponse(rounds.error());
   Json items = Json::array();
-  for (const auto& r : *rounds) items.push_back(RoundJson(r));
+  for (const auto& r : *rounds) items.push_back(campaign::RoundToJson(r));
   return JsonResponse({{"items", items}});
 }
 
@@ -82,9 +71,11 @@ http::Response GetRoundHandler(Context& c, http::Request& req) {
                     [&](store::Tx& tx) { return store::FindRound(tx, req.path_params["round"]); });
   if (!round) return ErrorToResponse(round.error());
   if (!*round) return ErrorToResponse(Error::NotFound("评估周期不存在"));
-  return JsonResponse(RoundJson(**round));
+  return JsonResponse(campaign::RoundToJson(**round));
 }
 
+// The round as the body describes it, its values typed but not yet checked
+// (campaign::ValidateRound does that); 422 naming a field of the wrong type.
 Result<store::RoundRecord> RoundFromBody(const Json& body, const std::string& code) {
   if (auto r = CheckKnownFields(body, {"name", "year", "province_code", "models", "opens_on",
                                        "closes_on", "deadline", "review_required", "contacts_due"});
@@ -93,10 +84,6 @@ Result<store::RoundRecord> RoundFromBody(const Json& body, const std::string& co
   }
   store::RoundRecord round;
   round.code = code;
-  static const std::regex kCode("[a-z0-9][a-z0-9-]{1,31}");
-  if (!std::regex_match(code, kCode)) {
-    return Fail(Error::Invalid("invalid_round", "周期代码应为2-32位小写字母、数字或连字符，如 gd-2016", "code"));
-  }
   for (auto [field, target] : {std::pair{"name", &round.name}, {"province_code", &round.province_code},
                                {"opens_on", &round.opens_on}, {"closes_on", &round.closes_on},
                                {"deadline", &round.deadline}}) {
@@ -104,46 +91,25 @@ Result<store::RoundRecord> RoundFromBody(const Json& body, const std::string& co
     if (!v) return Fail(v.error());
     *target = *v;
   }
-  if (round.name.empty() || CountCodePoints(round.name) > 100 || HasControlCharacter(round.name)) {
-    return Fail(Error::Invalid("invalid_field", "周期名称不能为空，最多100个字符", "name"));
-  }
-  for (auto [field, value] : {std::pair{"opens_on", round.opens_on}, {"closes_on", round.closes_on},
-                              {"deadline", round.deadline}}) {
-    if (!ParseDateDays(value)) {
-      return Fail(Error::Invalid("invalid_field", fmt::format("{} 应为日期，如 2016-06-30", field), field));
-    }
-  }
-  if (!(round.opens_on <= round.closes_on && round.opens_on <= round.deadline)) {
-    return Fail(Error::Invalid("invalid_field", "开始日期应早于截止日期", "closes_on"));
-  }
   auto due = StringField(body, "contacts_due", false);
   if (!due) return Fail(due.error());
-  if (!due->empty()) {
-    if (!ParseDateDays(*due)) {
-      return Fail(Error::Invalid("invalid_field", "contacts_due 应为日期，如 2016-05-10", "contacts_due"));
-    }
-    round.contacts_due = *due;
-  }
+  if (!due->empty()) round.contacts_due = *due;
   auto year = body.find("year");
-  if (year == body.end() || !year->is_number_integer() || *year < 2000 || *year > 2100) {
+  if (year == body.end() || !year->is_number_integer()) {
     return Fail(Error::Invalid("invalid_field", "year 应为 2000 至 2100 的整数", "year"));
   }
-  round.year = year->get<int64_t>();
+  round.year = year->get<int64_t>();  // out of int64 range wraps and is refused as a year
   auto review = body.find("review_required");
   if (review != body.end() && !review->is_boolean()) {
     return Fail(Error::Invalid("wrong_type", "review_required 应为 true 或 false", "review_required"));
   }
   round.review_required = review == body.end() || review->get<bool>();
   auto models = body.find("models");
-  if (models == body.end() || !models->is_array() || models->empty()) {
+  if (models == body.end() || !models->is_array()) {
     return Fail(Error::Invalid("invalid_field", "models 应为至少含一个模型标识的数组", "models"));
   }
   for (const auto& m : *models) {
-    if (!m.is_string() || !model::SharedModel(m.get<std::string>())) {
-      return Fail(Error::Invalid("unknown_model",
-                                 fmt::format("未知的模型“{}”", m.is_string() ? m.get<std::string>().substr(0, 40) : "?"),
-                                 "models"));
-    }
+    if (!m.is_string()) return Fail(Error::Invalid("unknown_model", "未知的模型“?”", "models"));
     round.models.push_back(m.get<std::string>());
   }
   return round;
@@ -152,35 +118,22 @@ Result<store::RoundRecord> RoundFromBody(const Json& body, const std::string& co
 http::Response PutRoundHandler(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
-  if (who->role != Role::kProvince && who->role != Role::kMinistry) {
+  if (!campaign::MaySetRounds(*who)) {
     return ErrorToResponse(Error::Forbidden("只有省级及以上管理员可以设置评估周期"));
   }
   auto body = ParseJsonObject(req);
   if (!body) return ErrorToResponse(body.error());
   auto round = RoundFromBody(*body, req.path_params["round"]);
   if (!round) return ErrorToResponse(round.error());
-  auto saved = InTx(c.db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
-    auto index = store::LoadReferenceIndex(tx);
-    if (!index) return Fail(index.error());
-    if (!index->units.count(round->province_code) || !index->UnitInScope(*who, round->province_code)) {
-      return Fail(Error::Invalid("invalid_field", "province_code 不是您管辖的省级单位", "province_code"));
-    }
-    if (auto r = store::UpsertRound(tx, *round); !r) return Fail(r.error());
-    if (auto r = store::RecordAudit(tx, {0, "", who->username, "round.put", "round", round->code,
-                                         std::nullopt, RoundJson(*round).dump(), req.request_id});
-        !r) {
-      return Fail(r.error());
-    }
-    return true;
-  });
+  auto saved = campaign::PutRound(c.db, *who, *round, req.request_id);
   if (!saved) return ErrorToResponse(saved.error());
-  return JsonResponse(RoundJson(*round));
+  return JsonResponse(campaign::RoundToJson(*saved));
 }
 
 http::Response PutTargetHandler(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
-  if (who->role != Role::kProvince && who->role != Role::kMinistry) {
+  if (!campaign::MaySetRounds(*who)) {
     return ErrorToResponse(Error::Forbidden("只有省级及以上管理员可以设置目标"));
   }
   auto body = ParseJsonObject(req);
@@ -191,23 +144,9 @@ http::Response PutTargetHandler(Context& c, http::Request& req) {
   auto rule = campaign::ParseTargetRule(*text);
   if (!rule) return ErrorToResponse(rule.error());
   const std::string round = req.path_params["round"], unit = req.path_params["unit"];
-  auto saved = InTx(c.db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
-    auto r = store::FindRound(tx, round);
-    if (!r) return Fail(r.error());
-    if (!*r) return Fail(Error::NotFound("评估周期不存在"));
-    auto index = store::LoadReferenceIndex(tx);
-    if (!index) return Fail(index.error());
-    if (!index->UnitInScope(*who, unit)) return Fail(Error::NotFound("单位不存在"));
-    if (auto u = store::UpsertTarget(tx, round, unit, rule->ToString()); !u) return Fail(u.error());
-    if (auto a = store::RecordAudit(tx, {0, "", who->username, "target.put", "target", round + "/" + unit,
-                                         std::nullopt, Json{{"rule", rule->ToString()}}.dump(),
-                                         req.request_id});
-        !a) {
-      return Fail(a.error());
-    }
-    return true;
-  });
-  if (!saved) return ErrorToResponse(saved.error());
+  if (auto r = campaign::PutTarget(c.db, *who, round, unit, *rule, req.request_id); !r) {
+    return ErrorToResponse(r.error());
+  }
   return JsonResponse({{"round", round}, {"unit", unit}, {"rule", rule->ToString()},
                        {"description", rule->Describe()}});
 }

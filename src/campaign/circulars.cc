@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "campaign/rounds.h"
 #include "core/text.h"
 #include "core/time.h"
 #include "report/circular_html.h"
@@ -228,7 +229,7 @@ Result<Circular> Generate(store::Db& db, const Principal* who, const std::string
   }
   std::string title = Trim(title_in);
   if (!IsValidUtf8(title) || HasControlCharacter(title) ||
-      CountCodePoints(title) > kMaxTitleLength) {
+      CountCodePoints(title) > kMaxTitleLength || (!title.empty() && !HasVisibleCharacter(title))) {
     return Fail(Error::Invalid("invalid_field",
                                fmt::format("标题最多{}个字符，不含控制字符", kMaxTitleLength),
                                "title"));
@@ -241,9 +242,11 @@ Result<Circular> Generate(store::Db& db, const Principal* who, const std::string
   auto checked = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<bool> {
     auto round = store::FindRound(tx, round_code);
     if (!round) return Fail(round.error());
-    if (!*round) return Fail(Error::NotFound("评估周期不存在"));
     auto units = store::LoadReferenceIndex(tx);
     if (!units) return Fail(units.error());
+    if (!*round || (who && !MayAdministerRound(*who, **round, *units))) {
+      return Fail(Error::NotFound("评估周期不存在"));
+    }
     c.round_name = (*round)->name;
     c.unit_code = unit_code.empty() ? (*round)->province_code : unit_code;
     auto unit = units->units.find(c.unit_code);

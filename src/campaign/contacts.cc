@@ -215,7 +215,7 @@ void ValidateContact(const ContactRoleInfo& role, const Json& person, Contact* o
   // 姓名
   if (!bad("name")) {
     size_t n = CountCodePoints(c.name);
-    if (n == 0) {
+    if (n == 0 || !HasVisibleCharacter(c.name)) {
       errors.push_back(
           FieldError("missing_field", prefix + "name", fmt::format("请填写{}的姓名", role.label)));
     } else if (n < kNameMin || n > kNameMax) {

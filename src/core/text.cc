@@ -2,42 +2,84 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <optional>
 
 namespace rongping {
+
+namespace {
+
+// Decodes the code point at s[*i] and advances *i past it; nullopt (and *i
+// advanced by one byte) for a malformed sequence, an overlong, a surrogate or
+// a value above U+10FFFF.
+std::optional<uint32_t> DecodeNext(std::string_view s, size_t* i) {
+  auto c = static_cast<unsigned char>(s[*i]);
+  if (c < 0x80) {
+    ++*i;
+    return c;
+  }
+  int len;
+  uint32_t cp;
+  if ((c & 0xE0) == 0xC0) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    len = 4;
+    cp = c & 0x07;
+  } else {
+    ++*i;
+    return std::nullopt;
+  }
+  if (*i + len > s.size()) {
+    ++*i;
+    return std::nullopt;
+  }
+  for (int k = 1; k < len; ++k) {
+    auto b = static_cast<unsigned char>(s[*i + k]);
+    if ((b & 0xC0) != 0x80) {
+      ++*i;
+      return std::nullopt;
+    }
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+      cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    ++*i;
+    return std::nullopt;
+  }
+  *i += len;
+  return cp;
+}
+
+// Controls and the invisible format characters that can hide or reorder
+// text as it is shown.
+bool IsControlOrDisguise(uint32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||  // C0, DEL, C1
+         cp == 0x061C ||                              // Arabic letter mark
+         (cp >= 0x200B && cp <= 0x200F) ||            // zero-width; LRM, RLM
+         (cp >= 0x202A && cp <= 0x202E) ||            // bidi embeddings, overrides
+         (cp >= 0x2060 && cp <= 0x2064) ||            // word joiner, invisible operators
+         (cp >= 0x2066 && cp <= 0x2069) ||            // bidi isolates
+         cp == 0xFEFF;                                // zero-width no-break space
+}
+
+// Characters that show as blank space.
+bool IsBlank(uint32_t cp) {
+  return cp == ' ' || cp == 0xA0 || cp == 0xAD || cp == 0x034F || cp == 0x115F || cp == 0x1160 ||
+         cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+         cp == 0x202F || cp == 0x205F || cp == 0x2800 || cp == 0x3000 || cp == 0x3164 ||
+         cp == 0xFFA0 || (cp >= 0xFE00 && cp <= 0xFE0F);
+}
+
+}  // namespace
 
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > s.size()) return false;
-    for (int k = 1; k < len; ++k) {
-      auto b = static_cast<unsigned char>(s[i + k]);
-      if ((b & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += len;
+    if (!DecodeNext(s, &i)) return false;
   }
   return true;
 }
@@ -51,9 +93,19 @@ size_t CountCodePoints(std::string_view s) {
 }
 
 bool HasControlCharacter(std::string_view s) {
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F) return true;
+  size_t i = 0;
+  while (i < s.size()) {
+    auto cp = DecodeNext(s, &i);
+    if (cp && IsControlOrDisguise(*cp)) return true;
+  }
+  return false;
+}
+
+bool HasVisibleCharacter(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto cp = DecodeNext(s, &i);
+    if (!cp || (!IsBlank(*cp) && !IsControlOrDisguise(*cp))) return true;
   }
   return false;
 }

@@ -16,8 +16,17 @@ bool IsValidUtf8(std::string_view s);
 // Number of code points in valid UTF-8.
 size_t CountCodePoints(std::string_view s);
 
-// True when `s` holds a C0 control character (including NUL) or DEL.
+// True when `s` holds a control character (C0 including NUL, DEL, C1) or an
+// invisible character that can disguise how text reads: bidirectional
+// controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) and
+// zero-width characters (U+200B-U+200D, U+2060-U+2064, U+FEFF). Bytes that
+// are not valid UTF-8 are not controls (check IsValidUtf8 separately).
 bool HasControlCharacter(std::string_view s);
+
+// True when `s` shows at least one character: not only blanks (spaces of
+// any width, fillers, variation selectors) and the characters above. For
+// names and titles, which must be readable.
+bool HasVisibleCharacter(std::string_view s);
 
 // Strips ASCII whitespace and U+3000 (ideographic space) at both ends.
 std::string Trim(std::string_view s);

@@ -42,3 +42,28 @@ TEST(Text, NumbersAsUsersWriteThem) {
 
 }  // namespace
 }  // namespace rongping
+
+namespace rongping {
+namespace {
+
+TEST(Text, DisguisingCharactersCountAsControls) {
+  EXPECT_TRUE(HasControlCharacter("企业\u202E名称"));   // right-to-left override
+  EXPECT_TRUE(HasControlCharacter("a\u2066b\u2069"));   // isolates
+  EXPECT_TRUE(HasControlCharacter("a\u200Bb"));         // zero-width space
+  EXPECT_TRUE(HasControlCharacter("\uFEFF广州"));
+  EXPECT_TRUE(HasControlCharacter("a\u0085b"));         // C1 next line
+  EXPECT_FALSE(HasControlCharacter("广州市 电子（集团）有限公司 A-1"));
+  EXPECT_FALSE(HasControlCharacter("\xFF\xFE"));         // not UTF-8: not a control
+}
+
+TEST(Text, VisibleCharacters) {
+  EXPECT_TRUE(HasVisibleCharacter("广州"));
+  EXPECT_TRUE(HasVisibleCharacter(" a "));
+  EXPECT_FALSE(HasVisibleCharacter(""));
+  EXPECT_FALSE(HasVisibleCharacter("\u3000\u00A0\u2003"));
+  EXPECT_FALSE(HasVisibleCharacter("\u200B\u200D\u3164"));
+  EXPECT_FALSE(HasVisibleCharacter("\u115F\u1160"));
+}
+
+}  // namespace
+}  // namespace rongping

@@ -168,7 +168,7 @@ std::vector<Error> ApplyEnterpriseFields(const EnterpriseFields& fields, const E
     } else if (f == "name") {
       if (auto err = CheckText(f, "企业名称", v, 100)) {
         errors.push_back(*err);
-      } else if (CountCodePoints(v) < 2) {
+      } else if (CountCodePoints(v) < 2 || !HasVisibleCharacter(v)) {
         errors.push_back(FieldError(f, "企业名称不能为空，且至少2个字符"));
       } else {
         e.name = v;

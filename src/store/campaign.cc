@@ -77,6 +77,12 @@ Result<std::optional<RoundRecord>> FindRound(Tx& tx, std::string_view code) {
   return std::optional<RoundRecord>{RoundFromRow(rows->rows[0])};
 }
 
+Result<bool> RoundHasAssessments(Tx& tx, std::string_view code) {
+  auto rows = tx.Query("SELECT 1 FROM assessments WHERE round_code = $1 LIMIT 1", {std::string(code)});
+  if (!rows) return Fail(rows.error());
+  return !rows->empty();
+}
+
 Result<std::vector<RoundRecord>> ListRounds(Tx& tx) {
   auto rows = tx.Query(fmt::format("SELECT {} FROM rounds ORDER BY year DESC, code", kRoundColumns));
   if (!rows) return Fail(rows.error());
@@ -277,6 +283,15 @@ Result<void> UpsertTarget(Tx& tx, std::string_view round_code, std::string_view 
       "INSERT INTO targets (round_code, unit_code, rule) VALUES ($1, $2, $3) "
       "ON CONFLICT (round_code, unit_code) DO UPDATE SET rule = excluded.rule",
       {std::string(round_code), std::string(unit_code), std::string(rule)}));
+}
+
+Result<std::optional<std::string>> FindTarget(Tx& tx, std::string_view round_code,
+                                              std::string_view unit_code) {
+  auto rows = tx.Query("SELECT rule FROM targets WHERE round_code = $1 AND unit_code = $2",
+                       {std::string(round_code), std::string(unit_code)});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return std::optional<std::string>{};
+  return std::optional<std::string>{rows->rows[0].Text(0)};
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> ListTargets(Tx& tx,

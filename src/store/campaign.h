@@ -29,6 +29,8 @@ struct RoundRecord {
 Result<void> UpsertRound(Tx& tx, const RoundRecord& round);
 Result<std::optional<RoundRecord>> FindRound(Tx& tx, std::string_view code);
 Result<std::vector<RoundRecord>> ListRounds(Tx& tx);
+// Whether the round has any assessment record (draft or later).
+Result<bool> RoundHasAssessments(Tx& tx, std::string_view code);
 
 struct AssessmentRecord {
   int64_t id = 0;
@@ -123,6 +125,9 @@ Result<std::vector<AssessmentRecord>> ListEnterpriseAssessments(Tx& tx, std::str
 
 Result<void> UpsertTarget(Tx& tx, std::string_view round_code, std::string_view unit_code,
                           std::string_view rule);
+// The rule text of the unit's target in the round; nullopt when unset.
+Result<std::optional<std::string>> FindTarget(Tx& tx, std::string_view round_code,
+                                              std::string_view unit_code);
 // unit code -> rule text.
 Result<std::vector<std::pair<std::string, std::string>>> ListTargets(Tx& tx,
                                                                      std::string_view round_code);

@@ -1,0 +1,142 @@
+#include "campaign/rounds.h"
+
+#include <regex>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+#include "core/time.h"
+#include "model/model.h"
+#include "store/audit.h"
+
+namespace rongping::campaign {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+}  // namespace
+
+bool MaySetRounds(const Principal& who) {
+  return who.role == Role::kProvince || who.role == Role::kMinistry;
+}
+
+bool MayAdministerRound(const Principal& who, const store::RoundRecord& round,
+                        const store::ReferenceIndex& index) {
+  if (who.role == Role::kMinistry) return true;
+  return who.role == Role::kProvince && index.UnitInScope(who, round.province_code);
+}
+
+Result<void> ValidateRound(const store::RoundRecord& round) {
+  static const std::regex kCode("[a-z0-9][a-z0-9-]{1,31}");
+  if (!std::regex_match(round.code, kCode)) {
+    return Fail(Error::Invalid("invalid_round", "周期代码应为2-32位小写字母、数字或连字符，如 gd-2016", "code"));
+  }
+  if (round.name.empty() || !IsValidUtf8(round.name) || CountCodePoints(round.name) > 100 ||
+      HasControlCharacter(round.name) || !HasVisibleCharacter(round.name)) {
+    return Fail(Error::Invalid("invalid_field", "周期名称不能为空，最多100个字符，不含控制字符", "name"));
+  }
+  for (auto [field, value] : {std::pair{"opens_on", &round.opens_on}, {"closes_on", &round.closes_on},
+                              {"deadline", &round.deadline}}) {
+    if (!ParseDateDays(*value)) {
+      return Fail(Error::Invalid("invalid_field", fmt::format("{} 应为日期，如 2016-06-30", field), field));
+    }
+  }
+  if (!(round.opens_on <= round.closes_on && round.opens_on <= round.deadline)) {
+    return Fail(Error::Invalid("invalid_field", "开始日期应早于截止日期", "closes_on"));
+  }
+  if (round.contacts_due && !ParseDateDays(*round.contacts_due)) {
+    return Fail(Error::Invalid("invalid_field", "contacts_due 应为日期，如 2016-05-10", "contacts_due"));
+  }
+  if (round.year < 2000 || round.year > 2100) {
+    return Fail(Error::Invalid("invalid_field", "year 应为 2000 至 2100 的整数", "year"));
+  }
+  if (round.models.empty()) {
+    return Fail(Error::Invalid("invalid_field", "models 应为至少含一个模型标识的数组", "models"));
+  }
+  for (const auto& m : round.models) {
+    if (!model::SharedModel(m)) {
+      std::string shown = IsValidUtf8(m) && !HasControlCharacter(m) ? m.substr(0, 40) : "?";
+      return Fail(Error::Invalid("unknown_model", fmt::format("未知的模型“{}”", shown), "models"));
+    }
+  }
+  return {};
+}
+
+Result<store::RoundRecord> PutRound(store::Db& db, const Principal& who,
+                                    const store::RoundRecord& round, const std::string& request_id) {
+  if (!MaySetRounds(who)) {
+    return Fail(Error::Forbidden("只有省级及以上管理员可以设置评估周期"));
+  }
+  return InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<store::RoundRecord> {
+    auto index = store::LoadReferenceIndex(tx);
+    if (!index) return Fail(index.error());
+    auto existing = store::FindRound(tx, round.code);
+    if (!existing) return Fail(existing.error());
+    if (*existing && !MayAdministerRound(who, **existing, *index)) {
+      return Fail(Error::NotFound("评估周期不存在"));
+    }
+    if (auto valid = ValidateRound(round); !valid) return Fail(valid.error());
+    auto province = index->units.find(round.province_code);
+    if (province == index->units.end() || province->second.kind != "province" ||
+        !index->UnitInScope(who, round.province_code)) {
+      return Fail(Error::Invalid("invalid_field", "province_code 不是您管辖的省级单位", "province_code"));
+    }
+    if (*existing && (*existing)->province_code != round.province_code) {
+      auto used = store::RoundHasAssessments(tx, round.code);
+      if (!used) return Fail(used.error());
+      if (*used) {
+        return Fail(Error::Conflict("round_in_use", "该评估周期已有企业参评，不能更改所属省份"));
+      }
+    }
+    if (auto r = store::UpsertRound(tx, round); !r) return Fail(r.error());
+    std::optional<std::string> before;
+    if (*existing) before = RoundToJson(**existing).dump();
+    if (auto r = store::RecordAudit(tx, {0, "", who.username, "round.put", "round", round.code, before,
+                                         RoundToJson(round).dump(), request_id});
+        !r) {
+      return Fail(r.error());
+    }
+    return round;
+  });
+}
+
+Result<void> PutTarget(store::Db& db, const Principal& who, const std::string& round_code,
+                       const std::string& unit_code, const TargetRule& rule,
+                       const std::string& request_id) {
+  if (!MaySetRounds(who)) {
+    return Fail(Error::Forbidden("只有省级及以上管理员可以设置目标"));
+  }
+  return InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<void> {
+    auto round = store::FindRound(tx, round_code);
+    if (!round) return Fail(round.error());
+    auto index = store::LoadReferenceIndex(tx);
+    if (!index) return Fail(index.error());
+    if (!*round || !MayAdministerRound(who, **round, *index)) {
+      return Fail(Error::NotFound("评估周期不存在"));
+    }
+    if (!index->InSubtree(unit_code, (*round)->province_code) || !index->UnitInScope(who, unit_code)) {
+      return Fail(Error::NotFound("该评估周期所在省份中没有这个单位"));
+    }
+    auto before = store::FindTarget(tx, round_code, unit_code);
+    if (!before) return Fail(before.error());
+    const std::string text = rule.ToString();
+    if (auto r = store::UpsertTarget(tx, round_code, unit_code, text); !r) return Fail(r.error());
+    std::optional<std::string> before_json;
+    if (*before) before_json = Json{{"rule", **before}}.dump();
+    return store::RecordAudit(tx, {0, "", who.username, "target.put", "target",
+                                   round_code + "/" + unit_code, before_json,
+                                   Json{{"rule", text}}.dump(), request_id});
+  });
+}
+
+Json RoundToJson(const store::RoundRecord& r) {
+  return {{"code", r.code},           {"name", r.name},
+          {"year", r.year},           {"province_code", r.province_code},
+          {"models", r.models},       {"opens_on", r.opens_on},
+          {"closes_on", r.closes_on}, {"deadline", r.deadline},
+          {"review_required", r.review_required},
+          {"contacts_due", r.contacts_due ? Json(*r.contacts_due) : Json(nullptr)}};
+}
+
+}  // namespace rongping::campaign

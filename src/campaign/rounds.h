@@ -1,0 +1,63 @@
+// Rounds (评估周期) and their targets: who may set them, what a valid round
+// is, and what a change may not do. Every change is audited with the values
+// before and after.
+#ifndef RONGPING_CAMPAIGN_ROUNDS_H_
+#define RONGPING_CAMPAIGN_ROUNDS_H_
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "auth/principal.h"
+#include "campaign/target_rule.h"
+#include "core/result.h"
+#include "store/campaign.h"
+#include "store/db.h"
+#include "store/units.h"
+
+namespace rongping::campaign {
+
+// Whether `who`'s role may set rounds and targets at all: province and
+// ministry admins.
+bool MaySetRounds(const Principal& who);
+
+// Whether `who` may change `round` and its targets: the ministry, or a
+// province admin whose region contains the round's province.
+bool MayAdministerRound(const Principal& who, const store::RoundRecord& round,
+                        const store::ReferenceIndex& index);
+
+// Checks a round's own values: the code (2-32 of [a-z0-9-], starting with a
+// letter or digit), a name of 1-100 characters without control characters,
+// dates as YYYY-MM-DD with opens_on not after closes_on and deadline, a year
+// in 2000-2100, at least one known model. kInvalid naming the field.
+Result<void> ValidateRound(const store::RoundRecord& round);
+
+// Creates round `round.code` or replaces it. In order:
+//   403 unless `who` is a province or ministry admin;
+//   404 when the round exists and `who` may not administer it (its
+//       existence is not revealed);
+//   422 when the round is invalid (ValidateRound) or its province_code is
+//       not a province-level unit in `who`'s region;
+//   409 "round_in_use" when the province would change while the round has
+//       assessments.
+// Returns the stored round.
+Result<store::RoundRecord> PutRound(store::Db& db, const Principal& who,
+                                    const store::RoundRecord& round, const std::string& request_id);
+
+// Sets the target of `unit_code` in a round. 403 unless a province or
+// ministry admin; 404 when the round is unknown or `who` may not administer
+// it, or when the unit is not a unit of the round's province in `who`'s
+// region.
+Result<void> PutTarget(store::Db& db, const Principal& who, const std::string& round_code,
+                       const std::string& unit_code, const TargetRule& rule,
+                       const std::string& request_id);
+
+// The round as the API shows it and the audit trail records it:
+// {code,name,year,province_code,models,opens_on,closes_on,deadline,
+//  review_required,contacts_due}.
+nlohmann::ordered_json RoundToJson(const store::RoundRecord& round);
+
+}  // namespace rongping::campaign
+
+#endif  // RONGPING_CAMPAIGN_ROUNDS_H_
