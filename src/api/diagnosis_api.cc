@@ -245,10 +245,8 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
   router.Add("POST", "/api/v1/rounds/{round}/enterprises/{uscc}/report.pdf", [&c](http::Request& r) {
     return WithDiagnosis(c, r, [&c](const Principal& who, const Json& d, const std::string& name) {
       Json input{{"html", ReportHtml(d)}, {"name", name + ".pdf"}};
-      auto id = InTx(c.db, store::TxMode::kWrite,
-                     [&](store::Tx& tx) { return store::EnqueueJob(tx, kPdfJob, who.user_id, input.dump()); });
+      auto id = c.jobs.Enqueue(kPdfJob, who.user_id, input.dump());
       if (!id) return ErrorToResponse(id.error());
-      c.jobs.Wake();
       http::Response resp = JsonResponse(
           {{"job", {{"id", *id}, {"kind", kPdfJob}, {"status", "queued"}}}, {"status_url", fmt::format("/api/v1/jobs/{}", *id)}},
           202);

@@ -13,6 +13,17 @@
 namespace rongping::api {
 namespace {
 
+// What one upload may hold (the body itself is bounded by the server's
+// --body-limit-mib): at most 50,000 data rows, and an .xlsx whose parts
+// decompress to at most 64 MiB, so that reading one costs a bounded amount
+// of memory. Larger registers are imported in parts or with the command line.
+const importer::ReadLimits kUploadLimits = [] {
+  importer::ReadLimits limits;
+  limits.max_rows = 50'000;
+  limits.max_uncompressed_bytes = 64u << 20;
+  return limits;
+}();
+
 // Converts JSON members to the text fields validation expects. Strings are
 // accepted everywhere, numbers only for employees and revenue; null clears
 // an optional field; anything else is a type error.
@@ -172,37 +183,45 @@ Json ReportJson(const ImportReport& report) {
   for (const auto& e : report.errors) {
     errors.push_back({{"row", e.row}, {"column", e.column}, {"message", e.message}});
   }
-  return {{"rows", report.rows},         {"invalid_rows", report.invalid_rows},
-          {"inserted", report.inserted}, {"updated", report.updated},
-          {"unchanged", report.unchanged}, {"written", report.written},
-          {"errors", errors}};
+  return {{"rows", report.rows},
+          {"invalid_rows", report.invalid_rows},
+          {"inserted", report.inserted},
+          {"updated", report.updated},
+          {"unchanged", report.unchanged},
+          {"written", report.written},
+          {"errors", errors},
+          {"error_count", report.error_count},
+          {"errors_truncated", report.errors_truncated}};
 }
 
 http::Response Import(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
-  if (who->role != Role::kProvince && who->role != Role::kUnit && who->role != Role::kMinistry) {
+  if (!IsRegionAdmin(who->role)) {
     return ErrorToResponse(Error::Forbidden("只有主管部门管理员可以导入企业"));
   }
   std::string_view format = req.Query("format");
   if (format.empty()) format = req.body.rfind("PK\x03\x04", 0) == 0 ? "xlsx" : "csv";
-  Result<importer::Table> table = Fail(Error::Invalid(
-      "unsupported_format", "format 应为 csv 或 xlsx", "format"));
-  if (format == "csv") table = importer::ReadCsv(req.body);
-  if (format == "xlsx") table = importer::ReadXlsx(req.body);
-  if (!table) return ErrorToResponse(table.error());
+  if (format != "csv" && format != "xlsx") {
+    return ErrorToResponse(Error::Invalid("unsupported_format", "format 应为 csv 或 xlsx", "format"));
+  }
+  auto skip = req.Query("skip_invalid");
+  if (!skip.empty() && skip != "true" && skip != "false" && skip != "1" && skip != "0") {
+    return ErrorToResponse(Error::Invalid("invalid_parameter", "skip_invalid 应为 true 或 false", "skip_invalid"));
+  }
   ImportOptions options;
-  options.skip_invalid = req.Query("skip_invalid") == "true" || req.Query("skip_invalid") == "1";
+  options.skip_invalid = skip == "true" || skip == "1";
   options.principal = &*who;
   options.actor = who->username;
   options.request_id = req.request_id;
-  auto report = ImportEnterprises(c.db, *table, options);
+  auto report = ImportEnterprisesFromFile(c.db, req.body, format == "xlsx" ? FileFormat::kXlsx : FileFormat::kCsv,
+                                          kUploadLimits, options);
   if (!report) return ErrorToResponse(report.error());
   Json body{{"report", ReportJson(*report)}};
   if (!report->written) {
     body["error"] = {{"code", "invalid_rows"},
                      {"message", fmt::format("{}行数据有误，未导入任何数据；请修正后重新导入，或选择只导入正确的行",
-                                             report->errors.empty() ? 0 : report->invalid_rows)}};
+                                             report->invalid_rows)}};
     if (report->invalid_rows == 0) body["error"]["message"] = "表头有误，未导入任何数据";
     return JsonResponse(body, 422);
   }

@@ -37,6 +37,7 @@ http::Response ErrorToResponse(const Error& error, const std::vector<Error>& det
   }
   http::Response r = JsonResponse(Json{{"error", std::move(e)}}, HttpStatus(error.kind));
   if (error.kind == ErrorKind::kUnauthenticated) r.SetHeader("WWW-Authenticate", "Bearer");
+  if (error.retry_after_seconds > 0) r.SetHeader("Retry-After", std::to_string(error.retry_after_seconds));
   return r;
 }
 

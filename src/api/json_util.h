@@ -25,6 +25,7 @@ http::Response HtmlPageResponse(std::string html, const std::string& filename);
 
 // The contract's error body for `error`; `details` (one per field problem)
 // are added as "details":[{"field","message"}] when there are several.
+// Retry-After is set from error.retry_after_seconds when positive.
 http::Response ErrorToResponse(const Error& error, const std::vector<Error>& details = {});
 
 // Parses a request body that must be a JSON object. 422 "too_deep" when

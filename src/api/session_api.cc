@@ -38,13 +38,8 @@ http::Response Login(Context& c, http::Request& req) {
   if (username->size() > 64 || password->size() > 1024) {
     return ErrorToResponse(Error::Unauthenticated("用户名或密码错误"));
   }
-  int64_t retry_after = 0;
-  auto login = c.auth.Login(*username, *password, req.remote_address, &retry_after);
-  if (!login) {
-    auto r = ErrorToResponse(login.error());
-    if (retry_after > 0) r.SetHeader("Retry-After", std::to_string(retry_after));
-    return r;
-  }
+  auto login = c.auth.Login(*username, *password, req.remote_address, nullptr);
+  if (!login) return ErrorToResponse(login.error());
   Json out{{"token", login->token},
            {"csrf_token", login->csrf_token},
            {"expires_at", FormatRfc3339(login->expires_at)},

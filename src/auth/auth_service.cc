@@ -80,71 +80,108 @@ std::string AuthService::HashToken(const std::string& token) {
   return hex;
 }
 
+namespace {
+
+// The delay after `failures` failed attempts under a key whose first `free`
+// failures cost nothing: base, doubling with each further failure, at most
+// max; 0 below the free allowance.
+int64_t ThrottleDelay(int64_t failures, int64_t free, int64_t base, int64_t max) {
+  if (failures < free) return 0;
+  int shift = static_cast<int>(std::min<int64_t>(failures - free, 20));
+  return std::min(max, base << shift);
+}
+
+}  // namespace
+
+const std::string& AuthService::DummyHash() const {
+  std::call_once(dummy_once_, [this] {
+    auto hash = HashPassword("not-a-password-0");
+    dummy_hash_ = hash ? *hash : std::string();
+  });
+  return dummy_hash_;
+}
+
 Result<LoginResult> AuthService::Login(const std::string& username, const std::string& password,
                                        const std::string& remote_address,
                                        int64_t* retry_after_seconds) {
   const int64_t now = Now();
-  const std::string account_key = "user:" + username;
-  const std::string address_key = "addr:" + remote_address;
+  struct Key {
+    std::string name;
+    int64_t free;  // failures allowed before delays start
+  };
+  // Guessing one account from one address, from one address at any account,
+  // and at one account from anywhere (not counted against addresses the
+  // owner has logged in from, so that failures elsewhere never keep the
+  // owner out).
+  Key pair{"pair:" + username + "|" + remote_address, options_.pair_failure_limit};
+  Key address{"addr:" + remote_address, options_.address_failure_limit};
+  Key account{"user:" + username, options_.account_failure_limit};
 
-  // 1. Refuse while the account or the address is locked.
-  auto locked = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) -> Result<int64_t> {
-    int64_t until = 0;
-    for (const auto* key : {&account_key, &address_key}) {
-      auto t = store::GetThrottle(tx, *key);
-      if (!t) return Fail(t.error());
-      until = std::max(until, t->locked_until);
-    }
-    return until;
-  });
-  if (!locked) return Fail(locked.error());
-  if (*locked > now) {
-    if (retry_after_seconds) *retry_after_seconds = *locked - now;
-    return Fail(Error::RateLimited(
-        fmt::format("登录失败次数过多，请在{}秒后重试", *locked - now)));
-  }
-
-  // 2. Verify (slow, outside any transaction).
-  auto user = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) {
+  auto user = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) -> Result<std::optional<store::UserRecord>> {
     return store::FindUserByName(tx, username);
   });
   if (!user) return Fail(user.error());
-  bool ok = *user && !(*user)->disabled && VerifyPassword((*user)->password_hash, password);
-  if (!*user) {
-    // Spend comparable time so that unknown usernames are not revealed.
-    static const std::string kDummy = [] {
-      char out[crypto_pwhash_STRBYTES];
-      if (crypto_pwhash_str_alg(out, "x", 1, crypto_pwhash_OPSLIMIT_MIN,
-                                crypto_pwhash_MEMLIMIT_MIN, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-        return std::string();
-      }
-      return std::string(out);
-    }();
-    VerifyPassword(kDummy, password);
+  auto known = *user ? InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) {
+    return store::IsKnownLoginAddress(tx, (*user)->id, remote_address,
+                                      now - options_.known_address_days * 86400);
+  }) : Result<bool>(false);
+  if (!known) return Fail(known.error());
+  std::vector<const Key*> keys = {&pair, &address};
+  if (!*known) keys.push_back(&account);
+
+  // 1. Count this attempt as a failure before checking the password, in one
+  //    write transaction, so that concurrent attempts are counted one by
+  //    one; refuse while a delay runs.
+  auto reserved = InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<int64_t> {
+    std::vector<store::ThrottleRecord> records;
+    int64_t blocked_until = 0;
+    for (const Key* key : keys) {
+      auto t = store::GetThrottle(tx, key->name);
+      if (!t) return Fail(t.error());
+      if (now - t->last_failure_at > options_.failure_window_seconds) *t = {};
+      blocked_until = std::max(blocked_until, t->locked_until);
+      records.push_back(*t);
+    }
+    if (blocked_until > now) return blocked_until - now;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      store::ThrottleRecord& t = records[k];
+      ++t.failures;
+      t.last_failure_at = now;
+      int64_t delay = ThrottleDelay(t.failures, keys[k]->free, options_.lock_base_seconds,
+                                    options_.lock_max_seconds);
+      t.locked_until = delay > 0 ? now + delay : 0;
+      if (auto r = store::PutThrottle(tx, keys[k]->name, t); !r) return Fail(r.error());
+    }
+    return int64_t{0};
+  });
+  if (!reserved) return Fail(reserved.error());
+  if (*reserved > 0) {
+    if (retry_after_seconds) *retry_after_seconds = *reserved;
+    return Fail(Error::RateLimited(fmt::format("登录失败次数过多，请在{}秒后重试", *reserved), *reserved));
   }
 
-  // 3. Record the outcome.
+  // 2. Verify (slow, outside any transaction). Unknown and disabled accounts
+  //    cost the same as a wrong password, so that timing reveals neither.
+  const bool usable = *user && !(*user)->disabled;
+  bool ok = VerifyPassword(usable ? (*user)->password_hash : DummyHash(), password) && usable;
+  if (!ok) return Fail(Error::Unauthenticated("用户名或密码错误"));
+
+  // 3. Open a session. The owner's own guesses are forgotten; the attempt
+  //    is taken back from the other counts, which keep what others tried.
   return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<LoginResult> {
-    if (!ok) {
-      for (const auto* key : {&account_key, &address_key}) {
-        auto t = store::GetThrottle(tx, *key);
-        if (!t) return Fail(t.error());
-        if (now - t->last_failure_at > options_.failure_window_seconds) t->failures = 0;
-        ++t->failures;
-        t->last_failure_at = now;
-        int limit = key == &account_key ? options_.account_failure_limit
-                                        : options_.address_failure_limit;
-        if (t->failures >= limit) {
-          int shift = std::min<int64_t>(t->failures - limit, 20);
-          t->locked_until =
-              now + std::min(options_.lock_max_seconds, options_.lock_base_seconds << shift);
-        }
-        if (auto r = store::PutThrottle(tx, *key, *t); !r) return Fail(r.error());
-      }
-      if (auto r = tx.Commit(); !r) return Fail(r.error());
-      return Fail(Error::Unauthenticated("用户名或密码错误"));
+    if (auto r = store::ClearThrottle(tx, pair.name); !r) return Fail(r.error());
+    for (const Key* key : keys) {
+      if (key == &pair) continue;
+      auto t = store::GetThrottle(tx, key->name);
+      if (!t) return Fail(t.error());
+      if (t->failures == 0) continue;
+      --t->failures;
+      if (t->failures < key->free) t->locked_until = 0;
+      if (auto r = store::PutThrottle(tx, key->name, *t); !r) return Fail(r.error());
     }
-    if (auto r = store::ClearThrottle(tx, account_key); !r) return Fail(r.error());
+    if (auto r = store::RememberLoginAddress(tx, (*user)->id, remote_address, now); !r) {
+      return Fail(r.error());
+    }
     if (auto r = store::DeleteExpiredSessions(tx, now); !r) return Fail(r.error());
     LoginResult result;
     result.token = RandomToken(32);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -21,13 +22,19 @@ struct AuthOptions {
   std::string password_hash_cost = "interactive";
   // Lifetime of a session from login. Default 12 hours.
   int64_t session_ttl_seconds = 12 * 3600;
-  // Failed logins of one account before it is locked; each further failure
-  // doubles the lock, starting at lock_base_seconds, up to lock_max_seconds.
+  // Failed logins allowed before further attempts must wait: from one
+  // address at one account; at one account from addresses its owner has not
+  // logged in from in the last known_address_days; from one address at any
+  // account. Once a count reaches its limit, the next attempt waits
+  // lock_base_seconds, doubling with each further failure up to
+  // lock_max_seconds. Every attempt is counted before the password is
+  // checked, so concurrent attempts cannot exceed the limits.
+  int pair_failure_limit = 5;
   int account_failure_limit = 5;
-  // Failed logins from one address (any account) before it is locked.
   int address_failure_limit = 20;
   int64_t lock_base_seconds = 30;
   int64_t lock_max_seconds = 15 * 60;
+  int64_t known_address_days = 90;
   // Failures older than this are forgotten.
   int64_t failure_window_seconds = 15 * 60;
   // Clock, replaceable in tests.
@@ -50,9 +57,12 @@ class AuthService {
   Result<std::string> HashPassword(const std::string& password) const;
   static bool VerifyPassword(const std::string& hash, const std::string& password);
 
-  // Checks the password and opens a session. A wrong username or password
-  // gives the same kUnauthenticated error; a locked account or address
-  // gives kRateLimited saying when to retry (retry_after_seconds set).
+  // Checks the password and opens a session. A wrong username or password,
+  // and a disabled account, give the same kUnauthenticated error after the
+  // same work (a password hash of the configured cost is checked every
+  // time). While a throttling delay runs (see AuthOptions) the answer is
+  // kRateLimited saying when to retry (retry_after_seconds and the error's
+  // retry_after_seconds set).
   Result<LoginResult> Login(const std::string& username, const std::string& password,
                             const std::string& remote_address, int64_t* retry_after_seconds);
 
@@ -77,10 +87,16 @@ class AuthService {
 
   static std::string HashToken(const std::string& token);
 
+  // A hash of the configured cost that no password matches: what Login
+  // checks for accounts that do not exist or are disabled.
+  const std::string& DummyHash() const;
+
  private:
   int64_t Now() const;
   store::Db& db_;
   AuthOptions options_;
+  mutable std::once_flag dummy_once_;
+  mutable std::string dummy_hash_;
 };
 
 }  // namespace rongping

@@ -1,5 +1,9 @@
 #include "auth/auth_service.h"
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "store/test_support.h"
@@ -82,6 +86,60 @@ TEST_F(AuthTest, AddressLocksAcrossAccounts) {
   EXPECT_EQ(r.error().kind, ErrorKind::kRateLimited);
   EXPECT_EQ(auth_->Login("someone", "x", "10.9.9.8", nullptr).error().kind,
             ErrorKind::kUnauthenticated);
+}
+
+TEST_F(AuthTest, FailuresElsewhereDoNotKeepTheOwnerOutOfAKnownAddress) {
+  ASSERT_TRUE(auth_->CreateUser("gz_admin", "Passw0rd!", Role::kUnit, "440100", {}, ""));
+  ASSERT_TRUE(auth_->Login("gz_admin", "Passw0rd!", "10.0.0.7", nullptr));  // the owner's office
+  // Someone else fails again and again, from several addresses.
+  for (int i = 0; i < 3 * options_.account_failure_limit; ++i) {
+    (void)auth_->Login("gz_admin", "wrong", "203.0.113." + std::to_string(i % 3), nullptr);
+  }
+  EXPECT_EQ(auth_->Login("gz_admin", "Passw0rd!", "198.51.100.1", nullptr).error().kind,
+            ErrorKind::kRateLimited);
+  auto owner = auth_->Login("gz_admin", "Passw0rd!", "10.0.0.7", nullptr);
+  EXPECT_TRUE(owner) << owner.error().message;
+  // The guesser's own address stays slowed down.
+  EXPECT_EQ(auth_->Login("gz_admin", "wrong", "203.0.113.0", nullptr).error().kind,
+            ErrorKind::kRateLimited);
+}
+
+TEST_F(AuthTest, ConcurrentAttemptsAreCountedOneByOne) {
+  ASSERT_TRUE(auth_->CreateUser("gz_admin", "Passw0rd!", Role::kUnit, "440100", {}, ""));
+  std::atomic<int> checked{0}, throttled{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 40; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = auth_->Login("gz_admin", "Wrong" + std::to_string(i), "10.0.0.1", nullptr);
+      if (r) {
+        ++other;
+      } else if (r.error().kind == ErrorKind::kUnauthenticated) {
+        ++checked;
+      } else if (r.error().kind == ErrorKind::kRateLimited) {
+        ++throttled;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(checked.load(), options_.pair_failure_limit);
+  EXPECT_EQ(throttled.load(), 40 - options_.pair_failure_limit);
+  EXPECT_EQ(other.load(), 0);
+}
+
+TEST_F(AuthTest, UnknownAndDisabledAccountsCheckAHashOfTheConfiguredCost) {
+  // The parameters of an argon2id hash: "$argon2id$v=19$m=65536,t=2,p=1$".
+  auto params = [](const std::string& hash) { return hash.substr(0, hash.find('$', 18)); };
+  for (const char* cost : {"minimum", "interactive"}) {
+    AuthOptions options;
+    options.password_hash_cost = cost;
+    AuthService auth(db_.db(), options);
+    auto real = auth.HashPassword("Passw0rd!");
+    ASSERT_TRUE(real);
+    EXPECT_EQ(params(auth.DummyHash()), params(*real)) << cost;
+    EXPECT_FALSE(AuthService::VerifyPassword(auth.DummyHash(), "Passw0rd!"));
+  }
 }
 
 TEST_F(AuthTest, PasswordChangeEndsOtherSessions) {

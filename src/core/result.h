@@ -7,6 +7,7 @@
 #ifndef RONGPING_CORE_RESULT_H_
 #define RONGPING_CORE_RESULT_H_
 
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -32,6 +33,9 @@ struct Error {
   std::string code;     // machine code, e.g. "invalid_uscc"
   std::string message;  // human message
   std::string field;    // offending field, empty when none
+  // For kRateLimited and kUnavailable: seconds after which trying again
+  // may succeed (the Retry-After header); 0 when unknown.
+  int64_t retry_after_seconds = 0;
 
   static Error Invalid(std::string code, std::string message, std::string field = {}) {
     return {ErrorKind::kInvalid, std::move(code), std::move(message), std::move(field)};
@@ -54,11 +58,11 @@ struct Error {
   static Error TooLarge(std::string message) {
     return {ErrorKind::kTooLarge, "too_large", std::move(message), {}};
   }
-  static Error RateLimited(std::string message) {
-    return {ErrorKind::kRateLimited, "rate_limited", std::move(message), {}};
+  static Error RateLimited(std::string message, int64_t retry_after_seconds = 0) {
+    return {ErrorKind::kRateLimited, "rate_limited", std::move(message), {}, retry_after_seconds};
   }
-  static Error Unavailable(std::string message) {
-    return {ErrorKind::kUnavailable, "unavailable", std::move(message), {}};
+  static Error Unavailable(std::string message, int64_t retry_after_seconds = 0) {
+    return {ErrorKind::kUnavailable, "unavailable", std::move(message), {}, retry_after_seconds};
   }
   static Error Internal(std::string message) {
     return {ErrorKind::kInternal, "internal", std::move(message), {}};

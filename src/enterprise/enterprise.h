@@ -17,6 +17,13 @@
 
 namespace rongping {
 
+// What a region admin is told when registering (or importing) a USCC that
+// an enterprise outside its region already holds: the same words whether or
+// not the code exists, so that registration does not reveal enterprises out
+// of scope. The attempt is audited for the province that holds the code.
+inline constexpr std::string_view kUsccUnavailableMessage =
+    "无法登记该统一社会信用代码，请联系省级主管部门";
+
 struct Enterprise {
   std::string uscc;  // normalised 统一社会信用代码
   std::string name;

@@ -42,7 +42,8 @@ Result<Enterprise> EnterpriseService::Create(const Principal& who, const Enterpr
                                              const std::string& request_id,
                                              std::vector<Error>* field_errors) {
   if (!IsRegionAdmin(who.role)) return Fail(Error::Forbidden("只有主管部门管理员可以登记企业"));
-  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<Enterprise> {
+  std::optional<Enterprise> refused;  // a code held outside the caller's region
+  auto created = InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<Enterprise> {
     auto index = store::LoadReferenceIndex(tx);
     if (!index) return Fail(index.error());
     Enterprise e;
@@ -54,6 +55,12 @@ Result<Enterprise> EnterpriseService::Create(const Principal& who, const Enterpr
                                         "unit_code")},
                         field_errors);
     }
+    auto existing = store::FindEnterpriseUnscoped(tx, e.uscc);
+    if (!existing) return Fail(existing.error());
+    if (*existing && !index->UnitInScope(who, (*existing)->unit_code)) {
+      refused = e;
+      return Fail(Error::Conflict("uscc_unavailable", std::string(kUsccUnavailableMessage)));
+    }
     auto inserted = store::InsertEnterprise(tx, e);
     if (!inserted) return Fail(inserted.error());
     if (auto r = store::RecordAudit(tx, {0, "", who.username, "enterprise.create", "enterprise",
@@ -64,6 +71,17 @@ Result<Enterprise> EnterpriseService::Create(const Principal& who, const Enterpr
     }
     return inserted;
   });
+  if (refused) {
+    if (auto r = InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) {
+          return store::RecordAudit(tx, {0, "", who.username, "enterprise.register_refused", "enterprise",
+                                         refused->uscc, std::nullopt, EnterpriseAuditJson(*refused),
+                                         request_id});
+        });
+        !r) {
+      return Fail(r.error());
+    }
+  }
+  return created;
 }
 
 Result<Enterprise> EnterpriseService::Update(const Principal& who, std::string_view uscc,

@@ -24,7 +24,11 @@ class EnterpriseService {
 
   // Region admins only (ministry, province, unit) and only into a unit in
   // their region. On invalid fields returns the first
-  // error and puts every field error in `field_errors`.
+  // error and puts every field error in `field_errors`. A USCC already
+  // registered in the caller's region is kConflict "duplicate_uscc"; one
+  // held outside it is kConflict "uscc_unavailable" with
+  // kUsccUnavailableMessage, and the attempt is audited
+  // ("enterprise.register_refused").
   Result<Enterprise> Create(const Principal& who, const EnterpriseFields& fields,
                             const std::string& request_id, std::vector<Error>* field_errors);
 

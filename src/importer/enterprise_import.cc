@@ -1,5 +1,7 @@
 #include "importer/enterprise_import.h"
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <unordered_map>
 
@@ -43,98 +45,126 @@ struct ValidRow {
   Enterprise enterprise;
 };
 
-}  // namespace
+// Keeps the first `limit` errors by row (with every error counted in
+// `report`); the rest are counted only.
+void AddError(ImportReport& report, size_t limit, RowError error) {
+  ++report.error_count;
+  if (report.errors.size() < limit) {
+    report.errors.push_back(std::move(error));
+  } else {
+    report.errors_truncated = true;
+  }
+}
 
-Result<ImportReport> ImportEnterprises(store::Db& db, const importer::Table& table,
-                                       const ImportOptions& options) {
-  // 1. Map header cells to fields.
-  std::vector<std::string> columns;
-  std::vector<RowError> header_errors;
-  const auto& known = EnterpriseFieldNames();
-  for (const auto& cell : table.header) {
-    std::string name = cell;
-    if (auto alias = HeaderAliases().find(cell); alias != HeaderAliases().end()) {
-      name = alias->second;
-    }
-    bool ok = std::find(known.begin(), known.end(), name) != known.end();
-    if (!ok && !cell.empty() && !IsDerivedColumn(cell)) {
-      header_errors.push_back({1, cell, fmt::format("未知列“{}”", cell.substr(0, 64))});
-    }
-    if (std::find(columns.begin(), columns.end(), name) != columns.end() && !name.empty()) {
-      header_errors.push_back({1, cell, fmt::format("列“{}”重复", cell.substr(0, 64))});
-    }
-    columns.push_back(ok ? name : std::string());
-  }
-  for (auto required : RequiredEnterpriseFields()) {
-    if (std::find(columns.begin(), columns.end(), required) == columns.end()) {
-      header_errors.push_back({1, std::string(required), fmt::format("缺少必填列 {}", required)});
-    }
-  }
-  ImportReport report;
-  report.rows = table.rows.size();
-  if (!header_errors.empty()) {
-    report.errors = std::move(header_errors);
-    return report;
-  }
+// Validates each row as it is read, keeping only the valid enterprises and
+// the first errors; Finish() writes.
+class EnterpriseImport : public importer::RowVisitor {
+ public:
+  EnterpriseImport(store::Db& db, const ImportOptions& options) : db_(db), options_(options) {}
 
-  // 2. Validate every row against reference data and scope.
-  auto index = InTx(db, store::TxMode::kRead, [](store::Tx& tx) {
-    return store::LoadReferenceIndex(tx);
-  });
-  if (!index) return Fail(index.error());
-  EnterpriseReference ref{[&](std::string_view c) { return index->IsLeafUnit(c); },
-                          [&](std::string_view c) { return index->IsIndustry(c); }};
-  std::vector<ValidRow> valid;
-  valid.reserve(table.rows.size());
-  std::unordered_map<std::string, int> first_row_of;
-  for (size_t i = 0; i < table.rows.size(); ++i) {
-    const auto& cells = table.rows[i];
-    int row = table.row_numbers[i];
-    size_t before = report.errors.size();
-    if (cells.size() > columns.size()) {
-      bool extra = false;
-      for (size_t c = columns.size(); c < cells.size(); ++c) extra = extra || !cells[c].empty();
-      if (extra) report.errors.push_back({row, "", "该行的单元格多于表头的列数"});
+  Result<void> Header(std::vector<std::string> header) override {
+    const auto& known = EnterpriseFieldNames();
+    for (const auto& cell : header) {
+      std::string name = cell;
+      if (auto alias = HeaderAliases().find(cell); alias != HeaderAliases().end()) {
+        name = alias->second;
+      }
+      bool ok = std::find(known.begin(), known.end(), name) != known.end();
+      if (!ok && !cell.empty() && !IsDerivedColumn(cell)) {
+        HeaderError({1, cell.substr(0, 64), fmt::format("未知列“{}”", cell.substr(0, 64))});
+      }
+      if (std::find(columns_.begin(), columns_.end(), name) != columns_.end() && !name.empty()) {
+        HeaderError({1, cell.substr(0, 64), fmt::format("列“{}”重复", cell.substr(0, 64))});
+      }
+      columns_.push_back(ok ? name : std::string());
     }
-    EnterpriseFields fields;
-    for (size_t c = 0; c < columns.size(); ++c) {
-      if (columns[c].empty()) continue;
-      fields[columns[c]] = c < cells.size() ? cells[c] : std::string();
-    }
-    Enterprise e;
-    for (auto& err : ApplyEnterpriseFields(fields, Enterprise{}, true, ref, &e)) {
-      report.errors.push_back({row, err.field, err.message});
-    }
-    if (report.errors.size() == before) {
-      if (options.principal && !index->UnitInScope(*options.principal, e.unit_code)) {
-        report.errors.push_back(
-            {row, "unit_code", fmt::format("无权导入到单位 {}：不在您的管理范围内", e.unit_code)});
-      } else if (auto [it, fresh] = first_row_of.emplace(e.uscc, row); !fresh) {
-        report.errors.push_back(
-            {row, "uscc", fmt::format("统一社会信用代码与第{}行重复", it->second)});
+    for (auto required : RequiredEnterpriseFields()) {
+      if (std::find(columns_.begin(), columns_.end(), required) == columns_.end()) {
+        HeaderError({1, std::string(required), fmt::format("缺少必填列 {}", required)});
       }
     }
-    if (report.errors.size() == before) {
-      valid.push_back({row, std::move(e)});
-    } else {
-      ++report.invalid_rows;
-    }
+    auto index = InTx(db_, store::TxMode::kRead, [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
+    if (!index) return Fail(index.error());
+    index_ = std::move(*index);
+    return {};
   }
-  if (report.invalid_rows > 0 && !options.skip_invalid) return report;
 
-  // 3. Write in one transaction, auditing each change.
-  std::vector<RowError> write_errors;
-  auto written = InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+  Result<void> Row(std::vector<std::string> cells, int row) override {
+    ++report_.rows;
+    if (header_invalid_) return {};
+    size_t before = report_.error_count;
+    auto error = [&](std::string column, std::string message) {
+      AddError(report_, options_.max_listed_errors, {row, std::move(column), std::move(message)});
+    };
+    if (cells.size() > columns_.size()) {
+      bool extra = false;
+      for (size_t c = columns_.size(); c < cells.size(); ++c) extra = extra || !cells[c].empty();
+      if (extra) error("", "该行的单元格多于表头的列数");
+    }
+    EnterpriseFields fields;
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      if (columns_[c].empty()) continue;
+      fields[columns_[c]] = c < cells.size() ? std::move(cells[c]) : std::string();
+    }
+    EnterpriseReference ref{[&](std::string_view c) { return index_.IsLeafUnit(c); },
+                            [&](std::string_view c) { return index_.IsIndustry(c); }};
+    Enterprise e;
+    for (auto& err : ApplyEnterpriseFields(fields, Enterprise{}, true, ref, &e)) {
+      error(err.field, err.message);
+    }
+    if (report_.error_count == before) {
+      if (options_.principal && !index_.UnitInScope(*options_.principal, e.unit_code)) {
+        error("unit_code", fmt::format("无权导入到单位 {}：不在您的管理范围内", e.unit_code));
+      } else if (auto [it, fresh] = first_row_of_.emplace(e.uscc, row); !fresh) {
+        error("uscc", fmt::format("统一社会信用代码与第{}行重复", it->second));
+      }
+    }
+    if (report_.error_count == before) {
+      valid_.push_back({row, std::move(e)});
+    } else {
+      ++report_.invalid_rows;
+    }
+    return {};
+  }
+
+  Result<ImportReport> Finish();
+
+ private:
+  void HeaderError(RowError error) {
+    header_invalid_ = true;
+    AddError(report_, options_.max_listed_errors, std::move(error));
+  }
+
+  store::Db& db_;
+  const ImportOptions& options_;
+  std::vector<std::string> columns_;
+  bool header_invalid_ = false;
+  store::ReferenceIndex index_;
+  std::vector<ValidRow> valid_;
+  std::unordered_map<std::string, int> first_row_of_;
+  ImportReport report_;
+};
+
+Result<ImportReport> EnterpriseImport::Finish() {
+  ImportReport& report = report_;
+  if (header_invalid_ || (report.invalid_rows > 0 && !options_.skip_invalid)) return report;
+
+  // Write in one transaction, auditing each change. An enterprise that
+  // another region registered is refused without saying so; the province
+  // sees the attempt in its audit trail.
+  ImportReport write_errors;
+  std::vector<const Enterprise*> refused;
+  auto written = InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
     const std::string now = NowRfc3339();
-    for (size_t i = 0; i < valid.size(); ++i) {
-      const Enterprise& e = valid[i].enterprise;
+    for (size_t i = 0; i < valid_.size(); ++i) {
+      const Enterprise& e = valid_[i].enterprise;
       auto existing = store::FindEnterpriseUnscoped(tx, e.uscc);
       if (!existing) return Fail(existing.error());
-      if (*existing && options.principal &&
-          !index->UnitInScope(*options.principal, (*existing)->unit_code)) {
-        // Registered elsewhere: refuse without saying where.
-        write_errors.push_back({valid[i].row, "uscc",
-                                "该统一社会信用代码已由其他单位登记，无法导入，请联系省级管理员"});
+      if (*existing && options_.principal &&
+          !index_.UnitInScope(*options_.principal, (*existing)->unit_code)) {
+        AddError(write_errors, options_.max_listed_errors,
+                 {valid_[i].row, "uscc", std::string(kUsccUnavailableMessage)});
+        refused.push_back(&e);
         continue;
       }
       auto changed = store::UpsertEnterprise(tx, e, *existing, now);
@@ -149,31 +179,76 @@ Result<ImportReport> ImportEnterprises(store::Db& db, const importer::Table& tab
         stored.version = *existing ? (*existing)->version + 1 : 1;
         stored.updated_at = now;
         if (auto r = store::RecordAudit(
-                tx, {0, now, options.actor, *existing ? "enterprise.import_update"
-                                                      : "enterprise.import_create",
+                tx, {0, now, options_.actor, *existing ? "enterprise.import_update"
+                                                       : "enterprise.import_create",
                      "enterprise", e.uscc, before, EnterpriseAuditJson(stored),
-                     options.request_id});
+                     options_.request_id});
             !r) {
           return Fail(r.error());
         }
       }
-      if (options.progress && (i % 5000 == 0 || i + 1 == valid.size())) {
-        options.progress(i + 1, valid.size());
+      if (options_.progress && (i % 5000 == 0 || i + 1 == valid_.size())) {
+        options_.progress(i + 1, valid_.size());
       }
     }
-    if (!write_errors.empty() && !options.skip_invalid) {
+    if (write_errors.error_count > 0 && !options_.skip_invalid) {
       return Fail(Error::Invalid("rows_rejected", "存在无法导入的行"));
     }
     return true;
   });
   if (!written && written.error().code != "rows_rejected") return Fail(written.error());
-  report.invalid_rows += write_errors.size();
-  report.errors.insert(report.errors.end(), write_errors.begin(), write_errors.end());
-  std::stable_sort(report.errors.begin(), report.errors.end(),
-            [](const RowError& a, const RowError& b) { return a.row < b.row; });
+  if (!refused.empty()) {
+    // Recorded apart from the import, so that it stays when the import is
+    // rolled back.
+    auto audited = InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<void> {
+      for (const Enterprise* e : refused) {
+        if (auto r = store::RecordAudit(tx, {0, "", options_.actor, "enterprise.register_refused",
+                                             "enterprise", e->uscc, std::nullopt,
+                                             EnterpriseAuditJson(*e), options_.request_id});
+            !r) {
+          return r;
+        }
+      }
+      return {};
+    });
+    if (!audited) return Fail(audited.error());
+  }
+  report.invalid_rows += write_errors.error_count;
+  // Both lists are in row order; merge them and keep the first ones.
+  std::vector<RowError> merged;
+  std::merge(report.errors.begin(), report.errors.end(), write_errors.errors.begin(),
+             write_errors.errors.end(), std::back_inserter(merged),
+             [](const RowError& a, const RowError& b) { return a.row < b.row; });
+  report.error_count += write_errors.error_count;
+  report.errors_truncated = report.errors_truncated || write_errors.errors_truncated ||
+                            merged.size() > options_.max_listed_errors;
+  if (merged.size() > options_.max_listed_errors) merged.resize(options_.max_listed_errors);
+  report.errors = std::move(merged);
   report.written = written.has_value();
   if (!report.written) report.inserted = report.updated = report.unchanged = 0;
   return report;
+}
+
+}  // namespace
+
+Result<ImportReport> ImportEnterprises(store::Db& db, const importer::Table& table,
+                                       const ImportOptions& options) {
+  EnterpriseImport import(db, options);
+  if (auto r = import.Header(table.header); !r) return Fail(r.error());
+  for (size_t i = 0; i < table.rows.size(); ++i) {
+    if (auto r = import.Row(table.rows[i], table.row_numbers[i]); !r) return Fail(r.error());
+  }
+  return import.Finish();
+}
+
+Result<ImportReport> ImportEnterprisesFromFile(store::Db& db, std::string_view bytes,
+                                               FileFormat format, const importer::ReadLimits& limits,
+                                               const ImportOptions& options) {
+  EnterpriseImport import(db, options);
+  auto read = format == FileFormat::kXlsx ? importer::VisitXlsx(bytes, import, limits)
+                                          : importer::VisitCsv(bytes, import, limits);
+  if (!read) return Fail(read.error());
+  return import.Finish();
 }
 
 }  // namespace rongping

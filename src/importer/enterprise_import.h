@@ -31,6 +31,8 @@ struct ImportOptions {
   std::string request_id;
   // Called now and then with (rows done, rows in total) while writing.
   std::function<void(size_t, size_t)> progress;
+  // Errors listed in the report; further ones are only counted.
+  size_t max_listed_errors = 1000;
 };
 
 struct ImportReport {
@@ -40,13 +42,29 @@ struct ImportReport {
   size_t updated = 0;
   size_t unchanged = 0;
   bool written = false;  // false when invalid rows stopped the import
+  // The first max_listed_errors errors, in row order.
   std::vector<RowError> errors;
+  // Every error found, listed or not; errors_truncated when some are not.
+  size_t error_count = 0;
+  bool errors_truncated = false;
 };
 
-// Validates and imports. Returns a report (also when rows are invalid); an
-// Error only for problems with the whole file (missing columns) or the store.
+// Validates and imports. Returns a report (also when rows are invalid, or
+// the header is); an Error only for the store. An enterprise registered
+// outside the principal's region is refused with kUsccUnavailableMessage and
+// the attempt audited ("enterprise.register_refused").
 Result<ImportReport> ImportEnterprises(store::Db& db, const importer::Table& table,
                                        const ImportOptions& options);
+
+enum class FileFormat { kCsv, kXlsx };
+
+// The same for an uploaded file, validating each row as it is read instead
+// of holding the rows: memory grows with the valid rows kept for the write,
+// not with the file's rows or its errors. An Error also for a file that
+// cannot be read or breaks `limits` (importer/table.h).
+Result<ImportReport> ImportEnterprisesFromFile(store::Db& db, std::string_view bytes,
+                                               FileFormat format, const importer::ReadLimits& limits,
+                                               const ImportOptions& options);
 
 }  // namespace rongping
 

@@ -227,7 +227,7 @@ tl::unexpected<Error> ZipBomb(std::string_view what) {
 
 // Runs `body`, turning any exception into an Error so that none escapes.
 template <typename F>
-Result<Table> Guarded(F&& body) {
+auto Guarded(F&& body) -> decltype(body()) {
   try {
     return body();
   } catch (const std::bad_alloc&) {
@@ -242,39 +242,56 @@ Result<Table> Guarded(F&& body) {
 // ---------------------------------------------------------------------------
 // Building the table from rows in order
 
-class TableBuilder {
+class RowFeeder {
  public:
-  explicit TableBuilder(const ReadLimits& limits) : limits_(limits) {}
+  RowFeeder(const ReadLimits& limits, RowVisitor& visitor) : limits_(limits), visitor_(visitor) {}
 
-  // Adds a row as read. `cells` are untrimmed. Empty rows are dropped.
-  Result<bool> Add(std::vector<std::string>&& cells, long long row_number) {
+  // Hands a row as read to the visitor. `cells` are untrimmed. Empty rows
+  // are dropped.
+  Result<void> Add(std::vector<std::string>&& cells, long long row_number) {
     bool any = false;
     for (auto& cell : cells) {
       cell = have_header_ ? TrimAscii(cell) : TrimHeader(cell);
       if (!cell.empty()) any = true;
     }
-    if (!any) return false;
+    if (!any) return {};
     if (!have_header_) {
-      table_.header = std::move(cells);
       have_header_ = true;
-      return true;
+      return visitor_.Header(std::move(cells));
     }
-    if (table_.rows.size() >= limits_.max_rows) return TooManyRows(limits_);
+    if (++rows_ > limits_.max_rows) return TooManyRows(limits_);
     if (row_number > INT_MAX) return TooManyRowNumbers();
-    table_.rows.push_back(std::move(cells));
-    table_.row_numbers.push_back(static_cast<int>(row_number));
-    return true;
+    return visitor_.Row(std::move(cells), static_cast<int>(row_number));
   }
 
-  Result<Table> Finish() {
+  Result<void> Finish() {
     if (!have_header_) return EmptyFile();
-    return std::move(table_);
+    return {};
   }
 
  private:
   const ReadLimits& limits_;
-  Table table_;
+  RowVisitor& visitor_;
+  size_t rows_ = 0;
   bool have_header_ = false;
+};
+
+// Keeps every row: the Table of ReadCsv and ReadXlsx.
+class TableCollector : public RowVisitor {
+ public:
+  Result<void> Header(std::vector<std::string> cells) override {
+    table_.header = std::move(cells);
+    return {};
+  }
+  Result<void> Row(std::vector<std::string> cells, int row_number) override {
+    table_.rows.push_back(std::move(cells));
+    table_.row_numbers.push_back(row_number);
+    return {};
+  }
+  Table Take() { return std::move(table_); }
+
+ private:
+  Table table_;
 };
 
 // ---------------------------------------------------------------------------
@@ -295,9 +312,9 @@ void AppendNormalizingCrlf(std::string& field, std::string_view chunk) {
   }
 }
 
-Result<Table> ParseCsvText(std::string_view text, const ReadLimits& limits) {
+Result<void> ParseCsvText(std::string_view text, const ReadLimits& limits, RowVisitor& visitor) {
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  TableBuilder builder(limits);
+  RowFeeder builder(limits, visitor);
   const size_t n = text.size();
   size_t i = 0;
   long long row = 1;  // spreadsheet row of the record being read
@@ -915,14 +932,14 @@ Result<std::string> CellText(const pugi::xml_node& c, const SheetContext& ctx, i
   return FormatNumber(number);
 }
 
-Result<Table> ParseSheet(std::string& sheet_xml, const SheetContext& ctx,
-                         const ReadLimits& limits) {
+Result<void> ParseSheet(std::string& sheet_xml, const SheetContext& ctx, const ReadLimits& limits,
+                        RowVisitor& visitor) {
   pugi::xml_document doc;
   if (!ParseXml(sheet_xml, doc)) return InvalidXlsx("工作表内容已损坏");
   pugi::xml_node data = Child(Root(doc), "sheetData");
   if (!data) return InvalidXlsx("工作表内容已损坏");
 
-  TableBuilder builder(limits);
+  RowFeeder builder(limits, visitor);
   long long row_number = 0;
   for (pugi::xml_node row : data.children()) {
     if (!Is(row, "row")) continue;
@@ -960,7 +977,7 @@ Result<Table> ParseSheet(std::string& sheet_xml, const SheetContext& ctx,
   return builder.Finish();
 }
 
-Result<Table> ReadXlsxImpl(std::string_view bytes, const ReadLimits& limits) {
+Result<void> ReadXlsxImpl(std::string_view bytes, const ReadLimits& limits, RowVisitor& visitor) {
   if (bytes.size() > limits.max_file_bytes) return FileTooLarge(limits);
   auto zip = ZipArchive::Open(bytes, limits);
   if (!zip) return Fail(std::move(zip.error()));
@@ -983,7 +1000,7 @@ Result<Table> ReadXlsxImpl(std::string_view bytes, const ReadLimits& limits) {
   if (!styles) return Fail(std::move(styles.error()));
 
   SheetContext ctx{&*shared, &*styles, parts->date1904};
-  return ParseSheet(**sheet, ctx, limits);
+  return ParseSheet(**sheet, ctx, limits, visitor);
 }
 
 std::string LowerAscii(std::string s) {
@@ -993,20 +1010,32 @@ std::string LowerAscii(std::string s) {
 
 }  // namespace
 
-Result<Table> ReadCsv(std::string_view bytes, const ReadLimits& limits) {
-  return Guarded([&]() -> Result<Table> {
+Result<void> VisitCsv(std::string_view bytes, RowVisitor& visitor, const ReadLimits& limits) {
+  return Guarded([&]() -> Result<void> {
     if (bytes.size() > limits.max_file_bytes) return FileTooLarge(limits);
-    if (IsValidUtf8(bytes)) return ParseCsvText(bytes, limits);
+    if (IsValidUtf8(bytes)) return ParseCsvText(bytes, limits, visitor);
     std::optional<std::string> decoded = Gb18030ToUtf8(bytes);
     if (!decoded) {
       return Fail(Error::Invalid("unknown_encoding", "文件编码无法识别：请保存为 UTF-8 编码的 CSV"));
     }
-    return ParseCsvText(*decoded, limits);
+    return ParseCsvText(*decoded, limits, visitor);
   });
 }
 
+Result<void> VisitXlsx(std::string_view bytes, RowVisitor& visitor, const ReadLimits& limits) {
+  return Guarded([&]() -> Result<void> { return ReadXlsxImpl(bytes, limits, visitor); });
+}
+
+Result<Table> ReadCsv(std::string_view bytes, const ReadLimits& limits) {
+  TableCollector collector;
+  if (auto r = VisitCsv(bytes, collector, limits); !r) return Fail(std::move(r.error()));
+  return collector.Take();
+}
+
 Result<Table> ReadXlsx(std::string_view bytes, const ReadLimits& limits) {
-  return Guarded([&]() -> Result<Table> { return ReadXlsxImpl(bytes, limits); });
+  TableCollector collector;
+  if (auto r = VisitXlsx(bytes, collector, limits); !r) return Fail(std::move(r.error()));
+  return collector.Take();
 }
 
 Result<Table> ReadTableFile(const std::string& path, const ReadLimits& limits) {

@@ -113,6 +113,24 @@ Result<Table> ReadCsv(std::string_view bytes, const ReadLimits& limits = {});
 // Formulas are not evaluated; their cached value is used.
 Result<Table> ReadXlsx(std::string_view bytes, const ReadLimits& limits = {});
 
+// Receives a sheet row by row, as the readers below find them: first the
+// header, then each data row with the row number a spreadsheet shows; cells
+// as Table describes them. An error returned by either method stops reading
+// and is what the reader returns.
+class RowVisitor {
+ public:
+  virtual ~RowVisitor() = default;
+  virtual Result<void> Header(std::vector<std::string> cells) = 0;
+  virtual Result<void> Row(std::vector<std::string> cells, int row_number) = 0;
+};
+
+// ReadCsv and ReadXlsx without keeping the rows: each is handed to `visitor`
+// as it is read, so that memory does not grow with the number of rows
+// (beyond the file itself and, for XLSX, its parsed sheet). The same limits
+// and errors; "empty_file" after the last row when there was no header.
+Result<void> VisitCsv(std::string_view bytes, RowVisitor& visitor, const ReadLimits& limits = {});
+Result<void> VisitXlsx(std::string_view bytes, RowVisitor& visitor, const ReadLimits& limits = {});
+
 // Reads the file at `path` and dispatches on its extension, compared
 // case-insensitively: ".csv" → ReadCsv, ".xlsx" → ReadXlsx. Any other
 // extension (including .xls) fails with "unsupported_format" without

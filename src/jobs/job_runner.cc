@@ -3,6 +3,8 @@
 #include <chrono>
 
 #include <fmt/format.h>
+
+#include "core/time.h"
 #include <spdlog/spdlog.h>
 
 namespace rongping::jobs {
@@ -16,6 +18,30 @@ int64_t NowSeconds() {
 }  // namespace
 
 JobRunner::JobRunner(store::Db& db, JobRunnerOptions options) : db_(db), options_(options) {}
+
+int64_t JobRunner::Now() const { return options_.now ? options_.now() : NowSeconds(); }
+
+Result<int64_t> JobRunner::Enqueue(std::string_view kind, int64_t owner_user_id, std::string_view input) {
+  auto id = InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<int64_t> {
+    auto pending = store::CountPendingJobs(tx, owner_user_id);
+    if (!pending) return Fail(pending.error());
+    if (pending->of_owner >= options_.max_pending_per_owner) {
+      return Fail(Error::RateLimited(
+          fmt::format("您已有{}项任务在排队或处理中，请等它们完成后再提交", pending->of_owner), 10));
+    }
+    if (pending->total >= options_.max_pending) {
+      return Fail(Error::Unavailable("任务队列已满，请稍后再试", 30));
+    }
+    return store::EnqueueJob(tx, kind, owner_user_id, input);
+  });
+  if (id) Wake();
+  return id;
+}
+
+Result<int64_t> JobRunner::DeleteExpired() {
+  const std::string before = FormatRfc3339(Now() - options_.result_ttl_seconds);
+  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) { return store::DeleteFinishedJobs(tx, before); });
+}
 
 JobRunner::~JobRunner() { Stop(); }
 
@@ -85,7 +111,12 @@ Result<int> JobRunner::RunPending() {
 }
 
 void JobRunner::Loop() {
+  int64_t last_sweep = 0;
   for (;;) {
+    if (Now() - last_sweep >= 60) {
+      if (auto swept = DeleteExpired(); !swept) spdlog::warn("job runner: {}", swept.error().message);
+      last_sweep = Now();
+    }
     {
       std::unique_lock lock(mu_);
       wake_.wait_for(lock, std::chrono::milliseconds(options_.poll_milliseconds),

@@ -31,6 +31,14 @@ struct JobRunnerOptions {
   int64_t lease_seconds = 300;  // longer than any job runs
   int64_t max_attempts = 3;     // runs started before a job is given up
   int poll_milliseconds = 1000; // how often other servers' jobs are looked for
+  // Jobs one user may have queued or running at once; Enqueue refuses more.
+  int64_t max_pending_per_owner = 3;
+  // Jobs queued or running across all users (and app servers) at once.
+  int64_t max_pending = 100;
+  // How long a finished job and its result are kept before deletion.
+  int64_t result_ttl_seconds = 24 * 3600;
+  // The clock (seconds since the epoch); the system clock when empty.
+  std::function<int64_t()> now;
 };
 
 class JobRunner {
@@ -39,6 +47,16 @@ class JobRunner {
   ~JobRunner();  // Stop()s
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
+
+  // Queues a job of `kind` for `owner_user_id` and wakes the runner.
+  // kRateLimited (with retry_after_seconds) when the owner already has
+  // max_pending_per_owner jobs pending; kUnavailable when max_pending jobs
+  // are pending in all. Returns the job's id.
+  Result<int64_t> Enqueue(std::string_view kind, int64_t owner_user_id, std::string_view input);
+
+  // Deletes the jobs that finished more than result_ttl_seconds ago; returns
+  // how many. The running thread does this about once a minute.
+  Result<int64_t> DeleteExpired();
 
   // Registers the handler of a kind. Only before Start().
   void Handle(const std::string& kind, JobHandler handler);
@@ -58,6 +76,7 @@ class JobRunner {
   // Claims and runs one job; false when there was none.
   Result<bool> RunOne();
   void Loop();
+  int64_t Now() const;
 
   store::Db& db_;
   JobRunnerOptions options_;

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/time.h"
 #include "store/test_support.h"
 
 namespace rongping::jobs {
@@ -116,6 +117,56 @@ TEST(JobRunner, AStartedRunnerPicksUpAQueuedJob) {
   EXPECT_EQ(Find(t.db(), id).status, "done");
   runner.Stop();
   runner.Stop();  // idempotent
+}
+
+TEST(JobRunner, PendingJobsAreBoundedPerUserAndInAll) {
+  testing::TempDb t;
+  JobRunnerOptions options;
+  options.max_pending_per_owner = 2;
+  options.max_pending = 3;
+  JobRunner runner(t.db(), options);
+  runner.Handle("echo", [](const store::Job& job) -> Result<JobOutput> { return JobOutput{"text/plain", "a", job.input}; });
+  ASSERT_TRUE(runner.Enqueue("echo", 1, "a"));
+  ASSERT_TRUE(runner.Enqueue("echo", 1, "b"));
+  auto third = runner.Enqueue("echo", 1, "c");
+  ASSERT_FALSE(third);
+  EXPECT_EQ(third.error().kind, ErrorKind::kRateLimited);
+  EXPECT_GT(third.error().retry_after_seconds, 0);
+  ASSERT_TRUE(runner.Enqueue("echo", 2, "d"));
+  auto full = runner.Enqueue("echo", 3, "e");
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error().kind, ErrorKind::kUnavailable);
+  EXPECT_GT(full.error().retry_after_seconds, 0);
+  // Once they have run, the same users may queue again.
+  ASSERT_TRUE(runner.RunPending());
+  EXPECT_TRUE(runner.Enqueue("echo", 1, "f"));
+  EXPECT_TRUE(runner.Enqueue("echo", 3, "g"));
+}
+
+TEST(JobRunner, FinishedJobsAndTheirResultsExpire) {
+  testing::TempDb t;
+  int64_t now = NowUnixSeconds();
+  JobRunnerOptions options;
+  options.result_ttl_seconds = 3600;
+  options.now = [&] { return now; };
+  JobRunner runner(t.db(), options);
+  runner.Handle("echo", [](const store::Job& job) -> Result<JobOutput> { return JobOutput{"text/plain", "a", job.input}; });
+  auto done = runner.Enqueue("echo", 1, "a");
+  ASSERT_TRUE(done);
+  ASSERT_TRUE(runner.RunPending());
+  auto queued = runner.Enqueue("echo", 1, "b");
+  ASSERT_TRUE(queued);
+  auto kept = runner.DeleteExpired();
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(*kept, 0);
+  now += 3600 + 5;  // an hour after it finished
+  auto deleted = runner.DeleteExpired();
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(*deleted, 1);
+  auto gone = InTx(t.db(), store::TxMode::kRead, [&](store::Tx& tx) { return store::FindJob(tx, *done, false); });
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(*gone);
+  EXPECT_EQ(Find(t.db(), *queued).status, "queued");  // never expires unfinished
 }
 
 }  // namespace

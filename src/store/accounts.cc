@@ -133,4 +133,19 @@ Result<void> ClearThrottle(Tx& tx, const std::string& key) {
   return Done(tx.Exec("DELETE FROM login_throttle WHERE throttle_key = $1", {key}));
 }
 
+Result<bool> IsKnownLoginAddress(Tx& tx, int64_t user_id, const std::string& address, int64_t since) {
+  auto rows = tx.Query(
+      "SELECT 1 FROM login_addresses WHERE user_id = $1 AND address = $2 AND last_login_at >= $3",
+      {user_id, address, since});
+  if (!rows) return Fail(rows.error());
+  return !rows->empty();
+}
+
+Result<void> RememberLoginAddress(Tx& tx, int64_t user_id, const std::string& address, int64_t at) {
+  return Done(tx.Exec(
+      "INSERT INTO login_addresses (user_id, address, last_login_at) VALUES ($1, $2, $3) "
+      "ON CONFLICT (user_id, address) DO UPDATE SET last_login_at = excluded.last_login_at",
+      {user_id, address, at}));
+}
+
 }  // namespace rongping::store

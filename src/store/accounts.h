@@ -52,9 +52,16 @@ struct ThrottleRecord {
   int64_t locked_until = 0;
 };
 
+// Throttle state by key: failed logins counted, the last one, and the time
+// before which further attempts are refused. Absent keys read as zeros.
 Result<ThrottleRecord> GetThrottle(Tx& tx, const std::string& key);
 Result<void> PutThrottle(Tx& tx, const std::string& key, const ThrottleRecord& record);
 Result<void> ClearThrottle(Tx& tx, const std::string& key);
+
+// Whether the user logged in from `address` at or after `since` (seconds).
+Result<bool> IsKnownLoginAddress(Tx& tx, int64_t user_id, const std::string& address, int64_t since);
+// Records a successful login of the user from `address` at `at`.
+Result<void> RememberLoginAddress(Tx& tx, int64_t user_id, const std::string& address, int64_t at);
 
 }  // namespace rongping::store
 

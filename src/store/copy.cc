@@ -21,7 +21,7 @@ struct TableSpec {
   std::string_view auto_key;  // the auto-assigned key column, if any
 };
 
-constexpr std::array<TableSpec, 17> kTables = {{
+constexpr std::array<TableSpec, 18> kTables = {{
     {"schema_migrations", "version", ""},
     {"units", "LENGTH(path), code", ""},
     {"industries", "code", ""},
@@ -39,6 +39,7 @@ constexpr std::array<TableSpec, 17> kTables = {{
     {"circulars", "id", "id"},
     {"assessment_changes", "seq", "seq"},
     {"jobs", "id", "id"},
+    {"login_addresses", "user_id, address", ""},
 }};
 
 // Adds one value, with its type, to a row's hash.

@@ -114,6 +114,21 @@ Result<void> FailJob(Tx& tx, int64_t id, std::string_view message) {
   return {};
 }
 
+Result<PendingJobs> CountPendingJobs(Tx& tx, int64_t owner_user_id) {
+  auto rows = tx.Query(
+      "SELECT COALESCE(SUM(CASE WHEN owner_user_id = $1 THEN 1 ELSE 0 END), 0), COUNT(*) FROM jobs "
+      "WHERE status IN ('queued', 'running')",
+      {owner_user_id});
+  if (!rows) return Fail(rows.error());
+  return PendingJobs{rows->rows.at(0).Int(0), rows->rows.at(0).Int(1)};
+}
+
+Result<int64_t> DeleteFinishedJobs(Tx& tx, std::string_view before) {
+  return tx.Exec(
+      "DELETE FROM jobs WHERE status IN ('done', 'failed') AND COALESCE(finished_at, created_at) < $1",
+      {std::string(before)});
+}
+
 Result<std::optional<Job>> FindJob(Tx& tx, int64_t id, bool with_result) {
   auto rows = tx.Query(std::string("SELECT ") + std::string(kColumns) +
                            (with_result ? ", COALESCE(result_base64, '')" : "") + " FROM jobs WHERE id = $1",

@@ -49,6 +49,17 @@ Result<void> FinishJob(Tx& tx, int64_t id, std::string_view type, std::string_vi
 // Marks a running job failed with `message`.
 Result<void> FailJob(Tx& tx, int64_t id, std::string_view message);
 
+// Jobs queued or running: of one owner, and of everyone.
+struct PendingJobs {
+  int64_t of_owner = 0;
+  int64_t total = 0;
+};
+Result<PendingJobs> CountPendingJobs(Tx& tx, int64_t owner_user_id);
+
+// Deletes the jobs that finished (done or failed) before `before` (RFC 3339
+// UTC, as finished_at is stored), with their results; returns how many.
+Result<int64_t> DeleteFinishedJobs(Tx& tx, std::string_view before);
+
 // The job, with its result bytes when `with_result`; nullopt when unknown.
 Result<std::optional<Job>> FindJob(Tx& tx, int64_t id, bool with_result);
 

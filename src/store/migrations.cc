@@ -228,6 +228,17 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_status ON jobs(status, id)
 )SQL";
 
+// Addresses each account has logged in from: an account throttled by
+// failures from elsewhere still lets its owner in from a known address.
+constexpr std::string_view kV7 = R"SQL(
+CREATE TABLE login_addresses (
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  address TEXT NOT NULL,
+  last_login_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, address)
+)
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -238,6 +249,7 @@ const std::vector<Migration>& AllMigrations() {
       {4, "assessment change feed", kV4},
       {5, "score vectors on assessments", kV5},
       {6, "background jobs", kV6},
+      {7, "known login addresses", kV7},
   };
   return kAll;
 }
