@@ -186,20 +186,12 @@ http::Response ProgressHandler(Context& c, http::Request& req) {
 http::Response ListAssessmentsHandler(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
-  std::string status(req.Query("status"));
-  if (!status.empty() && status != "draft" && status != "submitted" && status != "approved" &&
-      status != "rejected") {
-    return ErrorToResponse(Error::Invalid("invalid_parameter",
-                                          "status 应为 draft、submitted、approved 或 rejected", "status"));
-  }
   auto page = IntQuery(req, "page", 1, 1, 1'000'000);
   if (!page) return ErrorToResponse(page.error());
   auto per_page = IntQuery(req, "per_page", 50, 1, 500);
   if (!per_page) return ErrorToResponse(per_page.error());
-  auto items = InTx(c.db, store::TxMode::kRead, [&](store::Tx& tx) {
-    return store::ListAssessments(tx, *who, req.path_params["round"], req.Query("unit"), status,
-                                  *per_page, (*page - 1) * *per_page);
-  });
+  auto items = c.lifecycle.List(*who, req.path_params["round"], std::string(req.Query("unit")),
+                                std::string(req.Query("status")), *per_page, (*page - 1) * *per_page);
   if (!items) return ErrorToResponse(items.error());
   Json out = Json::array();
   for (const auto& i : *items) {

@@ -170,6 +170,9 @@ Result<DataMapRequest> ParseDataMapRequest(Context& c, http::Request& req) {
   analytics::DataMapQuery& q = out.query;
   q.model = std::string(req.Query("model"));
   q.industry_group = std::string(req.Query("industry_group"));
+  if (!q.industry_group.empty() && !units.IsIndustryGroup(q.industry_group)) {
+    return Fail(Error::Invalid("invalid_parameter", "industry_group 不是已知的行业组", "industry_group"));
+  }
   q.size = size;
   q.by = by->second;
   q.k = c.options.min_group_size;

@@ -54,6 +54,9 @@ http::Response SelectionHandler(Context& c, http::Request& req) {
     return ErrorToResponse(Error::NotFound("单位不存在"));
   }
   std::string industry_group(req.Query("industry_group"));
+  if (!industry_group.empty() && !index->IsIndustryGroup(industry_group)) {
+    return ErrorToResponse(Error::Invalid("invalid_parameter", "industry_group 不是已知的行业组", "industry_group"));
+  }
   std::string min_level_id(req.Query("min_level")), key_id(req.Query("key_indicator"));
   if (auto r = c.results.CatchUp(c.db); !r) return ErrorToResponse(r.error());
   std::vector<Selected> rows;

@@ -9,6 +9,7 @@
 #include "scoring/score_vector.h"
 #include "store/audit.h"
 #include "store/enterprises.h"
+#include "store/units.h"
 
 namespace rongping::campaign {
 namespace {
@@ -130,6 +131,29 @@ Result<AssessmentView> LifecycleService::Get(const Principal& who, const std::st
   auto m = model::SharedModel(ctx->existing->model_id);
   if (!m) return Fail(m.error());
   return ViewOf(*ctx->existing, *m, ctx->enterprise);
+}
+
+Result<std::vector<store::AssessmentListItem>> LifecycleService::List(
+    const Principal& who, const std::string& round, const std::string& unit, const std::string& status,
+    int64_t limit, int64_t offset) {
+  if (!status.empty() && status != "draft" && status != "submitted" && status != "approved" &&
+      status != "rejected") {
+    return Fail(Error::Invalid("invalid_parameter", "status 应为 draft、submitted、approved 或 rejected",
+                               "status"));
+  }
+  return InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) -> Result<std::vector<store::AssessmentListItem>> {
+    auto found = store::FindRound(tx, round);
+    if (!found) return Fail(found.error());
+    if (!*found) return Fail(Error::NotFound("评估周期不存在"));
+    if (!unit.empty()) {
+      auto index = store::LoadReferenceIndex(tx);
+      if (!index) return Fail(index.error());
+      if (!index->units.count(unit)) {
+        return Fail(Error::Invalid("invalid_parameter", "unit 不是已登记的单位代码", "unit"));
+      }
+    }
+    return store::ListAssessments(tx, who, round, unit, status, limit, offset);
+  });
 }
 
 Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const std::string& round,

@@ -67,6 +67,14 @@ class LifecycleService {
                                 const std::string& uscc, bool approve, const std::string& reason,
                                 const std::string& request_id);
 
+  // The assessments of a round in `who`'s scope, optionally of one unit's
+  // subtree and one status (draft, submitted, approved, rejected), newest
+  // first (a unit outside the scope lists nothing). kNotFound when the round
+  // does not exist; kInvalid for an unknown unit or status.
+  Result<std::vector<store::AssessmentListItem>> List(const Principal& who, const std::string& round,
+                                                      const std::string& unit, const std::string& status,
+                                                      int64_t limit, int64_t offset);
+
   // Takes a submitted, not yet reviewed assessment back to draft.
   Result<AssessmentView> Withdraw(const Principal& who, const std::string& round,
                                   const std::string& uscc, const std::string& request_id);

@@ -7,6 +7,9 @@
 #include <cstdio>
 #include <iostream>
 #include <iterator>
+#include <optional>
+#include <thread>
+#include <tuple>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -18,6 +21,7 @@
 #include "campaign/progress.h"
 #include "core/json_depth.h"
 #include "cli/gen_command.h"
+#include "core/text.h"
 #include "core/time.h"
 #include "importer/assessment_import.h"
 #include "report/progress_export.h"
@@ -68,7 +72,19 @@ struct ServeFlags {
   bool secure_cookies = false;
   std::string chromium = "/usr/bin/chromium";
   std::vector<std::string> trusted_proxies;
+  std::string metrics_listen;  // HOST:PORT of the private metrics listener; empty: none
 };
+
+// "HOST:PORT" into its parts; nullopt when the form or the port is wrong.
+std::optional<std::pair<std::string, uint16_t>> ParseListen(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  auto port = ParseInteger(text.substr(colon + 1));
+  if (!port || *port < 0 || *port > 65535 || text.substr(colon + 1).find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::pair{text.substr(0, colon), static_cast<uint16_t>(*port)};
+}
 
 int Serve(const ServeFlags& f) {
   auto db = OpenMigrated(f.db);
@@ -95,19 +111,31 @@ int Serve(const ServeFlags& f) {
         up ? 1 : 0);
   });
   http::ServerOptions server_options;
-  auto colon = f.listen.rfind(':');
-  if (colon == std::string::npos) {
-    std::cerr << "错误: --listen 应为 HOST:PORT\n";
+  auto listen = ParseListen(f.listen);
+  if (!listen) {
+    std::cerr << "错误: --listen 应为 HOST:PORT，端口 0-65535\n";
     return kExitUsage;
   }
-  server_options.host = f.listen.substr(0, colon);
-  try {
-    int port = std::stoi(f.listen.substr(colon + 1));
-    if (port < 0 || port > 65535) throw std::out_of_range("port");
-    server_options.port = static_cast<uint16_t>(port);
-  } catch (const std::exception&) {
-    std::cerr << "错误: --listen 的端口无效\n";
-    return kExitUsage;
+  std::tie(server_options.host, server_options.port) = *listen;
+  // Metrics only on their own listener, never on the port clients reach.
+  server_options.serve_metrics = false;
+  http::Router no_routes;
+  std::unique_ptr<http::Server> metrics_server;
+  if (!f.metrics_listen.empty()) {
+    auto at = ParseListen(f.metrics_listen);
+    if (!at) {
+      std::cerr << "错误: --metrics-listen 应为 HOST:PORT，端口 0-65535\n";
+      return kExitUsage;
+    }
+    http::ServerOptions m;
+    std::tie(m.host, m.port) = *at;
+    m.io_threads = 1;
+    m.worker_threads = 1;
+    m.handle_signals = false;
+    m.access_log = [](std::string_view) {};
+    metrics_server = std::make_unique<http::Server>(m, no_routes, metrics);
+    if (auto r = metrics_server->Start(); !r) return Report(r.error());
+    std::cerr << fmt::format("rongping 指标 http://{}:{}/metrics\n", m.host, metrics_server->port());
   }
   server_options.worker_threads = f.workers;
   server_options.body_limit_bytes = f.body_limit_mib << 20;
@@ -115,7 +143,13 @@ int Serve(const ServeFlags& f) {
   http::Server server(server_options, router, metrics);
   if (auto r = server.Start(); !r) return Report(r.error());
   std::cerr << fmt::format("rongping 正在服务 http://{}:{}\n", server_options.host, server.port());
+  std::thread metrics_thread;
+  if (metrics_server) metrics_thread = std::thread([&] { metrics_server->Run(); });
   server.Run();
+  if (metrics_server) {
+    metrics_server->Stop();
+    metrics_thread.join();
+  }
   std::cerr << "rongping 已停止\n";
   return 0;
 }
@@ -388,6 +422,8 @@ int Main(int argc, char** argv) {
   serve->add_option("--db", serve_flags.db, "sqlite:PATH 或 postgresql://…")->required();
   serve->add_option("--listen", serve_flags.listen, "HOST:PORT")->capture_default_str();
   serve->add_option("--web-root", serve_flags.web_root, "已构建网页所在目录")->capture_default_str();
+  serve->add_option("--metrics-listen", serve_flags.metrics_listen,
+                    "Prometheus 指标的单独监听地址 HOST:PORT（只应对内网开放；默认不提供指标）");
   serve->add_option("--workers", serve_flags.workers, "处理请求的工作线程数")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();

@@ -34,8 +34,23 @@ Result<Enterprise> EnterpriseService::Get(const Principal& who, std::string_view
 
 Result<store::EnterprisePage> EnterpriseService::List(const Principal& who,
                                                       const store::EnterpriseQuery& query) {
-  return InTx(db_, store::TxMode::kRead,
-              [&](store::Tx& tx) { return store::ListEnterprises(tx, who, query); });
+  if (!query.size.empty() && !ParseSizeClass(query.size)) {
+    return Fail(Error::Invalid("invalid_parameter", "size 应为 large、medium、small 或 micro", "size"));
+  }
+  return InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) -> Result<store::EnterprisePage> {
+    if (!query.unit.empty() || !query.industry.empty()) {
+      auto index = store::LoadReferenceIndex(tx);
+      if (!index) return Fail(index.error());
+      if (!query.unit.empty() && !index->units.count(query.unit)) {
+        return Fail(Error::Invalid("invalid_parameter", "unit 不是已登记的单位代码", "unit"));
+      }
+      if (!query.industry.empty() && !index->IsIndustry(query.industry) &&
+          !index->IsIndustryGroup(query.industry)) {
+        return Fail(Error::Invalid("invalid_parameter", "industry 应为行业大类代码或行业组名称", "industry"));
+      }
+    }
+    return store::ListEnterprises(tx, who, query);
+  });
 }
 
 Result<Enterprise> EnterpriseService::Create(const Principal& who, const EnterpriseFields& fields,

@@ -20,6 +20,8 @@ class EnterpriseService {
   // kNotFound when absent or out of scope.
   Result<Enterprise> Get(const Principal& who, std::string_view uscc);
 
+  // The enterprises in scope that match `query`. kInvalid naming the
+  // parameter for an unknown unit, industry (division or group) or size.
   Result<store::EnterprisePage> List(const Principal& who, const store::EnterpriseQuery& query);
 
   // Region admins only (ministry, province, unit) and only into a unit in

@@ -415,7 +415,8 @@ class Session : public std::enable_shared_from_this<Session> {
     request.request_id = exchange_.request_id;
 
     const Handler* handler = nullptr;
-    if (request.path == kMetricsRoute && (request.method == "GET" || request.method == "HEAD")) {
+    if (state_->options.serve_metrics && request.path == kMetricsRoute &&
+        (request.method == "GET" || request.method == "HEAD")) {
       handler = &state_->metrics_handler;
       exchange_.route = std::string(kMetricsRoute);
     } else {

@@ -17,8 +17,8 @@
 // X-Frame-Options and Referrer-Policy, plus "Cache-Control: no-store" for
 // paths under /api/. A header the handler set itself is left alone.
 //
-// The server answers GET and HEAD /metrics itself (Metrics::Render) before
-// consulting the router. HEAD is answered like GET without the body. Every
+// With ServerOptions::serve_metrics, the server answers GET and HEAD /metrics
+// itself (Metrics::Render) before consulting the router. HEAD is answered like GET without the body. Every
 // request is counted in Metrics and written as one JSON line to the access log.
 //
 // Error responses produced by the server itself use the JSON error body of
@@ -96,6 +96,11 @@ struct ServerOptions {
 
   // Whether Run() also stops gracefully on SIGTERM and SIGINT.
   bool handle_signals = true;
+
+  // Whether the server answers GET and HEAD /metrics itself, before the
+  // router (Metrics::Render). Turn off on a port that clients reach and
+  // serve the metrics on a separate, private listener instead.
+  bool serve_metrics = true;
 
   // Value of the Server response header.
   std::string server_name = "rongping";

@@ -1,5 +1,7 @@
 #include "store/units.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace rongping::store {
@@ -125,6 +127,11 @@ bool ReferenceIndex::InSubtree(std::string_view code, std::string_view root) con
   auto r = units.find(root);
   if (u == units.end() || r == units.end()) return false;
   return u->second.path.rfind(r->second.path, 0) == 0;
+}
+
+bool ReferenceIndex::IsIndustryGroup(std::string_view name) const {
+  return std::any_of(industries.begin(), industries.end(),
+                     [&](const auto& entry) { return entry.second.group == name; });
 }
 
 bool ReferenceIndex::UnitInScope(const Principal& principal, std::string_view code) const {

@@ -52,6 +52,8 @@ struct ReferenceIndex {
 
   bool IsLeafUnit(std::string_view code) const;
   bool IsIndustry(std::string_view code) const;
+  // True when `name` is the group of some industry division (e.g. 电子信息).
+  bool IsIndustryGroup(std::string_view name) const;
   // True when `code` lies in the subtree of `root` (inclusive).
   bool InSubtree(std::string_view code, std::string_view root) const;
   // True when the principal's region contains unit `code`.

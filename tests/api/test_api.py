@@ -262,12 +262,11 @@ class T01HealthAndHeaders(ApiTest):
                      "/api/v1/rounds/{round}/enterprises/{uscc}/charts/{chart}"):
             self.assertIn(path, doc["paths"])
 
-    def test_metrics(self):
-        request("GET", "/healthz")
+    def test_metrics_are_not_on_the_app_port(self):
+        # Served only on --metrics-listen (test_security checks it there).
         r = request("GET", "/metrics")
-        self.assertEqual(r.status, 200)
-        self.assertIn("rongping_http_requests_total", r.text)
-        self.assertRegex(r.text, r"(?m)^rongping_store_up 1$")
+        self.assertNotIn("rongping_http_requests_total", r.text)
+        self.assertNotIn("# TYPE", r.text)
 
     def test_security_headers_and_request_id(self):
         seen = set()

@@ -305,7 +305,7 @@ class ReportTest(unittest.TestCase):
             r = SERVER.request("GET", base + chart, SERVER.token("enterprise"))
             self.assertEqual(r.status, 200, r)
             self.assertEqual(r.headers["Content-Type"], "image/svg+xml; charset=utf-8")
-            self.assertEqual(r.headers["Content-Security-Policy"], "default-src 'none'")
+            self.assertEqual(r.headers["Content-Security-Policy"], "default-src 'none'; frame-ancestors 'none'")
             svg = r.text
             self.assertTrue(svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"'), svg[:80])
             self.assertIn(label, svg)
