@@ -2,6 +2,7 @@
 // (/api/v1/audit, province and ministry admins only).
 #include <fmt/format.h>
 
+#include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
 #include "core/text.h"
@@ -130,10 +131,10 @@ http::Response Audit(Context& c, http::Request& req) {
 }  // namespace
 
 void RegisterAdminRoutes(http::Router& router, Context& c) {
-  router.Add("GET", "/api/v1/units", [&c](http::Request& r) { return Units(c, r); });
-  router.Add("GET", "/api/v1/industries", [&c](http::Request& r) { return Industries(c, r); });
-  router.Add("GET", "/api/v1/production-types", [&c](http::Request& r) { return ProductionTypes(c, r); });
-  router.Add("GET", "/api/v1/audit", [&c](http::Request& r) { return Audit(c, r); });
+  router.Add("GET", "/api/v1/units", LoggedIn(), [&c](http::Request& r) { return Units(c, r); });
+  router.Add("GET", "/api/v1/industries", LoggedIn(), [&c](http::Request& r) { return Industries(c, r); });
+  router.Add("GET", "/api/v1/production-types", LoggedIn(), [&c](http::Request& r) { return ProductionTypes(c, r); });
+  router.Add("GET", "/api/v1/audit", ProvinceAdmins(), [&c](http::Request& r) { return Audit(c, r); });
 }
 
 }  // namespace rongping::api

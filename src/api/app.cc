@@ -1,3 +1,4 @@
+#include "api/access.h"
 #include "api/app.h"
 
 #include "api/json_util.h"
@@ -39,13 +40,13 @@ http::Response StaticFile(const Context& c, const http::Request& req) {
 }  // namespace
 
 void RegisterRoutes(http::Router& router, Context& c) {
-  router.Add("GET", "/healthz", [&c](http::Request&) {
+  router.Add("GET", "/healthz", Anyone(), [&c](http::Request&) {
     if (auto ping = c.db.Ping(); !ping) {
       return JsonResponse({{"status", "unavailable"}, {"message", ping.error().message}}, 503);
     }
     return JsonResponse({{"status", "ok"}});
   });
-  router.Add("GET", "/api/v1/openapi.json", [](http::Request&) {
+  router.Add("GET", "/api/v1/openapi.json", Anyone(), [](http::Request&) {
     http::Response r;
     r.body = std::string(kOpenApiJson);
     return r;

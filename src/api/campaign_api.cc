@@ -2,6 +2,7 @@
 // lifecycle and review queues.
 #include <fmt/format.h>
 
+#include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
 #include "campaign/progress.h"
@@ -298,17 +299,17 @@ void RegisterCampaignRoutes(http::Router& router, Context& c) {
     return [&c, f](http::Request& r) { return f(c, r); };
   };
   const std::string a = "/api/v1/rounds/{round}/enterprises/{uscc}/assessment";
-  router.Add("GET", "/api/v1/rounds", bind(ListRoundsHandler));
-  router.Add("GET", "/api/v1/rounds/{round}", bind(GetRoundHandler));
-  router.Add("PUT", "/api/v1/rounds/{round}", bind(PutRoundHandler));
-  router.Add("PUT", "/api/v1/rounds/{round}/targets/{unit}", bind(PutTargetHandler));
-  router.Add("GET", "/api/v1/rounds/{round}/progress", bind(ProgressHandler));
-  router.Add("GET", "/api/v1/rounds/{round}/assessments", bind(ListAssessmentsHandler));
-  router.Add("GET", a, bind(GetAssessmentHandler));
-  router.Add("PUT", a, bind(SaveDraftHandler));
-  router.Add("POST", a + "/submit", bind(SubmitHandler));
-  router.Add("POST", a + "/review", bind(ReviewHandler));
-  router.Add("POST", a + "/withdraw", bind(WithdrawHandler));
+  router.Add("GET", "/api/v1/rounds", LoggedIn(), bind(ListRoundsHandler));
+  router.Add("GET", "/api/v1/rounds/{round}", LoggedIn(), bind(GetRoundHandler));
+  router.Add("PUT", "/api/v1/rounds/{round}", ProvinceAdmins(), bind(PutRoundHandler));
+  router.Add("PUT", "/api/v1/rounds/{round}/targets/{unit}", ProvinceAdmins(), bind(PutTargetHandler));
+  router.Add("GET", "/api/v1/rounds/{round}/progress", AggregateReaders(), bind(ProgressHandler));
+  router.Add("GET", "/api/v1/rounds/{round}/assessments", LoggedIn(), bind(ListAssessmentsHandler));
+  router.Add("GET", a, LoggedIn(), bind(GetAssessmentHandler));
+  router.Add("PUT", a, FillersIn(), bind(SaveDraftHandler));
+  router.Add("POST", a + "/submit", FillersIn(), bind(SubmitHandler));
+  router.Add("POST", a + "/review", RegionAdmins(), bind(ReviewHandler));
+  router.Add("POST", a + "/withdraw", FillersIn(), bind(WithdrawHandler));
 }
 
 }  // namespace rongping::api

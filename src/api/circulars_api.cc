@@ -4,6 +4,7 @@
 // snapshot.
 #include <fmt/format.h>
 
+#include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
 #include "campaign/circulars.h"
@@ -123,9 +124,9 @@ void RegisterCircularRoutes(http::Router& router, Context& c) {
   auto bind = [&c](http::Response (*f)(Context&, http::Request&)) {
     return [&c, f](http::Request& r) { return f(c, r); };
   };
-  router.Add("POST", "/api/v1/rounds/{round}/circulars", bind(CreateHandler));
-  router.Add("GET", "/api/v1/rounds/{round}/circulars", bind(ListHandler));
-  router.Add("GET", "/api/v1/circulars/{id}", bind(GetHandler));
+  router.Add("POST", "/api/v1/rounds/{round}/circulars", ProvinceAdmins(), bind(CreateHandler));
+  router.Add("GET", "/api/v1/rounds/{round}/circulars", RegionAdmins(), bind(ListHandler));
+  router.Add("GET", "/api/v1/circulars/{id}", RegionAdmins(), bind(GetHandler));
 }
 
 }  // namespace rongping::api

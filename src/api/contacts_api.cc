@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
 #include "campaign/contacts.h"
@@ -170,9 +171,9 @@ void RegisterContactRoutes(http::Router& router, Context& c) {
   auto bind = [&c](http::Response (*f)(Context&, http::Request&)) {
     return [&c, f](http::Request& r) { return f(c, r); };
   };
-  router.Add("GET", "/api/v1/rounds/{round}/contacts", bind(ListContactsHandler));
-  router.Add("GET", "/api/v1/rounds/{round}/contacts/{unit}", bind(GetContactsHandler));
-  router.Add("PUT", "/api/v1/rounds/{round}/contacts/{unit}", bind(PutContactsHandler));
+  router.Add("GET", "/api/v1/rounds/{round}/contacts", RegionAdmins(), bind(ListContactsHandler));
+  router.Add("GET", "/api/v1/rounds/{round}/contacts/{unit}", RegionAdmins(), bind(GetContactsHandler));
+  router.Add("PUT", "/api/v1/rounds/{round}/contacts/{unit}", RegionAdmins(), bind(PutContactsHandler));
 }
 
 }  // namespace rongping::api

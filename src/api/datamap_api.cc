@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "analytics/datamap.h"
+#include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
 #include "core/size_class.h"
@@ -293,8 +294,8 @@ http::Response DataMapTrendHandler(Context& c, http::Request& req) {
 }  // namespace
 
 void RegisterDataMapRoutes(http::Router& router, Context& c) {
-  router.Add("GET", "/api/v1/rounds/{round}/datamap", [&c](http::Request& r) { return DataMapHandler(c, r); });
-  router.Add("GET", "/api/v1/datamap/trend", [&c](http::Request& r) { return DataMapTrendHandler(c, r); });
+  router.Add("GET", "/api/v1/rounds/{round}/datamap", AggregateReaders(), [&c](http::Request& r) { return DataMapHandler(c, r); });
+  router.Add("GET", "/api/v1/datamap/trend", AggregateReaders(), [&c](http::Request& r) { return DataMapTrendHandler(c, r); });
 }
 
 }  // namespace rongping::api

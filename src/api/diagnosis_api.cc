@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "analytics/diagnosis.h"
+#include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
 #include "core/size_class.h"
@@ -215,17 +216,17 @@ constexpr std::string_view kPdfJob = "html_to_pdf";
 }  // namespace
 
 void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
-  router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/diagnosis", [&c](http::Request& r) {
+  router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/diagnosis", LoggedIn(), [&c](http::Request& r) {
     return WithDiagnosis(c, r, [](const Principal&, const Json& d, const std::string&) { return JsonResponse(d); });
   });
-  router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/report.html", [&c](http::Request& r) {
+  router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/report.html", LoggedIn(), [&c](http::Request& r) {
     return WithDiagnosis(c, r, [](const Principal&, const Json& d, const std::string& name) {
       return HtmlPageResponse(ReportHtml(d), name + ".html");
     });
   });
   // The report's charts as images, for the web app's result page: the same
   // drawing as in the report.
-  router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/charts/{chart}", [&c](http::Request& r) {
+  router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/charts/{chart}", LoggedIn(), [&c](http::Request& r) {
     const std::string file = r.path_params["chart"];
     const bool svg_file = file.size() > 4 && file.ends_with(".svg");
     const std::string chart = svg_file ? file.substr(0, file.size() - 4) : "";
@@ -242,7 +243,7 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
   });
   // The page is made now, with what the caller may see; only its rendering
   // waits in the queue.
-  router.Add("POST", "/api/v1/rounds/{round}/enterprises/{uscc}/report.pdf", [&c](http::Request& r) {
+  router.Add("POST", "/api/v1/rounds/{round}/enterprises/{uscc}/report.pdf", LoggedIn(), [&c](http::Request& r) {
     return WithDiagnosis(c, r, [&c](const Principal& who, const Json& d, const std::string& name) {
       Json input{{"html", ReportHtml(d)}, {"name", name + ".pdf"}};
       auto id = c.jobs.Enqueue(kPdfJob, who.user_id, input.dump());

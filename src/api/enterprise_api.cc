@@ -2,6 +2,7 @@
 // Handlers parse and map; rules live in EnterpriseService and the importer.
 #include <fmt/format.h>
 
+#include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
 #include "core/text.h"
@@ -231,12 +232,12 @@ http::Response Import(Context& c, http::Request& req) {
 }  // namespace
 
 void RegisterEnterpriseRoutes(http::Router& router, Context& c) {
-  router.Add("GET", "/api/v1/enterprises", [&c](http::Request& r) { return List(c, r); });
-  router.Add("POST", "/api/v1/enterprises", [&c](http::Request& r) { return Create(c, r); });
-  router.Add("GET", "/api/v1/enterprises/export", [&c](http::Request& r) { return Export(c, r); });
-  router.Add("POST", "/api/v1/enterprises/import", [&c](http::Request& r) { return Import(c, r); });
-  router.Add("GET", "/api/v1/enterprises/{uscc}", [&c](http::Request& r) { return Get(c, r); });
-  router.Add("PATCH", "/api/v1/enterprises/{uscc}", [&c](http::Request& r) { return Update(c, r); });
+  router.Add("GET", "/api/v1/enterprises", LoggedIn(), [&c](http::Request& r) { return List(c, r); });
+  router.Add("POST", "/api/v1/enterprises", RegionAdmins(), [&c](http::Request& r) { return Create(c, r); });
+  router.Add("GET", "/api/v1/enterprises/export", LoggedIn(), [&c](http::Request& r) { return Export(c, r); });
+  router.Add("POST", "/api/v1/enterprises/import", RegionAdmins(), [&c](http::Request& r) { return Import(c, r); });
+  router.Add("GET", "/api/v1/enterprises/{uscc}", LoggedIn(), [&c](http::Request& r) { return Get(c, r); });
+  router.Add("PATCH", "/api/v1/enterprises/{uscc}", OnlyRoles({Role::kMinistry, Role::kProvince, Role::kUnit, Role::kEnterprise}), [&c](http::Request& r) { return Update(c, r); });
 }
 
 }  // namespace rongping::api

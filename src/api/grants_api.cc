@@ -2,6 +2,7 @@
 // (服务机构) fill in its assessments, and optionally submit them.
 #include <fmt/format.h>
 
+#include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
 #include "core/uscc.h"
@@ -107,11 +108,11 @@ http::Response DeleteGrantHandler(Context& c, http::Request& req) {
 }  // namespace
 
 void RegisterGrantRoutes(http::Router& router, Context& c) {
-  router.Add("GET", "/api/v1/enterprises/{uscc}/grants",
+  router.Add("GET", "/api/v1/enterprises/{uscc}/grants", LoggedIn(),
              [&c](http::Request& r) { return ListGrantsHandler(c, r); });
-  router.Add("PUT", "/api/v1/enterprises/{uscc}/grants/{agency}",
+  router.Add("PUT", "/api/v1/enterprises/{uscc}/grants/{agency}", OnlyRoles({Role::kEnterprise}),
              [&c](http::Request& r) { return PutGrantHandler(c, r); });
-  router.Add("DELETE", "/api/v1/enterprises/{uscc}/grants/{agency}",
+  router.Add("DELETE", "/api/v1/enterprises/{uscc}/grants/{agency}", OnlyRoles({Role::kEnterprise}),
              [&c](http::Request& r) { return DeleteGrantHandler(c, r); });
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
 #include "store/jobs.h"
@@ -37,12 +38,12 @@ Json JobJson(const store::Job& job) {
 }  // namespace
 
 void RegisterJobRoutes(http::Router& router, Context& c) {
-  router.Add("GET", "/api/v1/jobs/{id}", [&c](http::Request& req) {
+  router.Add("GET", "/api/v1/jobs/{id}", LoggedIn(), [&c](http::Request& req) {
     auto job = OwnJob(c, req, false);
     if (!job) return ErrorToResponse(job.error());
     return JsonResponse(JobJson(*job));
   });
-  router.Add("GET", "/api/v1/jobs/{id}/result", [&c](http::Request& req) {
+  router.Add("GET", "/api/v1/jobs/{id}/result", LoggedIn(), [&c](http::Request& req) {
     auto job = OwnJob(c, req, true);
     if (!job) return ErrorToResponse(job.error());
     if (job->status != "done") {

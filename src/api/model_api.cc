@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
 #include "campaign/lifecycle.h"
@@ -99,8 +100,8 @@ http::Response ScoreAnswers(Context& c, http::Request& req) {
 }  // namespace
 
 void RegisterModelRoutes(http::Router& router, Context& c) {
-  router.Add("GET", "/api/v1/models/{id}/questionnaire", [&c](http::Request& r) { return Questionnaire(c, r); });
-  router.Add("POST", "/api/v1/models/{id}/score", [&c](http::Request& r) { return ScoreAnswers(c, r); });
+  router.Add("GET", "/api/v1/models/{id}/questionnaire", LoggedIn(), [&c](http::Request& r) { return Questionnaire(c, r); });
+  router.Add("POST", "/api/v1/models/{id}/score", LoggedIn(), [&c](http::Request& r) { return ScoreAnswers(c, r); });
 }
 
 }  // namespace rongping::api

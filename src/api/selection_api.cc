@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "analytics/results_snapshot.h"
+#include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
 #include "core/text.h"
@@ -148,7 +149,7 @@ http::Response SelectionHandler(Context& c, http::Request& req) {
 }  // namespace
 
 void RegisterSelectionRoutes(http::Router& router, Context& c) {
-  router.Add("GET", "/api/v1/rounds/{round}/selection",
+  router.Add("GET", "/api/v1/rounds/{round}/selection", ProvinceAdmins(),
              [&c](http::Request& r) { return SelectionHandler(c, r); });
 }
 

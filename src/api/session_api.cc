@@ -1,6 +1,7 @@
 // POST/GET/DELETE /api/v1/session and PUT /api/v1/session/password.
 #include <fmt/format.h>
 
+#include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
 #include "core/time.h"
@@ -92,10 +93,10 @@ http::Response ChangePassword(Context& c, http::Request& req) {
 }  // namespace
 
 void RegisterSessionRoutes(http::Router& router, Context& c) {
-  router.Add("POST", "/api/v1/session", [&c](http::Request& r) { return Login(c, r); });
-  router.Add("GET", "/api/v1/session", [&c](http::Request& r) { return Current(c, r); });
-  router.Add("DELETE", "/api/v1/session", [&c](http::Request& r) { return Logout(c, r); });
-  router.Add("PUT", "/api/v1/session/password",
+  router.Add("POST", "/api/v1/session", Anyone(), [&c](http::Request& r) { return Login(c, r); });
+  router.Add("GET", "/api/v1/session", LoggedIn(), [&c](http::Request& r) { return Current(c, r); });
+  router.Add("DELETE", "/api/v1/session", LoggedIn(), [&c](http::Request& r) { return Logout(c, r); });
+  router.Add("PUT", "/api/v1/session/password", LoggedIn(),
              [&c](http::Request& r) { return ChangePassword(c, r); });
 }
 

@@ -345,6 +345,7 @@ Result<std::vector<CircularSummary>> List(store::Db& db, const Principal* who,
     if (!MayListCirculars(who)) return Fail(Error::Forbidden("通报仅供主管部门查看"));
     auto units = store::LoadReferenceIndex(tx);
     if (!units) return Fail(units.error());
+    if (who && !RoundConcerns(*who, **round, *units)) return Fail(Error::NotFound("评估周期不存在"));
     auto rows = tx.Query(
         "SELECT id, round_code, unit_code, as_of, title, created_by, created_at FROM circulars "
         "WHERE round_code = $1 ORDER BY as_of DESC, id DESC",

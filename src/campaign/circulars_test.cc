@@ -408,7 +408,8 @@ TEST_F(CircularStoreTest, ScopeOfListAndGet) {
   EXPECT_EQ(List(t_.db(), nullptr, "gd-t")->size(), 3u);
 
   Principal other = Who(Role::kProvince, "450000", "guangxi");
-  EXPECT_TRUE(List(t_.db(), &other, "gd-t")->empty());
+  // Another province's round is not there for it at all.
+  EXPECT_EQ(List(t_.db(), &other, "gd-t").error().kind, ErrorKind::kNotFound);
   EXPECT_EQ(Get(t_.db(), &other, province->id).error().kind, ErrorKind::kNotFound);
   Principal enterprise = Who(Role::kEnterprise, testing::MakeUscc("440100", 9), "e");
   EXPECT_EQ(List(t_.db(), &enterprise, "gd-t").error().kind, ErrorKind::kForbidden);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "campaign/rounds.h"
 #include "core/time.h"
 #include "scoring/score_vector.h"
 #include "store/audit.h"
@@ -29,6 +30,11 @@ Result<Context> Load(store::Tx& tx, const Principal& who, const std::string& rou
   auto e = store::FindEnterprise(tx, who, uscc);
   if (!e) return Fail(e.error());
   if (!*e) return Fail(Error::NotFound("未找到该企业"));
+  // A round is its province's: an enterprise of another province has no
+  // assessment in it, whoever asks.
+  auto within = store::UnitWithin(tx, (*e)->unit_code, (*r)->province_code);
+  if (!within) return Fail(within.error());
+  if (!*within) return Fail(Error::NotFound("该企业不属于本评估周期所在的省份"));
   auto a = store::FindAssessment(tx, round, uscc);
   if (!a) return Fail(a.error());
   return Context{**r, **e, *a};
@@ -145,9 +151,10 @@ Result<std::vector<store::AssessmentListItem>> LifecycleService::List(
     auto found = store::FindRound(tx, round);
     if (!found) return Fail(found.error());
     if (!*found) return Fail(Error::NotFound("评估周期不存在"));
+    auto index = store::LoadReferenceIndex(tx);
+    if (!index) return Fail(index.error());
+    if (!RoundConcerns(who, **found, *index)) return Fail(Error::NotFound("评估周期不存在"));
     if (!unit.empty()) {
-      auto index = store::LoadReferenceIndex(tx);
-      if (!index) return Fail(index.error());
       if (!index->units.count(unit)) {
         return Fail(Error::Invalid("invalid_parameter", "unit 不是已登记的单位代码", "unit"));
       }

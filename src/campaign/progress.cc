@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "campaign/rounds.h"
 #include "core/time.h"
 
 namespace rongping::campaign {
@@ -118,6 +119,7 @@ Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
     if (!*round) return Fail(Error::NotFound("评估周期不存在"));
     auto units = store::LoadReferenceIndex(tx);
     if (!units) return Fail(units.error());
+    if (who && !RoundConcerns(*who, **round, *units)) return Fail(Error::NotFound("评估周期不存在"));
     std::string root = unit_code;
     if (root.empty()) {
       bool regional = who && (who->role == Role::kProvince || who->role == Role::kUnit ||

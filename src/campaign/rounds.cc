@@ -27,6 +27,19 @@ bool MayAdministerRound(const Principal& who, const store::RoundRecord& round,
   return who.role == Role::kProvince && index.UnitInScope(who, round.province_code);
 }
 
+bool RoundConcerns(const Principal& who, const store::RoundRecord& round,
+                   const store::ReferenceIndex& index) {
+  switch (who.role) {
+    case Role::kProvince:
+    case Role::kUnit:
+    case Role::kAssociation:
+      return index.InSubtree(who.scope_code, round.province_code) ||
+             index.InSubtree(round.province_code, who.scope_code);
+    default:
+      return true;
+  }
+}
+
 Result<void> ValidateRound(const store::RoundRecord& round) {
   static const std::regex kCode("[a-z0-9][a-z0-9-]{1,31}");
   if (!std::regex_match(round.code, kCode)) {

@@ -27,6 +27,14 @@ bool MaySetRounds(const Principal& who);
 bool MayAdministerRound(const Principal& who, const store::RoundRecord& round,
                         const store::ReferenceIndex& index);
 
+// Whether `round` is one of `who`'s rounds, for reading what it holds: the
+// ministry's always; a province, unit or association admin's when its
+// region lies in the round's province; an enterprise's or an agency's
+// always, since what they read of a round goes enterprise by enterprise
+// (and each enterprise belongs to one province). Others get 404.
+bool RoundConcerns(const Principal& who, const store::RoundRecord& round,
+                   const store::ReferenceIndex& index);
+
 // Checks a round's own values: the code (2-32 of [a-z0-9-], starting with a
 // letter or digit), a name of 1-100 characters without control characters,
 // dates as YYYY-MM-DD with opens_on not after closes_on and deadline, a year

@@ -154,6 +154,26 @@ int Serve(const ServeFlags& f) {
   return 0;
 }
 
+// The route table as the server builds it, with each route's access rule:
+// [{"method","pattern","access":"anonymous|logged_in|roles","roles":[...]}].
+int RoutesCommand() {
+  auto db = store::Db::Open("sqlite::memory:");
+  if (!db) return Report(db.error());
+  api::Context context(**db, api::AppOptions{});
+  http::Router router;
+  api::RegisterRoutes(router, context);
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& r : router.Routes()) {
+    using Kind = http::Access::Kind;
+    const char* kind = r.access.kind == Kind::kAnonymous ? "anonymous"
+                       : r.access.kind == Kind::kLoggedIn ? "logged_in"
+                                                          : "roles";
+    out.push_back({{"method", r.method}, {"pattern", r.pattern}, {"access", kind}, {"roles", r.access.roles}});
+  }
+  std::cout << out.dump(1) << "\n";
+  return 0;
+}
+
 void PrintProgress(size_t done, size_t total) {
   if (!isatty(STDERR_FILENO) || total == 0) return;
   int width = 30;
@@ -519,6 +539,8 @@ int Main(int argc, char** argv) {
   gen->add_option("--out", gen_out, "输出目录")->required();
   gen->add_option("--model", gen_model, "模型")->capture_default_str();
 
+  app.add_subcommand("routes", "列出全部接口路由及其访问规则（JSON）/ list the API routes with their access rules");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -549,6 +571,7 @@ int Main(int argc, char** argv) {
   if (*copy) return CopyCommand(copy_from, copy_to);
   if (*gen) return cli::GenCommand(gen_enterprises, gen_rounds, gen_seed, gen_out, gen_model);
   if (*score) return ScoreCommand(score_model, score_file, score_pt, score_questions);
+  if (*app.get_subcommand("routes")) return RoutesCommand();
   return kExitUsage;
 }
 

@@ -23,12 +23,15 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 
 }  // namespace
 
-void Router::Add(std::string method, std::string pattern, Handler handler) {
+void Router::Add(std::string method, std::string pattern, Access access, Handler handler) {
   if (pattern.empty() || pattern.front() != '/') {
     throw std::invalid_argument("route pattern must start with '/': " + pattern);
   }
   if (method.empty()) throw std::invalid_argument("route method is empty: " + pattern);
   if (!handler) throw std::invalid_argument("route handler is empty: " + pattern);
+  if (access.kind == Access::Kind::kRoles && access.roles.empty()) {
+    throw std::invalid_argument("route allows no role: " + pattern);
+  }
 
   Route route;
   for (std::string_view text : SplitPath(pattern)) {
@@ -64,8 +67,16 @@ void Router::Add(std::string method, std::string pattern, Handler handler) {
 
   route.method = std::move(method);
   route.pattern = std::move(pattern);
+  route.access = std::move(access);
   route.handler = std::move(handler);
   routes_.push_back(std::move(route));
+}
+
+std::vector<RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const Route& r : routes_) out.push_back({r.method, r.pattern, r.access});
+  return out;
 }
 
 void Router::SetFallback(Handler handler) { fallback_ = std::move(handler); }

@@ -11,6 +11,10 @@
 // several patterns match, the one with a literal at the first position where
 // they differ wins ("/rounds/current" beats "/rounds/{round}").
 //
+// Every route declares who may call it (Access). The declaration is what
+// Routes() lists, so that tests walk the whole table role by role; the
+// handler itself enforces it.
+//
 // A Router is built once before the server starts and is read-only afterwards;
 // Find() may then be called from any number of threads.
 #ifndef RONGPING_HTTP_ROUTER_H_
@@ -31,6 +35,29 @@ namespace rongping::http {
 // response; handlers should still return error responses for expected
 // failures.
 using Handler = std::function<Response(Request&)>;
+
+// Who may call a route.
+struct Access {
+  enum class Kind {
+    kAnonymous,  // anyone, without logging in
+    kLoggedIn,   // any logged-in user; the handler limits each to its scope
+    kRoles,      // only the named roles; the others get 403 (or 404 where
+                 // even existence is outside their scope)
+  };
+  Kind kind = Kind::kLoggedIn;
+  std::vector<std::string> roles;  // for kRoles: role names, e.g. "province"
+
+  static Access Anonymous() { return {Kind::kAnonymous, {}}; }
+  static Access LoggedIn() { return {Kind::kLoggedIn, {}}; }
+  static Access Roles(std::vector<std::string> roles) { return {Kind::kRoles, std::move(roles)}; }
+};
+
+// A registered route as Routes() lists it.
+struct RouteInfo {
+  std::string method;
+  std::string pattern;
+  Access access;
+};
 
 class Router {
  public:
@@ -66,7 +93,11 @@ class Router {
   // Throws std::invalid_argument when the pattern is malformed (not starting
   // with '/', a brace that is not a whole segment, an empty parameter name) or
   // when the same method is already registered for an equivalent pattern.
-  void Add(std::string method, std::string pattern, Handler handler);
+  // Throws std::invalid_argument too when a kRoles access names no role.
+  void Add(std::string method, std::string pattern, Access access, Handler handler);
+
+  // Every registered route with its access, in registration order.
+  std::vector<RouteInfo> Routes() const;
 
   // Sets the handler for GET and HEAD requests whose path matches no pattern
   // under any method, e.g. a static file server. Its route label is
@@ -89,6 +120,7 @@ class Router {
     std::string method;
     std::string pattern;
     std::vector<Segment> segments;
+    Access access;
     Handler handler;
   };
 

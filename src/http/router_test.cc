@@ -27,14 +27,14 @@ std::string Call(const Router::Match& match) {
 class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    router_.Add("GET", "/api/v1/enterprises", Returning("list"));
-    router_.Add("POST", "/api/v1/enterprises", Returning("create"));
-    router_.Add("GET", "/api/v1/enterprises/{uscc}", Returning("get"));
-    router_.Add("PUT", "/api/v1/enterprises/{uscc}", Returning("put"));
-    router_.Add("GET", "/api/v1/rounds/{round}/progress", Returning("progress"));
-    router_.Add("GET", "/api/v1/rounds/current/progress", Returning("current-progress"));
-    router_.Add("GET", "/api/v1/rounds/{round}/scores/{uscc}", Returning("score"));
-    router_.Add("GET", "/", Returning("root"));
+    router_.Add("GET", "/api/v1/enterprises", Access::Anonymous(), Returning("list"));
+    router_.Add("POST", "/api/v1/enterprises", Access::Anonymous(), Returning("create"));
+    router_.Add("GET", "/api/v1/enterprises/{uscc}", Access::Anonymous(), Returning("get"));
+    router_.Add("PUT", "/api/v1/enterprises/{uscc}", Access::Anonymous(), Returning("put"));
+    router_.Add("GET", "/api/v1/rounds/{round}/progress", Access::Anonymous(), Returning("progress"));
+    router_.Add("GET", "/api/v1/rounds/current/progress", Access::Anonymous(), Returning("current-progress"));
+    router_.Add("GET", "/api/v1/rounds/{round}/scores/{uscc}", Access::Anonymous(), Returning("score"));
+    router_.Add("GET", "/", Access::Anonymous(), Returning("root"));
   }
 
   Router router_;
@@ -77,8 +77,8 @@ TEST_F(RouterTest, LiteralSegmentBeatsParameter) {
 
 TEST_F(RouterTest, LiteralBeatsParameterRegardlessOfRegistrationOrder) {
   Router router;
-  router.Add("GET", "/a/{x}", Returning("param"));
-  router.Add("GET", "/a/b", Returning("literal"));
+  router.Add("GET", "/a/{x}", Access::Anonymous(), Returning("param"));
+  router.Add("GET", "/a/b", Access::Anonymous(), Returning("literal"));
   EXPECT_EQ(Call(router.Find("GET", "/a/b", nullptr)), "literal");
   EXPECT_EQ(Call(router.Find("GET", "/a/c", nullptr)), "param");
 }
@@ -113,14 +113,14 @@ TEST_F(RouterTest, WrongMethodIsMethodNotAllowedWithAllow) {
 
 TEST_F(RouterTest, HeadUsesGetRouteUnlessHeadRegistered) {
   EXPECT_EQ(Call(router_.Find("HEAD", "/api/v1/enterprises", &params_)), "list");
-  router_.Add("HEAD", "/api/v1/enterprises", Returning("head"));
+  router_.Add("HEAD", "/api/v1/enterprises", Access::Anonymous(), Returning("head"));
   EXPECT_EQ(Call(router_.Find("HEAD", "/api/v1/enterprises", &params_)), "head");
 }
 
 TEST_F(RouterTest, MethodSpecificRouteWinsOverMoreSpecificPathOfOtherMethod) {
   Router router;
-  router.Add("GET", "/a/{x}", Returning("get-param"));
-  router.Add("POST", "/a/b", Returning("post-literal"));
+  router.Add("GET", "/a/{x}", Access::Anonymous(), Returning("get-param"));
+  router.Add("POST", "/a/b", Access::Anonymous(), Returning("post-literal"));
   EXPECT_EQ(Call(router.Find("GET", "/a/b", nullptr)), "get-param");
   EXPECT_EQ(Call(router.Find("POST", "/a/b", nullptr)), "post-literal");
   EXPECT_EQ(router.Find("POST", "/a/c", nullptr).allow, "GET, HEAD");
@@ -144,13 +144,13 @@ TEST_F(RouterTest, FallbackServesOnlyUnmatchedGetAndHead) {
 
 TEST_F(RouterTest, RejectsMalformedAndDuplicatePatterns) {
   Router router;
-  EXPECT_THROW(router.Add("GET", "no-slash", Returning("")), std::invalid_argument);
-  EXPECT_THROW(router.Add("GET", "/a/{}", Returning("")), std::invalid_argument);
-  EXPECT_THROW(router.Add("GET", "/a/x{id}", Returning("")), std::invalid_argument);
-  EXPECT_THROW(router.Add("GET", "/a/{id", Returning("")), std::invalid_argument);
-  router.Add("GET", "/a/{id}", Returning(""));
-  EXPECT_THROW(router.Add("GET", "/a/{other}", Returning("")), std::invalid_argument);
-  router.Add("POST", "/a/{id}", Returning(""));  // another method is fine
+  EXPECT_THROW(router.Add("GET", "no-slash", Access::Anonymous(), Returning("")), std::invalid_argument);
+  EXPECT_THROW(router.Add("GET", "/a/{}", Access::Anonymous(), Returning("")), std::invalid_argument);
+  EXPECT_THROW(router.Add("GET", "/a/x{id}", Access::Anonymous(), Returning("")), std::invalid_argument);
+  EXPECT_THROW(router.Add("GET", "/a/{id", Access::Anonymous(), Returning("")), std::invalid_argument);
+  router.Add("GET", "/a/{id}", Access::Anonymous(), Returning(""));
+  EXPECT_THROW(router.Add("GET", "/a/{other}", Access::Anonymous(), Returning("")), std::invalid_argument);
+  router.Add("POST", "/a/{id}", Access::Anonymous(), Returning(""));  // another method is fine
 }
 
 TEST(RouterResponsesTest, NotFoundAndMethodNotAllowedBodies) {
@@ -176,6 +176,22 @@ TEST(MessageTest, ErrorResponseJson) {
   // Invalid UTF-8 is replaced, never thrown.
   Response bad = ErrorResponse(400, "bad", std::string("x\xff"));
   EXPECT_NE(bad.body.find("\"message\":\"x"), std::string::npos);
+}
+
+TEST(RouterAccess, EveryRouteIsListedWithItsAccess) {
+  Router router;
+  router.Add("GET", "/healthz", Access::Anonymous(), Returning("h"));
+  router.Add("GET", "/a/{id}", Access::LoggedIn(), Returning("a"));
+  router.Add("PUT", "/a/{id}", Access::Roles({"province", "ministry"}), Returning("p"));
+  auto routes = router.Routes();
+  ASSERT_EQ(routes.size(), 3u);
+  EXPECT_EQ(routes[0].access.kind, Access::Kind::kAnonymous);
+  EXPECT_EQ(routes[1].pattern, "/a/{id}");
+  EXPECT_EQ(routes[1].access.kind, Access::Kind::kLoggedIn);
+  EXPECT_EQ(routes[2].method, "PUT");
+  EXPECT_EQ(routes[2].access.roles, (std::vector<std::string>{"province", "ministry"}));
+  // A role rule must name someone.
+  EXPECT_THROW(router.Add("GET", "/b", Access::Roles({}), Returning("")), std::invalid_argument);
 }
 
 TEST(MessageTest, HeaderQueryAndCookieLookups) {

@@ -182,22 +182,22 @@ long MillisSince(Clock::time_point start) {
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    router_.Add("GET", "/hello", [](Request&) { return Text("hello"); });
-    router_.Add("POST", "/echo", [](Request& request) { return Text(request.body); });
-    router_.Add("GET", "/api/v1/items/{id}", [](Request& request) {
+    router_.Add("GET", "/hello", Access::Anonymous(), [](Request&) { return Text("hello"); });
+    router_.Add("POST", "/echo", Access::Anonymous(), [](Request& request) { return Text(request.body); });
+    router_.Add("GET", "/api/v1/items/{id}", Access::Anonymous(), [](Request& request) {
       return Text("id=" + request.path_params["id"] + ";q=" + std::string(request.Query("q")) +
                   ";path=" + request.path + ";rid=" + request.request_id);
     });
-    router_.Add("GET", "/api/v1/cached", [](Request&) {
+    router_.Add("GET", "/api/v1/cached", Access::Anonymous(), [](Request&) {
       Response response = Text("cached");
       response.SetHeader("Cache-Control", "max-age=60");
       return response;
     });
-    router_.Add("GET", "/slow", [](Request&) {
+    router_.Add("GET", "/slow", Access::Anonymous(), [](Request&) {
       std::this_thread::sleep_for(milliseconds(300));
       return Text("slow done");
     });
-    router_.Add("GET", "/throw", [](Request&) -> Response {
+    router_.Add("GET", "/throw", Access::Anonymous(), [](Request&) -> Response {
       throw std::runtime_error("handler failure");
     });
     metrics_.SetGaugeProvider([] {

@@ -144,6 +144,15 @@ bool ReferenceIndex::UnitInScope(const Principal& principal, std::string_view co
   }
 }
 
+Result<bool> UnitWithin(Tx& tx, std::string_view code, std::string_view root) {
+  auto rows = tx.Query(
+      "SELECT 1 FROM units u JOIN units r ON r.code = $2 WHERE u.code = $1 AND "
+      "SUBSTR(u.path, 1, LENGTH(r.path)) = r.path",
+      {std::string(code), std::string(root)});
+  if (!rows) return Fail(rows.error());
+  return !rows->empty();
+}
+
 Result<ReferenceIndex> LoadReferenceIndex(Tx& tx) {
   ReferenceIndex index;
   auto units = ListUnits(tx);

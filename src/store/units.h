@@ -62,6 +62,10 @@ struct ReferenceIndex {
 
 Result<ReferenceIndex> LoadReferenceIndex(Tx& tx);
 
+// Whether unit `code` lies in the reporting subtree of `root` (inclusive);
+// false when either is unknown. One query, for checks that need no index.
+Result<bool> UnitWithin(Tx& tx, std::string_view code, std::string_view root);
+
 }  // namespace rongping::store
 
 #endif  // RONGPING_STORE_UNITS_H_
