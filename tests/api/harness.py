@@ -56,12 +56,14 @@ class Server:
     a dict or list body is always sent as application/json).
     pg: the PostgreSQL server to make the database on ("" for SQLite);
     RONGPING_API_PG by default.
-    serve_args: more arguments for `rongping serve`."""
+    serve_args: more arguments for `rongping serve`.
+    web_root: the built web app to serve (none by default: the start page)."""
 
-    def __init__(self, str_body_type=None, pg=None, serve_args=()):
+    def __init__(self, str_body_type=None, pg=None, serve_args=(), web_root=None):
         self.str_body_type = str_body_type
         self.pg = PG if pg is None else pg
         self.serve_args = list(serve_args)
+        self.web_root = web_root
         self.dir = self.proc = self.port = self.log = None
         self.stderr_lines, self.tokens = [], {}
         self.shared_url = None  # another server's database, when serving that
@@ -108,7 +110,7 @@ class Server:
             self.log = open(self.stdout_path, "wb")
             self.proc = subprocess.Popen(
                 [BIN, "serve", "--db", self.db_url, "--listen", "127.0.0.1:0",
-                 "--web-root", os.path.join(self.dir, "none")] + HASH_COST + self.serve_args,
+                 "--web-root", self.web_root or os.path.join(self.dir, "none")] + HASH_COST + self.serve_args,
                 stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.PIPE)
             found = threading.Event()
             self.stderr_thread = threading.Thread(target=self._drain, args=(found,), daemon=True)
