@@ -25,33 +25,6 @@ const importer::ReadLimits kUploadLimits = [] {
   return limits;
 }();
 
-// Converts JSON members to the text fields validation expects. Strings are
-// accepted everywhere, numbers only for employees and revenue; null clears
-// an optional field; anything else is a type error.
-Result<EnterpriseFields> FieldsFromJson(const Json& body, std::string_view skip) {
-  EnterpriseFields fields;
-  for (const auto& [key, value] : body.items()) {
-    if (key == skip) continue;
-    const bool numeric_field = key == "employees" || key == "revenue_10k_yuan";
-    if (value.is_string()) {
-      fields[key] = value.get<std::string>();
-    } else if (numeric_field && value.is_number_integer()) {
-      fields[key] = value.dump();
-    } else if (numeric_field && value.is_number_float()) {
-      fields[key] = fmt::format("{:.6f}", value.get<double>());
-    } else if (value.is_null()) {
-      fields[key] = "";
-    } else {
-      std::string shown = IsValidUtf8(key) && key.size() <= 64 ? key : "(无法显示)";
-      return Fail(Error::Invalid(
-          "wrong_type",
-          fmt::format("字段 {} 的类型错误：应为{}", shown, numeric_field ? "数值或字符串" : "字符串"),
-          shown));
-    }
-  }
-  return fields;
-}
-
 std::vector<std::string_view> AllowedFields(bool with_version) {
   std::vector<std::string_view> allowed = EnterpriseFieldNames();
   if (with_version) allowed.push_back("version");
@@ -111,7 +84,7 @@ http::Response Create(Context& c, http::Request& req) {
   auto body = ParseJsonObject(req);
   if (!body) return ErrorToResponse(body.error());
   if (auto r = CheckKnownFields(*body, AllowedFields(false)); !r) return ErrorToResponse(r.error());
-  auto fields = FieldsFromJson(*body, "");
+  auto fields = EnterpriseFieldsFromJson(*body, "");
   if (!fields) return ErrorToResponse(fields.error());
   std::vector<Error> details;
   auto e = c.enterprises.Create(*who, *fields, req.request_id, &details);
@@ -133,7 +106,7 @@ http::Response Update(Context& c, http::Request& req) {
         "missing_version", "请提供 version（整数）：修改基于的版本号，用于防止覆盖他人的修改",
         "version"));
   }
-  auto fields = FieldsFromJson(*body, "version");
+  auto fields = EnterpriseFieldsFromJson(*body, "version");
   if (!fields) return ErrorToResponse(fields.error());
   std::vector<Error> details;
   auto e = c.enterprises.Update(*who, NormalizeUscc(req.path_params["uscc"]), *fields,

@@ -1,6 +1,9 @@
 #include "enterprise/enterprise_json.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "core/text.h"
 
 namespace rongping {
 namespace {
@@ -41,6 +44,30 @@ std::string EnterpriseAuditJson(const Enterprise& e) {
   j.erase("size_class_label");
   j.erase("created_at");
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+Result<EnterpriseFields> EnterpriseFieldsFromJson(const nlohmann::ordered_json& body, std::string_view skip) {
+  EnterpriseFields fields;
+  for (const auto& [key, value] : body.items()) {
+    if (key == skip) continue;
+    const bool numeric_field = key == "employees" || key == "revenue_10k_yuan";
+    if (value.is_string()) {
+      fields[key] = value.get<std::string>();
+    } else if (numeric_field && value.is_number_integer()) {
+      fields[key] = value.dump();
+    } else if (numeric_field && value.is_number_float()) {
+      fields[key] = fmt::format("{:.6f}", value.get<double>());
+    } else if (value.is_null()) {
+      fields[key] = "";
+    } else {
+      std::string shown = IsValidUtf8(key) && key.size() <= 64 ? key : "(无法显示)";
+      return Fail(Error::Invalid(
+          "wrong_type",
+          fmt::format("字段 {} 的类型错误：应为{}", shown, numeric_field ? "数值或字符串" : "字符串"),
+          shown));
+    }
+  }
+  return fields;
 }
 
 }  // namespace rongping

@@ -17,6 +17,12 @@ nlohmann::ordered_json EnterpriseToJson(const Enterprise& e);
 // Compact JSON text of the stored fields, for audit before/after values.
 std::string EnterpriseAuditJson(const Enterprise& e);
 
+// The members of a request body as the text fields ApplyEnterpriseFields
+// validates, leaving out member `skip` (e.g. "version"). Strings are accepted
+// everywhere, numbers only for employees and revenue_10k_yuan; null clears an
+// optional field; anything else is kInvalid "wrong_type" naming the field.
+Result<EnterpriseFields> EnterpriseFieldsFromJson(const nlohmann::ordered_json& body, std::string_view skip);
+
 }  // namespace rongping
 
 #endif  // RONGPING_ENTERPRISE_ENTERPRISE_JSON_H_

@@ -386,6 +386,7 @@ class AuthorizationMatrix(unittest.TestCase):
                     self.assertLess(r.status, 500, f"{label}: {r!r}")
                     self.check_no_leak(p, r, label)
                     self.after(spec)
+        print(f"\n  {checked} requests checked", file=sys.stderr)
         self.assertGreater(checked, 500)
 
 
