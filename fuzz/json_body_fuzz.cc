@@ -1,7 +1,8 @@
 // libFuzzer target for JSON request bodies, route family by route family:
 // the first byte picks the family, the rest is the body. Each body goes
-// through what every handler does first (the nesting bound, then parsing,
-// as api::ParseJsonObject), then through the family's own reading:
+// through what every handler does first (core/json_parse.h, as
+// api::ParseJsonObject: the nesting bound, NUL bytes, duplicate keys,
+// parsing), then through the family's own reading:
 //   0 enterprises   (POST/PATCH /enterprises: EnterpriseFieldsFromJson,
 //                    ApplyEnterpriseFields)
 //   1 contacts      (PUT …/contacts/{unit}: ValidateContactForm)
@@ -21,6 +22,7 @@
 #include "campaign/contact_form.h"
 #include "campaign/target_rule.h"
 #include "core/json_depth.h"
+#include "core/json_parse.h"
 #include "core/text.h"
 #include "enterprise/enterprise.h"
 #include "enterprise/enterprise_json.h"
@@ -69,13 +71,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const int family = data[0] % 4;
   std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
-  if (rongping::JsonNestingExceeds(text)) return 0;  // refused with 422 before parsing
-  Json body;
-  try {
-    body = Json::parse(text);
-  } catch (const Json::exception&) {
-    return 0;  // 400 invalid_json
+  auto parsed = rongping::ParseJsonText<Json>(text);
+  if (!parsed) {
+    if (parsed.error().message.empty()) std::abort();  // 422 too_deep or 400 invalid_json, saying why
+    return 0;
   }
+  Json& body = *parsed;
   if (family == 3) {
     std::string printed = body.dump(-1, ' ', false, Json::error_handler_t::replace);
     if (rongping::JsonNestingExceeds(printed)) std::abort();

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/json_depth.h"
+#include "core/json_parse.h"
 #include "core/text.h"
 
 namespace rongping::api {
@@ -42,21 +42,12 @@ http::Response ErrorToResponse(const Error& error, const std::vector<Error>& det
 }
 
 Result<Json> ParseJsonObject(const http::Request& request) {
-  if (auto at = JsonNestingExceeds(request.body)) {
-    return Fail(Error::Invalid("too_deep", fmt::format("请求体的 JSON 嵌套超过 {} 层（第{}字节处）",
-                                                       kMaxJsonDepth, *at + 1)));
+  auto body = ParseJsonText<Json>(request.body);
+  if (!body) {
+    body.error().message = "请求体" + body.error().message;
+    return body;
   }
-  Json body;
-  try {
-    body = Json::parse(request.body);
-  } catch (const Json::parse_error& e) {
-    return Fail(Error::Malformed("invalid_json",
-                                 fmt::format("请求体不是有效的 JSON（第{}字节附近）", e.byte)));
-  } catch (const Json::exception&) {
-    // e.g. a number too large for a double (1e400)
-    return Fail(Error::Malformed("invalid_json", "请求体含有无法表示的数值"));
-  }
-  if (!body.is_object()) {
+  if (!body->is_object()) {
     return Fail(Error::Malformed("invalid_json", "请求体应为 JSON 对象"));
   }
   return body;

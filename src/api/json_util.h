@@ -28,10 +28,11 @@ http::Response HtmlPageResponse(std::string html, const std::string& filename);
 // Retry-After is set from error.retry_after_seconds when positive.
 http::Response ErrorToResponse(const Error& error, const std::vector<Error>& details = {});
 
-// Parses a request body that must be a JSON object. 422 "too_deep" when
-// arrays and objects nest deeper than kMaxJsonDepth (checked before parsing);
-// 400 "invalid_json" with the byte offset for malformed JSON or invalid
-// UTF-8; 400 when not an object.
+// Parses a request body that must be a JSON object (core/json_parse.h).
+// 422 "too_deep" when arrays and objects nest deeper than kMaxJsonDepth
+// (checked before parsing); 400 "invalid_json" with the byte offset for
+// malformed JSON or invalid UTF-8, a NUL byte or a key given twice; 400 when
+// not an object.
 Result<Json> ParseJsonObject(const http::Request& request);
 
 // Rejects members of `object` not in `allowed` (422 "unknown_field").

@@ -117,17 +117,19 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
   Key address{"addr:" + remote_address, options_.address_failure_limit};
   Key account{"user:" + username, options_.account_failure_limit};
 
+  bool known = false;  // the owner has logged in from this address lately
   auto user = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) -> Result<std::optional<store::UserRecord>> {
-    return store::FindUserByName(tx, username);
+    auto found = store::FindUserByName(tx, username);
+    if (!found || !*found) return found;
+    auto k = store::IsKnownLoginAddress(tx, (**found).id, remote_address,
+                                        now - options_.known_address_days * 86400);
+    if (!k) return Fail(k.error());
+    known = *k;
+    return found;
   });
   if (!user) return Fail(user.error());
-  auto known = *user ? InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) {
-    return store::IsKnownLoginAddress(tx, (*user)->id, remote_address,
-                                      now - options_.known_address_days * 86400);
-  }) : Result<bool>(false);
-  if (!known) return Fail(known.error());
   std::vector<const Key*> keys = {&pair, &address};
-  if (!*known) keys.push_back(&account);
+  if (!known) keys.push_back(&account);
 
   // 1. Count this attempt as a failure before checking the password, in one
   //    write transaction, so that concurrent attempts are counted one by
@@ -183,6 +185,9 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
       return Fail(r.error());
     }
     if (auto r = store::DeleteExpiredSessions(tx, now); !r) return Fail(r.error());
+    if (auto r = store::DeleteStaleThrottles(tx, now - options_.failure_window_seconds, now); !r) {
+      return Fail(r.error());
+    }
     LoginResult result;
     result.token = RandomToken(32);
     result.csrf_token = RandomToken(24);

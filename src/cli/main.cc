@@ -19,7 +19,7 @@
 #include "api/app.h"
 #include "auth/auth_service.h"
 #include "campaign/progress.h"
-#include "core/json_depth.h"
+#include "core/json_parse.h"
 #include "cli/gen_command.h"
 #include "core/text.h"
 #include "core/time.h"
@@ -393,11 +393,12 @@ int ScoreCommand(const std::string& model_ref, const std::string& file,
   // Either {"production_type":..., "answers":{...}} or the answers alone.
   std::string answers_text = ss.str();
   std::string production_type = production_type_flag;
-  if (JsonNestingExceeds(answers_text)) {
-    std::cerr << fmt::format("错误: {} 的嵌套超过 {} 层\n", file, kMaxJsonDepth);
+  auto file_json = ParseJsonText<nlohmann::json>(answers_text);
+  if (!file_json) {
+    std::cerr << fmt::format("错误: {} {}\n", file, file_json.error().message);
     return kExitFailure;
   }
-  auto doc = nlohmann::json::parse(answers_text, nullptr, false);
+  nlohmann::json& doc = *file_json;
   if (doc.is_object() && doc.contains("answers")) {
     if (doc.contains("production_type") && doc["production_type"].is_string() &&
         production_type.empty()) {

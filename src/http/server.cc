@@ -297,6 +297,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
     BeginExchange();
     auto& message = parser_->get();
+    // RFC 9112 §6.3: a request whose transfer coding does not end in
+    // chunked has no knowable length (and, behind a proxy, invites request
+    // smuggling).
+    if (message.count(bhttp::field::transfer_encoding) > 0 && !parser_->chunked()) {
+      return Reply(BadRequestResponse("不支持的传输编码（Transfer-Encoding）"), true, true);
+    }
     if (message.version() >= 11 && !parser_->is_done() &&
         beast::iequals(message[bhttp::field::expect], "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -328,6 +334,11 @@ class Session : public std::enable_shared_from_this<Session> {
       exchange_.status = 408;
       FinishExchange();
       return Close();
+    }
+    // The client ended its side before the whole body arrived: it may still
+    // read the answer.
+    if (ec == bhttp::error::partial_message) {
+      return Reply(BadRequestResponse("请求体不完整"), /*close=*/true, /*linger=*/false);
     }
     if (ec) return Abandon();
     Dispatch();

@@ -22,7 +22,8 @@
 // request is counted in Metrics and written as one JSON line to the access log.
 //
 // Error responses produced by the server itself use the JSON error body of
-// ErrorResponse(): 400 bad_request (malformed HTTP, bad percent-encoding or NUL
+// ErrorResponse(): 400 bad_request (malformed HTTP, a transfer coding other
+// than chunked, a body cut short by the client, bad percent-encoding or NUL
 // in the path or query), 404 not_found, 405 method_not_allowed, 413 too_large,
 // 431 headers_too_large, 500 internal (a handler threw), 503 server_busy.
 #ifndef RONGPING_HTTP_SERVER_H_

@@ -55,6 +55,9 @@ class Client {
 
   bool connected() const { return connected_; }
 
+  // Ends the sending side (the client has no more to say) and keeps reading.
+  void FinishSending() { ::shutdown(fd_, SHUT_WR); }
+
   void Send(std::string_view data) {
     while (!data.empty()) {
       ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
@@ -493,6 +496,33 @@ TEST_F(ServerTest, MalformedHttpGets400AndClose) {
   EXPECT_EQ(response->status, 400);
   EXPECT_NE(response->body.find("\"code\":\"bad_request\""), std::string::npos);
   EXPECT_TRUE(client.WaitForClose(milliseconds(1000)));
+}
+
+TEST_F(ServerTest, TransferCodingsOtherThanChunkedAre400) {
+  // RFC 9112 §6.3: no knowable length, and a way to smuggle requests past a
+  // proxy that reads it otherwise.
+  for (const char* coding : {"gzip", "chunked, gzip", "identity"}) {
+    Client client(port());
+    auto response = client.Request(std::string("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ") + coding +
+                                   "\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(response) << coding;
+    EXPECT_EQ(response->status, 400) << coding;
+    EXPECT_TRUE(client.WaitForClose(milliseconds(3000))) << coding;
+  }
+}
+
+TEST_F(ServerTest, ABodyCutShortIsAnswered400) {
+  for (const char* head : {"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 52\r\n\r\n",
+                           "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n34\r\n"}) {
+    Client client(port());
+    client.Send(head);
+    client.Send("only twenty bytes...");
+    client.FinishSending();
+    auto response = client.Read();
+    ASSERT_TRUE(response) << head;
+    EXPECT_EQ(response->status, 400) << head;
+    EXPECT_NE(response->body.find("请求体不完整"), std::string::npos);
+  }
 }
 
 TEST_F(ServerTest, UnknownPathAndWrongMethod) {

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "campaign/lifecycle.h"
-#include "core/json_depth.h"
+#include "core/json_parse.h"
 #include "core/text.h"
 #include "core/time.h"
 #include "core/uscc.h"
@@ -57,14 +57,10 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
         report.errors.push_back({line, std::move(column), std::move(message)});
       };
       Json j;
-      if (JsonNestingExceeds(text)) {
-        error("", fmt::format("嵌套超过 {} 层", kMaxJsonDepth));
+      if (auto parsed = ParseJsonText<Json>(text)) {
+        j = std::move(*parsed);
       } else {
-        try {
-          j = Json::parse(text);
-        } catch (const Json::exception&) {
-          error("", "不是有效的 JSON 对象");
-        }
+        error("", parsed.error().message);
       }
       if (report.errors.size() == before && !j.is_object()) error("", "应为 JSON 对象");
       if (report.errors.size() > before) {

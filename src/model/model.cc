@@ -15,7 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/json_depth.h"
+#include "core/json_parse.h"
 #include "scoring/scorer.h"
 
 namespace rongping::model {
@@ -146,20 +146,14 @@ class Loader {
 
   LoadOutcome Load() {
     if (sodium_init() < 0) return {nullptr, {"libsodium 初始化失败"}};
-    if (auto at = JsonNestingExceeds(text_)) {
-      r_.Problem("", fmt::format("嵌套超过 {} 层（{}）", kMaxJsonDepth, LineColumn(text_, *at)));
+    size_t at = 0;
+    auto parsed = ParseJsonText<Json>(text_, &at);
+    if (!parsed) {
+      std::string where = at < text_.size() ? "，" + LineColumn(text_, at) : "";
+      r_.Problem("", parsed.error().message + where);
       return {nullptr, r_.problems()};
     }
-    Json root;
-    try {
-      root = Json::parse(text_);
-    } catch (const Json::parse_error& e) {
-      r_.Problem("", fmt::format("不是有效的 JSON（{}）", LineColumn(text_, e.byte ? e.byte - 1 : 0)));
-      return {nullptr, r_.problems()};
-    } catch (const Json::exception& e) {
-      r_.Problem("", "含有无法表示的数值");
-      return {nullptr, r_.problems()};
-    }
+    Json root = std::move(*parsed);
     if (!r_.Object(root, "")) return {nullptr, r_.problems()};
     m_ = std::make_shared<Model>();
     m_->hash = Sha256Hex(text_);

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/json_depth.h"
+#include "core/json_parse.h"
 #include "core/text.h"
 
 namespace rongping::scoring {
@@ -262,20 +262,12 @@ ParsedAnswers ParseAnswers(const model::Model& m, std::string_view json_text) {
   ParsedAnswers out;
   out.answers.values.assign(m.questions.size(), kNaN);
   out.answers.texts.assign(m.questions.size(), {});
-  if (auto at = JsonNestingExceeds(json_text)) {
-    out.problems.push_back({"", fmt::format("答案的嵌套超过 {} 层（第{}字节处）", kMaxJsonDepth, *at + 1)});
+  auto parsed = ParseJsonText<nlohmann::json>(json_text);
+  if (!parsed) {
+    out.problems.push_back({"", "答案" + parsed.error().message});
     return out;
   }
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& e) {
-    out.problems.push_back({"", fmt::format("答案不是有效的 JSON（第{}字节附近）", e.byte)});
-    return out;
-  } catch (const nlohmann::json::exception&) {
-    out.problems.push_back({"", "答案含有无法表示的数值"});
-    return out;
-  }
+  const nlohmann::json& j = *parsed;
   if (!j.is_object()) {
     out.problems.push_back({"", "答案应为 JSON 对象：题目标识 → 答案"});
     return out;

@@ -133,6 +133,11 @@ Result<void> ClearThrottle(Tx& tx, const std::string& key) {
   return Done(tx.Exec("DELETE FROM login_throttle WHERE throttle_key = $1", {key}));
 }
 
+Result<void> DeleteStaleThrottles(Tx& tx, int64_t forgotten_before, int64_t now) {
+  return Done(tx.Exec("DELETE FROM login_throttle WHERE last_failure_at < $1 AND locked_until <= $2",
+                      {forgotten_before, now}));
+}
+
 Result<bool> IsKnownLoginAddress(Tx& tx, int64_t user_id, const std::string& address, int64_t since) {
   auto rows = tx.Query(
       "SELECT 1 FROM login_addresses WHERE user_id = $1 AND address = $2 AND last_login_at >= $3",

@@ -57,6 +57,9 @@ struct ThrottleRecord {
 Result<ThrottleRecord> GetThrottle(Tx& tx, const std::string& key);
 Result<void> PutThrottle(Tx& tx, const std::string& key, const ThrottleRecord& record);
 Result<void> ClearThrottle(Tx& tx, const std::string& key);
+// Deletes throttle state whose last failure was before `forgotten_before`
+// and whose delay has ended by `now`: what any attempt would forget anyway.
+Result<void> DeleteStaleThrottles(Tx& tx, int64_t forgotten_before, int64_t now);
 
 // Whether the user logged in from `address` at or after `since` (seconds).
 Result<bool> IsKnownLoginAddress(Tx& tx, int64_t user_id, const std::string& address, int64_t since);
