@@ -87,9 +87,11 @@ http::Response Audit(Context& c, http::Request& req) {
   q.object_type = std::string(req.Query("object_type"));
   q.object_id = std::string(req.Query("object_id"));
   q.actor = std::string(req.Query("actor"));
-  for (const auto* text : {&q.object_type, &q.object_id, &q.actor}) {
+  for (auto [name, text] : {std::pair{"object_type", &q.object_type}, {"object_id", &q.object_id},
+                             {"actor", &q.actor}}) {
     if (!IsValidUtf8(*text) || HasControlCharacter(*text) || text->size() > 128) {
-      return ErrorToResponse(Error::Invalid("invalid_parameter", "查询参数无效"));
+      return ErrorToResponse(
+          Error::Invalid("invalid_parameter", fmt::format("参数 {} 无效：最多128个字符，不含控制字符", name), name));
     }
   }
   auto since = TimeQuery(req, "since");
