@@ -88,9 +88,10 @@ def req(method, path, who=None, body=None, headers=None, timeout=60):
                           headers=headers, timeout=timeout)
 
 
-def raw_get(target):
-    """GET with the target sent exactly as given (no client-side cleaning)."""
-    s = socket.create_connection(("127.0.0.1", SERVER.port), timeout=10)
+def raw_get(target, port=None):
+    """GET with the target sent exactly as given (no client-side cleaning),
+    to the server or another port of it; returns (status, body)."""
+    s = socket.create_connection(("127.0.0.1", port or SERVER.port), timeout=10)
     try:
         s.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode("latin-1"))
         data = b""
@@ -320,18 +321,8 @@ class InputGaps(ErrorAssertions, unittest.TestCase):
 
     def test_metrics_only_on_their_own_listener(self):
         self.assertNotIn("rongping_http_requests_total", req("GET", "/metrics").text)
-        conn = socket.create_connection(("127.0.0.1", METRICS_PORT), timeout=10)
-        try:
-            conn.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            data = b""
-            while True:
-                part = conn.recv(65536)
-                if not part:
-                    break
-                data += part
-        finally:
-            conn.close()
-        self.assertIn(b" 200 ", data.split(b"\r\n")[0])
+        status, data = raw_get("/metrics", METRICS_PORT)
+        self.assertEqual(status, 200)
         self.assertIn(b"rongping_http_requests_total", data)
         self.assertRegex(data.decode(), r"(?m)^rongping_store_up 1$")
 
