@@ -239,7 +239,7 @@ constexpr std::string_view kDataMapSql =
     "SUM(CASE WHEN a.level_index = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN a.level_index = 2 THEN 1 ELSE 0 END), "
     "SUM(CASE WHEN a.level_index = 3 THEN 1 ELSE 0 END) FROM assessments a JOIN rounds r ON r.code = "
     "a.round_code WHERE a.round_code = 'bench' AND (a.status = 'approved' OR (a.status = "
-    "'submitted' AND r.review_required = 0)) GROUP BY a.unit_code";
+    "'submitted' AND r.completion = 'submitted')) GROUP BY a.unit_code";
 
 void RunDataMapSql(benchmark::State& state, store::Db& db) {
   int64_t rows = 0;

@@ -52,15 +52,23 @@ Result<void> ProgressSnapshot::CatchUp(store::Db& db) {
 }
 
 std::vector<store::UnitCounts> ProgressSnapshot::Count(std::string_view round_code,
-                                                       bool review_required) const {
+                                                       store::Completion completion,
+                                                       store::EntryCount entries) const {
   std::shared_lock lock(mu_);
   std::vector<store::UnitCounts> out;
   auto ri = round_index_.find(round_code);
   if (ri == round_index_.end()) return out;
   std::vector<int64_t> participating(unit_codes_.size()), completed(unit_codes_.size());
+  const bool submitted_counts = completion == store::Completion::kSubmitted;
   for (const Enterprise& e : rounds_[ri->second].enterprises) {
-    participating[e.unit] += e.assessments > 0;
-    completed[e.unit] += e.approved > 0 || (!review_required && e.submitted > 0);
+    const int done = e.approved + (submitted_counts ? e.submitted : 0);
+    if (entries == store::EntryCount::kAssessment) {
+      participating[e.unit] += e.assessments;
+      completed[e.unit] += done;
+    } else {
+      participating[e.unit] += e.assessments > 0;
+      completed[e.unit] += done > 0;
+    }
   }
   for (size_t u = 0; u < unit_codes_.size(); ++u) {
     if (participating[u] > 0) out.push_back({unit_codes_[u], participating[u], completed[u]});

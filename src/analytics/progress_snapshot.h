@@ -24,10 +24,11 @@ class ProgressSnapshot {
   // Applies every change newer than the last one seen. Thread-safe.
   Result<void> CatchUp(store::Db& db);
 
-  // The same figures as store::CountByUnit, from memory: per unit,
-  // enterprises with any assessment in the round, and with a completed one
-  // (approved, or submitted when the round needs no review).
-  std::vector<store::UnitCounts> Count(std::string_view round_code, bool review_required) const;
+  // The same figures as store::CountByUnit (now, all industries), from
+  // memory: per unit, entries with any assessment in the round and with a
+  // completed one, as the round's rules say.
+  std::vector<store::UnitCounts> Count(std::string_view round_code, store::Completion completion,
+                                       store::EntryCount entries) const;
 
   int64_t last_seq() const;
   size_t assessments() const;

@@ -17,7 +17,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // The changed assessments with what the snapshot needs; completed only.
 constexpr std::string_view kChangedRows =
-    "SELECT c.seq, a.id, a.round_code, a.model_id, a.uscc, a.status, r.review_required, a.total, "
+    "SELECT c.seq, a.id, a.round_code, a.model_id, a.uscc, a.status, r.completion, a.total, "
     "a.level_index, a.score_vector, a.unit_code, e.industry_code, COALESCE(i.grp, ''), "
     "e.size_class, e.production_type, COALESCE(e.ownership, '') FROM assessment_changes c "
     "JOIN assessments a ON a.id = c.assessment_id JOIN rounds r ON r.code = a.round_code "
@@ -35,7 +35,7 @@ constexpr std::string_view kCompletedResults =
     "SELECT a.id, a.round_code, a.model_id, a.uscc, a.total, a.level_index, a.score_vector, "
     "a.unit_code FROM assessments a JOIN rounds r ON r.code = a.round_code WHERE a.total IS NOT NULL "
     "AND a.score_vector IS NOT NULL AND (a.status = 'approved' OR (a.status = 'submitted' AND "
-    "r.review_required = 0)) ORDER BY a.id";
+    "r.completion = 'submitted')) ORDER BY a.id";
 
 }  // namespace
 
@@ -252,7 +252,7 @@ void ResultsSnapshot::Place(const Placed& p) {
 
 // Columns of kChangedRows.
 enum Column {
-  kSeq, kId, kRound, kModel, kUscc, kStatus, kReviewRequired, kTotal, kLevel, kScoreVector,
+  kSeq, kId, kRound, kModel, kUscc, kStatus, kCompletion, kTotal, kLevel, kScoreVector,
   kUnit, kIndustry, kGroup, kSize, kProductionType, kOwnership
 };
 
@@ -261,7 +261,7 @@ void ResultsSnapshot::ApplyChange(const store::RowCursor& r) {
   const int64_t id = r.Int(kId);
   Remove(id);
   const std::string_view status = r.Text(kStatus);
-  const bool completed = status == "approved" || (status == "submitted" && r.Int(kReviewRequired) == 0);
+  const bool completed = status == "approved" || (status == "submitted" && r.Text(kCompletion) == "submitted");
   if (!completed || r.IsNull(kTotal) || r.IsNull(kScoreVector)) return;
   Placed p{id, r.Text(kRound), r.Text(kModel), r.Text(kUscc), r.Text(kScoreVector),
            r.Real(kTotal), static_cast<int>(r.Int(kLevel)), {}};

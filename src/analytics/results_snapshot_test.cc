@@ -82,17 +82,21 @@ class ResultsSnapshotTest : public ::testing::Test {
   }
 
   // Runs `change` on the first assessment matching `where` (SQL on a).
-  void ChangeAssessment(const std::string& where, const std::function<void(store::AssessmentRecord&)>& change) {
-    ASSERT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+  // Changes the first assessment matching `where`; returns its USCC.
+  std::string ChangeAssessment(const std::string& where, const std::function<void(store::AssessmentRecord&)>& change) {
+    std::string uscc;
+    EXPECT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
       auto rows = tx.Query("SELECT uscc FROM assessments a WHERE " + where + " ORDER BY id LIMIT 1");
       if (!rows || rows->empty()) return Fail(Error::Internal("no assessment matches " + where));
-      auto a = store::FindAssessment(tx, "gd-2016", rows->rows[0].Text(0));
+      uscc = rows->rows[0].Text(0);
+      auto a = store::FindAssessment(tx, "gd-2016", uscc);
       auto record = **a;
       change(record);
       auto saved = store::SaveAssessment(tx, record, record.version);
       if (!saved) return Fail(saved.error());
       return true;
     }));
+    return uscc;
   }
 
   testing::TempDb t_;
@@ -104,7 +108,7 @@ TEST_F(ResultsSnapshotTest, HoldsExactlyTheCompletedScoredAssessments) {
   auto expected = InTx(t_.db(), store::TxMode::kRead, [](store::Tx& tx) {
     return tx.Query("SELECT COUNT(*) FROM assessments a JOIN rounds r ON r.code = a.round_code WHERE "
                     "a.total IS NOT NULL AND (a.status = 'approved' OR (a.status = 'submitted' AND "
-                    "r.review_required = 0))");
+                    "r.completion = 'submitted'))");
   });
   ASSERT_TRUE(expected);
   EXPECT_GT(s.rows(), 100u);
@@ -112,7 +116,7 @@ TEST_F(ResultsSnapshotTest, HoldsExactlyTheCompletedScoredAssessments) {
   EXPECT_GT(s.MemoryBytes(), s.rows() * 100);
 }
 
-// A snapshot kept current through approvals, rejections and an enterprise
+// A snapshot kept current through rejections, a resubmission and an enterprise
 // moving to another size class holds the same rows, cells and sums (bit
 // for bit) as one built afresh from the tables.
 TEST_F(ResultsSnapshotTest, FollowingTheFeedEqualsBuildingAfresh) {
@@ -121,9 +125,12 @@ TEST_F(ResultsSnapshotTest, FollowingTheFeedEqualsBuildingAfresh) {
   const std::string model = followed.ModelsOf("gd-2016").at(0);
   const size_t before = followed.rows();
 
-  // Reject the first approved assessment; approve the first submitted one.
-  ChangeAssessment("status = 'approved'", [](store::AssessmentRecord& r) { r.status = "rejected"; });
-  ChangeAssessment("status = 'submitted'", [](store::AssessmentRecord& r) { r.status = "approved"; });
+  // Reject the first approved assessment; submit the first rejected one
+  // again (the round counts what was submitted).
+  const std::string out =
+      ChangeAssessment("status = 'approved'", [](store::AssessmentRecord& r) { r.status = "rejected"; });
+  ChangeAssessment("status = 'rejected' AND uscc <> '" + out + "'",
+                   [](store::AssessmentRecord& r) { r.status = "submitted"; });
   // An approved enterprise becomes large: its result moves to another cell.
   std::string moved;
   ASSERT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {

@@ -77,9 +77,10 @@ http::Response GetRoundHandler(Context& c, http::Request& req) {
 
 // The round as the body describes it, its values typed but not yet checked
 // (campaign::ValidateRound does that); 422 naming a field of the wrong type.
-Result<store::RoundRecord> RoundFromBody(const Json& body, const std::string& code) {
-  if (auto r = CheckKnownFields(body, {"name", "year", "province_code", "models", "opens_on",
-                                       "closes_on", "deadline", "review_required", "contacts_due"});
+Result<store::RoundRecord> RoundFromBody(const Json& body, const std::string& code,
+                                         campaign::CountingRules* rules) {
+  if (auto r = CheckKnownFields(body, {"name", "year", "province_code", "models", "opens_on", "closes_on",
+                                       "deadline", "review_required", "contacts_due", "completion", "entries"});
       !r) {
     return Fail(r.error());
   }
@@ -105,6 +106,24 @@ Result<store::RoundRecord> RoundFromBody(const Json& body, const std::string& co
     return Fail(Error::Invalid("wrong_type", "review_required 应为 true 或 false", "review_required"));
   }
   round.review_required = review == body.end() || review->get<bool>();
+  auto completion = StringField(body, "completion", false);
+  if (!completion) return Fail(completion.error());
+  if (!completion->empty()) {
+    rules->completion = store::ParseCompletion(*completion);
+    if (!rules->completion) {
+      return Fail(Error::Invalid("invalid_field", "completion 应为 submitted（上报即计为完成）或 approved（审核通过才计）",
+                                 "completion"));
+    }
+  }
+  auto entries = StringField(body, "entries", false);
+  if (!entries) return Fail(entries.error());
+  if (!entries->empty()) {
+    rules->entries = store::ParseEntryCount(*entries);
+    if (!rules->entries) {
+      return Fail(Error::Invalid("invalid_field", "entries 应为 enterprise（每家企业计一条）或 assessment（每份答卷计一条）",
+                                 "entries"));
+    }
+  }
   auto models = body.find("models");
   if (models == body.end() || !models->is_array()) {
     return Fail(Error::Invalid("invalid_field", "models 应为至少含一个模型标识的数组", "models"));
@@ -124,9 +143,10 @@ http::Response PutRoundHandler(Context& c, http::Request& req) {
   }
   auto body = ParseJsonObject(req);
   if (!body) return ErrorToResponse(body.error());
-  auto round = RoundFromBody(*body, req.path_params["round"]);
+  campaign::CountingRules rules;
+  auto round = RoundFromBody(*body, req.path_params["round"], &rules);
   if (!round) return ErrorToResponse(round.error());
-  auto saved = campaign::PutRound(c.db, *who, *round, req.request_id);
+  auto saved = campaign::PutRound(c.db, *who, *round, req.request_id, rules);
   if (!saved) return ErrorToResponse(saved.error());
   return JsonResponse(campaign::RoundToJson(*saved));
 }

@@ -197,6 +197,9 @@ Result<ProgressTable> ProgressFromJson(const Json& j) {
   t.round_code = Text(j, "round");
   t.root_code = Text(j, "unit");
   t.as_of = Text(j, "as_of");
+  t.completion = store::ParseCompletion(Text(j, "completion")).value_or(store::Completion::kApproved);
+  t.entries = store::ParseEntryCount(Text(j, "entries")).value_or(store::EntryCount::kEnterprise);
+  t.counting_note = Text(j, "counting_note");  // empty in circulars made before it was recorded
   auto total = j.find("total");
   if (total == j.end()) return Fail(Corrupt("total"));
   auto tr = RowFromJson(*total);
@@ -489,8 +492,9 @@ Result<std::string> ToXlsx(const Circular& c) {
   }
   worksheet_write_string(
       ws, row + 1, 0,
-      "注：完成率为完成评估数与目标之比；排名按完成率由高到低，未设定目标的不参与排名；"
-      "排名变化“↑”表示上升、“↓”表示下降。",
+      (c.table.counting_note + "完成率为完成评估数与目标之比；排名按完成率由高到低，未设定目标的不参与排名；"
+                               "排名变化“↑”表示上升、“↓”表示下降。")
+          .c_str(),
       nullptr);
   worksheet_write_string(ws, row + 2, 0,
                          fmt::format("评估周期：{}（{}）；通报编号：{}", c.round_name,

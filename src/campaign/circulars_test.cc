@@ -212,6 +212,7 @@ class CircularStoreTest : public ::testing::Test {
     auto r = InTx(t_.db(), store::TxMode::kWrite, [](store::Tx& tx) -> Result<bool> {
       store::RoundRecord round{"gd-t", "2016年测试周期", 2016, "440000", {"gbt23020-2013"},
                                "2016-04-01", "2016-06-30", "2016-06-30", true, std::nullopt};
+      round.completion = store::Completion::kApproved;  // only reviewed ones count here
       if (auto u = store::UpsertRound(tx, round); !u) return Fail(u.error());
       if (auto u = store::UpsertTarget(tx, "gd-t", "440100", "min_completed:4"); !u) return Fail(u.error());
       if (auto u = store::UpsertTarget(tx, "gd-t", "440300", "min_completed:2"); !u) return Fail(u.error());
@@ -220,8 +221,10 @@ class CircularStoreTest : public ::testing::Test {
     ASSERT_TRUE(r) << r.error().message;
   }
 
-  // An enterprise of `unit` with an assessment in `status`.
-  void AddAssessment(const std::string& unit, int n, const std::string& status) {
+  // An enterprise of `unit` with an assessment in `status` since `at`
+  // (the event counts as of a day go by).
+  void AddAssessment(const std::string& unit, int n, const std::string& status,
+                     const std::string& at = "2016-04-15T01:00:00.000Z") {
     std::string uscc = testing::MakeUscc(unit, n);
     auto r = InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
       std::string now = NowRfc3339();
@@ -237,7 +240,10 @@ class CircularStoreTest : public ::testing::Test {
           "'gbt23020-2013', $2, 'discrete', $3, '{}', 1, $4, $4)",
           {uscc, unit, status, now});
       if (!a) return Fail(a.error());
-      return true;
+      auto id = tx.Query("SELECT id FROM assessments WHERE uscc = $1", {uscc});
+      if (!id) return Fail(id.error());
+      return store::RecordAssessmentEvent(tx, {id->rows[0].Int(0), at, "test", std::nullopt, status, std::nullopt})
+          .map([] { return true; });
     });
     ASSERT_TRUE(r) << r.error().message;
   }
@@ -264,9 +270,9 @@ TEST_F(CircularStoreTest, FirstHasNoChangesSecondComparesWithIt) {
   EXPECT_TRUE(snap["changes"].is_null());
   EXPECT_TRUE(snap["previous"].is_null());
 
-  AddAssessment("440100", 5, "approved");
-  AddAssessment("440100", 6, "approved");
-  AddAssessment("440100", 7, "submitted");  // not completed: the round needs review
+  AddAssessment("440100", 5, "approved", "2016-06-15T01:00:00.000Z");
+  AddAssessment("440100", 6, "approved", "2016-06-15T01:00:00.000Z");
+  AddAssessment("440100", 7, "submitted", "2016-06-15T01:00:00.000Z");  // not completed: only approved ones count
   auto second = Generate(t_.db(), &province_, "gd-t", "440000", "2016-06-30", "第二期通报");
   ASSERT_TRUE(second) << second.error().message;
   ASSERT_TRUE(second->previous);
@@ -320,9 +326,10 @@ TEST_F(CircularStoreTest, SnapshotIsFrozen) {
   auto c = Generate(t_.db(), &province_, "gd-t", "", "2016-05-15", "");
   ASSERT_TRUE(c) << c.error().message;
 
-  // Later data changes: new assessments, a changed target, a renamed unit.
-  AddAssessment("440100", 2, "approved");
-  AddAssessment("440300", 3, "approved");
+  // Later data changes: assessments imported afterwards with earlier dates,
+  // a changed target, a renamed unit.
+  AddAssessment("440100", 2, "approved", "2016-05-01T01:00:00.000Z");
+  AddAssessment("440300", 3, "approved", "2016-05-01T01:00:00.000Z");
   auto changed = InTx(t_.db(), store::TxMode::kWrite, [](store::Tx& tx) -> Result<bool> {
     if (auto u = store::UpsertTarget(tx, "gd-t", "440100", "min_completed:100"); !u) return Fail(u.error());
     auto r = tx.Exec("UPDATE units SET name = '新广州市' WHERE code = '440100'");

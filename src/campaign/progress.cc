@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "campaign/rounds.h"
 #include "core/time.h"
 
@@ -37,6 +39,9 @@ ProgressTable BuildProgress(const store::RoundRecord& round, const store::Refere
   table.round_code = round.code;
   table.root_code = root_code;
   table.as_of = as_of;
+  table.completion = round.completion;
+  table.entries = round.entries;
+  table.counting_note = CountingNote(round);
 
   auto opens = ParseDateDays(round.opens_on), due = ParseDateDays(round.deadline),
        today = ParseDateDays(as_of);
@@ -103,13 +108,15 @@ ProgressTable BuildProgress(const store::RoundRecord& round, const store::Refere
 Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
                                    const std::string& round_code, const std::string& unit_code,
                                    const std::string& as_of,
-                                   analytics::ProgressSnapshot* snapshot) {
+                                   analytics::ProgressSnapshot* snapshot, const std::string& today) {
   if (who && !IsRegionAdmin(who->role) && who->role != Role::kAssociation) {
     return Fail(Error::Forbidden("进度表仅供主管部门和行业协会查看"));
   }
-  // An association sees its own industries' participation in its region.
+  // An association sees its own industries' participation in its region; a
+  // day before today is counted from the event history.
   const bool by_industry = who && who->role == Role::kAssociation;
-  if (by_industry) snapshot = nullptr;
+  const bool historical = as_of < today;
+  if (by_industry || historical) snapshot = nullptr;
   if (snapshot) {
     if (auto r = snapshot->CatchUp(db); !r) return Fail(r.error());
   }
@@ -130,11 +137,12 @@ Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
     if (who && who->role != Role::kMinistry && !units->UnitInScope(*who, root)) {
       return Fail(Error::NotFound("单位不存在"));
     }
-    auto counts = snapshot ? Result<std::vector<store::UnitCounts>>(
-                                 snapshot->Count(round_code, (*round)->review_required))
-                           : store::CountByUnitForIndustries(
-                                 tx, round_code,
-                                 by_industry ? who->industries : std::vector<std::string>{});
+    store::CountQuery query;
+    if (by_industry) query.industries = who->industries;
+    if (historical) query.before = ChinaDayEndUtc(as_of);
+    auto counts = snapshot ? Result<std::vector<store::UnitCounts>>(snapshot->Count(
+                                 round_code, (*round)->completion, (*round)->entries))
+                           : store::CountByUnit(tx, round_code, query);
     if (!counts) return Fail(counts.error());
     auto target_rows = store::ListTargets(tx, round_code);
     if (!target_rows) return Fail(target_rows.error());

@@ -13,6 +13,7 @@
 #include "analytics/progress_snapshot.h"
 #include "auth/principal.h"
 #include "campaign/target_rule.h"
+#include "core/time.h"
 #include "store/campaign.h"
 #include "store/units.h"
 
@@ -36,7 +37,12 @@ struct ProgressRow {
 struct ProgressTable {
   std::string round_code;
   std::string root_code;  // the unit whose children are the rows
-  std::string as_of;      // YYYY-MM-DD the pace refers to
+  std::string as_of;      // YYYY-MM-DD the counts and the pace refer to
+  store::Completion completion = store::Completion::kSubmitted;
+  store::EntryCount entries = store::EntryCount::kEnterprise;
+  // What the two counts mean for this round, as the table's footnote says
+  // it (campaign::CountingNote).
+  std::string counting_note;
   std::vector<ProgressRow> rows;
   ProgressRow total;
 };
@@ -54,13 +60,17 @@ ProgressTable BuildProgress(const store::RoundRecord& round, const store::Refere
 // Loads what BuildProgress needs from the store and builds the table for
 // `unit_code` (empty: the caller's own region, or the round's province for
 // the ministry and the command line). `who` null means the command line.
-// Counts come from `snapshot` after it catches up with the change feed, or
-// from SQL when it is null. kNotFound for an unknown round or a unit
+// The counts are as of the end of `as_of` in China (Asia/Shanghai): for a
+// day before `today` they come from the assessments' event history (so a
+// review made today never changes a table dated earlier); for today or later,
+// from `snapshot` after it catches up with the change feed, or from SQL when
+// it is null. kNotFound for an unknown round or a unit
 // outside the caller's region; kForbidden for roles other than admins.
 Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
                                    const std::string& round_code, const std::string& unit_code,
                                    const std::string& as_of,
-                                   analytics::ProgressSnapshot* snapshot = nullptr);
+                                   analytics::ProgressSnapshot* snapshot = nullptr,
+                                   const std::string& today = TodayInChina());
 
 }  // namespace rongping::campaign
 

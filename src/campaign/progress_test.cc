@@ -120,9 +120,10 @@ TEST(ProgressSnapshot, AgreesWithSqlAndFollowsTheChangeFeed) {
     for (const auto& c : *counts) out[c.unit_code] = {c.participating, c.completed};
     return out;
   };
-  auto memory = [](const analytics::ProgressSnapshot& s, bool review_required) {
+  // The scenario's round counts submissions, an enterprise once.
+  auto memory = [](const analytics::ProgressSnapshot& s) {
     std::map<std::string, std::pair<int64_t, int64_t>> out;
-    for (const auto& c : s.Count("gd-2016", review_required)) {
+    for (const auto& c : s.Count("gd-2016", store::Completion::kSubmitted, store::EntryCount::kEnterprise)) {
       out[c.unit_code] = {c.participating, c.completed};
     }
     return out;
@@ -130,27 +131,141 @@ TEST(ProgressSnapshot, AgreesWithSqlAndFollowsTheChangeFeed) {
   analytics::ProgressSnapshot snapshot;
   ASSERT_TRUE(snapshot.CatchUp(t.db()));
   EXPECT_EQ(snapshot.assessments(), 2084u);
-  EXPECT_EQ(memory(snapshot, true), sql());
-  EXPECT_EQ(memory(snapshot, true).at("440606"), std::make_pair(int64_t{129}, int64_t{102}));
-  // Approve one submitted assessment behind the snapshot's back: it catches up.
+  EXPECT_EQ(memory(snapshot), sql());
+  EXPECT_EQ(memory(snapshot).at("440606"), std::make_pair(int64_t{129}, int64_t{102}));
+  // Send one submitted assessment back behind the snapshot's back: it catches up.
   ASSERT_TRUE(InTx(t.db(), store::TxMode::kWrite, [](store::Tx& tx) -> Result<bool> {
     auto rows = tx.Query("SELECT uscc FROM assessments WHERE status = 'submitted' AND unit_code = "
                          "'440100' LIMIT 1");
     if (!rows || rows->empty()) return Fail(Error::Internal("no submitted assessment"));
     auto a = store::FindAssessment(tx, "gd-2016", rows->rows[0].Text(0));
     auto record = **a;
-    record.status = "approved";
+    record.status = "rejected";
     auto saved = store::SaveAssessment(tx, record, record.version);
     if (!saved) return Fail(saved.error());
     return true;
   }));
-  EXPECT_EQ(memory(snapshot, true).at("440100").second, 168);  // not yet caught up
+  EXPECT_EQ(memory(snapshot).at("440100").second, 168);  // not yet caught up
   ASSERT_TRUE(snapshot.CatchUp(t.db()));
-  EXPECT_EQ(memory(snapshot, true).at("440100").second, 169);
-  EXPECT_EQ(memory(snapshot, true), sql());
+  EXPECT_EQ(memory(snapshot).at("440100").second, 167);
+  EXPECT_EQ(memory(snapshot), sql());
   EXPECT_EQ(snapshot.assessments(), 2084u);
-  // Without review, submitted ones count as completed too.
-  EXPECT_GT(memory(snapshot, false).at("440100").second, 169);
+  // Counting reviewed ones only gives fewer; per assessment, as many here
+  // (one model: one assessment an enterprise).
+  auto approved_only = snapshot.Count("gd-2016", store::Completion::kApproved, store::EntryCount::kEnterprise);
+  auto per_assessment = snapshot.Count("gd-2016", store::Completion::kSubmitted, store::EntryCount::kAssessment);
+  int64_t approved = 0, entries = 0, completed = 0;
+  for (const auto& c : approved_only) approved += c.completed;
+  for (const auto& c : per_assessment) entries += c.participating, completed += c.completed;
+  EXPECT_LT(approved, 1530);
+  EXPECT_EQ(entries, 2084);
+  EXPECT_EQ(completed, 1530);
+}
+
+// Enterprises of 广州 with assessments whose event histories span several
+// days, to count as of a day.
+class ProgressAsOf : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Round(store::Completion::kSubmitted, store::EntryCount::kEnterprise);
+    // (enterprise, model, [(status, at)...]); times are UTC: 2016-05-31T16:00Z
+    // is midnight of 6月1日 in China.
+    Add(1, "m1", {{"draft", "2016-05-01T02:00:00.000Z"}, {"submitted", "2016-05-20T15:30:00.000Z"},
+                  {"approved", "2016-06-02T01:00:00.000Z"}});
+    Add(1, "m2", {{"submitted", "2016-06-05T01:00:00.000Z"}});
+    Add(2, "m1", {{"draft", "2016-05-25T01:00:00.000Z"}, {"submitted", "2016-05-31T15:59:59.000Z"}});
+    Add(3, "m1", {{"submitted", "2016-05-31T16:00:00.000Z"}});
+    Add(4, "m1", {{"submitted", "2016-05-10T01:00:00.000Z"}, {"rejected", "2016-06-10T01:00:00.000Z"}});
+  }
+
+  void Round(store::Completion completion, store::EntryCount entries) {
+    store::RoundRecord round{"r", "测试", 2016, "440000", {"m1", "m2"}, "2016-04-01", "2016-06-30",
+                             "2016-06-30", true};
+    round.completion = completion;
+    round.entries = entries;
+    ASSERT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) { return store::UpsertRound(tx, round); }));
+  }
+
+  void Add(int n, const std::string& model, std::vector<std::pair<std::string, std::string>> history) {
+    auto r = InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+      const std::string uscc = testing::MakeUscc("440100", n);
+      auto e = tx.Exec(
+          "INSERT INTO enterprises (uscc, name, unit_code, industry_code, production_type, employees, "
+          "revenue_10k_yuan, size_class, above_scale, version, created_at, updated_at) VALUES ($1, $2, "
+          "'440100', '38', 'discrete_mass', 100, 5000, 'medium', 1, 1, 'x', 'x') ON CONFLICT (uscc) DO NOTHING",
+          {uscc, "企业" + std::to_string(n)});
+      if (!e) return Fail(e.error());
+      store::AssessmentRecord a;
+      a.round_code = "r";
+      a.uscc = uscc;
+      a.model_id = model;
+      a.unit_code = "440100";
+      a.production_type = "discrete_mass";
+      a.status = history.back().first;
+      a.answers_json = "{}";
+      auto saved = store::SaveAssessment(tx, a, 0);
+      if (!saved) return Fail(saved.error());
+      std::optional<std::string> from;
+      for (const auto& [status, at] : history) {
+        if (auto ev = store::RecordAssessmentEvent(tx, {saved->id, at, "test", from, status, std::nullopt}); !ev) {
+          return Fail(ev.error());
+        }
+        from = status;
+      }
+      return true;
+    });
+    ASSERT_TRUE(r) << r.error().message;
+  }
+
+  // The total of 广东 as of `as_of` when today is `today`.
+  std::pair<int64_t, int64_t> Total(const std::string& as_of, const std::string& today = "2016-07-15") {
+    auto table = LoadProgress(t_.db(), nullptr, "r", "440000", as_of, nullptr, today);
+    EXPECT_TRUE(table) << table.error().message;
+    return table ? std::pair{table->total.participating, table->total.completed} : std::pair<int64_t, int64_t>{};
+  }
+
+  testing::TempDb t_;
+};
+
+TEST_F(ProgressAsOf, CountsWhatHadHappenedByTheEndOfTheDayInChina) {
+  EXPECT_EQ(Total("2016-04-30"), std::make_pair(int64_t{0}, int64_t{0}));
+  EXPECT_EQ(Total("2016-05-15"), std::make_pair(int64_t{2}, int64_t{1}));  // 1 draft, 4 submitted
+  // 2's submission at 23:59:59 counts on 5月31日; 3's at midnight does not.
+  EXPECT_EQ(Total("2016-05-31"), std::make_pair(int64_t{3}, int64_t{3}));
+  EXPECT_EQ(Total("2016-06-01"), std::make_pair(int64_t{4}, int64_t{4}));
+  // 4 was sent back on 6月10日.
+  EXPECT_EQ(Total("2016-06-30"), std::make_pair(int64_t{4}, int64_t{3}));
+  // As of today: the assessments as they are (the same here).
+  EXPECT_EQ(Total("2016-07-15"), std::make_pair(int64_t{4}, int64_t{3}));
+}
+
+TEST_F(ProgressAsOf, ALaterEventNeverChangesAnEarlierDay) {
+  const auto before = Total("2016-06-30");
+  // A review made "today" (an event after the day) moves today's count only.
+  ASSERT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<void> {
+    auto a = store::FindAssessment(tx, "r", testing::MakeUscc("440100", 2));
+    if (!a || !*a) return Fail(Error::Internal("no assessment"));
+    store::AssessmentRecord record = **a;
+    record.status = "rejected";
+    auto saved = store::SaveAssessment(tx, record, record.version);
+    if (!saved) return Fail(saved.error());
+    return store::RecordAssessmentEvent(tx, {saved->id, "2016-07-14T02:00:00.000Z", "test", "submitted", "rejected", "退回"});
+  }));
+  EXPECT_EQ(Total("2016-06-30"), before);
+  EXPECT_EQ(Total("2016-07-15").second, before.second - 1);
+}
+
+TEST_F(ProgressAsOf, CompletionAndEntriesAreTheRoundsRules) {
+  Round(store::Completion::kApproved, store::EntryCount::kEnterprise);
+  EXPECT_EQ(Total("2016-06-30"), std::make_pair(int64_t{4}, int64_t{1}));  // only 1 was approved
+  EXPECT_EQ(Total("2016-05-31"), std::make_pair(int64_t{3}, int64_t{0}));
+  Round(store::Completion::kSubmitted, store::EntryCount::kAssessment);
+  EXPECT_EQ(Total("2016-06-30"), std::make_pair(int64_t{5}, int64_t{4}));  // 1 answered both models
+  EXPECT_EQ(Total("2016-06-01"), std::make_pair(int64_t{4}, int64_t{4}));  // m2 came on 6月5日
+  auto table = LoadProgress(t_.db(), nullptr, "r", "440000", "2016-06-30", nullptr, "2016-07-15");
+  ASSERT_TRUE(table);
+  EXPECT_NE(table->counting_note.find("每份答卷各计一条"), std::string::npos);
+  EXPECT_NE(table->counting_note.find("上报"), std::string::npos);
 }
 
 }  // namespace

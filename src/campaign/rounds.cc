@@ -76,8 +76,8 @@ Result<void> ValidateRound(const store::RoundRecord& round) {
   return {};
 }
 
-Result<store::RoundRecord> PutRound(store::Db& db, const Principal& who,
-                                    const store::RoundRecord& round, const std::string& request_id) {
+Result<store::RoundRecord> PutRound(store::Db& db, const Principal& who, store::RoundRecord round,
+                                    const std::string& request_id, const CountingRules& rules) {
   if (!MaySetRounds(who)) {
     return Fail(Error::Forbidden("只有省级及以上管理员可以设置评估周期"));
   }
@@ -95,11 +95,15 @@ Result<store::RoundRecord> PutRound(store::Db& db, const Principal& who,
         !index->UnitInScope(who, round.province_code)) {
       return Fail(Error::Invalid("invalid_field", "province_code 不是您管辖的省级单位", "province_code"));
     }
-    if (*existing && (*existing)->province_code != round.province_code) {
+    const store::RoundRecord& base = *existing ? **existing : round;
+    round.completion = rules.completion.value_or(base.completion);
+    round.entries = rules.entries.value_or(base.entries);
+    if (*existing && ((*existing)->province_code != round.province_code ||
+                      (*existing)->completion != round.completion || (*existing)->entries != round.entries)) {
       auto used = store::RoundHasAssessments(tx, round.code);
       if (!used) return Fail(used.error());
       if (*used) {
-        return Fail(Error::Conflict("round_in_use", "该评估周期已有企业参评，不能更改所属省份"));
+        return Fail(Error::Conflict("round_in_use", "该评估周期已有企业参评，不能更改所属省份或统计口径"));
       }
     }
     if (auto r = store::UpsertRound(tx, round); !r) return Fail(r.error());
@@ -143,13 +147,25 @@ Result<void> PutTarget(store::Db& db, const Principal& who, const std::string& r
   });
 }
 
+std::string CountingNote(const store::RoundRecord& round) {
+  const bool per_assessment = round.entries == store::EntryCount::kAssessment;
+  const std::string_view entry = per_assessment ? "评估条目数（一家企业的每份答卷各计一条）" : "企业数（每家企业只计一次）";
+  const std::string_view done = round.completion == store::Completion::kApproved
+                                    ? "完成评估获得评分并在系统中上报、且经审核通过的"
+                                    : "完成评估获得评分并在系统中上报的（含待审核和审核通过，不含退回修改的）";
+  return fmt::format("注：参与评估数指系统中有评估记录的{}，完成评估数指{}{}。", entry, done, entry);
+}
+
 Json RoundToJson(const store::RoundRecord& r) {
   return {{"code", r.code},           {"name", r.name},
           {"year", r.year},           {"province_code", r.province_code},
           {"models", r.models},       {"opens_on", r.opens_on},
           {"closes_on", r.closes_on}, {"deadline", r.deadline},
           {"review_required", r.review_required},
-          {"contacts_due", r.contacts_due ? Json(*r.contacts_due) : Json(nullptr)}};
+          {"contacts_due", r.contacts_due ? Json(*r.contacts_due) : Json(nullptr)},
+          {"completion", store::CompletionName(r.completion)},
+          {"entries", store::EntryCountName(r.entries)},
+          {"counting_note", CountingNote(r)}};
 }
 
 }  // namespace rongping::campaign

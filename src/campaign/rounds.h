@@ -41,17 +41,25 @@ bool RoundConcerns(const Principal& who, const store::RoundRecord& round,
 // in 2000-2100, at least one known model. kInvalid naming the field.
 Result<void> ValidateRound(const store::RoundRecord& round);
 
+// Counting rules a change of a round names; those left out stay as stored
+// (for a new round: as the RoundRecord has them).
+struct CountingRules {
+  std::optional<store::Completion> completion;
+  std::optional<store::EntryCount> entries;
+};
+
 // Creates round `round.code` or replaces it. In order:
 //   403 unless `who` is a province or ministry admin;
 //   404 when the round exists and `who` may not administer it (its
 //       existence is not revealed);
 //   422 when the round is invalid (ValidateRound) or its province_code is
 //       not a province-level unit in `who`'s region;
-//   409 "round_in_use" when the province would change while the round has
-//       assessments.
+//   409 "round_in_use" when the province or a counting rule would change
+//       while the round has assessments (what was counted must stay
+//       comparable: circulars already sent compare with what follows).
 // Returns the stored round.
-Result<store::RoundRecord> PutRound(store::Db& db, const Principal& who,
-                                    const store::RoundRecord& round, const std::string& request_id);
+Result<store::RoundRecord> PutRound(store::Db& db, const Principal& who, store::RoundRecord round,
+                                    const std::string& request_id, const CountingRules& rules = {});
 
 // Sets the target of `unit_code` in a round. 403 unless a province or
 // ministry admin; 404 when the round is unknown or `who` may not administer
@@ -61,9 +69,13 @@ Result<void> PutTarget(store::Db& db, const Principal& who, const std::string& r
                        const std::string& unit_code, const TargetRule& rule,
                        const std::string& request_id);
 
+// The footnote of a progress table or circular of `round`, in the notice's
+// words: what 参与评估数 and 完成评估数 count under its rules.
+std::string CountingNote(const store::RoundRecord& round);
+
 // The round as the API shows it and the audit trail records it:
 // {code,name,year,province_code,models,opens_on,closes_on,deadline,
-//  review_required,contacts_due}.
+//  review_required,contacts_due,completion,entries,counting_note}.
 nlohmann::ordered_json RoundToJson(const store::RoundRecord& round);
 
 }  // namespace rongping::campaign

@@ -67,4 +67,47 @@ std::string FormatDate(int64_t days) {
 
 std::string TodayInChina() { return FormatRfc3339(NowUnixSeconds() + 8 * 3600).substr(0, 10); }
 
+std::string FormatRfc3339Millis(int64_t unix_seconds) {
+  std::string s = FormatRfc3339(unix_seconds);
+  s.pop_back();
+  return s + ".000Z";
+}
+
+std::string ChinaDayEndUtc(std::string_view date) {
+  const int64_t days = ParseDateDays(date).value_or(0);
+  return FormatRfc3339Millis((days + 1) * 86400 - 8 * 3600);  // the next midnight in China
+}
+
+std::optional<int64_t> ParseRfc3339(std::string_view s) {
+  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)
+  if (s.size() < 20) return std::nullopt;
+  auto days = ParseDateDays(s.substr(0, 10));
+  if (!days || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':') return std::nullopt;
+  auto two = [&](size_t at) -> int {
+    char a = s[at], b = s[at + 1];
+    if (a < '0' || a > '9' || b < '0' || b > '9') return -1;
+    return (a - '0') * 10 + (b - '0');
+  };
+  const int hour = two(11), minute = two(14), second = two(17);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return std::nullopt;
+  size_t i = 19;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    const size_t digits = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i == digits) return std::nullopt;
+  }
+  int64_t offset = 0;
+  if (i + 1 == s.size() && (s[i] == 'Z' || s[i] == 'z')) {
+    offset = 0;
+  } else if (i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
+    const int oh = two(i + 1), om = two(i + 4);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return std::nullopt;
+    offset = (s[i] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+  } else {
+    return std::nullopt;
+  }
+  return *days * 86400 + hour * 3600 + minute * 60 + second - offset;
+}
+
 }  // namespace rongping

@@ -182,12 +182,13 @@ Result<DemoReport> LoadGuangdong2016(store::Db& db, AuthService& auth, const Dem
     for (int64_t i = 0; i < static_cast<int64_t>(people.size()); ++i) {
       const auto& e = people[i];
       if (i < participating) {
-        // Completed ones are approved; of the rest, some wait for review,
-        // some were sent back, the others are unfinished drafts.
+        // The round counts what was submitted (the notice's 完成评估数):
+        // of the completed ones most are reviewed and approved, some still
+        // wait for review; of the rest, some were sent back, the others are
+        // unfinished drafts.
         int64_t k = i - completed;
-        std::string status = i < completed ? "approved"
-                             : k % 5 < 2   ? "submitted"
-                             : k % 5 == 2  ? "rejected"
+        std::string status = i < completed ? (i % 7 == 3 ? "submitted" : "approved")
+                             : k % 3 == 0  ? "rejected"
                                            : "draft";
         auto answers = generator.Generate(e, 0, options.seed + static_cast<uint64_t>(i),
                                           status == "draft" ? 0.6 : 1.0);

@@ -25,13 +25,8 @@ using Json = nlohmann::json;
 struct Pending {
   int line;
   store::AssessmentRecord record;
+  std::string at;  // updated_at as an event time (UTC, milliseconds)
 };
-
-bool LooksLikeRfc3339(const std::string& s) {
-  // 2016-05-20T09:30:00+08:00 or ...Z, optional fraction.
-  if (s.size() < 20 || s.size() > 35 || !ParseDateDays(s.substr(0, 10)) || s[10] != 'T') return false;
-  return s.back() == 'Z' || s[s.size() - 6] == '+' || s[s.size() - 6] == '-';
-}
 
 }  // namespace
 
@@ -91,7 +86,10 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
       if (status != "draft" && status != "submitted" && status != "approved" && status != "rejected") {
         error("status", "status 应为 draft、submitted、approved 或 rejected");
       }
-      if (!LooksLikeRfc3339(updated_at)) error("updated_at", "updated_at 应为 RFC 3339 时间，如 2016-05-20T09:30:00+08:00");
+      auto updated = ParseRfc3339(updated_at);
+      if (!updated || updated_at.size() > 35) {
+        error("updated_at", "updated_at 应为 RFC 3339 时间，如 2016-05-20T09:30:00+08:00");
+      }
       auto round_it = rounds.find(round_code);
       if (round_it == rounds.end()) {
         auto r = store::FindRound(tx, round_code);
@@ -155,7 +153,7 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
               a.reviewer = options.actor;
             }
           }
-          if (report.errors.size() == before) valid.push_back({line, std::move(a)});
+          if (report.errors.size() == before) valid.push_back({line, std::move(a), FormatRfc3339Millis(*updated)});
         }
       }
       if (report.errors.size() > before) ++report.invalid_rows;
@@ -180,8 +178,10 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
       auto saved = store::SaveAssessment(tx, a, version);
       if (!saved) return Fail(saved.error());
       *existing ? ++report.updated : ++report.inserted;
+      // The event carries the time the file gives, so that counts as of an
+      // earlier day (progress, circulars) see the assessment from then on.
       if (auto e = store::RecordAssessmentEvent(
-              tx, {saved->id, "", options.actor, from, saved->status, std::string("导入历史答卷")});
+              tx, {saved->id, valid[i].at, options.actor, from, saved->status, std::string("导入历史答卷")});
           !e) {
         return Fail(e.error());
       }

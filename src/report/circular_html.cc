@@ -226,9 +226,12 @@ std::string CircularToHtml(const Circular& c) {
     h += Row(r, r.unit_name, it == change_of.end() ? nullptr : it->second, false);
   }
   h += "</tbody>\n</table>\n";
-  h += "<p class=\"note\">注：参与评估数指系统中有评估记录的企业数，完成评估数指完成评估获得评分并在系统中上报"
-       "（需审核的经审核通过）的企业数；完成率为完成评估数与目标之比，排名按完成率由高到低排列，"
-       "完成率相同的并列，未设定目标的不参与排名。";
+  h += "<p class=\"note\">";
+  h += t.counting_note.empty()
+           ? "注：参与评估数指系统中有评估记录的企业数，完成评估数指完成评估获得评分并在系统中上报"
+             "（需审核的经审核通过）的企业数。"
+           : HtmlEscape(t.counting_note);
+  h += "完成率为完成评估数与目标之比，排名按完成率由高到低排列，完成率相同的并列，未设定目标的不参与排名。";
   if (changes && c.previous) {
     h += "较上期变化为与截至" + ChineseDate(c.previous->as_of) +
          "的上期通报相比的变化，排名“↑”表示上升、“↓”表示下降。";

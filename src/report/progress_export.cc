@@ -58,6 +58,9 @@ Json ProgressToJson(const campaign::ProgressTable& t) {
   return {{"round", t.round_code},
           {"unit", t.root_code},
           {"as_of", t.as_of},
+          {"completion", store::CompletionName(t.completion)},
+          {"entries", store::EntryCountName(t.entries)},
+          {"counting_note", t.counting_note},
           {"rows", std::move(rows)},
           {"total", RowJson(t.total)}};
 }
@@ -102,7 +105,8 @@ Result<std::string> ProgressToXlsx(const campaign::ProgressTable& t, const std::
   };
   write(t.total, TotalName(t));
   for (const auto& r : t.rows) write(r, r.unit_name);
-  worksheet_write_string(ws, row + 1, 0,
+  worksheet_write_string(ws, row + 1, 0, t.counting_note.c_str(), nullptr);
+  worksheet_write_string(ws, row + 2, 0,
                          fmt::format("统计日期：{}；评估周期：{}", t.as_of, t.round_code).c_str(), nullptr);
   return file.Finish();
 }

@@ -12,13 +12,16 @@ namespace {
 
 
 RoundRecord RoundFromRow(const Row& r) {
-  return {r.Text(0), r.Text(1), r.Int(2),     r.Text(3),     SplitCodes(r.Text(4)),
-          r.Text(5), r.Text(6), r.Text(7), r.Int(8) != 0, r.OptText(9)};
+  RoundRecord round{r.Text(0), r.Text(1), r.Int(2),     r.Text(3),     SplitCodes(r.Text(4)),
+                    r.Text(5), r.Text(6), r.Text(7), r.Int(8) != 0, r.OptText(9)};
+  round.completion = ParseCompletion(r.Text(10)).value_or(Completion::kApproved);
+  round.entries = ParseEntryCount(r.Text(11)).value_or(EntryCount::kEnterprise);
+  return round;
 }
 
 constexpr std::string_view kRoundColumns =
     "code, name, year, province_code, models, opens_on, closes_on, deadline, review_required, "
-    "contacts_due";
+    "contacts_due, completion, entries";
 
 constexpr std::string_view kAssessmentColumns =
     "a.id, a.round_code, a.uscc, a.model_id, a.unit_code, a.production_type, a.status, "
@@ -57,16 +60,34 @@ Result<void> Done(const Result<int64_t>& r) {
 
 }  // namespace
 
+std::string_view CompletionName(Completion c) { return c == Completion::kApproved ? "approved" : "submitted"; }
+
+std::optional<Completion> ParseCompletion(std::string_view name) {
+  if (name == "submitted") return Completion::kSubmitted;
+  if (name == "approved") return Completion::kApproved;
+  return std::nullopt;
+}
+
+std::string_view EntryCountName(EntryCount e) { return e == EntryCount::kAssessment ? "assessment" : "enterprise"; }
+
+std::optional<EntryCount> ParseEntryCount(std::string_view name) {
+  if (name == "enterprise") return EntryCount::kEnterprise;
+  if (name == "assessment") return EntryCount::kAssessment;
+  return std::nullopt;
+}
+
 Result<void> UpsertRound(Tx& tx, const RoundRecord& r) {
   return Done(tx.Exec(
       "INSERT INTO rounds (code, name, year, province_code, models, opens_on, closes_on, deadline, "
-      "review_required, created_at, contacts_due) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-      "$11) ON CONFLICT (code) DO UPDATE SET name = excluded.name, year = excluded.year, "
-      "province_code = excluded.province_code, models = excluded.models, opens_on = "
+      "review_required, created_at, contacts_due, completion, entries) VALUES ($1, $2, $3, $4, $5, $6, "
+      "$7, $8, $9, $10, $11, $12, $13) ON CONFLICT (code) DO UPDATE SET name = excluded.name, year = "
+      "excluded.year, province_code = excluded.province_code, models = excluded.models, opens_on = "
       "excluded.opens_on, closes_on = excluded.closes_on, deadline = excluded.deadline, "
-      "review_required = excluded.review_required, contacts_due = excluded.contacts_due",
+      "review_required = excluded.review_required, contacts_due = excluded.contacts_due, completion = "
+      "excluded.completion, entries = excluded.entries",
       {r.code, r.name, r.year, r.province_code, JoinCodes(r.models), r.opens_on, r.closes_on, r.deadline,
-       int64_t{r.review_required ? 1 : 0}, NowRfc3339(), Nullable(r.contacts_due)}));
+       int64_t{r.review_required ? 1 : 0}, NowRfc3339(), Nullable(r.contacts_due),
+       std::string(CompletionName(r.completion)), std::string(EntryCountName(r.entries))}));
 }
 
 Result<std::optional<RoundRecord>> FindRound(Tx& tx, std::string_view code) {
@@ -206,33 +227,44 @@ Result<ChangeBatch> ScanChanges(Tx& tx, int64_t after_seq, int64_t limit,
   return batch;
 }
 
-Result<std::vector<UnitCounts>> CountByUnitForIndustries(Tx& tx, std::string_view round_code,
-                                                         const std::vector<std::string>& industries) {
+Result<std::vector<UnitCounts>> CountByUnit(Tx& tx, std::string_view round_code, const CountQuery& query) {
   std::vector<Value> params{std::string(round_code)};
   std::string filter;
-  if (!industries.empty()) {
+  if (!query.industries.empty()) {
     std::string in;
-    for (const auto& code : industries) {
+    for (const auto& code : query.industries) {
       params.push_back(code);
       in += fmt::format("{}${}", in.empty() ? "" : ", ", params.size());
     }
-    filter = fmt::format(
-        " AND a.uscc IN (SELECT uscc FROM enterprises WHERE industry_code IN ({}))", in);
+    filter = fmt::format(" AND a.uscc IN (SELECT uscc FROM enterprises WHERE industry_code IN ({}))", in);
   }
-  auto rows = tx.Query(
-      "SELECT a.unit_code, COUNT(DISTINCT a.uscc), COUNT(DISTINCT CASE WHEN a.status = 'approved' "
-      "OR (a.status = 'submitted' AND r.review_required = 0) THEN a.uscc END) FROM assessments a "
-      "JOIN rounds r ON r.code = a.round_code WHERE a.round_code = $1" + filter +
-          " GROUP BY a.unit_code",
-      params);
+  // The status of each assessment: now, or as its last event before the
+  // instant left it (an assessment without an event before it did not exist).
+  std::string status = "a.status";
+  if (!query.before.empty()) {
+    params.push_back(query.before);
+    const size_t at = params.size();
+    status = fmt::format(
+        "(SELECT ev.to_status FROM assessment_events ev WHERE ev.assessment_id = a.id AND ev.at < ${} "
+        "ORDER BY ev.at DESC, ev.id DESC LIMIT 1)",
+        at);
+  }
+  // One row per assessment (its unit, enterprise, status as counted, and the
+  // round's rules), then counted per unit by entry.
+  const std::string sql = fmt::format(
+      "WITH s AS (SELECT a.unit_code AS unit, a.uscc AS uscc, a.id AS id, {} AS status, r.completion AS "
+      "completion, r.entries AS entries FROM assessments a JOIN rounds r ON r.code = a.round_code "
+      "WHERE a.round_code = $1{}), c AS (SELECT unit, CASE WHEN entries = 'assessment' THEN "
+      "CAST(id AS TEXT) ELSE uscc END AS entry, CASE WHEN status = 'approved' OR (status = 'submitted' "
+      "AND completion = 'submitted') THEN 1 ELSE 0 END AS done FROM s WHERE status IS NOT NULL) "
+      "SELECT unit, COUNT(DISTINCT entry), COUNT(DISTINCT CASE WHEN done = 1 THEN entry END) FROM c "
+      "GROUP BY unit ORDER BY unit",
+      status, filter);
+  auto rows = tx.Query(sql, params);
   if (!rows) return Fail(rows.error());
   std::vector<UnitCounts> out;
   for (const auto& r : rows->rows) out.push_back({r.Text(0), r.Int(1), r.Int(2)});
   return out;
-}
-
-Result<std::vector<UnitCounts>> CountByUnit(Tx& tx, std::string_view round_code) {
-  return CountByUnitForIndustries(tx, round_code, {});
 }
 
 Result<std::vector<AssessmentListItem>> ListAssessments(Tx& tx, const Principal& who,

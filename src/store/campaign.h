@@ -13,6 +13,22 @@
 
 namespace rongping::store {
 
+// What a round's progress (附件2) counts as completed (完成评估数). The
+// notice defines it as entries "完成评估获得评分并在系统中上报": scored and
+// submitted (上报), whether or not reviewed yet — kSubmitted counts
+// submitted and approved assessments; kApproved counts approved ones only.
+// Either way a rejected assessment is not completed.
+enum class Completion { kSubmitted, kApproved };
+// What one entry (条目) of 参与评估数 and 完成评估数 is when an enterprise has
+// assessments of several models in a round: the enterprise (counted once)
+// or each assessment.
+enum class EntryCount { kEnterprise, kAssessment };
+
+std::string_view CompletionName(Completion c);  // "submitted" | "approved"
+std::optional<Completion> ParseCompletion(std::string_view name);
+std::string_view EntryCountName(EntryCount e);  // "enterprise" | "assessment"
+std::optional<EntryCount> ParseEntryCount(std::string_view name);
+
 struct RoundRecord {
   std::string code;  // e.g. gd-2016
   std::string name;
@@ -22,8 +38,10 @@ struct RoundRecord {
   std::string opens_on;   // YYYY-MM-DD, China time
   std::string closes_on;  // last day submissions are accepted
   std::string deadline;   // the date completion targets are due
-  bool review_required = true;
+  bool review_required = true;  // whether submissions are reviewed (approve/reject)
   std::optional<std::string> contacts_due;  // YYYY-MM-DD the 联系人表 is due; unset when none
+  Completion completion = Completion::kSubmitted;
+  EntryCount entries = EntryCount::kEnterprise;
 };
 
 Result<void> UpsertRound(Tx& tx, const RoundRecord& round);
@@ -93,20 +111,25 @@ struct ChangeBatch {
 Result<ChangeBatch> ScanChanges(Tx& tx, int64_t after_seq, int64_t limit,
                                 const std::function<void(const AssessmentChange&)>& on_change);
 
-// Per reporting unit of a round: enterprises with any assessment record
-// (participating) and with a completed one (approved, or submitted when the
-// round needs no review). Each enterprise counts once.
+// Per reporting unit of a round: entries with any assessment record
+// (participating, 参与评估数) and with a completed one (完成评估数), as the
+// round's Completion and EntryCount say.
 struct UnitCounts {
   std::string unit_code;
   int64_t participating = 0;
   int64_t completed = 0;
 };
-Result<std::vector<UnitCounts>> CountByUnit(Tx& tx, std::string_view round_code);
-
-// The same, counting only enterprises of the given industry divisions (an
-// industry association's view).
-Result<std::vector<UnitCounts>> CountByUnitForIndustries(Tx& tx, std::string_view round_code,
-                                                         const std::vector<std::string>& industries);
+struct CountQuery {
+  // Only enterprises of these industry divisions (an association's view);
+  // empty: all.
+  std::vector<std::string> industries;
+  // Count the round as it stood just before this instant ("2016-06-30T16:00:00.000Z",
+  // RFC 3339 UTC as event times are stored), from each assessment's event
+  // history: an assessment takes part once its first event is before the
+  // instant, with the status of its last event before it. Empty: now.
+  std::string before;
+};
+Result<std::vector<UnitCounts>> CountByUnit(Tx& tx, std::string_view round_code, const CountQuery& query = {});
 
 // Assessments of a round in the principal's scope, optionally one unit's
 // subtree and one status, for drill-down and review queues.

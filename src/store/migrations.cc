@@ -239,6 +239,14 @@ CREATE TABLE login_addresses (
 )
 )SQL";
 
+// What a round counts (store::Completion, store::EntryCount). Rounds made
+// before keep what review_required meant for them.
+constexpr std::string_view kV8 = R"SQL(
+ALTER TABLE rounds ADD COLUMN completion TEXT NOT NULL DEFAULT 'approved';
+UPDATE rounds SET completion = CASE WHEN review_required = 0 THEN 'submitted' ELSE 'approved' END;
+ALTER TABLE rounds ADD COLUMN entries TEXT NOT NULL DEFAULT 'enterprise'
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -250,6 +258,7 @@ const std::vector<Migration>& AllMigrations() {
       {5, "score vectors on assessments", kV5},
       {6, "background jobs", kV6},
       {7, "known login addresses", kV7},
+      {8, "what a round counts as completed, and as an entry", kV8},
   };
   return kAll;
 }

@@ -108,10 +108,13 @@ def round_body(name, year=YEAR, dates=OPEN, review_required=True, **extra):
     return body
 
 
+# t-open counts approved assessments only; t-submitted counts what was
+# submitted (上报), as the notice defines 完成评估数 and new rounds default to.
 ROUNDS = {
-    "t-open": round_body(f"{YEAR}年测试评估周期（进行中）"),
+    "t-open": round_body(f"{YEAR}年测试评估周期（进行中）", completion="approved"),
     "t-closed": round_body("2020年测试评估周期（已截止）", year=2020, dates=CLOSED),
     "t-noreview": round_body(f"{YEAR}年测试评估周期（免审核）", review_required=False),
+    "t-submitted": round_body(f"{YEAR}年测试评估周期（上报即完成）"),
 }
 
 
@@ -892,6 +895,49 @@ class C04Review(ApiTest):
 
 # --------------------------------------------------------------------------
 # Progress (附件2)
+
+class C04bCountingRules(ApiTest):
+    """What a round counts as completed and as an entry (its completion and
+    entries settings), shown with its progress."""
+    R = "t-submitted"
+
+    def test_1_the_notices_definition_by_default(self):
+        r = get_round(self.R).json()
+        self.assertEqual((r["completion"], r["entries"]), ("submitted", "enterprise"))
+        self.assertIn("上报", r["counting_note"])
+        p = progress_json("guangdong", self.R)
+        self.assertEqual((p["completion"], p["entries"]), ("submitted", "enterprise"))
+        self.assertEqual(p["counting_note"], r["counting_note"])
+
+    def test_2_a_submission_counts_at_once_and_a_rejection_takes_it_back(self):
+        before = row_of(progress_json("guangdong", self.R), "440100")
+        ensure_submitted(self.R)
+        submitted = row_of(progress_json("guangdong", self.R), "440100")
+        self.assertEqual(submitted["completed"], before["completed"] + 1)
+        self.assertEqual(review(self.R, "guangzhou", "reject", "请补充第3题").status, 200)
+        rejected = row_of(progress_json("guangdong", self.R), "440100")
+        self.assertEqual(rejected["completed"], before["completed"])
+        self.assertEqual(rejected["participating"], submitted["participating"])
+
+    def test_3_rules_are_fixed_once_counted_and_checked(self):
+        body = dict(ROUNDS[self.R], completion="approved")
+        self.assertError(put_round("guangdong", self.R, body), 409, "round_in_use")
+        self.assertEqual(get_round(self.R).json()["completion"], "submitted")
+        for field, value in (("completion", "reviewed"), ("entries", "people"), ("completion", 1)):
+            with self.subTest(field=field, value=value):
+                r = put_round("guangdong", "t-rules", dict(ROUNDS[self.R], **{field: value}))
+                self.assertEqual(r.status, 422, r)
+                self.assertEqual(r.json()["error"]["field"], field)
+        # Left out, a rule stays as it is.
+        self.assertEqual(put_round("guangdong", self.R, ROUNDS[self.R]).status, 200)
+        self.assertEqual(get_round(self.R).json()["completion"], "submitted")
+        # A new round may count per assessment; unused, it may change.
+        r = put_round("guangdong", "t-entries", dict(ROUNDS[self.R], entries="assessment"))
+        self.assertEqual(r.json()["entries"], "assessment", r)
+        self.assertIn("每份答卷各计一条", r.json()["counting_note"])
+        self.assertEqual(put_round("guangdong", "t-entries", dict(ROUNDS[self.R], completion="approved"))
+                         .json()["completion"], "approved")
+
 
 class C05Progress(ApiTest):
     R = "t-open"

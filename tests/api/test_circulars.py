@@ -44,7 +44,9 @@ ROUND_BODY = {"name": f"{LAST}—{YEAR}年通报测试评估周期", "year": YEA
               "models": [MODEL_ID], "opens_on": f"{LAST}-01-01", "closes_on": f"{YEAR}-12-31",
               "deadline": f"{YEAR}-12-31", "review_required": True}
 Q1 = f"{LAST}-03-31"
-Q2 = f"{LAST}-06-30"
+# The second circular is dated today: the approval it reports happens during
+# the test, and a circular counts only what had happened by its date.
+Q2 = TODAY.isoformat()
 Q3 = f"{LAST}-09-30"
 GUANGZHOU_TARGET = 2
 SECOND_TITLE = "第二季度进展通报"
@@ -345,7 +347,7 @@ class C02Sequence(ApiTest):
         self.assertTrue(html.startswith("<!doctype html>"))
         self.assertIn("通报", html)
         self.assertIn(SECOND_TITLE, html)
-        self.assertIn(chinese_date(Q2), html)  # e.g. 2025年6月30日
+        self.assertIn(chinese_date(Q2), html)  # e.g. 2026年12月6日
         self.assertIn(chinese_date(Q1), html)  # the previous circular's date
         for text in ("属地", "参与评估数", "完成评估数", "目标", "完成率", "排名", "较上期变化",
                      "广州市", "顺德区", "@media print"):
@@ -356,6 +358,16 @@ class C02Sequence(ApiTest):
         r = get_circular("guangdong", S.first["id"], "html")
         self.assertIn(f"关于{LAST}年第一季度全省两化融合评估诊断和对标引导工作进展情况的通报", r.text)
         self.assertIn("首次通报", r.text)
+
+    def test_06b_a_later_approval_is_not_in_an_earlier_day(self):
+        ensure_two_circulars()
+        # The approval happened today: a circular dated before today does
+        # not count it, though made after it.
+        r = generate("guangdong", f"{LAST}-12-31", unit="440100")
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual((r.json()["total"]["participating"], r.json()["total"]["completed"]), (0, 0))
+        live = request("GET", f"/api/v1/rounds/{ROUND}/progress?unit=440100", token("guangdong")).json()
+        self.assertEqual(live["total"]["completed"], 1)
 
     def test_07_xlsx(self):
         ensure_two_circulars()

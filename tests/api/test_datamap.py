@@ -25,6 +25,53 @@ def datamap(user, **params):
     return SERVER.request("GET", qs("/api/v1/rounds/gd-2016/datamap", **params), SERVER.token(user))
 
 
+class ProgressHistoryTest(unittest.TestCase):
+    """The scenario's assessments carry their dates (May and June 2016): the
+    progress table and circulars as of a day count what had happened by the
+    end of that day in China, and the round counts what was submitted, as the
+    notice defines 完成评估数, reproducing 附件2 at the end of the round."""
+
+    def expected(self, day):
+        """Per the event history: enterprises with an event before the end of
+        `day` in China, and those whose last event then was a submission or
+        an approval."""
+        cutoff = f"{day}T16:00:00.000Z"  # the next midnight in China, in UTC
+        rows = SERVER.sql(
+            "SELECT a.uscc, (SELECT ev.to_status FROM assessment_events ev WHERE ev.assessment_id = a.id "
+            "AND ev.at < ? ORDER BY ev.at DESC, ev.id DESC LIMIT 1) FROM assessments a "
+            "WHERE a.round_code = 'gd-2016'", cutoff)
+        seen = [status for _, status in rows if status is not None]
+        return len(seen), sum(1 for s in seen if s in ("submitted", "approved"))
+
+    def total(self, day):
+        r = SERVER.request("GET", f"/api/v1/rounds/gd-2016/progress?as_of={day}", SERVER.token("guangdong"))
+        self.assertEqual(r.status, 200, r)
+        t = r.json()
+        self.assertEqual(t["completion"], "submitted")
+        self.assertIn("上报", t["counting_note"])
+        return t["total"]["participating"], t["total"]["completed"]
+
+    def test_a_month_apart_the_tables_differ_as_the_data_does(self):
+        may, june = self.total("2016-05-31"), self.total("2016-06-30")
+        self.assertEqual(june, (2084, 1531))  # 附件2
+        self.assertEqual(may, self.expected("2016-05-31"))
+        self.assertLess(may[0], june[0])
+        self.assertLess(may[1], june[1])
+        self.assertEqual(self.total("2016-04-30"), (0, 0))
+        # Circulars of the same days say the same, and the June one compares
+        # with May's.
+        first = SERVER.request("POST", "/api/v1/rounds/gd-2016/circulars", SERVER.token("guangdong"),
+                               body={"as_of": "2016-05-31"})
+        self.assertEqual(first.status, 201, first)
+        second = SERVER.request("POST", "/api/v1/rounds/gd-2016/circulars", SERVER.token("guangdong"),
+                                body={"as_of": "2016-06-30"})
+        self.assertEqual(second.status, 201, second)
+        c = second.json()
+        self.assertEqual((c["total"]["participating"], c["total"]["completed"]), june)
+        self.assertEqual(c["changes"]["total"]["participating"], june[0] - may[0])
+        self.assertEqual(c["changes"]["total"]["completed"], june[1] - may[1])
+
+
 class DataMapTest(unittest.TestCase):
     def sql(self, query, *args):
         return SERVER.sql(query, *args)
@@ -36,9 +83,9 @@ class DataMapTest(unittest.TestCase):
         self.assertEqual(d["total"]["n"], 1531)  # 附件2's completed total
         self.assertEqual(sum(d["total"]["level_counts"]), 1531)
         expected = dict(self.sql("SELECT unit_code, COUNT(*) FROM assessments WHERE round_code='gd-2016' "
-                                 "AND status='approved' GROUP BY unit_code"))
+                                 "AND status IN ('approved','submitted') GROUP BY unit_code"))
         mean = dict(self.sql("SELECT unit_code, AVG(total) FROM assessments WHERE round_code='gd-2016' "
-                             "AND status='approved' GROUP BY unit_code"))
+                             "AND status IN ('approved','submitted') GROUP BY unit_code"))
         for cell in d["cells"]:
             if cell["status"] == "shown":
                 self.assertEqual(cell["n"], expected[cell["key"]], cell)
@@ -118,7 +165,7 @@ class DataMapTest(unittest.TestCase):
         d = datamap("association", by="industry").json()
         self.assertTrue({c["key"] for c in d["cells"]} <= {"38", "39"})
         expected = self.sql("SELECT COUNT(*) FROM assessments a JOIN enterprises e ON e.uscc=a.uscc "
-                            "WHERE a.round_code='gd-2016' AND a.status='approved' AND e.industry_code IN ('38','39')")[0][0]
+                            "WHERE a.round_code='gd-2016' AND a.status IN ('approved','submitted') AND e.industry_code IN ('38','39')")[0][0]
         self.assertEqual(d["total"]["n"], expected)
 
     def test_exports_withhold_the_same_cells(self):
@@ -201,7 +248,7 @@ class DiagnosisTest(unittest.TestCase):
         sql = SERVER.sql
         ind, size, unit = sql("SELECT industry_code, size_class, unit_code FROM enterprises WHERE uscc=?", uscc)[0]
         base = ("SELECT COUNT(*) FROM assessments a JOIN enterprises e ON e.uscc=a.uscc "
-                "WHERE a.round_code='gd-2016' AND a.status='approved'")
+                "WHERE a.round_code='gd-2016' AND a.status IN ('approved','submitted')")
         counts = {
             "division_size_unit": sql(base + " AND e.industry_code=? AND e.size_class=? AND a.unit_code=?",
                                       ind, size, unit)[0][0],
@@ -233,7 +280,7 @@ class DiagnosisTest(unittest.TestCase):
         }
         picked = SERVER.sql(
             "SELECT uscc FROM assessments WHERE id IN (SELECT MIN(a.id) FROM assessments a JOIN enterprises e "
-            "ON e.uscc=a.uscc WHERE a.round_code='gd-2016' AND a.status='approved' GROUP BY e.size_class, "
+            "ON e.uscc=a.uscc WHERE a.round_code='gd-2016' AND a.status IN ('approved','submitted') GROUP BY e.size_class, "
             "a.unit_code) ORDER BY id LIMIT 12")
         groups = set()
         for (uscc,) in picked:
@@ -249,7 +296,7 @@ class DiagnosisTest(unittest.TestCase):
             condition, *names = where[group]
             totals = [t for (t,) in SERVER.sql(
                 "SELECT a.total FROM assessments a JOIN enterprises e ON e.uscc=a.uscc LEFT JOIN industries i "
-                "ON i.code=e.industry_code WHERE a.round_code='gd-2016' AND a.status='approved' AND " + condition,
+                "ON i.code=e.industry_code WHERE a.round_code='gd-2016' AND a.status IN ('approved','submitted') AND " + condition,
                 *[own[n] for n in names])]
             self.assertEqual(b["total"]["n"], len(totals), (uscc, group))
             quartiles = statistics.quantiles(totals, n=4, method="inclusive")
@@ -418,7 +465,7 @@ class SelectionTest(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         d = r.json()
         expected = self.sql("SELECT COUNT(*) FROM assessments WHERE round_code='gd-2016' AND "
-                            "status='approved' AND level_index >= 2")[0][0]
+                            "status IN ('approved','submitted') AND level_index >= 2")[0][0]
         self.assertEqual(d["matched"], expected)
         self.assertTrue(all(i["level"]["id"] in ("integration", "innovation") for i in d["items"]))
         totals = [i["total"] for i in d["items"]]
@@ -427,7 +474,7 @@ class SelectionTest(unittest.TestCase):
         self.assertTrue(d["items"])
         self.assertTrue(all(i["total"] >= 70 and i["unit_code"] == "440300" for i in d["items"]))
         expected = self.sql("SELECT COUNT(*) FROM assessments WHERE round_code='gd-2016' AND "
-                            "status='approved' AND total >= 70 AND unit_code='440300'")[0][0]
+                            "status IN ('approved','submitted') AND total >= 70 AND unit_code='440300'")[0][0]
         self.assertEqual(d["matched"], expected)
 
     def test_by_key_indicator_and_csv(self):

@@ -25,16 +25,16 @@ def trend(user, **params):
 
 
 def add_round_2017():
-    """gd-2017: every approved gd-2016 result again, five points higher."""
+    """gd-2017: every completed gd-2016 result again, five points higher."""
     SERVER.sql("INSERT INTO rounds (code, name, year, province_code, models, opens_on, closes_on, deadline, "
-               "review_required, created_at) SELECT 'gd-2017', '2017年评估', 2017, province_code, models, "
-               "'2017-04-20', '2017-06-30', '2017-06-30', review_required, created_at FROM rounds "
-               "WHERE code = 'gd-2016'")
+               "review_required, created_at, completion, entries) SELECT 'gd-2017', '2017年评估', 2017, "
+               "province_code, models, '2017-04-20', '2017-06-30', '2017-06-30', review_required, created_at, "
+               "completion, entries FROM rounds WHERE code = 'gd-2016'")
     SERVER.sql("INSERT INTO assessments (round_code, uscc, model_id, unit_code, production_type, status, "
                "answers_json, version, total, level_index, level_id, model_hash, score_vector, created_at, "
                "updated_at) SELECT 'gd-2017', uscc, model_id, unit_code, production_type, status, answers_json, "
                "1, total + 5, level_index, level_id, model_hash, score_vector, created_at, updated_at "
-               "FROM assessments WHERE round_code = 'gd-2016' AND status = 'approved'")
+               "FROM assessments WHERE round_code = 'gd-2016' AND status IN ('approved', 'submitted')")
     SERVER.sql("INSERT INTO assessment_changes (assessment_id) SELECT id FROM assessments "
                "WHERE round_code = 'gd-2017' ORDER BY id")
 

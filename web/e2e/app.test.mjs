@@ -57,20 +57,24 @@ test('an enterprise keeps its own profile, but not the coded fields', async () =
   await page.close()
 })
 
-test('a unit official approves a submission and the progress table counts it', async () => {
+test('a unit official sends a submission back and the progress table, which counts submissions, drops it', async () => {
   const page = await loggedIn('guangzhou')
   await page.waitForURL('**/progress')
+  // The round counts what was submitted, as the notice defines 完成评估数, and says so.
+  await page.locator('[data-test=counting-note]', { hasText: '上报' }).waitFor()
   const cell = page.locator('[data-test=completed-440100]')
   const before = Number((await cell.innerText()).replace(/,/g, ''))
   await page.click('text=审核')
-  const approve = page.locator('[data-test^=approve-]').first()
-  await approve.waitFor()
-  await approve.click()
+  const reject = page.locator('[data-test^=reject-]').first()
+  await reject.waitFor()
+  await reject.click()
+  await page.fill('textarea[data-test=reject-reason], [data-test=reject-reason] textarea', '第3题数据与附表不符，请核对后重新提交')
+  await page.click('[data-test=confirm-reject]')
   await page.waitForTimeout(300)
   await page.click('text=评估进度')
   await page.waitForFunction(
     (expected) => document.querySelector('[data-test=completed-440100]')?.textContent?.replace(/,/g, '') === String(expected),
-    before + 1,
+    before - 1,
   )
   await page.close()
 })

@@ -80,7 +80,16 @@ export interface ProgressRow {
   expected_by_today: number | null
   has_children: boolean
 }
-export interface Progress { round: string; unit: string; as_of: string; rows: ProgressRow[]; total: ProgressRow }
+export interface Progress {
+  round: string
+  unit: string
+  as_of: string
+  completion: 'submitted' | 'approved'   // what counts as completed (完成评估数)
+  entries: 'enterprise' | 'assessment'   // what one entry is
+  counting_note: string                  // the server's footnote, in Chinese
+  rows: ProgressRow[]
+  total: ProgressRow
+}
 export interface AssessmentItem {
   uscc: string
   enterprise_name: string

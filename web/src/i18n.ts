@@ -31,6 +31,9 @@ const zh = {
   drillHint: '点击地图上的地区，可查看该地区按行业、规模等的分布。', yes: '是', no: '否',
   priorityTitle: '{n}. {title}（{score}，距 P75 {gap}）', reportFile: '诊断报告', requestFailed: '请求失败',
   downloadFailed: '下载失败', sizeLarge: '大型', sizeMedium: '中型', sizeSmall: '小型', sizeMicro: '微型',
+  countingSubmitted: '注：参与评估数指系统中有评估记录的{entry}，完成评估数指完成评估获得评分并在系统中上报的（含待审核和审核通过，不含退回修改的）{entry}。',
+  countingApproved: '注：参与评估数指系统中有评估记录的{entry}，完成评估数指完成评估获得评分并在系统中上报、且经审核通过的{entry}。',
+  countingPerEnterprise: '企业数（每家企业只计一次）', countingPerAssessment: '评估条目数（一家企业的每份答卷各计一条）',
 }
 const en: typeof zh = {
   app: 'rongping · IT–industry integration assessment',
@@ -62,6 +65,9 @@ const en: typeof zh = {
   drillHint: 'Click a region on the map to see it broken down by industry, size and more.', yes: 'Yes', no: 'No',
   priorityTitle: '{n}. {title} ({score}; {gap} below P75)', reportFile: 'diagnosis-report', requestFailed: 'Request failed',
   downloadFailed: 'Download failed', sizeLarge: 'Large', sizeMedium: 'Medium', sizeSmall: 'Small', sizeMicro: 'Micro',
+  countingSubmitted: 'Participating counts {entry} with an assessment record; completed counts {entry} scored and submitted (awaiting review or approved, not sent back).',
+  countingApproved: 'Participating counts {entry} with an assessment record; completed counts {entry} scored, submitted and approved.',
+  countingPerEnterprise: 'enterprises (each once)', countingPerAssessment: 'assessments (each of an enterprise\'s questionnaires)',
 }
 
 export const locale = ref<'zh' | 'en'>((localStorage.getItem('rp_locale') as 'zh' | 'en') ?? 'zh')
