@@ -126,6 +126,25 @@ Result<scoring::ParsedAnswers> ParseAnswersStrictly(const model::Model& m, const
   return Fail(first);
 }
 
+std::optional<Error> InconsistencyError(const model::Model& m, const scoring::ScoreResult& result,
+                                        std::vector<Error>* details) {
+  std::vector<Error> errors;
+  for (int i : result.broken_rules) {
+    const auto& rule = m.consistency_rules[i];
+    if (!rule.error) continue;
+    std::string questions;
+    for (int q : rule.questions) questions += (questions.empty() ? "" : "、") + m.questions[q].id;
+    errors.push_back(Error::Invalid("inconsistent_answers",
+                                    fmt::format("{}（逻辑校验 {}，涉及题目 {}）", rule.message, rule.id, questions),
+                                    "answers." + m.questions[rule.questions.front()].id));
+  }
+  if (errors.empty()) return std::nullopt;
+  Error first = errors.front();
+  first.message = fmt::format("答卷有 {} 处前后矛盾，不能提交：{}", errors.size(), first.message);
+  if (details) *details = std::move(errors);
+  return first;
+}
+
 LifecycleService::LifecycleService(store::Db& db, std::function<std::string()> today)
     : db_(db), today_(today ? std::move(today) : TodayInChina) {}
 
@@ -278,6 +297,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
       if (details) *details = std::move(errors);
       return Fail(first);
     }
+    if (auto inconsistent = InconsistencyError(**m, result, details)) return Fail(*inconsistent);
     std::optional<std::string> from = record.status;
     record.status = "submitted";
     record.total = result.total;
@@ -294,6 +314,20 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
                             admin_override ? "assessment.submit_override" : "assessment.submit");
         !t) {
       return Fail(t.error());
+    }
+    // The warnings the enterprise submitted with, kept with the submission.
+    std::string warnings;
+    for (int i : result.broken_rules) {
+      const auto& rule = (*m)->consistency_rules[i];
+      if (!rule.error) warnings += fmt::format("{}\"{}\"", warnings.empty() ? "" : ",", rule.id);
+    }
+    if (!warnings.empty()) {
+      if (auto a = store::RecordAudit(tx, {0, "", who.username, "assessment.submit_warnings", "assessment",
+                                           record.round_code + "/" + record.uscc, std::nullopt,
+                                           fmt::format(R"({{"warnings":[{}]}})", warnings), request_id});
+          !a) {
+        return Fail(a.error());
+      }
     }
     return AssessmentView{record, *m, result};
   });

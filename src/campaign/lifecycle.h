@@ -34,6 +34,13 @@ struct AssessmentView {
 Result<scoring::ParsedAnswers> ParseAnswersStrictly(const model::Model& m, const std::string& json,
                                                     std::vector<Error>* details);
 
+// kInvalid "inconsistent_answers" when `result` breaks a consistency rule of
+// severity error (model.consistency_rules): the first rule in the message,
+// every one in `details` (field "answers.<first question>", the rule's
+// message, id and questions). nullopt when none is broken.
+std::optional<Error> InconsistencyError(const model::Model& model, const scoring::ScoreResult& result,
+                                        std::vector<Error>* details);
+
 class LifecycleService {
  public:
   // `today` returns the date in China ("YYYY-MM-DD"); replaceable in tests.
@@ -55,7 +62,9 @@ class LifecycleService {
                                    std::vector<Error>* details);
 
   // Scores and submits a draft. Every applicable required question must be
-  // answered (else kInvalid listing them). After the close date only a
+  // answered (else kInvalid listing them) and no consistency rule of
+  // severity error broken (InconsistencyError); broken warnings are recorded
+  // with the submission (audit "assessment.submit_warnings"). After the close date only a
   // province or ministry admin can submit, with `override` (audited).
   Result<AssessmentView> Submit(const Principal& who, const std::string& round,
                                 const std::string& uscc, bool override_close,

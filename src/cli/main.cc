@@ -368,13 +368,16 @@ int ModelCheck(const std::string& path) {
     return kExitFailure;
   }
   const auto& m = *outcome.model;
-  size_t scored = 0;
+  size_t scored = 0, errors = 0;
   for (const auto& q : m.questions) scored += q.scored() ? 1 : 0;
+  for (const auto& r : m.consistency_rules) errors += r.error ? 1 : 0;
   std::cout << fmt::format(
-      "模型 {} {}（{}）有效：{} 道题（{} 道计分），{} 个维度，{} 个指标，{} 个{}，{} 个关键指标\n"
+      "模型 {} {}（{}）有效：{} 道题（{} 道计分），{} 个维度，{} 个指标，{} 个{}，{} 个关键指标，"
+      "{} 条逻辑校验（{} 条阻止提交，{} 条提示）\n"
       "模型哈希 {}\n",
       m.id, m.version, m.title, m.questions.size(), scored, m.dimensions.size(),
-      m.indicators.size(), m.levels.size(), m.level_name, m.key_indicators.size(), m.hash);
+      m.indicators.size(), m.levels.size(), m.level_name, m.key_indicators.size(),
+      m.consistency_rules.size(), errors, m.consistency_rules.size() - errors, m.hash);
   if (m.reference_only) std::cout << "注意：参考题目与权重，非官方问卷\n";
   return 0;
 }

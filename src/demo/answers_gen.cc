@@ -40,6 +40,7 @@ double Logistic(double x) { return 1.0 / (1.0 + PortableExp(-x)); }
 constexpr uint64_t kLatentStream = 0x6C6174656E74ULL;     // "latent"
 constexpr uint64_t kPersistStream = 0x70657273697374ULL;  // "persist"
 constexpr uint64_t kRoundStream = 0x726F756E64ULL;        // "round"
+constexpr uint64_t kReconcileStream = 0x7265636F6E63ULL;  // "reconc"
 
 uint64_t EnterpriseSeed(uint64_t seed, const SyntheticEnterprise& e) {
   return Mix(seed, HashString(e.uscc.empty() ? e.name : e.uscc));
@@ -451,8 +452,128 @@ GeneratedAnswers AnswerGenerator::Generate(const SyntheticEnterprise& e, int rou
       ++out.answered;
     }
   }
+  Reconcile(out.answers, pt, out.maturity, Mix(es, kReconcileStream));
   out.json = AnswersToJson(m, out.answers);
   return out;
+}
+
+void AnswerGenerator::Reconcile(scoring::Answers& answers, int pt, double maturity, uint64_t seed) const {
+  const model::Model& m = *model_;
+  if (m.consistency_rules.empty()) return;
+  // More developed answers than `value` for question qi, nearest first.
+  auto step_ups = [&](size_t qi, double value) {
+    const auto& q = m.questions[qi];
+    const QuestionPlan& plan = plans_[qi];
+    std::vector<double> out;
+    switch (q.type) {
+      case model::QuestionType::kSingle:
+        for (double v = value + 1; v < static_cast<double>(q.options.size()); ++v) out.push_back(v);
+        break;
+      case model::QuestionType::kMultiple: {
+        uint64_t bits = static_cast<uint64_t>(value);
+        if (plan.exclusive_option >= 0) bits &= ~(uint64_t{1} << plan.exclusive_option);
+        std::vector<size_t> open;
+        for (size_t i = 0; i < q.options.size() && i < 64; ++i) {
+          if (!(bits >> i & 1) && plan.option_rank[i] >= 0) open.push_back(i);
+        }
+        std::stable_sort(open.begin(), open.end(),
+                         [&](size_t a, size_t b) { return plan.option_rank[a] < plan.option_rank[b]; });
+        for (size_t i : open) out.push_back(static_cast<double>(bits | uint64_t{1} << i));
+        break;
+      }
+      case model::QuestionType::kYesNo:
+        if ((value != 0) != plan.yes_better) out.push_back(plan.yes_better ? 1 : 0);
+        break;
+      case model::QuestionType::kNumber:
+      case model::QuestionType::kPercent:
+        if (value != plan.best_x) out.push_back(std::clamp(plan.best_x, plan.min, plan.max) + 0.0);
+        break;
+      case model::QuestionType::kText:
+        break;
+    }
+    return out;
+  };
+  // Less developed answers than `value` for question qi, nearest first.
+  auto step_downs = [&](size_t qi, double value) {
+    const auto& q = m.questions[qi];
+    const QuestionPlan& plan = plans_[qi];
+    std::vector<double> out;
+    switch (q.type) {
+      case model::QuestionType::kSingle:
+        for (double v = value - 1; v >= 0; --v) out.push_back(v);
+        break;
+      case model::QuestionType::kMultiple: {
+        const auto bits = static_cast<uint64_t>(value);
+        std::vector<size_t> chosen;
+        for (size_t i = 0; i < q.options.size() && i < 64; ++i) {
+          if ((bits >> i & 1) && plan.option_rank[i] >= 0) chosen.push_back(i);
+        }
+        std::stable_sort(chosen.begin(), chosen.end(),
+                         [&](size_t a, size_t b) { return plan.option_rank[a] > plan.option_rank[b]; });
+        for (size_t i : chosen) {
+          uint64_t less = bits & ~(uint64_t{1} << i);
+          if (less == 0 && plan.exclusive_option >= 0) less = uint64_t{1} << plan.exclusive_option;
+          out.push_back(static_cast<double>(less));
+        }
+        break;
+      }
+      case model::QuestionType::kYesNo:
+        if ((value != 0) == plan.yes_better) out.push_back(plan.yes_better ? 0 : 1);
+        break;
+      case model::QuestionType::kNumber:
+      case model::QuestionType::kPercent:
+        if (value != plan.worst_x) out.push_back(std::clamp(plan.worst_x, plan.min, plan.max) + 0.0);
+        break;
+      case model::QuestionType::kText:
+        break;
+    }
+    return out;
+  };
+  auto holds = [&](size_t rule) {
+    auto r = scoring::Score(m, answers, pt);
+    return std::find(r.broken_rules.begin(), r.broken_rules.end(), static_cast<int>(rule)) == r.broken_rules.end();
+  };
+  for (int pass = 0; pass < 16; ++pass) {
+    auto result = scoring::Score(m, answers, pt);
+    bool changed = false;
+    for (int index : result.broken_rules) {
+      const auto& rule = m.consistency_rules[index];
+      if (!rule.error || holds(index)) continue;  // an earlier repair may have mended it
+      bool fixed = false;
+      // Raise the evidence (the questions after the first) or lower the claim.
+      double difficulty = 0;
+      for (size_t k = 1; k < rule.questions.size(); ++k) difficulty += plans_[rule.questions[k]].difficulty;
+      if (rule.questions.size() > 1) difficulty /= static_cast<double>(rule.questions.size() - 1);
+      Rng draw(Mix(seed, static_cast<uint64_t>(index)));
+      const bool raise = rule.questions.size() > 1 && draw.Uniform() < Logistic(maturity - difficulty);
+      auto try_values = [&](int qi, const std::vector<double>& candidates) {
+        const double was = answers.values[qi];
+        for (double v : candidates) {
+          answers.values[qi] = v;
+          if (holds(index)) return true;
+        }
+        answers.values[qi] = was;
+        return false;
+      };
+      if (raise) {
+        for (size_t k = 1; k < rule.questions.size() && !fixed; ++k) {
+          const int qi = rule.questions[k];
+          fixed = try_values(qi, step_ups(qi, answers.values[qi]));
+        }
+      }
+      for (size_t k = 0; k < rule.questions.size() && !fixed; ++k) {
+        const int qi = rule.questions[k];
+        fixed = try_values(qi, step_downs(qi, answers.values[qi]));
+      }
+      if (!fixed) {  // no single step mends it: the first question at its least
+        const int qi = rule.questions.front();
+        auto downs = step_downs(qi, answers.values[qi]);
+        if (!downs.empty()) answers.values[qi] = downs.back();
+      }
+      changed = true;
+    }
+    if (!changed) return;
+  }
 }
 
 std::string AnswersToJson(const model::Model& m, const scoring::Answers& answers) {

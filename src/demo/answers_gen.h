@@ -31,13 +31,29 @@
 // over rounds, and a smaller part drawn anew each round, so that a panel
 // over several rounds looks like the same enterprises improving.
 //
-// Calibrated (AnswerGenParams defaults) on gbt23020-2013 with a Guangdong-
-// like population (GeneratePopulation, 20,000 enterprises, seed 1, round 0):
-// 集成提升 or above 16.1% (创新突破 2.7%), 关键工序数控化率 mean 51.6%,
-// 数字化研发设计工具普及率 63.5%, 智能制造就绪率 6.7%; each later round adds
+// Calibrated (AnswerGenParams defaults) on gbt23020-2013 1.1.0, whose
+// consistency rules the answers keep (below), with a Guangdong-like
+// population (GeneratePopulation, 5,000 enterprises, seed 1, round 0):
+// 集成提升 or above 14.5% (创新突破 2.7%), 关键工序数控化率 mean 51.8%,
+// 数字化研发设计工具普及率 62.0%, 智能制造就绪率 4.6%, ERP普及率 34.5% above
+// 实现管控集成的企业比例 12.6%; each later round adds
 // about 2-3 points to the 集成提升-or-above share. On sme-digital-2022 the
 // same population spreads over the levels with most at 一级/二级 (about 34%
 // and 36%, 三级 20%, 四级 3%).
+//
+// Answers drawn this way can contradict each other (MES said to cover the
+// shop floor, but not among the systems in use). The model's consistency
+// rules of severity error are then kept, rule by rule: either the rule's
+// later questions (the evidence) are raised to the nearest more developed
+// answer that satisfies it, or its questions in the order listed (the claim
+// first) are lowered to the nearest less developed one — one option of a
+// single choice at a time, one option of a multiple choice added or removed
+// at a time, a yes/no to its other answer, a number to its best or worst
+// value. Which of the two is drawn per enterprise and rule: raising is the
+// likelier the further the enterprise's maturity is above the evidence's
+// difficulty (a mature enterprise that reports MES coverage has MES; a weak
+// one overstated its coverage). Generated submissions therefore never
+// break an error rule; warnings may remain.
 //
 // Deterministic: the output depends only on the model, the enterprise, the
 // round and the seed; the generator uses its own PRNG (xoshiro256** seeded
@@ -78,7 +94,7 @@ struct AnswerGenParams {
   double round_growth = 0.1;
   double round_sigma = 0.08;
   // Difficulty added per level above the first at which a question matters.
-  double level_step = 1.75;
+  double level_step = 1.6;
   // Extra difficulty, in level steps, for each level above the second
   // (negative: the top level's questions are harder than the second's, but
   // by less than a full step, so that it stays reachable yet rare).
@@ -169,6 +185,10 @@ class AnswerGenerator {
   };
 
  private:
+  // Makes generated answers keep the model's consistency rules of severity
+  // error (see Generate).
+  void Reconcile(scoring::Answers& answers, int production_type, double maturity, uint64_t seed) const;
+
   std::shared_ptr<const model::Model> model_;
   AnswerGenParams params_;
   std::map<std::string, std::string, std::less<>> industry_group_;

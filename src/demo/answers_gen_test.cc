@@ -122,6 +122,47 @@ TEST(AnswersGen, AnswersParseAndCompleteOnesHaveNothingMissing) {
   }
 }
 
+// Generated submissions keep every error rule of both models, so that what
+// the demo and `rongping gen` import is what a submission could be.
+TEST(AnswersGen, CompleteAnswersKeepTheErrorRules) {
+  for (const std::string id : {"gbt23020-2013", "sme-digital-2022"}) {
+    auto m = LoadShipped(id);
+    ASSERT_TRUE(m);
+    ASSERT_FALSE(m->consistency_rules.empty()) << id;
+    AnswerGenerator gen(m);
+    size_t warned = 0;
+    for (const auto& e : Population(2000, 17)) {
+      auto g = gen.Generate(e, 0, 5);
+      auto r = scoring::Score(*m, g.answers, g.production_type);
+      for (int i : r.broken_rules) {
+        ASSERT_FALSE(m->consistency_rules[i].error) << id << " breaks " << m->consistency_rules[i].id << "\n" << g.json;
+        ++warned;
+      }
+    }
+    EXPECT_GT(warned, 0u) << id << ": warnings are not repaired, some are expected";
+  }
+}
+
+// On gbt23020-2013 every share that implies another never exceeds it, per
+// enterprise and so in any cell of any breakdown: 管控集成 and 产供销集成
+// need ERP, 智能制造就绪 needs both integrations.
+TEST(AnswersGen, ImpliedKeyIndicatorsHoldPerEnterprise) {
+  auto m = LoadShipped("gbt23020-2013");
+  ASSERT_TRUE(m);
+  AnswerGenerator gen(m);
+  const int erp = KeyIndex(*m, "erp_rate"), control = KeyIndex(*m, "mgmt_control_integration_rate"),
+            sps = KeyIndex(*m, "sps_integration_rate"), smart = KeyIndex(*m, "smart_mfg_readiness");
+  for (const auto& e : Population(3000, 23)) {
+    for (int round : {0, 2}) {
+      auto g = gen.Generate(e, round, 7);
+      auto r = scoring::Score(*m, g.answers, g.production_type);
+      auto on = [&](int k) { return r.key_indicators[k] == 1; };
+      if (on(control) || on(sps)) EXPECT_TRUE(on(erp)) << g.json;
+      if (on(smart)) EXPECT_TRUE(on(control) && on(sps)) << g.json;
+    }
+  }
+}
+
 TEST(AnswersGen, Gbt23020SharesAreRealistic) {
   auto m = LoadShipped("gbt23020-2013");
   ASSERT_TRUE(m);

@@ -133,6 +133,11 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
             error("answers", fmt::format("状态为 {} 的答卷须答完全部必答题，缺 {} 题（如 {}）", status,
                                          result.missing.size(), result.missing.front()));
           }
+          // A submitted (or reviewed) assessment must hold together, as at submission.
+          std::vector<Error> inconsistencies;
+          if (status != "draft" && campaign::InconsistencyError(*m, result, &inconsistencies)) {
+            for (const auto& e : inconsistencies) error(e.field, e.message);
+          }
           store::AssessmentRecord a;
           a.round_code = round_code;
           a.uscc = *uscc;

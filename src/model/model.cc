@@ -166,6 +166,7 @@ class Loader {
     ReadDerived(root);
     ReadLevels(root);
     ReadKeyIndicators(root);
+    ReadConsistencyRules(root);
     ReadRecommendations(root);
     if (r_.problems().empty()) {
       Precompute();
@@ -180,7 +181,7 @@ class Loader {
     r_.CheckKeys(root, "", {"format", "id", "version", "title", "standard", "provenance",
                             "reference_only", "applies_to", "sections", "questions",
                             "dimensions", "derived", "levels", "key_indicators",
-                            "recommendations"});
+                            "consistency_rules", "recommendations"});
     std::string format = r_.String(root, "", "format", true);
     if (!format.empty() && format != "rongping-model/1") {
       r_.Problem("/format", fmt::format("不支持的模型格式“{}”：应为 rongping-model/1", format));
@@ -690,6 +691,55 @@ class Loader {
       if (!compiled) continue;
       m_->key_indicators.push_back(
           {id, title, std::move(*compiled), type == "bool", r_.String(kj, path, "unit", false)});
+    }
+  }
+
+  void ReadConsistencyRules(const Json& root) {
+    const Json* list = r_.Array(root, "", "consistency_rules", false);
+    for (size_t i = 0; list && i < list->size(); ++i) {
+      std::string path = fmt::format("/consistency_rules/{}", i);
+      const Json& rj = (*list)[i];
+      if (!r_.Object(rj, path)) continue;
+      r_.CheckKeys(rj, path, {"id", "severity", "expr", "message", "questions"});
+      ConsistencyRule rule;
+      rule.id = r_.String(rj, path, "id", true);
+      r_.Id(rule.id, path, ids_);
+      std::string severity = r_.String(rj, path, "severity", true);
+      if (severity != "error" && severity != "warning") {
+        r_.Problem(path + "/severity", "severity 应为 error（阻止提交）或 warning（提示）");
+      }
+      rule.error = severity == "error";
+      rule.message = r_.String(rj, path, "message", true);
+      const Json* questions = r_.Array(rj, path, "questions", true);
+      std::set<std::string> listed;
+      for (size_t k = 0; questions && k < questions->size(); ++k) {
+        std::string qpath = fmt::format("{}/questions/{}", path, k);
+        const Json& qj = (*questions)[k];
+        int qi = qj.is_string() ? m_->QuestionIndex(qj.get<std::string>()) : -1;
+        if (qi < 0) {
+          r_.Problem(qpath, "应为本模型的题目标识");
+        } else if (!m_->questions[qi].scored()) {
+          r_.Problem(qpath, "文本题不能用于逻辑校验");
+        } else if (!listed.insert(qj.get<std::string>()).second) {
+          r_.Problem(qpath, "题目重复");
+        } else {
+          rule.questions.push_back(qi);
+        }
+      }
+      if (questions && questions->empty()) r_.Problem(path + "/questions", "至少列出一道题目");
+      const Json* expr = r_.Member(rj, path, "expr", true);
+      if (!expr) continue;
+      auto compiled = Compile(*expr, path + "/expr", ExprType::kBool, Scope::kDerived);
+      if (!compiled) continue;
+      // The rule is checked only once its questions are answered: every
+      // question it reads must be among them.
+      for (const auto& name : compiled->names()) {
+        if (m_->QuestionIndex(name) >= 0 && !listed.count(name)) {
+          r_.Problem(path + "/questions", fmt::format("表达式引用了题目“{}”，应列入 questions", name));
+        }
+      }
+      rule.expr = std::move(*compiled);
+      m_->consistency_rules.push_back(std::move(rule));
     }
   }
 

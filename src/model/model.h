@@ -105,6 +105,18 @@ struct KeyIndicator {
   std::string unit;
 };
 
+// A consistency rule (逻辑校验) between answers, e.g. "管控集成 needs ERP":
+// checked once every question it names applies and is answered; then it is
+// broken when `expr` does not hold. An error blocks submission; a warning is
+// shown and recorded with it.
+struct ConsistencyRule {
+  std::string id;
+  bool error = true;           // severity "error" (else "warning")
+  std::string message;         // 中文, shown next to the questions
+  std::vector<int> questions;  // indices into Model::questions, as listed
+  CompiledExpr expr;           // bool, over answers, derived values and production_type
+};
+
 struct Model {
   std::string id;
   std::string version;
@@ -124,6 +136,7 @@ struct Model {
   std::vector<Derived> derived;  // in evaluation order (dependencies first)
   std::vector<Level> levels;
   std::vector<KeyIndicator> key_indicators;
+  std::vector<ConsistencyRule> consistency_rules;
   std::map<std::string, std::string, std::less<>> indicator_advice;
   std::map<std::string, std::string, std::less<>> level_advice;
 

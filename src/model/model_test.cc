@@ -38,6 +38,13 @@ TEST(ModelLoader, LoadsTheTinyModelWithSlotsAndHash) {
   EXPECT_NE(LoadModel(changed, "x").model->hash, m.hash);
 }
 
+// One consistency rule, as the model format has it.
+Json Rules(const char* severity, const char* expr, std::vector<const char*> questions) {
+  Json list = Json::array();
+  for (const char* q : questions) list.push_back(q);
+  return Json::array({{{"id", "r1"}, {"severity", severity}, {"message", "前后矛盾"}, {"questions", list}, {"expr", expr}}});
+}
+
 struct Broken {
   const char* name;
   std::function<void(Json&)> mutate;
@@ -71,6 +78,18 @@ INSTANTIATE_TEST_SUITE_P(
     All, BrokenModels,
     ::testing::Values(
         Broken{"wrong_format", [](Json& j) { j["format"] = "other/2"; }, "/format", "不支持的模型格式"},
+        Broken{"rule_bad_severity", [](Json& j) { j["consistency_rules"] = Rules("fatal", "mes or not selected(tools, 'plm')", {"mes", "tools"}); },
+               "/consistency_rules/0/severity", "error"},
+        Broken{"rule_unknown_question", [](Json& j) { j["consistency_rules"] = Rules("error", "mes", {"mes", "nope"}); },
+               "/consistency_rules/0/questions/1", "题目标识"},
+        Broken{"rule_text_question", [](Json& j) { j["consistency_rules"] = Rules("error", "mes", {"mes", "note"}); },
+               "/consistency_rules/0/questions/1", "文本题"},
+        Broken{"rule_reads_an_unlisted_question", [](Json& j) { j["consistency_rules"] = Rules("error", "mes or nc > 50", {"mes"}); },
+               "/consistency_rules/0/questions", "nc"},
+        Broken{"rule_without_questions", [](Json& j) { j["consistency_rules"] = Rules("error", "true", {}); },
+               "/consistency_rules/0/questions", "至少"},
+        Broken{"rule_not_bool", [](Json& j) { j["consistency_rules"] = Rules("error", "nc + 1", {"nc"}); },
+               "/consistency_rules/0/expr", "布尔"},
         Broken{"missing_id", [](Json& j) { j.erase("id"); }, "/", "缺少字段 id"},
         Broken{"bad_model_id", [](Json& j) { j["id"] = "Bad Id"; }, "/id", "模型标识"},
         Broken{"duplicate_question", [](Json& j) { Q(j, 1)["id"] = "plan"; }, "/questions/1/id", "重复"},

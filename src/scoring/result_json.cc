@@ -52,6 +52,7 @@ Json ResultToJson(const model::Model& m, const ScoreResult& r, bool with_questio
   }
   j["key_indicators"] = std::move(keys);
   j["missing"] = r.missing;
+  j["consistency"] = ConsistencyToJson(m, r.broken_rules);
   if (with_questions) {
     Json qs = Json::array();
     for (size_t i = 0; i < m.questions.size(); ++i) {
@@ -66,6 +67,23 @@ Json ResultToJson(const model::Model& m, const ScoreResult& r, bool with_questio
     j["questions"] = std::move(qs);
   }
   return j;
+}
+
+Json ConsistencyToJson(const model::Model& m, const std::vector<int>& broken_rules) {
+  Json out = Json::array();
+  for (bool errors : {true, false}) {
+    for (int i : broken_rules) {
+      const auto& rule = m.consistency_rules[i];
+      if (rule.error != errors) continue;
+      Json questions = Json::array();
+      for (int q : rule.questions) questions.push_back(m.questions[q].id);
+      out.push_back({{"id", rule.id},
+                     {"severity", rule.error ? "error" : "warning"},
+                     {"message", rule.message},
+                     {"questions", std::move(questions)}});
+    }
+  }
+  return out;
 }
 
 std::string DescribeAnswer(const model::Question& q, double v) {

@@ -22,6 +22,10 @@ nlohmann::ordered_json ResultToJson(const model::Model& model, const ScoreResult
 // option text, the number with its unit, or 是/否.
 nlohmann::ordered_json PathToJson(const model::Model& model, const PathResult& path);
 
+// The broken consistency rules: [{id, severity: "error"|"warning", message,
+// questions: [ids]}], errors first.
+nlohmann::ordered_json ConsistencyToJson(const model::Model& model, const std::vector<int>& broken_rules);
+
 // An answer value as a person reads it; "未作答" when NaN.
 std::string DescribeAnswer(const model::Question& question, double value);
 

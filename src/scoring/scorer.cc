@@ -1,5 +1,7 @@
 #include "scoring/scorer.h"
 
+#include <algorithm>
+
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -113,6 +115,11 @@ int Evaluate(const model::Model& m, double* s) {
   return level;
 }
 
+bool ScoreResult::HasInconsistency(const model::Model& model) const {
+  return std::any_of(broken_rules.begin(), broken_rules.end(),
+                     [&](int i) { return model.consistency_rules[i].error; });
+}
+
 ScoreResult Score(const model::Model& m, const Answers& answers, int production_type) {
   std::vector<double> slots(m.slot_count, kNaN);
   slots[m.production_type_slot] = production_type;
@@ -126,6 +133,13 @@ ScoreResult Score(const model::Model& m, const Answers& answers, int production_
   r.total = slots[m.total_slot];
   for (const auto& d : m.dimensions) r.dimensions.push_back(slots[d.score_slot]);
   for (const auto& i : m.indicators) r.indicators.push_back(slots[i.score_slot]);
+  for (size_t i = 0; i < m.consistency_rules.size(); ++i) {
+    const auto& rule = m.consistency_rules[i];
+    bool checked = std::all_of(rule.questions.begin(), rule.questions.end(), [&](int qi) {
+      return m.applies[production_type][qi] && !std::isnan(answers.values[qi]);
+    });
+    if (checked && !rule.expr.EvaluateBool(slots.data())) r.broken_rules.push_back(static_cast<int>(i));
+  }
   for (const auto& k : m.key_indicators) {
     r.key_indicators.push_back(k.expr.type() == model::ExprType::kBool
                                    ? (k.expr.EvaluateBool(slots.data()) ? 1.0 : 0.0)

@@ -57,6 +57,12 @@ struct ScoreResult {
   std::vector<double> key_indicators;  // bool as 1/0; NaN when missing
   // Required applicable questions without an answer (ids), in model order.
   std::vector<std::string> missing;
+  // The consistency rules the answers break (indices into
+  // model.consistency_rules, in model order): those whose questions all
+  // apply and are answered and whose expression does not hold.
+  std::vector<int> broken_rules;
+  // Whether any of them is an error (which blocks submission).
+  bool HasInconsistency(const model::Model& model) const;
 };
 
 // Index of a production type in model::ProductionTypes(), or -1.

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace rongping::scoring {
 namespace {
@@ -34,6 +35,40 @@ ScoreResult ScoreJson(const model::Model& m, const std::string& json, const std:
   auto parsed = ParseAnswers(m, json);
   EXPECT_TRUE(parsed.problems.empty()) << parsed.problems[0].message;
   return Score(m, parsed.answers, ProductionTypeIndex(type));
+}
+
+// The tiny model with two consistency rules: a PLM tool needs MES (error),
+// a high NC rate a plan (warning).
+std::shared_ptr<const model::Model> TinyWithRules() {
+  static auto m = [] {
+    auto j = nlohmann::json::parse(ReadFile(std::string(RONGPING_SOURCE_DIR) + "/src/model/testdata/tiny.json"));
+    j["consistency_rules"] = nlohmann::json::parse(R"J([
+      {"id":"plm_needs_mes","severity":"error","message":"勾选了PLM，但未使用MES","questions":["tools","mes"],
+       "expr":"not selected(tools, 'plm') or mes"},
+      {"id":"nc_needs_plan","severity":"warning","message":"数控化率高但没有规划","questions":["nc","plan"],
+       "expr":"nc < 80 or at_least(plan, 'B')"}])J");
+    auto outcome = model::LoadModel(j.dump(), "tiny-rules.json");
+    EXPECT_TRUE(outcome.model) << (outcome.problems.empty() ? "" : outcome.problems[0]);
+    return outcome.model;
+  }();
+  return m;
+}
+
+TEST(Consistency, RulesAreCheckedOnceTheirQuestionsAreAnswered) {
+  const auto& m = *TinyWithRules();
+  auto broken = [&](const std::string& json, const std::string& type = "discrete_mass") {
+    return ScoreJson(m, json, type).broken_rules;
+  };
+  EXPECT_EQ(broken(R"({"tools":["plm"],"mes":false})"), std::vector<int>{0});
+  EXPECT_EQ(broken(R"({"tools":["plm"],"mes":true})"), std::vector<int>{});
+  EXPECT_EQ(broken(R"({"tools":["plm"]})"), std::vector<int>{});  // mes not answered yet: not checked
+  EXPECT_EQ(broken(R"({"nc":90,"plan":"A","tools":["plm"],"mes":false})"), (std::vector<int>{0, 1}));
+  // nc does not apply to process enterprises: the warning is not checked.
+  EXPECT_EQ(broken(R"({"nc":90,"plan":"A"})", "process"), std::vector<int>{});
+  auto r = ScoreJson(m, R"({"nc":90,"plan":"A"})", "discrete_mass");
+  EXPECT_FALSE(r.HasInconsistency(m));  // a warning only
+  r = ScoreJson(m, R"({"tools":["plm"],"mes":false})", "discrete_mass");
+  EXPECT_TRUE(r.HasInconsistency(m));
 }
 
 TEST(ScoringGolden, DiscreteEnterpriseReachesIntegration) {

@@ -24,9 +24,12 @@ Result<std::vector<AuditEntry>> ListAudit(Tx& tx, const Principal& who, const Au
   if (who.role != Role::kMinistry) {
     std::string scope = EnterpriseScopeCondition(who, params);
     params.push_back(who.username);
+    // Entries about enterprises in scope, and about their assessments
+    // (object ids "<round>/<uscc>"), and the caller's own.
     where = fmt::format(
         "((object_type = 'enterprise' AND object_id IN (SELECT e.uscc FROM enterprises e WHERE "
-        "{})) OR actor = ${})",
+        "{0})) OR (object_type = 'assessment' AND SUBSTR(object_id, LENGTH(object_id) - 17) IN "
+        "(SELECT e.uscc FROM enterprises e WHERE {0})) OR actor = ${1})",
         scope, params.size());
   }
   auto add = [&](std::string_view cond, const std::string& value) {

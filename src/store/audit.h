@@ -39,8 +39,8 @@ struct AuditQuery {
 };
 
 // Newest first. A ministry admin reads every entry; anyone else reads the
-// entries about enterprises in their scope and the entries of their own
-// actions.
+// entries about enterprises in their scope and their assessments, and the
+// entries of their own actions.
 Result<std::vector<AuditEntry>> ListAudit(Tx& tx, const Principal& who, const AuditQuery& query);
 
 }  // namespace rongping::store

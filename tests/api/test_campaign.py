@@ -198,7 +198,9 @@ LEVEL_IDS = [lv["id"] for lv in MODEL["levels"]["order"]]
 
 
 def answer_for(q, k=0):
-    """A valid answer of question q; k varies it."""
+    """A valid answer of question q; k varies it. Yes/no questions are always
+    yes, so that the shares asked after them (service revenue, custom orders)
+    hold together with them, as the model's consistency rules require."""
     t = q["type"]
     if t == "single":
         return q["options"][(len(q["options"]) // 2 + k) % len(q["options"])]["id"]
@@ -212,7 +214,7 @@ def answer_for(q, k=0):
         x = min(max(x, lo), hi)
         return int(round(x)) if q.get("integer") else x
     if t == "yesno":
-        return k % 2 == 0
+        return True
     if t == "text":
         return "测试答案"
     raise AssertionError(f"unknown question type {t}")
@@ -937,6 +939,56 @@ class C04bCountingRules(ApiTest):
         self.assertIn("每份答卷各计一条", r.json()["counting_note"])
         self.assertEqual(put_round("guangdong", "t-entries", dict(ROUNDS[self.R], completion="approved"))
                          .json()["completion"], "approved")
+
+
+class C04cConsistency(ApiTest):
+    """The model's consistency rules (逻辑校验): shown while filling in, an
+    error blocks submission naming the rule and the questions, a warning is
+    kept with the submission."""
+    R = "t-consistency"
+
+    @classmethod
+    def setUpClass(cls):
+        r = put_round("guangdong", cls.R, round_body(f"{YEAR}年逻辑校验测试周期"))
+        assert r.status == 200, r
+
+    def test_1_an_error_is_shown_with_the_draft_and_blocks_submission(self):
+        # MES said to cover the shop floor, but not among the systems in use.
+        bad = dict(COMPLETE, mes_coverage="D", systems_in_use=["erp", "crm"], erp_mes_integration="B")
+        a = current(self.R)
+        r = save(self.R, bad, a["version"] if a else 0)
+        self.assertEqual(r.status, 200, r)
+        rules = {c["id"]: c for c in r.json()["result"]["consistency"]}
+        self.assertIn("mes_coverage_needs_mes", rules)
+        self.assertEqual(rules["mes_coverage_needs_mes"]["severity"], "error")
+        self.assertEqual(rules["mes_coverage_needs_mes"]["questions"], ["mes_coverage", "systems_in_use"])
+        self.assertIn("MES", rules["mes_coverage_needs_mes"]["message"])
+        r = submit(self.R)
+        err = self.assertError(r, 422, "inconsistent_answers", "answers.mes_coverage")
+        self.assertIn("mes_coverage_needs_mes", err["message"])
+        self.assertIn("mes_coverage", err["message"])
+        self.assertEqual(current(self.R)["status"], "draft")
+
+    def test_2_a_warning_does_not_block_and_is_kept_with_the_submission(self):
+        # A platform in use, but no networked equipment: odd, not impossible.
+        warned = dict(COMPLETE, equipment_networking_rate=0)
+        r = save(self.R, warned, current(self.R)["version"])
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual([c["severity"] for c in r.json()["result"]["consistency"]], ["warning"])
+        r = submit(self.R)
+        self.assertEqual(r.status, 200, r)
+        entries = request("GET", qs("/api/v1/audit", object_type="assessment",
+                                    object_id=f"{self.R}/{S.uscc}"), token("guangdong")).json()["items"]
+        kept = [e for e in entries if e["action"] == "assessment.submit_warnings"]
+        self.assertEqual(len(kept), 1, entries)
+        self.assertEqual(kept[0]["after"], {"warnings": ["platform_without_networked_equipment"]})
+
+    def test_3_the_what_if_score_says_so_too(self):
+        r = request("POST", "/api/v1/models/gbt23020-2013/score", token("enterprise"),
+                    body={"production_type": S.production_type,
+                          "answers": dict(COMPLETE, service_mfg=False, service_revenue_share=20)})
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("no_service_mfg_no_service_revenue", [c["id"] for c in r.json()["consistency"]])
 
 
 class C05Progress(ApiTest):

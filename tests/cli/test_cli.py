@@ -364,6 +364,42 @@ class ImportAssessmentsAndTargetsTest(unittest.TestCase):
         self.assertEqual(self.count("SELECT COUNT(*) FROM assessments") - before, 300)
         self.assertEqual(run("gen", "--enterprises", "-1", "--out", out).returncode, 2)
 
+    def test_consistency_rules_in_import_score_and_model_check(self):
+        import json
+        out = os.path.join(self.dir, "gen-rules")
+        self.assertEqual(run("gen", "--enterprises", "40", "--rounds", "1", "--seed", "3", "--out", out).returncode, 0)
+        self.assertEqual(run("import", "--db", self.db, "enterprises", os.path.join(out, "enterprises.csv")).returncode, 0)
+        with open(os.path.join(out, "assessments.jsonl"), encoding="utf-8") as f:
+            rows = [json.loads(l) for l in f if l.strip()]
+        submitted = [r for r in rows if r["status"] != "draft"]
+        self.assertTrue(submitted)
+        # Said not to do service manufacturing, yet a fifth of revenue from it.
+        bad = dict(submitted[0], answers=dict(submitted[0]["answers"], service_mfg=False, service_revenue_share=20))
+        path = os.path.join(self.dir, "bad.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(json.dumps(bad, ensure_ascii=False) + "\n")
+        before = self.count("SELECT COUNT(*) FROM assessments")
+        r = run("import", "--db", self.db, "assessments", path)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("第1行", r.stderr)
+        self.assertIn("no_service_mfg_no_service_revenue", r.stderr)
+        self.assertEqual(self.count("SELECT COUNT(*) FROM assessments"), before)
+        # As a draft it is accepted: drafts may be inconsistent while being filled in.
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(json.dumps(dict(bad, status="draft"), ensure_ascii=False) + "\n")
+        self.assertEqual(run("import", "--db", self.db, "assessments", path).returncode, 0)
+        # `rongping score` reports the broken rules.
+        answers = os.path.join(self.dir, "answers.json")
+        with open(answers, "w", encoding="utf-8") as f:
+            json.dump(bad["answers"], f, ensure_ascii=False)
+        r = run("score", "--model", "gbt23020-2013", answers)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rules = json.loads(r.stdout)["consistency"]
+        self.assertIn({"id": "no_service_mfg_no_service_revenue", "severity": "error"},
+                      [{"id": c["id"], "severity": c["severity"]} for c in rules])
+        r = run("model", "check", os.path.join(ROOT, "models", "gbt23020-2013"))
+        self.assertRegex(r.stdout, r"\d+ 条逻辑校验（\d+ 条阻止提交，\d+ 条提示）")
+
     def test_assessment_import_reports_lines_and_writes_nothing(self):
         import json
         uscc_ok = None

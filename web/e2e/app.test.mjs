@@ -333,19 +333,36 @@ test('a new enterprise fills in its questionnaire section by section, submits an
   await page.click('[data-test=submit]')
   await page.locator('[data-test=error]', { hasText: '必答题' }).waitFor()
   const count = await sections.count()
+  let systemsSection = -1
   for (let i = 0; i < count; i++) {
     await page.click(`[data-test=section-${i}]`)
+    if (await page.locator('[data-test=q-systems_in_use]').count()) systemsSection = i
     for (const card of await page.locator('[data-test^=q-]').all()) {
       const type = await card.getAttribute('data-type')
-      if (type === 'single' || type === 'yesno') await card.locator('.el-radio').last().click()
-      else if (type === 'multiple') await card.locator('.el-checkbox').first().click()
-      else if (type === 'number' || type === 'percent') {
+      // The most developed answers, every system and tool in use: answers
+      // that hold together.
+      if (type === 'single') await card.locator('.el-radio').last().click()
+      else if (type === 'yesno') await card.locator('.el-radio').first().click()
+      else if (type === 'multiple') {
+        const boxes = await card.locator('.el-checkbox').all()
+        for (const box of boxes.slice(0, -1)) await box.click()  // the last is "none of these"
+      } else if (type === 'number' || type === 'percent') {
         const input = card.locator('input')
         await input.fill(String(Math.max(10, Number((await card.getAttribute('data-min')) ?? 0))))
         await input.blur()
       } else await card.locator('input, textarea').first().fill('无')
     }
   }
+  // Taking MES off the systems in use contradicts the MES coverage answered:
+  // the questionnaire says so next to that question, and submission is refused.
+  await page.click(`[data-test=section-${systemsSection}]`)
+  const mes = page.locator('[data-test=q-systems_in_use] .el-checkbox', { hasText: 'MES' })
+  await mes.click()
+  await page.click('[data-test=submit]')
+  await page.locator('[data-test=error]', { hasText: '前后矛盾' }).waitFor()
+  await page.locator('[data-test^=issue-mes]').first().waitFor()
+  await mes.click()
+  await page.locator('[data-test^=issue-mes]').first().waitFor({ state: 'detached' })
   await page.click('[data-test=submit]')
   await page.waitForURL('**/result')
   assert.match(await page.locator('[data-test=stage]').innerText(), /发展阶段：/)

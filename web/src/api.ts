@@ -194,8 +194,10 @@ export interface Assessment {
   version: number
   answers: Record<string, Answer>
   review_reason: string | null
-  result: { total: number; level: { name: string; title: string }; missing: string[] }
+  result: { total: number; level: { name: string; title: string }; missing: string[]; consistency: ConsistencyIssue[] }
 }
+// A consistency rule (逻辑校验) the answers break: an error blocks submission.
+export interface ConsistencyIssue { id: string; severity: 'error' | 'warning'; message: string; questions: string[] }
 export interface Circular {
   id: number
   round: string
