@@ -93,6 +93,26 @@ class DataMapTest(unittest.TestCase):
         self.assertEqual(len(d["key_indicators"]), len(d["total"]["key_indicators"]))
         self.assertTrue(d["model"]["reference_only"])
 
+    def test_no_implied_share_exceeds_the_share_that_implies_it_in_any_cell(self):
+        # 管控集成 and 产供销集成 need ERP; 智能制造就绪 needs both integrations.
+        implied = [("mgmt_control_integration_rate", "erp_rate"), ("sps_integration_rate", "erp_rate"),
+                   ("smart_mfg_readiness", "mgmt_control_integration_rate"),
+                   ("smart_mfg_readiness", "sps_integration_rate")]
+        cells = 0
+        for by in ("unit", "industry", "industry_group", "size", "production_type", "ownership"):
+            for unit in (None, "440300"):
+                d = datamap("guangdong", by=by, unit=unit).json()
+                ids = [k["id"] for k in d["key_indicators"]]
+                for cell in d["cells"] + [d["total"]]:
+                    values = cell.get("key_indicators")
+                    if cell.get("status", "shown") != "shown" or not values:
+                        continue
+                    cells += 1
+                    share = dict(zip(ids, values))
+                    for lower, upper in implied:
+                        self.assertLessEqual(share[lower], share[upper], (by, unit, cell.get("key"), lower, upper))
+        self.assertGreater(cells, 50)
+
     def test_no_cell_below_the_minimum_is_shown_anywhere(self):
         for user in ("guangdong", "ministry"):
             for by in ("unit", "industry", "industry_group", "size", "production_type", "ownership"):
