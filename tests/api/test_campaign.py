@@ -202,8 +202,8 @@ def answer_for(q, k=0):
     yes, so that the shares asked after them (service revenue, custom orders)
     hold together with them, as the model's consistency rules require."""
     t = q["type"]
-    if t == "single":
-        return q["options"][(len(q["options"]) // 2 + k) % len(q["options"])]["id"]
+    if t == "single":  # one of the upper options, so that answers hold together for any k
+        return q["options"][(len(q["options"]) // 2 + k % 2) % len(q["options"])]["id"]
     if t == "multiple":
         ids = [o["id"] for o in q["options"] if not o.get("exclusive")]
         return ids[: 2 + k % 2]
