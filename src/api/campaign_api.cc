@@ -106,23 +106,24 @@ Result<store::RoundRecord> RoundFromBody(const Json& body, const std::string& co
     return Fail(Error::Invalid("wrong_type", "review_required 应为 true 或 false", "review_required"));
   }
   round.review_required = review == body.end() || review->get<bool>();
-  auto completion = StringField(body, "completion", false);
-  if (!completion) return Fail(completion.error());
-  if (!completion->empty()) {
-    rules->completion = store::ParseCompletion(*completion);
-    if (!rules->completion) {
-      return Fail(Error::Invalid("invalid_field", "completion 应为 submitted（上报即计为完成）或 approved（审核通过才计）",
-                                 "completion"));
-    }
+  // An optional rule given by name: left out, it stays as stored.
+  auto rule = [&](const char* field, auto parse, auto& target, const char* expected) -> Result<void> {
+    auto text = StringField(body, field, false);
+    if (!text) return Fail(text.error());
+    if (text->empty()) return {};
+    target = parse(*text);
+    if (!target) return Fail(Error::Invalid("invalid_field", fmt::format("{} 应为{}", field, expected), field));
+    return {};
+  };
+  if (auto r = rule("completion", store::ParseCompletion, rules->completion,
+                    "submitted（上报即计为完成）或 approved（审核通过才计）");
+      !r) {
+    return Fail(r.error());
   }
-  auto entries = StringField(body, "entries", false);
-  if (!entries) return Fail(entries.error());
-  if (!entries->empty()) {
-    rules->entries = store::ParseEntryCount(*entries);
-    if (!rules->entries) {
-      return Fail(Error::Invalid("invalid_field", "entries 应为 enterprise（每家企业计一条）或 assessment（每份答卷计一条）",
-                                 "entries"));
-    }
+  if (auto r = rule("entries", store::ParseEntryCount, rules->entries,
+                    "enterprise（每家企业计一条）或 assessment（每份答卷计一条）");
+      !r) {
+    return Fail(r.error());
   }
   auto models = body.find("models");
   if (models == body.end() || !models->is_array()) {
