@@ -12,6 +12,7 @@
 
 #include "analytics/progress_snapshot.h"
 #include "campaign/progress.h"
+#include "core/time.h"
 #include "core/uscc.h"
 #include "importer/reference.h"
 #include "store/campaign.h"
@@ -67,6 +68,11 @@ struct Fixture {
                        "(?1, 'bench', ?2, 'gbt23020-2013', ?3, 'discrete_mass', ?4, '{}', 1, 'x', 'x')",
                        -1, &a, nullptr);
     sqlite3_prepare_v2(raw, "INSERT INTO assessment_changes (assessment_id) VALUES (?1)", -1, &c, nullptr);
+    // Each assessment's history: one event on a day of May or June 2016.
+    sqlite3_stmt* ev = nullptr;
+    sqlite3_prepare_v2(raw,
+                       "INSERT INTO assessment_events (assessment_id, at, actor, to_status) VALUES (?1, ?2, 'bench', ?3)",
+                       -1, &ev, nullptr);
     uint64_t x = 88172645463325252ull;
     for (int64_t i = 1; i <= kAssessments; ++i) {
       x ^= x << 13;
@@ -90,7 +96,15 @@ struct Fixture {
       sqlite3_bind_int64(c, 1, i);
       sqlite3_step(c);
       sqlite3_reset(c);
+      const int64_t day = static_cast<int64_t>(x >> 20) % 61;  // 2016-05-01 + day
+      std::string at = FormatRfc3339Millis(*ParseDateDays("2016-05-01") * 86400 + day * 86400 + 3600);
+      sqlite3_bind_int64(ev, 1, i);
+      sqlite3_bind_text(ev, 2, at.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(ev, 3, statuses[(x >> 8) % 10], -1, SQLITE_STATIC);
+      sqlite3_step(ev);
+      sqlite3_reset(ev);
     }
+    sqlite3_finalize(ev);
     sqlite3_finalize(e);
     sqlite3_finalize(a);
     sqlite3_finalize(c);
@@ -103,6 +117,10 @@ struct Fixture {
     std::filesystem::remove_all(dir);
   }
 };
+
+// The day the counts are taken: "today" for the benchmark, so that the
+// current state is counted (a day before it is counted from the history).
+constexpr const char* kToday = "2016-06-30";
 
 Fixture& F() {
   static Fixture f;
@@ -124,7 +142,7 @@ void BM_ProgressFromSnapshot(benchmark::State& state) {
   (void)snapshot.CatchUp(*F().db);
   int64_t total = 0;
   for (auto _ : state) {
-    auto table = campaign::LoadProgress(*F().db, nullptr, "bench", "", "2016-06-30", &snapshot);
+    auto table = campaign::LoadProgress(*F().db, nullptr, "bench", "", kToday, &snapshot, kToday);
     if (!table) state.SkipWithError("progress failed");
     total = table->total.participating;
   }
@@ -135,13 +153,25 @@ BENCHMARK(BM_ProgressFromSnapshot)->Unit(benchmark::kMillisecond);
 void BM_ProgressFromSql(benchmark::State& state) {
   int64_t total = 0;
   for (auto _ : state) {
-    auto table = campaign::LoadProgress(*F().db, nullptr, "bench", "", "2016-06-30", nullptr);
+    auto table = campaign::LoadProgress(*F().db, nullptr, "bench", "", kToday, nullptr, kToday);
     if (!table) state.SkipWithError("progress failed");
     total = table->total.participating;
   }
   if (total != kAssessments) state.SkipWithError("wrong total");
 }
 BENCHMARK(BM_ProgressFromSql)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+// As of an earlier day: counted from every assessment's event history.
+void BM_ProgressAsOfFromHistory(benchmark::State& state) {
+  int64_t total = 0;
+  for (auto _ : state) {
+    auto table = campaign::LoadProgress(*F().db, nullptr, "bench", "", "2016-06-30", nullptr, "2016-07-15");
+    if (!table) state.SkipWithError("progress failed");
+    total = table->total.participating;
+  }
+  if (total != kAssessments) state.SkipWithError("wrong total");
+}
+BENCHMARK(BM_ProgressAsOfFromHistory)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 }  // namespace
 }  // namespace rongping

@@ -239,12 +239,14 @@ CREATE TABLE login_addresses (
 )
 )SQL";
 
-// What a round counts (store::Completion, store::EntryCount). Rounds made
-// before keep what review_required meant for them.
+// What a round counts (store::Completion, store::EntryCount); rounds made
+// before keep what review_required meant for them. Each assessment's last
+// event before an instant, for counts as of a day, by index.
 constexpr std::string_view kV8 = R"SQL(
 ALTER TABLE rounds ADD COLUMN completion TEXT NOT NULL DEFAULT 'approved';
 UPDATE rounds SET completion = CASE WHEN review_required = 0 THEN 'submitted' ELSE 'approved' END;
-ALTER TABLE rounds ADD COLUMN entries TEXT NOT NULL DEFAULT 'enterprise'
+ALTER TABLE rounds ADD COLUMN entries TEXT NOT NULL DEFAULT 'enterprise';
+CREATE INDEX assessment_events_history ON assessment_events(assessment_id, at, id)
 )SQL";
 
 }  // namespace
