@@ -23,6 +23,7 @@ enum Op : uint8_t {
   kConst,             // push value
   kLoadNumber,        // push slots[arg]
   kLoadBool,          // push 1 when slots[arg] is neither 0 nor NaN, else 0
+  kLoadBoolOrNaN,     // push 1, 0, or NaN when slots[arg] is NaN (an operand of == / !=)
   kSlotEq,            // push slots[arg] == value (single choice selected, enum ==)
   kSlotNe,            // push slots[arg] != value, false when NaN (enum !=)
   kSlotGe,            // push slots[arg] >= value (at_least)
@@ -289,6 +290,7 @@ struct Val {
   size_t pos;             // byte offset where the operand starts
   std::string_view text;  // kString: the literal's content; kEnum: the name
   int symbol = -1;        // kEnum: index into symbols_
+  int load_at = -1;       // a bool name: the index of its kLoadBool in code_
 };
 
 struct Code {
@@ -535,6 +537,11 @@ class Compiler {
       if (!equality) {
         return Fail(Err(op_pos, fmt::format("布尔值只能用 == 或 != 比较，不能用“{}”", op_text)));
       }
+      // A bool name compared is read with its missing value, so that, as for
+      // numbers, any comparison with a missing value is false.
+      for (const Val* operand : {&a, &b}) {
+        if (operand->load_at >= 0) code_[operand->load_at].op = kLoadBoolOrNaN;
+      }
     } else if ((a.kind == VKind::kEnum && b.kind == VKind::kString) ||
                (a.kind == VKind::kString && b.kind == VKind::kEnum)) {
       const Val& e = a.kind == VKind::kEnum ? a : b;
@@ -661,8 +668,7 @@ class Compiler {
             Emit(kLoadNumber, info.slot, 0, 0, 1, pos);
             return Val{VKind::kNumber, pos, {}, -1};
           case SymbolKind::kBool:
-            Emit(kLoadBool, info.slot, 0, 0, 1, pos);
-            return Val{VKind::kBool, pos, {}, -1};
+            return Val{VKind::kBool, pos, {}, -1, Emit(kLoadBool, info.slot, 0, 0, 1, pos)};
           case SymbolKind::kEnum:
             return Val{VKind::kEnum, pos, name, *id};
           case SymbolKind::kSingleChoice:
@@ -932,6 +938,11 @@ double CompiledExpr::Run(const double* slots) const {
       case kLoadBool: {
         double v = slots[in.arg];
         stack[sp++] = (!std::isnan(v) && v != 0) ? 1 : 0;
+        break;
+      }
+      case kLoadBoolOrNaN: {
+        double v = slots[in.arg];
+        stack[sp++] = std::isnan(v) ? kNaN : v != 0 ? 1 : 0;
         break;
       }
       case kSlotEq:

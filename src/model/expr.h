@@ -43,11 +43,13 @@
 // and as the option argument of selected()/at_least(). A bare choice name is
 // an error; use the functions above.
 //
-// Missing values are NaN in the slot array:
+// Missing values are NaN in the slot array (docs/models.md has the table):
 //   - arithmetic with NaN gives NaN; division by zero gives NaN (never inf);
-//   - any comparison involving NaN is false (== and != alike);
-//   - a missing bool reads as false (so `not b` is true when b is missing;
-//     use answered(b) to tell);
+//   - any comparison involving NaN is false (== and != alike), including a
+//     bool name compared with == or != (`q != true` is false when q is
+//     missing);
+//   - elsewhere a missing bool reads as false (so `not b` is true when b is
+//     missing, `b or c` is c; use answered(b) to tell);
 //   - selected/at_least on a missing answer are false, count_selected is 0;
 //   - min/max ignore NaN arguments unless all are NaN;
 //   - clamp and abs give NaN when any argument is NaN;

@@ -309,7 +309,8 @@ TEST(Expr, MissingBoolReadsAsFalse) {
   EXPECT_TRUE(Bool("b or true", s));
   EXPECT_EQ(Num("if(b, 1, 2)", s), 2);
   EXPECT_EQ(Num("if(not b, 1, 2)", s), 1);
-  EXPECT_TRUE(Bool("b == false", s));
+  // A comparison with a missing value is false, for bools as for numbers.
+  EXPECT_FALSE(Bool("b == false", s));
   EXPECT_FALSE(Bool("answered(b)", s));
   s.Set(kB, 0.5);  // any non-zero is true
   EXPECT_TRUE(Bool("b", s));
@@ -895,6 +896,11 @@ bool RefBool(const Node& n, const double* s) {
       return a >= b;
     }
     case Node::kBoolEq: {
+      // A missing bool variable compared is false, as any comparison with a
+      // missing value.
+      for (const auto& kid : n.kids) {
+        if (kid->kind == Node::kBoolVar && std::isnan(s[kid->slot])) return false;
+      }
       bool a = RefBool(*n.kids[0], s), b = RefBool(*n.kids[1], s);
       return n.text == "==" ? a == b : a != b;
     }
@@ -985,6 +991,34 @@ TEST(Expr, RandomExpressionsMatchTreeWalker) {
   }
   EXPECT_EQ(compiled, 10000);
   EXPECT_EQ(checked, 80000);
+}
+
+// Any comparison with a missing value is false, bools included; elsewhere a
+// missing bool reads as false (docs/models.md, "Missing values").
+TEST(Expr, MissingBoolsInComparisonsAndLogic) {
+  auto resolve = [](std::string_view n) -> std::optional<SymbolInfo> {
+    if (n == "q") return SymbolInfo{SymbolKind::kBool, 0, {}};
+    if (n == "r") return SymbolInfo{SymbolKind::kBool, 1, {}};
+    return std::nullopt;
+  };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto eval = [&](const char* src, double q, double r = 1) {
+    auto c = CompileExpr(src, ExprType::kBool, resolve);
+    EXPECT_TRUE(c) << src;
+    const double slots[2] = {q, r};
+    return c->EvaluateBool(slots);
+  };
+  for (const char* src : {"q == true", "q == false", "q != true", "q != false", "true == q", "q == r", "q != r"}) {
+    EXPECT_FALSE(eval(src, nan)) << src;
+  }
+  EXPECT_TRUE(eval("q != true", 0));
+  EXPECT_TRUE(eval("q == false", 0));
+  EXPECT_TRUE(eval("not (q == true)", nan));  // not of a false comparison
+  EXPECT_TRUE(eval("not q", nan));
+  EXPECT_FALSE(eval("q", nan));
+  EXPECT_TRUE(eval("q or r", nan, 1));
+  EXPECT_FALSE(eval("q and r", nan, 1));
+  EXPECT_TRUE(eval("(q and r) == false", nan, 1));  // an operator's result is never missing
 }
 
 }  // namespace
