@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <numeric>
 #include <string_view>
@@ -282,6 +283,21 @@ AnswerGenerator::AnswerGenerator(std::shared_ptr<const model::Model> model,
       default:
         break;
     }
+  }
+
+  auto shifts = params_.question_shift;
+  if (shifts.empty()) {
+    if (auto table = importer::ReadCsv(kGeneratorCalibrationCsv)) {
+      auto idx = HeaderIndex(*table);
+      for (const auto& row : table->rows) {
+        if (Cell(row, idx, "model") != m.id) continue;
+        shifts[Cell(row, idx, "question")] = std::strtod(Cell(row, idx, "shift").c_str(), nullptr);
+      }
+    }
+  }
+  for (const auto& [question, shift] : shifts) {
+    const int qi = m.QuestionIndex(question);
+    if (qi >= 0) plans_[static_cast<size_t>(qi)].difficulty += shift;
   }
 
   const auto& types = model::ProductionTypes();

@@ -31,15 +31,18 @@
 // over rounds, and a smaller part drawn anew each round, so that a panel
 // over several rounds looks like the same enterprises improving.
 //
-// Calibrated (AnswerGenParams defaults) on gbt23020-2013 1.1.0, whose
+// Calibrated (AnswerGenParams defaults, and the question shifts of
+// data/reference/generator-calibration.csv) on gbt23020-2013 1.1.0, whose
 // consistency rules the answers keep (below), with a Guangdong-like
-// population (GeneratePopulation, 5,000 enterprises, seed 1, round 0):
-// 集成提升 or above 14.5% (创新突破 2.7%), 关键工序数控化率 mean 51.8%,
-// 数字化研发设计工具普及率 62.0%, 智能制造就绪率 4.6%, ERP普及率 34.5% above
-// 实现管控集成的企业比例 12.6%; each later round adds
-// about 2-3 points to the 集成提升-or-above share. On sme-digital-2022 the
-// same population spreads over the levels with most at 一级/二级 (about 34%
-// and 36%, 三级 20%, 四级 3%).
+// population (GeneratePopulation, 8,000 enterprises, seed 2): in round 0
+// (2016) 集成提升 or above 14.3%, 关键工序数控化率 mean 47.2%,
+// 数字化研发设计工具普及率 60.5%, 经营管理数字化普及率 58.8%; in round 1 (2017)
+// 网络化协同 29.1%, 服务型制造 22.6%, 个性化定制 6.6%, 智能制造就绪率 4.9%
+// — each near the published national figure of its year
+// (data/reference/national-indicators.csv, checked by a test). Each later
+// round adds about 2-3 points to the 集成提升-or-above share. On
+// sme-digital-2022 the same population spreads over the levels with most
+// at 一级/二级.
 //
 // Answers drawn this way can contradict each other (MES said to cover the
 // shop floor, but not among the systems in use). The model's consistency
@@ -66,11 +69,26 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "demo/population.h"
 #include "model/model.h"
 #include "scoring/scorer.h"
+
+namespace rongping {
+
+// Shipped data (data/reference, compiled in):
+// generator-calibration.csv, columns model,question,shift,target: the
+// question shifts that bring a Guangdong-like population near the
+// published national figures;
+// national-indicators.csv, columns model,indicator,year,value,tolerance,
+// scope,source: those figures, with their scope and source. `indicator` is
+// a key indicator id, or `level:ID` for the share at level ID or above.
+extern const std::string_view kGeneratorCalibrationCsv;
+extern const std::string_view kNationalIndicatorsCsv;
+
+}  // namespace rongping
 
 namespace rongping::demo {
 
@@ -125,7 +143,14 @@ struct AnswerGenParams {
   double multi_rank_span = 2.0;
   // Yes/no: logit of the better answer = z + yesno_bias.
   double yesno_bias = -0.2;
+  // Difficulty added to single questions, by question id, in latent units:
+  // what the level rules cannot tell apart (two yes/no questions of the
+  // same level, one practised by a fifth of enterprises, one by a
+  // fifteenth). Empty: the shipped calibration of the model
+  // (kGeneratorCalibrationCsv), if it has one.
+  std::map<std::string, double, std::less<>> question_shift;
 };
+
 
 // One enterprise's generated answers.
 struct GeneratedAnswers {

@@ -2,14 +2,23 @@
 
 #include <cmath>
 #include <cstring>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <map>
+#include <unordered_map>
+#include <array>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "cli/gen_command.h"
+#include "core/size_class.h"
+#include "importer/table.h"
 #include "model/model.h"
 #include "scoring/scorer.h"
 
@@ -24,6 +33,16 @@ std::shared_ptr<const model::Model> LoadShipped(const std::string& id) {
 
 std::vector<SyntheticEnterprise> Population(int64_t n, uint64_t seed) {
   return GeneratePopulation(ShippedGuangdongUnits(), ShippedIndustries(), {n, seed});
+}
+
+std::string IndustryGroupOf(const std::string& division) {
+  static const std::map<std::string, std::string> groups = [] {
+    std::map<std::string, std::string> out;
+    for (const auto& i : ShippedIndustries()) out[i.code] = i.group;
+    return out;
+  }();
+  auto it = groups.find(division);
+  return it == groups.end() ? std::string() : it->second;
 }
 
 bool SameValue(double a, double b) {
@@ -163,6 +182,78 @@ TEST(AnswersGen, ImpliedKeyIndicatorsHoldPerEnterprise) {
   }
 }
 
+// The same on a population of 100,000, at the level an official reads it:
+// in every cell of every breakdown of the data map (any combination of
+// unit, industry division, industry group, size class, production type and
+// ownership), no implied share is larger than the share implying it.
+TEST(AnswersGen, ImpliedSharesHoldInEveryCellOfAHundredThousand) {
+  auto m = LoadShipped("gbt23020-2013");
+  ASSERT_TRUE(m);
+  AnswerGenerator gen(m);
+  const std::vector<std::pair<int, int>> implied = {
+      {KeyIndex(*m, "mgmt_control_integration_rate"), KeyIndex(*m, "erp_rate")},
+      {KeyIndex(*m, "sps_integration_rate"), KeyIndex(*m, "erp_rate")},
+      {KeyIndex(*m, "smart_mfg_readiness"), KeyIndex(*m, "mgmt_control_integration_rate")},
+      {KeyIndex(*m, "smart_mfg_readiness"), KeyIndex(*m, "sps_integration_rate")}};
+  std::vector<int> keys;
+  for (const auto& [lower, upper] : implied) keys.insert(keys.end(), {lower, upper});
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+
+  // Per cell key: for each key indicator read, enterprises with a value and
+  // with a yes.
+  struct Counts {
+    std::vector<int64_t> known, yes;
+  };
+  constexpr int kAttributes = 6;
+  std::vector<std::map<std::string, uint64_t>> codes(kAttributes);
+  std::unordered_map<uint64_t, Counts> cells;
+  int64_t scored = 0;
+  for (const auto& e : Population(100000, 31)) {
+    if (!gen.Applies(e)) continue;
+    auto g = gen.Generate(e, 0, 31);
+    auto r = scoring::Score(*m, g.answers, g.production_type);
+    ++scored;
+    const std::string group = IndustryGroupOf(e.industry_code);
+    const std::array<const std::string*, kAttributes> attributes = {
+        &e.unit_code, &e.industry_code, &group, &e.production_type, &e.ownership, nullptr};
+    const std::string size(SizeClassName(ClassifySize(e.employees, e.revenue_10k_yuan)));
+    std::array<uint64_t, kAttributes> value{};
+    for (int a = 0; a < kAttributes; ++a) {
+      const std::string& v = a == kAttributes - 1 ? size : *attributes[a];
+      value[a] = codes[a].try_emplace(v, codes[a].size() + 1).first->second;  // < 256 values each
+    }
+    for (uint64_t subset = 0; subset < (1u << kAttributes); ++subset) {
+      uint64_t cell = subset;
+      for (int a = 0; a < kAttributes; ++a) cell = cell << 8 | (subset >> a & 1 ? value[a] : 0);
+      Counts& c = cells[cell];
+      if (c.known.empty()) c.known.assign(keys.size(), 0), c.yes.assign(keys.size(), 0);
+      for (size_t i = 0; i < keys.size(); ++i) {
+        const double v = r.key_indicators[keys[i]];
+        if (std::isnan(v)) continue;
+        ++c.known[i];
+        c.yes[i] += v == 1 ? 1 : 0;
+      }
+    }
+  }
+  ASSERT_GT(scored, 90000);
+  auto at = [&](int key) { return static_cast<size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin()); };
+  size_t checked = 0;
+  for (const auto& [cell, c] : cells) {
+    for (const auto& [lower, upper] : implied) {
+      const size_t lo = at(lower), up = at(upper);
+      if (c.known[lo] == 0 || c.known[up] == 0) continue;
+      // yes[lo] / known[lo] <= yes[up] / known[up], without division.
+      ASSERT_LE(static_cast<double>(c.yes[lo]) * static_cast<double>(c.known[up]),
+                static_cast<double>(c.yes[up]) * static_cast<double>(c.known[lo]))
+          << m->key_indicators[lower].id << " above " << m->key_indicators[upper].id << " in cell " << cell;
+      ++checked;
+    }
+  }
+  EXPECT_GT(cells.size(), 10000u);
+  EXPECT_EQ(checked, cells.size() * implied.size());
+}
+
 TEST(AnswersGen, Gbt23020SharesAreRealistic) {
   auto m = LoadShipped("gbt23020-2013");
   ASSERT_TRUE(m);
@@ -193,6 +284,66 @@ TEST(AnswersGen, Gbt23020SharesAreRealistic) {
   EXPECT_GT(third.mean_total, first.mean_total);
   EXPECT_LT(third.mean_total, first.mean_total + 8);
   EXPECT_GT(third.level_share[2] + third.level_share[3], first.level_share[2] + first.level_share[3]);
+}
+
+// The published national figures of data/reference/national-indicators.csv,
+// each within its stated tolerance, on a Guangdong-like population whose
+// first round is the 2016 one (a figure of year Y is compared with round
+// Y - 2016). The population's seed is not the one the shipped calibration
+// was fitted on.
+TEST(AnswersGen, GeneratedPopulationMatchesPublishedFigures) {
+  auto table = importer::ReadCsv(kNationalIndicatorsCsv);
+  ASSERT_TRUE(table.has_value());
+  ASSERT_EQ(table->header, (std::vector<std::string>{"model", "indicator", "year", "value",
+                                                     "tolerance", "scope", "source"}));
+  ASSERT_GE(table->rows.size(), 8u);
+  constexpr int kFirstYear = 2016;
+  std::map<std::string, std::map<int, Measured>> measured;  // model -> round -> figures
+  std::map<std::string, std::unique_ptr<AnswerGenerator>> generators;
+  const auto population = Population(8000, 2);
+  std::string report;
+  int checked = 0;
+  for (const auto& row : table->rows) {
+    ASSERT_EQ(row.size(), 7u);
+    const std::string& model_id = row[0];
+    const std::string& indicator = row[1];
+    const int year = std::stoi(row[2]);
+    const double value = std::stod(row[3]), tolerance = std::stod(row[4]);
+    EXPECT_GT(tolerance, 0) << indicator;
+    EXPECT_FALSE(row[5].empty() || row[6].empty()) << indicator << ": scope and source are required";
+    const int round = year - kFirstYear;
+    ASSERT_GE(round, 0) << indicator << " " << year;
+    auto& gen = generators[model_id];
+    if (!gen) {
+      auto m = LoadShipped(model_id);
+      ASSERT_TRUE(m);
+      gen = std::make_unique<AnswerGenerator>(m);
+    }
+    const model::Model& m = gen->model();
+    auto [it, fresh] = measured[model_id].try_emplace(round);
+    if (fresh) it->second = Measure(*gen, population, round, 2);
+    const Measured& figures = it->second;
+    double got = 0;
+    if (indicator.rfind("level:", 0) == 0) {
+      const std::string level = indicator.substr(6);
+      auto at = std::find_if(m.levels.begin(), m.levels.end(),
+                             [&](const auto& l) { return l.id == level; });
+      ASSERT_NE(at, m.levels.end()) << "no level " << level << " in " << model_id;
+      for (size_t l = static_cast<size_t>(at - m.levels.begin()); l < m.levels.size(); ++l) {
+        got += figures.level_share[l];
+      }
+    } else {
+      const int k = KeyIndex(m, indicator);
+      ASSERT_GE(k, 0);
+      got = figures.key[static_cast<size_t>(k)];
+    }
+    report += fmt::format("{:<28} {} published {:5.1f} generated {:5.1f} (± {})\n", indicator,
+                          year, value, got, tolerance);
+    EXPECT_NEAR(got, value, tolerance) << model_id << " " << indicator << " " << year;
+    ++checked;
+  }
+  std::cout << report;
+  EXPECT_EQ(checked, static_cast<int>(table->rows.size()));
 }
 
 TEST(AnswersGen, SmeLevelsSpreadMostlyLevelOneAndTwo) {
