@@ -21,7 +21,7 @@ struct TableSpec {
   std::string_view auto_key;  // the auto-assigned key column, if any
 };
 
-constexpr std::array<TableSpec, 18> kTables = {{
+constexpr std::array<TableSpec, 19> kTables = {{
     {"schema_migrations", "version", ""},
     {"units", "LENGTH(path), code", ""},
     {"industries", "code", ""},
@@ -40,6 +40,7 @@ constexpr std::array<TableSpec, 18> kTables = {{
     {"assessment_changes", "seq", "seq"},
     {"jobs", "id", "id"},
     {"login_addresses", "user_id, address", ""},
+    {"benchmark_packs", "id", "id"},
 }};
 
 // Adds one value, with its type, to a row's hash.

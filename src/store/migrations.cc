@@ -249,6 +249,27 @@ ALTER TABLE rounds ADD COLUMN entries TEXT NOT NULL DEFAULT 'enterprise';
 CREATE INDEX assessment_events_history ON assessment_events(assessment_id, at, id)
 )SQL";
 
+// Benchmark packs loaded from other installations, one per model
+// (store/benchmarks.h).
+constexpr std::string_view kV9 = R"SQL(
+CREATE TABLE benchmark_packs (
+  id INTEGER PRIMARY KEY,
+  digest TEXT NOT NULL,
+  model_id TEXT NOT NULL UNIQUE,
+  model_version TEXT NOT NULL,
+  model_hash TEXT NOT NULL,
+  installation TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  round_code TEXT NOT NULL,
+  round_title TEXT NOT NULL,
+  as_of TEXT NOT NULL,
+  group_count BIGINT NOT NULL,
+  loaded_at TEXT NOT NULL,
+  loaded_by TEXT NOT NULL,
+  body TEXT NOT NULL
+)
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -261,6 +282,7 @@ const std::vector<Migration>& AllMigrations() {
       {6, "background jobs", kV6},
       {7, "known login addresses", kV7},
       {8, "what a round counts as completed, and as an entry", kV8},
+      {9, "benchmark packs", kV9},
   };
   return kAll;
 }

@@ -1,0 +1,86 @@
+#include "store/benchmarks.h"
+
+#include <sodium.h>
+
+#include <array>
+
+#include <fmt/format.h>
+
+namespace rongping::store {
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, digest, model_id, model_version, model_hash, installation, scope, round_code, round_title, as_of, group_count, loaded_at, "
+    "loaded_by";
+
+StoredBenchmarkPack FromRow(const Row& r) {
+  StoredBenchmarkPack p;
+  p.id = r.Int(0);
+  p.digest = r.Text(1);
+  p.model_id = r.Text(2);
+  p.model_version = r.Text(3);
+  p.model_hash = r.Text(4);
+  p.installation = r.Text(5);
+  p.scope = r.Text(6);
+  p.round = r.Text(7);
+  p.round_title = r.Text(8);
+  p.as_of = r.Text(9);
+  p.groups = r.Int(10);
+  p.loaded_at = r.Text(11);
+  p.loaded_by = r.Text(12);
+  return p;
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  std::string out;
+  for (unsigned char b : digest) out += fmt::format("{:02x}", b);
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> PutBenchmarkPack(Tx& tx, const StoredBenchmarkPack& p) {
+  if (auto r = tx.Exec("DELETE FROM benchmark_packs WHERE model_id = $1", {p.model_id}); !r) return Fail(r.error());
+  const std::string digest = Sha256Hex(p.body);
+  auto inserted = tx.Exec(
+      "INSERT INTO benchmark_packs (digest, model_id, model_version, model_hash, installation, scope, round_code, round_title, "
+      "as_of, group_count, loaded_at, loaded_by, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+      {digest, p.model_id, p.model_version, p.model_hash, p.installation, p.scope, p.round, p.round_title, p.as_of,
+       p.groups, p.loaded_at, p.loaded_by, p.body});
+  if (!inserted) return Fail(inserted.error());
+  return digest;
+}
+
+Result<std::optional<StoredBenchmarkPack>> FindBenchmarkPack(Tx& tx, std::string_view model_id) {
+  auto rows = tx.Query(std::string("SELECT ") + std::string(kColumns) + ", body FROM benchmark_packs WHERE model_id = $1",
+                       {std::string(model_id)});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return std::optional<StoredBenchmarkPack>();
+  StoredBenchmarkPack p = FromRow(rows->rows[0]);
+  p.body = rows->rows[0].Text(13);
+  return std::optional<StoredBenchmarkPack>(std::move(p));
+}
+
+Result<std::string> BenchmarkPackDigest(Tx& tx, std::string_view model_id) {
+  auto rows = tx.Query("SELECT digest FROM benchmark_packs WHERE model_id = $1", {std::string(model_id)});
+  if (!rows) return Fail(rows.error());
+  return rows->empty() ? std::string() : rows->rows[0].Text(0);
+}
+
+Result<std::vector<StoredBenchmarkPack>> ListBenchmarkPacks(Tx& tx) {
+  auto rows = tx.Query(std::string("SELECT ") + std::string(kColumns) + " FROM benchmark_packs ORDER BY model_id");
+  if (!rows) return Fail(rows.error());
+  std::vector<StoredBenchmarkPack> out;
+  for (const auto& r : rows->rows) out.push_back(FromRow(r));
+  return out;
+}
+
+Result<bool> DeleteBenchmarkPack(Tx& tx, std::string_view model_id) {
+  auto changed = tx.Exec("DELETE FROM benchmark_packs WHERE model_id = $1", {std::string(model_id)});
+  if (!changed) return Fail(changed.error());
+  return *changed > 0;
+}
+
+}  // namespace rongping::store

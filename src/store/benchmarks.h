@@ -1,0 +1,53 @@
+// Benchmark packs loaded into this installation (analytics/benchmark_pack.h),
+// one per model: the newest load replaces the one before. The pack is kept
+// as the text it was loaded from, with what a list shows beside it.
+#ifndef RONGPING_STORE_BENCHMARKS_H_
+#define RONGPING_STORE_BENCHMARKS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/db.h"
+
+namespace rongping::store {
+
+struct StoredBenchmarkPack {
+  int64_t id = 0;
+  std::string digest;  // SHA-256 of the body, hex: a cache of the parsed pack keys on it
+  std::string model_id;
+  std::string model_version;
+  std::string model_hash;
+  std::string installation;  // the source, as the pack states it
+  std::string scope;
+  std::string round;
+  std::string round_title;
+  std::string as_of;
+  int64_t groups = 0;
+  std::string loaded_at;  // RFC 3339
+  std::string loaded_by;  // username
+  std::string body;       // the pack's JSON text; empty unless asked for
+};
+
+// Stores `pack` (body included; id and digest are made here) as the
+// model's pack, replacing any; returns its digest.
+Result<std::string> PutBenchmarkPack(Tx& tx, const StoredBenchmarkPack& pack);
+
+// The model's pack with its body; nullopt when none is loaded.
+Result<std::optional<StoredBenchmarkPack>> FindBenchmarkPack(Tx& tx, std::string_view model_id);
+
+// The digest of the model's pack, or "" when none: a cheap check for a
+// cache.
+Result<std::string> BenchmarkPackDigest(Tx& tx, std::string_view model_id);
+
+// Every loaded pack, without bodies, by model id.
+Result<std::vector<StoredBenchmarkPack>> ListBenchmarkPacks(Tx& tx);
+
+// Removes the model's pack; false when there was none.
+Result<bool> DeleteBenchmarkPack(Tx& tx, std::string_view model_id);
+
+}  // namespace rongping::store
+
+#endif  // RONGPING_STORE_BENCHMARKS_H_
