@@ -63,6 +63,7 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterSelectionRoutes(router, c);
   RegisterJobRoutes(router, c);
   RegisterModelRoutes(router, c);
+  RegisterBenchmarkRoutes(router, c);
   router.SetFallback([&c](http::Request& r) { return StaticFile(c, r); });
 }
 

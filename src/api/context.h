@@ -8,6 +8,7 @@
 #include "analytics/progress_snapshot.h"
 #include "analytics/results_snapshot.h"
 #include "auth/auth_service.h"
+#include "campaign/benchmark_packs.h"
 #include "campaign/lifecycle.h"
 #include "enterprise/enterprise_service.h"
 #include "http/static_files.h"
@@ -37,6 +38,7 @@ struct Context {
   campaign::LifecycleService lifecycle;
   analytics::ProgressSnapshot progress;  // kept current from the change feed
   analytics::ResultsSnapshot results;    // likewise
+  campaign::BenchmarkPackCache benchmark_packs;  // the loaded packs, parsed
   jobs::JobRunner jobs;                  // handlers registered with the routes
   http::StaticFiles web_app;             // the built web app; empty: a start page
 };

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "analytics/benchmark_pack.h"
 #include "analytics/diagnosis.h"
 #include "api/access.h"
 #include "api/app.h"
@@ -40,6 +41,61 @@ Json SummaryJson(const analytics::Summary& s, double scale = 1) {
   return {{"n", s.n},           {"mean", Round2(s.mean * scale)}, {"p25", Round2(s.p25 * scale)},
           {"median", Round2(s.median * scale)}, {"p75", Round2(s.p75 * scale)},
           {"p90", Round2(s.p90 * scale)}};
+}
+
+// Figures of a group of a benchmark pack, as SummaryJson gives the
+// region's: per column n, mean and quantiles (a share's quantiles are null).
+Json PackFigureJson(const std::optional<analytics::PackFigure>& f, double scale = 1) {
+  if (!f) return {{"n", nullptr}, {"withheld", true}};
+  const double nan = std::nan("");
+  return SummaryJson({f->n, f->mean, nan, f->p25, f->median, f->p75, f->p90, nan}, scale);
+}
+
+// The enterprise against the peers of the loaded benchmark pack of its
+// model (全国同行业、同规模), or null with a message saying why there are none.
+Json NationalBenchmarksJson(Context& c, const model::Model& m, const analytics::GroupKey& key,
+                            const analytics::GroupKey& labels) {
+  auto pack = c.benchmark_packs.For(c.db, m);
+  if (!pack || !*pack) {
+    return {{"peer_group", nullptr}, {"message", "尚未导入本模型的全国基准数据包，暂无全国对标"}};
+  }
+  const analytics::BenchmarkPack& p = **pack;
+  Json out{{"scope", p.source.scope},
+           {"source",
+            {{"installation", p.source.installation},
+             {"round", p.source.round},
+             {"round_title", p.source.round_title},
+             {"as_of", p.source.as_of}}},
+           {"source_label", fmt::format("数据来源：{}，{}，截至 {}", p.source.installation, p.source.round_title,
+                                        p.source.as_of)}};
+  auto peers = analytics::FindPackPeers(p, key, labels);
+  if (!peers) {
+    out["peer_group"] = nullptr;
+    out["message"] = fmt::format("{}基准数据中没有可比的对标组", p.source.scope);
+    return out;
+  }
+  const analytics::PackGroup& g = *peers->group;
+  out["peer_group"] = {{"label", peers->label}, {"n", g.n}};
+  out["total"] = PackFigureJson(g.figures[0]);
+  Json dims = Json::array();
+  for (size_t i = 0; i < m.dimensions.size(); ++i) {
+    Json b = PackFigureJson(g.figures[1 + i]);
+    b["id"] = m.dimensions[i].id;
+    b["title"] = m.dimensions[i].title;
+    dims.push_back(std::move(b));
+  }
+  out["dimensions"] = std::move(dims);
+  Json keys = Json::array();
+  for (size_t i = 0; i < m.key_indicators.size(); ++i) {
+    const auto& k = m.key_indicators[i];
+    Json b = PackFigureJson(g.figures[1 + m.dimensions.size() + i], k.share ? 100 : 1);
+    b["id"] = k.id;
+    b["title"] = k.title;
+    b["type"] = k.share ? "share" : "mean";
+    keys.push_back(std::move(b));
+  }
+  out["key_indicators"] = std::move(keys);
+  return out;
 }
 
 Json BenchmarkJson(const analytics::Benchmark& b) {
@@ -159,6 +215,10 @@ Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string&
     bench["message"] = fmt::format("对标组不足 {} 家企业，暂不显示对标数据", c.options.min_group_size);
   }
   out["benchmarks"] = std::move(bench);
+  // The pack's groups know no units: the enterprise's industry and size.
+  out["national_benchmarks"] = NationalBenchmarksJson(
+      c, m, {key.industry_division, key.industry_group, "", "", key.size_class, ""},
+      {labels.industry_division, labels.industry_group, "", "", labels.size_class, ""});
   Json priorities = Json::array();
   for (const auto& p : d.priorities) {
     Json advice = Json::array();

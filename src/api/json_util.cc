@@ -112,4 +112,14 @@ Result<int64_t> IntQuery(const http::Request& request, std::string_view name, in
   return *v;
 }
 
+std::string AttachmentDisposition(std::string_view ascii_name, std::string_view name) {
+  std::string encoded;
+  for (unsigned char ch : name) {
+    const bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                       ch == '-' || ch == '.' || ch == '_';
+    encoded += plain ? std::string(1, static_cast<char>(ch)) : fmt::format("%{:02X}", ch);
+  }
+  return fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}", ascii_name, encoded);
+}
+
 }  // namespace rongping::api

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 #include <iterator>
@@ -18,6 +19,7 @@
 
 #include "api/app.h"
 #include "auth/auth_service.h"
+#include "campaign/benchmark_packs.h"
 #include "campaign/progress.h"
 #include "core/json_parse.h"
 #include "cli/gen_command.h"
@@ -185,15 +187,36 @@ void PrintProgress(size_t done, size_t total) {
 
 int PrintImportReport(const ImportReport& report);
 
+// Loads a benchmark pack file (campaign/benchmark_packs.h) as the operator.
+int ImportBenchmarks(store::Db& db, const std::string& file) {
+  constexpr std::uintmax_t kMaxPackBytes = 64u << 20;
+  std::error_code ec;
+  if (std::filesystem::file_size(file, ec) > kMaxPackBytes || ec) {
+    return Report(Error::Invalid("too_large", fmt::format("{} 过大或无法读取（基准数据包最大 64 MiB）", file)));
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto loaded = campaign::LoadBenchmarkPack(db, {nullptr, "import"}, text.str());
+  if (!loaded) return Report(loaded.error());
+  std::cout << fmt::format("已导入模型 {}（版本 {}）的基准数据包：{}，{}，截至 {}，{} 个分组\n", loaded->model_id,
+                           loaded->model_version, loaded->installation, loaded->round_title, loaded->as_of,
+                           loaded->groups);
+  return 0;
+}
+
 int ImportCommand(const std::string& url, const std::string& kind, const std::string& file,
                   bool skip_invalid) {
-  if (kind != "enterprises" && kind != "units" && kind != "assessments" && kind != "targets") {
-    std::cerr << fmt::format("错误: 导入类型应为 units、enterprises、assessments 或 targets，不支持“{}”\n", kind);
+  if (kind != "enterprises" && kind != "units" && kind != "assessments" && kind != "targets" &&
+      kind != "benchmarks") {
+    std::cerr << fmt::format("错误: 导入类型应为 units、enterprises、assessments、targets 或 benchmarks，不支持“{}”\n",
+                             kind);
     return kExitUsage;
   }
   auto db = OpenMigrated(url);
   if (!db) return Report(db.error());
   if (auto r = LoadReferenceData(**db); !r) return Report(r.error());
+  if (kind == "benchmarks") return ImportBenchmarks(**db, file);
   ImportOptions options;
   options.skip_invalid = skip_invalid;
   options.actor = "cli:import";
@@ -297,6 +320,33 @@ int Demo(const std::string& url, const demo::DemoOptions& options, const std::st
   return 0;
 }
 
+// Writes an export to `out`, or to standard output when it is empty.
+int WriteExport(const std::string& out, const std::string& bytes) {
+  if (out.empty()) {
+    std::cout << bytes;
+    return 0;
+  }
+  std::ofstream f(out, std::ios::binary);
+  f << bytes;
+  if (!f) {
+    std::cerr << fmt::format("错误: 无法写入 {}\n", out);
+    return kExitFailure;
+  }
+  return 0;
+}
+
+int ExportBenchmarks(const std::string& url, const std::string& round, const std::string& model, int64_t k,
+                     const std::string& installation, const std::string& out) {
+  auto db = OpenMigrated(url);
+  if (!db) return Report(db.error());
+  analytics::ResultsSnapshot results;
+  auto pack = campaign::ExportBenchmarkPack(**db, results, {nullptr, "export"}, round, model, k, installation);
+  if (!pack) return Report(pack.error());
+  if (int code = WriteExport(out, pack->json + "\n"); code != 0) return code;
+  std::cerr << fmt::format("基准数据包：{} 个分组（最小分组规模 {}）\n", pack->groups, k);
+  return 0;
+}
+
 int ExportProgress(const std::string& url, const std::string& round, const std::string& unit,
                    const std::string& format, const std::string& out, const std::string& as_of) {
   auto db = OpenMigrated(url);
@@ -319,17 +369,7 @@ int ExportProgress(const std::string& url, const std::string& round, const std::
     if (!x) return Report(x.error());
     bytes = std::move(*x);
   }
-  if (out.empty()) {
-    std::cout << bytes;
-  } else {
-    std::ofstream f(out, std::ios::binary);
-    f << bytes;
-    if (!f) {
-      std::cerr << fmt::format("错误: 无法写入 {}\n", out);
-      return kExitFailure;
-    }
-  }
-  return 0;
+  return WriteExport(out, bytes);
 }
 
 // Copies one database into another (empty) one and prints, per table, the
@@ -494,10 +534,10 @@ int Main(int argc, char** argv) {
 
   std::string kind, file;
   bool skip_invalid = false;
-  auto* import = app.add_subcommand("import", "导入数据 / import data (units, enterprises)");
+  auto* import = app.add_subcommand("import", "导入数据 / import data (units, enterprises, assessments, targets, benchmarks)");
   import->add_option("--db", db_url, "sqlite:PATH 或 postgresql://…")->required();
-  import->add_option("kind", kind, "units 或 enterprises")->required();
-  import->add_option("file", file, ".csv 或 .xlsx 文件")->required()->check(CLI::ExistingFile);
+  import->add_option("kind", kind, "units、enterprises、assessments、targets 或 benchmarks")->required();
+  import->add_option("file", file, ".csv、.xlsx、.jsonl 或基准数据包 .json")->required()->check(CLI::ExistingFile);
   import->add_flag("--skip-invalid", skip_invalid, "只导入正确的行");
 
   auto* model_cmd = app.add_subcommand("model", "评估模型 / assessment models");
@@ -516,9 +556,13 @@ int Main(int argc, char** argv) {
   score->add_flag("--questions", score_questions, "输出每道题的得分和贡献");
 
   std::string export_what, export_round, export_unit, export_format = "csv", export_out, export_as_of;
-  auto* export_cmd = app.add_subcommand("export", "导出 / export (progress)");
+  std::string export_model, export_installation;
+  int64_t export_k = 5;
+  auto* export_cmd = app.add_subcommand("export", "导出 / export (progress, benchmarks)");
   export_cmd->add_option("--db", db_url, "sqlite:PATH 或 postgresql://…")->required();
-  export_cmd->add_option("what", export_what, "progress")->required()->check(CLI::IsMember({"progress"}));
+  export_cmd->add_option("what", export_what, "progress 或 benchmarks（基准数据包）")
+      ->required()
+      ->check(CLI::IsMember({"progress", "benchmarks"}));
   export_cmd->add_option("--round", export_round, "评估周期代码，如 gd-2016")->required();
   export_cmd->add_option("--unit", export_unit, "单位代码（默认为周期所属省）");
   export_cmd->add_option("--format", export_format, "csv|xlsx|json")
@@ -526,6 +570,11 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   export_cmd->add_option("--out", export_out, "输出文件（默认标准输出）");
   export_cmd->add_option("--as-of", export_as_of, "统计日期（默认今天），用于进度");
+  export_cmd->add_option("--model", export_model, "基准数据包的模型（周期只有一个模型时可省略）");
+  export_cmd->add_option("--min-group-size", export_k, "基准数据包的最小分组规模")
+      ->check(CLI::Range(int64_t{1}, int64_t{1000}))
+      ->capture_default_str();
+  export_cmd->add_option("--installation", export_installation, "基准数据包注明的来源平台名称");
 
   std::string copy_from, copy_to;
   auto* copy = app.add_subcommand("copy", "在数据库之间完整复制数据并核对 / copy all data between databases");
@@ -569,6 +618,9 @@ int Main(int argc, char** argv) {
   }
   if (*import) return ImportCommand(db_url, kind, file, skip_invalid);
   if (*model_check) return ModelCheck(model_path);
+  if (*export_cmd && export_what == "benchmarks") {
+    return ExportBenchmarks(db_url, export_round, export_model, export_k, export_installation, export_out);
+  }
   if (*export_cmd) {
     return ExportProgress(db_url, export_round, export_unit, export_format, export_out, export_as_of);
   }

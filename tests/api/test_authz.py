@@ -54,6 +54,7 @@ class F:
     gd_circular = None
     gx_circular = None
     round_body = None  # gd-2016 as it is stored, for an idempotent PUT
+    pack = None        # gd-2016's benchmark pack
 
 
 def setUpModule():
@@ -118,6 +119,12 @@ def _setup():
     r = req("POST", "/api/v1/rounds/gx-2016/circulars", "ministry", body={"as_of": "2016-06-30"})
     assert r.status == 201, r
     F.gx_circular = r.json()["id"]
+    # A benchmark pack of gd-2016, loaded.
+    r = req("GET", "/api/v1/rounds/gd-2016/benchmark-pack", "guangdong")
+    assert r.status == 200, r
+    F.pack = r.json()
+    r = req("PUT", f"/api/v1/benchmark-packs/{MODEL}", "guangdong", body=F.pack)
+    assert r.status == 200, r
     for p in PRINCIPALS:
         r = req("POST", f"/api/v1/rounds/gd-2016/enterprises/{F.own_uscc[p]}/report.pdf", p)
         assert r.status == 202, (p, r)
@@ -283,6 +290,10 @@ ROUTES = {
     "GET /api/v1/jobs/{id}": {"id": job_param},
     "GET /api/v1/jobs/{id}/result": {"id": job_param},
     "GET /api/v1/models/{id}/questionnaire": {"id": model_param},
+    "GET /api/v1/benchmark-packs": {},
+    "PUT /api/v1/benchmark-packs/{model}": {"model": model_param, "body": lambda p: F.pack},
+    "DELETE /api/v1/benchmark-packs/{model}": {"model": model_param, "after": "reload_pack"},
+    "GET /api/v1/rounds/{round}/benchmark-pack": {"round": round_param},
     "POST /api/v1/models/{id}/score": {"id": model_param,
                                        "body": lambda p: {"production_type": "discrete_mass", "answers": {}}},
 }
@@ -340,6 +351,9 @@ class AuthorizationMatrix(unittest.TestCase):
         if spec.get("after") == "regrant":
             r = req("PUT", f"/api/v1/enterprises/{F.own_uscc['enterprise']}/grants/agency", "enterprise",
                     body={"can_submit": True})
+            self.assertEqual(r.status, 200, r)
+        if spec.get("after") == "reload_pack":
+            r = req("PUT", f"/api/v1/benchmark-packs/{MODEL}", "guangdong", body=F.pack)
             self.assertEqual(r.status, 200, r)
 
     def test_matrix(self):

@@ -318,6 +318,47 @@ class Guangdong2016Test(unittest.TestCase):
         self.assertIn("不存在", r.stderr)
 
 
+    def test_benchmark_pack_export_and_import_into_another_installation(self):
+        import json
+        import sqlite3
+        pack_file = os.path.join(self.dir, "pack.json")
+        r = run("export", "--db", self.db, "benchmarks", "--round", "gd-2016", "--out", pack_file,
+                "--installation", "广东省两化融合服务平台")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("个分组", r.stderr)
+        with open(pack_file, encoding="utf-8") as f:
+            pack = json.load(f)
+        self.assertEqual(pack["source"]["installation"], "广东省两化融合服务平台")
+        self.assertEqual(pack["source"]["scope"], "广东省")
+        other_path = os.path.join(self.dir, "other.db")
+        other = "sqlite:" + other_path
+        self.assertEqual(run("migrate", "--db", other).returncode, 0)
+        r = run("import", "--db", other, "benchmarks", pack_file)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(f"{len(pack['groups'])} 个分组", r.stdout)
+
+        def stored():
+            with sqlite3.connect(other_path) as c:
+                return c.execute("SELECT model_id, digest, loaded_by FROM benchmark_packs").fetchall()
+        before = stored()
+        self.assertEqual([(m, who) for m, _, who in before], [("gbt23020-2013", "cli:import")])
+        # Another model version: refused with both versions named, nothing changed.
+        pack["model"].update({"version": "0.9.0", "hash": "1" * 64})
+        bad_file = os.path.join(self.dir, "bad-pack.json")
+        with open(bad_file, "w", encoding="utf-8") as f:
+            json.dump(pack, f, ensure_ascii=False)
+        r = run("import", "--db", other, "benchmarks", bad_file)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("0.9.0", r.stderr)
+        self.assertIn("不能导入", r.stderr)
+        self.assertEqual(stored(), before)
+        # A round with no such model, and one that does not exist.
+        r = run("export", "--db", self.db, "benchmarks", "--round", "gd-2016", "--model", "sme-digital-2022")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("没有模型", r.stderr)
+        self.assertEqual(run("export", "--db", self.db, "benchmarks", "--round", "nope").returncode, 1)
+
+
 class ImportAssessmentsAndTargetsTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="rongping-imp-")
