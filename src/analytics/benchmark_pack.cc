@@ -18,6 +18,7 @@ namespace rongping::analytics {
 namespace {
 
 using Json = nlohmann::json;
+using OrderedJson = nlohmann::ordered_json;
 
 // Groups are identified by (size class, industry group, division).
 using GroupId = std::tuple<std::string, std::string, std::string>;
@@ -33,7 +34,7 @@ std::optional<GroupId> ParentOf(const GroupId& id) {
   return std::nullopt;
 }
 
-Json Number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+OrderedJson Number(double v) { return std::isfinite(v) ? OrderedJson(v) : OrderedJson(nullptr); }
 
 }  // namespace
 
@@ -156,13 +157,13 @@ BenchmarkPack BuildBenchmarkPack(const ResultsSnapshot& snapshot, std::string_vi
 }
 
 std::string BenchmarkPackToJson(const BenchmarkPack& pack) {
-  Json columns = Json::array();
+  OrderedJson columns = OrderedJson::array();
   for (const auto& c : pack.columns) {
     columns.push_back({{"id", c.id}, {"title", c.title}, {"kind", c.share ? "share" : "distribution"}});
   }
-  Json groups = Json::array();
+  OrderedJson groups = OrderedJson::array();
   for (const auto& g : pack.groups) {
-    Json figures = Json::array();
+    OrderedJson figures = OrderedJson::array();
     for (size_t j = 0; j < g.figures.size(); ++j) {
       const auto& f = g.figures[j];
       if (!f) {
@@ -179,7 +180,7 @@ std::string BenchmarkPackToJson(const BenchmarkPack& pack) {
                       {"n", g.n},
                       {"figures", std::move(figures)}});
   }
-  Json out{{"format", kBenchmarkPackFormat},
+  OrderedJson out{{"format", kBenchmarkPackFormat},
            {"model", {{"id", pack.model_id}, {"version", pack.model_version}, {"hash", pack.model_hash}}},
            {"source",
             {{"installation", pack.source.installation},
@@ -192,7 +193,7 @@ std::string BenchmarkPackToJson(const BenchmarkPack& pack) {
            {"figure_layout", {{"share", {"n", "share"}}, {"distribution", {"n", "mean", "p25", "median", "p75", "p90"}}}},
            {"columns", std::move(columns)},
            {"groups", std::move(groups)}};
-  return out.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return out.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
 }
 
 namespace {
