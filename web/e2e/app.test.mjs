@@ -44,6 +44,29 @@ test('an enterprise logs in and sees its stage, score and radar against peers', 
   await page.close()
 })
 
+test('with a benchmark pack loaded, the result page compares with the nation beside the region', async () => {
+  const pack = await server.api('guangdong', 'GET', '/api/v1/rounds/gd-2016/benchmark-pack')
+  Object.assign(pack.source, { installation: '国家两化融合服务平台', scope: '全国', as_of: '2016-12-31' })
+  await server.api('guangdong', 'PUT', `/api/v1/benchmark-packs/${pack.model.id}`, pack)
+  const page = await loggedIn('enterprise')
+  await page.waitForURL('**/result')
+  const national = page.locator('[data-test=national-peers]')
+  await national.filter({ hasText: '全国' }).waitFor()
+  assert.match(await national.innerText(), /全国同行业、同规模：.+ · 全国 \(n=\d+\)/)
+  assert.match(await national.innerText(), /数据来源：国家两化融合服务平台，.+，截至 2016-12-31/)
+  const header = await page.locator('[data-test=key-table] thead').innerText()
+  assert.match(header, /本地区对标组/)
+  assert.match(header, /全国同行业、同规模/)
+  // The nation's column (the fifth: indicator, enterprise, region's mean
+  // and n, nation's mean and n) shows shares as percentages.
+  const rows = await page.locator('[data-test=key-table] tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())))
+  const nationalShares = rows.filter((r) => /^\d+(\.\d)?%$/.test(r[4] ?? ''))
+  assert.ok(nationalShares.length >= 4, JSON.stringify(rows))
+  await page.close()
+  await server.api('guangdong', 'DELETE', `/api/v1/benchmark-packs/${pack.model.id}`)
+})
+
 test('an enterprise keeps its own profile, but not the coded fields', async () => {
   const page = await loggedIn('enterprise')
   await page.click('text=企业信息')

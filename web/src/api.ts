@@ -141,6 +141,15 @@ export interface Diagnosis {
     dimensions?: (Stat & { id: string; title: string })[]
     key_indicators?: (Stat & { id: string; title: string; type: string })[]
   }
+  national_benchmarks: {
+    peer_group: { label: string; n: number } | null
+    message?: string
+    scope?: string
+    source_label?: string
+    total?: Stat
+    dimensions?: (Stat & { id: string; title: string })[]
+    key_indicators?: (Stat & { id: string; title: string; type: string })[]
+  }
   priorities: { title: string; score: number; gap_to_p75: number; gap_to_p90: number; indicators: { title: string; advice: string }[] }[]
   path_to_next_level: { target_level: { id: string; title: string } | null; reachable: boolean; total_after?: number; steps: { text: string; from: string; to: string }[] }
   level_advice: string
