@@ -287,6 +287,7 @@ struct KeyRow {
   std::optional<double> peer_bar;  // the peers' mean or share, 0-100
   bool share = false;              // a yes/no indicator: peers as a share
   const Json* peers = nullptr;     // the peers' figures
+  const Json* id = nullptr;        // the key indicator's id
 };
 
 std::vector<KeyRow> KeyRows(const Json& d) {
@@ -295,6 +296,7 @@ std::vector<KeyRow> KeyRows(const Json& d) {
   for (const Json& indicator : Items(Field(d, "key_indicators"))) {
     KeyRow r;
     r.peers = &ById(peer_indicators, Field(indicator, "id"));
+    r.id = &Field(indicator, "id");
     r.title = Text(Field(indicator, "title"));
     const Json& value = Field(indicator, "value");
     r.shown = "—";
@@ -425,6 +427,42 @@ std::string KeyIndicatorSection(const Json& d) {
          "</tbody>\n</table>\n" + std::string(kNote);
 }
 
+// The enterprise against the peers of a loaded benchmark pack (全国同行业、
+// 同规模) beside the region's: medians of the total and the dimensions,
+// means or shares of the key indicators. Empty without such peers.
+std::string NationalSection(const Json& d) {
+  const Json& national = Field(d, "national_benchmarks");
+  if (!Field(national, "peer_group").is_object()) return "";
+  const Json& regional = Field(d, "benchmarks");
+  std::string rows;
+  auto row = [&rows](const std::string& title, const std::string& mine, const std::string& region,
+                     const std::string& nation, const std::string& n) {
+    rows += "<tr>" + Cell("name", title) + Cell("num", mine) + Cell("num", region) + Cell("num", nation) +
+            Cell("num", n) + "</tr>\n";
+  };
+  const Json& total = Field(national, "total");
+  row("总分（中位数）", OneDecimal(Field(d, "total")), OneDecimal(Field(Field(regional, "total"), "median")),
+      OneDecimal(Field(total, "median")), Count(Field(total, "n")));
+  for (const Json& dimension : Items(Field(d, "dimensions"))) {
+    const Json& nation = ById(Field(national, "dimensions"), Field(dimension, "id"));
+    row(Text(Field(dimension, "title")) + "（中位数）", OneDecimal(Field(dimension, "score")),
+        OneDecimal(Field(ById(Field(regional, "dimensions"), Field(dimension, "id")), "median")),
+        OneDecimal(Field(nation, "median")), Count(Field(nation, "n")));
+  }
+  for (const KeyRow& r : KeyRows(d)) {
+    const Json& nation = ById(Field(national, "key_indicators"), *r.id);
+    const std::optional<double> mean = Number(Field(nation, "mean"));
+    row(r.title, r.shown, PeerShown(r), r.share && mean ? Fixed1(*mean) + "%" : OneDecimal(Field(nation, "mean")),
+        Count(Field(nation, "n")));
+  }
+  const std::string scope = Text(Field(national, "scope"));
+  return fmt::format("<p>对标组：{}。{}。</p>\n", Text(Field(Field(national, "peer_group"), "label")),
+                     Text(Field(national, "source_label"))) +
+         "<table>\n" + HeaderRow({"指标", "本企业", "本地区对标组", scope + "对标组", "n"}) + rows +
+         "</tbody>\n</table>\n<p class=\"note\">注：" + scope +
+         "对标数据来自导入的基准数据包，按同一模型版本计算；每项仅在不少于最小分组规模的企业上统计。</p>\n";
+}
+
 std::string PrioritySection(const Json& d) {
   std::string h;
   int number = 0;
@@ -506,7 +544,7 @@ std::string Footer(const Json& d, bool has_peers) {
 
 std::string DiagnosisToHtml(const Json& d, std::string_view issued_on) {
   const bool has_peers = Field(Field(d, "benchmarks"), "peer_group").is_object();
-  static constexpr std::string_view kNumerals[] = {"一", "二", "三", "四", "五", "六", "七", "八"};
+  static constexpr std::string_view kNumerals[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九"};
   int sections = 0;
   std::string h;
   auto section = [&](std::string_view title, const std::string& body) {
@@ -521,6 +559,7 @@ std::string DiagnosisToHtml(const Json& d, std::string_view issued_on) {
   section("总体结果", OverallSection(d, has_peers));
   section("各维度得分与对标", DimensionSection(d));
   section("关键指标", KeyIndicatorSection(d));
+  section(Text(Field(Field(d, "national_benchmarks"), "scope")) + "同行业、同规模对标", NationalSection(d));
   section("改进优先事项", PrioritySection(d));
   if (Field(d, "path_to_next_level").is_object()) {
     section("迈向下一阶段", PathSection(Field(d, "path_to_next_level")));

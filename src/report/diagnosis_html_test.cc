@@ -86,6 +86,36 @@ TEST(DiagnosisHtml, HoldsEveryPartInOrder) {
   EXPECT_EQ(PolygonPoints(html, "peer-p75").size(), 6u);
 }
 
+// With a benchmark pack loaded, a section compares with its peers beside
+// the region's, naming the group, the source and its date; without, none.
+TEST(DiagnosisHtml, NationalPeersBesideTheRegionsWhenAPackIsLoaded) {
+  Json d = Diagnosis();
+  EXPECT_EQ(Render(d).find("同行业、同规模对标"), std::string::npos);
+  d["national_benchmarks"] = {{"peer_group", nullptr}, {"message", "尚未导入本模型的全国基准数据包，暂无全国对标"}};
+  EXPECT_EQ(Render(d).find("同行业、同规模对标"), std::string::npos);
+  Json national{{"scope", "全国"},
+                {"source_label", "数据来源：国家两化融合服务平台，2016年全国评估，截至 2016-12-31"},
+                {"peer_group", {{"label", "原材料 · 微型 · 全国 (n=412)"}, {"n", 412}}},
+                {"total", {{"n", 412}, {"median", 38.25}}},
+                {"dimensions", Json::array()},
+                {"key_indicators", Json::array()}};
+  for (const Json& dimension : d["dimensions"]) {
+    national["dimensions"].push_back({{"id", dimension["id"]}, {"n", 400}, {"median", 44.5}});
+  }
+  for (const Json& k : d["key_indicators"]) {
+    national["key_indicators"].push_back(
+        {{"id", k["id"]}, {"n", 390}, {"mean", k["type"] == "bool" ? 12.34 : 47.0}, {"type", k["type"] == "bool" ? "share" : "mean"}});
+  }
+  d["national_benchmarks"] = national;
+  const std::string html = Render(d);
+  for (const char* text : {"、全国同行业、同规模对标</h2>", "原材料 · 微型 · 全国 (n=412)", "国家两化融合服务平台",
+                           "截至 2016-12-31", "全国对标组", "本地区对标组", ">38.3<", ">44.5<", ">12.3%<", ">47.0<"}) {
+    EXPECT_NE(html.find(text), std::string::npos) << text;
+  }
+  EXPECT_LT(html.find("、关键指标</h2>"), html.find("、全国同行业、同规模对标</h2>"));
+  EXPECT_LT(html.find("、全国同行业、同规模对标</h2>"), html.find("、改进优先事项</h2>"));
+}
+
 TEST(DiagnosisHtml, KeyIndicatorsShowYesNoSharesAndBars) {
   const std::string html = Render(Diagnosis());
   // SCM: yes, peers' share 33.33 -> 33.3%; a full bar above a third of one.
