@@ -9,33 +9,14 @@
 #include <fmt/format.h>
 
 #include "scoring/score_vector.h"
+#include "store/results_feed.h"
 
 namespace rongping::analytics {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// The changed assessments with what the snapshot needs; completed only.
-constexpr std::string_view kChangedRows =
-    "SELECT c.seq, a.id, a.round_code, a.model_id, a.uscc, a.status, r.completion, a.total, "
-    "a.level_index, a.score_vector, a.unit_code, e.industry_code, COALESCE(i.grp, ''), "
-    "e.size_class, e.production_type, COALESCE(e.ownership, '') FROM assessment_changes c "
-    "JOIN assessments a ON a.id = c.assessment_id JOIN rounds r ON r.code = a.round_code "
-    "JOIN enterprises e ON e.uscc = a.uscc LEFT JOIN industries i ON i.code = e.industry_code "
-    "WHERE c.seq > $1 ORDER BY c.seq LIMIT $2";
-constexpr int64_t kBatch = 200'000;
-
-// Every enterprise's attributes, at the positions of Attribute (the
-// industry group, column 2, is left empty here and looked up by division).
-constexpr std::string_view kEnterpriseAttributes =
-    "SELECT uscc, industry_code, '', size_class, production_type, COALESCE(ownership, '') FROM enterprises";
-
-// Every completed, scored assessment.
-constexpr std::string_view kCompletedResults =
-    "SELECT a.id, a.round_code, a.model_id, a.uscc, a.total, a.level_index, a.score_vector, "
-    "a.unit_code FROM assessments a JOIN rounds r ON r.code = a.round_code WHERE a.total IS NOT NULL "
-    "AND a.score_vector IS NOT NULL AND (a.status = 'approved' OR (a.status = 'submitted' AND "
-    "r.completion = 'submitted')) ORDER BY a.id";
+constexpr int64_t kBatch = 200'000;  // changes read per transaction
 
 }  // namespace
 
@@ -250,22 +231,15 @@ void ResultsSnapshot::Place(const Placed& p) {
   if (ResultColumns* c = Append(p)) AssignCell(*c, static_cast<uint32_t>(c->rows() - 1));
 }
 
-// Columns of kChangedRows.
-enum Column {
-  kSeq, kId, kRound, kModel, kUscc, kStatus, kCompletion, kTotal, kLevel, kScoreVector,
-  kUnit, kIndustry, kGroup, kSize, kProductionType, kOwnership
-};
-
-void ResultsSnapshot::ApplyChange(const store::RowCursor& r) {
-  last_seq_ = r.Int(kSeq);
-  const int64_t id = r.Int(kId);
-  Remove(id);
-  const std::string_view status = r.Text(kStatus);
-  const bool completed = status == "approved" || (status == "submitted" && r.Text(kCompletion) == "submitted");
-  if (!completed || r.IsNull(kTotal) || r.IsNull(kScoreVector)) return;
-  Placed p{id, r.Text(kRound), r.Text(kModel), r.Text(kUscc), r.Text(kScoreVector),
-           r.Real(kTotal), static_cast<int>(r.Int(kLevel)), {}};
-  for (int a = 0; a < kAttributeCount; ++a) p.attributes[a] = Intern(static_cast<Attribute>(a), r.Text(kUnit + a));
+void ResultsSnapshot::ApplyChange(const store::ResultChangeRow& r) {
+  last_seq_ = r.seq;
+  Remove(r.id);
+  const bool completed = r.status == "approved" || (r.status == "submitted" && r.completion == "submitted");
+  if (!completed || !r.scored) return;
+  Placed p{r.id, r.round, r.model, r.uscc, r.score_vector, r.total, r.level, {}};
+  const std::string_view values[kAttributeCount] = {r.unit, r.industry_division, r.industry_group,
+                                                    r.size_class, r.production_type, r.ownership};
+  for (int a = 0; a < kAttributeCount; ++a) p.attributes[a] = Intern(static_cast<Attribute>(a), values[a]);
   Place(p);
 }
 
@@ -328,9 +302,7 @@ class EnterpriseAttributes {
 // read transaction that also fixes the feed position to continue from.
 Result<void> ResultsSnapshot::Bootstrap(store::Db& db) {
   return InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<void> {
-    auto positions = tx.Query(
-        "SELECT (SELECT COALESCE(MAX(id), 0) FROM assessments), "
-        "(SELECT COALESCE(MAX(seq), 0) FROM assessment_changes)");
+    auto positions = store::ReadResultFeedPositions(tx);
     if (!positions) return Fail(positions.error());
     // The enterprises are read on a second thread meanwhile, in a read
     // transaction that starts after this one: an enterprise changed in
@@ -342,35 +314,37 @@ Result<void> ResultsSnapshot::Bootstrap(store::Db& db) {
       return InTx(db, store::TxMode::kRead, [&](store::Tx& etx) -> Result<EnterpriseAttributes> {
         // Industry groups by division, then the enterprises without a join.
         StringMap<uint16_t> group_of;
-        auto scanned = etx.Scan("SELECT code, grp FROM industries", {}, [&](const store::RowCursor& r) {
-          group_of.emplace(r.Text(0), Intern(Attribute::kIndustryGroup, r.Text(1)));
+        auto scanned = store::ScanIndustryGroups(etx, [&](std::string_view division, std::string_view group) {
+          group_of.emplace(division, Intern(Attribute::kIndustryGroup, group));
         });
         if (!scanned) return Fail(scanned.error());
         const uint16_t no_group = Intern(Attribute::kIndustryGroup, "");
-        EnterpriseAttributes enterprises(static_cast<size_t>(positions->rows[0].Int(0)));
-        scanned = etx.Scan(kEnterpriseAttributes, {}, [&](const store::RowCursor& r) {
+        EnterpriseAttributes enterprises(static_cast<size_t>(positions->max_assessment_id));
+        scanned = store::ScanEnterpriseAttributes(etx, [&](const store::EnterpriseAttributesRow& r) {
           AttributeValues values{};
-          for (Attribute a : {Attribute::kDivision, Attribute::kSize, Attribute::kProductionType, Attribute::kOwnership}) {
-            values[static_cast<int>(a)] = Intern(a, r.Text(static_cast<int>(a)));
-          }
-          auto group = group_of.find(r.Text(static_cast<int>(Attribute::kDivision)));
+          values[static_cast<int>(Attribute::kDivision)] = Intern(Attribute::kDivision, r.industry_division);
+          values[static_cast<int>(Attribute::kSize)] = Intern(Attribute::kSize, r.size_class);
+          values[static_cast<int>(Attribute::kProductionType)] = Intern(Attribute::kProductionType, r.production_type);
+          values[static_cast<int>(Attribute::kOwnership)] = Intern(Attribute::kOwnership, r.ownership);
+          auto group = group_of.find(r.industry_division);
           values[static_cast<int>(Attribute::kIndustryGroup)] = group == group_of.end() ? no_group : group->second;
-          enterprises.Put(r.Text(0), values);
+          enterprises.Put(r.uscc, values);
         });
         if (!scanned) return Fail(scanned.error());
         return enterprises;
       });
     });
-    auto per_round = tx.Query(
-        "SELECT round_code, model_id, COUNT(*) FROM assessments GROUP BY round_code, model_id");
-    if (!per_round) return Fail(per_round.error());
-    for (const auto& r : per_round->rows) Reserve(r.Text(0), r.Text(1), static_cast<size_t>(r.Int(2)));
-    where_.ReserveIds(positions->rows[0].Int(0));
+    auto counted = store::CountAssessmentsByRoundAndModel(
+        tx, [&](std::string_view round, std::string_view model, int64_t count) {
+          Reserve(round, model, static_cast<size_t>(count));
+        });
+    if (!counted) return Fail(counted.error());
+    where_.ReserveIds(positions->max_assessment_id);
     // The results are appended meanwhile, with their unit; cells follow
     // once the enterprises are known.
-    auto scanned = tx.Scan(kCompletedResults, {}, [&](const store::RowCursor& r) {
-      Placed p{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(6), r.Real(4), static_cast<int>(r.Int(5)), {}};
-      p.attributes[static_cast<int>(Attribute::kUnit)] = Intern(Attribute::kUnit, r.Text(7));
+    auto scanned = store::ScanCompletedResults(tx, [&](const store::CompletedResultRow& r) {
+      Placed p{r.id, r.round, r.model, r.uscc, r.score_vector, r.total, r.level, {}};
+      p.attributes[static_cast<int>(Attribute::kUnit)] = Intern(Attribute::kUnit, r.unit);
       Append(p);
     });
     auto enterprises = read_enterprises.get();
@@ -388,7 +362,7 @@ Result<void> ResultsSnapshot::Bootstrap(store::Db& db) {
       }
     }
     for (int64_t id : orphans) Remove(id);
-    last_seq_ = positions->rows[0].Int(1);
+    last_seq_ = positions->last_seq;
     return {};
   });
 }
@@ -521,7 +495,7 @@ Result<void> ResultsSnapshot::CatchUp(store::Db& db) {
   for (;;) {
     int64_t seen = 0;
     auto scanned = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) {
-      return tx.Scan(kChangedRows, {last_seq_, kBatch}, [&](const store::RowCursor& r) {
+      return store::ScanResultChanges(tx, last_seq_, kBatch, [&](const store::ResultChangeRow& r) {
         ++seen;
         ApplyChange(r);
       });

@@ -22,6 +22,10 @@
 #include "scoring/score_vector.h"
 #include "store/db.h"
 
+namespace rongping::store {
+struct ResultChangeRow;
+}  // namespace rongping::store
+
 namespace rongping::analytics {
 
 // Attributes a result is grouped by, as small indices into the snapshot's
@@ -201,7 +205,7 @@ class ResultsSnapshot {
   // Puts a row in the cell of its attributes.
   void AssignCell(ResultColumns& columns, uint32_t row);
   void Place(const Placed& result);
-  void ApplyChange(const store::RowCursor& row);
+  void ApplyChange(const store::ResultChangeRow& row);
   Result<void> Bootstrap(store::Db& db);
   void RefreshCells();
   // The columns of a round and model, made on first use; null when the

@@ -19,6 +19,7 @@
 #include "report/progress_export.h"
 #include "store/audit.h"
 #include "store/campaign.h"
+#include "store/circulars.h"
 #include "store/units.h"
 #include "report/spreadsheet.h"
 
@@ -284,41 +285,32 @@ Result<Circular> Generate(store::Db& db, const Principal* who, const std::string
 
   auto stored = InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
     // Under the writer lock, so two requests cannot both pass this check.
-    auto dup = tx.Query(
-        "SELECT id FROM circulars WHERE round_code = $1 AND unit_code = $2 AND as_of = $3",
-        {c.round_code, c.unit_code, c.as_of});
+    auto dup = store::FindCircularOn(tx, c.round_code, c.unit_code, c.as_of);
     if (!dup) return Fail(dup.error());
-    if (!dup->empty()) {
+    if (*dup) {
       return Fail(Error::Conflict(
           "duplicate_circular",
           fmt::format("{}已有截至{}的通报（编号 {}），同一日期不能重复发布", c.unit_name,
-                      report::ChineseDate(c.as_of), dup->rows[0].Int(0))));
+                      report::ChineseDate(c.as_of), **dup)));
     }
-    auto prev = tx.Query(
-        "SELECT id, as_of, title, snapshot_json FROM circulars WHERE round_code = $1 AND "
-        "unit_code = $2 AND as_of < $3 ORDER BY as_of DESC, id DESC LIMIT 1",
-        {c.round_code, c.unit_code, c.as_of});
+    auto prev = store::FindPreviousCircular(tx, c.round_code, c.unit_code, c.as_of);
     if (!prev) return Fail(prev.error());
     c.previous.reset();
     c.changes.reset();
-    if (!prev->empty()) {
-      const auto& row = prev->rows[0];
+    if (*prev) {
       Circular before;
-      before.snapshot_json = row.Text(3);
+      before.snapshot_json = (*prev)->snapshot_json;
       if (auto r = ReadSnapshot(before); !r) return Fail(r.error());
-      c.previous = PreviousRef{row.Int(0), row.Text(1), row.Text(2)};
+      c.previous = PreviousRef{(*prev)->id, (*prev)->as_of, (*prev)->title};
       c.changes = ComputeChanges(c.table, before.table);
     }
     c.html = report::CircularToHtml(c);
     c.snapshot_json = SnapshotJson(c).dump(-1, ' ', false, Json::error_handler_t::replace);
     c.created_at = NowRfc3339();
-    auto inserted = tx.Query(
-        "INSERT INTO circulars (round_code, unit_code, as_of, title, snapshot_json, html, "
-        "created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        {c.round_code, c.unit_code, c.as_of, c.title, c.snapshot_json, c.html, c.created_by,
-         c.created_at});
+    auto inserted = store::InsertCircular(
+        tx, {0, c.round_code, c.unit_code, c.as_of, c.title, c.snapshot_json, c.html, c.created_by, c.created_at});
     if (!inserted) return Fail(inserted.error());
-    c.id = inserted->rows[0].Int(0);
+    c.id = *inserted;
     Json after = {{"round", c.round_code},
                   {"unit", c.unit_code},
                   {"as_of", c.as_of},
@@ -349,18 +341,14 @@ Result<std::vector<CircularSummary>> List(store::Db& db, const Principal* who,
     auto units = store::LoadReferenceIndex(tx);
     if (!units) return Fail(units.error());
     if (who && !RoundConcerns(*who, **round, *units)) return Fail(Error::NotFound("评估周期不存在"));
-    auto rows = tx.Query(
-        "SELECT id, round_code, unit_code, as_of, title, created_by, created_at FROM circulars "
-        "WHERE round_code = $1 ORDER BY as_of DESC, id DESC",
-        {round_code});
+    auto rows = store::ListCirculars(tx, round_code);
     if (!rows) return Fail(rows.error());
     std::vector<CircularSummary> out;
-    for (const auto& r : rows->rows) {
-      std::string unit = r.Text(2);
-      if (!CanRead(who, *units, unit)) continue;
-      auto u = units->units.find(unit);
-      out.push_back({r.Int(0), r.Text(1), unit, u == units->units.end() ? unit : u->second.name,
-                     r.Text(3), r.Text(4), r.Text(5), r.Text(6)});
+    for (const auto& r : *rows) {
+      if (!CanRead(who, *units, r.unit_code)) continue;
+      auto u = units->units.find(r.unit_code);
+      out.push_back({r.id, r.round_code, r.unit_code, u == units->units.end() ? r.unit_code : u->second.name,
+                     r.as_of, r.title, r.created_by, r.created_at});
     }
     return out;
   });
@@ -368,26 +356,23 @@ Result<std::vector<CircularSummary>> List(store::Db& db, const Principal* who,
 
 Result<Circular> Get(store::Db& db, const Principal* who, int64_t id) {
   return InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<Circular> {
-    auto rows = tx.Query(
-        "SELECT id, round_code, unit_code, as_of, title, snapshot_json, html, created_by, "
-        "created_at FROM circulars WHERE id = $1",
-        {id});
-    if (!rows) return Fail(rows.error());
-    if (rows->empty()) return Fail(Error::NotFound("通报不存在"));
+    auto found = store::FindCircular(tx, id);
+    if (!found) return Fail(found.error());
+    if (!*found) return Fail(Error::NotFound("通报不存在"));
     auto units = store::LoadReferenceIndex(tx);
     if (!units) return Fail(units.error());
-    const auto& r = rows->rows[0];
+    const store::CircularRecord& r = **found;
+    if (!CanRead(who, *units, r.unit_code)) return Fail(Error::NotFound("通报不存在"));
     Circular c;
-    c.id = r.Int(0);
-    c.round_code = r.Text(1);
-    c.unit_code = r.Text(2);
-    if (!CanRead(who, *units, c.unit_code)) return Fail(Error::NotFound("通报不存在"));
-    c.as_of = r.Text(3);
-    c.title = r.Text(4);
-    c.snapshot_json = r.Text(5);
-    c.html = r.Text(6);
-    c.created_by = r.Text(7);
-    c.created_at = r.Text(8);
+    c.id = r.id;
+    c.round_code = r.round_code;
+    c.unit_code = r.unit_code;
+    c.as_of = r.as_of;
+    c.title = r.title;
+    c.snapshot_json = r.snapshot_json;
+    c.html = r.html;
+    c.created_by = r.created_by;
+    c.created_at = r.created_at;
     auto u = units->units.find(c.unit_code);
     c.unit_name = u == units->units.end() ? c.unit_code : u->second.name;
     if (auto s = ReadSnapshot(c); !s) return Fail(s.error());

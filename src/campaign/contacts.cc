@@ -16,40 +16,20 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "report/spreadsheet.h"
+#include "store/contacts.h"
 
 namespace rongping::campaign {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-// SQL of the contacts table (schema v3). A unit's form is its three rows.
-constexpr std::string_view kFirstSubmittedSql =
-    "SELECT MIN(submitted_at) FROM contacts WHERE round_code = $1 AND unit_code = $2";
-constexpr std::string_view kDeleteUnitSql =
-    "DELETE FROM contacts WHERE round_code = $1 AND unit_code = $2";
-constexpr std::string_view kInsertSql =
-    "INSERT INTO contacts (round_code, unit_code, role, name, department_title, phone, fax, "
-    "mobile, email, submitted_by, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-    "$11)";
-constexpr std::string_view kSelectUnitSql =
-    "SELECT unit_code, role, name, department_title, phone, fax, mobile, email, submitted_by, "
-    "submitted_at FROM contacts WHERE round_code = $1 AND unit_code = $2";
-constexpr std::string_view kSelectRoundSql =
-    "SELECT unit_code, role, name, department_title, phone, fax, mobile, email, submitted_by, "
-    "submitted_at FROM contacts WHERE round_code = $1 ORDER BY unit_code, role";
-
 Json OptText(const std::string& v) { return v.empty() ? Json(nullptr) : Json(v); }
 
-store::Value NullIfEmpty(const std::string& v) {
-  if (v.empty()) return std::monostate{};
-  return v;
-}
-
-// Groups rows of kSelect*Sql (unit_code, role, name, ...) into forms.
-std::vector<UnitContacts> FormsFromRows(std::string_view round_code, const store::Rows& rows) {
+// Groups stored rows, ordered by unit, into forms.
+std::vector<UnitContacts> FormsFromRows(std::string_view round_code, const std::vector<store::ContactRow>& rows) {
   std::vector<UnitContacts> out;
-  for (const auto& r : rows.rows) {
-    std::string unit = r.Text(0);
+  for (const auto& r : rows) {
+    const std::string& unit = r.unit_code;
     if (out.empty() || out.back().unit_code != unit) {
       UnitContacts u;
       u.round_code = std::string(round_code);
@@ -57,20 +37,12 @@ std::vector<UnitContacts> FormsFromRows(std::string_view round_code, const store
       out.push_back(std::move(u));
     }
     UnitContacts& u = out.back();
-    auto i = ContactRoleIndex(r.Text(1));
-    if (i) {
-      Contact& c = u.form.contacts[*i];
-      c.name = r.Text(2);
-      c.department_title = r.Text(3);
-      c.phone = r.Text(4);
-      c.fax = r.Text(5);
-      c.mobile = r.Text(6);
-      c.email = r.Text(7);
+    if (auto i = ContactRoleIndex(r.role)) {
+      u.form.contacts[*i] = Contact{r.name, r.department_title, r.phone, r.fax, r.mobile, r.email};
     }
     // The rows of one save agree; keep the earliest time and its author.
-    std::string at = r.Text(9);
-    if (u.submitted_at.empty() || at < u.submitted_at) u.submitted_at = at;
-    if (u.submitted_by.empty()) u.submitted_by = r.Text(8);
+    if (u.submitted_at.empty() || r.submitted_at < u.submitted_at) u.submitted_at = r.submitted_at;
+    if (u.submitted_by.empty()) u.submitted_by = r.submitted_by;
   }
   return out;
 }
@@ -96,25 +68,22 @@ Result<UnitContacts> SaveUnitContacts(store::Tx& tx, std::string_view round_code
                                       std::string_view unit_code, const ContactForm& form,
                                       std::string_view submitted_by, std::string_view at) {
   const std::string round(round_code), unit(unit_code);
-  auto first = tx.Query(kFirstSubmittedSql, {round, unit});
+  auto first = store::FirstContactsSubmittedAt(tx, round, unit);
   if (!first) return Fail(first.error());
-  std::string submitted_at(at);
-  if (!first->empty() && !first->rows[0].IsNull(0)) submitted_at = first->rows[0].Text(0);
-  if (auto r = tx.Exec(kDeleteUnitSql, {round, unit}); !r) return Fail(r.error());
+  const std::string submitted_at = first->value_or(std::string(at));
+  std::vector<store::ContactRow> rows;
   for (size_t i = 0; i < ContactRoles().size(); ++i) {
     const Contact& c = form.contacts[i];
-    auto r =
-        tx.Exec(kInsertSql, {round, unit, std::string(ContactRoles()[i].id), c.name, c.department_title,
-                             NullIfEmpty(c.phone), NullIfEmpty(c.fax), NullIfEmpty(c.mobile),
-                             NullIfEmpty(c.email), std::string(submitted_by), submitted_at});
-    if (!r) return Fail(r.error());
+    rows.push_back({unit, std::string(ContactRoles()[i].id), c.name, c.department_title, c.phone, c.fax, c.mobile,
+                    c.email, std::string(submitted_by), submitted_at});
   }
+  if (auto r = store::ReplaceUnitContacts(tx, round, unit, rows); !r) return Fail(r.error());
   return UnitContacts{round, unit, form, std::string(submitted_by), submitted_at};
 }
 
 Result<std::optional<UnitContacts>> LoadUnitContacts(store::Tx& tx, std::string_view round_code,
                                                      std::string_view unit_code) {
-  auto rows = tx.Query(kSelectUnitSql, {std::string(round_code), std::string(unit_code)});
+  auto rows = store::ListContactRows(tx, round_code, unit_code);
   if (!rows) return Fail(rows.error());
   auto forms = FormsFromRows(round_code, *rows);
   if (forms.empty()) return std::optional<UnitContacts>();
@@ -122,7 +91,7 @@ Result<std::optional<UnitContacts>> LoadUnitContacts(store::Tx& tx, std::string_
 }
 
 Result<std::vector<UnitContacts>> ListRoundContacts(store::Tx& tx, std::string_view round_code) {
-  auto rows = tx.Query(kSelectRoundSql, {std::string(round_code)});
+  auto rows = store::ListContactRows(tx, round_code);
   if (!rows) return Fail(rows.error());
   return FormsFromRows(round_code, *rows);
 }
