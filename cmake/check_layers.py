@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Refuses an include that points up the layers of docs/ARCHITECTURE.md.
+
+Each folder of src/ may include its own headers and those of the folders
+ALLOWED names for it. Tests (*_test.cc, test_support.h) may include
+anything. KNOWN lists the upward includes that are still there, file by
+file, to be removed (docs/ARCHITECTURE.md, "Not yet as it should be"); a
+known include that is gone must be taken off the list too, so the list only
+shrinks. Run by the build (CMake target `layers`) and by hand:
+
+    python3 cmake/check_layers.py [SRC_DIR]
+
+Prints each offending include as FILE:LINE and exits 1 when there is one.
+"""
+import os
+import re
+import sys
+
+ALLOWED = {
+    "core": set(),
+    "model": {"core"},
+    "scoring": {"core", "model"},
+    "store": {"core", "model"},
+    "auth": {"core", "store"},
+    "enterprise": {"core", "store", "auth"},
+    "http": {"core"},
+    "jobs": {"core", "store"},
+    "report": {"core", "model", "scoring"},
+    "analytics": {"core", "model", "scoring", "store", "auth"},
+    "campaign": {"core", "model", "scoring", "store", "auth", "enterprise", "analytics", "report"},
+    "importer": {"core", "model", "scoring", "store", "auth", "enterprise", "campaign"},
+    "demo": {"core", "model", "scoring", "store", "auth", "enterprise", "analytics", "campaign", "importer"},
+    "api": {"core", "model", "scoring", "store", "auth", "enterprise", "http", "jobs", "report", "analytics",
+            "campaign", "importer", "demo"},
+    "cli": {"core", "model", "scoring", "store", "auth", "enterprise", "http", "jobs", "report", "analytics",
+            "campaign", "importer", "demo", "api"},
+}
+
+# (file, included folder): upward includes still to be removed.
+KNOWN = {
+    ("model/model.cc", "scoring"),
+    ("report/circular_html.h", "campaign"),
+    ("report/progress_export.h", "campaign"),
+    ("store/accounts.h", "auth"),
+    ("store/audit.h", "auth"),
+    ("store/campaign.h", "auth"),
+    ("store/enterprises.h", "auth"),
+    ("store/enterprises.h", "enterprise"),
+    ("store/scope.h", "auth"),
+    ("store/units.h", "auth"),
+}
+
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/[^"]+"')
+
+
+def is_test(path):
+    name = os.path.basename(path)
+    return name.endswith("_test.cc") or name == "test_support.h"
+
+
+def main():
+    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
+    problems, seen_known = [], set()
+    for folder in sorted(os.listdir(src)):
+        root = os.path.join(src, folder)
+        if not os.path.isdir(root):
+            continue
+        if folder not in ALLOWED:
+            problems.append(f"src/{folder}: a folder without a layer in cmake/check_layers.py")
+            continue
+        for dirpath, _, files in os.walk(root):
+            for name in sorted(files):
+                if not name.endswith((".h", ".cc")):
+                    continue
+                path = os.path.join(dirpath, name)
+                rel = os.path.relpath(path, src)
+                if is_test(path):
+                    continue
+                with open(path, encoding="utf-8") as f:
+                    for number, line in enumerate(f, 1):
+                        m = INCLUDE.match(line)
+                        if not m:
+                            continue
+                        target = m.group(1)
+                        if target == folder or target in ALLOWED[folder] or target not in ALLOWED:
+                            continue
+                        if (rel, target) in KNOWN:
+                            seen_known.add((rel, target))
+                            continue
+                        problems.append(f"src/{rel}:{number}: {folder}/ may not include {target}/ "
+                                        f"(docs/ARCHITECTURE.md): {line.strip()}")
+    for rel, target in sorted(KNOWN - seen_known):
+        problems.append(f"src/{rel}: no longer includes {target}/; take it off KNOWN in cmake/check_layers.py")
+    for p in problems:
+        print(p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""cmake/check_layers.py: the real tree passes; an upward include, a folder
+without a layer and a known upward include that is gone each fail it."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCRIPT = os.path.join(REPO, "cmake", "check_layers.py")
+
+
+def check(src):
+    return subprocess.run([sys.executable, SCRIPT, src], capture_output=True, text=True, timeout=60)
+
+
+class CheckLayers(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="rongping-layers-")
+        self.src = os.path.join(self.dir, "src")
+        shutil.copytree(os.path.join(REPO, "src"), self.src)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def append(self, rel, text):
+        with open(os.path.join(self.src, rel), "a", encoding="utf-8") as f:
+            f.write(text)
+
+    def test_the_tree_keeps_its_layers(self):
+        r = check(self.src)
+        self.assertEqual(r.returncode, 0, r.stdout)
+
+    def test_an_upward_include_fails(self):
+        self.append("core/text.h", '#include "store/db.h"\n')
+        r = check(self.src)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("src/core/text.h", r.stdout)
+        self.assertIn("core/ may not include store/", r.stdout)
+
+    def test_tests_may_include_anything(self):
+        self.append("core/text_test.cc", '#include "api/app.h"\n')
+        self.assertEqual(check(self.src).returncode, 0)
+
+    def test_a_folder_without_a_layer_fails(self):
+        os.makedirs(os.path.join(self.src, "reminders"))
+        r = check(self.src)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("src/reminders", r.stdout)
+
+    def test_a_known_upward_include_that_is_gone_must_leave_the_list(self):
+        path = os.path.join(self.src, "model", "model.cc")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace('#include "scoring/scorer.h"', ""))
+        r = check(self.src)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("take it off KNOWN", r.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
