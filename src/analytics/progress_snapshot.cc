@@ -41,14 +41,9 @@ void ProgressSnapshot::Apply(const store::AssessmentChange& c) {
 
 Result<void> ProgressSnapshot::CatchUp(store::Db& db) {
   std::unique_lock lock(mu_);
-  for (;;) {
-    auto batch = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) {
-      return store::ScanChanges(tx, last_seq_, 200000, [this](const store::AssessmentChange& c) { Apply(c); });
-    });
-    if (!batch) return Fail(batch.error());
-    last_seq_ = batch->last_seq;
-    if (!batch->more) return {};
-  }
+  return feed_.CatchUp(db, [this](store::Tx& tx, int64_t after, int64_t limit) {
+    return store::ScanChanges(tx, after, limit, [this](const store::AssessmentChange& c) { Apply(c); });
+  });
 }
 
 std::vector<store::UnitCounts> ProgressSnapshot::Count(std::string_view round_code,
@@ -78,7 +73,7 @@ std::vector<store::UnitCounts> ProgressSnapshot::Count(std::string_view round_co
 
 int64_t ProgressSnapshot::last_seq() const {
   std::shared_lock lock(mu_);
-  return last_seq_;
+  return feed_.last_seq();
 }
 
 size_t ProgressSnapshot::assessments() const {

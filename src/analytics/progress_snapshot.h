@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analytics/change_feed.h"
 #include "core/string_map.h"
 #include "store/campaign.h"
 #include "store/db.h"
@@ -59,7 +60,7 @@ class ProgressSnapshot {
   std::vector<std::string> unit_codes_;
   StringMap<uint16_t> unit_index_;
   std::unordered_map<int64_t, Assessment> assessments_;
-  int64_t last_seq_ = 0;
+  ChangeFeedFollower feed_{200'000};
 };
 
 }  // namespace rongping::analytics

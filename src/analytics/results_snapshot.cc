@@ -16,8 +16,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-constexpr int64_t kBatch = 200'000;  // changes read per transaction
-
 }  // namespace
 
 uint16_t ResultsSnapshot::Intern(Attribute a, std::string_view value) {
@@ -232,7 +230,6 @@ void ResultsSnapshot::Place(const Placed& p) {
 }
 
 void ResultsSnapshot::ApplyChange(const store::ResultChangeRow& r) {
-  last_seq_ = r.seq;
   Remove(r.id);
   const bool completed = r.status == "approved" || (r.status == "submitted" && r.completion == "submitted");
   if (!completed || !r.scored) return;
@@ -362,7 +359,7 @@ Result<void> ResultsSnapshot::Bootstrap(store::Db& db) {
       }
     }
     for (int64_t id : orphans) Remove(id);
-    last_seq_ = positions->last_seq;
+    feed_.StartAfter(positions->last_seq);
     return {};
   });
 }
@@ -487,22 +484,15 @@ Result<void> ResultsSnapshot::CatchUp(store::Db& db) {
   scratch_.round.clear();
   scratch_.model.clear();
   scratch_.columns = nullptr;
-  if (last_seq_ == 0 && where_.size() == 0) {
+  if (feed_.last_seq() == 0 && where_.size() == 0) {
     auto built = Bootstrap(db);
     if (!built) return built;
     if (where_.size() > 0) sorter_ = std::jthread([this](std::stop_token stop) { SortAll(stop); });
   }
-  for (;;) {
-    int64_t seen = 0;
-    auto scanned = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) {
-      return store::ScanResultChanges(tx, last_seq_, kBatch, [&](const store::ResultChangeRow& r) {
-        ++seen;
-        ApplyChange(r);
-      });
-    });
-    if (!scanned) return Fail(scanned.error());
-    if (seen < kBatch) break;
-  }
+  auto followed = feed_.CatchUp(db, [&](store::Tx& tx, int64_t after, int64_t limit) {
+    return store::ScanResultChanges(tx, after, limit, [&](const store::ResultChangeRow& r) { ApplyChange(r); });
+  });
+  if (!followed) return followed;
   RefreshCells();
   return {};
 }
@@ -519,7 +509,7 @@ std::vector<std::string> ResultsSnapshot::ModelsOf(std::string_view round) const
 
 int64_t ResultsSnapshot::last_seq() const {
   std::shared_lock lock(mu_);
-  return last_seq_;
+  return feed_.last_seq();
 }
 
 size_t ResultsSnapshot::rows() const {

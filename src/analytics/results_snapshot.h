@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analytics/change_feed.h"
 #include "core/string_map.h"
 #include "model/model.h"
 #include "scoring/score_vector.h"
@@ -238,7 +239,7 @@ class ResultsSnapshot {
   void SortAll(std::stop_token stop);
 
   RowIndex where_;
-  int64_t last_seq_ = 0;
+  ChangeFeedFollower feed_{200'000};
   mutable std::mutex sort_mu_;  // one cell is sorted at a time
   // Reused while applying changes (under the unique lock).
   struct {

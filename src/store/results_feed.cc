@@ -37,9 +37,11 @@ Result<void> ScanCompletedResults(Tx& tx, const std::function<void(const Complet
       });
 }
 
-Result<void> ScanResultChanges(Tx& tx, int64_t after_seq, int64_t limit,
-                               const std::function<void(const ResultChangeRow&)>& row) {
-  return tx.Scan(
+Result<ChangeBatch> ScanResultChanges(Tx& tx, int64_t after_seq, int64_t limit,
+                                      const std::function<void(const ResultChangeRow&)>& row) {
+  ChangeBatch batch{after_seq, false};
+  int64_t read = 0;
+  auto scanned = tx.Scan(
       "SELECT c.seq, a.id, a.round_code, a.model_id, a.uscc, a.status, r.completion, a.total, "
       "a.level_index, a.score_vector, a.unit_code, e.industry_code, COALESCE(i.grp, ''), "
       "e.size_class, e.production_type, COALESCE(e.ownership, '') FROM assessment_changes c "
@@ -67,8 +69,13 @@ Result<void> ScanResultChanges(Tx& tx, int64_t after_seq, int64_t limit,
         c.size_class = r.Text(13);
         c.production_type = r.Text(14);
         c.ownership = r.Text(15);
+        ++read;
+        batch.last_seq = c.seq;
         row(c);
       });
+  if (!scanned) return Fail(scanned.error());
+  batch.more = read == limit;
+  return batch;
 }
 
 }  // namespace rongping::store

@@ -10,6 +10,7 @@
 #include <functional>
 #include <string_view>
 
+#include "store/campaign.h"
 #include "store/db.h"
 
 namespace rongping::store {
@@ -60,8 +61,8 @@ struct ResultChangeRow {
   std::string_view score_vector;
   std::string_view unit, industry_division, industry_group, size_class, production_type, ownership;
 };
-Result<void> ScanResultChanges(Tx& tx, int64_t after_seq, int64_t limit,
-                               const std::function<void(const ResultChangeRow&)>& row);
+Result<ChangeBatch> ScanResultChanges(Tx& tx, int64_t after_seq, int64_t limit,
+                                      const std::function<void(const ResultChangeRow&)>& row);
 
 }  // namespace rongping::store
 
