@@ -24,7 +24,7 @@
 #include "core/json_depth.h"
 #include "core/json_parse.h"
 #include "core/text.h"
-#include "enterprise/enterprise.h"
+#include "domain/enterprise.h"
 #include "enterprise/enterprise_json.h"
 
 namespace {

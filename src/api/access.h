@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/principal.h"
+#include "domain/principal.h"
 #include "http/router.h"
 
 namespace rongping::api {

@@ -6,7 +6,7 @@
 #include "api/app.h"
 #include "api/json_util.h"
 #include "core/text.h"
-#include "enterprise/enterprise.h"
+#include "domain/enterprise.h"
 #include "store/audit.h"
 #include "store/units.h"
 

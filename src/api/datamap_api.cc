@@ -12,7 +12,7 @@
 #include "api/app.h"
 #include "api/json_util.h"
 #include "core/size_class.h"
-#include "enterprise/enterprise.h"
+#include "domain/enterprise.h"
 #include "report/spreadsheet.h"
 #include "store/campaign.h"
 #include "store/units.h"

@@ -25,7 +25,7 @@
 #include "report/diagnosis_html.h"
 #include "report/pdf.h"
 #include "store/jobs.h"
-#include "enterprise/enterprise.h"
+#include "domain/enterprise.h"
 #include "scoring/result_json.h"
 #include "scoring/whatif.h"
 #include "store/campaign.h"

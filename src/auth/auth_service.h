@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/principal.h"
+#include "domain/principal.h"
 #include "core/result.h"
 #include "store/db.h"
 

@@ -14,7 +14,7 @@
 
 #include "analytics/benchmark_pack.h"
 #include "analytics/results_snapshot.h"
-#include "auth/principal.h"
+#include "domain/principal.h"
 #include "core/result.h"
 #include "store/benchmarks.h"
 #include "store/db.h"

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "auth/principal.h"
+#include "domain/principal.h"
 #include "campaign/contact_form.h"
 #include "core/result.h"
 #include "store/campaign.h"

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "auth/principal.h"
-#include "enterprise/enterprise.h"
+#include "domain/principal.h"
+#include "domain/enterprise.h"
 #include "model/model.h"
 #include "scoring/scorer.h"
 #include "store/campaign.h"

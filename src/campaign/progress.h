@@ -11,7 +11,8 @@
 #include <vector>
 
 #include "analytics/progress_snapshot.h"
-#include "auth/principal.h"
+#include "domain/progress.h"
+#include "domain/principal.h"
 #include "campaign/target_rule.h"
 #include "core/time.h"
 #include "store/campaign.h"
@@ -19,33 +20,8 @@
 
 namespace rongping::campaign {
 
-struct ProgressRow {
-  std::string unit_code;
-  std::string unit_name;
-  int64_t participating = 0;
-  int64_t completed = 0;
-  std::optional<int64_t> target;      // completed assessments required; unset when no rule
-  std::string target_rule;            // canonical rule text
-  std::optional<bool> target_met;
-  std::optional<double> completion_rate;   // completed / target, unrounded
-  std::optional<int> rank;                 // by completion rate among rows with a target; 1 = best
-  std::optional<int64_t> gap;              // target - completed, at least 0
-  std::optional<double> expected_by_today; // target * share of the period elapsed
-  bool has_children = false;               // can drill down
-};
-
-struct ProgressTable {
-  std::string round_code;
-  std::string root_code;  // the unit whose children are the rows
-  std::string as_of;      // YYYY-MM-DD the counts and the pace refer to
-  store::Completion completion = store::Completion::kSubmitted;
-  store::EntryCount entries = store::EntryCount::kEnterprise;
-  // What the two counts mean for this round, as the table's footnote says
-  // it (campaign::CountingNote).
-  std::string counting_note;
-  std::vector<ProgressRow> rows;
-  ProgressRow total;
-};
+using domain::ProgressRow;
+using domain::ProgressTable;
 
 // Builds the table for the children of `root_code` in the reporting tree
 // (every root-level unit when empty), with the root's subtree as the total.

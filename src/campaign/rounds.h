@@ -9,7 +9,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "auth/principal.h"
+#include "domain/principal.h"
 #include "campaign/target_rule.h"
 #include "core/result.h"
 #include "store/campaign.h"

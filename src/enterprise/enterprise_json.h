@@ -4,7 +4,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "enterprise/enterprise.h"
+#include "domain/enterprise.h"
 
 namespace rongping {
 

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "auth/principal.h"
-#include "enterprise/enterprise.h"
+#include "domain/principal.h"
+#include "domain/enterprise.h"
 #include "store/db.h"
 #include "store/enterprises.h"
 

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/time.h"
-#include "enterprise/enterprise.h"
+#include "domain/enterprise.h"
 #include "enterprise/enterprise_json.h"
 #include "store/audit.h"
 #include "store/enterprises.h"

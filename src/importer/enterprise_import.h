@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/principal.h"
+#include "domain/principal.h"
 #include "importer/table.h"
 #include "store/db.h"
 

@@ -11,11 +11,11 @@
 namespace rongping::report {
 namespace {
 
-using campaign::ProgressRow;
-using campaign::ProgressTable;
-using campaign::circulars::Changes;
-using campaign::circulars::Circular;
-using campaign::circulars::UnitChange;
+using domain::ProgressRow;
+using domain::ProgressTable;
+using domain::Changes;
+using domain::Circular;
+using domain::UnitChange;
 
 constexpr std::string_view kStyle = R"CSS(
 *{box-sizing:border-box}

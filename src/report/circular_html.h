@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "campaign/circulars.h"
+#include "domain/circular.h"
 
 namespace rongping::report {
 
@@ -32,7 +32,7 @@ std::string RegionWord(std::string_view unit_name);
 
 // The page. Uses the circular's title, round name, unit name, as_of, table,
 // previous and changes (not its id, snapshot or html).
-std::string CircularToHtml(const campaign::circulars::Circular& circular);
+std::string CircularToHtml(const domain::Circular& circular);
 
 }  // namespace rongping::report
 

@@ -23,7 +23,7 @@ Json Opt(const std::optional<T>& v) {
   return v ? Json(*v) : Json(nullptr);
 }
 
-Json RowJson(const campaign::ProgressRow& r) {
+Json RowJson(const domain::ProgressRow& r) {
   return {{"unit_code", r.unit_code},
           {"unit_name", r.unit_name},
           {"participating", r.participating},
@@ -43,7 +43,7 @@ std::string Percent(const std::optional<double>& rate) {
   return rate ? fmt::format("{:.1f}%", *rate * 100) : "";
 }
 
-std::string TotalName(const campaign::ProgressTable& t) {
+std::string TotalName(const domain::ProgressTable& t) {
   // 附件2 calls the province row 全省.
   return t.total.unit_name.size() > 0 && t.total.unit_name.find("省") != std::string::npos
              ? "全省"
@@ -52,22 +52,22 @@ std::string TotalName(const campaign::ProgressTable& t) {
 
 }  // namespace
 
-Json ProgressToJson(const campaign::ProgressTable& t) {
+Json ProgressToJson(const domain::ProgressTable& t) {
   Json rows = Json::array();
   for (const auto& r : t.rows) rows.push_back(RowJson(r));
   return {{"round", t.round_code},
           {"unit", t.root_code},
           {"as_of", t.as_of},
-          {"completion", store::CompletionName(t.completion)},
-          {"entries", store::EntryCountName(t.entries)},
+          {"completion", domain::CompletionName(t.completion)},
+          {"entries", domain::EntryCountName(t.entries)},
           {"counting_note", t.counting_note},
           {"rows", std::move(rows)},
           {"total", RowJson(t.total)}};
 }
 
-std::string ProgressToCsv(const campaign::ProgressTable& t) {
+std::string ProgressToCsv(const domain::ProgressTable& t) {
   std::string out = "\xEF\xBB\xBF属地,参与评估数,完成评估数,目标完成数,完成率,是否达标,排名\r\n";
-  auto line = [&](const campaign::ProgressRow& r, const std::string& name) {
+  auto line = [&](const domain::ProgressRow& r, const std::string& name) {
     out += fmt::format("{},{},{},{},{},{},{}\r\n", name, r.participating, r.completed,
                        r.target ? std::to_string(*r.target) : "", Percent(r.completion_rate),
                        r.target_met ? (*r.target_met ? "是" : "否") : "",
@@ -78,7 +78,7 @@ std::string ProgressToCsv(const campaign::ProgressTable& t) {
   return out;
 }
 
-Result<std::string> ProgressToXlsx(const campaign::ProgressTable& t, const std::string& title) {
+Result<std::string> ProgressToXlsx(const domain::ProgressTable& t, const std::string& title) {
   report::XlsxFile file;
   if (!file.ok()) return Fail(Error::Internal("无法创建 Excel 文件"));
   lxw_workbook* wb = file.workbook();
@@ -93,7 +93,7 @@ Result<std::string> ProgressToXlsx(const campaign::ProgressTable& t, const std::
   worksheet_set_column(ws, 0, 0, 14, nullptr);
   worksheet_set_column(ws, 1, 6, 12, nullptr);
   lxw_row_t row = 2;
-  auto write = [&](const campaign::ProgressRow& r, const std::string& name) {
+  auto write = [&](const domain::ProgressRow& r, const std::string& name) {
     worksheet_write_string(ws, row, 0, name.c_str(), nullptr);
     worksheet_write_number(ws, row, 1, static_cast<double>(r.participating), nullptr);
     worksheet_write_number(ws, row, 2, static_cast<double>(r.completed), nullptr);

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "campaign/progress.h"
+#include "domain/progress.h"
 #include "core/result.h"
 
 namespace rongping::report {
@@ -18,13 +18,13 @@ namespace rongping::report {
 // {"unit_code","unit_name","participating","completed","target",
 //  "target_rule","target_met","completion_rate","rank","gap",
 //  "expected_by_today","has_children"}; absent values are null.
-nlohmann::ordered_json ProgressToJson(const campaign::ProgressTable& table);
+nlohmann::ordered_json ProgressToJson(const domain::ProgressTable& table);
 
 // The total row first (as 附件2 puts 全省 first), then the units.
-std::string ProgressToCsv(const campaign::ProgressTable& table);
+std::string ProgressToCsv(const domain::ProgressTable& table);
 
 // An .xlsx workbook's bytes.
-Result<std::string> ProgressToXlsx(const campaign::ProgressTable& table, const std::string& title);
+Result<std::string> ProgressToXlsx(const domain::ProgressTable& table, const std::string& title);
 
 }  // namespace rongping::report
 

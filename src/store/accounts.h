@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/principal.h"
+#include "domain/principal.h"
 #include "store/db.h"
 
 namespace rongping::store {

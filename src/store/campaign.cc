@@ -60,22 +60,6 @@ Result<void> Done(const Result<int64_t>& r) {
 
 }  // namespace
 
-std::string_view CompletionName(Completion c) { return c == Completion::kApproved ? "approved" : "submitted"; }
-
-std::optional<Completion> ParseCompletion(std::string_view name) {
-  if (name == "submitted") return Completion::kSubmitted;
-  if (name == "approved") return Completion::kApproved;
-  return std::nullopt;
-}
-
-std::string_view EntryCountName(EntryCount e) { return e == EntryCount::kAssessment ? "assessment" : "enterprise"; }
-
-std::optional<EntryCount> ParseEntryCount(std::string_view name) {
-  if (name == "enterprise") return EntryCount::kEnterprise;
-  if (name == "assessment") return EntryCount::kAssessment;
-  return std::nullopt;
-}
-
 Result<void> UpsertRound(Tx& tx, const RoundRecord& r) {
   return Done(tx.Exec(
       "INSERT INTO rounds (code, name, year, province_code, models, opens_on, closes_on, deadline, "

@@ -8,26 +8,18 @@
 #include <string>
 #include <vector>
 
-#include "auth/principal.h"
+#include "domain/principal.h"
+#include "domain/round.h"
 #include "store/db.h"
 
 namespace rongping::store {
 
-// What a round's progress (附件2) counts as completed (完成评估数). The
-// notice defines it as entries "完成评估获得评分并在系统中上报": scored and
-// submitted (上报), whether or not reviewed yet — kSubmitted counts
-// submitted and approved assessments; kApproved counts approved ones only.
-// Either way a rejected assessment is not completed.
-enum class Completion { kSubmitted, kApproved };
-// What one entry (条目) of 参与评估数 and 完成评估数 is when an enterprise has
-// assessments of several models in a round: the enterprise (counted once)
-// or each assessment.
-enum class EntryCount { kEnterprise, kAssessment };
-
-std::string_view CompletionName(Completion c);  // "submitted" | "approved"
-std::optional<Completion> ParseCompletion(std::string_view name);
-std::string_view EntryCountName(EntryCount e);  // "enterprise" | "assessment"
-std::optional<EntryCount> ParseEntryCount(std::string_view name);
+using domain::Completion;
+using domain::CompletionName;
+using domain::EntryCount;
+using domain::EntryCountName;
+using domain::ParseCompletion;
+using domain::ParseEntryCount;
 
 struct RoundRecord {
   std::string code;  // e.g. gd-2016

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "auth/principal.h"
-#include "enterprise/enterprise.h"
+#include "domain/principal.h"
+#include "domain/enterprise.h"
 #include "store/db.h"
 
 namespace rongping::store {

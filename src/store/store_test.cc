@@ -7,8 +7,8 @@
 #include <chrono>
 #include <thread>
 
-#include "auth/principal.h"
-#include "enterprise/enterprise.h"
+#include "domain/principal.h"
+#include "domain/enterprise.h"
 #include "store/audit.h"
 #include "store/enterprises.h"
 #include "store/migrations.h"

@@ -1,4 +1,4 @@
-#include "auth/principal.h"
+#include "domain/principal.h"
 
 #include <array>
 

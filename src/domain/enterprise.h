@@ -1,7 +1,7 @@
 // The enterprise record and the validation every input path shares (API,
 // CSV/XLSX import, demo).
-#ifndef RONGPING_ENTERPRISE_ENTERPRISE_H_
-#define RONGPING_ENTERPRISE_ENTERPRISE_H_
+#ifndef RONGPING_DOMAIN_ENTERPRISE_H_
+#define RONGPING_DOMAIN_ENTERPRISE_H_
 
 #include <cstdint>
 #include <functional>
@@ -85,4 +85,4 @@ std::string_view OwnershipLabel(std::string_view ownership);
 
 }  // namespace rongping
 
-#endif  // RONGPING_ENTERPRISE_ENTERPRISE_H_
+#endif  // RONGPING_DOMAIN_ENTERPRISE_H_

@@ -1,4 +1,4 @@
-#include "enterprise/enterprise.h"
+#include "domain/enterprise.h"
 
 #include <gtest/gtest.h>
 

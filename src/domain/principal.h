@@ -1,7 +1,7 @@
 // Who is asking, and what they may see. Every request past login carries a
 // Principal; repositories turn it into a SQL filter (see store/scope.h).
-#ifndef RONGPING_AUTH_PRINCIPAL_H_
-#define RONGPING_AUTH_PRINCIPAL_H_
+#ifndef RONGPING_DOMAIN_PRINCIPAL_H_
+#define RONGPING_DOMAIN_PRINCIPAL_H_
 
 #include <cstdint>
 #include <optional>
@@ -38,4 +38,4 @@ bool IsRegionAdmin(Role role);
 
 }  // namespace rongping
 
-#endif  // RONGPING_AUTH_PRINCIPAL_H_
+#endif  // RONGPING_DOMAIN_PRINCIPAL_H_

@@ -1,0 +1,29 @@
+// A round's counting rules (评估周期的统计口径): what its progress counts as
+// completed and as one entry.
+#ifndef RONGPING_DOMAIN_ROUND_H_
+#define RONGPING_DOMAIN_ROUND_H_
+
+#include <optional>
+#include <string_view>
+
+namespace rongping::domain {
+
+// What a round's progress (附件2) counts as completed (完成评估数). The
+// notice defines it as entries "完成评估获得评分并在系统中上报": scored and
+// submitted (上报), whether or not reviewed yet — kSubmitted counts
+// submitted and approved assessments; kApproved counts approved ones only.
+// Either way a rejected assessment is not completed.
+enum class Completion { kSubmitted, kApproved };
+// What one entry (条目) of 参与评估数 and 完成评估数 is when an enterprise has
+// assessments of several models in a round: the enterprise (counted once)
+// or each assessment.
+enum class EntryCount { kEnterprise, kAssessment };
+
+std::string_view CompletionName(Completion c);  // "submitted" | "approved"
+std::optional<Completion> ParseCompletion(std::string_view name);
+std::string_view EntryCountName(EntryCount e);  // "enterprise" | "assessment"
+std::optional<EntryCount> ParseEntryCount(std::string_view name);
+
+}  // namespace rongping::domain
+
+#endif  // RONGPING_DOMAIN_ROUND_H_
