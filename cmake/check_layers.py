@@ -47,7 +47,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/[^"]+"')
 
 def is_test(path):
     name = os.path.basename(path)
-    return name.endswith("_test.cc") or name == "test_support.h"
+    return name.endswith(("_test.cc", "test_support.h"))
 
 
 def main():

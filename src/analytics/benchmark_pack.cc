@@ -19,23 +19,21 @@ namespace {
 using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
 
-// Groups are identified by (size class, industry group, division).
-using GroupId = std::tuple<std::string, std::string, std::string>;
+using GroupId = PackGroupKey;
 
 GroupId IdOf(const PackGroup& g) { return {g.size_class, g.industry_group, g.industry_division}; }
-
-// The parent of a group in the tree; the root has none.
-std::optional<GroupId> ParentOf(const GroupId& id) {
-  const auto& [size, group, division] = id;
-  if (!division.empty()) return GroupId{size, group, ""};
-  if (!group.empty()) return GroupId{size, "", ""};
-  if (!size.empty()) return GroupId{"", "", ""};
-  return std::nullopt;
-}
 
 OrderedJson Number(double v) { return std::isfinite(v) ? OrderedJson(v) : OrderedJson(nullptr); }
 
 }  // namespace
+
+std::optional<PackGroupKey> ParentGroup(const PackGroupKey& key) {
+  const auto& [size, group, division] = key;
+  if (!division.empty()) return PackGroupKey{size, group, ""};
+  if (!group.empty()) return PackGroupKey{size, "", ""};
+  if (!size.empty()) return PackGroupKey{"", "", ""};
+  return std::nullopt;
+}
 
 std::vector<PackColumn> PackColumns(const model::Model& m) {
   std::vector<PackColumn> out{{"total", "总分", false}};
@@ -148,7 +146,7 @@ class PackReader {
       if (!g) return Fail(g.error());
       const GroupId id = IdOf(*g);
       if (!seen.insert(id).second) return Bad(Where(i, ""), "与前面的分组重复");
-      if (auto up = ParentOf(id); up && !seen.count(*up)) {
+      if (auto up = ParentGroup(id); up && !seen.count(*up)) {
         return Bad(Where(i, ""), "上一级分组缺失或排在其后（各分组须排在其下级之前）");
       }
       pack.groups.push_back(std::move(*g));

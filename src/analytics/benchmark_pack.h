@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "analytics/results_snapshot.h"
@@ -50,6 +51,12 @@ struct PackFigure {
 
 // A group of the tree. An empty field means "every": the root has all three
 // empty, a size class group only size_class.
+// A group's place in the tree: (size class, industry group, division).
+using PackGroupKey = std::tuple<std::string, std::string, std::string>;
+
+// The parent of a group in the tree; nullopt for the root.
+std::optional<PackGroupKey> ParentGroup(const PackGroupKey& key);
+
 struct PackGroup {
   std::string size_class;         // large / medium / small / micro
   std::string industry_group;     // 原材料, 装备, … (industries.csv `group`)

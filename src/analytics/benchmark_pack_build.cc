@@ -10,21 +10,6 @@
 #include "analytics/suppression.h"
 
 namespace rongping::analytics {
-namespace {
-
-// Groups are identified by (size class, industry group, division).
-using GroupId = std::tuple<std::string, std::string, std::string>;
-
-// The parent of a group in the tree; the root has none.
-std::optional<GroupId> ParentOf(const GroupId& id) {
-  const auto& [size, group, division] = id;
-  if (!division.empty()) return GroupId{size, group, ""};
-  if (!group.empty()) return GroupId{size, "", ""};
-  if (!size.empty()) return GroupId{"", "", ""};
-  return std::nullopt;
-}
-
-}  // namespace
 
 BenchmarkPack BuildBenchmarkPack(const ResultsSnapshot& snapshot, std::string_view round,
                                  const model::Model& m, int64_t k, PackSource source) {
@@ -39,7 +24,7 @@ BenchmarkPack BuildBenchmarkPack(const ResultsSnapshot& snapshot, std::string_vi
 
   // The tree's nodes, each parent before its children, and the snapshot
   // cells under each.
-  std::vector<GroupId> ids;
+  std::vector<PackGroupKey> ids;
   std::vector<int> parent;
   std::vector<std::vector<size_t>> cells_of;
   std::vector<std::vector<Summary>> summaries;  // [node][column]
@@ -47,7 +32,7 @@ BenchmarkPack BuildBenchmarkPack(const ResultsSnapshot& snapshot, std::string_vi
     const auto& sizes = s.Dictionary(Attribute::kSize);
     const auto& groups = s.Dictionary(Attribute::kIndustryGroup);
     const auto& divisions = s.Dictionary(Attribute::kDivision);
-    std::map<GroupId, std::vector<size_t>> leaves;
+    std::map<PackGroupKey, std::vector<size_t>> leaves;
     for (size_t i = 0; i < c.cells.size(); ++i) {
       if (c.cells[i].sums.n == 0) continue;
       const auto& a = c.cells[i].attributes;
@@ -57,17 +42,17 @@ BenchmarkPack BuildBenchmarkPack(const ResultsSnapshot& snapshot, std::string_vi
     }
     // Every ancestor of a leaf, then the leaves; std::map orders "" first,
     // so a parent sorts before its children.
-    std::map<GroupId, std::vector<size_t>> nodes;
+    std::map<PackGroupKey, std::vector<size_t>> nodes;
     for (const auto& [id, cells] : leaves) {
-      for (std::optional<GroupId> at = id; at; at = ParentOf(*at)) {
+      for (std::optional<PackGroupKey> at = id; at; at = ParentGroup(*at)) {
         auto& under = nodes[*at];
         under.insert(under.end(), cells.begin(), cells.end());
       }
     }
-    std::map<GroupId, int> index;
+    std::map<PackGroupKey, int> index;
     for (auto& [id, cells] : nodes) {
       index[id] = static_cast<int>(ids.size());
-      auto up = ParentOf(id);
+      auto up = ParentGroup(id);
       parent.push_back(up ? index.at(*up) : -1);
       ids.push_back(id);
       cells_of.push_back(std::move(cells));

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/auth_service.h"
-#include "demo/demo.h"
+#include "demo/demo_test_support.h"
 #include "model/model.h"
 #include "store/benchmarks.h"
 #include "store/test_support.h"
@@ -32,12 +32,7 @@ struct RowsByGroup {
 class BenchmarkPackTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    AuthOptions auth_options;
-    auth_options.password_hash_cost = "minimum";
-    AuthService auth(t_.db(), auth_options);
-    demo::DemoOptions options;
-    options.scenario = "guangdong-2016";
-    ASSERT_TRUE(demo::LoadDemo(t_.db(), auth, options));
+    ASSERT_TRUE(demo::testing::LoadGuangdong2016(t_.db()));
     ASSERT_TRUE(snapshot_.CatchUp(t_.db()));
     model_id_ = snapshot_.ModelsOf("gd-2016").at(0);
     auto m = model::ResolveModel(model_id_);

@@ -6,7 +6,7 @@
 
 #include "analytics/datamap.h"
 #include "auth/auth_service.h"
-#include "demo/demo.h"
+#include "demo/demo_test_support.h"
 #include "store/campaign.h"
 #include "store/enterprises.h"
 #include "store/test_support.h"
@@ -73,12 +73,7 @@ void ExpectSamePicture(const Picture& a, const Picture& b) {
 class ResultsSnapshotTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    AuthOptions auth_options;
-    auth_options.password_hash_cost = "minimum";
-    AuthService auth(t_.db(), auth_options);
-    demo::DemoOptions options;
-    options.scenario = "guangdong-2016";
-    ASSERT_TRUE(demo::LoadDemo(t_.db(), auth, options));
+    ASSERT_TRUE(demo::testing::LoadGuangdong2016(t_.db()));
   }
 
   // Runs `change` on the first assessment matching `where` (SQL on a).

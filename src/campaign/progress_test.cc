@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "auth/auth_service.h"
-#include "demo/demo.h"
+#include "demo/demo_test_support.h"
 #include "store/test_support.h"
 
 namespace rongping::campaign {
@@ -107,12 +107,7 @@ TEST(Progress, TiesShareARank) {
 
 TEST(ProgressSnapshot, AgreesWithSqlAndFollowsTheChangeFeed) {
   testing::TempDb t;
-  AuthOptions auth_options;
-  auth_options.password_hash_cost = "minimum";
-  AuthService auth(t.db(), auth_options);
-  demo::DemoOptions options;
-  options.scenario = "guangdong-2016";
-  ASSERT_TRUE(demo::LoadDemo(t.db(), auth, options));
+  ASSERT_TRUE(demo::testing::LoadGuangdong2016(t.db()));
   auto sql = [&] {
     auto counts = InTx(t.db(), store::TxMode::kRead,
                        [](store::Tx& tx) { return store::CountByUnit(tx, "gd-2016"); });
