@@ -45,7 +45,7 @@ AuthService::AuthService(store::Db& db, AuthOptions options)
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
 }
 
-int64_t AuthService::Now() const { return options_.now ? options_.now() : NowUnixSeconds(); }
+int64_t AuthService::Now() const { return (options_.clock ? *options_.clock : SystemClock::Get()).NowSeconds(); }
 
 Result<std::string> AuthService::HashPassword(const std::string& password) const {
   size_t n = CountCodePoints(password);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "domain/principal.h"
+#include "core/clock.h"
 #include "core/result.h"
 #include "store/db.h"
 
@@ -37,8 +38,8 @@ struct AuthOptions {
   int64_t known_address_days = 90;
   // Failures older than this are forgotten.
   int64_t failure_window_seconds = 15 * 60;
-  // Clock, replaceable in tests.
-  std::function<int64_t()> now;
+  // Where the time comes from (the system clock when null).
+  const Clock* clock = nullptr;
 };
 
 struct LoginResult {

@@ -15,13 +15,13 @@ class AuthTest : public ::testing::Test {
  protected:
   AuthTest() {
     options_.password_hash_cost = "minimum";
-    options_.now = [this] { return now_; };
+    options_.clock = &clock_;
     auth_ = std::make_unique<AuthService>(db_.db(), options_);
   }
 
   testing::TempDb db_;
   AuthOptions options_;
-  int64_t now_ = 1'800'000'000;
+  FixedClock clock_{int64_t{1'800'000'000} * 1000};
   std::unique_ptr<AuthService> auth_;
 };
 
@@ -48,9 +48,9 @@ TEST_F(AuthTest, SessionsExpire) {
   ASSERT_TRUE(auth_->CreateUser("gz_admin", "Passw0rd!", Role::kUnit, "440100", {}, ""));
   auto login = auth_->Login("gz_admin", "Passw0rd!", "127.0.0.1", nullptr);
   ASSERT_TRUE(login);
-  now_ += options_.session_ttl_seconds - 1;
+  clock_.AdvanceSeconds(options_.session_ttl_seconds - 1);
   EXPECT_TRUE(auth_->Authenticate(login->token));
-  now_ += 2;
+  clock_.AdvanceSeconds(2);
   auto expired = auth_->Authenticate(login->token);
   ASSERT_FALSE(expired);
   EXPECT_EQ(expired.error().kind, ErrorKind::kUnauthenticated);
@@ -69,12 +69,12 @@ TEST_F(AuthTest, AccountLocksAfterFailuresWithGrowingBackoff) {
   ASSERT_FALSE(locked);
   EXPECT_EQ(locked.error().kind, ErrorKind::kRateLimited);
   EXPECT_EQ(retry, options_.lock_base_seconds);
-  now_ += retry;
+  clock_.AdvanceSeconds(retry);
   // One more failure doubles the lock.
   ASSERT_FALSE(auth_->Login("gz_admin", "wrong", "10.0.0.1", nullptr));
   ASSERT_FALSE(auth_->Login("gz_admin", "Passw0rd!", "10.0.0.1", &retry));
   EXPECT_EQ(retry, 2 * options_.lock_base_seconds);
-  now_ += retry;
+  clock_.AdvanceSeconds(retry);
   EXPECT_TRUE(auth_->Login("gz_admin", "Passw0rd!", "10.0.0.1", nullptr));
 }
 

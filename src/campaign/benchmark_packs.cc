@@ -48,7 +48,7 @@ std::string Actor::AuditName() const { return user ? user->username : "cli:" + c
 
 Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapshot& results, const Actor& actor,
                                          const std::string& round_code, const std::string& model_id, int64_t k,
-                                         const std::string& installation) {
+                                         const std::string& installation, const Clock& clock) {
   struct RoundAndScope {
     store::RoundRecord round;
     std::string scope;
@@ -87,7 +87,7 @@ Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapsh
   if (!m) return Fail(m.error());
   if (auto r = results.CatchUp(db); !r) return Fail(r.error());
   analytics::PackSource source{installation.empty() ? found->scope + "两化融合评估诊断平台" : installation,
-                               found->scope, round.code, round.name, TodayInChina(), NowRfc3339()};
+                               found->scope, round.code, round.name, clock.TodayInChina(), clock.NowRfc3339()};
   auto pack = analytics::BuildBenchmarkPack(results, round.code, **m, k, std::move(source));
   return ExportedPack{analytics::BenchmarkPackToJson(pack),
                       fmt::format("基准数据包-{}-{}.json", round.code, chosen),
@@ -96,7 +96,7 @@ Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapsh
 }
 
 Result<store::StoredBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor& actor, std::string_view json,
-                                                     std::string_view expected_model) {
+                                                     std::string_view expected_model, const Clock& clock) {
   if (!MayLoadPacks(actor)) return Fail(Error::Forbidden("只有省级和部级管理员可以导入基准数据包"));
   if (!expected_model.empty() && !InstalledModel(expected_model)) {
     return Fail(Error::NotFound(fmt::format("本平台没有模型“{}”", expected_model.substr(0, 64))));
@@ -132,7 +132,7 @@ Result<store::StoredBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor&
   stored.round_title = pack->source.round_title;
   stored.as_of = pack->source.as_of;
   stored.groups = static_cast<int64_t>(pack->groups.size());
-  stored.loaded_at = NowRfc3339();
+  stored.loaded_at = clock.NowRfc3339();
   stored.loaded_by = actor.AuditName();
   stored.body = std::string(json);
   return store::InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<store::StoredBenchmarkPack> {

@@ -15,6 +15,7 @@
 #include "analytics/benchmark_pack.h"
 #include "analytics/results_snapshot.h"
 #include "domain/principal.h"
+#include "core/clock.h"
 #include "core/result.h"
 #include "store/benchmarks.h"
 #include "store/db.h"
@@ -40,13 +41,13 @@ struct ExportedPack {
 // The pack of `round`'s completed results of `model_id` ("" = the round's
 // only model), suppressed for minimum group size k. `installation` names
 // the exporting platform ("" = "<scope>两化融合评估诊断平台"); the scope is the
-// round's province (its name), and as_of is today in China.
+// round's province (its name), and as_of is today in China by `clock`.
 //   404 when the round is unknown, or `actor`'s user may not administer it;
 //   422 "model_required" when the round offers several models and none is
 //       named, "unknown_model" when `model_id` is not one of the round's.
 Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapshot& results, const Actor& actor,
                                          const std::string& round, const std::string& model_id, int64_t k,
-                                         const std::string& installation);
+                                         const std::string& installation, const Clock& clock = SystemClock::Get());
 
 // Reads, checks (analytics::ParseBenchmarkPack against the installed model
 // of the pack's id) and stores `json` as its model's pack, replacing the one
@@ -59,7 +60,8 @@ Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapsh
 //       installation does not have, "model_mismatch" when `expected_model`
 //       is given and the pack is another model's.
 Result<store::StoredBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor& actor, std::string_view json,
-                                                     std::string_view expected_model = {});
+                                                     std::string_view expected_model = {},
+                                                     const Clock& clock = SystemClock::Get());
 
 // The loaded packs, without bodies.
 Result<std::vector<store::StoredBenchmarkPack>> ListBenchmarkPacks(store::Db& db);

@@ -223,7 +223,7 @@ std::string DefaultTitle(std::string_view as_of, std::string_view unit_name) {
 
 Result<Circular> Generate(store::Db& db, const Principal* who, const std::string& round_code,
                           const std::string& unit_code, const std::string& as_of,
-                          const std::string& title_in, const std::string& request_id) {
+                          const std::string& title_in, const std::string& request_id, const Clock& clock) {
   if (who && who->role != Role::kProvince && who->role != Role::kMinistry) {
     return Fail(Error::Forbidden("只有省级及以上管理员可以发布通报"));
   }
@@ -271,14 +271,14 @@ Result<Circular> Generate(store::Db& db, const Principal* who, const std::string
     return true;
   });
   if (!checked) return Fail(checked.error());
-  std::string today = TodayInChina();
+  std::string today = clock.TodayInChina();
   if (as_of > today) {
     return Fail(Error::Invalid("invalid_field",
                                fmt::format("as_of 不能晚于今天（{}）", today), "as_of"));
   }
   c.title = title.empty() ? DefaultTitle(as_of, c.unit_name) : title;
 
-  auto table = LoadProgress(db, who, round_code, c.unit_code, as_of);
+  auto table = LoadProgress(db, who, round_code, c.unit_code, as_of, nullptr, today);
   if (!table) return Fail(table.error());
   c.table = std::move(*table);
   c.created_by = Actor(who);
@@ -306,7 +306,7 @@ Result<Circular> Generate(store::Db& db, const Principal* who, const std::string
     }
     c.html = report::CircularToHtml(c);
     c.snapshot_json = SnapshotJson(c).dump(-1, ' ', false, Json::error_handler_t::replace);
-    c.created_at = NowRfc3339();
+    c.created_at = clock.NowRfc3339();
     auto inserted = store::InsertCircular(
         tx, {0, c.round_code, c.unit_code, c.as_of, c.title, c.snapshot_json, c.html, c.created_by, c.created_at});
     if (!inserted) return Fail(inserted.error());

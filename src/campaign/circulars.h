@@ -20,6 +20,7 @@
 #include "domain/principal.h"
 #include "campaign/progress.h"
 #include "domain/circular.h"
+#include "core/clock.h"
 #include "core/result.h"
 #include "store/db.h"
 
@@ -63,10 +64,12 @@ std::string DefaultTitle(std::string_view as_of, std::string_view unit_name);
 // or a title over 100 characters or with control characters; kNotFound for
 // an unknown round or a unit outside the caller's region; kInvalid (field
 // "unit") for a unit outside the round's province; kConflict when the
-// round and unit already have a circular with this as_of.
+// round and unit already have a circular with this as_of. `clock` gives
+// today (the latest as_of) and the time of publication.
 Result<Circular> Generate(store::Db& db, const Principal* who, const std::string& round_code,
                           const std::string& unit_code, const std::string& as_of,
-                          const std::string& title, const std::string& request_id = {});
+                          const std::string& title, const std::string& request_id = {},
+                          const Clock& clock = SystemClock::Get());
 
 // Circulars of a round the caller may read, newest (latest as_of) first.
 // Ministry: all. Province and unit admins: circulars of units in their

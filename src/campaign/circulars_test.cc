@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/clock.h"
+
 #include "core/time.h"
 #include "report/circular_html.h"
 #include "store/campaign.h"
@@ -319,6 +321,21 @@ TEST_F(CircularStoreTest, FirstHasNoChangesSecondComparesWithIt) {
   ASSERT_EQ(audit->size(), 1u);
   EXPECT_EQ(audit->rows[0].Text(0), "guangdong");
   EXPECT_EQ(audit->rows[0].Text(1), "circular.create");
+}
+
+// "Today" is the clock's day in China: a circular may be dated up to it, not
+// after, and is stamped with the clock's time.
+TEST_F(CircularStoreTest, DatedByTheClockGiven) {
+  AddAssessment("440100", 1, "approved");
+  FixedClock clock = FixedClock::AtChinaDate("2016-05-20", 9);
+  auto early = Generate(t_.db(), &province_, "gd-t", "", "2016-05-21", "", "", clock);
+  ASSERT_FALSE(early);
+  EXPECT_NE(early.error().message.find("不能晚于今天（2016-05-20）"), std::string::npos) << early.error().message;
+  auto c = Generate(t_.db(), &province_, "gd-t", "", "2016-05-20", "", "", clock);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->created_at, "2016-05-20T01:00:00.000Z");
+  clock.AdvanceSeconds(24 * 3600);
+  EXPECT_TRUE(Generate(t_.db(), &province_, "gd-t", "", "2016-05-21", "", "", clock));
 }
 
 TEST_F(CircularStoreTest, SnapshotIsFrozen) {

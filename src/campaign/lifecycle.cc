@@ -145,8 +145,7 @@ std::optional<Error> InconsistencyError(const model::Model& m, const scoring::Sc
   return first;
 }
 
-LifecycleService::LifecycleService(store::Db& db, std::function<std::string()> today)
-    : db_(db), today_(today ? std::move(today) : TodayInChina) {}
+LifecycleService::LifecycleService(store::Db& db, const Clock& clock) : db_(db), clock_(clock) {}
 
 Result<AssessmentView> LifecycleService::Get(const Principal& who, const std::string& round,
                                              const std::string& uscc) {
@@ -193,7 +192,7 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
     if (!ctx) return Fail(ctx.error());
     Result<void> denied;
     if (!CanFillIn(tx, who, uscc, false, &denied)) return Fail(denied.error());
-    std::string today = today_();
+    std::string today = clock_.TodayInChina();
     if (today < ctx->round.opens_on) {
       return Fail(Error::Invalid("round_not_open",
                                  fmt::format("评估周期将于 {} 开始，现在还不能填报", ctx->round.opens_on)));
@@ -251,7 +250,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
   return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<AssessmentView> {
     auto ctx = Load(tx, who, round, uscc);
     if (!ctx) return Fail(ctx.error());
-    const std::string today = today_();
+    const std::string today = clock_.TodayInChina();
     const bool closed = today > ctx->round.closes_on;
     // Only province and ministry admins can override, and only once the
     // round has closed; anyone else's request follows the normal rules.
@@ -305,7 +304,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
     record.level_id = (*m)->levels[result.level].id;
     record.model_hash = (*m)->hash;
     record.score_vector = scoring::EncodeScoreVector(result);
-    record.submitted_at = NowRfc3339();
+    record.submitted_at = clock_.NowRfc3339();
     record.reviewed_at.reset();
     record.reviewer.reset();
     record.review_reason.reset();
@@ -357,7 +356,7 @@ Result<AssessmentView> LifecycleService::Review(const Principal& who, const std:
     }
     std::optional<std::string> from = record.status;
     record.status = approve ? "approved" : "rejected";
-    record.reviewed_at = NowRfc3339();
+    record.reviewed_at = clock_.NowRfc3339();
     record.reviewer = who.username;
     record.review_reason = reason.empty() ? std::nullopt : std::optional<std::string>(reason);
     if (auto t = Transition(tx, who, record, record.version, from, reason, request_id,

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "domain/principal.h"
 #include "domain/enterprise.h"
 #include "model/model.h"
@@ -43,8 +44,9 @@ std::optional<Error> InconsistencyError(const model::Model& model, const scoring
 
 class LifecycleService {
  public:
-  // `today` returns the date in China ("YYYY-MM-DD"); replaceable in tests.
-  explicit LifecycleService(store::Db& db, std::function<std::string()> today = {});
+  // `clock` gives today's date in China (is the round open?) and the times
+  // of submissions and reviews.
+  explicit LifecycleService(store::Db& db, const Clock& clock = SystemClock::Get());
 
   // The enterprise's assessment in the round. kNotFound when the round, the
   // enterprise (or its scope) or the assessment does not exist.
@@ -90,7 +92,7 @@ class LifecycleService {
 
  private:
   store::Db& db_;
-  std::function<std::string()> today_;
+  const Clock& clock_;
 };
 
 }  // namespace rongping::campaign

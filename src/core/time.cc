@@ -5,13 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "core/clock.h"
+
 namespace rongping {
 
-int64_t NowUnixSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t NowUnixSeconds() { return SystemClock::Get().NowSeconds(); }
 
 std::string FormatRfc3339(int64_t unix_seconds) {
   std::time_t t = unix_seconds;
@@ -21,13 +19,7 @@ std::string FormatRfc3339(int64_t unix_seconds) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-std::string NowRfc3339() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::string s = FormatRfc3339(ms / 1000);
-  s.pop_back();
-  return fmt::format("{}.{:03}Z", s, ms % 1000);
-}
+std::string NowRfc3339() { return SystemClock::Get().NowRfc3339(); }
 
 namespace {
 
@@ -65,7 +57,7 @@ std::string FormatDate(int64_t days) {
   return FormatRfc3339(days * 86400).substr(0, 10);
 }
 
-std::string TodayInChina() { return FormatRfc3339(NowUnixSeconds() + 8 * 3600).substr(0, 10); }
+std::string TodayInChina() { return SystemClock::Get().TodayInChina(); }
 
 std::string FormatRfc3339Millis(int64_t unix_seconds) {
   std::string s = FormatRfc3339(unix_seconds);

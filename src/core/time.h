@@ -1,5 +1,7 @@
-// Wall-clock helpers. Times are stored as UTC RFC 3339 text for people and as
-// Unix seconds where the store compares them.
+// Time helpers. Times are stored as UTC RFC 3339 text for people and as
+// Unix seconds where the store compares them. The Now* and Today* functions
+// read the system clock (core/clock.h's SystemClock); rules that depend on
+// the time take a Clock instead.
 #ifndef RONGPING_CORE_TIME_H_
 #define RONGPING_CORE_TIME_H_
 

@@ -8,18 +8,9 @@
 #include <spdlog/spdlog.h>
 
 namespace rongping::jobs {
-namespace {
-
-int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 JobRunner::JobRunner(store::Db& db, JobRunnerOptions options) : db_(db), options_(options) {}
 
-int64_t JobRunner::Now() const { return options_.now ? options_.now() : NowSeconds(); }
+int64_t JobRunner::Now() const { return (options_.clock ? *options_.clock : SystemClock::Get()).NowSeconds(); }
 
 Result<int64_t> JobRunner::Enqueue(std::string_view kind, int64_t owner_user_id, std::string_view input) {
   auto id = InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<int64_t> {
@@ -72,11 +63,11 @@ void JobRunner::Wake() {
 }
 
 Result<bool> JobRunner::RunOne() {
-  auto any = InTx(db_, store::TxMode::kRead, [](store::Tx& tx) { return store::HasClaimableJob(tx, NowSeconds()); });
+  auto any = InTx(db_, store::TxMode::kRead, [this](store::Tx& tx) { return store::HasClaimableJob(tx, Now()); });
   if (!any) return Fail(any.error());
   if (!*any) return false;
   auto claimed = InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) {
-    return store::ClaimJob(tx, NowSeconds(), options_.lease_seconds, options_.max_attempts);
+    return store::ClaimJob(tx, Now(), options_.lease_seconds, options_.max_attempts);
   });
   if (!claimed) return Fail(claimed.error());
   if (!*claimed) return false;

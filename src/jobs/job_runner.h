@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "core/clock.h"
 #include "store/db.h"
 #include "store/jobs.h"
 
@@ -37,8 +38,8 @@ struct JobRunnerOptions {
   int64_t max_pending = 100;
   // How long a finished job and its result are kept before deletion.
   int64_t result_ttl_seconds = 24 * 3600;
-  // The clock (seconds since the epoch); the system clock when empty.
-  std::function<int64_t()> now;
+  // Where the time comes from (the system clock when null).
+  const Clock* clock = nullptr;
 };
 
 class JobRunner {

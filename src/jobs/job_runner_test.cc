@@ -145,10 +145,10 @@ TEST(JobRunner, PendingJobsAreBoundedPerUserAndInAll) {
 
 TEST(JobRunner, FinishedJobsAndTheirResultsExpire) {
   testing::TempDb t;
-  int64_t now = NowUnixSeconds();
+  FixedClock clock(NowUnixSeconds() * 1000);
   JobRunnerOptions options;
   options.result_ttl_seconds = 3600;
-  options.now = [&] { return now; };
+  options.clock = &clock;
   JobRunner runner(t.db(), options);
   runner.Handle("echo", [](const store::Job& job) -> Result<JobOutput> { return JobOutput{"text/plain", "a", job.input}; });
   auto done = runner.Enqueue("echo", 1, "a");
@@ -159,7 +159,7 @@ TEST(JobRunner, FinishedJobsAndTheirResultsExpire) {
   auto kept = runner.DeleteExpired();
   ASSERT_TRUE(kept);
   EXPECT_EQ(*kept, 0);
-  now += 3600 + 5;  // an hour after it finished
+  clock.AdvanceSeconds(3600 + 5);  // an hour after it finished
   auto deleted = runner.DeleteExpired();
   ASSERT_TRUE(deleted);
   EXPECT_EQ(*deleted, 1);

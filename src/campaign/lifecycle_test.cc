@@ -1,0 +1,44 @@
+#include "campaign/lifecycle.h"
+
+#include <gtest/gtest.h>
+
+#include "core/clock.h"
+#include "demo/demo_test_support.h"
+#include "store/test_support.h"
+
+namespace rongping::campaign {
+namespace {
+
+// The round is open or closed by the clock the service is given, in China's
+// time zone, and the times it records come from that clock.
+TEST(LifecycleClock, OpenOrClosedByTheServicesClockAndRecordedAtItsTime) {
+  testing::TempDb t;
+  ASSERT_TRUE(demo::testing::LoadGuangdong2016(t.db()));
+  auto rows = InTx(t.db(), store::TxMode::kRead, [](store::Tx& tx) {
+    return tx.Query("SELECT uscc FROM assessments WHERE round_code = 'gd-2016' AND status = 'submitted' "
+                    "ORDER BY id LIMIT 1");
+  });
+  ASSERT_TRUE(rows && !rows->empty());
+  const std::string uscc = rows->rows[0].Text(0);
+  Principal enterprise{0, "enterprise-test", "", Role::kEnterprise, uscc, {}, "", false};
+
+  FixedClock clock = FixedClock::AtChinaDate("2016-06-30", 23);  // the last day, 23:00 in China
+  LifecycleService lifecycle(t.db(), clock);
+  auto withdrawn = lifecycle.Withdraw(enterprise, "gd-2016", uscc, "");
+  ASSERT_TRUE(withdrawn) << withdrawn.error().message;
+  auto submitted = lifecycle.Submit(enterprise, "gd-2016", uscc, false, "", nullptr);
+  ASSERT_TRUE(submitted) << submitted.error().message;
+  EXPECT_EQ(submitted->record.submitted_at, "2016-06-30T15:00:00.000Z");
+  ASSERT_TRUE(lifecycle.Withdraw(enterprise, "gd-2016", uscc, ""));
+
+  clock.AdvanceSeconds(3600);  // midnight: 2016-07-01 in China, still 2016-06-30 in UTC
+  auto late = lifecycle.Submit(enterprise, "gd-2016", uscc, false, "", nullptr);
+  ASSERT_FALSE(late);
+  EXPECT_NE(late.error().message.find("2016-06-30 截止"), std::string::npos) << late.error().message;
+  auto edit = lifecycle.SaveDraft(enterprise, "gd-2016", uscc, "{}", withdrawn->record.version + 2, "", nullptr);
+  ASSERT_FALSE(edit);
+  EXPECT_NE(edit.error().message.find("不能再修改答卷"), std::string::npos) << edit.error().message;
+}
+
+}  // namespace
+}  // namespace rongping::campaign

@@ -1,0 +1,41 @@
+#include "core/clock.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "core/time.h"
+
+namespace rongping {
+
+int64_t Clock::NowSeconds() const {
+  const int64_t ms = NowMillis();
+  return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+}
+
+std::string Clock::NowRfc3339() const {
+  const int64_t ms = NowMillis();
+  const int64_t seconds = NowSeconds();
+  std::string s = FormatRfc3339(seconds);
+  s.pop_back();
+  return fmt::format("{}.{:03}Z", s, ms - seconds * 1000);
+}
+
+std::string Clock::TodayInChina() const { return FormatRfc3339(NowSeconds() + 8 * 3600).substr(0, 10); }
+
+const SystemClock& SystemClock::Get() {
+  static const SystemClock clock;
+  return clock;
+}
+
+int64_t SystemClock::NowMillis() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+FixedClock FixedClock::AtChinaDate(const std::string& date, int hours) {
+  const int64_t days = ParseDateDays(date).value_or(0);
+  return FixedClock((days * 86400 - 8 * 3600 + int64_t{hours} * 3600) * 1000);
+}
+
+}  // namespace rongping
