@@ -35,6 +35,8 @@ std::optional<PackGroupKey> ParentGroup(const PackGroupKey& key) {
   return std::nullopt;
 }
 
+bool QuantilesShown(int64_t n, int64_t k) { return n >= 2 * k; }
+
 std::vector<PackColumn> PackColumns(const model::Model& m) {
   std::vector<PackColumn> out{{"total", "总分", false}};
   for (const auto& d : m.dimensions) out.push_back({"dimension." + d.id, d.title, false});
@@ -99,10 +101,15 @@ class PackReader {
     if (!model.is_object()) return Bad("model", "缺少模型信息");
     if (auto r = Text(model, "id", "model.id", 64, pack.model_id); !r) return Fail(r.error());
     if (auto r = Text(model, "version", "model.version", 64, pack.model_version); !r) return Fail(r.error());
-    if (auto r = Text(model, "hash", "model.hash", 128, pack.model_hash); !r) return Fail(r.error());
+    if (auto r = Text(model, "hash", "model.hash", 64, pack.model_hash); !r) return Fail(r.error());
+    if (pack.model_hash.size() != 64 || !std::all_of(pack.model_hash.begin(), pack.model_hash.end(), [](char c) {
+          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        })) {
+      return Bad("model.hash", "模型哈希应为 64 位十六进制数字");
+    }
     if (pack.model_id != installed_.id) {
-      return Fail(Error::Invalid("model_mismatch",
-                                 fmt::format("基准数据包属于模型“{}”，不是“{}”", pack.model_id, installed_.id), "model.id"));
+      return Fail(Error::Invalid("model_mismatch", fmt::format("基准数据包属于另一个模型，不是“{}”", installed_.id),
+                                 "model.id"));
     }
     if (pack.model_hash != installed_.hash) {
       return Fail(Error::Invalid(
@@ -140,16 +147,23 @@ class PackReader {
     const Json& groups = root.value("groups", Json());
     if (!groups.is_array()) return Bad("groups", "缺少分组数据");
     if (groups.size() > kMaxGroups) return Bad("groups", fmt::format("分组过多（最多 {} 个）", kMaxGroups));
-    std::set<GroupId> seen;
+    // A group whose count is withheld is left out while some of its
+    // children may be shown; a parent that is there comes first.
+    std::map<GroupId, size_t> index;
     for (size_t i = 0; i < groups.size(); ++i) {
       auto g = Group(groups[i], i, pack);
       if (!g) return Fail(g.error());
-      const GroupId id = IdOf(*g);
-      if (!seen.insert(id).second) return Bad(Where(i, ""), "与前面的分组重复");
-      if (auto up = ParentGroup(id); up && !seen.count(*up)) {
-        return Bad(Where(i, ""), "上一级分组缺失或排在其后（各分组须排在其下级之前）");
-      }
+      if (!index.emplace(IdOf(*g), i).second) return Bad(Where(i, ""), "与前面的分组重复");
       pack.groups.push_back(std::move(*g));
+    }
+    for (size_t i = 0; i < pack.groups.size(); ++i) {
+      const PackGroup& g = pack.groups[i];
+      auto up = ParentGroup(IdOf(g));
+      if (!up) continue;
+      auto parent = index.find(*up);
+      if (parent == index.end()) continue;
+      if (parent->second > i) return Bad(Where(i, ""), "上一级分组排在其后（各分组须排在其下级之前）");
+      if (g.n > pack.groups[parent->second].n) return Bad(Where(i, "n"), "企业数大于上一级分组的企业数");
     }
     return pack;
   }
@@ -214,7 +228,8 @@ class PackReader {
     return g;
   }
 
-  // One figure: null (withheld), [n, share] or [n, mean, p25, median, p75, p90].
+  // One figure: null (withheld), [n, share] or [n, mean, p25, median, p75,
+  // p90] with the quantiles null when n < 2k (QuantilesShown).
   static Result<std::optional<PackFigure>> Figure(const Json& f, bool share, int64_t group_n, int64_t k) {
     if (f.is_null()) return std::optional<PackFigure>();
     const size_t want = share ? 2 : 6;
@@ -224,16 +239,23 @@ class PackReader {
     if (!f[0].is_number_integer() || f[0].get<int64_t>() < k || f[0].get<int64_t>() > group_n) {
       return Fail(Error::Invalid("", fmt::format("n 应为 {} 至 {} 的整数", k, group_n)));
     }
+    const int64_t n = f[0].get<int64_t>();
+    const bool quantiles = !share && QuantilesShown(n, k);
     std::vector<double> v;
     for (size_t x = 1; x < want; ++x) {
+      if (x >= 2 && !quantiles) {
+        if (!f[x].is_null()) return Fail(Error::Invalid("", fmt::format("n 小于 {} 时分位数应为 null", 2 * k)));
+        continue;
+      }
       if (!f[x].is_number() || !std::isfinite(f[x].get<double>())) return Fail(Error::Invalid("", "数值应为有限数"));
       v.push_back(f[x].get<double>());
     }
-    PackFigure out{f[0].get<int64_t>(), v[0], std::nan(""), std::nan(""), std::nan(""), std::nan("")};
+    PackFigure out{n, v[0], std::nan(""), std::nan(""), std::nan(""), std::nan("")};
     if (share) {
       if (v[0] < 0 || v[0] > 1) return Fail(Error::Invalid("", "比例应在 0 至 1 之间"));
       return std::optional<PackFigure>(out);
     }
+    if (!quantiles) return std::optional<PackFigure>(out);
     if (!(v[1] <= v[2] && v[2] <= v[3] && v[3] <= v[4])) return Fail(Error::Invalid("", "分位数应从小到大"));
     std::tie(out.p25, out.median, out.p75, out.p90) = std::tuple{v[1], v[2], v[3], v[4]};
     return std::optional<PackFigure>(out);

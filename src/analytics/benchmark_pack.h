@@ -11,12 +11,15 @@
 // figure is the count n and, for a score or a number, the mean and the
 // quantiles P25, P50, P75, P90 (the definitions of analytics/stats.h); for a
 // yes/no key indicator, the share. The minimum and maximum are never in a
-// pack: they are one enterprise's values.
+// pack: they are one enterprise's values. Nor are the quantiles of fewer
+// than 2k values: with five values P25, P50 and P75 are three of them, and
+// P90 and the mean give away the other two.
 //
 // Disclosure control is the data map's (analytics/suppression.h): in every
 // column, the groups form a hierarchy of totals; a figure about fewer than k
 // enterprises is withheld, and so is every figure that would let one be
-// derived. A group whose enterprise count is withheld is left out whole.
+// derived. A group whose enterprise count is withheld is left out whole
+// (some of its children may still be there).
 //
 // A pack carries its model's id, version and hash: the figures mean
 // something only for the same questions and weights, so a pack for another
@@ -42,7 +45,7 @@ namespace rongping::analytics {
 inline constexpr std::string_view kBenchmarkPackFormat = "rongping.benchmarks/1";
 
 // One column's figure for one group. For a share, `mean` is the share
-// (0-1) and the quantiles are NaN.
+// (0-1) and the quantiles are NaN; so are they when n < 2k.
 struct PackFigure {
   int64_t n = 0;
   double mean = 0;
@@ -94,6 +97,10 @@ struct BenchmarkPack {
   std::vector<PackGroup> groups;  // each parent before its children
 };
 
+// Whether a distribution of n values shows its quantiles in a pack of
+// minimum group size k: n >= 2k.
+bool QuantilesShown(int64_t n, int64_t k);
+
 // The columns of `model` as a pack names them.
 std::vector<PackColumn> PackColumns(const model::Model& model);
 
@@ -111,9 +118,10 @@ std::string BenchmarkPackToJson(const BenchmarkPack& pack);
 // model (its hash must be `installed`'s: a pack for another version is
 // refused with kInvalid "model_mismatch" naming both versions), the
 // columns (those of the installed model), every group (known size class,
-// division codes, no group twice, a parent for every child, n >= the pack's
-// minimum group size) and every figure (finite, 0 <= share <= 1, quantiles
-// ascending, n within the group's). Errors name the group and field, in
+// division codes, no group twice, a parent that is there before its
+// children and not smaller, n >= the pack's minimum group size) and every
+// figure (finite, 0 <= share <= 1, quantiles ascending and only from 2k
+// values, n within the group's). Errors name the group and field, in
 // Chinese.
 Result<BenchmarkPack> ParseBenchmarkPack(std::string_view json, const model::Model& installed);
 

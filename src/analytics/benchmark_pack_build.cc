@@ -114,7 +114,7 @@ BenchmarkPack BuildBenchmarkPack(const ResultsSnapshot& snapshot, std::string_vi
         continue;
       }
       PackFigure f{s.n, s.mean, s.p25, s.median, s.p75, s.p90};
-      if (pack.columns[j].share) f.p25 = f.median = f.p75 = f.p90 = std::nan("");
+      if (pack.columns[j].share || !QuantilesShown(s.n, k)) f.p25 = f.median = f.p75 = f.p90 = std::nan("");
       g.figures.emplace_back(f);
     }
     pack.groups.push_back(std::move(g));

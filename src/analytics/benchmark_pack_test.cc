@@ -91,8 +91,8 @@ TEST_F(BenchmarkPackTest, EveryFigureIsItsGroupsOwn) {
       ASSERT_EQ(f.n, static_cast<int64_t>(values.size()));
       const Summary s = Summarize(values);
       EXPECT_NEAR(f.mean, s.mean, 1e-9) << pack.columns[j].id;
-      if (pack.columns[j].share) {
-        EXPECT_TRUE(std::isnan(f.median));
+      if (pack.columns[j].share || f.n < 10) {  // 10 = 2k: fewer values would give themselves away
+        EXPECT_TRUE(std::isnan(f.median) && std::isnan(f.p25) && std::isnan(f.p75) && std::isnan(f.p90));
         continue;
       }
       EXPECT_EQ(f.p25, s.p25);
@@ -143,21 +143,30 @@ TEST_F(BenchmarkPackTest, NoFigureAboutFewerThanKNorDerivable) {
     for (const PackGroup& g : pack.groups) {
       EXPECT_GE(g.n, k);
       for (const auto& f : g.figures) {
-        if (f) EXPECT_GE(f->n, k);
+        if (!f) continue;
+        EXPECT_GE(f->n, k);
+        if (!std::isnan(f->median)) EXPECT_GE(f->n, 2 * k) << "quantiles of fewer than 2k values";
       }
     }
     EXPECT_GT(withheld, 0) << "k=" << k << ": the demo has small groups, some figures must be withheld";
   }
 }
 
+// Read back at every minimum group size.
 TEST_F(BenchmarkPackTest, ReadsBackWhatItWrites) {
+  for (int64_t k : {5, 10, 20, 30, 40, 60, 80, 120}) {
+    const BenchmarkPack pack = Build(k);
+    const std::string text = BenchmarkPackToJson(pack);
+    auto back = ParseBenchmarkPack(text, *model_);
+    ASSERT_TRUE(back) << "k=" << k << ": " << back.error().message;
+    EXPECT_EQ(BenchmarkPackToJson(*back), text);
+    EXPECT_EQ(back->groups.size(), pack.groups.size());
+  }
   const BenchmarkPack pack = Build(5);
   const std::string text = BenchmarkPackToJson(pack);
   auto back = ParseBenchmarkPack(text, *model_);
-  ASSERT_TRUE(back) << back.error().message;
-  EXPECT_EQ(BenchmarkPackToJson(*back), text);
+  ASSERT_TRUE(back);
   EXPECT_EQ(back->source.scope, "广东省");
-  EXPECT_EQ(back->groups.size(), pack.groups.size());
   // The minimum and maximum are one enterprise's values: never in a pack.
   EXPECT_EQ(text.find("\"min\""), std::string::npos);
   EXPECT_EQ(text.find("\"max\""), std::string::npos);
@@ -209,6 +218,11 @@ TEST_F(BenchmarkPackTest, RefusesMalformedPacksNamingThePlace) {
       {"duplicate", [&](Json& p) { p["groups"].push_back(p["groups"][leaf]); },
        fmt::format("groups[{}]", good["groups"].size())},
       {"child first", [&](Json& p) { std::swap(p["groups"][0], p["groups"][leaf]); }, "groups[0]"},
+      {"child above parent", [&](Json& p) { p["groups"][leaf]["n"] = p["groups"][0]["n"].get<int64_t>() + 1; },
+       fmt::format("groups[{}].n", leaf)},
+      {"quantiles of few", [&](Json& p) { p["groups"][leaf]["n"] = 9; p["groups"][leaf]["figures"][total_column] = {6, 50, 40, 50, 60, 70}; },
+       fmt::format("groups[{}].figures[0]", leaf)},
+      {"hash not hex", [](Json& p) { p["model"]["hash"] = std::string(64, 'Z'); }, "model.hash"},
       {"figure n above group", [&](Json& p) { p["groups"][0]["figures"][total_column][0] = 1u << 30; },
        "groups[0].figures[0]"},
       {"share above one", [&](Json& p) { p["groups"][0]["figures"][share_column] = {10, 1.5}; },
@@ -230,6 +244,41 @@ TEST_F(BenchmarkPackTest, RefusesMalformedPacksNamingThePlace) {
   // Not JSON, and JSON nested beyond the limit, before anything is read.
   EXPECT_EQ(ParseBenchmarkPack("{\"format\":", *model_).error().kind, ErrorKind::kMalformed);
   EXPECT_EQ(ParseBenchmarkPack(std::string(100, '[') + std::string(100, ']'), *model_).error().code, "too_deep");
+}
+
+// A group withheld as a complement is left out while some of its children
+// are shown: such a pack is read, and peers skip the missing level.
+TEST_F(BenchmarkPackTest, AGroupLeftOutMayHaveChildrenShown) {
+  Json pack = Json::parse(BenchmarkPackToJson(Build(5)));
+  // The first division-level group, and its parent.
+  std::string size, group;
+  for (const Json& g : pack["groups"]) {
+    if (g["industry_division"] == "") continue;
+    size = g["size_class"];
+    group = g["industry_group"];
+    break;
+  }
+  ASSERT_FALSE(group.empty());
+  size_t parent = 0;
+  for (size_t i = 0; i < pack["groups"].size(); ++i) {
+    const Json& g = pack["groups"][i];
+    if (g["size_class"] == size && g["industry_group"] == group && g["industry_division"] == "") parent = i;
+  }
+  ASSERT_GT(parent, 0u);
+  pack["groups"].erase(parent);
+  auto read = ParseBenchmarkPack(pack.dump(), *model_);
+  ASSERT_TRUE(read) << read.error().message;
+  const PackGroup* child = nullptr;
+  for (const auto& g : read->groups) {
+    if (g.size_class == size && g.industry_group == group && !g.industry_division.empty()) child = &g;
+  }
+  ASSERT_NE(child, nullptr);
+  // An enterprise of another division of that group and size: the size level.
+  GroupKey key{"00", group, "", "", size, ""};
+  auto peers = FindPackPeers(*read, key, {});
+  ASSERT_TRUE(peers);
+  EXPECT_EQ(peers->group->industry_group, "");
+  EXPECT_EQ(peers->group->size_class, size);
 }
 
 TEST_F(BenchmarkPackTest, PeersAreTheNarrowestGroupThePackHolds) {
@@ -259,11 +308,12 @@ TEST_F(BenchmarkPackTest, PeersAreTheNarrowestGroupThePackHolds) {
   EXPECT_FALSE(FindPackPeers(BenchmarkPack{}, key, labels));
 }
 
-// The store keeps one pack per model; a new load replaces it, with its
-// digest.
+// The store keeps one pack per model and province; a new load replaces it,
+// with its digest.
 TEST_F(BenchmarkPackTest, StoreKeepsOnePackPerModel) {
   store::StoredBenchmarkPack p;
   p.model_id = model_id_;
+  p.province_code = "440000";
   p.model_version = model_->version;
   p.model_hash = model_->hash;
   p.installation = "全国平台";
@@ -282,21 +332,31 @@ TEST_F(BenchmarkPackTest, StoreKeepsOnePackPerModel) {
   auto second = InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) { return store::PutBenchmarkPack(tx, p); });
   ASSERT_TRUE(second);
   EXPECT_NE(*first, *second);
-  auto found = InTx(t_.db(), store::TxMode::kRead, [&](store::Tx& tx) { return store::FindBenchmarkPack(tx, model_id_); });
+  auto found = InTx(t_.db(), store::TxMode::kRead,
+                    [&](store::Tx& tx) { return store::FindBenchmarkPack(tx, model_id_, "440000"); });
   ASSERT_TRUE(found && *found);
   EXPECT_EQ((*found)->scope, "全国（更新）");
   EXPECT_EQ((*found)->body, "{\"x\":2}");
   EXPECT_EQ((*found)->digest, *second);
+  // The whole installation's pack of the same model is another one.
+  p.province_code = "";
+  ASSERT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) { return store::PutBenchmarkPack(tx, p); }));
   auto list = InTx(t_.db(), store::TxMode::kRead, [&](store::Tx& tx) { return store::ListBenchmarkPacks(tx); });
   ASSERT_TRUE(list);
-  ASSERT_EQ(list->size(), 1u);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ(list->front().province_code, "");
   EXPECT_TRUE(list->front().body.empty());
-  auto gone = InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) { return store::DeleteBenchmarkPack(tx, model_id_); });
+  auto gone = InTx(t_.db(), store::TxMode::kWrite,
+                   [&](store::Tx& tx) { return store::DeleteBenchmarkPack(tx, model_id_, "440000"); });
   ASSERT_TRUE(gone && *gone);
-  auto digest =
-      InTx(t_.db(), store::TxMode::kRead, [&](store::Tx& tx) { return store::BenchmarkPackDigest(tx, model_id_); });
+  auto digest = InTx(t_.db(), store::TxMode::kRead,
+                     [&](store::Tx& tx) { return store::BenchmarkPackDigest(tx, model_id_, "440000"); });
   ASSERT_TRUE(digest);
   EXPECT_EQ(*digest, "");
+  auto other = InTx(t_.db(), store::TxMode::kRead,
+                    [&](store::Tx& tx) { return store::BenchmarkPackDigest(tx, model_id_, ""); });
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(other->empty());
 }
 
 }  // namespace

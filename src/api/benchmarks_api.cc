@@ -3,8 +3,9 @@
 //   PUT    /api/v1/benchmark-packs/{model}           load a pack (the body)
 //   DELETE /api/v1/benchmark-packs/{model}           remove one
 //   GET    /api/v1/rounds/{round}/benchmark-pack     export a round's pack
-// Province and ministry admins only; an export only of a round they
-// administer.
+// Province and ministry admins only: a province admin manages its
+// province's packs, the ministry the whole installation's; an export only of
+// a round they administer.
 #include <fmt/format.h>
 
 #include "api/access.h"
@@ -16,7 +17,9 @@ namespace rongping::api {
 namespace {
 
 Json PackJson(const store::StoredBenchmarkPack& p) {
-  return {{"model", p.model_id},          {"model_version", p.model_version}, {"installation", p.installation},
+  return {{"model", p.model_id},
+          {"province", p.province_code.empty() ? Json(nullptr) : Json(p.province_code)},
+          {"model_version", p.model_version}, {"installation", p.installation},
           {"scope", p.scope},             {"round", p.round},                 {"round_title", p.round_title},
           {"as_of", p.as_of},             {"groups", p.groups},               {"loaded_at", p.loaded_at},
           {"loaded_by", p.loaded_by}};
@@ -34,7 +37,7 @@ Result<Principal> Admin(Context& c, const http::Request& req) {
 http::Response ListHandler(Context& c, http::Request& req) {
   auto who = Admin(c, req);
   if (!who) return ErrorToResponse(who.error());
-  auto packs = campaign::ListBenchmarkPacks(c.db);
+  auto packs = campaign::ListBenchmarkPacks(c.db, {&*who, ""});
   if (!packs) return ErrorToResponse(packs.error());
   Json items = Json::array();
   for (const auto& p : *packs) items.push_back(PackJson(p));
@@ -44,7 +47,8 @@ http::Response ListHandler(Context& c, http::Request& req) {
 http::Response PutHandler(Context& c, http::Request& req) {
   auto who = Admin(c, req);
   if (!who) return ErrorToResponse(who.error());
-  auto loaded = campaign::LoadBenchmarkPack(c.db, {&*who, ""}, req.body, req.path_params["model"]);
+  auto loaded =
+      campaign::LoadBenchmarkPack(c.db, {&*who, ""}, req.body, req.path_params["model"], c.options.min_group_size);
   if (!loaded) return ErrorToResponse(loaded.error());
   return JsonResponse(PackJson(*loaded));
 }

@@ -53,12 +53,11 @@ Json PackFigureJson(const std::optional<analytics::PackFigure>& f, double scale 
 
 // The enterprise against the peers of the loaded benchmark pack of its
 // model (全国同行业、同规模), or null with a message saying why there are none.
-Json NationalBenchmarksJson(Context& c, const model::Model& m, const analytics::GroupKey& key,
-                            const analytics::GroupKey& labels) {
-  auto pack = c.benchmark_packs.For(c.db, m);
-  if (!pack || !*pack) {
-    return {{"peer_group", nullptr}, {"message", "尚未导入本模型的全国基准数据包，暂无全国对标"}};
-  }
+Json NationalBenchmarksJson(Context& c, const model::Model& m, const std::string& province,
+                            const analytics::GroupKey& key, const analytics::GroupKey& labels) {
+  auto pack = c.benchmark_packs.For(c.db, m, province);
+  if (!pack) return {{"peer_group", nullptr}, {"message", "暂时无法读取全国基准数据，请稍后再试"}};
+  if (!*pack) return {{"peer_group", nullptr}, {"message", "尚未导入本模型（当前版本）的全国基准数据包，暂无全国对标"}};
   const analytics::BenchmarkPack& p = **pack;
   Json out{{"scope", p.source.scope},
            {"source",
@@ -217,7 +216,7 @@ Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string&
   out["benchmarks"] = std::move(bench);
   // The pack's groups know no units: the enterprise's industry and size.
   out["national_benchmarks"] = NationalBenchmarksJson(
-      c, m, {key.industry_division, key.industry_group, "", "", key.size_class, ""},
+      c, m, province, {key.industry_division, key.industry_group, "", "", key.size_class, ""},
       {labels.industry_division, labels.industry_group, "", "", labels.size_class, ""});
   Json priorities = Json::array();
   for (const auto& p : d.priorities) {

@@ -7,6 +7,7 @@
 
 #include "campaign/rounds.h"
 #include "core/json_parse.h"
+#include "core/text.h"
 #include "core/time.h"
 #include "model/model.h"
 #include "store/audit.h"
@@ -17,6 +18,13 @@ namespace rongping::campaign {
 namespace {
 
 bool MayLoadPacks(const Actor& actor) { return actor.user == nullptr || MaySetRounds(*actor.user); }
+
+// The province whose pack the actor loads and removes: its own for a
+// province admin, the whole installation ("") for the ministry and the
+// operator.
+std::string PackProvince(const Actor& actor) {
+  return actor.user && actor.user->role == Role::kProvince ? actor.user->scope_code : std::string();
+}
 
 // A model id as rounds and packs name them: never a path.
 bool IsModelId(std::string_view id) {
@@ -29,13 +37,17 @@ Result<std::shared_ptr<const model::Model>> InstalledModel(std::string_view id) 
   auto m = IsModelId(id) ? model::SharedModel(std::string(id))
                          : Result<std::shared_ptr<const model::Model>>(Fail(Error::NotFound()));
   if (!m) {
-    return Fail(Error::Invalid("unknown_model", fmt::format("本平台没有模型“{}”，不能导入它的基准数据包", id), "model.id"));
+    return Fail(Error::Invalid("unknown_model",
+                               IsModelId(id) ? fmt::format("本平台没有模型“{}”，不能导入它的基准数据包", id)
+                                             : std::string("基准数据包的模型标识无效"),
+                               "model.id"));
   }
   return m;
 }
 
 std::string SourceJson(const store::StoredBenchmarkPack& p) {
-  return nlohmann::json{{"model", p.model_id},       {"model_version", p.model_version},
+  return nlohmann::json{{"model", p.model_id},       {"province", p.province_code},
+                        {"model_version", p.model_version},
                         {"installation", p.installation}, {"scope", p.scope},
                         {"round", p.round},            {"as_of", p.as_of},
                         {"groups", p.groups},          {"digest", p.digest}}
@@ -83,6 +95,9 @@ Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapsh
   if (std::find(round.models.begin(), round.models.end(), chosen) == round.models.end()) {
     return Fail(Error::Invalid("unknown_model", fmt::format("评估轮次 {} 没有模型“{}”", round.code, chosen), "model"));
   }
+  if (installation.size() > 150 || HasControlCharacter(installation)) {
+    return Fail(Error::Invalid("invalid_field", "来源平台名称最多 50 个汉字，不能含控制字符", "installation"));
+  }
   auto m = model::SharedModel(chosen);
   if (!m) return Fail(m.error());
   if (auto r = results.CatchUp(db); !r) return Fail(r.error());
@@ -96,11 +111,10 @@ Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapsh
 }
 
 Result<store::StoredBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor& actor, std::string_view json,
-                                                     std::string_view expected_model, const Clock& clock) {
+                                                     std::string_view expected_model, int64_t min_group_size,
+                                                     const Clock& clock) {
   if (!MayLoadPacks(actor)) return Fail(Error::Forbidden("只有省级和部级管理员可以导入基准数据包"));
-  if (!expected_model.empty() && !InstalledModel(expected_model)) {
-    return Fail(Error::NotFound(fmt::format("本平台没有模型“{}”", expected_model.substr(0, 64))));
-  }
+  if (!expected_model.empty() && !InstalledModel(expected_model)) return Fail(Error::NotFound("本平台没有这个模型"));
   // The model the pack names, read before the whole pack is checked against it.
   auto head = ParseJsonText<nlohmann::json>(json);
   if (!head) {
@@ -113,17 +127,25 @@ Result<store::StoredBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor&
     return Fail(Error::Invalid("invalid_benchmark_pack", "基准数据包 model.id：缺少模型", "model.id"));
   }
   if (!expected_model.empty() && id->get<std::string>() != expected_model) {
-    return Fail(Error::Invalid("model_mismatch",
-                               fmt::format("基准数据包属于模型“{}”，不是“{}”", id->get<std::string>().substr(0, 64),
-                                           expected_model.substr(0, 64)),
+    return Fail(Error::Invalid("model_mismatch", fmt::format("基准数据包属于另一个模型，不是“{}”", expected_model),
                                "model.id"));
   }
   auto m = InstalledModel(id->get<std::string>());
   if (!m) return Fail(m.error());
+  // A pack less strict about small groups than this installation is
+  // refused before anything else is read of it.
+  const nlohmann::json& k = (*head)["min_group_size"];
+  if (k.is_number_integer() && k.get<int64_t>() < min_group_size) {
+    return Fail(Error::Invalid("group_size_too_small",
+                               fmt::format("基准数据包的最小分组规模为 {}，小于本平台的 {}：请按不少于 {} 家重新导出",
+                                           k.get<int64_t>(), min_group_size, min_group_size),
+                               "min_group_size"));
+  }
   auto pack = analytics::ParseBenchmarkPack(json, **m);
   if (!pack) return Fail(pack.error());
   store::StoredBenchmarkPack stored;
   stored.model_id = pack->model_id;
+  stored.province_code = PackProvince(actor);
   stored.model_version = pack->model_version;
   stored.model_hash = pack->model_hash;
   stored.installation = pack->source.installation;
@@ -136,7 +158,7 @@ Result<store::StoredBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor&
   stored.loaded_by = actor.AuditName();
   stored.body = std::string(json);
   return store::InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<store::StoredBenchmarkPack> {
-    auto before = store::FindBenchmarkPack(tx, stored.model_id);
+    auto before = store::FindBenchmarkPack(tx, stored.model_id, stored.province_code);
     if (!before) return Fail(before.error());
     auto digest = store::PutBenchmarkPack(tx, stored);
     if (!digest) return Fail(digest.error());
@@ -144,7 +166,8 @@ Result<store::StoredBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor&
     std::optional<std::string> before_json;
     if (*before) before_json = SourceJson(**before);
     if (auto r = store::RecordAudit(tx, {0, "", actor.AuditName(), "benchmarks.load", "benchmark_pack",
-                                         stored.model_id, before_json, SourceJson(stored)});
+                                         stored.model_id + (stored.province_code.empty() ? "" : "@" + stored.province_code),
+                                         before_json, SourceJson(stored)});
         !r) {
       return Fail(r.error());
     }
@@ -154,39 +177,62 @@ Result<store::StoredBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor&
   });
 }
 
-Result<std::vector<store::StoredBenchmarkPack>> ListBenchmarkPacks(store::Db& db) {
-  return store::InTx(db, store::TxMode::kRead, [](store::Tx& tx) { return store::ListBenchmarkPacks(tx); });
+Result<std::vector<store::StoredBenchmarkPack>> ListBenchmarkPacks(store::Db& db, const Actor& actor) {
+  auto all = store::InTx(db, store::TxMode::kRead, [](store::Tx& tx) { return store::ListBenchmarkPacks(tx); });
+  if (!all) return all;
+  const std::string own = PackProvince(actor);
+  if (own.empty()) return all;
+  std::vector<store::StoredBenchmarkPack> out;
+  for (auto& p : *all) {
+    if (p.province_code.empty() || p.province_code == own) out.push_back(std::move(p));
+  }
+  return out;
 }
 
 Result<void> RemoveBenchmarkPack(store::Db& db, const Actor& actor, const std::string& model_id) {
   if (!MayLoadPacks(actor)) return Fail(Error::Forbidden("只有省级和部级管理员可以删除基准数据包"));
   return store::InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<void> {
-    auto before = store::FindBenchmarkPack(tx, model_id);
+    const std::string province = PackProvince(actor);
+    auto before = store::FindBenchmarkPack(tx, model_id, province);
     if (!before) return Fail(before.error());
-    if (!*before) return Fail(Error::NotFound("模型“" + model_id + "”没有导入基准数据包"));
-    if (auto r = store::DeleteBenchmarkPack(tx, model_id); !r) return Fail(r.error());
-    return store::RecordAudit(tx, {0, "", actor.AuditName(), "benchmarks.remove", "benchmark_pack", model_id,
-                                   SourceJson(**before), std::nullopt});
+    if (!*before) return Fail(Error::NotFound("这个模型没有导入基准数据包"));
+    if (auto r = store::DeleteBenchmarkPack(tx, model_id, province); !r) return Fail(r.error());
+    return store::RecordAudit(tx, {0, "", actor.AuditName(), "benchmarks.remove", "benchmark_pack",
+                                   model_id + (province.empty() ? "" : "@" + province), SourceJson(**before),
+                                   std::nullopt});
   });
 }
 
 Result<std::shared_ptr<const analytics::BenchmarkPack>> BenchmarkPackCache::For(store::Db& db,
-                                                                                const model::Model& m) {
+                                                                                const model::Model& m,
+                                                                                const std::string& province_code) {
+  if (!province_code.empty()) {
+    auto own = Stored(db, m, province_code);
+    if (!own || *own) return own;
+  }
+  return Stored(db, m, "");
+}
+
+Result<std::shared_ptr<const analytics::BenchmarkPack>> BenchmarkPackCache::Stored(store::Db& db,
+                                                                                   const model::Model& m,
+                                                                                   const std::string& province) {
+  const std::string key = m.id + '\x1f' + province;
   auto digest = store::InTx(db, store::TxMode::kRead,
-                            [&](store::Tx& tx) { return store::BenchmarkPackDigest(tx, m.id); });
+                            [&](store::Tx& tx) { return store::BenchmarkPackDigest(tx, m.id, province); });
   if (!digest) return Fail(digest.error());
   {
     std::lock_guard lock(mu_);
-    auto it = by_model_.find(m.id);
+    auto it = by_key_.find(key);
     if (digest->empty()) {
-      if (it != by_model_.end()) by_model_.erase(it);
+      if (it != by_key_.end()) by_key_.erase(it);
       return std::shared_ptr<const analytics::BenchmarkPack>();
     }
-    if (it != by_model_.end() && it->second.digest == *digest && it->second.model_hash == m.hash) {
+    if (it != by_key_.end() && it->second.digest == *digest && it->second.model_hash == m.hash) {
       return it->second.pack;
     }
   }
-  auto stored = store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) { return store::FindBenchmarkPack(tx, m.id); });
+  auto stored =
+      store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) { return store::FindBenchmarkPack(tx, m.id, province); });
   if (!stored) return Fail(stored.error());
   std::shared_ptr<const analytics::BenchmarkPack> pack;
   if (*stored) {
@@ -195,7 +241,7 @@ Result<std::shared_ptr<const analytics::BenchmarkPack>> BenchmarkPackCache::For(
     if (parsed) pack = std::make_shared<const analytics::BenchmarkPack>(std::move(*parsed));
   }
   std::lock_guard lock(mu_);
-  by_model_[m.id] = {*stored ? (*stored)->digest : "", m.hash, pack};
+  by_key_[key] = {*stored ? (*stored)->digest : "", m.hash, pack};
   return pack;
 }
 

@@ -1,7 +1,9 @@
 // Benchmark packs between installations (analytics/benchmark_pack.h): what
 // one exports from a round, what another loads, and the loaded pack a
-// diagnosis compares with. Loading and removing are a province or ministry
-// admin's (or the operator's, on the command line) and are audited.
+// diagnosis compares with. A province admin loads and removes its
+// province's pack; the ministry and the operator (on the command line) the
+// whole installation's, which serves every province that has none of its
+// own. Loads and removals are audited.
 #ifndef RONGPING_CAMPAIGN_BENCHMARK_PACKS_H_
 #define RONGPING_CAMPAIGN_BENCHMARK_PACKS_H_
 
@@ -50,31 +52,40 @@ Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapsh
                                          const std::string& installation, const Clock& clock = SystemClock::Get());
 
 // Reads, checks (analytics::ParseBenchmarkPack against the installed model
-// of the pack's id) and stores `json` as its model's pack, replacing the one
-// before; audited with both packs' sources. Returns what was stored
-// (without the body).
+// of the pack's id) and stores `json` as the pack of its model for the
+// actor's province (the whole installation for the ministry and the
+// operator), replacing the one before; audited with both packs' sources.
+// Returns what was stored (without the body).
 //   403 unless `actor` is the operator or a province or ministry admin;
 //   404 when `expected_model` is given and this installation has no such
 //       model;
 //   422 as ParseBenchmarkPack, "unknown_model" for a model this
 //       installation does not have, "model_mismatch" when `expected_model`
-//       is given and the pack is another model's.
+//       is given and the pack is another model's, "group_size_too_small"
+//       when the pack's minimum group size is below `min_group_size` (this
+//       installation's: it never shows a figure about fewer).
 Result<store::StoredBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor& actor, std::string_view json,
-                                                     std::string_view expected_model = {},
+                                                     std::string_view expected_model, int64_t min_group_size,
                                                      const Clock& clock = SystemClock::Get());
 
-// The loaded packs, without bodies.
-Result<std::vector<store::StoredBenchmarkPack>> ListBenchmarkPacks(store::Db& db);
+// The loaded packs the actor's diagnoses may use, without bodies: a
+// province admin's own and the whole installation's; all for the ministry
+// and the operator.
+Result<std::vector<store::StoredBenchmarkPack>> ListBenchmarkPacks(store::Db& db, const Actor& actor);
 
-// Removes a model's pack (audited). 403 as for loading; 404 when none.
+// Removes the model's pack of the actor's province (the whole
+// installation's for the ministry and the operator); audited. 403 as for
+// loading; 404 when there is none.
 Result<void> RemoveBenchmarkPack(store::Db& db, const Actor& actor, const std::string& model_id);
 
-// The loaded pack of a model, parsed once per load and shared by readers;
-// null when none is loaded or it no longer fits the model (the installed
-// model was changed after the load). Thread-safe.
+// The pack a diagnosis in `province_code` compares with: the province's
+// own, else the whole installation's; parsed once per load and shared by
+// readers. Null when none is loaded or the one loaded no longer fits the
+// model (the installed model was changed after the load). Thread-safe.
 class BenchmarkPackCache {
  public:
-  Result<std::shared_ptr<const analytics::BenchmarkPack>> For(store::Db& db, const model::Model& model);
+  Result<std::shared_ptr<const analytics::BenchmarkPack>> For(store::Db& db, const model::Model& model,
+                                                              const std::string& province_code);
 
  private:
   struct Entry {
@@ -83,7 +94,10 @@ class BenchmarkPackCache {
     std::shared_ptr<const analytics::BenchmarkPack> pack;
   };
   std::mutex mu_;
-  std::unordered_map<std::string, Entry> by_model_;
+  // The pack of one model and province ("" for the whole installation).
+  Result<std::shared_ptr<const analytics::BenchmarkPack>> Stored(store::Db& db, const model::Model& model,
+                                                                 const std::string& province_code);
+  std::unordered_map<std::string, Entry> by_key_;  // model id, '\x1f', province
 };
 
 }  // namespace rongping::campaign

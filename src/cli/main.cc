@@ -197,7 +197,9 @@ int ImportBenchmarks(store::Db& db, const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
-  auto loaded = campaign::LoadBenchmarkPack(db, {nullptr, "import"}, text.str());
+  // The operator's import serves the whole installation, at the platform's
+  // default minimum group size.
+  auto loaded = campaign::LoadBenchmarkPack(db, {nullptr, "import"}, text.str(), {}, api::AppOptions{}.min_group_size);
   if (!loaded) return Report(loaded.error());
   std::cout << fmt::format("已导入模型 {}（版本 {}）的基准数据包：{}，{}，截至 {}，{} 个分组\n", loaded->model_id,
                            loaded->model_version, loaded->installation, loaded->round_title, loaded->as_of,

@@ -10,7 +10,7 @@ namespace rongping::store {
 namespace {
 
 constexpr std::string_view kColumns =
-    "id, digest, model_id, model_version, model_hash, installation, scope, round_code, round_title, as_of, group_count, loaded_at, "
+    "id, digest, model_id, province_code, model_version, model_hash, installation, scope, round_code, round_title, as_of, group_count, loaded_at, "
     "loaded_by";
 
 StoredBenchmarkPack FromRow(const Row& r) {
@@ -18,16 +18,17 @@ StoredBenchmarkPack FromRow(const Row& r) {
   p.id = r.Int(0);
   p.digest = r.Text(1);
   p.model_id = r.Text(2);
-  p.model_version = r.Text(3);
-  p.model_hash = r.Text(4);
-  p.installation = r.Text(5);
-  p.scope = r.Text(6);
-  p.round = r.Text(7);
-  p.round_title = r.Text(8);
-  p.as_of = r.Text(9);
-  p.groups = r.Int(10);
-  p.loaded_at = r.Text(11);
-  p.loaded_by = r.Text(12);
+  p.province_code = r.Text(3);
+  p.model_version = r.Text(4);
+  p.model_hash = r.Text(5);
+  p.installation = r.Text(6);
+  p.scope = r.Text(7);
+  p.round = r.Text(8);
+  p.round_title = r.Text(9);
+  p.as_of = r.Text(10);
+  p.groups = r.Int(11);
+  p.loaded_at = r.Text(12);
+  p.loaded_by = r.Text(13);
   return p;
 }
 
@@ -42,43 +43,52 @@ std::string Sha256Hex(std::string_view bytes) {
 }  // namespace
 
 Result<std::string> PutBenchmarkPack(Tx& tx, const StoredBenchmarkPack& p) {
-  if (auto r = tx.Exec("DELETE FROM benchmark_packs WHERE model_id = $1", {p.model_id}); !r) return Fail(r.error());
+  if (auto r = tx.Exec("DELETE FROM benchmark_packs WHERE model_id = $1 AND province_code = $2",
+                       {p.model_id, p.province_code});
+      !r) {
+    return Fail(r.error());
+  }
   const std::string digest = Sha256Hex(p.body);
   auto inserted = tx.Exec(
-      "INSERT INTO benchmark_packs (digest, model_id, model_version, model_hash, installation, scope, round_code, round_title, "
-      "as_of, group_count, loaded_at, loaded_by, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-      {digest, p.model_id, p.model_version, p.model_hash, p.installation, p.scope, p.round, p.round_title, p.as_of,
+      "INSERT INTO benchmark_packs (digest, model_id, province_code, model_version, model_hash, installation, scope, "
+      "round_code, round_title, as_of, group_count, loaded_at, loaded_by, body) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+      "$8, $9, $10, $11, $12, $13, $14)",
+      {digest, p.model_id, p.province_code, p.model_version, p.model_hash, p.installation, p.scope, p.round, p.round_title, p.as_of,
        p.groups, p.loaded_at, p.loaded_by, p.body});
   if (!inserted) return Fail(inserted.error());
   return digest;
 }
 
-Result<std::optional<StoredBenchmarkPack>> FindBenchmarkPack(Tx& tx, std::string_view model_id) {
-  auto rows = tx.Query(std::string("SELECT ") + std::string(kColumns) + ", body FROM benchmark_packs WHERE model_id = $1",
-                       {std::string(model_id)});
+Result<std::optional<StoredBenchmarkPack>> FindBenchmarkPack(Tx& tx, std::string_view model_id,
+                                                             std::string_view province_code) {
+  auto rows = tx.Query(std::string("SELECT ") + std::string(kColumns) +
+                           ", body FROM benchmark_packs WHERE model_id = $1 AND province_code = $2",
+                       {std::string(model_id), std::string(province_code)});
   if (!rows) return Fail(rows.error());
   if (rows->empty()) return std::optional<StoredBenchmarkPack>();
   StoredBenchmarkPack p = FromRow(rows->rows[0]);
-  p.body = rows->rows[0].Text(13);
+  p.body = rows->rows[0].Text(14);
   return std::optional<StoredBenchmarkPack>(std::move(p));
 }
 
-Result<std::string> BenchmarkPackDigest(Tx& tx, std::string_view model_id) {
-  auto rows = tx.Query("SELECT digest FROM benchmark_packs WHERE model_id = $1", {std::string(model_id)});
+Result<std::string> BenchmarkPackDigest(Tx& tx, std::string_view model_id, std::string_view province_code) {
+  auto rows = tx.Query("SELECT digest FROM benchmark_packs WHERE model_id = $1 AND province_code = $2",
+                       {std::string(model_id), std::string(province_code)});
   if (!rows) return Fail(rows.error());
   return rows->empty() ? std::string() : rows->rows[0].Text(0);
 }
 
 Result<std::vector<StoredBenchmarkPack>> ListBenchmarkPacks(Tx& tx) {
-  auto rows = tx.Query(std::string("SELECT ") + std::string(kColumns) + " FROM benchmark_packs ORDER BY model_id");
+  auto rows = tx.Query(std::string("SELECT ") + std::string(kColumns) + " FROM benchmark_packs ORDER BY model_id, province_code");
   if (!rows) return Fail(rows.error());
   std::vector<StoredBenchmarkPack> out;
   for (const auto& r : rows->rows) out.push_back(FromRow(r));
   return out;
 }
 
-Result<bool> DeleteBenchmarkPack(Tx& tx, std::string_view model_id) {
-  auto changed = tx.Exec("DELETE FROM benchmark_packs WHERE model_id = $1", {std::string(model_id)});
+Result<bool> DeleteBenchmarkPack(Tx& tx, std::string_view model_id, std::string_view province_code) {
+  auto changed = tx.Exec("DELETE FROM benchmark_packs WHERE model_id = $1 AND province_code = $2",
+                         {std::string(model_id), std::string(province_code)});
   if (!changed) return Fail(changed.error());
   return *changed > 0;
 }

@@ -1,6 +1,8 @@
 // Benchmark packs loaded into this installation (analytics/benchmark_pack.h),
-// one per model: the newest load replaces the one before. The pack is kept
-// as the text it was loaded from, with what a list shows beside it.
+// one per model and province: a province's own, or the whole
+// installation's (province_code ""). The newest load replaces the one
+// before. The pack is kept as the text it was loaded from, with what a list
+// shows beside it.
 #ifndef RONGPING_STORE_BENCHMARKS_H_
 #define RONGPING_STORE_BENCHMARKS_H_
 
@@ -18,6 +20,7 @@ struct StoredBenchmarkPack {
   int64_t id = 0;
   std::string digest;  // SHA-256 of the body, hex: a cache of the parsed pack keys on it
   std::string model_id;
+  std::string province_code;  // "" for the whole installation
   std::string model_version;
   std::string model_hash;
   std::string installation;  // the source, as the pack states it
@@ -31,22 +34,23 @@ struct StoredBenchmarkPack {
   std::string body;       // the pack's JSON text; empty unless asked for
 };
 
-// Stores `pack` (body included; id and digest are made here) as the
-// model's pack, replacing any; returns its digest.
+// Stores `pack` (body included; id and digest are made here) as the pack of
+// its model and province, replacing any; returns its digest.
 Result<std::string> PutBenchmarkPack(Tx& tx, const StoredBenchmarkPack& pack);
 
-// The model's pack with its body; nullopt when none is loaded.
-Result<std::optional<StoredBenchmarkPack>> FindBenchmarkPack(Tx& tx, std::string_view model_id);
+// The pack of the model and province, with its body; nullopt when none is
+// loaded.
+Result<std::optional<StoredBenchmarkPack>> FindBenchmarkPack(Tx& tx, std::string_view model_id,
+                                                             std::string_view province_code);
 
-// The digest of the model's pack, or "" when none: a cheap check for a
-// cache.
-Result<std::string> BenchmarkPackDigest(Tx& tx, std::string_view model_id);
+// The digest of that pack, or "" when none: a cheap check for a cache.
+Result<std::string> BenchmarkPackDigest(Tx& tx, std::string_view model_id, std::string_view province_code);
 
-// Every loaded pack, without bodies, by model id.
+// Every loaded pack, without bodies, by model id and province.
 Result<std::vector<StoredBenchmarkPack>> ListBenchmarkPacks(Tx& tx);
 
-// Removes the model's pack; false when there was none.
-Result<bool> DeleteBenchmarkPack(Tx& tx, std::string_view model_id);
+// Removes the pack of the model and province; false when there was none.
+Result<bool> DeleteBenchmarkPack(Tx& tx, std::string_view model_id, std::string_view province_code);
 
 }  // namespace rongping::store
 

@@ -249,13 +249,14 @@ ALTER TABLE rounds ADD COLUMN entries TEXT NOT NULL DEFAULT 'enterprise';
 CREATE INDEX assessment_events_history ON assessment_events(assessment_id, at, id)
 )SQL";
 
-// Benchmark packs loaded from other installations, one per model
-// (store/benchmarks.h).
+// Benchmark packs loaded from other installations, one per model and
+// province ('' for the whole installation; store/benchmarks.h).
 constexpr std::string_view kV9 = R"SQL(
 CREATE TABLE benchmark_packs (
   id INTEGER PRIMARY KEY,
   digest TEXT NOT NULL,
-  model_id TEXT NOT NULL UNIQUE,
+  model_id TEXT NOT NULL,
+  province_code TEXT NOT NULL,
   model_version TEXT NOT NULL,
   model_hash TEXT NOT NULL,
   installation TEXT NOT NULL,
@@ -266,7 +267,8 @@ CREATE TABLE benchmark_packs (
   group_count BIGINT NOT NULL,
   loaded_at TEXT NOT NULL,
   loaded_by TEXT NOT NULL,
-  body TEXT NOT NULL
+  body TEXT NOT NULL,
+  UNIQUE (model_id, province_code)
 )
 )SQL";
 

@@ -1,8 +1,10 @@
 """Benchmark packs (全国同行业、同规模对标) through the API on the guangdong-2016
-scenario: a province exports its round's pack, loads one, and every
-diagnosis then shows the pack's peers beside the region's, with the group,
-n, source and date; a pack for another model version is refused and changes
-nothing; only province and ministry admins manage packs."""
+scenario: a province exports its round's pack; the ministry loads one for
+the whole installation and a province one for itself, which its diagnoses
+prefer; every diagnosis then shows the pack's peers beside the region's,
+with the group, n, source and date; a pack for another model version, or
+one less strict than this installation about small groups, is refused and
+changes nothing; only province and ministry admins manage packs."""
 import json
 import os
 import sys
@@ -49,9 +51,28 @@ def packs_table():
     return SERVER.sql("SELECT model_id, digest, loaded_at, loaded_by FROM benchmark_packs ORDER BY model_id")
 
 
+def enterprise_key():
+    """The demo enterprise's size class and industry division."""
+    division, size = SERVER.sql("SELECT industry_code, size_class FROM enterprises WHERE uscc = ?",
+                                enterprise_uscc())[0]
+    return size, division
+
+
+def relabelled(pack, installation, scope, mean):
+    """The pack as if exported elsewhere: another source, and every total's
+    mean set to `mean`, so that figures shown can be told from the region's."""
+    p = json.loads(json.dumps(pack))
+    p["source"].update({"installation": installation, "scope": scope, "as_of": "2016-12-31"})
+    for g in p["groups"]:
+        if g["figures"][0] is not None:
+            g["figures"][0][1] = mean
+    return p
+
+
 class BenchmarkPackTest(unittest.TestCase):
     def setUp(self):
-        req("DELETE", f"{PACKS}/{MODEL}", "guangdong")
+        for admin in ("guangdong", "ministry"):
+            req("DELETE", f"{PACKS}/{MODEL}", admin)
 
     def test_export_is_a_pack_of_the_round_with_a_chinese_file_name(self):
         r = export()
@@ -85,41 +106,61 @@ class BenchmarkPackTest(unittest.TestCase):
         self.assertIsNone(before["peer_group"])
         self.assertIn("尚未导入", before["message"])
         pack = export().json()
-        pack["source"].update({"installation": "国家两化融合服务平台", "scope": "全国", "as_of": "2016-12-31"})
-        r = req("PUT", f"{PACKS}/{MODEL}", "guangdong", body=pack)
+        national = relabelled(pack, "国家两化融合服务平台", "全国", 12.5)
+        r = req("PUT", f"{PACKS}/{MODEL}", "ministry", body=national)
         self.assertEqual(r.status, 200, r)
         loaded = r.json()
-        self.assertEqual((loaded["scope"], loaded["as_of"], loaded["loaded_by"]), ("全国", "2016-12-31", "guangdong"))
-        listed = req("GET", PACKS, "ministry").json()["items"]
-        self.assertEqual([p["model"] for p in listed], [MODEL])
+        self.assertEqual((loaded["scope"], loaded["as_of"], loaded["loaded_by"], loaded["province"]),
+                         ("全国", "2016-12-31", "ministry", None))
 
         d = diagnosis()
-        national = d["national_benchmarks"]
-        self.assertIn("全国", national["peer_group"]["label"])
-        self.assertIn(f"(n={national['peer_group']['n']})", national["peer_group"]["label"])
-        self.assertIn("国家两化融合服务平台", national["source_label"])
-        self.assertIn("截至 2016-12-31", national["source_label"])
-        self.assertIsNotNone(d["benchmarks"]["peer_group"])  # the region's, as before
-        # The figures are those of the pack's group with that n.
-        group = next(g for g in pack["groups"] if g["n"] == national["peer_group"]["n"]
-                     and g["figures"][0] is not None and round(g["figures"][0][2], 2) == national["total"]["p25"])
-        self.assertEqual(national["total"]["n"], group["figures"][0][0])
-        self.assertAlmostEqual(national["total"]["median"], group["figures"][0][3], places=2)
-        self.assertEqual(len(national["dimensions"]), len(d["benchmarks"]["dimensions"]))
-        shares = [k for k in national["key_indicators"] if k["type"] == "share" and k.get("n")]
+        shown = d["national_benchmarks"]
+        self.assertIn("全国", shown["peer_group"]["label"])
+        self.assertIn(f"(n={shown['peer_group']['n']})", shown["peer_group"]["label"])
+        self.assertIn("数据来源：国家两化融合服务平台，", shown["source_label"])
+        self.assertIn("截至 2016-12-31", shown["source_label"])
+        self.assertEqual(shown["total"]["mean"], 12.5)  # the pack's, not the region's
+        self.assertNotEqual(d["benchmarks"]["total"]["mean"], 12.5)
+        # The group is the narrowest of the enterprise's own that the pack holds.
+        size, division = enterprise_key()
+        held = {(g["size_class"], g["industry_division"]): g for g in pack["groups"]}
+        group = held.get((size, division))
+        if group is not None:
+            self.assertEqual(shown["peer_group"]["n"], group["n"])
+        self.assertEqual(len(shown["dimensions"]), len(d["benchmarks"]["dimensions"]))
+        shares = [k for k in shown["key_indicators"] if k["type"] == "share" and k.get("n")]
         self.assertTrue(shares)
         for k in shares:
             self.assertGreaterEqual(k["mean"], 0)
             self.assertLessEqual(k["mean"], 100)
         # Officials see the same on the enterprise's diagnosis.
-        self.assertEqual(diagnosis("guangzhou")["national_benchmarks"], national)
+        self.assertEqual(diagnosis("guangzhou")["national_benchmarks"], shown)
 
-        # Removing the pack takes it out of the diagnoses again.
+        # The province's own pack comes first for its enterprises; the list
+        # shows a province admin its own and the installation's.
+        own = relabelled(pack, "江苏省两化融合服务平台", "江苏省", 66.0)
+        self.assertEqual(req("PUT", f"{PACKS}/{MODEL}", "guangdong", body=own).status, 200)
+        self.assertEqual(diagnosis()["national_benchmarks"]["total"]["mean"], 66.0)
+        self.assertIn("江苏省", diagnosis()["national_benchmarks"]["peer_group"]["label"])
+        listed = req("GET", PACKS, "guangdong").json()["items"]
+        self.assertEqual(sorted((p["province"] or "") for p in listed), ["", "440000"])
+        # Removing it falls back to the installation's; removing that leaves none.
+        self.assertEqual(req("DELETE", f"{PACKS}/{MODEL}", "guangdong").status, 200)
+        self.assertEqual(diagnosis()["national_benchmarks"]["total"]["mean"], 12.5)
         self.assertEqual(req("DELETE", f"{PACKS}/{MODEL}", "ministry").status, 200)
         self.assertIsNone(diagnosis()["national_benchmarks"]["peer_group"])
         actions = [r[0] for r in SERVER.sql("SELECT action FROM audit_log WHERE object_type = 'benchmark_pack'")]
         self.assertIn("benchmarks.load", actions)
         self.assertIn("benchmarks.remove", actions)
+
+    def test_a_pack_less_strict_about_small_groups_is_refused(self):
+        loose = export(min_group_size=5).json()
+        loose["min_group_size"] = 3
+        before = packs_table()
+        r = req("PUT", f"{PACKS}/{MODEL}", "guangdong", body=loose)
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["error"]["code"], "group_size_too_small")
+        self.assertEqual(packs_table(), before)
 
     def test_a_pack_for_another_model_version_is_refused_and_changes_nothing(self):
         pack = export().json()
