@@ -42,7 +42,7 @@ KNOWN = {
     ("model/model.cc", "scoring"),
 }
 
-INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/[^"]+"')
+INCLUDE = re.compile(r'^\s*#\s*include\s+[<"]([^">]+)[">]')
 
 
 def is_test(path):
@@ -73,8 +73,14 @@ def main():
                         m = INCLUDE.match(line)
                         if not m:
                             continue
-                        target = m.group(1)
-                        if target == folder or target in ALLOWED[folder] or target not in ALLOWED:
+                        included = m.group(1)
+                        if ".." in included.split("/"):
+                            problems.append(f"src/{rel}:{number}: include our headers from src/, not by a "
+                                            f"relative path: {line.strip()}")
+                            continue
+                        target = included.split("/")[0] if "/" in included else ""
+                        if (not target or target == folder or target in ALLOWED[folder]
+                                or not os.path.isdir(os.path.join(src, target))):
                             continue
                         if (rel, target) in KNOWN:
                             seen_known.add((rel, target))

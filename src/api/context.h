@@ -30,7 +30,12 @@ struct AppOptions {
 
 struct Context {
   Context(store::Db& db, AppOptions opts)
-      : db(db), options(std::move(opts)), auth(db, options.auth), enterprises(db), lifecycle(db), jobs(db) {}
+      : db(db),
+        options(std::move(opts)),
+        auth(db, options.auth),
+        enterprises(db),
+        lifecycle(db, options.auth.clock ? *options.auth.clock : SystemClock::Get()),
+        jobs(db, {.clock = options.auth.clock}) {}
   store::Db& db;
   AppOptions options;
   AuthService auth;

@@ -83,7 +83,7 @@ Result<UnitContacts> SaveUnitContacts(store::Tx& tx, std::string_view round_code
 
 Result<std::optional<UnitContacts>> LoadUnitContacts(store::Tx& tx, std::string_view round_code,
                                                      std::string_view unit_code) {
-  auto rows = store::ListContactRows(tx, round_code, unit_code);
+  auto rows = store::ListUnitContactRows(tx, round_code, unit_code);
   if (!rows) return Fail(rows.error());
   auto forms = FormsFromRows(round_code, *rows);
   if (forms.empty()) return std::optional<UnitContacts>();

@@ -1,6 +1,7 @@
 #include "core/clock.h"
 
 #include <chrono>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -8,14 +9,18 @@
 
 namespace rongping {
 
-int64_t Clock::NowSeconds() const {
-  const int64_t ms = NowMillis();
-  return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
-}
+namespace {
+
+// Whole seconds of `ms`, rounded down (also before the epoch).
+int64_t FloorSeconds(int64_t ms) { return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000); }
+
+}  // namespace
+
+int64_t Clock::NowSeconds() const { return FloorSeconds(NowMillis()); }
 
 std::string Clock::NowRfc3339() const {
-  const int64_t ms = NowMillis();
-  const int64_t seconds = NowSeconds();
+  const int64_t ms = NowMillis();  // read once: seconds and milliseconds of one instant
+  const int64_t seconds = FloorSeconds(ms);
   std::string s = FormatRfc3339(seconds);
   s.pop_back();
   return fmt::format("{}.{:03}Z", s, ms - seconds * 1000);
@@ -34,8 +39,9 @@ int64_t SystemClock::NowMillis() const {
 }
 
 FixedClock FixedClock::AtChinaDate(const std::string& date, int hours) {
-  const int64_t days = ParseDateDays(date).value_or(0);
-  return FixedClock((days * 86400 - 8 * 3600 + int64_t{hours} * 3600) * 1000);
+  const auto days = ParseDateDays(date);
+  if (!days) std::abort();  // a test's typo, not a time
+  return FixedClock((*days * 86400 - 8 * 3600 + int64_t{hours} * 3600) * 1000);
 }
 
 }  // namespace rongping

@@ -39,8 +39,8 @@ class SystemClock final : public Clock {
 class FixedClock final : public Clock {
  public:
   explicit FixedClock(int64_t millis) : millis_(millis) {}
-  // At 00:00 China time of a "YYYY-MM-DD" day plus `hours` (an invalid date
-  // gives the epoch).
+  // At 00:00 China time of a "YYYY-MM-DD" day plus `hours`. REQUIRES: a
+  // valid date (aborts otherwise: it is a test's typo).
   static FixedClock AtChinaDate(const std::string& date, int hours = 10);
 
   int64_t NowMillis() const override { return millis_.load(); }

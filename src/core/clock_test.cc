@@ -17,6 +17,17 @@ TEST(Clock, FixedClockGivesTheInstantAndTheDayInChina) {
   EXPECT_EQ(FixedClock(-1).NowSeconds(), -1);  // floors before the epoch too
 }
 
+// A clock that moves on every reading: a stamp is made from one reading, so
+// a second ticking over in between cannot give "…:01.-01Z".
+TEST(Clock, AStampReadsTheClockOnce) {
+  struct Ticking final : Clock {
+    mutable int64_t next = 999;
+    int64_t NowMillis() const override { return next++; }
+  } clock;
+  EXPECT_EQ(clock.NowRfc3339(), "1970-01-01T00:00:00.999Z");
+  EXPECT_EQ(clock.NowRfc3339(), "1970-01-01T00:00:01.000Z");
+}
+
 TEST(Clock, SystemClockMoves) {
   const Clock& clock = SystemClock::Get();
   const int64_t before = clock.NowMillis();

@@ -36,16 +36,13 @@ Result<void> ReplaceUnitContacts(Tx& tx, std::string_view round_code, std::strin
   return {};
 }
 
-Result<std::vector<ContactRow>> ListContactRows(Tx& tx, std::string_view round_code, std::string_view unit_code) {
-  std::string sql =
+namespace {
+
+Result<std::vector<ContactRow>> SelectContactRows(Tx& tx, std::string_view where, const std::vector<Value>& params) {
+  auto rows = tx.Query(
       "SELECT unit_code, role, name, department_title, phone, fax, mobile, email, submitted_by, submitted_at "
-      "FROM contacts WHERE round_code = $1";
-  std::vector<Value> params{std::string(round_code)};
-  if (!unit_code.empty()) {
-    sql += " AND unit_code = $2";
-    params.emplace_back(std::string(unit_code));
-  }
-  auto rows = tx.Query(sql + " ORDER BY unit_code, role", params);
+      "FROM contacts WHERE " + std::string(where) + " ORDER BY unit_code, role",
+      params);
   if (!rows) return Fail(rows.error());
   std::vector<ContactRow> out;
   for (const Row& r : rows->rows) {
@@ -53,6 +50,16 @@ Result<std::vector<ContactRow>> ListContactRows(Tx& tx, std::string_view round_c
                    r.Text(8), r.Text(9)});
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<ContactRow>> ListContactRows(Tx& tx, std::string_view round_code) {
+  return SelectContactRows(tx, "round_code = $1", {std::string(round_code)});
+}
+
+Result<std::vector<ContactRow>> ListUnitContactRows(Tx& tx, std::string_view round_code, std::string_view unit_code) {
+  return SelectContactRows(tx, "round_code = $1 AND unit_code = $2", {std::string(round_code), std::string(unit_code)});
 }
 
 }  // namespace rongping::store

@@ -36,10 +36,11 @@ Result<std::optional<std::string>> FirstContactsSubmittedAt(Tx& tx, std::string_
 Result<void> ReplaceUnitContacts(Tx& tx, std::string_view round_code, std::string_view unit_code,
                                  const std::vector<ContactRow>& rows);
 
-// The round's rows, ordered by unit and role; of one unit when `unit_code`
-// is not empty.
-Result<std::vector<ContactRow>> ListContactRows(Tx& tx, std::string_view round_code,
-                                                std::string_view unit_code = {});
+// The round's rows, ordered by unit and role.
+Result<std::vector<ContactRow>> ListContactRows(Tx& tx, std::string_view round_code);
+
+// The rows of one unit for the round, ordered by role.
+Result<std::vector<ContactRow>> ListUnitContactRows(Tx& tx, std::string_view round_code, std::string_view unit_code);
 
 }  // namespace rongping::store
 

@@ -39,6 +39,18 @@ class CheckLayers(unittest.TestCase):
         self.assertIn("src/core/text.h", r.stdout)
         self.assertIn("core/ may not include store/", r.stdout)
 
+    def test_an_upward_include_in_angle_brackets_fails(self):
+        self.append("store/db.h", '#include <campaign/progress.h>\n')
+        r = check(self.src)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("store/ may not include campaign/", r.stdout)
+
+    def test_a_relative_include_fails(self):
+        self.append("core/text.cc", '#include "../store/db.h"\n')
+        r = check(self.src)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("relative path", r.stdout)
+
     def test_tests_may_include_anything(self):
         self.append("core/text_test.cc", '#include "api/app.h"\n')
         self.assertEqual(check(self.src).returncode, 0)
