@@ -145,7 +145,9 @@ TEST_F(BenchmarkPackTest, NoFigureAboutFewerThanKNorDerivable) {
       for (const auto& f : g.figures) {
         if (!f) continue;
         EXPECT_GE(f->n, k);
-        if (!std::isnan(f->median)) EXPECT_GE(f->n, 2 * k) << "quantiles of fewer than 2k values";
+        if (!std::isnan(f->median)) {
+          EXPECT_GE(f->n, 2 * k) << "quantiles of fewer than 2k values";
+        }
       }
     }
     EXPECT_GT(withheld, 0) << "k=" << k << ": the demo has small groups, some figures must be withheld";

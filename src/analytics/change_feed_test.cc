@@ -12,6 +12,7 @@ namespace {
 // A feed of `total` changes numbered 1..total, read by the follower through
 // a scan that records what it was asked for.
 struct FakeFeed {
+  explicit FakeFeed(int64_t changes) : total(changes) {}
   int64_t total = 0;
   int64_t fail_after = -1;  // fail the scan asked to read after this seq
   std::vector<std::pair<int64_t, int64_t>> asked;  // (after_seq, limit)

@@ -8,10 +8,8 @@ namespace rongping::analytics {
 namespace {
 
 // Which of the enterprise's own attributes a cell shares, one bit each.
-enum SharedBit : unsigned {
-  kDivision = 1, kGroup = 2, kUnit = 4, kSize = 8, kProductionType = 16, kProvince = 32,
-  kNever = 64  // a level asking for a value that is not the enterprise's own: matches nothing
-};
+constexpr unsigned kDivision = 1, kGroup = 2, kUnit = 4, kSize = 8, kProductionType = 16, kProvince = 32;
+constexpr unsigned kNever = 64;  // a level asking for a value that is not the enterprise's own: matches nothing
 constexpr unsigned kBitCombinations = 128;
 
 // The enterprise's own attribute values as dictionary indices (-1, which no

@@ -207,7 +207,10 @@ void ResultsSnapshot::AssignCell(ResultColumns& c, uint32_t row) {
   AttributeValues attributes;
   for (int a = 0; a < kAttributeCount; ++a) attributes[a] = c.attributes[a][row];
   auto [it, fresh] = c.cell_of_.try_emplace(attributes, static_cast<uint32_t>(c.cells.size()));
-  if (fresh) c.cells.push_back(ResultCell{.attributes = attributes});
+  if (fresh) {
+    c.cells.emplace_back();
+    c.cells.back().attributes = attributes;
+  }
   if (c.cell.size() <= row) c.cell.resize(row + 1);
   c.cell[row] = it->second;
   ResultCell& cell = c.cells[it->second];

@@ -167,7 +167,7 @@ Result<store::StoredBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor&
     if (*before) before_json = SourceJson(**before);
     if (auto r = store::RecordAudit(tx, {0, "", actor.AuditName(), "benchmarks.load", "benchmark_pack",
                                          stored.model_id + (stored.province_code.empty() ? "" : "@" + stored.province_code),
-                                         before_json, SourceJson(stored)});
+                                         before_json, SourceJson(stored), ""});
         !r) {
       return Fail(r.error());
     }
@@ -199,7 +199,7 @@ Result<void> RemoveBenchmarkPack(store::Db& db, const Actor& actor, const std::s
     if (auto r = store::DeleteBenchmarkPack(tx, model_id, province); !r) return Fail(r.error());
     return store::RecordAudit(tx, {0, "", actor.AuditName(), "benchmarks.remove", "benchmark_pack",
                                    model_id + (province.empty() ? "" : "@" + province), SourceJson(**before),
-                                   std::nullopt});
+                                   std::nullopt, ""});
   });
 }
 

@@ -23,8 +23,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json OptText(const std::string& v) { return v.empty() ? Json(nullptr) : Json(v); }
-
 // Groups stored rows, ordered by unit, into forms.
 std::vector<UnitContacts> FormsFromRows(std::string_view round_code, const std::vector<store::ContactRow>& rows) {
   std::vector<UnitContacts> out;

@@ -328,7 +328,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
         return Fail(a.error());
       }
     }
-    return AssessmentView{record, *m, result};
+    return AssessmentView{record, *m, result, {}};
   });
 }
 

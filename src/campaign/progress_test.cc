@@ -18,7 +18,9 @@ TEST(TargetRule, ParsesAndDescribes) {
                           "min_share_above_scale:101", "min_x:3", "min_completed:3|min_completed:4"}) {
     auto r = ParseTargetRule(bad);
     EXPECT_FALSE(r) << bad;
-    if (!r) EXPECT_EQ(r.error().field, "rule");
+    if (!r) {
+      EXPECT_EQ(r.error().field, "rule");
+    }
   }
 }
 
@@ -49,7 +51,8 @@ TEST(Progress, RollsUpTheReportingTreeWithoutDoubleCounting) {
                     [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
   ASSERT_TRUE(index);
   store::RoundRecord round{"r", "测试", 2016, "440000", {"m"}, "2016-04-01", "2016-06-30",
-                           "2016-06-30", true};
+                           "2016-06-30", true, std::nullopt,
+                           store::Completion::kSubmitted, store::EntryCount::kEnterprise};
   std::vector<store::UnitCounts> counts = {
       {"440100", 219, 168}, {"440600", 79, 62}, {"440606", 129, 102}, {"440300", 622, 446}};
   std::map<std::string, TargetRule> targets = {
@@ -91,7 +94,8 @@ TEST(Progress, TiesShareARank) {
   auto index = InTx(t.db(), store::TxMode::kRead,
                     [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
   store::RoundRecord round{"r", "测试", 2016, "440000", {"m"}, "2016-04-01", "2016-06-30",
-                           "2016-06-30", true};
+                           "2016-06-30", true, std::nullopt,
+                           store::Completion::kSubmitted, store::EntryCount::kEnterprise};
   std::map<std::string, TargetRule> targets = {{"440100", *ParseTargetRule("min_completed:10")},
                                                {"440300", *ParseTargetRule("min_completed:20")},
                                                {"440400", *ParseTargetRule("min_completed:10")}};
@@ -175,7 +179,8 @@ class ProgressAsOf : public ::testing::Test {
 
   void Round(store::Completion completion, store::EntryCount entries) {
     store::RoundRecord round{"r", "测试", 2016, "440000", {"m1", "m2"}, "2016-04-01", "2016-06-30",
-                             "2016-06-30", true};
+                             "2016-06-30", true, std::nullopt,
+                           store::Completion::kSubmitted, store::EntryCount::kEnterprise};
     round.completion = completion;
     round.entries = entries;
     ASSERT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) { return store::UpsertRound(tx, round); }));

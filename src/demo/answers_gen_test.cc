@@ -176,8 +176,12 @@ TEST(AnswersGen, ImpliedKeyIndicatorsHoldPerEnterprise) {
       auto g = gen.Generate(e, round, 7);
       auto r = scoring::Score(*m, g.answers, g.production_type);
       auto on = [&](int k) { return r.key_indicators[k] == 1; };
-      if (on(control) || on(sps)) EXPECT_TRUE(on(erp)) << g.json;
-      if (on(smart)) EXPECT_TRUE(on(control) && on(sps)) << g.json;
+      if (on(control) || on(sps)) {
+        EXPECT_TRUE(on(erp)) << g.json;
+      }
+      if (on(smart)) {
+        EXPECT_TRUE(on(control) && on(sps)) << g.json;
+      }
     }
   }
 }

@@ -155,7 +155,9 @@ TEST(PostgresBackend, ValuesRoundTripAndScanStreams) {
       EXPECT_EQ(r.Int(0), seen - 500);
       sum += r.Real(1);
       nulls += r.IsNull(2);
-      if (!r.IsNull(2)) EXPECT_EQ(r.Text(2), "第" + std::to_string(seen) + "行");
+      if (!r.IsNull(2)) {
+        EXPECT_EQ(r.Text(2), "第" + std::to_string(seen) + "行");
+      }
       ++seen;
     });
   }));
