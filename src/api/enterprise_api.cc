@@ -147,7 +147,7 @@ http::Response Export(Context& c, http::Request& req) {
   http::Response r;
   r.content_type = "text/csv; charset=utf-8";
   r.SetHeader("Content-Disposition",
-              "attachment; filename=\"enterprises.csv\"; filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%90%8D%E5%BD%95.csv");
+              AttachmentDisposition("enterprises.csv", "企业名录.csv"));
   r.body = std::move(csv);
   return r;
 }

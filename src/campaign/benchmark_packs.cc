@@ -206,28 +206,43 @@ Result<void> RemoveBenchmarkPack(store::Db& db, const Actor& actor, const std::s
 Result<std::shared_ptr<const analytics::BenchmarkPack>> BenchmarkPackCache::For(store::Db& db,
                                                                                 const model::Model& m,
                                                                                 const std::string& province_code) {
+  // Which packs are loaded, in one read: the province's and the installation's.
+  struct Digests {
+    std::string own, installation;
+  };
+  auto digests = store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<Digests> {
+    Digests d;
+    if (!province_code.empty()) {
+      auto own = store::BenchmarkPackDigest(tx, m.id, province_code);
+      if (!own) return Fail(own.error());
+      d.own = std::move(*own);
+    }
+    auto installation = store::BenchmarkPackDigest(tx, m.id, "");
+    if (!installation) return Fail(installation.error());
+    d.installation = std::move(*installation);
+    return d;
+  });
+  if (!digests) return Fail(digests.error());
   if (!province_code.empty()) {
-    auto own = Stored(db, m, province_code);
+    auto own = Stored(db, m, province_code, digests->own);
     if (!own || *own) return own;
   }
-  return Stored(db, m, "");
+  return Stored(db, m, "", digests->installation);
 }
 
 Result<std::shared_ptr<const analytics::BenchmarkPack>> BenchmarkPackCache::Stored(store::Db& db,
                                                                                    const model::Model& m,
-                                                                                   const std::string& province) {
+                                                                                   const std::string& province,
+                                                                                   const std::string& digest) {
   const std::string key = m.id + '\x1f' + province;
-  auto digest = store::InTx(db, store::TxMode::kRead,
-                            [&](store::Tx& tx) { return store::BenchmarkPackDigest(tx, m.id, province); });
-  if (!digest) return Fail(digest.error());
   {
     std::lock_guard lock(mu_);
     auto it = by_key_.find(key);
-    if (digest->empty()) {
+    if (digest.empty()) {
       if (it != by_key_.end()) by_key_.erase(it);
       return std::shared_ptr<const analytics::BenchmarkPack>();
     }
-    if (it != by_key_.end() && it->second.digest == *digest && it->second.model_hash == m.hash) {
+    if (it != by_key_.end() && it->second.digest == digest && it->second.model_hash == m.hash) {
       return it->second.pack;
     }
   }

@@ -94,9 +94,12 @@ class BenchmarkPackCache {
     std::shared_ptr<const analytics::BenchmarkPack> pack;
   };
   std::mutex mu_;
-  // The pack of one model and province ("" for the whole installation).
+  // The pack of one model and province ("" for the whole installation)
+  // whose stored digest is `digest` ("" when none is loaded): the cached
+  // one, or read and parsed now.
   Result<std::shared_ptr<const analytics::BenchmarkPack>> Stored(store::Db& db, const model::Model& model,
-                                                                 const std::string& province_code);
+                                                                 const std::string& province_code,
+                                                                 const std::string& digest);
   std::unordered_map<std::string, Entry> by_key_;  // model id, '\x1f', province
 };
 
