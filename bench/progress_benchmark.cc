@@ -37,7 +37,7 @@ struct Fixture {
     (void)store::Migrate(*db);
     (void)LoadReferenceData(*db);
     (void)InTx(*db, store::TxMode::kWrite, [](store::Tx& tx) -> Result<bool> {
-      store::RoundRecord round{"bench", "基准", 2016, "440000", {"gbt23020-2013"}, "2016-04-20",
+      domain::Round round{"bench", "基准", 2016, "440000", {"gbt23020-2013"}, "2016-04-20",
                                "2016-06-30", "2016-06-30", true, std::nullopt,
                            store::Completion::kSubmitted, store::EntryCount::kEnterprise};
       (void)store::UpsertRound(tx, round);

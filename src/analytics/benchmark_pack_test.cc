@@ -313,7 +313,7 @@ TEST_F(BenchmarkPackTest, PeersAreTheNarrowestGroupThePackHolds) {
 // The store keeps one pack per model and province; a new load replaces it,
 // with its digest.
 TEST_F(BenchmarkPackTest, StoreKeepsOnePackPerModel) {
-  store::StoredBenchmarkPack p;
+  domain::LoadedBenchmarkPack p;
   p.model_id = model_id_;
   p.province_code = "440000";
   p.model_version = model_->version;

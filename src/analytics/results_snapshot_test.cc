@@ -78,7 +78,7 @@ class ResultsSnapshotTest : public ::testing::Test {
 
   // Runs `change` on the first assessment matching `where` (SQL on a).
   // Changes the first assessment matching `where`; returns its USCC.
-  std::string ChangeAssessment(const std::string& where, const std::function<void(store::AssessmentRecord&)>& change) {
+  std::string ChangeAssessment(const std::string& where, const std::function<void(domain::Assessment&)>& change) {
     std::string uscc;
     EXPECT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
       auto rows = tx.Query("SELECT uscc FROM assessments a WHERE " + where + " ORDER BY id LIMIT 1");
@@ -123,9 +123,9 @@ TEST_F(ResultsSnapshotTest, FollowingTheFeedEqualsBuildingAfresh) {
   // Reject the first approved assessment; submit the first rejected one
   // again (the round counts what was submitted).
   const std::string out =
-      ChangeAssessment("status = 'approved'", [](store::AssessmentRecord& r) { r.status = "rejected"; });
+      ChangeAssessment("status = 'approved'", [](domain::Assessment& r) { r.status = "rejected"; });
   ChangeAssessment("status = 'rejected' AND uscc <> '" + out + "'",
-                   [](store::AssessmentRecord& r) { r.status = "submitted"; });
+                   [](domain::Assessment& r) { r.status = "submitted"; });
   // An approved enterprise becomes large: its result moves to another cell.
   std::string moved;
   ASSERT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
@@ -162,7 +162,7 @@ TEST_F(ResultsSnapshotTest, FollowingTheFeedEqualsBuildingAfresh) {
 TEST_F(ResultsSnapshotTest, CellSumsAreTheSumsOfTheirRows) {
   ResultsSnapshot s;
   ASSERT_TRUE(s.CatchUp(t_.db()));
-  ChangeAssessment("status = 'submitted'", [](store::AssessmentRecord& r) { r.status = "approved"; });
+  ChangeAssessment("status = 'submitted'", [](domain::Assessment& r) { r.status = "approved"; });
   ASSERT_TRUE(s.CatchUp(t_.db()));
   size_t cells = 0;
   s.Read("gd-2016", s.ModelsOf("gd-2016").at(0), [&](const ResultColumns& c, const ResultsSnapshot&) {
@@ -189,8 +189,8 @@ TEST_F(ResultsSnapshotTest, SortedValuesAreTheCellsValuesInOrder) {
   ResultsSnapshot s;
   ASSERT_TRUE(s.CatchUp(t_.db()));
   s.WaitForSorting();
-  ChangeAssessment("status = 'submitted'", [](store::AssessmentRecord& r) { r.status = "approved"; });
-  ChangeAssessment("status = 'approved'", [](store::AssessmentRecord& r) { r.status = "rejected"; });
+  ChangeAssessment("status = 'submitted'", [](domain::Assessment& r) { r.status = "approved"; });
+  ChangeAssessment("status = 'approved'", [](domain::Assessment& r) { r.status = "rejected"; });
   ASSERT_TRUE(s.CatchUp(t_.db()));
   size_t values = 0;
   s.Read("gd-2016", s.ModelsOf("gd-2016").at(0), [&](const ResultColumns& c, const ResultsSnapshot& snapshot) {

@@ -16,7 +16,7 @@
 namespace rongping::api {
 namespace {
 
-Json PackJson(const store::StoredBenchmarkPack& p) {
+Json PackJson(const domain::LoadedBenchmarkPack& p) {
   return {{"model", p.model_id},
           {"province", p.province_code.empty() ? Json(nullptr) : Json(p.province_code)},
           {"model_version", p.model_version}, {"installation", p.installation},

@@ -12,13 +12,11 @@
 #include "core/uscc.h"
 #include "report/progress_export.h"
 #include "scoring/result_json.h"
-#include "store/campaign.h"
-#include "store/units.h"
 
 namespace rongping::api {
 namespace {
 
-Json AssessmentJson(Context& c, const campaign::AssessmentView& v, bool with_history) {
+Json AssessmentJson(const campaign::AssessmentView& v, bool with_history) {
   const auto& a = v.record;
   auto opt = [](const auto& o) { return o ? Json(*o) : Json(nullptr); };
   Json j = {{"round", a.round_code},
@@ -36,17 +34,13 @@ Json AssessmentJson(Context& c, const campaign::AssessmentView& v, bool with_his
             {"model_hash", opt(a.model_hash)},
             {"result", scoring::ResultToJson(*v.model, v.result, false)}};
   if (with_history) {
-    auto events = InTx(c.db, store::TxMode::kRead,
-                       [&](store::Tx& tx) { return store::ListAssessmentEvents(tx, a.id); });
     Json history = Json::array();
-    if (events) {
-      for (const auto& e : *events) {
-        history.push_back({{"at", e.at},
-                           {"actor", e.actor},
-                           {"from", opt(e.from_status)},
-                           {"to", e.to_status},
-                           {"reason", opt(e.reason)}});
-      }
+    for (const auto& e : v.history) {
+      history.push_back({{"at", e.at},
+                         {"actor", e.actor},
+                         {"from", opt(e.from_status)},
+                         {"to", e.to_status},
+                         {"reason", opt(e.reason)}});
     }
     j["history"] = std::move(history);
   }
@@ -58,7 +52,7 @@ std::string PathUscc(http::Request& req) { return NormalizeUscc(req.path_params[
 http::Response ListRoundsHandler(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
-  auto rounds = InTx(c.db, store::TxMode::kRead, [](store::Tx& tx) { return store::ListRounds(tx); });
+  auto rounds = campaign::ListRounds(c.db);
   if (!rounds) return ErrorToResponse(rounds.error());
   Json items = Json::array();
   for (const auto& r : *rounds) items.push_back(campaign::RoundToJson(r));
@@ -68,23 +62,21 @@ http::Response ListRoundsHandler(Context& c, http::Request& req) {
 http::Response GetRoundHandler(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
-  auto round = InTx(c.db, store::TxMode::kRead,
-                    [&](store::Tx& tx) { return store::FindRound(tx, req.path_params["round"]); });
+  auto round = campaign::GetRound(c.db, req.path_params["round"]);
   if (!round) return ErrorToResponse(round.error());
-  if (!*round) return ErrorToResponse(Error::NotFound("评估周期不存在"));
-  return JsonResponse(campaign::RoundToJson(**round));
+  return JsonResponse(campaign::RoundToJson(*round));
 }
 
 // The round as the body describes it, its values typed but not yet checked
 // (campaign::ValidateRound does that); 422 naming a field of the wrong type.
-Result<store::RoundRecord> RoundFromBody(const Json& body, const std::string& code,
+Result<domain::Round> RoundFromBody(const Json& body, const std::string& code,
                                          campaign::CountingRules* rules) {
   if (auto r = CheckKnownFields(body, {"name", "year", "province_code", "models", "opens_on", "closes_on",
                                        "deadline", "review_required", "contacts_due", "completion", "entries"});
       !r) {
     return Fail(r.error());
   }
-  store::RoundRecord round;
+  domain::Round round;
   round.code = code;
   for (auto [field, target] : {std::pair{"name", &round.name}, {"province_code", &round.province_code},
                                {"opens_on", &round.opens_on}, {"closes_on", &round.closes_on},
@@ -115,12 +107,12 @@ Result<store::RoundRecord> RoundFromBody(const Json& body, const std::string& co
     if (!target) return Fail(Error::Invalid("invalid_field", fmt::format("{} 应为{}", field, expected), field));
     return {};
   };
-  if (auto r = rule("completion", store::ParseCompletion, rules->completion,
+  if (auto r = rule("completion", domain::ParseCompletion, rules->completion,
                     "submitted（上报即计为完成）或 approved（审核通过才计）");
       !r) {
     return Fail(r.error());
   }
-  if (auto r = rule("entries", store::ParseEntryCount, rules->entries,
+  if (auto r = rule("entries", domain::ParseEntryCount, rules->entries,
                     "enterprise（每家企业计一条）或 assessment（每份答卷计一条）");
       !r) {
     return Fail(r.error());
@@ -234,9 +226,9 @@ http::Response ListAssessmentsHandler(Context& c, http::Request& req) {
 http::Response GetAssessmentHandler(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
-  auto view = c.lifecycle.Get(*who, req.path_params["round"], PathUscc(req));
+  auto view = c.lifecycle.GetWithHistory(*who, req.path_params["round"], PathUscc(req));
   if (!view) return ErrorToResponse(view.error());
-  return JsonResponse(AssessmentJson(c, *view, true));
+  return JsonResponse(AssessmentJson(*view, true));
 }
 
 http::Response SaveDraftHandler(Context& c, http::Request& req) {
@@ -258,7 +250,7 @@ http::Response SaveDraftHandler(Context& c, http::Request& req) {
   auto view = c.lifecycle.SaveDraft(*who, req.path_params["round"], PathUscc(req), answers->dump(),
                                     version->get<int64_t>(), req.request_id, &details);
   if (!view) return ErrorToResponse(view.error(), details);
-  return JsonResponse(AssessmentJson(c, *view, false));
+  return JsonResponse(AssessmentJson(*view, false));
 }
 
 http::Response SubmitHandler(Context& c, http::Request& req) {
@@ -279,7 +271,7 @@ http::Response SubmitHandler(Context& c, http::Request& req) {
   auto view = c.lifecycle.Submit(*who, req.path_params["round"], PathUscc(req), override_close,
                                  req.request_id, &details);
   if (!view) return ErrorToResponse(view.error(), details);
-  return JsonResponse(AssessmentJson(c, *view, false));
+  return JsonResponse(AssessmentJson(*view, false));
 }
 
 http::Response ReviewHandler(Context& c, http::Request& req) {
@@ -302,7 +294,7 @@ http::Response ReviewHandler(Context& c, http::Request& req) {
   auto view = c.lifecycle.Review(*who, req.path_params["round"], PathUscc(req), *decision == "approve",
                                  r, req.request_id);
   if (!view) return ErrorToResponse(view.error());
-  return JsonResponse(AssessmentJson(c, *view, false));
+  return JsonResponse(AssessmentJson(*view, false));
 }
 
 http::Response WithdrawHandler(Context& c, http::Request& req) {
@@ -310,7 +302,7 @@ http::Response WithdrawHandler(Context& c, http::Request& req) {
   if (!who) return ErrorToResponse(who.error());
   auto view = c.lifecycle.Withdraw(*who, req.path_params["round"], PathUscc(req), req.request_id);
   if (!view) return ErrorToResponse(view.error());
-  return JsonResponse(AssessmentJson(c, *view, false));
+  return JsonResponse(AssessmentJson(*view, false));
 }
 
 }  // namespace

@@ -10,11 +10,15 @@
 #include "auth/auth_service.h"
 #include "campaign/benchmark_packs.h"
 #include "campaign/lifecycle.h"
+#include "core/clock.h"
 #include "enterprise/enterprise_service.h"
 #include "http/static_files.h"
 #include "jobs/job_runner.h"
 #include "report/pdf.h"
-#include "store/db.h"
+
+namespace rongping::store {
+class Db;
+}  // namespace rongping::store
 
 namespace rongping::api {
 
@@ -32,12 +36,14 @@ struct Context {
   Context(store::Db& db, AppOptions opts)
       : db(db),
         options(std::move(opts)),
+        clock(options.auth.clock ? *options.auth.clock : SystemClock::Get()),
         auth(db, options.auth),
         enterprises(db),
-        lifecycle(db, options.auth.clock ? *options.auth.clock : SystemClock::Get()),
-        jobs(db, {.clock = options.auth.clock}) {}
+        lifecycle(db, clock),
+        jobs(db, {.clock = &clock}) {}
   store::Db& db;
   AppOptions options;
+  const Clock& clock;  // every service's: options.auth.clock, or the system's
   AuthService auth;
   EnterpriseService enterprises;
   campaign::LifecycleService lifecycle;

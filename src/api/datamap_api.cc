@@ -11,18 +11,18 @@
 #include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
+#include "campaign/reference.h"
+#include "campaign/rounds.h"
 #include "core/size_class.h"
 #include "domain/enterprise.h"
 #include "report/spreadsheet.h"
-#include "store/campaign.h"
-#include "store/units.h"
 
 namespace rongping::api {
 namespace {
 
 Json Number(double v) { return std::isnan(v) ? Json(nullptr) : Json(std::round(v * 100) / 100); }
 
-std::string Label(analytics::Attribute by, const std::string& key, const store::ReferenceIndex& index) {
+std::string Label(analytics::Attribute by, const std::string& key, const domain::ReferenceIndex& index) {
   switch (by) {
     case analytics::Attribute::kUnit: {
       auto u = index.units.find(key);
@@ -132,7 +132,7 @@ struct DataMapRequest {
   analytics::DataMapQuery query;
   std::string by_name;
   std::string root;
-  store::ReferenceIndex index;
+  domain::ReferenceIndex index;
 };
 
 Result<DataMapRequest> ParseDataMapRequest(Context& c, http::Request& req) {
@@ -159,10 +159,10 @@ Result<DataMapRequest> ParseDataMapRequest(Context& c, http::Request& req) {
   if (!size.empty() && !ParseSizeClass(size)) {
     return Fail(Error::Invalid("invalid_parameter", "size 应为 large、medium、small 或 micro", "size"));
   }
-  auto index = InTx(c.db, store::TxMode::kRead, [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
+  auto index = campaign::LoadReference(c.db);
   if (!index) return Fail(index.error());
   DataMapRequest out{{}, by->first, std::string(req.Query("unit")), std::move(*index)};
-  const store::ReferenceIndex& units = out.index;
+  const domain::ReferenceIndex& units = out.index;
   if (out.root.empty() && who->role != Role::kMinistry) out.root = who->scope_code;
   if (!out.root.empty() && (!units.units.count(out.root) ||
                             (who->role != Role::kMinistry && !units.UnitInScope(*who, out.root)))) {
@@ -245,9 +245,9 @@ http::Response DataMapTrendHandler(Context& c, http::Request& req) {
   auto parsed = ParseDataMapRequest(c, req);
   if (!parsed) return ErrorToResponse(parsed.error());
   analytics::DataMapQuery& q = parsed->query;
-  auto rounds = InTx(c.db, store::TxMode::kRead, [](store::Tx& tx) { return store::ListRounds(tx); });
+  auto rounds = campaign::ListRounds(c.db);
   if (!rounds) return ErrorToResponse(rounds.error());
-  std::sort(rounds->begin(), rounds->end(), [](const store::RoundRecord& a, const store::RoundRecord& b) {
+  std::sort(rounds->begin(), rounds->end(), [](const domain::Round& a, const domain::Round& b) {
     return std::tie(a.year, a.opens_on, a.code) < std::tie(b.year, b.opens_on, b.code);
   });
   if (q.model.empty()) {

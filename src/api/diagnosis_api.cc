@@ -19,17 +19,15 @@
 #include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
-#include "core/size_class.h"
 #include "core/time.h"
 #include "core/uscc.h"
 #include "report/diagnosis_html.h"
 #include "report/pdf.h"
-#include "store/jobs.h"
+#include "campaign/enterprise_diagnosis.h"
+#include "domain/job.h"
 #include "domain/enterprise.h"
 #include "scoring/result_json.h"
 #include "scoring/whatif.h"
-#include "store/campaign.h"
-#include "store/units.h"
 
 namespace rongping::api {
 namespace {
@@ -51,14 +49,13 @@ Json PackFigureJson(const std::optional<analytics::PackFigure>& f, double scale 
   return SummaryJson({f->n, f->mean, nan, f->p25, f->median, f->p75, f->p90, nan}, scale);
 }
 
-// The enterprise against the peers of the loaded benchmark pack of its
+// The enterprise against the peers of the national benchmark pack of its
 // model (全国同行业、同规模), or null with a message saying why there are none.
-Json NationalBenchmarksJson(Context& c, const model::Model& m, const std::string& province,
-                            const analytics::GroupKey& key, const analytics::GroupKey& labels) {
-  auto pack = c.benchmark_packs.For(c.db, m, province);
-  if (!pack) return {{"peer_group", nullptr}, {"message", "暂时无法读取全国基准数据，请稍后再试"}};
-  if (!*pack) return {{"peer_group", nullptr}, {"message", "尚未导入本模型（当前版本）的全国基准数据包，暂无全国对标"}};
-  const analytics::BenchmarkPack& p = **pack;
+Json NationalBenchmarksJson(const campaign::EnterpriseDiagnosis& d) {
+  if (d.national_pack_unreadable) return {{"peer_group", nullptr}, {"message", "暂时无法读取全国基准数据，请稍后再试"}};
+  if (!d.national_pack) return {{"peer_group", nullptr}, {"message", "尚未导入本模型（当前版本）的全国基准数据包，暂无全国对标"}};
+  const model::Model& m = *d.view.model;
+  const analytics::BenchmarkPack& p = *d.national_pack;
   Json out{{"scope", p.source.scope},
            {"source",
             {{"installation", p.source.installation},
@@ -67,7 +64,10 @@ Json NationalBenchmarksJson(Context& c, const model::Model& m, const std::string
              {"as_of", p.source.as_of}}},
            {"source_label", fmt::format("数据来源：{}，{}，截至 {}", p.source.installation, p.source.round_title,
                                         p.source.as_of)}};
-  auto peers = analytics::FindPackPeers(p, key, labels);
+  // The pack's groups know no units: the enterprise's industry and size.
+  auto peers = analytics::FindPackPeers(
+      p, {d.key.industry_division, d.key.industry_group, "", "", d.key.size_class, ""},
+      {d.labels.industry_division, d.labels.industry_group, "", "", d.labels.size_class, ""});
   if (!peers) {
     out["peer_group"] = nullptr;
     out["message"] = fmt::format("{}基准数据中没有可比的对标组", p.source.scope);
@@ -148,76 +148,40 @@ class PathCache {
   std::unordered_map<std::string, std::pair<Json, std::list<std::string>::iterator>> paths_;
 };
 
-// The diagnosis of the enterprise `uscc` in `round` as `who` may see it
-// (kNotFound outside its scope).
-Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string& round, const std::string& uscc) {
-  auto view = c.lifecycle.Get(who, round, uscc);
-  if (!view) return Fail(view.error());
-  const model::Model& m = *view->model;
-  const auto& result = view->result;
-  const Enterprise& enterprise = view->enterprise;
-  // The reference lists and the enterprise's rounds, in one read.
-  std::vector<store::AssessmentRecord> history;
-  auto index = InTx(c.db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<store::ReferenceIndex> {
-    auto rounds = store::ListEnterpriseAssessments(tx, uscc);
-    if (!rounds) return Fail(rounds.error());
-    history = std::move(*rounds);
-    return store::LoadReferenceIndex(tx);
-  });
-  if (!index) return Fail(index.error());
-
-  // The enterprise's place for peer groups, and its 中文 names.
-  const auto& unit = index->units.at(enterprise.unit_code);
-  std::string province = unit.path.substr(1, unit.path.find('/', 1) - 1);
-  auto industry = index->industries.find(enterprise.industry_code);
-  analytics::GroupKey key{enterprise.industry_code,
-                          industry == index->industries.end() ? "" : industry->second.group,
-                          enterprise.unit_code, province,
-                          std::string(SizeClassName(enterprise.size_class)), ""};
-  analytics::GroupKey labels{industry == index->industries.end() ? "" : industry->second.name,
-                             key.industry_group, unit.name,
-                             index->units.count(province) ? index->units.at(province).name : province,
-                             std::string(SizeClassLabel(enterprise.size_class)), ""};
-  if (auto r = c.results.CatchUp(c.db); !r) return Fail(r.error());
-  auto d = analytics::Diagnose(c.results, round, m, key, labels, result, c.options.min_group_size);
-
-  Json out = scoring::ResultToJson(m, result, false);
-  out["round"] = round;
-  out["uscc"] = uscc;
-  out["enterprise_name"] = enterprise.name;
-  out["status"] = view->record.status;
-  out["scored_on_submission"] = view->record.total.has_value();
+// The region's peer figures of the diagnosis.
+Json RegionalBenchmarksJson(const model::Model& m, const analytics::Diagnosis& d, int64_t min_group_size) {
   Json bench;
-  if (d.has_peers) {
-    bench["peer_group"] = {{"id", d.peer_group_id}, {"label", d.peer_group_label}, {"n", d.peer_n}};
-    bench["total"] = BenchmarkJson(d.total);
-    Json dims = Json::array();
-    for (size_t i = 0; i < d.dimensions.size(); ++i) {
-      Json b = BenchmarkJson(d.dimensions[i]);
-      b["id"] = m.dimensions[i].id;
-      b["title"] = m.dimensions[i].title;
-      dims.push_back(std::move(b));
-    }
-    bench["dimensions"] = std::move(dims);
-    Json keys = Json::array();
-    for (size_t i = 0; i < d.key_indicators.size(); ++i) {
-      const auto& k = m.key_indicators[i];
-      Json b = SummaryJson(d.key_indicators[i], k.share ? 100 : 1);
-      b["id"] = k.id;
-      b["title"] = k.title;
-      b["type"] = k.share ? "share" : "mean";
-      keys.push_back(std::move(b));
-    }
-    bench["key_indicators"] = std::move(keys);
-  } else {
+  if (!d.has_peers) {
     bench["peer_group"] = nullptr;
-    bench["message"] = fmt::format("对标组不足 {} 家企业，暂不显示对标数据", c.options.min_group_size);
+    bench["message"] = fmt::format("对标组不足 {} 家企业，暂不显示对标数据", min_group_size);
+    return bench;
   }
-  out["benchmarks"] = std::move(bench);
-  // The pack's groups know no units: the enterprise's industry and size.
-  out["national_benchmarks"] = NationalBenchmarksJson(
-      c, m, province, {key.industry_division, key.industry_group, "", "", key.size_class, ""},
-      {labels.industry_division, labels.industry_group, "", "", labels.size_class, ""});
+  bench["peer_group"] = {{"id", d.peer_group_id}, {"label", d.peer_group_label}, {"n", d.peer_n}};
+  bench["total"] = BenchmarkJson(d.total);
+  Json dims = Json::array();
+  for (size_t i = 0; i < d.dimensions.size(); ++i) {
+    Json b = BenchmarkJson(d.dimensions[i]);
+    b["id"] = m.dimensions[i].id;
+    b["title"] = m.dimensions[i].title;
+    dims.push_back(std::move(b));
+  }
+  bench["dimensions"] = std::move(dims);
+  Json keys = Json::array();
+  for (size_t i = 0; i < d.key_indicators.size(); ++i) {
+    const auto& k = m.key_indicators[i];
+    Json b = SummaryJson(d.key_indicators[i], k.share ? 100 : 1);
+    b["id"] = k.id;
+    b["title"] = k.title;
+    b["type"] = k.share ? "share" : "mean";
+    keys.push_back(std::move(b));
+  }
+  bench["key_indicators"] = std::move(keys);
+  return bench;
+}
+
+// The weakest dimensions, most urgent first, with the model's advice on
+// their weakest indicators.
+Json PrioritiesJson(const model::Model& m, const analytics::Diagnosis& d, const scoring::ScoreResult& result) {
   Json priorities = Json::array();
   for (const auto& p : d.priorities) {
     Json advice = Json::array();
@@ -237,10 +201,10 @@ Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string&
                           {"weight", Round2(p.weight)},
                           {"indicators", std::move(advice)}});
   }
-  out["priorities"] = std::move(priorities);
-  out["path_to_next_level"] = PathCache::Shared().Get(m, view->record.answers_json, view->record.production_type);
-  auto advice = m.level_advice.find(m.levels[result.level].id);
-  out["level_advice"] = advice == m.level_advice.end() ? "" : advice->second;
+  return priorities;
+}
+
+Json TrendJson(const std::vector<domain::Assessment>& history) {
   Json trend = Json::array();
   for (const auto& a : history) {
     trend.push_back({{"round", a.round_code},
@@ -249,7 +213,31 @@ Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string&
                      {"total", a.total ? Round2(*a.total) : Json(nullptr)},
                      {"level", a.level_id ? Json(*a.level_id) : Json(nullptr)}});
   }
-  out["trend"] = std::move(trend);
+  return trend;
+}
+
+// The diagnosis of the enterprise `uscc` in `round` as `who` may see it
+// (kNotFound outside its scope).
+Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string& round, const std::string& uscc) {
+  auto d = campaign::DiagnoseEnterprise(c.db, c.lifecycle, c.results, c.benchmark_packs, who, round, uscc,
+                                        c.options.min_group_size);
+  if (!d) return Fail(d.error());
+  const model::Model& m = *d->view.model;
+  const auto& result = d->view.result;
+  Json out = scoring::ResultToJson(m, result, false);
+  out["round"] = round;
+  out["uscc"] = uscc;
+  out["enterprise_name"] = d->view.enterprise.name;
+  out["status"] = d->view.record.status;
+  out["scored_on_submission"] = d->view.record.total.has_value();
+  out["benchmarks"] = RegionalBenchmarksJson(m, d->diagnosis, c.options.min_group_size);
+  out["national_benchmarks"] = NationalBenchmarksJson(*d);
+  out["priorities"] = PrioritiesJson(m, d->diagnosis, result);
+  out["path_to_next_level"] =
+      PathCache::Shared().Get(m, d->view.record.answers_json, d->view.record.production_type);
+  auto advice = m.level_advice.find(m.levels[result.level].id);
+  out["level_advice"] = advice == m.level_advice.end() ? "" : advice->second;
+  out["trend"] = TrendJson(d->history);
   return out;
 }
 
@@ -314,7 +302,7 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
       return resp;
     });
   });
-  c.jobs.Handle(std::string(kPdfJob), [&c](const store::Job& job) -> Result<jobs::JobOutput> {
+  c.jobs.Handle(std::string(kPdfJob), [&c](const domain::Job& job) -> Result<jobs::JobOutput> {
     auto input = Json::parse(job.input, nullptr, false);
     if (!input.is_object() || !input["html"].is_string()) return Fail(Error::Internal("任务内容无效"));
     auto pdf = report::RenderPdf(input["html"].get<std::string>(), c.options.pdf);

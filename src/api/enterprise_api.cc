@@ -31,8 +31,8 @@ std::vector<std::string_view> AllowedFields(bool with_version) {
   return allowed;
 }
 
-Result<store::EnterpriseQuery> QueryFrom(const http::Request& req) {
-  store::EnterpriseQuery q;
+Result<EnterpriseQuery> QueryFrom(const http::Request& req) {
+  EnterpriseQuery q;
   q.unit = std::string(req.Query("unit"));
   q.industry = std::string(req.Query("industry"));
   q.q = Trim(req.Query("q"));

@@ -6,31 +6,14 @@
 #include "api/app.h"
 #include "api/json_util.h"
 #include "core/uscc.h"
-#include "store/accounts.h"
-#include "store/audit.h"
-#include "store/campaign.h"
-#include "store/enterprises.h"
 
 namespace rongping::api {
 namespace {
 
-// The enterprise must be visible to the caller (404 otherwise); only the
-// enterprise itself may change its grants (403 for other roles in scope).
-Result<Enterprise> Visible(Context& c, const Principal& who, const std::string& uscc, bool change) {
-  auto e = c.enterprises.Get(who, uscc);
-  if (!e) return e;
-  if (change && who.role != Role::kEnterprise) {
-    return Fail(Error::Forbidden("只有企业本身可以授权或取消服务机构"));
-  }
-  return e;
-}
-
 http::Response ListGrantsHandler(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
-  auto uscc = NormalizeUscc(req.path_params["uscc"]);
-  if (auto e = Visible(c, *who, uscc, false); !e) return ErrorToResponse(e.error());
-  auto grants = InTx(c.db, store::TxMode::kRead, [&](store::Tx& tx) { return store::ListGrants(tx, uscc); });
+  auto grants = c.enterprises.ListGrants(*who, NormalizeUscc(req.path_params["uscc"]));
   if (!grants) return ErrorToResponse(grants.error());
   Json items = Json::array();
   for (const auto& g : *grants) {
@@ -42,66 +25,35 @@ http::Response ListGrantsHandler(Context& c, http::Request& req) {
   return JsonResponse({{"items", items}});
 }
 
-Result<store::UserRecord> FindAgency(store::Tx& tx, const std::string& username) {
-  auto user = store::FindUserByName(tx, username);
-  if (!user) return Fail(user.error());
-  if (!*user || (*user)->role != Role::kAgency) {
-    return Fail(Error::Invalid("unknown_agency", fmt::format("“{}”不是已登记的服务机构账号", username.substr(0, 64)),
-                               "agency"));
-  }
-  return **user;
-}
-
 http::Response PutGrantHandler(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
-  auto uscc = NormalizeUscc(req.path_params["uscc"]);
-  if (auto e = Visible(c, *who, uscc, true); !e) return ErrorToResponse(e.error());
   auto body = ParseJsonObject(req);
   if (!body) return ErrorToResponse(body.error());
   if (auto r = CheckKnownFields(*body, {"can_submit"}); !r) return ErrorToResponse(r.error());
   auto can_submit = body->find("can_submit");
   if (can_submit != body->end() && !can_submit->is_boolean()) {
-    return ErrorToResponse(Error::Invalid("wrong_type", "can_submit 应为 true 或 false", "can_submit"));
+    return ErrorToResponse(
+        Error::Invalid("wrong_type", "can_submit 应为 true 或 false", "can_submit"));
   }
   bool submit = can_submit != body->end() && can_submit->get<bool>();
-  std::string agency = req.path_params["agency"];
-  auto done = InTx(c.db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
-    auto a = FindAgency(tx, agency);
-    if (!a) return Fail(a.error());
-    if (auto r = store::PutGrant(tx, a->id, uscc, submit); !r) return Fail(r.error());
-    if (auto r = store::RecordAudit(tx, {0, "", who->username, "grant.put", "enterprise", uscc, std::nullopt,
-                                         Json{{"agency", agency}, {"can_submit", submit}}.dump(),
-                                         req.request_id});
-        !r) {
-      return Fail(r.error());
-    }
-    return true;
-  });
-  if (!done) return ErrorToResponse(done.error());
+  const std::string agency = req.path_params["agency"];
+  if (auto r = c.enterprises.PutGrant(*who, NormalizeUscc(req.path_params["uscc"]), agency, submit,
+                                      req.request_id);
+      !r) {
+    return ErrorToResponse(r.error());
+  }
   return JsonResponse({{"agency", agency}, {"can_submit", submit}});
 }
 
 http::Response DeleteGrantHandler(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
-  auto uscc = NormalizeUscc(req.path_params["uscc"]);
-  if (auto e = Visible(c, *who, uscc, true); !e) return ErrorToResponse(e.error());
-  std::string agency = req.path_params["agency"];
-  auto done = InTx(c.db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
-    auto a = FindAgency(tx, agency);
-    if (!a) return Fail(a.error());
-    auto removed = store::DeleteGrant(tx, a->id, uscc);
-    if (!removed) return Fail(removed.error());
-    if (!*removed) return Fail(Error::NotFound("该服务机构没有授权"));
-    if (auto r = store::RecordAudit(tx, {0, "", who->username, "grant.delete", "enterprise", uscc,
-                                         Json{{"agency", agency}}.dump(), std::nullopt, req.request_id});
-        !r) {
-      return Fail(r.error());
-    }
-    return true;
-  });
-  if (!done) return ErrorToResponse(done.error());
+  if (auto r = c.enterprises.RevokeGrant(*who, NormalizeUscc(req.path_params["uscc"]),
+                                         req.path_params["agency"], req.request_id);
+      !r) {
+    return ErrorToResponse(r.error());
+  }
   return JsonResponse({{"status", "revoked"}});
 }
 

@@ -8,26 +8,23 @@
 #include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
-#include "store/jobs.h"
+#include "domain/job.h"
 
 namespace rongping::api {
 namespace {
 
 // The caller's own job, with its result bytes when `with_result`.
-Result<store::Job> OwnJob(Context& c, http::Request& req, bool with_result) {
+Result<domain::Job> OwnJob(Context& c, http::Request& req, bool with_result) {
   auto who = Authenticate(c, req);
   if (!who) return Fail(who.error());
   const std::string& text = req.path_params["id"];
   int64_t id = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (ec != std::errc() || end != text.data() + text.size()) return Fail(Error::NotFound("任务不存在"));
-  auto job = InTx(c.db, store::TxMode::kRead, [&](store::Tx& tx) { return store::FindJob(tx, id, with_result); });
-  if (!job) return Fail(job.error());
-  if (!*job || (*job)->owner_user_id != who->user_id) return Fail(Error::NotFound("任务不存在"));
-  return std::move(**job);
+  return c.jobs.Find(id, who->user_id, with_result);
 }
 
-Json JobJson(const store::Job& job) {
+Json JobJson(const domain::Job& job) {
   Json j{{"id", job.id}, {"kind", job.kind}, {"status", job.status}, {"created_at", job.created_at}};
   if (!job.finished_at.empty()) j["finished_at"] = job.finished_at;
   if (job.status == "failed") j["error"] = job.error;

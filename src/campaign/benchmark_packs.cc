@@ -45,7 +45,7 @@ Result<std::shared_ptr<const model::Model>> InstalledModel(std::string_view id) 
   return m;
 }
 
-std::string SourceJson(const store::StoredBenchmarkPack& p) {
+std::string SourceJson(const domain::LoadedBenchmarkPack& p) {
   return nlohmann::json{{"model", p.model_id},       {"province", p.province_code},
                         {"model_version", p.model_version},
                         {"installation", p.installation}, {"scope", p.scope},
@@ -62,7 +62,7 @@ Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapsh
                                          const std::string& round_code, const std::string& model_id, int64_t k,
                                          const std::string& installation, const Clock& clock) {
   struct RoundAndScope {
-    store::RoundRecord round;
+    domain::Round round;
     std::string scope;
   };
   auto found = store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<RoundAndScope> {
@@ -81,7 +81,7 @@ Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapsh
     return RoundAndScope{std::move(**round), std::move(scope)};
   });
   if (!found) return Fail(found.error());
-  const store::RoundRecord& round = found->round;
+  const domain::Round& round = found->round;
   std::string chosen = model_id;
   if (chosen.empty()) {
     if (round.models.size() != 1) {
@@ -110,7 +110,7 @@ Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapsh
                       static_cast<int64_t>(pack.groups.size())};
 }
 
-Result<store::StoredBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor& actor, std::string_view json,
+Result<domain::LoadedBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor& actor, std::string_view json,
                                                      std::string_view expected_model, int64_t min_group_size,
                                                      const Clock& clock) {
   if (!MayLoadPacks(actor)) return Fail(Error::Forbidden("只有省级和部级管理员可以导入基准数据包"));
@@ -143,7 +143,7 @@ Result<store::StoredBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor&
   }
   auto pack = analytics::ParseBenchmarkPack(json, **m);
   if (!pack) return Fail(pack.error());
-  store::StoredBenchmarkPack stored;
+  domain::LoadedBenchmarkPack stored;
   stored.model_id = pack->model_id;
   stored.province_code = PackProvince(actor);
   stored.model_version = pack->model_version;
@@ -157,7 +157,7 @@ Result<store::StoredBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor&
   stored.loaded_at = clock.NowRfc3339();
   stored.loaded_by = actor.AuditName();
   stored.body = std::string(json);
-  return store::InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<store::StoredBenchmarkPack> {
+  return store::InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<domain::LoadedBenchmarkPack> {
     auto before = store::FindBenchmarkPack(tx, stored.model_id, stored.province_code);
     if (!before) return Fail(before.error());
     auto digest = store::PutBenchmarkPack(tx, stored);
@@ -171,18 +171,18 @@ Result<store::StoredBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor&
         !r) {
       return Fail(r.error());
     }
-    store::StoredBenchmarkPack out = stored;
+    domain::LoadedBenchmarkPack out = stored;
     out.body.clear();
     return out;
   });
 }
 
-Result<std::vector<store::StoredBenchmarkPack>> ListBenchmarkPacks(store::Db& db, const Actor& actor) {
+Result<std::vector<domain::LoadedBenchmarkPack>> ListBenchmarkPacks(store::Db& db, const Actor& actor) {
   auto all = store::InTx(db, store::TxMode::kRead, [](store::Tx& tx) { return store::ListBenchmarkPacks(tx); });
   if (!all) return all;
   const std::string own = PackProvince(actor);
   if (own.empty()) return all;
-  std::vector<store::StoredBenchmarkPack> out;
+  std::vector<domain::LoadedBenchmarkPack> out;
   for (auto& p : *all) {
     if (p.province_code.empty() || p.province_code == own) out.push_back(std::move(p));
   }

@@ -64,14 +64,14 @@ Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapsh
 //       is given and the pack is another model's, "group_size_too_small"
 //       when the pack's minimum group size is below `min_group_size` (this
 //       installation's: it never shows a figure about fewer).
-Result<store::StoredBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor& actor, std::string_view json,
+Result<domain::LoadedBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor& actor, std::string_view json,
                                                      std::string_view expected_model, int64_t min_group_size,
                                                      const Clock& clock = SystemClock::Get());
 
 // The loaded packs the actor's diagnoses may use, without bodies: a
 // province admin's own and the whole installation's; all for the ministry
 // and the operator.
-Result<std::vector<store::StoredBenchmarkPack>> ListBenchmarkPacks(store::Db& db, const Actor& actor);
+Result<std::vector<domain::LoadedBenchmarkPack>> ListBenchmarkPacks(store::Db& db, const Actor& actor);
 
 // Removes the model's pack of the actor's province (the whole
 // installation's for the ministry and the operator); audited. 403 as for

@@ -139,7 +139,7 @@ Result<void> ReadSnapshot(Circular& c) {
 
 // Province and unit admins read the circulars of their region and of the
 // units above it; the ministry and the command line read all.
-bool CanRead(const Principal* who, const store::ReferenceIndex& units, const std::string& unit) {
+bool CanRead(const Principal* who, const domain::ReferenceIndex& units, const std::string& unit) {
   if (!who) return true;
   switch (who->role) {
     case Role::kMinistry: return true;

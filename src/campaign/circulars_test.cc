@@ -212,7 +212,7 @@ class CircularStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto r = InTx(t_.db(), store::TxMode::kWrite, [](store::Tx& tx) -> Result<bool> {
-      store::RoundRecord round{"gd-t", "2016年测试周期", 2016, "440000", {"gbt23020-2013"},
+      domain::Round round{"gd-t", "2016年测试周期", 2016, "440000", {"gbt23020-2013"},
                                "2016-04-01", "2016-06-30", "2016-06-30", true, std::nullopt};
       round.completion = store::Completion::kApproved;  // only reviewed ones count here
       if (auto u = store::UpsertRound(tx, round); !u) return Fail(u.error());
@@ -440,6 +440,17 @@ TEST_F(CircularStoreTest, ScopeOfListAndGet) {
   EXPECT_EQ(Get(t_.db(), &enterprise, province->id).error().kind, ErrorKind::kNotFound);
   EXPECT_EQ(List(t_.db(), &province_, "nope").error().kind, ErrorKind::kNotFound);
   EXPECT_EQ(Get(t_.db(), &province_, 999999).error().kind, ErrorKind::kNotFound);
+}
+
+TEST_F(CircularStoreTest, AFailingStoreWritesNothing) {
+  AddAssessment("440100", 1, "approved");
+  FixedClock clock = FixedClock::AtChinaDate("2016-05-20", 9);
+  ASSERT_TRUE(Generate(t_.db(), &province_, "gd-t", "", "2016-04-30", "", "", clock));
+  // The second compares with the first: more reads before the write.
+  EXPECT_GE(testing::ExpectAllOrNothing(t_.db(), [&](store::Db& db) {
+              return Generate(db, &province_, "gd-t", "", "2016-05-20", "", "", clock);
+            }),
+            5);
 }
 
 }  // namespace

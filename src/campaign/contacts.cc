@@ -16,6 +16,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "report/spreadsheet.h"
+#include "store/audit.h"
 #include "store/contacts.h"
 
 namespace rongping::campaign {
@@ -51,7 +52,7 @@ bool IsLate(const UnitContacts& u, const std::optional<std::string>& due) {
   return day && *day > *due;
 }
 
-const std::string& UnitName(const store::ReferenceIndex& index, const std::string& code) {
+const std::string& UnitName(const domain::ReferenceIndex& index, const std::string& code) {
   auto it = index.units.find(code);
   return it == index.units.end() ? code : it->second.name;
 }
@@ -97,9 +98,9 @@ Result<std::vector<UnitContacts>> ListRoundContacts(store::Tx& tx, std::string_v
 // ---------------------------------------------------------------------------
 // Who owes the form.
 
-std::vector<std::string> ContactUnits(const store::RoundRecord& round,
-                                      const store::ReferenceIndex& index) {
-  std::vector<const store::UnitRecord*> children;
+std::vector<std::string> ContactUnits(const domain::Round& round,
+                                      const domain::ReferenceIndex& index) {
+  std::vector<const domain::Unit*> children;
   for (const auto& [code, u] : index.units) {
     if (u.parent_code == round.province_code && !round.province_code.empty()) {
       children.push_back(&u);
@@ -118,8 +119,8 @@ bool MayHandleContacts(const Principal& who) {
   return who.role == Role::kMinistry || who.role == Role::kProvince || who.role == Role::kUnit;
 }
 
-std::vector<std::string> ContactUnitsFor(const Principal& who, const store::RoundRecord& round,
-                                         const store::ReferenceIndex& index) {
+std::vector<std::string> ContactUnitsFor(const Principal& who, const domain::Round& round,
+                                         const domain::ReferenceIndex& index) {
   std::vector<std::string> out;
   if (!MayHandleContacts(who)) return out;
   for (auto& code : ContactUnits(round, index)) {
@@ -160,8 +161,8 @@ std::string ChinaDateTimeOf(std::string_view rfc3339_utc) {
   return s.substr(0, 10) + " " + s.substr(11, 5);
 }
 
-ContactsOverview BuildContactsOverview(const store::RoundRecord& round,
-                                       const store::ReferenceIndex& index,
+ContactsOverview BuildContactsOverview(const domain::Round& round,
+                                       const domain::ReferenceIndex& index,
                                        const std::vector<std::string>& units,
                                        const std::vector<UnitContacts>& stored,
                                        std::string_view as_of) {
@@ -367,6 +368,106 @@ Result<std::string> ContactsToXlsx(const ContactsOverview& o) {
   worksheet_write_string(st, r + 1, 0, summary.c_str(), nullptr);
 
   return file.Finish();
+}
+
+namespace {
+
+constexpr std::string_view kForbidden = "只有工信部、省级和地市管理员可以查看或填报联系人表";
+constexpr std::string_view kUnitNotFound = "该评估周期中没有这个单位的联系人表，或该单位不在您的管辖范围内";
+
+// The round, the reference index and the units of the round the caller
+// handles, read in `tx`; the errors of the service's contract.
+struct RoundView {
+  domain::Round round;
+  domain::ReferenceIndex index;
+  std::vector<std::string> units;  // ContactUnitsFor
+  bool Has(std::string_view unit) const { return std::find(units.begin(), units.end(), unit) != units.end(); }
+};
+
+Result<RoundView> LoadRoundView(store::Tx& tx, const Principal& who, const std::string& code) {
+  if (!MayHandleContacts(who)) return Fail(Error::Forbidden(std::string(kForbidden)));
+  auto round = store::FindRound(tx, code);
+  if (!round) return Fail(round.error());
+  if (!*round) return Fail(Error::NotFound("评估周期不存在"));
+  auto index = store::LoadReferenceIndex(tx);
+  if (!index) return Fail(index.error());
+  RoundView v{std::move(**round), std::move(*index), {}};
+  v.units = ContactUnitsFor(who, v.round, v.index);
+  bool visible = who.role == Role::kMinistry ||
+                 (who.role == Role::kProvince && v.index.UnitInScope(who, v.round.province_code)) ||
+                 !v.units.empty();
+  if (!visible) return Fail(Error::NotFound("评估周期不存在"));
+  return v;
+}
+
+// The view's unit `unit_code`, 404 unless the round asks it of the caller.
+Result<UnitContactsPage> PageOf(const RoundView& view, const std::string& unit_code) {
+  if (!view.Has(unit_code)) return Fail(Error::NotFound(std::string(kUnitNotFound)));
+  return UnitContactsPage{view.round.code, unit_code, view.index.UnitName(unit_code), std::nullopt,
+                          view.round.contacts_due};
+}
+
+}  // namespace
+
+Result<UnitContactsPage> GetUnitContacts(store::Db& db, const Principal& who, const std::string& round_code,
+                                         const std::string& unit_code) {
+  return store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<UnitContactsPage> {
+    auto view = LoadRoundView(tx, who, round_code);
+    if (!view) return Fail(view.error());
+    auto page = PageOf(*view, unit_code);
+    if (!page) return page;
+    auto stored = LoadUnitContacts(tx, round_code, unit_code);
+    if (!stored) return Fail(stored.error());
+    page->contacts = std::move(*stored);
+    return page;
+  });
+}
+
+Result<UnitContactsPage> PutUnitContacts(store::Db& db, const Principal& who, const std::string& round_code,
+                                         const std::string& unit_code, const nlohmann::ordered_json& body,
+                                         const std::string& request_id, std::vector<Error>* details,
+                                         const Clock& clock) {
+  return store::InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<UnitContactsPage> {
+    auto view = LoadRoundView(tx, who, round_code);
+    if (!view) return Fail(view.error());
+    auto page = PageOf(*view, unit_code);
+    if (!page) return page;
+    ContactForm form;
+    std::vector<Error> problems = ValidateContactForm(body, &form);
+    if (!problems.empty()) {
+      Error first = problems.front();
+      if (details) *details = std::move(problems);
+      return Fail(std::move(first));
+    }
+    auto before = LoadUnitContacts(tx, round_code, unit_code);
+    if (!before) return Fail(before.error());
+    auto stored = SaveUnitContacts(tx, round_code, unit_code, form, who.username, clock.NowRfc3339());
+    if (!stored) return Fail(stored.error());
+    std::optional<std::string> before_json;
+    if (*before) before_json = ContactFormToJson((*before)->form).dump();
+    if (auto a = store::RecordAudit(tx, {0, "", who.username, "contacts.put", "contacts", round_code + "/" + unit_code,
+                                         before_json, ContactFormToJson(stored->form).dump(), request_id});
+        !a) {
+      return Fail(a.error());
+    }
+    page->contacts = std::move(*stored);
+    return page;
+  });
+}
+
+Result<ContactsOverview> GetContactsOverview(store::Db& db, const Principal& who, const std::string& round_code,
+                                             const std::string& as_of) {
+  return store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<ContactsOverview> {
+    auto view = LoadRoundView(tx, who, round_code);
+    if (!view) return Fail(view.error());
+    auto stored = ListRoundContacts(tx, round_code);
+    if (!stored) return Fail(stored.error());
+    return BuildContactsOverview(view->round, view->index, view->units, *stored, as_of);
+  });
+}
+
+nlohmann::ordered_json UnitContactsPageToJson(const UnitContactsPage& page) {
+  return UnitContactsToJson(page.round_code, page.unit_code, page.unit_name, page.contacts, page.contacts_due);
 }
 
 }  // namespace rongping::campaign

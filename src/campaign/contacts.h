@@ -20,6 +20,7 @@
 
 #include "domain/principal.h"
 #include "campaign/contact_form.h"
+#include "core/clock.h"
 #include "core/result.h"
 #include "store/campaign.h"
 #include "store/db.h"
@@ -62,8 +63,8 @@ Result<std::vector<UnitContacts>> ListRoundContacts(store::Tx& tx, std::string_v
 // The units that owe the form in `round`: the reporting children of its
 // province, cities by code, then carved-out districts (as 附件2 lists 顺德区
 // last).
-std::vector<std::string> ContactUnits(const store::RoundRecord& round,
-                                      const store::ReferenceIndex& index);
+std::vector<std::string> ContactUnits(const domain::Round& round,
+                                      const domain::ReferenceIndex& index);
 
 // Ministry, province and unit admins handle contacts forms; associations,
 // agencies and enterprises do not.
@@ -72,8 +73,8 @@ bool MayHandleContacts(const Principal& who);
 // The units of ContactUnits() the principal may read and write: all for the
 // ministry, those in its region for a province admin, its own unit for a
 // unit admin; none for other roles.
-std::vector<std::string> ContactUnitsFor(const Principal& who, const store::RoundRecord& round,
-                                         const store::ReferenceIndex& index);
+std::vector<std::string> ContactUnitsFor(const Principal& who, const domain::Round& round,
+                                         const domain::ReferenceIndex& index);
 
 // The date in China (UTC+8), "YYYY-MM-DD", of an RFC 3339 UTC time such as
 // "2016-05-10T16:30:00Z" (which is 2016-05-11 in China); nullopt when the
@@ -104,8 +105,8 @@ struct ContactsOverview {
 
 // Puts `units` (as ContactUnits() orders them) together with the stored
 // forms (others are ignored) and marks missing, late and overdue units.
-ContactsOverview BuildContactsOverview(const store::RoundRecord& round,
-                                       const store::ReferenceIndex& index,
+ContactsOverview BuildContactsOverview(const domain::Round& round,
+                                       const domain::ReferenceIndex& index,
                                        const std::vector<std::string>& units,
                                        const std::vector<UnitContacts>& stored,
                                        std::string_view as_of);
@@ -136,6 +137,43 @@ std::string ContactsToCsv(const ContactsOverview& overview);
 // like the notice's 附件 (单位 / 工作负责人 / 姓名 部门及职务 / 电话 传真 / 手机
 // 电子邮件 / ...), and sheet 报送情况 with every unit's status.
 Result<std::string> ContactsToXlsx(const ContactsOverview& overview);
+
+// ---------------------------------------------------------------------------
+// The service: the form as a caller reads and saves it.
+//
+// Ministry, province and unit admins only (403 for other roles, see
+// MayHandleContacts). 404 when the round is absent or concerns none of the
+// caller's units, and when the unit is not one the round asks of the caller
+// (ContactUnitsFor): nothing about a unit outside the caller's scope is
+// revealed, and scope is checked before the form.
+
+// One unit's form in a round, with what the page shows around it.
+struct UnitContactsPage {
+  std::string round_code;
+  std::string unit_code;
+  std::string unit_name;
+  std::optional<UnitContacts> contacts;  // nullopt: not submitted
+  std::optional<std::string> contacts_due;
+};
+
+Result<UnitContactsPage> GetUnitContacts(store::Db& db, const Principal& who, const std::string& round_code,
+                                         const std::string& unit_code);
+
+// Validates `body` as a contact form (422 for the first problem, every
+// problem in `details`) and replaces the unit's form, with an audit record
+// "contacts.put" holding the form before and after, in one transaction:
+// nothing is written when anything fails. The save's time is `clock`'s.
+Result<UnitContactsPage> PutUnitContacts(store::Db& db, const Principal& who, const std::string& round_code,
+                                         const std::string& unit_code, const nlohmann::ordered_json& body,
+                                         const std::string& request_id, std::vector<Error>* details,
+                                         const Clock& clock = SystemClock::Get());
+
+// Every unit the caller handles in the round, as of the China date `as_of`.
+Result<ContactsOverview> GetContactsOverview(store::Db& db, const Principal& who, const std::string& round_code,
+                                             const std::string& as_of);
+
+// UnitContactsToJson of a page.
+nlohmann::ordered_json UnitContactsPageToJson(const UnitContactsPage& page);
 
 }  // namespace rongping::campaign
 

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/clock.h"
+#include "store/audit.h"
 #include "store/test_support.h"
 
 namespace rongping::campaign {
@@ -229,8 +231,8 @@ class ContactStoreTest : public ::testing::Test {
   }
 
   testing::TempDb t_;
-  store::RoundRecord round_;
-  store::ReferenceIndex index_;
+  domain::Round round_;
+  domain::ReferenceIndex index_;
   ContactForm form_;
 };
 
@@ -393,6 +395,87 @@ TEST_F(ContactStoreTest, CsvAndXlsxExports) {
   auto x2 = ContactsToXlsx(empty);
   ASSERT_TRUE(x2);
   EXPECT_EQ(x2->substr(0, 2), "PK");
+}
+
+// The service: scope before form, the save's time from the clock, the
+// audit record with it, nothing half-written when the store fails.
+class ContactServiceTest : public ContactStoreTest {
+ protected:
+  Principal province_ = testing::MakePrincipal(Role::kProvince, "440000", "guangdong");
+  FixedClock clock_ = FixedClock::AtChinaDate("2016-05-09", 10);
+};
+
+TEST_F(ContactServiceTest, SavesWithTheClocksTimeAndAnAuditRecord) {
+  std::vector<Error> details;
+  auto saved = PutUnitContacts(t_.db(), province_, "gd-2016", "440100", ValidForm(), "req-1", &details, clock_);
+  ASSERT_TRUE(saved) << saved.error().message;
+  EXPECT_EQ(saved->unit_name, "广州市");
+  ASSERT_TRUE(saved->contacts);
+  EXPECT_EQ(saved->contacts->submitted_at, "2016-05-09T02:00:00.000Z");
+  EXPECT_EQ(saved->contacts->submitted_by, "guangdong");
+  EXPECT_EQ(saved->contacts_due, "2016-05-10");
+
+  auto trail = InTx(t_.db(), store::TxMode::kRead, [&](store::Tx& tx) {
+    return store::ListAudit(tx, testing::MakePrincipal(Role::kMinistry, ""), testing::AuditOf("contacts", "gd-2016/440100"));
+  });
+  ASSERT_TRUE(trail);
+  ASSERT_EQ(trail->size(), 1u);
+  EXPECT_EQ((*trail)[0].action, "contacts.put");
+  EXPECT_EQ((*trail)[0].request_id, "req-1");
+  EXPECT_FALSE((*trail)[0].before_json);
+
+  // A correction later keeps the first submission time; the audit holds both.
+  clock_.AdvanceSeconds(86400 * 3);
+  saved = PutUnitContacts(t_.db(), province_, "gd-2016", "440100", ValidForm(), "req-2", &details, clock_);
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->contacts->submitted_at, "2016-05-09T02:00:00.000Z");
+  auto page = GetUnitContacts(t_.db(), province_, "gd-2016", "440100");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(ContactFormToJson(page->contacts->form), ContactFormToJson(form_));
+}
+
+TEST_F(ContactServiceTest, ScopeBeforeFormAndNothingOutsideIt) {
+  std::vector<Error> details;
+  Json bad = ValidForm();
+  bad["leader"].erase("name");
+  // Another province's admin and a unit admin of another city: 404 even for
+  // a bad form, so nothing about the unit is revealed.
+  for (const Principal& who : {testing::MakePrincipal(Role::kProvince, "450000"),
+                               testing::MakePrincipal(Role::kUnit, "440300")}) {
+    auto r = PutUnitContacts(t_.db(), who, "gd-2016", "440100", bad, "", &details, clock_);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ErrorKind::kNotFound) << r.error().message;
+    EXPECT_FALSE(GetUnitContacts(t_.db(), who, "gd-2016", "440100"));
+  }
+  EXPECT_EQ(GetContactsOverview(t_.db(), testing::MakePrincipal(Role::kProvince, "450000"), "gd-2016", "2016-05-12")
+                .error()
+                .kind,
+            ErrorKind::kNotFound);
+  auto forbidden = GetUnitContacts(t_.db(), testing::MakePrincipal(Role::kEnterprise, testing::MakeUscc("440100", 1)),
+                                   "gd-2016", "440100");
+  ASSERT_FALSE(forbidden);
+  EXPECT_EQ(forbidden.error().kind, ErrorKind::kForbidden);
+  // In scope, the bad form: 422 with every problem, nothing stored.
+  auto r = PutUnitContacts(t_.db(), province_, "gd-2016", "440100", bad, "", &details, clock_);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kInvalid);
+  EXPECT_EQ(Fields(details), std::set<std::string>{"leader.name"});
+  EXPECT_TRUE(All().empty());
+  // A unit admin sees its own unit in the overview only.
+  auto overview = GetContactsOverview(t_.db(), testing::MakePrincipal(Role::kUnit, "440300"), "gd-2016", "2016-05-12");
+  ASSERT_TRUE(overview);
+  ASSERT_EQ(overview->entries.size(), 1u);
+}
+
+TEST_F(ContactServiceTest, AFailingStoreWritesNothing) {
+  ASSERT_TRUE(PutUnitContacts(t_.db(), province_, "gd-2016", "440300", ValidForm(), "", nullptr, clock_));
+  int points = testing::ExpectAllOrNothing(t_.db(), [&](store::Db& db) {
+    return PutUnitContacts(db, province_, "gd-2016", "440100", ValidForm(), "", nullptr, clock_);
+  });
+  EXPECT_GE(points, 5);  // begin, round, units, industries, the form before, the save, the audit, commit
+  EXPECT_GE(testing::ExpectAllOrNothing(t_.db(), [&](store::Db& db) {
+    return GetContactsOverview(db, province_, "gd-2016", "2016-05-12");
+  }), 2);
 }
 
 }  // namespace

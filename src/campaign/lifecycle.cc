@@ -17,9 +17,9 @@ namespace {
 
 // Everything a transition needs, read in its transaction.
 struct Context {
-  store::RoundRecord round;
+  domain::Round round;
   Enterprise enterprise;
-  std::optional<store::AssessmentRecord> existing;
+  std::optional<domain::Assessment> existing;
 };
 
 Result<Context> Load(store::Tx& tx, const Principal& who, const std::string& round,
@@ -48,7 +48,7 @@ bool ModelFits(const model::Model& m, const Enterprise& e) {
 }
 
 // The round's first model that applies to the enterprise.
-Result<std::shared_ptr<const model::Model>> ChooseModel(const store::RoundRecord& round,
+Result<std::shared_ptr<const model::Model>> ChooseModel(const domain::Round& round,
                                                         const Enterprise& e) {
   for (const auto& id : round.models) {
     auto m = model::SharedModel(id);
@@ -59,11 +59,11 @@ Result<std::shared_ptr<const model::Model>> ChooseModel(const store::RoundRecord
                                          round.name, e.industry_code, e.production_type)));
 }
 
-AssessmentView ViewOf(store::AssessmentRecord record, std::shared_ptr<const model::Model> m, Enterprise enterprise) {
+AssessmentView ViewOf(domain::Assessment record, std::shared_ptr<const model::Model> m, Enterprise enterprise) {
   auto parsed = scoring::ParseAnswers(*m, record.answers_json);
   int pt = scoring::ProductionTypeIndex(record.production_type);
   auto result = scoring::Score(*m, parsed.answers, pt < 0 ? 0 : pt);
-  return {std::move(record), std::move(m), std::move(result), std::move(enterprise)};
+  return {std::move(record), std::move(m), std::move(result), std::move(enterprise), {}};
 }
 
 bool CanFillIn(store::Tx& tx, const Principal& who, const std::string& uscc, bool submit,
@@ -83,7 +83,7 @@ bool CanFillIn(store::Tx& tx, const Principal& who, const std::string& uscc, boo
   return false;
 }
 
-Result<void> Transition(store::Tx& tx, const Principal& who, store::AssessmentRecord& record,
+Result<void> Transition(store::Tx& tx, const Principal& who, domain::Assessment& record,
                         int64_t expected_version, const std::optional<std::string>& from,
                         const std::string& reason, const std::string& request_id,
                         const std::string& action) {
@@ -157,6 +157,26 @@ Result<AssessmentView> LifecycleService::Get(const Principal& who, const std::st
   return ViewOf(*ctx->existing, *m, ctx->enterprise);
 }
 
+Result<AssessmentView> LifecycleService::GetWithHistory(const Principal& who, const std::string& round,
+                                                        const std::string& uscc) {
+  std::vector<domain::AssessmentEvent> history;
+  auto ctx = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) -> Result<Context> {
+    auto loaded = Load(tx, who, round, uscc);
+    if (!loaded || !loaded->existing) return loaded;
+    auto events = store::ListAssessmentEvents(tx, loaded->existing->id);
+    if (!events) return Fail(events.error());
+    history = std::move(*events);
+    return loaded;
+  });
+  if (!ctx) return Fail(ctx.error());
+  if (!ctx->existing) return Fail(Error::NotFound("该企业在本评估周期尚无答卷"));
+  auto m = model::SharedModel(ctx->existing->model_id);
+  if (!m) return Fail(m.error());
+  AssessmentView view = ViewOf(*ctx->existing, *m, ctx->enterprise);
+  view.history = std::move(history);
+  return view;
+}
+
 Result<std::vector<store::AssessmentListItem>> LifecycleService::List(
     const Principal& who, const std::string& round, const std::string& unit, const std::string& status,
     int64_t limit, int64_t offset) {
@@ -201,7 +221,7 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
       return Fail(Error::Invalid("round_closed",
                                  fmt::format("评估周期已于 {} 截止，不能再修改答卷", ctx->round.closes_on)));
     }
-    store::AssessmentRecord record;
+    domain::Assessment record;
     std::optional<std::string> from;
     std::shared_ptr<const model::Model> m;
     if (ctx->existing) {
@@ -273,7 +293,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
       }
     }
     if (!ctx->existing) return Fail(Error::NotFound("尚无答卷：请先填写并保存"));
-    store::AssessmentRecord record = *ctx->existing;
+    domain::Assessment record = *ctx->existing;
     if (record.status == "submitted" || record.status == "approved") {
       return Fail(Error::Conflict("already_submitted",
                                   record.status == "submitted" ? "答卷已提交，正在等待审核" : "答卷已审核通过"));
@@ -328,7 +348,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
         return Fail(a.error());
       }
     }
-    return AssessmentView{record, *m, result, {}};
+    return AssessmentView{record, *m, result, {}, {}};
   });
 }
 
@@ -349,7 +369,7 @@ Result<AssessmentView> LifecycleService::Review(const Principal& who, const std:
     auto ctx = Load(tx, who, round, uscc);
     if (!ctx) return Fail(ctx.error());
     if (!ctx->existing) return Fail(Error::NotFound("该企业在本评估周期尚无答卷"));
-    store::AssessmentRecord record = *ctx->existing;
+    domain::Assessment record = *ctx->existing;
     if (record.status != "submitted") {
       return Fail(Error::Conflict("not_submitted",
                                   fmt::format("只能审核待审核的答卷，当前状态为“{}”", record.status)));
@@ -381,7 +401,7 @@ Result<AssessmentView> LifecycleService::Withdraw(const Principal& who, const st
     if (!ctx->existing || ctx->existing->status != "submitted") {
       return Fail(Error::Conflict("not_withdrawable", "只能撤回已提交、尚未审核的答卷"));
     }
-    store::AssessmentRecord record = *ctx->existing;
+    domain::Assessment record = *ctx->existing;
     std::optional<std::string> from = record.status;
     record.status = "draft";
     record.submitted_at.reset();

@@ -23,10 +23,12 @@
 namespace rongping::campaign {
 
 struct AssessmentView {
-  store::AssessmentRecord record;
+  domain::Assessment record;
   std::shared_ptr<const model::Model> model;
   scoring::ScoreResult result;  // current scoring of the stored answers
   Enterprise enterprise;        // its record, as the caller may see it
+  // Its status changes, oldest first; filled by GetWithHistory only.
+  std::vector<domain::AssessmentEvent> history;
 };
 
 // Answers (a JSON object: question id -> answer) read for a model; kInvalid
@@ -54,6 +56,8 @@ class LifecycleService {
   // enterprise (or its scope) or the assessment does not exist.
   Result<AssessmentView> Get(const Principal& who, const std::string& round,
                              const std::string& uscc);
+  // As Get, with the assessment's history, read in the same transaction.
+  Result<AssessmentView> GetWithHistory(const Principal& who, const std::string& round, const std::string& uscc);
 
   // Saves a draft. `expected_version` is 0 for the first save, else the
   // version last read; a stale one is kConflict. The enterprise itself or a

@@ -40,5 +40,46 @@ TEST(LifecycleClock, OpenOrClosedByTheServicesClockAndRecordedAtItsTime) {
   EXPECT_NE(edit.error().message.find("不能再修改答卷"), std::string::npos) << edit.error().message;
 }
 
+// Every step of the lifecycle is one transaction with its events and audit:
+// a store failing at any statement leaves the assessment as it was.
+TEST(LifecycleStore, AFailingStoreWritesNothing) {
+  testing::TempDb t;
+  ASSERT_TRUE(demo::testing::LoadGuangdong2016(t.db()));
+  auto rows = InTx(t.db(), store::TxMode::kRead, [](store::Tx& tx) {
+    return tx.Query("SELECT uscc, unit_code FROM assessments WHERE round_code = 'gd-2016' AND status = 'submitted' "
+                    "ORDER BY id LIMIT 1");
+  });
+  ASSERT_TRUE(rows && !rows->empty());
+  const std::string uscc = rows->rows[0].Text(0);
+  const Principal enterprise = testing::MakePrincipal(Role::kEnterprise, uscc, "enterprise-test");
+  const Principal province = testing::MakePrincipal(Role::kProvince, "440000", "guangdong");
+  FixedClock clock = FixedClock::AtChinaDate("2016-06-01");
+  auto with = [&](store::Db& db) { return LifecycleService(db, clock); };
+
+  // Each operation's run that reaches no failure does its work, so the next
+  // one starts where a real user would: withdraw, save, submit, review.
+  EXPECT_GE(testing::ExpectAllOrNothing(
+                t.db(), [&](store::Db& db) { return with(db).Withdraw(enterprise, "gd-2016", uscc, ""); }),
+            4);
+  auto draft = with(t.db()).Get(enterprise, "gd-2016", uscc);
+  ASSERT_TRUE(draft);
+  ASSERT_EQ(draft->record.status, "draft");
+  EXPECT_GE(testing::ExpectAllOrNothing(t.db(), [&](store::Db& db) {
+              return with(db).SaveDraft(enterprise, "gd-2016", uscc, draft->record.answers_json,
+                                        draft->record.version, "", nullptr);
+            }),
+            4);
+  EXPECT_GE(testing::ExpectAllOrNothing(
+                t.db(), [&](store::Db& db) { return with(db).Submit(enterprise, "gd-2016", uscc, false, "", nullptr); }),
+            4);
+  EXPECT_GE(testing::ExpectAllOrNothing(t.db(), [&](store::Db& db) {
+              return with(db).Review(province, "gd-2016", uscc, false, "数据需核实", "");
+            }),
+            4);
+  EXPECT_GE(testing::ExpectAllOrNothing(
+                t.db(), [&](store::Db& db) { return with(db).GetWithHistory(enterprise, "gd-2016", uscc); }),
+            2);
+}
+
 }  // namespace
 }  // namespace rongping::campaign

@@ -11,7 +11,7 @@ namespace rongping::campaign {
 namespace {
 
 void ApplyTarget(ProgressRow& row, const std::map<std::string, TargetRule>& targets,
-                 const store::ReferenceIndex& units, double elapsed_share) {
+                 const domain::ReferenceIndex& units, double elapsed_share) {
   auto t = targets.find(row.unit_code);
   if (t == targets.end()) return;
   auto unit = units.units.find(row.unit_code);
@@ -30,7 +30,7 @@ void ApplyTarget(ProgressRow& row, const std::map<std::string, TargetRule>& targ
 
 }  // namespace
 
-ProgressTable BuildProgress(const store::RoundRecord& round, const store::ReferenceIndex& units,
+ProgressTable BuildProgress(const domain::Round& round, const domain::ReferenceIndex& units,
                             const std::string& root_code,
                             const std::vector<store::UnitCounts>& counts,
                             const std::map<std::string, TargetRule>& targets,
@@ -52,7 +52,7 @@ ProgressTable BuildProgress(const store::RoundRecord& round, const store::Refere
   }
 
   // Rows: the root's children, each summing the counts of its subtree.
-  std::vector<const store::UnitRecord*> children;
+  std::vector<const domain::Unit*> children;
   for (const auto& [code, u] : units.units) {
     if (u.parent_code == root_code && code != root_code) children.push_back(&u);
   }

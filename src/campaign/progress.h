@@ -27,7 +27,7 @@ using domain::ProgressTable;
 // (every root-level unit when empty), with the root's subtree as the total.
 // Each enterprise's assessment counts in exactly one unit, so a parent's
 // figures are the sums of its children's and nothing is counted twice.
-ProgressTable BuildProgress(const store::RoundRecord& round, const store::ReferenceIndex& units,
+ProgressTable BuildProgress(const domain::Round& round, const domain::ReferenceIndex& units,
                             const std::string& root_code,
                             const std::vector<store::UnitCounts>& counts,
                             const std::map<std::string, TargetRule>& targets,

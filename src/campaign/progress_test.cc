@@ -50,7 +50,7 @@ TEST(Progress, RollsUpTheReportingTreeWithoutDoubleCounting) {
   auto index = InTx(t.db(), store::TxMode::kRead,
                     [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
   ASSERT_TRUE(index);
-  store::RoundRecord round{"r", "测试", 2016, "440000", {"m"}, "2016-04-01", "2016-06-30",
+  domain::Round round{"r", "测试", 2016, "440000", {"m"}, "2016-04-01", "2016-06-30",
                            "2016-06-30", true, std::nullopt,
                            store::Completion::kSubmitted, store::EntryCount::kEnterprise};
   std::vector<store::UnitCounts> counts = {
@@ -93,7 +93,7 @@ TEST(Progress, TiesShareARank) {
   testing::TempDb t;
   auto index = InTx(t.db(), store::TxMode::kRead,
                     [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
-  store::RoundRecord round{"r", "测试", 2016, "440000", {"m"}, "2016-04-01", "2016-06-30",
+  domain::Round round{"r", "测试", 2016, "440000", {"m"}, "2016-04-01", "2016-06-30",
                            "2016-06-30", true, std::nullopt,
                            store::Completion::kSubmitted, store::EntryCount::kEnterprise};
   std::map<std::string, TargetRule> targets = {{"440100", *ParseTargetRule("min_completed:10")},
@@ -178,7 +178,7 @@ class ProgressAsOf : public ::testing::Test {
   }
 
   void Round(store::Completion completion, store::EntryCount entries) {
-    store::RoundRecord round{"r", "测试", 2016, "440000", {"m1", "m2"}, "2016-04-01", "2016-06-30",
+    domain::Round round{"r", "测试", 2016, "440000", {"m1", "m2"}, "2016-04-01", "2016-06-30",
                              "2016-06-30", true, std::nullopt,
                            store::Completion::kSubmitted, store::EntryCount::kEnterprise};
     round.completion = completion;
@@ -195,7 +195,7 @@ class ProgressAsOf : public ::testing::Test {
           "'440100', '38', 'discrete_mass', 100, 5000, 'medium', 1, 1, 'x', 'x') ON CONFLICT (uscc) DO NOTHING",
           {uscc, "企业" + std::to_string(n)});
       if (!e) return Fail(e.error());
-      store::AssessmentRecord a;
+      domain::Assessment a;
       a.round_code = "r";
       a.uscc = uscc;
       a.model_id = model;
@@ -245,7 +245,7 @@ TEST_F(ProgressAsOf, ALaterEventNeverChangesAnEarlierDay) {
   ASSERT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<void> {
     auto a = store::FindAssessment(tx, "r", testing::MakeUscc("440100", 2));
     if (!a || !*a) return Fail(Error::Internal("no assessment"));
-    store::AssessmentRecord record = **a;
+    domain::Assessment record = **a;
     record.status = "rejected";
     auto saved = store::SaveAssessment(tx, record, record.version);
     if (!saved) return Fail(saved.error());

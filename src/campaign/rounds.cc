@@ -21,14 +21,14 @@ bool MaySetRounds(const Principal& who) {
   return who.role == Role::kProvince || who.role == Role::kMinistry;
 }
 
-bool MayAdministerRound(const Principal& who, const store::RoundRecord& round,
-                        const store::ReferenceIndex& index) {
+bool MayAdministerRound(const Principal& who, const domain::Round& round,
+                        const domain::ReferenceIndex& index) {
   if (who.role == Role::kMinistry) return true;
   return who.role == Role::kProvince && index.UnitInScope(who, round.province_code);
 }
 
-bool RoundConcerns(const Principal& who, const store::RoundRecord& round,
-                   const store::ReferenceIndex& index) {
+bool RoundConcerns(const Principal& who, const domain::Round& round,
+                   const domain::ReferenceIndex& index) {
   switch (who.role) {
     case Role::kProvince:
     case Role::kUnit:
@@ -40,7 +40,7 @@ bool RoundConcerns(const Principal& who, const store::RoundRecord& round,
   }
 }
 
-Result<void> ValidateRound(const store::RoundRecord& round) {
+Result<void> ValidateRound(const domain::Round& round) {
   static const std::regex kCode("[a-z0-9][a-z0-9-]{1,31}");
   if (!std::regex_match(round.code, kCode)) {
     return Fail(Error::Invalid("invalid_round", "周期代码应为2-32位小写字母、数字或连字符，如 gd-2016", "code"));
@@ -76,12 +76,12 @@ Result<void> ValidateRound(const store::RoundRecord& round) {
   return {};
 }
 
-Result<store::RoundRecord> PutRound(store::Db& db, const Principal& who, store::RoundRecord round,
+Result<domain::Round> PutRound(store::Db& db, const Principal& who, domain::Round round,
                                     const std::string& request_id, const CountingRules& rules) {
   if (!MaySetRounds(who)) {
     return Fail(Error::Forbidden("只有省级及以上管理员可以设置评估周期"));
   }
-  return InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<store::RoundRecord> {
+  return InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<domain::Round> {
     auto index = store::LoadReferenceIndex(tx);
     if (!index) return Fail(index.error());
     auto existing = store::FindRound(tx, round.code);
@@ -95,7 +95,7 @@ Result<store::RoundRecord> PutRound(store::Db& db, const Principal& who, store::
         !index->UnitInScope(who, round.province_code)) {
       return Fail(Error::Invalid("invalid_field", "province_code 不是您管辖的省级单位", "province_code"));
     }
-    const store::RoundRecord& base = *existing ? **existing : round;
+    const domain::Round& base = *existing ? **existing : round;
     round.completion = rules.completion.value_or(base.completion);
     round.entries = rules.entries.value_or(base.entries);
     if (*existing && ((*existing)->province_code != round.province_code ||
@@ -147,7 +147,7 @@ Result<void> PutTarget(store::Db& db, const Principal& who, const std::string& r
   });
 }
 
-std::string CountingNote(const store::RoundRecord& round) {
+std::string CountingNote(const domain::Round& round) {
   const bool per_assessment = round.entries == store::EntryCount::kAssessment;
   const std::string_view entry = per_assessment ? "评估条目数（一家企业的每份答卷各计一条）" : "企业数（每家企业只计一次）";
   const std::string_view done = round.completion == store::Completion::kApproved
@@ -156,7 +156,7 @@ std::string CountingNote(const store::RoundRecord& round) {
   return fmt::format("注：参与评估数指系统中有评估记录的{}，完成评估数指{}{}。", entry, done, entry);
 }
 
-Json RoundToJson(const store::RoundRecord& r) {
+Json RoundToJson(const domain::Round& r) {
   return {{"code", r.code},           {"name", r.name},
           {"year", r.year},           {"province_code", r.province_code},
           {"models", r.models},       {"opens_on", r.opens_on},
@@ -166,6 +166,17 @@ Json RoundToJson(const store::RoundRecord& r) {
           {"completion", store::CompletionName(r.completion)},
           {"entries", store::EntryCountName(r.entries)},
           {"counting_note", CountingNote(r)}};
+}
+
+Result<std::vector<domain::Round>> ListRounds(store::Db& db) {
+  return store::InTx(db, store::TxMode::kRead, [](store::Tx& tx) { return store::ListRounds(tx); });
+}
+
+Result<domain::Round> GetRound(store::Db& db, const std::string& code) {
+  auto round = store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) { return store::FindRound(tx, code); });
+  if (!round) return Fail(round.error());
+  if (!*round) return Fail(Error::NotFound("评估周期不存在"));
+  return std::move(**round);
 }
 
 }  // namespace rongping::campaign

@@ -24,25 +24,25 @@ bool MaySetRounds(const Principal& who);
 
 // Whether `who` may change `round` and its targets: the ministry, or a
 // province admin whose region contains the round's province.
-bool MayAdministerRound(const Principal& who, const store::RoundRecord& round,
-                        const store::ReferenceIndex& index);
+bool MayAdministerRound(const Principal& who, const domain::Round& round,
+                        const domain::ReferenceIndex& index);
 
 // Whether `round` is one of `who`'s rounds, for reading what it holds: the
 // ministry's always; a province, unit or association admin's when its
 // region lies in the round's province; an enterprise's or an agency's
 // always, since what they read of a round goes enterprise by enterprise
 // (and each enterprise belongs to one province). Others get 404.
-bool RoundConcerns(const Principal& who, const store::RoundRecord& round,
-                   const store::ReferenceIndex& index);
+bool RoundConcerns(const Principal& who, const domain::Round& round,
+                   const domain::ReferenceIndex& index);
 
 // Checks a round's own values: the code (2-32 of [a-z0-9-], starting with a
 // letter or digit), a name of 1-100 characters without control characters,
 // dates as YYYY-MM-DD with opens_on not after closes_on and deadline, a year
 // in 2000-2100, at least one known model. kInvalid naming the field.
-Result<void> ValidateRound(const store::RoundRecord& round);
+Result<void> ValidateRound(const domain::Round& round);
 
 // Counting rules a change of a round names; those left out stay as stored
-// (for a new round: as the RoundRecord has them).
+// (for a new round: as the domain::Round has them).
 struct CountingRules {
   std::optional<store::Completion> completion;
   std::optional<store::EntryCount> entries;
@@ -58,7 +58,7 @@ struct CountingRules {
 //       while the round has assessments (what was counted must stay
 //       comparable: circulars already sent compare with what follows).
 // Returns the stored round.
-Result<store::RoundRecord> PutRound(store::Db& db, const Principal& who, store::RoundRecord round,
+Result<domain::Round> PutRound(store::Db& db, const Principal& who, domain::Round round,
                                     const std::string& request_id, const CountingRules& rules = {});
 
 // Sets the target of `unit_code` in a round. 403 unless a province or
@@ -69,14 +69,20 @@ Result<void> PutTarget(store::Db& db, const Principal& who, const std::string& r
                        const std::string& unit_code, const TargetRule& rule,
                        const std::string& request_id);
 
+// Every round, by code.
+Result<std::vector<domain::Round>> ListRounds(store::Db& db);
+
+// The round `code`; 404 "评估周期不存在" when there is none.
+Result<domain::Round> GetRound(store::Db& db, const std::string& code);
+
 // The footnote of a progress table or circular of `round`, in the notice's
 // words: what 参与评估数 and 完成评估数 count under its rules.
-std::string CountingNote(const store::RoundRecord& round);
+std::string CountingNote(const domain::Round& round);
 
 // The round as the API shows it and the audit trail records it:
 // {code,name,year,province_code,models,opens_on,closes_on,deadline,
 //  review_required,contacts_due,completion,entries,counting_note}.
-nlohmann::ordered_json RoundToJson(const store::RoundRecord& round);
+nlohmann::ordered_json RoundToJson(const domain::Round& round);
 
 }  // namespace rongping::campaign
 

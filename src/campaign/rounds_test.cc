@@ -17,8 +17,8 @@ Principal Who(Role role, std::string scope, std::string name) {
   return p;
 }
 
-store::RoundRecord Round(std::string code, std::string province) {
-  store::RoundRecord r;
+domain::Round Round(std::string code, std::string province) {
+  domain::Round r;
   r.code = std::move(code);
   r.name = "2016年评估";
   r.year = 2016;
@@ -37,19 +37,19 @@ class RoundsTest : public ::testing::Test {
     ASSERT_TRUE(PutRound(t_.db(), guangdong_, Round("gd-2016", "440000"), "r1"));
   }
 
-  std::optional<store::RoundRecord> Find(const std::string& code) {
+  std::optional<domain::Round> Find(const std::string& code) {
     auto r = store::InTx(t_.db(), store::TxMode::kRead, [&](store::Tx& tx) { return store::FindRound(tx, code); });
     EXPECT_TRUE(r);
     return r ? *r : std::nullopt;
   }
 
-  std::vector<store::AuditEntry> Audit(const std::string& type, const std::string& id) {
-    store::AuditQuery q;
+  std::vector<domain::AuditEntry> Audit(const std::string& type, const std::string& id) {
+    domain::AuditQuery q;
     q.object_type = type;
     q.object_id = id;
     auto r = store::InTx(t_.db(), store::TxMode::kRead, [&](store::Tx& tx) { return store::ListAudit(tx, ministry_, q); });
     EXPECT_TRUE(r);
-    return r ? *r : std::vector<store::AuditEntry>{};
+    return r ? *r : std::vector<domain::AuditEntry>{};
   }
 
   // An enterprise of 广州 with a draft in `round`.
@@ -116,14 +116,14 @@ TEST_F(RoundsTest, TheProvinceOfARoundInUseIsFixed) {
   ASSERT_FALSE(moved);
   EXPECT_EQ(moved.error().code, "round_in_use");
   EXPECT_EQ(Find("gd-2016")->province_code, "440000");
-  store::RoundRecord renamed = Round("gd-2016", "440000");
+  domain::Round renamed = Round("gd-2016", "440000");
   renamed.name = "2016年广东评估";
   ASSERT_TRUE(PutRound(t_.db(), guangdong_, renamed, ""));
   EXPECT_EQ(Find("gd-2016")->name, "2016年广东评估");
 }
 
 TEST_F(RoundsTest, ChangesAreAuditedWithBeforeAndAfter) {
-  store::RoundRecord later = Round("gd-2016", "440000");
+  domain::Round later = Round("gd-2016", "440000");
   later.closes_on = "2016-07-15";
   ASSERT_TRUE(PutRound(t_.db(), guangdong_, later, "req-1"));
   auto entries = Audit("round", "gd-2016");
@@ -137,7 +137,7 @@ TEST_F(RoundsTest, ChangesAreAuditedWithBeforeAndAfter) {
 
 TEST_F(RoundsTest, InvalidRoundsAreRefusedByField) {
   auto bad = [&](auto change, const char* field) {
-    store::RoundRecord r = Round("gd-2017", "440000");
+    domain::Round r = Round("gd-2017", "440000");
     change(r);
     auto put = PutRound(t_.db(), guangdong_, r, "");
     ASSERT_FALSE(put) << field;
@@ -187,6 +187,22 @@ TEST_F(RoundsTest, TargetChangesAreAuditedWithBeforeAndAfter) {
   EXPECT_EQ(*entries[0].before_json, R"({"rule":"min_completed:300"})");
   EXPECT_EQ(*entries[0].after_json, R"({"rule":"min_completed:400"})");
   EXPECT_FALSE(entries[1].before_json);
+}
+
+TEST_F(RoundsTest, AFailingStoreWritesNothing) {
+  EXPECT_GE(testing::ExpectAllOrNothing(t_.db(), [&](store::Db& db) {
+              return PutRound(db, guangdong_, Round("gd-2017", "440000"), "");
+            }),
+            4);
+  EXPECT_GE(testing::ExpectAllOrNothing(t_.db(), [&](store::Db& db) {
+              return PutTarget(db, guangdong_, "gd-2016", "440100", *ParseTargetRule("min_completed:100"), "");
+            }),
+            4);
+  EXPECT_GE(testing::ExpectAllOrNothing(t_.db(), [&](store::Db& db) { return GetRound(db, "gd-2016"); }), 2);
+  EXPECT_GE(testing::ExpectAllOrNothing(t_.db(), [&](store::Db& db) { return ListRounds(db); }), 2);
+  auto missing = GetRound(t_.db(), "no-such-round");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
 }
 
 }  // namespace

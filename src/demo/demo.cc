@@ -135,7 +135,7 @@ Result<DemoReport> LoadGuangdong2016(store::Db& db, AuthService& auth, const Dem
   // The round and the notice's targets (顺德区's is not stated; the national
   // rule applies to the province).
   auto round_ok = InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
-    store::RoundRecord round{std::string(kRound), "2016年广东省两化融合评估诊断和对标引导", 2016,
+    domain::Round round{std::string(kRound), "2016年广东省两化融合评估诊断和对标引导", 2016,
                              "440000", {std::string(kModel)}, "2016-04-20", "2016-06-30",
                              "2016-06-30", true, "2016-05-10"};
     if (auto r = store::UpsertRound(tx, round); !r) return Fail(r.error());

@@ -44,6 +44,24 @@ struct Enterprise {
   std::string updated_at;
 };
 
+// Which enterprises to list, and how: filters, order and page.
+struct EnterpriseQuery {
+  std::string unit;      // unit code: its whole reporting subtree
+  std::string industry;  // division code, or an industry group name (e.g. 电子信息)
+  std::string q;         // substring of the name, or a prefix of the USCC
+  std::string size;      // size class machine name
+  std::string sort = "name";  // name | uscc | revenue | employees | updated_at
+  bool descending = false;
+  int64_t page = 1;           // 1-based
+  int64_t per_page = 20;      // 1..500
+};
+
+// One page of a listing, and how many match in all.
+struct EnterprisePage {
+  std::vector<Enterprise> items;
+  int64_t total = 0;
+};
+
 // Field values as text, as they arrive from a form, JSON or a spreadsheet
 // cell. A field that is absent is nullopt (for PATCH: leave unchanged).
 using EnterpriseFields = std::map<std::string, std::string, std::less<>>;

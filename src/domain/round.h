@@ -3,8 +3,11 @@
 #ifndef RONGPING_DOMAIN_ROUND_H_
 #define RONGPING_DOMAIN_ROUND_H_
 
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace rongping::domain {
 
@@ -23,6 +26,23 @@ std::string_view CompletionName(Completion c);  // "submitted" | "approved"
 std::optional<Completion> ParseCompletion(std::string_view name);
 std::string_view EntryCountName(EntryCount e);  // "enterprise" | "assessment"
 std::optional<EntryCount> ParseEntryCount(std::string_view name);
+
+// A round (评估周期) of one province: its dates, the models it offers and
+// its counting rules.
+struct Round {
+  std::string code;  // e.g. gd-2016
+  std::string name;
+  int64_t year = 0;
+  std::string province_code;
+  std::vector<std::string> models;  // model ids offered, in preference order
+  std::string opens_on;   // YYYY-MM-DD, China time
+  std::string closes_on;  // last day submissions are accepted
+  std::string deadline;   // the date completion targets are due
+  bool review_required = true;  // whether submissions are reviewed (approve/reject)
+  std::optional<std::string> contacts_due;  // YYYY-MM-DD the 联系人表 is due; unset when none
+  Completion completion = Completion::kSubmitted;
+  EntryCount entries = EntryCount::kEnterprise;
+};
 
 }  // namespace rongping::domain
 

@@ -2,16 +2,20 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include "core/text.h"
 #include "core/uscc.h"
 #include "enterprise/enterprise_json.h"
+#include "store/accounts.h"
 #include "store/audit.h"
+#include "store/campaign.h"
 #include "store/units.h"
 
 namespace rongping {
 namespace {
 
-EnterpriseReference ReferenceFrom(const store::ReferenceIndex& index) {
+EnterpriseReference ReferenceFrom(const domain::ReferenceIndex& index) {
   return {[&index](std::string_view c) { return index.IsLeafUnit(c); },
           [&index](std::string_view c) { return index.IsIndustry(c); }};
 }
@@ -32,12 +36,12 @@ Result<Enterprise> EnterpriseService::Get(const Principal& who, std::string_view
   return **found;
 }
 
-Result<store::EnterprisePage> EnterpriseService::List(const Principal& who,
-                                                      const store::EnterpriseQuery& query) {
+Result<EnterprisePage> EnterpriseService::List(const Principal& who,
+                                                      const EnterpriseQuery& query) {
   if (!query.size.empty() && !ParseSizeClass(query.size)) {
     return Fail(Error::Invalid("invalid_parameter", "size 应为 large、medium、small 或 micro", "size"));
   }
-  return InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) -> Result<store::EnterprisePage> {
+  return InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) -> Result<EnterprisePage> {
     if (!query.unit.empty() || !query.industry.empty()) {
       auto index = store::LoadReferenceIndex(tx);
       if (!index) return Fail(index.error());
@@ -151,6 +155,61 @@ Result<Enterprise> EnterpriseService::Update(const Principal& who, std::string_v
       return Fail(r.error());
     }
     return updated;
+  });
+}
+
+namespace {
+
+// The enterprise `uscc` as `who` may change its grants, and the agency
+// account named `agency`, read in `tx`.
+Result<int64_t> GrantParties(store::Tx& tx, const Principal& who, std::string_view uscc, const std::string& agency) {
+  auto e = store::FindEnterprise(tx, who, uscc);
+  if (!e) return Fail(e.error());
+  if (!*e) return Fail(Error::NotFound("未找到该企业"));
+  if (who.role != Role::kEnterprise) return Fail(Error::Forbidden("只有企业本身可以授权或取消服务机构"));
+  auto user = store::FindUserByName(tx, agency);
+  if (!user) return Fail(user.error());
+  if (!*user || (*user)->role != Role::kAgency) {
+    return Fail(Error::Invalid("unknown_agency", fmt::format("“{}”不是已登记的服务机构账号", agency.substr(0, 64)),
+                               "agency"));
+  }
+  return (*user)->id;
+}
+
+}  // namespace
+
+Result<std::vector<domain::AgencyGrant>> EnterpriseService::ListGrants(const Principal& who, std::string_view uscc) {
+  return InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) -> Result<std::vector<domain::AgencyGrant>> {
+    auto e = store::FindEnterprise(tx, who, uscc);
+    if (!e) return Fail(e.error());
+    if (!*e) return Fail(Error::NotFound("未找到该企业"));
+    return store::ListGrants(tx, uscc);
+  });
+}
+
+Result<void> EnterpriseService::PutGrant(const Principal& who, std::string_view uscc, const std::string& agency,
+                                         bool can_submit, const std::string& request_id) {
+  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<void> {
+    auto agency_id = GrantParties(tx, who, uscc, agency);
+    if (!agency_id) return Fail(agency_id.error());
+    if (auto r = store::PutGrant(tx, *agency_id, uscc, can_submit); !r) return r;
+    nlohmann::json after{{"agency", agency}, {"can_submit", can_submit}};
+    return store::RecordAudit(
+        tx, {0, "", who.username, "grant.put", "enterprise", std::string(uscc), std::nullopt, after.dump(), request_id});
+  });
+}
+
+Result<void> EnterpriseService::RevokeGrant(const Principal& who, std::string_view uscc, const std::string& agency,
+                                            const std::string& request_id) {
+  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<void> {
+    auto agency_id = GrantParties(tx, who, uscc, agency);
+    if (!agency_id) return Fail(agency_id.error());
+    auto removed = store::DeleteGrant(tx, *agency_id, uscc);
+    if (!removed) return Fail(removed.error());
+    if (!*removed) return Fail(Error::NotFound("该服务机构没有授权"));
+    nlohmann::json before{{"agency", agency}};
+    return store::RecordAudit(
+        tx, {0, "", who.username, "grant.delete", "enterprise", std::string(uscc), before.dump(), std::nullopt, request_id});
   });
 }
 

@@ -5,8 +5,9 @@
 
 #include <string>
 
-#include "domain/principal.h"
+#include "domain/assessment.h"
 #include "domain/enterprise.h"
+#include "domain/principal.h"
 #include "store/db.h"
 #include "store/enterprises.h"
 
@@ -22,7 +23,7 @@ class EnterpriseService {
 
   // The enterprises in scope that match `query`. kInvalid naming the
   // parameter for an unknown unit, industry (division or group) or size.
-  Result<store::EnterprisePage> List(const Principal& who, const store::EnterpriseQuery& query);
+  Result<EnterprisePage> List(const Principal& who, const EnterpriseQuery& query);
 
   // Region admins only (ministry, province, unit) and only into a unit in
   // their region. On invalid fields returns the first
@@ -40,6 +41,23 @@ class EnterpriseService {
   Result<Enterprise> Update(const Principal& who, std::string_view uscc,
                             const EnterpriseFields& fields, int64_t expected_version,
                             const std::string& request_id, std::vector<Error>* field_errors);
+
+  // Agency grants (服务机构授权): the agencies the enterprise lets fill in its
+  // assessments. kNotFound when the enterprise is not visible to `who`.
+  Result<std::vector<domain::AgencyGrant>> ListGrants(const Principal& who, std::string_view uscc);
+
+  // Lets the agency account `agency` fill in the enterprise's assessments,
+  // and submit them when `can_submit`; replaces an earlier grant. Only the
+  // enterprise itself (403 for other roles that see it, 404 for those that
+  // do not); 422 "unknown_agency" when `agency` is not an agency account.
+  // Audited "grant.put", in the same transaction.
+  Result<void> PutGrant(const Principal& who, std::string_view uscc, const std::string& agency, bool can_submit,
+                        const std::string& request_id);
+
+  // Withdraws the agency's grant, as PutGrant may give it; 404 when the
+  // agency has none. Audited "grant.delete".
+  Result<void> RevokeGrant(const Principal& who, std::string_view uscc, const std::string& agency,
+                           const std::string& request_id);
 
  private:
   store::Db& db_;

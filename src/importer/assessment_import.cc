@@ -24,7 +24,7 @@ using Json = nlohmann::json;
 
 struct Pending {
   int line;
-  store::AssessmentRecord record;
+  domain::Assessment record;
   std::string at;  // updated_at as an event time (UTC, milliseconds)
 };
 
@@ -36,7 +36,7 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
   std::vector<Pending> valid;
   std::set<std::pair<std::string, std::string>> seen;
   auto loaded = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<bool> {
-    std::map<std::string, std::optional<store::RoundRecord>> rounds;
+    std::map<std::string, std::optional<domain::Round>> rounds;
     int line = 0;
     size_t start = 0;
     while (start < jsonl.size()) {
@@ -138,7 +138,7 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
           if (status != "draft" && campaign::InconsistencyError(*m, result, &inconsistencies)) {
             for (const auto& e : inconsistencies) error(e.field, e.message);
           }
-          store::AssessmentRecord a;
+          domain::Assessment a;
           a.round_code = round_code;
           a.uscc = *uscc;
           a.model_id = model_id;

@@ -139,7 +139,7 @@ class EnterpriseImport : public importer::RowVisitor {
   const ImportOptions& options_;
   std::vector<std::string> columns_;
   bool header_invalid_ = false;
-  store::ReferenceIndex index_;
+  domain::ReferenceIndex index_;
   std::vector<ValidRow> valid_;
   std::unordered_map<std::string, int> first_row_of_;
   ImportReport report_;

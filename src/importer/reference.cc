@@ -32,7 +32,7 @@ bool IsDivisionCode(std::string_view code) {
          });
 }
 
-Result<std::vector<store::UnitRecord>> ParseUnits(const importer::Table& t) {
+Result<std::vector<domain::Unit>> ParseUnits(const importer::Table& t) {
   auto idx = HeaderIndex(t);
   for (const char* required : {"code", "name", "parent_code", "kind"}) {
     if (!idx.count(required)) {
@@ -40,11 +40,11 @@ Result<std::vector<store::UnitRecord>> ParseUnits(const importer::Table& t) {
                                  required));
     }
   }
-  std::vector<store::UnitRecord> units;
+  std::vector<domain::Unit> units;
   std::string problems;
   for (size_t i = 0; i < t.rows.size(); ++i) {
     const auto& row = t.rows[i];
-    store::UnitRecord u;
+    domain::Unit u;
     u.code = Cell(row, idx, "code");
     u.name = Cell(row, idx, "name");
     u.admin_parent_code = Cell(row, idx, "parent_code");
@@ -86,13 +86,13 @@ Result<std::vector<store::UnitRecord>> ParseUnits(const importer::Table& t) {
 
 Result<ReferenceLoadReport> LoadReferenceData(store::Db& db) {
   ReferenceLoadReport report;
-  std::vector<store::UnitRecord> units;
+  std::vector<domain::Unit> units;
   for (auto csv : {kProvincesCsv, kGuangdongUnitsCsv}) {
     auto table = importer::ReadCsv(csv);
     if (!table) return Fail(table.error());
     auto idx = HeaderIndex(*table);
     for (const auto& row : table->rows) {
-      store::UnitRecord u;
+      domain::Unit u;
       u.code = Cell(row, idx, "code");
       u.name = Cell(row, idx, "name");
       u.admin_parent_code = Cell(row, idx, "parent_code");
@@ -102,7 +102,7 @@ Result<ReferenceLoadReport> LoadReferenceData(store::Db& db) {
       units.push_back(std::move(u));
     }
   }
-  std::vector<store::IndustryRecord> industries;
+  std::vector<domain::Industry> industries;
   auto table = importer::ReadCsv(kIndustriesCsv);
   if (!table) return Fail(table.error());
   auto idx = HeaderIndex(*table);

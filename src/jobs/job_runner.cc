@@ -12,6 +12,13 @@ JobRunner::JobRunner(store::Db& db, JobRunnerOptions options) : db_(db), options
 
 int64_t JobRunner::Now() const { return (options_.clock ? *options_.clock : SystemClock::Get()).NowSeconds(); }
 
+Result<domain::Job> JobRunner::Find(int64_t id, int64_t owner_user_id, bool with_result) {
+  auto job = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) { return store::FindJob(tx, id, with_result); });
+  if (!job) return Fail(job.error());
+  if (!*job || (*job)->owner_user_id != owner_user_id) return Fail(Error::NotFound("任务不存在"));
+  return std::move(**job);
+}
+
 Result<int64_t> JobRunner::Enqueue(std::string_view kind, int64_t owner_user_id, std::string_view input) {
   auto id = InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<int64_t> {
     auto pending = store::CountPendingJobs(tx, owner_user_id);
@@ -71,7 +78,7 @@ Result<bool> JobRunner::RunOne() {
   });
   if (!claimed) return Fail(claimed.error());
   if (!*claimed) return false;
-  const store::Job& job = **claimed;
+  const domain::Job& job = **claimed;
   Result<JobOutput> output = Fail(Error::Invalid("unknown_job", fmt::format("无法处理“{}”类任务", job.kind)));
   if (auto h = handlers_.find(job.kind); h != handlers_.end()) {
     try {

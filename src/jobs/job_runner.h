@@ -26,7 +26,7 @@ struct JobOutput {
 };
 
 // Runs one job. An error's message (中文) is what the job's owner sees.
-using JobHandler = std::function<Result<JobOutput>(const store::Job&)>;
+using JobHandler = std::function<Result<JobOutput>(const domain::Job&)>;
 
 struct JobRunnerOptions {
   int64_t lease_seconds = 300;  // longer than any job runs
@@ -54,6 +54,11 @@ class JobRunner {
   // max_pending_per_owner jobs pending; kUnavailable when max_pending jobs
   // are pending in all. Returns the job's id.
   Result<int64_t> Enqueue(std::string_view kind, int64_t owner_user_id, std::string_view input);
+
+  // The job `id` as its owner sees it, with its result bytes when
+  // `with_result`: 404 "任务不存在" when there is none or it is another
+  // user's (whose jobs do not exist for anyone else).
+  Result<domain::Job> Find(int64_t id, int64_t owner_user_id, bool with_result);
 
   // Deletes the jobs that finished more than result_ttl_seconds ago; returns
   // how many. The running thread does this about once a minute.

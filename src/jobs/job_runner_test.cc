@@ -19,7 +19,7 @@ int64_t Enqueue(store::Db& db, const std::string& kind, const std::string& input
   return *id;
 }
 
-store::Job Find(store::Db& db, int64_t id) {
+domain::Job Find(store::Db& db, int64_t id) {
   auto job = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) { return store::FindJob(tx, id, true); });
   EXPECT_TRUE(job && *job);
   return **job;
@@ -28,11 +28,11 @@ store::Job Find(store::Db& db, int64_t id) {
 TEST(JobRunner, StoresResultsAndErrors) {
   testing::TempDb t;
   JobRunner runner(t.db());
-  runner.Handle("echo", [](const store::Job& job) -> Result<JobOutput> {
+  runner.Handle("echo", [](const domain::Job& job) -> Result<JobOutput> {
     return JobOutput{"application/octet-stream", "out.bin", job.input + std::string("\0\xff", 2)};
   });
-  runner.Handle("bad", [](const store::Job&) -> Result<JobOutput> { return Fail(Error::Unavailable("浏览器不可用")); });
-  runner.Handle("throws", [](const store::Job&) -> Result<JobOutput> { throw std::runtime_error("boom"); });
+  runner.Handle("bad", [](const domain::Job&) -> Result<JobOutput> { return Fail(Error::Unavailable("浏览器不可用")); });
+  runner.Handle("throws", [](const domain::Job&) -> Result<JobOutput> { throw std::runtime_error("boom"); });
   int64_t echo = Enqueue(t.db(), "echo", "你好");
   int64_t bad = Enqueue(t.db(), "bad", "");
   int64_t throws = Enqueue(t.db(), "throws", "");
@@ -41,7 +41,7 @@ TEST(JobRunner, StoresResultsAndErrors) {
   auto ran = runner.RunPending();
   ASSERT_TRUE(ran);
   EXPECT_EQ(*ran, 4);
-  store::Job done = Find(t.db(), echo);
+  domain::Job done = Find(t.db(), echo);
   EXPECT_EQ(done.status, "done");
   EXPECT_EQ(done.result, std::string("你好\0\xff", 8));  // binary survives
   EXPECT_EQ(done.result_name, "out.bin");
@@ -76,7 +76,7 @@ TEST(JobStore, AJobWhoseServerStoppedIsTakenAgainThenGivenUp) {
   ASSERT_TRUE(second);
   EXPECT_EQ(second->attempts, 2);
   EXPECT_FALSE(claim(1030));  // two attempts were the limit: given up
-  store::Job given_up = Find(t.db(), id);
+  domain::Job given_up = Find(t.db(), id);
   EXPECT_EQ(given_up.status, "failed");
   EXPECT_NE(given_up.error.find("请重新提交"), std::string::npos);
 }
@@ -85,7 +85,7 @@ TEST(JobRunner, TwoRunnersOnOneDatabaseRunEachJobOnce) {
   testing::TempDb t;
   std::mutex mu;
   std::map<int64_t, int> runs;
-  auto handler = [&](const store::Job& job) -> Result<JobOutput> {
+  auto handler = [&](const domain::Job& job) -> Result<JobOutput> {
     std::lock_guard lock(mu);
     ++runs[job.id];
     return JobOutput{"text/plain", "a.txt", "ok"};
@@ -107,7 +107,7 @@ TEST(JobRunner, TwoRunnersOnOneDatabaseRunEachJobOnce) {
 TEST(JobRunner, AStartedRunnerPicksUpAQueuedJob) {
   testing::TempDb t;
   JobRunner runner(t.db(), {.lease_seconds = 60, .max_attempts = 3, .poll_milliseconds = 50});
-  runner.Handle("echo", [](const store::Job&) -> Result<JobOutput> { return JobOutput{"text/plain", "a", "b"}; });
+  runner.Handle("echo", [](const domain::Job&) -> Result<JobOutput> { return JobOutput{"text/plain", "a", "b"}; });
   runner.Start();
   int64_t id = Enqueue(t.db(), "echo", "");
   runner.Wake();
@@ -125,7 +125,7 @@ TEST(JobRunner, PendingJobsAreBoundedPerUserAndInAll) {
   options.max_pending_per_owner = 2;
   options.max_pending = 3;
   JobRunner runner(t.db(), options);
-  runner.Handle("echo", [](const store::Job& job) -> Result<JobOutput> { return JobOutput{"text/plain", "a", job.input}; });
+  runner.Handle("echo", [](const domain::Job& job) -> Result<JobOutput> { return JobOutput{"text/plain", "a", job.input}; });
   ASSERT_TRUE(runner.Enqueue("echo", 1, "a"));
   ASSERT_TRUE(runner.Enqueue("echo", 1, "b"));
   auto third = runner.Enqueue("echo", 1, "c");
@@ -150,7 +150,7 @@ TEST(JobRunner, FinishedJobsAndTheirResultsExpire) {
   options.result_ttl_seconds = 3600;
   options.clock = &clock;
   JobRunner runner(t.db(), options);
-  runner.Handle("echo", [](const store::Job& job) -> Result<JobOutput> { return JobOutput{"text/plain", "a", job.input}; });
+  runner.Handle("echo", [](const domain::Job& job) -> Result<JobOutput> { return JobOutput{"text/plain", "a", job.input}; });
   auto done = runner.Enqueue("echo", 1, "a");
   ASSERT_TRUE(done);
   ASSERT_TRUE(runner.RunPending());

@@ -7,7 +7,7 @@
 
 namespace rongping::store {
 
-Result<void> RecordAudit(Tx& tx, AuditEntry e) {
+Result<void> RecordAudit(Tx& tx, domain::AuditEntry e) {
   if (e.at.empty()) e.at = NowRfc3339();
   auto r = tx.Exec(
       "INSERT INTO audit_log (at, actor, action, object_type, object_id, before_json, "
@@ -18,7 +18,7 @@ Result<void> RecordAudit(Tx& tx, AuditEntry e) {
   return {};
 }
 
-Result<std::vector<AuditEntry>> ListAudit(Tx& tx, const Principal& who, const AuditQuery& q) {
+Result<std::vector<domain::AuditEntry>> ListAudit(Tx& tx, const Principal& who, const domain::AuditQuery& q) {
   std::vector<Value> params;
   std::string where = "1 = 1";
   if (who.role != Role::kMinistry) {
@@ -53,7 +53,7 @@ Result<std::vector<AuditEntry>> ListAudit(Tx& tx, const Principal& who, const Au
                   where, params.size()),
       params);
   if (!rows) return Fail(rows.error());
-  std::vector<AuditEntry> out;
+  std::vector<domain::AuditEntry> out;
   for (const auto& r : rows->rows) {
     out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.OptText(6),
                    r.OptText(7), r.Text(8)});

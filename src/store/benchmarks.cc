@@ -13,8 +13,8 @@ constexpr std::string_view kColumns =
     "id, digest, model_id, province_code, model_version, model_hash, installation, scope, round_code, round_title, as_of, group_count, loaded_at, "
     "loaded_by";
 
-StoredBenchmarkPack FromRow(const Row& r) {
-  StoredBenchmarkPack p;
+domain::LoadedBenchmarkPack FromRow(const Row& r) {
+  domain::LoadedBenchmarkPack p;
   p.id = r.Int(0);
   p.digest = r.Text(1);
   p.model_id = r.Text(2);
@@ -42,7 +42,7 @@ std::string Sha256Hex(std::string_view bytes) {
 
 }  // namespace
 
-Result<std::string> PutBenchmarkPack(Tx& tx, const StoredBenchmarkPack& p) {
+Result<std::string> PutBenchmarkPack(Tx& tx, const domain::LoadedBenchmarkPack& p) {
   if (auto r = tx.Exec("DELETE FROM benchmark_packs WHERE model_id = $1 AND province_code = $2",
                        {p.model_id, p.province_code});
       !r) {
@@ -59,16 +59,16 @@ Result<std::string> PutBenchmarkPack(Tx& tx, const StoredBenchmarkPack& p) {
   return digest;
 }
 
-Result<std::optional<StoredBenchmarkPack>> FindBenchmarkPack(Tx& tx, std::string_view model_id,
+Result<std::optional<domain::LoadedBenchmarkPack>> FindBenchmarkPack(Tx& tx, std::string_view model_id,
                                                              std::string_view province_code) {
   auto rows = tx.Query(std::string("SELECT ") + std::string(kColumns) +
                            ", body FROM benchmark_packs WHERE model_id = $1 AND province_code = $2",
                        {std::string(model_id), std::string(province_code)});
   if (!rows) return Fail(rows.error());
-  if (rows->empty()) return std::optional<StoredBenchmarkPack>();
-  StoredBenchmarkPack p = FromRow(rows->rows[0]);
+  if (rows->empty()) return std::optional<domain::LoadedBenchmarkPack>();
+  domain::LoadedBenchmarkPack p = FromRow(rows->rows[0]);
   p.body = rows->rows[0].Text(14);
-  return std::optional<StoredBenchmarkPack>(std::move(p));
+  return std::optional<domain::LoadedBenchmarkPack>(std::move(p));
 }
 
 Result<std::string> BenchmarkPackDigest(Tx& tx, std::string_view model_id, std::string_view province_code) {
@@ -78,10 +78,10 @@ Result<std::string> BenchmarkPackDigest(Tx& tx, std::string_view model_id, std::
   return rows->empty() ? std::string() : rows->rows[0].Text(0);
 }
 
-Result<std::vector<StoredBenchmarkPack>> ListBenchmarkPacks(Tx& tx) {
+Result<std::vector<domain::LoadedBenchmarkPack>> ListBenchmarkPacks(Tx& tx) {
   auto rows = tx.Query(std::string("SELECT ") + std::string(kColumns) + " FROM benchmark_packs ORDER BY model_id, province_code");
   if (!rows) return Fail(rows.error());
-  std::vector<StoredBenchmarkPack> out;
+  std::vector<domain::LoadedBenchmarkPack> out;
   for (const auto& r : rows->rows) out.push_back(FromRow(r));
   return out;
 }

@@ -12,42 +12,25 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/benchmark_pack.h"
 #include "store/db.h"
 
 namespace rongping::store {
 
-struct StoredBenchmarkPack {
-  int64_t id = 0;
-  std::string digest;  // SHA-256 of the body, hex: a cache of the parsed pack keys on it
-  std::string model_id;
-  std::string province_code;  // "" for the whole installation
-  std::string model_version;
-  std::string model_hash;
-  std::string installation;  // the source, as the pack states it
-  std::string scope;
-  std::string round;
-  std::string round_title;
-  std::string as_of;
-  int64_t groups = 0;
-  std::string loaded_at;  // RFC 3339
-  std::string loaded_by;  // username
-  std::string body;       // the pack's JSON text; empty unless asked for
-};
-
 // Stores `pack` (body included; id and digest are made here) as the pack of
 // its model and province, replacing any; returns its digest.
-Result<std::string> PutBenchmarkPack(Tx& tx, const StoredBenchmarkPack& pack);
+Result<std::string> PutBenchmarkPack(Tx& tx, const domain::LoadedBenchmarkPack& pack);
 
 // The pack of the model and province, with its body; nullopt when none is
 // loaded.
-Result<std::optional<StoredBenchmarkPack>> FindBenchmarkPack(Tx& tx, std::string_view model_id,
+Result<std::optional<domain::LoadedBenchmarkPack>> FindBenchmarkPack(Tx& tx, std::string_view model_id,
                                                              std::string_view province_code);
 
 // The digest of that pack, or "" when none: a cheap check for a cache.
 Result<std::string> BenchmarkPackDigest(Tx& tx, std::string_view model_id, std::string_view province_code);
 
 // Every loaded pack, without bodies, by model id and province.
-Result<std::vector<StoredBenchmarkPack>> ListBenchmarkPacks(Tx& tx);
+Result<std::vector<domain::LoadedBenchmarkPack>> ListBenchmarkPacks(Tx& tx);
 
 // Removes the pack of the model and province; false when there was none.
 Result<bool> DeleteBenchmarkPack(Tx& tx, std::string_view model_id, std::string_view province_code);

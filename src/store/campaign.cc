@@ -11,8 +11,8 @@ namespace {
 
 
 
-RoundRecord RoundFromRow(const Row& r) {
-  RoundRecord round{r.Text(0), r.Text(1), r.Int(2),     r.Text(3),     SplitCodes(r.Text(4)),
+domain::Round RoundFromRow(const Row& r) {
+  domain::Round round{r.Text(0), r.Text(1), r.Int(2),     r.Text(3),     SplitCodes(r.Text(4)),
                     r.Text(5), r.Text(6), r.Text(7), r.Int(8) != 0, r.OptText(9)};
   round.completion = ParseCompletion(r.Text(10)).value_or(Completion::kApproved);
   round.entries = ParseEntryCount(r.Text(11)).value_or(EntryCount::kEnterprise);
@@ -28,8 +28,8 @@ constexpr std::string_view kAssessmentColumns =
     "a.answers_json, a.version, a.total, a.level_index, a.level_id, a.model_hash, a.submitted_at, "
     "a.reviewed_at, a.reviewer, a.review_reason, a.created_at, a.updated_at, a.score_vector";
 
-AssessmentRecord AssessmentFromRow(const Row& r) {
-  AssessmentRecord a;
+domain::Assessment AssessmentFromRow(const Row& r) {
+  domain::Assessment a;
   a.id = r.Int(0);
   a.round_code = r.Text(1);
   a.uscc = r.Text(2);
@@ -60,7 +60,7 @@ Result<void> Done(const Result<int64_t>& r) {
 
 }  // namespace
 
-Result<void> UpsertRound(Tx& tx, const RoundRecord& r) {
+Result<void> UpsertRound(Tx& tx, const domain::Round& r) {
   return Done(tx.Exec(
       "INSERT INTO rounds (code, name, year, province_code, models, opens_on, closes_on, deadline, "
       "review_required, created_at, contacts_due, completion, entries) VALUES ($1, $2, $3, $4, $5, $6, "
@@ -74,12 +74,12 @@ Result<void> UpsertRound(Tx& tx, const RoundRecord& r) {
        std::string(CompletionName(r.completion)), std::string(EntryCountName(r.entries))}));
 }
 
-Result<std::optional<RoundRecord>> FindRound(Tx& tx, std::string_view code) {
+Result<std::optional<domain::Round>> FindRound(Tx& tx, std::string_view code) {
   static const std::string kSql = fmt::format("SELECT {} FROM rounds WHERE code = $1", kRoundColumns);
   auto rows = tx.Query(kSql, {std::string(code)});
   if (!rows) return Fail(rows.error());
-  if (rows->empty()) return std::optional<RoundRecord>{};
-  return std::optional<RoundRecord>{RoundFromRow(rows->rows[0])};
+  if (rows->empty()) return std::optional<domain::Round>{};
+  return std::optional<domain::Round>{RoundFromRow(rows->rows[0])};
 }
 
 Result<bool> RoundHasAssessments(Tx& tx, std::string_view code) {
@@ -88,26 +88,26 @@ Result<bool> RoundHasAssessments(Tx& tx, std::string_view code) {
   return !rows->empty();
 }
 
-Result<std::vector<RoundRecord>> ListRounds(Tx& tx) {
+Result<std::vector<domain::Round>> ListRounds(Tx& tx) {
   auto rows = tx.Query(fmt::format("SELECT {} FROM rounds ORDER BY year DESC, code", kRoundColumns));
   if (!rows) return Fail(rows.error());
-  std::vector<RoundRecord> out;
+  std::vector<domain::Round> out;
   for (const auto& r : rows->rows) out.push_back(RoundFromRow(r));
   return out;
 }
 
-Result<std::optional<AssessmentRecord>> FindAssessment(Tx& tx, std::string_view round_code,
+Result<std::optional<domain::Assessment>> FindAssessment(Tx& tx, std::string_view round_code,
                                                        std::string_view uscc) {
   static const std::string kSql = fmt::format(
       "SELECT {} FROM assessments a WHERE a.round_code = $1 AND a.uscc = $2 ORDER BY a.id LIMIT 1",
       kAssessmentColumns);
   auto rows = tx.Query(kSql, {std::string(round_code), std::string(uscc)});
   if (!rows) return Fail(rows.error());
-  if (rows->empty()) return std::optional<AssessmentRecord>{};
-  return std::optional<AssessmentRecord>{AssessmentFromRow(rows->rows[0])};
+  if (rows->empty()) return std::optional<domain::Assessment>{};
+  return std::optional<domain::Assessment>{AssessmentFromRow(rows->rows[0])};
 }
 
-Result<AssessmentRecord> SaveAssessment(Tx& tx, AssessmentRecord a, int64_t expected_version) {
+Result<domain::Assessment> SaveAssessment(Tx& tx, domain::Assessment a, int64_t expected_version) {
   std::string now = NowRfc3339();
   a.updated_at = now;
   std::vector<Value> params = {a.round_code,
@@ -172,7 +172,7 @@ Result<AssessmentRecord> SaveAssessment(Tx& tx, AssessmentRecord a, int64_t expe
   return a;
 }
 
-Result<void> RecordAssessmentEvent(Tx& tx, const AssessmentEvent& e) {
+Result<void> RecordAssessmentEvent(Tx& tx, const domain::AssessmentEvent& e) {
   return Done(tx.Exec(
       "INSERT INTO assessment_events (assessment_id, at, actor, from_status, to_status, reason) "
       "VALUES ($1, $2, $3, $4, $5, $6)",
@@ -180,13 +180,13 @@ Result<void> RecordAssessmentEvent(Tx& tx, const AssessmentEvent& e) {
        e.to_status, Nullable(e.reason)}));
 }
 
-Result<std::vector<AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_t assessment_id) {
+Result<std::vector<domain::AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_t assessment_id) {
   auto rows = tx.Query(
       "SELECT assessment_id, at, actor, from_status, to_status, reason FROM assessment_events "
       "WHERE assessment_id = $1 ORDER BY id",
       {assessment_id});
   if (!rows) return Fail(rows.error());
-  std::vector<AssessmentEvent> out;
+  std::vector<domain::AssessmentEvent> out;
   for (const auto& r : rows->rows) {
     out.push_back({r.Int(0), r.Text(1), r.Text(2), r.OptText(3), r.Text(4), r.OptText(5)});
   }
@@ -282,13 +282,13 @@ Result<std::vector<AssessmentListItem>> ListAssessments(Tx& tx, const Principal&
   return out;
 }
 
-Result<std::vector<AssessmentRecord>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc) {
+Result<std::vector<domain::Assessment>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc) {
   auto rows = tx.Query(fmt::format("SELECT {} FROM assessments a JOIN rounds r ON r.code = "
                                    "a.round_code WHERE a.uscc = $1 ORDER BY r.year, r.opens_on, a.id",
                                    kAssessmentColumns),
                        {std::string(uscc)});
   if (!rows) return Fail(rows.error());
-  std::vector<AssessmentRecord> out;
+  std::vector<domain::Assessment> out;
   for (const auto& r : rows->rows) out.push_back(AssessmentFromRow(r));
   return out;
 }
@@ -343,13 +343,13 @@ Result<bool> DeleteGrant(Tx& tx, int64_t agency_user_id, std::string_view uscc) 
   return *n > 0;
 }
 
-Result<std::vector<GrantRecord>> ListGrants(Tx& tx, std::string_view uscc) {
+Result<std::vector<domain::AgencyGrant>> ListGrants(Tx& tx, std::string_view uscc) {
   auto rows = tx.Query(
       "SELECT u.username, u.display_name, g.can_submit, g.granted_at FROM agency_grants g JOIN "
       "users u ON u.id = g.agency_user_id WHERE g.uscc = $1 ORDER BY u.username",
       {std::string(uscc)});
   if (!rows) return Fail(rows.error());
-  std::vector<GrantRecord> out;
+  std::vector<domain::AgencyGrant> out;
   for (const auto& r : rows->rows) out.push_back({r.Text(0), r.Text(1), r.Int(2) != 0, r.Text(3)});
   return out;
 }

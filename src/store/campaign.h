@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/assessment.h"
 #include "domain/principal.h"
 #include "domain/round.h"
 #include "store/db.h"
@@ -21,69 +22,25 @@ using domain::EntryCountName;
 using domain::ParseCompletion;
 using domain::ParseEntryCount;
 
-struct RoundRecord {
-  std::string code;  // e.g. gd-2016
-  std::string name;
-  int64_t year = 0;
-  std::string province_code;
-  std::vector<std::string> models;  // model ids offered, in preference order
-  std::string opens_on;   // YYYY-MM-DD, China time
-  std::string closes_on;  // last day submissions are accepted
-  std::string deadline;   // the date completion targets are due
-  bool review_required = true;  // whether submissions are reviewed (approve/reject)
-  std::optional<std::string> contacts_due;  // YYYY-MM-DD the 联系人表 is due; unset when none
-  Completion completion = Completion::kSubmitted;
-  EntryCount entries = EntryCount::kEnterprise;
-};
 
-Result<void> UpsertRound(Tx& tx, const RoundRecord& round);
-Result<std::optional<RoundRecord>> FindRound(Tx& tx, std::string_view code);
-Result<std::vector<RoundRecord>> ListRounds(Tx& tx);
+Result<void> UpsertRound(Tx& tx, const domain::Round& round);
+Result<std::optional<domain::Round>> FindRound(Tx& tx, std::string_view code);
+Result<std::vector<domain::Round>> ListRounds(Tx& tx);
 // Whether the round has any assessment record (draft or later).
 Result<bool> RoundHasAssessments(Tx& tx, std::string_view code);
 
-struct AssessmentRecord {
-  int64_t id = 0;
-  std::string round_code;
-  std::string uscc;
-  std::string model_id;
-  std::string unit_code;
-  std::string production_type;
-  std::string status;  // draft | submitted | approved | rejected
-  std::string answers_json;
-  int64_t version = 0;
-  std::optional<double> total;
-  std::optional<int64_t> level_index;
-  std::optional<std::string> level_id;
-  std::optional<std::string> model_hash;
-  std::optional<std::string> score_vector;  // scoring::EncodeScoreVector of the stored result
-  std::optional<std::string> submitted_at;
-  std::optional<std::string> reviewed_at;
-  std::optional<std::string> reviewer;
-  std::optional<std::string> review_reason;
-  std::string created_at;
-  std::string updated_at;
-};
 
 // The enterprise's assessment in a round (any model), or nullopt.
-Result<std::optional<AssessmentRecord>> FindAssessment(Tx& tx, std::string_view round_code,
+Result<std::optional<domain::Assessment>> FindAssessment(Tx& tx, std::string_view round_code,
                                                        std::string_view uscc);
 
 // Inserts (id 0) or updates by id when the stored version equals
 // `expected_version`; bumps the version. kConflict when stale. Returns the
 // stored record.
-Result<AssessmentRecord> SaveAssessment(Tx& tx, AssessmentRecord record, int64_t expected_version);
+Result<domain::Assessment> SaveAssessment(Tx& tx, domain::Assessment record, int64_t expected_version);
 
-struct AssessmentEvent {
-  int64_t assessment_id = 0;
-  std::string at;
-  std::string actor;
-  std::optional<std::string> from_status;
-  std::string to_status;
-  std::optional<std::string> reason;
-};
-Result<void> RecordAssessmentEvent(Tx& tx, const AssessmentEvent& event);
-Result<std::vector<AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_t assessment_id);
+Result<void> RecordAssessmentEvent(Tx& tx, const domain::AssessmentEvent& event);
+Result<std::vector<domain::AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_t assessment_id);
 
 // The change feed: assessments written after `after_seq`, oldest first,
 // with their current state (an assessment written twice appears twice).
@@ -126,7 +83,7 @@ Result<std::vector<UnitCounts>> CountByUnit(Tx& tx, std::string_view round_code,
 // Assessments of a round in the principal's scope, optionally one unit's
 // subtree and one status, for drill-down and review queues.
 struct AssessmentListItem {
-  AssessmentRecord assessment;
+  domain::Assessment assessment;
   std::string enterprise_name;
 };
 Result<std::vector<AssessmentListItem>> ListAssessments(Tx& tx, const Principal& who,
@@ -136,7 +93,7 @@ Result<std::vector<AssessmentListItem>> ListAssessments(Tx& tx, const Principal&
                                                         int64_t offset);
 
 // Every assessment of an enterprise, oldest round first (for its trend).
-Result<std::vector<AssessmentRecord>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc);
+Result<std::vector<domain::Assessment>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc);
 
 Result<void> UpsertTarget(Tx& tx, std::string_view round_code, std::string_view unit_code,
                           std::string_view rule);
@@ -154,17 +111,11 @@ struct Grant {
 };
 Result<Grant> FindGrant(Tx& tx, int64_t agency_user_id, std::string_view uscc);
 
-struct GrantRecord {
-  std::string agency_username;
-  std::string agency_name;
-  bool can_submit = false;
-  std::string granted_at;
-};
 // Grants or updates an agency's access to an enterprise.
 Result<void> PutGrant(Tx& tx, int64_t agency_user_id, std::string_view uscc, bool can_submit);
 // Removes it; returns whether there was one.
 Result<bool> DeleteGrant(Tx& tx, int64_t agency_user_id, std::string_view uscc);
-Result<std::vector<GrantRecord>> ListGrants(Tx& tx, std::string_view uscc);
+Result<std::vector<domain::AgencyGrant>> ListGrants(Tx& tx, std::string_view uscc);
 
 }  // namespace rongping::store
 

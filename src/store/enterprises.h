@@ -14,22 +14,6 @@
 
 namespace rongping::store {
 
-struct EnterpriseQuery {
-  std::string unit;      // unit code: its whole reporting subtree
-  std::string industry;  // division code, or an industry group name (e.g. 电子信息)
-  std::string q;         // substring of the name, or a prefix of the USCC
-  std::string size;      // size class machine name
-  std::string sort = "name";  // name | uscc | revenue | employees | updated_at
-  bool descending = false;
-  int64_t page = 1;           // 1-based
-  int64_t per_page = 20;      // 1..500
-};
-
-struct EnterprisePage {
-  std::vector<Enterprise> items;
-  int64_t total = 0;
-};
-
 // Returns the enterprise if it exists and is in scope, else nullopt.
 Result<std::optional<Enterprise>> FindEnterprise(Tx& tx, const Principal& who,
                                                  std::string_view uscc);

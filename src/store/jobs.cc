@@ -13,8 +13,8 @@ constexpr std::string_view kColumns =
     "id, kind, owner_user_id, input, status, attempts, COALESCE(error, ''), COALESCE(result_type, ''), "
     "COALESCE(result_name, ''), created_at, COALESCE(finished_at, '')";
 
-Job FromRow(const Row& r) {
-  Job j;
+domain::Job FromRow(const Row& r) {
+  domain::Job j;
   j.id = r.Int(0);
   j.kind = r.Text(1);
   j.owner_user_id = r.Int(2);
@@ -67,15 +67,15 @@ Result<bool> HasClaimableJob(Tx& tx, int64_t now_seconds) {
   return !rows->empty();
 }
 
-Result<std::optional<Job>> ClaimJob(Tx& tx, int64_t now_seconds, int64_t lease_seconds, int64_t max_attempts) {
+Result<std::optional<domain::Job>> ClaimJob(Tx& tx, int64_t now_seconds, int64_t lease_seconds, int64_t max_attempts) {
   for (;;) {
     auto rows = tx.Query(std::string("SELECT ") + std::string(kColumns) +
                              " FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_until < $1) "
                              "ORDER BY id LIMIT 1",
                          {now_seconds});
     if (!rows) return Fail(rows.error());
-    if (rows->empty()) return std::optional<Job>();
-    Job job = FromRow(rows->rows[0]);
+    if (rows->empty()) return std::optional<domain::Job>();
+    domain::Job job = FromRow(rows->rows[0]);
     if (job.attempts >= max_attempts) {
       auto failed = tx.Exec(
           "UPDATE jobs SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1 AND status = $4",
@@ -92,7 +92,7 @@ Result<std::optional<Job>> ClaimJob(Tx& tx, int64_t now_seconds, int64_t lease_s
     if (*claimed == 0) continue;
     job.status = "running";
     ++job.attempts;
-    return std::optional<Job>(std::move(job));
+    return std::optional<domain::Job>(std::move(job));
   }
 }
 
@@ -129,19 +129,19 @@ Result<int64_t> DeleteFinishedJobs(Tx& tx, std::string_view before) {
       {std::string(before)});
 }
 
-Result<std::optional<Job>> FindJob(Tx& tx, int64_t id, bool with_result) {
+Result<std::optional<domain::Job>> FindJob(Tx& tx, int64_t id, bool with_result) {
   auto rows = tx.Query(std::string("SELECT ") + std::string(kColumns) +
                            (with_result ? ", COALESCE(result_base64, '')" : "") + " FROM jobs WHERE id = $1",
                        {id});
   if (!rows) return Fail(rows.error());
-  if (rows->empty()) return std::optional<Job>();
-  Job job = FromRow(rows->rows[0]);
+  if (rows->empty()) return std::optional<domain::Job>();
+  domain::Job job = FromRow(rows->rows[0]);
   if (with_result) {
     auto bytes = FromBase64(rows->rows[0].Text(11));
     if (!bytes) return Fail(Error::Internal("任务结果已损坏"));
     job.result = std::move(*bytes);
   }
-  return std::optional<Job>(std::move(job));
+  return std::optional<domain::Job>(std::move(job));
 }
 
 }  // namespace rongping::store

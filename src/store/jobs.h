@@ -9,24 +9,11 @@
 #include <string>
 #include <string_view>
 
+#include "domain/job.h"
 #include "store/db.h"
 
 namespace rongping::store {
 
-struct Job {
-  int64_t id = 0;
-  std::string kind;
-  int64_t owner_user_id = 0;
-  std::string input;  // the kind's own format
-  std::string status;
-  int64_t attempts = 0;
-  std::string error;        // when failed, in 中文
-  std::string result_type;  // MIME type, when done
-  std::string result_name;  // file name for downloads, when done
-  std::string result;       // the bytes, when done and asked for
-  std::string created_at;
-  std::string finished_at;
-};
 
 // Queues a job; returns its id.
 Result<int64_t> EnqueueJob(Tx& tx, std::string_view kind, int64_t owner_user_id, std::string_view input);
@@ -41,7 +28,7 @@ Result<bool> HasClaimableJob(Tx& tx, int64_t now_seconds);
 // `max_attempts` already is marked failed instead. nullopt when there is
 // nothing to run. Safe when several servers claim at once: a job goes to
 // one of them.
-Result<std::optional<Job>> ClaimJob(Tx& tx, int64_t now_seconds, int64_t lease_seconds, int64_t max_attempts);
+Result<std::optional<domain::Job>> ClaimJob(Tx& tx, int64_t now_seconds, int64_t lease_seconds, int64_t max_attempts);
 
 // Stores a running job's result and marks it done.
 Result<void> FinishJob(Tx& tx, int64_t id, std::string_view type, std::string_view name, std::string_view bytes);
@@ -61,7 +48,7 @@ Result<PendingJobs> CountPendingJobs(Tx& tx, int64_t owner_user_id);
 Result<int64_t> DeleteFinishedJobs(Tx& tx, std::string_view before);
 
 // The job, with its result bytes when `with_result`; nullopt when unknown.
-Result<std::optional<Job>> FindJob(Tx& tx, int64_t id, bool with_result);
+Result<std::optional<domain::Job>> FindJob(Tx& tx, int64_t id, bool with_result);
 
 }  // namespace rongping::store
 

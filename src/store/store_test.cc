@@ -1,6 +1,7 @@
 // Store tests on SQLite and, as ctest's postgresql.* tests, on PostgreSQL:
 // migrations, the reporting tree, scoped reads, optimistic versions, audit,
 // and the PostgreSQL backend's own contract (PostgresBackend.*).
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -253,7 +254,7 @@ TEST(Enterprises, ScopeHidesOtherUnitsOnEveryRead) {
     }
     return true;
   }));
-  auto list = [&](const Principal& p, store::EnterpriseQuery q = {}) {
+  auto list = [&](const Principal& p, EnterpriseQuery q = {}) {
     return InTx(t.db(), store::TxMode::kRead,
                 [&](store::Tx& tx) { return store::ListEnterprises(tx, p, q); });
   };
@@ -265,14 +266,14 @@ TEST(Enterprises, ScopeHidesOtherUnitsOnEveryRead) {
   EXPECT_EQ(foshan->items[0].name, "佛山丙公司");
   EXPECT_EQ(list(UnitAdmin("440606"))->total, 1);
   // Search cannot reach across units.
-  store::EnterpriseQuery q;
+  EnterpriseQuery q;
   q.q = "深圳";
   EXPECT_EQ(list(UnitAdmin("440100"), q)->total, 0);
   q.q = MakeUscc("440300", 2);
   EXPECT_EQ(list(UnitAdmin("440100"), q)->total, 0);
   EXPECT_EQ(list(UnitAdmin("440300"), q)->total, 1);
   // Filtering by another unit yields nothing rather than an error.
-  store::EnterpriseQuery other;
+  EnterpriseQuery other;
   other.unit = "440300";
   EXPECT_EQ(list(UnitAdmin("440100"), other)->total, 0);
   auto found = InTx(t.db(), store::TxMode::kRead, [&](store::Tx& tx) {
@@ -334,22 +335,52 @@ TEST(Audit, FiltersByObjectAndScope) {
     }
     return true;
   }));
-  auto list = [&](const Principal& p, store::AuditQuery q) {
+  auto list = [&](const Principal& p, domain::AuditQuery q) {
     return InTx(t.db(), store::TxMode::kRead,
                 [&](store::Tx& tx) { return store::ListAudit(tx, p, q); });
   };
   Principal ministry;
   ministry.role = Role::kMinistry;
   EXPECT_EQ(list(ministry, {})->size(), 2u);
-  store::AuditQuery by_object;
+  domain::AuditQuery by_object;
   by_object.object_type = "enterprise";
   by_object.object_id = MakeUscc("440300", 2);
   EXPECT_EQ(list(ministry, by_object)->size(), 1u);
   EXPECT_EQ(list(UnitAdmin("440100"), {})->size(), 1u);
   EXPECT_EQ(list(UnitAdmin("440100"), by_object)->size(), 0u);
-  store::AuditQuery future;
+  domain::AuditQuery future;
   future.since = "2999-01-01";
   EXPECT_EQ(list(ministry, future)->size(), 0u);
+}
+
+// The failing-store double itself: it fails the Nth statement and those
+// after it, and ExpectAllOrNothing catches an operation that writes in two
+// transactions (the first one's write survives the second one's failure).
+TEST(FailingDb, FailsTheNthStatementAndCatchesAHalfWrite) {
+  testing::TempDb t;
+  auto write = [](store::Db& db, const std::string& actor) {
+    return store::InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) {
+      return store::RecordAudit(tx, {0, "", actor, "test.write", "test", "1", std::nullopt, "{}", ""});
+    });
+  };
+  testing::FailingDb third(t.db(), 3);  // begin, insert, commit
+  EXPECT_TRUE(third.Begin(store::TxMode::kRead));
+  EXPECT_FALSE(third.failed());
+  auto tx = third.Begin(store::TxMode::kRead);
+  ASSERT_TRUE(tx);
+  auto failed = (*tx)->Query("SELECT 1");
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().kind, ErrorKind::kUnavailable);
+  EXPECT_TRUE(third.failed());
+  EXPECT_FALSE((*tx)->Query("SELECT 1"));  // and it stays down
+
+  EXPECT_GE(testing::ExpectAllOrNothing(t.db(), [&](store::Db& db) { return write(db, "one"); }), 3);
+  EXPECT_NONFATAL_FAILURE(testing::ExpectAllOrNothing(t.db(),
+                                                      [&](store::Db& db) -> Result<void> {
+                                                        if (auto r = write(db, "first"); !r) return r;
+                                                        return write(db, "second");
+                                                      }),
+                          "changed");
 }
 
 }  // namespace

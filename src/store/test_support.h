@@ -5,6 +5,7 @@
 #ifndef RONGPING_STORE_TEST_SUPPORT_H_
 #define RONGPING_STORE_TEST_SUPPORT_H_
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -15,7 +16,10 @@
 #include <gtest/gtest.h>
 
 #include "core/uscc.h"
+#include "domain/audit.h"
+#include "domain/principal.h"
 #include "importer/reference.h"
+#include "store/copy.h"
 #include "store/db.h"
 #include "store/migrations.h"
 
@@ -80,6 +84,122 @@ class TempDb {
   std::unique_ptr<store::Db> admin_;  // on PostgreSQL: where the schema is made and dropped
   std::unique_ptr<store::Db> db_;
 };
+
+// A Db that passes everything to another Db but fails its Nth statement, as
+// a dropped connection or a full disk would: counting Begin, Exec, Query,
+// Scan, ExecScript and Commit across all its transactions from 1, the
+// `fail_at`th answers kUnavailable without reaching the database (and so do
+// all after it, as with a connection that stays down). For testing that a
+// service passes the failure on and writes nothing half.
+class FailingDb : public store::Db {
+ public:
+  FailingDb(store::Db& real, int64_t fail_at) : real_(real), fail_at_(fail_at) {}
+  Result<std::unique_ptr<store::Tx>> Begin(store::TxMode mode) override {
+    if (auto r = Step(); !r) return Fail(r.error());
+    auto tx = real_.Begin(mode);
+    if (!tx) return Fail(tx.error());
+    return std::unique_ptr<store::Tx>(new FailingTx(*this, std::move(*tx)));
+  }
+  std::string_view Dialect() const override { return real_.Dialect(); }
+  // Whether the failure was reached.
+  bool failed() const { return count_ >= fail_at_; }
+
+ private:
+  class FailingTx : public store::Tx {
+   public:
+    FailingTx(FailingDb& db, std::unique_ptr<store::Tx> real) : db_(db), real_(std::move(real)) {}
+    Result<int64_t> Exec(std::string_view sql, const std::vector<store::Value>& params) override {
+      if (auto r = db_.Step(); !r) return Fail(r.error());
+      return real_->Exec(sql, params);
+    }
+    Result<store::Rows> Query(std::string_view sql, const std::vector<store::Value>& params) override {
+      if (auto r = db_.Step(); !r) return Fail(r.error());
+      return real_->Query(sql, params);
+    }
+    Result<void> Scan(std::string_view sql, const std::vector<store::Value>& params,
+                      const std::function<void(const store::RowCursor&)>& on_row) override {
+      if (auto r = db_.Step(); !r) return r;
+      return real_->Scan(sql, params, on_row);
+    }
+    Result<void> ExecScript(std::string_view ddl) override {
+      if (auto r = db_.Step(); !r) return r;
+      return real_->ExecScript(ddl);
+    }
+    Result<void> Commit() override {
+      if (auto r = db_.Step(); !r) return r;
+      return real_->Commit();
+    }
+
+   private:
+    FailingDb& db_;
+    std::unique_ptr<store::Tx> real_;
+  };
+
+  Result<void> Step() {
+    if (++count_ >= fail_at_) return Fail(Error::Unavailable("测试：第 " + std::to_string(fail_at_) + " 条语句失败"));
+    return {};
+  }
+
+  store::Db& real_;
+  const int64_t fail_at_;
+  std::atomic<int64_t> count_{0};
+};
+
+// Runs `operation(Db&)` (returning a Result) against a FailingDb over `db`
+// that fails at statement 1, then 2, and so on until a run no longer reaches
+// the failure. Every failed run must answer the injected kUnavailable error
+// and leave every table exactly as it was (row counts and checksums). Returns
+// the number of failure points tried, so a caller can check there were some.
+template <typename F>
+int ExpectAllOrNothing(store::Db& db, F&& operation) {
+  auto before = store::SumTables(db);
+  if (!before) throw std::runtime_error(before.error().message);
+  for (int fail_at = 1; fail_at < 10000; ++fail_at) {
+    FailingDb failing(db, fail_at);
+    auto result = operation(static_cast<store::Db&>(failing));
+    if (!failing.failed()) {
+      EXPECT_TRUE(result) << "the run without a failure failed: " << result.error().message;
+      return fail_at - 1;
+    }
+    if (result) {
+      ADD_FAILURE() << "statement " << fail_at << " failed and the operation still answered success";
+      return fail_at;
+    }
+    if (result.error().kind != ErrorKind::kUnavailable) {
+      ADD_FAILURE() << "statement " << fail_at << " failed and the operation answered: " << result.error().message;
+      return fail_at;
+    }
+    auto after = store::SumTables(db);
+    if (!after) throw std::runtime_error(after.error().message);
+    for (size_t i = 0; i < before->size() && i < after->size(); ++i) {
+      const store::TableSum &was = (*before)[i], &is = (*after)[i];
+      if (was.rows != is.rows || was.checksum != is.checksum) {
+        ADD_FAILURE() << "statement " << fail_at << " failed and table " << was.table << " changed (" << was.rows
+                      << " rows before, " << is.rows << " after)";
+        return fail_at;
+      }
+    }
+  }
+  ADD_FAILURE() << "the operation never ran without reaching a failure";
+  return 0;
+}
+
+// A principal of `role` over `scope` (a unit code, a USCC, or empty).
+inline Principal MakePrincipal(Role role, std::string scope, std::string username = "tester") {
+  Principal p;
+  p.role = role;
+  p.scope_code = std::move(scope);
+  p.username = std::move(username);
+  return p;
+}
+
+// A query of the audit trail for one object.
+inline domain::AuditQuery AuditOf(std::string object_type, std::string object_id) {
+  domain::AuditQuery q;
+  q.object_type = std::move(object_type);
+  q.object_id = std::move(object_id);
+  return q;
+}
 
 // A valid USCC registered in division `division` with serial `n`.
 inline std::string MakeUscc(const std::string& division, int n) {

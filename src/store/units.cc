@@ -6,10 +6,10 @@
 
 namespace rongping::store {
 
-Result<int64_t> UpsertUnits(Tx& tx, std::vector<UnitRecord> units) {
+Result<int64_t> UpsertUnits(Tx& tx, std::vector<domain::Unit> units) {
   auto existing = ListUnits(tx);
   if (!existing) return Fail(existing.error());
-  std::map<std::string, UnitRecord> all;
+  std::map<std::string, domain::Unit> all;
   for (auto& u : *existing) all[u.code] = u;
   for (auto& u : units) all[u.code] = u;
 
@@ -49,13 +49,13 @@ Result<int64_t> UpsertUnits(Tx& tx, std::vector<UnitRecord> units) {
     u.path = path;
   }
   // Parents before children for the foreign key.
-  std::vector<const UnitRecord*> sorted;
+  std::vector<const domain::Unit*> sorted;
   for (auto& [code, u] : all) sorted.push_back(&u);
-  std::sort(sorted.begin(), sorted.end(), [](const UnitRecord* a, const UnitRecord* b) {
+  std::sort(sorted.begin(), sorted.end(), [](const domain::Unit* a, const domain::Unit* b) {
     return a->path.size() != b->path.size() ? a->path.size() < b->path.size() : a->code < b->code;
   });
   int64_t written = 0;
-  for (const UnitRecord* u : sorted) {
+  for (const domain::Unit* u : sorted) {
     auto r = tx.Exec(
         "INSERT INTO units (code, name, parent_code, admin_parent_code, kind, grp, above_scale, "
         "path) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO UPDATE SET "
@@ -71,7 +71,7 @@ Result<int64_t> UpsertUnits(Tx& tx, std::vector<UnitRecord> units) {
   return written;
 }
 
-Result<int64_t> UpsertIndustries(Tx& tx, const std::vector<IndustryRecord>& industries) {
+Result<int64_t> UpsertIndustries(Tx& tx, const std::vector<domain::Industry>& industries) {
   int64_t written = 0;
   for (const auto& i : industries) {
     auto r = tx.Exec(
@@ -85,14 +85,14 @@ Result<int64_t> UpsertIndustries(Tx& tx, const std::vector<IndustryRecord>& indu
   return written;
 }
 
-Result<std::vector<UnitRecord>> ListUnits(Tx& tx) {
+Result<std::vector<domain::Unit>> ListUnits(Tx& tx) {
   auto rows = tx.Query(
       "SELECT code, name, parent_code, admin_parent_code, kind, grp, above_scale, path "
       "FROM units ORDER BY path");
   if (!rows) return Fail(rows.error());
-  std::vector<UnitRecord> out;
+  std::vector<domain::Unit> out;
   for (const auto& r : rows->rows) {
-    UnitRecord u;
+    domain::Unit u;
     u.code = r.Text(0);
     u.name = r.Text(1);
     u.parent_code = r.Text(2);
@@ -106,42 +106,14 @@ Result<std::vector<UnitRecord>> ListUnits(Tx& tx) {
   return out;
 }
 
-Result<std::vector<IndustryRecord>> ListIndustries(Tx& tx) {
+Result<std::vector<domain::Industry>> ListIndustries(Tx& tx) {
   auto rows = tx.Query("SELECT code, name, section, grp FROM industries ORDER BY code");
   if (!rows) return Fail(rows.error());
-  std::vector<IndustryRecord> out;
+  std::vector<domain::Industry> out;
   for (const auto& r : rows->rows) {
     out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3)});
   }
   return out;
-}
-
-bool ReferenceIndex::IsLeafUnit(std::string_view code) const {
-  return units.count(code) && !child_count.count(code);
-}
-
-bool ReferenceIndex::IsIndustry(std::string_view code) const { return industries.count(code); }
-
-bool ReferenceIndex::InSubtree(std::string_view code, std::string_view root) const {
-  auto u = units.find(code);
-  auto r = units.find(root);
-  if (u == units.end() || r == units.end()) return false;
-  return u->second.path.rfind(r->second.path, 0) == 0;
-}
-
-bool ReferenceIndex::IsIndustryGroup(std::string_view name) const {
-  return std::any_of(industries.begin(), industries.end(),
-                     [&](const auto& entry) { return entry.second.group == name; });
-}
-
-bool ReferenceIndex::UnitInScope(const Principal& principal, std::string_view code) const {
-  switch (principal.role) {
-    case Role::kMinistry: return units.count(code) > 0;
-    case Role::kProvince:
-    case Role::kUnit:
-    case Role::kAssociation: return InSubtree(code, principal.scope_code);
-    default: return false;
-  }
 }
 
 Result<bool> UnitWithin(Tx& tx, std::string_view code, std::string_view root) {
@@ -153,8 +125,8 @@ Result<bool> UnitWithin(Tx& tx, std::string_view code, std::string_view root) {
   return !rows->empty();
 }
 
-Result<ReferenceIndex> LoadReferenceIndex(Tx& tx) {
-  ReferenceIndex index;
+Result<domain::ReferenceIndex> LoadReferenceIndex(Tx& tx) {
+  domain::ReferenceIndex index;
   auto units = ListUnits(tx);
   if (!units) return Fail(units.error());
   for (auto& u : *units) {

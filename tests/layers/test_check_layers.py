@@ -45,6 +45,20 @@ class CheckLayers(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("store/ may not include campaign/", r.stdout)
 
+    def test_a_store_include_in_a_handler_fails(self):
+        self.append("api/jobs_api.cc", '#include "store/jobs.h"\n')
+        r = check(self.src)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("api/ may not include store/", r.stdout)
+
+    def test_a_long_handler_fails(self):
+        body = "".join(f"  int v{i} = {i};\n" for i in range(60))
+        self.append("api/jobs_api.cc", "namespace rongping::api {\nint TooLong() {\n" + body + "  return 0;\n}\n}\n")
+        r = check(self.src)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("src/api/jobs_api.cc", r.stdout)
+        self.assertIn("63 lines, more than 60", r.stdout)
+
     def test_a_relative_include_fails(self):
         self.append("core/text.cc", '#include "../store/db.h"\n')
         r = check(self.src)

@@ -1,0 +1,56 @@
+#include "campaign/enterprise_diagnosis.h"
+
+#include "analytics/results_snapshot.h"
+#include "core/size_class.h"
+#include "store/campaign.h"
+#include "store/db.h"
+#include "store/units.h"
+
+namespace rongping::campaign {
+
+Result<EnterpriseDiagnosis> DiagnoseEnterprise(store::Db& db, LifecycleService& lifecycle,
+                                               analytics::ResultsSnapshot& results,
+                                               BenchmarkPackCache& packs, const Principal& who,
+                                               const std::string& round, const std::string& uscc,
+                                               int64_t min_group_size) {
+  auto view = lifecycle.Get(who, round, uscc);
+  if (!view) return Fail(view.error());
+  EnterpriseDiagnosis out{std::move(*view), {}, {}, {}, {}, nullptr, false};
+  // The reference lists and the enterprise's rounds, in one read.
+  auto index =
+      store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<domain::ReferenceIndex> {
+        auto rounds = store::ListEnterpriseAssessments(tx, uscc);
+        if (!rounds) return Fail(rounds.error());
+        out.history = std::move(*rounds);
+        return store::LoadReferenceIndex(tx);
+      });
+  if (!index) return Fail(index.error());
+
+  // The enterprise's place for peer groups, and its 中文 names.
+  const Enterprise& enterprise = out.view.enterprise;
+  const std::string province = index->ProvinceOf(enterprise.unit_code);
+  auto industry = index->industries.find(enterprise.industry_code);
+  const bool known_industry = industry != index->industries.end();
+  out.key = {enterprise.industry_code,
+             known_industry ? industry->second.group : "",
+             enterprise.unit_code,
+             province,
+             std::string(SizeClassName(enterprise.size_class)),
+             ""};
+  out.labels = {known_industry ? industry->second.name : "",
+                out.key.industry_group,
+                index->UnitName(enterprise.unit_code),
+                index->UnitName(province),
+                std::string(SizeClassLabel(enterprise.size_class)),
+                ""};
+  if (auto r = results.CatchUp(db); !r) return Fail(r.error());
+  const model::Model& m = *out.view.model;
+  out.diagnosis =
+      analytics::Diagnose(results, round, m, out.key, out.labels, out.view.result, min_group_size);
+  auto pack = packs.For(db, m, province);
+  if (pack) out.national_pack = std::move(*pack);
+  out.national_pack_unreadable = !pack;
+  return out;
+}
+
+}  // namespace rongping::campaign

@@ -1,0 +1,55 @@
+// An enterprise's assessment (评估答卷) in a round, and the events of its
+// lifecycle (draft → submitted → approved or rejected).
+#ifndef RONGPING_DOMAIN_ASSESSMENT_H_
+#define RONGPING_DOMAIN_ASSESSMENT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace rongping::domain {
+
+struct Assessment {
+  int64_t id = 0;
+  std::string round_code;
+  std::string uscc;
+  std::string model_id;
+  std::string unit_code;
+  std::string production_type;
+  std::string status;  // draft | submitted | approved | rejected
+  std::string answers_json;
+  int64_t version = 0;
+  std::optional<double> total;
+  std::optional<int64_t> level_index;
+  std::optional<std::string> level_id;
+  std::optional<std::string> model_hash;
+  std::optional<std::string> score_vector;  // scoring::EncodeScoreVector of the stored result
+  std::optional<std::string> submitted_at;
+  std::optional<std::string> reviewed_at;
+  std::optional<std::string> reviewer;
+  std::optional<std::string> review_reason;
+  std::string created_at;
+  std::string updated_at;
+};
+
+// One change of an assessment's status, as its history shows it.
+struct AssessmentEvent {
+  int64_t assessment_id = 0;
+  std::string at;  // RFC 3339 UTC
+  std::string actor;
+  std::optional<std::string> from_status;
+  std::string to_status;
+  std::optional<std::string> reason;
+};
+
+// An agency's (服务机构) access to one enterprise, as the enterprise sees it.
+struct AgencyGrant {
+  std::string agency_username;
+  std::string agency_name;
+  bool can_submit = false;
+  std::string granted_at;
+};
+
+}  // namespace rongping::domain
+
+#endif  // RONGPING_DOMAIN_ASSESSMENT_H_
