@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/auth_service.h"
+#include "campaign/benchmark_packs.h"
 #include "demo/demo_test_support.h"
 #include "model/model.h"
 #include "store/benchmarks.h"
@@ -359,6 +360,27 @@ TEST_F(BenchmarkPackTest, StoreKeepsOnePackPerModel) {
                     [&](store::Tx& tx) { return store::BenchmarkPackDigest(tx, model_id_, ""); });
   ASSERT_TRUE(other);
   EXPECT_FALSE(other->empty());
+}
+
+// Exporting reads only; loading and removing a pack each commit whole, with
+// their audit records, or not at all.
+TEST_F(BenchmarkPackTest, AFailingStoreWritesNothing) {
+  const Principal province = testing::MakePrincipal(Role::kProvince, "440000", "guangdong");
+  const campaign::Actor actor{&province, ""};
+  FixedClock clock = FixedClock::AtChinaDate("2017-01-05");
+  EXPECT_GE(testing::ExpectAllOrNothing(t_.db(), [&](store::Db& db) {
+              ResultsSnapshot fresh;
+              return campaign::ExportBenchmarkPack(db, fresh, actor, "gd-2016", model_id_, 5, "", clock);
+            }),
+            3);
+  const std::string json = BenchmarkPackToJson(Build(5));
+  EXPECT_GE(testing::ExpectAllOrNothing(t_.db(), [&](store::Db& db) {
+              return campaign::LoadBenchmarkPack(db, actor, json, model_id_, 5, clock);
+            }),
+            3);
+  EXPECT_GE(testing::ExpectAllOrNothing(
+                t_.db(), [&](store::Db& db) { return campaign::RemoveBenchmarkPack(db, actor, model_id_); }),
+            3);
 }
 
 }  // namespace

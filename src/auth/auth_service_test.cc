@@ -178,5 +178,38 @@ TEST_F(AuthTest, ScopesMustFitRoles) {
             "invalid_username");
 }
 
+// Creating an account, logging in and changing a password each commit whole
+// or not at all when the store fails at any statement (but for a login's
+// count of attempts).
+TEST_F(AuthTest, AFailingStoreWritesNothing) {
+  ASSERT_TRUE(auth_->CreateUser("gz_admin", "Passw0rd!", Role::kUnit, "440100", {}, "广州"));
+  auto with = [&](store::Db& db) { return AuthService(db, options_); };
+  EXPECT_GE(testing::ExpectAllOrNothing(db_.db(), [&](store::Db& db) {
+              return with(db).CreateUser("sz_admin", "Passw0rd!", Role::kUnit, "440300", {}, "深圳");
+            }),
+            2);
+  // A login counts the attempt first, in a transaction of its own (so
+  // concurrent guesses are counted one by one); a failure after it leaves the
+  // count and nothing else, in particular no session.
+  EXPECT_GE(testing::ExpectAllOrNothing(
+                db_.db(),
+                [&](store::Db& db) {
+                  clock_.AdvanceSeconds(86400);  // past any delay the counted attempts bring
+                  int64_t retry = 0;
+                  return with(db).Login("gz_admin", "Passw0rd!", "127.0.0.1", &retry);
+                },
+                {"login_throttle"}),
+            3);
+  int64_t retry = 0;
+  auto login = auth_->Login("gz_admin", "Passw0rd!", "127.0.0.1", &retry);
+  ASSERT_TRUE(login);
+  auto who = auth_->Authenticate(login->token);
+  ASSERT_TRUE(who);
+  EXPECT_GE(testing::ExpectAllOrNothing(db_.db(), [&](store::Db& db) {
+              return with(db).ChangePassword(*who, login->token, "Passw0rd!", "N3w-Passw0rd!");
+            }),
+            3);
+}
+
 }  // namespace
 }  // namespace rongping

@@ -169,5 +169,19 @@ TEST(JobRunner, FinishedJobsAndTheirResultsExpire) {
   EXPECT_EQ(Find(t.db(), *queued).status, "queued");  // never expires unfinished
 }
 
+// Queueing is one transaction; a job is read back only by its owner.
+TEST(JobRunner, AFailingStoreQueuesNothing) {
+  testing::TempDb t;
+  JobRunner runner(t.db());
+  EXPECT_GE(testing::ExpectAllOrNothing(t.db(), [&](store::Db& db) { return JobRunner(db).Enqueue("echo", 1, "a"); }),
+            3);
+  auto id = runner.Enqueue("echo", 1, "b");
+  ASSERT_TRUE(id);
+  EXPECT_GE(testing::ExpectAllOrNothing(t.db(), [&](store::Db& db) { return JobRunner(db).Find(*id, 1, false); }), 2);
+  auto other = runner.Find(*id, 2, false);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().kind, ErrorKind::kNotFound);
+}
+
 }  // namespace
 }  // namespace rongping::jobs
