@@ -27,6 +27,7 @@
 #include "demo/population.h"
 #include "importer/reference.h"
 #include "model/model.h"
+#include "scoring/model_loading.h"
 #include "scoring/score_vector.h"
 #include "store/campaign.h"
 #include "store/copy.h"
@@ -46,7 +47,7 @@ struct Fixture {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "rongping-analytics-bench";
   std::string path;
   std::unique_ptr<store::Db> db;
-  std::shared_ptr<const model::Model> model = *model::SharedModel("gbt23020-2013");
+  std::shared_ptr<const model::Model> model = *scoring::SharedModel("gbt23020-2013");
   std::vector<demo::SyntheticEnterprise> population;
   analytics::ResultsSnapshot snapshot;
 

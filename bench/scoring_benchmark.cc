@@ -61,6 +61,7 @@
 #include <fmt/format.h>
 
 #include "model/model.h"
+#include "scoring/model_loading.h"
 #include "scoring/scorer.h"
 
 namespace rongping {
@@ -122,7 +123,7 @@ const Data& GetData() {
   static const Data data = [] {
     auto start = std::chrono::steady_clock::now();
     Data d;
-    auto m = model::ResolveModel("gbt23020-2013");
+    auto m = scoring::ResolveModel("gbt23020-2013");
     if (!m) {
       fmt::print(stderr, "cannot load gbt23020-2013\n");
       std::abort();

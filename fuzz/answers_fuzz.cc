@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/model.h"
+#include "scoring/model_loading.h"
 #include "scoring/scorer.h"
 
 namespace {
@@ -20,7 +21,7 @@ const std::vector<std::shared_ptr<const rongping::model::Model>>& Models() {
   static const auto* models = [] {
     auto* out = new std::vector<std::shared_ptr<const rongping::model::Model>>();
     for (const char* id : {"gbt23020-2013", "sme-digital-2022"}) {
-      auto m = rongping::model::SharedModel(id);
+      auto m = rongping::scoring::SharedModel(id);
       if (!m) std::abort();
       out->push_back(*m);
     }

@@ -12,10 +12,11 @@
 
 #include "analytics/benchmark_pack.h"
 #include "model/model.h"
+#include "scoring/model_loading.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const auto model = [] {
-    auto m = rongping::model::SharedModel("gbt23020-2013");
+    auto m = rongping::scoring::SharedModel("gbt23020-2013");
     if (!m) std::abort();
     return *m;
   }();

@@ -12,11 +12,12 @@
 #include <string_view>
 
 #include "model/model.h"
+#include "scoring/model_loading.h"
 #include "scoring/scorer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto outcome = rongping::model::LoadModel(text, "fuzz.json");
+  auto outcome = rongping::scoring::LoadModel(text, "fuzz.json");
   if (!outcome.model) {
     if (outcome.problems.empty()) std::abort();  // a rejection always says why
     return 0;

@@ -15,6 +15,7 @@
 #include "campaign/benchmark_packs.h"
 #include "demo/demo_test_support.h"
 #include "model/model.h"
+#include "scoring/model_loading.h"
 #include "store/benchmarks.h"
 #include "store/test_support.h"
 
@@ -36,7 +37,7 @@ class BenchmarkPackTest : public ::testing::Test {
     ASSERT_TRUE(demo::testing::LoadGuangdong2016(t_.db()));
     ASSERT_TRUE(snapshot_.CatchUp(t_.db()));
     model_id_ = snapshot_.ModelsOf("gd-2016").at(0);
-    auto m = model::ResolveModel(model_id_);
+    auto m = scoring::ResolveModel(model_id_);
     ASSERT_TRUE(m);
     model_ = *m;
   }

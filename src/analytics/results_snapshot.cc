@@ -10,6 +10,7 @@
 
 #include "scoring/score_vector.h"
 #include "store/results_feed.h"
+#include "scoring/model_loading.h"
 
 namespace rongping::analytics {
 namespace {
@@ -368,7 +369,7 @@ Result<void> ResultsSnapshot::Bootstrap(store::Db& db) {
 }
 
 ResultColumns* ResultsSnapshot::ColumnsFor(std::string_view round, std::string_view model_id) {
-  auto m = model::SharedModel(std::string(model_id));
+  auto m = scoring::SharedModel(std::string(model_id));
   if (!m) return nullptr;  // a model no longer shipped: its results are not mapped
   ResultColumns& c = columns_[Key(round, model_id)];
   if (!c.model) {

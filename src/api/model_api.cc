@@ -13,13 +13,14 @@
 #include "api/json_util.h"
 #include "campaign/lifecycle.h"
 #include "scoring/result_json.h"
+#include "scoring/model_loading.h"
 
 namespace rongping::api {
 namespace {
 
 Result<std::shared_ptr<const model::Model>> ShippedModel(const std::string& id) {
   for (const auto& [shipped, text] : model::BuiltinModelFiles()) {
-    if (shipped == id) return model::SharedModel(id);
+    if (shipped == id) return scoring::SharedModel(id);
   }
   return Fail(Error::NotFound(fmt::format("未找到模型“{}”", id)));
 }

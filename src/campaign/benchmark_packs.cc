@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "model/model.h"
+#include "scoring/model_loading.h"
 #include "store/audit.h"
 #include "store/campaign.h"
 #include "store/units.h"
@@ -34,7 +35,7 @@ bool IsModelId(std::string_view id) {
 }
 
 Result<std::shared_ptr<const model::Model>> InstalledModel(std::string_view id) {
-  auto m = IsModelId(id) ? model::SharedModel(std::string(id))
+  auto m = IsModelId(id) ? scoring::SharedModel(std::string(id))
                          : Result<std::shared_ptr<const model::Model>>(Fail(Error::NotFound()));
   if (!m) {
     return Fail(Error::Invalid("unknown_model",
@@ -98,7 +99,7 @@ Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapsh
   if (installation.size() > 150 || HasControlCharacter(installation)) {
     return Fail(Error::Invalid("invalid_field", "来源平台名称最多 50 个汉字，不能含控制字符", "installation"));
   }
-  auto m = model::SharedModel(chosen);
+  auto m = scoring::SharedModel(chosen);
   if (!m) return Fail(m.error());
   if (auto r = results.CatchUp(db); !r) return Fail(r.error());
   analytics::PackSource source{installation.empty() ? found->scope + "两化融合评估诊断平台" : installation,

@@ -11,6 +11,7 @@
 #include "store/audit.h"
 #include "store/enterprises.h"
 #include "store/units.h"
+#include "scoring/model_loading.h"
 
 namespace rongping::campaign {
 namespace {
@@ -51,7 +52,7 @@ bool ModelFits(const model::Model& m, const Enterprise& e) {
 Result<std::shared_ptr<const model::Model>> ChooseModel(const domain::Round& round,
                                                         const Enterprise& e) {
   for (const auto& id : round.models) {
-    auto m = model::SharedModel(id);
+    auto m = scoring::SharedModel(id);
     if (m && ModelFits(**m, e)) return m;
   }
   return Fail(Error::Invalid("no_model",
@@ -152,7 +153,7 @@ Result<AssessmentView> LifecycleService::Get(const Principal& who, const std::st
   auto ctx = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) { return Load(tx, who, round, uscc); });
   if (!ctx) return Fail(ctx.error());
   if (!ctx->existing) return Fail(Error::NotFound("该企业在本评估周期尚无答卷"));
-  auto m = model::SharedModel(ctx->existing->model_id);
+  auto m = scoring::SharedModel(ctx->existing->model_id);
   if (!m) return Fail(m.error());
   return ViewOf(*ctx->existing, *m, ctx->enterprise);
 }
@@ -170,7 +171,7 @@ Result<AssessmentView> LifecycleService::GetWithHistory(const Principal& who, co
   });
   if (!ctx) return Fail(ctx.error());
   if (!ctx->existing) return Fail(Error::NotFound("该企业在本评估周期尚无答卷"));
-  auto m = model::SharedModel(ctx->existing->model_id);
+  auto m = scoring::SharedModel(ctx->existing->model_id);
   if (!m) return Fail(m.error());
   AssessmentView view = ViewOf(*ctx->existing, *m, ctx->enterprise);
   view.history = std::move(history);
@@ -232,7 +233,7 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
             "not_editable", record.status == "submitted" ? "答卷已提交待审核，如需修改请先撤回"
                                                          : "答卷已审核通过，不能再修改"));
       }
-      auto loaded = model::SharedModel(record.model_id);
+      auto loaded = scoring::SharedModel(record.model_id);
       if (!loaded) return Fail(loaded.error());
       m = *loaded;
     } else {
@@ -298,7 +299,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
       return Fail(Error::Conflict("already_submitted",
                                   record.status == "submitted" ? "答卷已提交，正在等待审核" : "答卷已审核通过"));
     }
-    auto m = model::SharedModel(record.model_id);
+    auto m = scoring::SharedModel(record.model_id);
     if (!m) return Fail(m.error());
     auto parsed = ParseAnswersStrictly(**m, record.answers_json, details);
     if (!parsed) return Fail(parsed.error());
@@ -384,7 +385,7 @@ Result<AssessmentView> LifecycleService::Review(const Principal& who, const std:
         !t) {
       return Fail(t.error());
     }
-    auto m = model::SharedModel(record.model_id);
+    auto m = scoring::SharedModel(record.model_id);
     if (!m) return Fail(m.error());
     return ViewOf(record, *m, ctx->enterprise);
   });
@@ -415,7 +416,7 @@ Result<AssessmentView> LifecycleService::Withdraw(const Principal& who, const st
         !t) {
       return Fail(t.error());
     }
-    auto m = model::SharedModel(record.model_id);
+    auto m = scoring::SharedModel(record.model_id);
     if (!m) return Fail(m.error());
     return ViewOf(record, *m, ctx->enterprise);
   });

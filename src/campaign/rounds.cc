@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "model/model.h"
+#include "scoring/model_loading.h"
 #include "store/audit.h"
 
 namespace rongping::campaign {
@@ -68,7 +69,7 @@ Result<void> ValidateRound(const domain::Round& round) {
     return Fail(Error::Invalid("invalid_field", "models 应为至少含一个模型标识的数组", "models"));
   }
   for (const auto& m : round.models) {
-    if (!model::SharedModel(m)) {
+    if (!scoring::SharedModel(m)) {
       std::string shown = IsValidUtf8(m) && !HasControlCharacter(m) ? m.substr(0, 40) : "?";
       return Fail(Error::Invalid("unknown_model", fmt::format("未知的模型“{}”", shown), "models"));
     }

@@ -19,6 +19,7 @@
 #include "demo/demo.h"
 #include "demo/population.h"
 #include "model/model.h"
+#include "scoring/model_loading.h"
 #include "scoring/scorer.h"
 
 namespace rongping::cli {
@@ -128,7 +129,7 @@ int GenCommand(int64_t enterprises, int rounds, uint64_t seed, const std::string
     std::cerr << "错误: 需要 --out 输出目录\n";
     return kExitUsage;
   }
-  auto resolved = model::ResolveModel(model_id.empty() ? std::string(kDefaultModel) : model_id);
+  auto resolved = scoring::ResolveModel(model_id.empty() ? std::string(kDefaultModel) : model_id);
   if (!resolved) {
     std::cerr << "错误: " << resolved.error().message << "\n";
     return kExitUsage;

@@ -19,7 +19,7 @@ namespace rongping::cli {
 //                      "submitted", and "draft" with part of the answers.
 // Prints counts and, per round, the stage distribution and the model's key
 // indicators measured on the complete assessments. `model_id` is a shipped
-// model id or a model file path (model::ResolveModel); empty means
+// model id or a model file path (scoring::ResolveModel); empty means
 // gbt23020-2013. Deterministic for a seed.
 // Returns 0 on success, 1 when the files cannot be written, 2 on bad usage
 // (negative or absurd counts, unknown or invalid model). Messages go to

@@ -32,6 +32,7 @@
 #include "importer/enterprise_import.h"
 #include "importer/reference.h"
 #include "model/model.h"
+#include "scoring/model_loading.h"
 #include "scoring/result_json.h"
 #include "scoring/scorer.h"
 #include "store/copy.h"
@@ -403,7 +404,7 @@ int CopyCommand(const std::string& from_url, const std::string& to_url) {
 }
 
 int ModelCheck(const std::string& path) {
-  auto outcome = model::LoadModelFile(path);
+  auto outcome = scoring::LoadModelFile(path);
   if (!outcome.model) {
     for (const auto& p : outcome.problems) std::cerr << p << "\n";
     std::cerr << fmt::format("模型有 {} 处问题\n", outcome.problems.size());
@@ -426,7 +427,7 @@ int ModelCheck(const std::string& path) {
 
 int ScoreCommand(const std::string& model_ref, const std::string& file,
                  const std::string& production_type_flag, bool with_questions) {
-  auto m = model::ResolveModel(model_ref);
+  auto m = scoring::ResolveModel(model_ref);
   if (!m) return Report(m.error());
   std::ifstream in(file, std::ios::binary);
   if (!in) {

@@ -20,13 +20,14 @@
 #include "core/size_class.h"
 #include "importer/table.h"
 #include "model/model.h"
+#include "scoring/model_loading.h"
 #include "scoring/scorer.h"
 
 namespace rongping::demo {
 namespace {
 
 std::shared_ptr<const model::Model> LoadShipped(const std::string& id) {
-  auto m = model::ResolveModel(id);
+  auto m = scoring::ResolveModel(id);
   EXPECT_TRUE(m.has_value()) << id;
   return m ? *m : nullptr;
 }

@@ -12,6 +12,7 @@
 #include "store/accounts.h"
 #include "store/campaign.h"
 #include "store/units.h"
+#include "scoring/model_loading.h"
 
 namespace rongping::demo {
 
@@ -160,7 +161,7 @@ Result<DemoReport> LoadGuangdong2016(store::Db& db, AuthService& auth, const Dem
   for (const auto& [code, u] : index->units) code_of[u.name] = code;
   auto inputs = PopulationInputs(db);
   if (!inputs) return Fail(inputs.error());
-  auto m = model::SharedModel(std::string(kModel));
+  auto m = scoring::SharedModel(std::string(kModel));
   if (!m) return Fail(m.error());
   AnswerGenerator generator(*m, inputs->second);
 

@@ -16,6 +16,7 @@
 #include "store/campaign.h"
 #include "store/enterprises.h"
 #include "store/units.h"
+#include "scoring/model_loading.h"
 
 namespace rongping {
 namespace {
@@ -114,7 +115,7 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
         const auto& models = round_it->second->models;
         if (std::find(models.begin(), models.end(), model_id) == models.end()) {
           error("model", fmt::format("评估周期未提供模型“{}”", model_id.substr(0, 40)));
-        } else if (auto loaded_model = model::SharedModel(model_id)) {
+        } else if (auto loaded_model = scoring::SharedModel(model_id)) {
           m = *loaded_model;
         } else {
           error("model", loaded_model.error().message);

@@ -16,7 +16,6 @@
 #include <nlohmann/json.hpp>
 
 #include "core/json_parse.h"
-#include "scoring/scorer.h"
 
 namespace rongping::model {
 namespace {
@@ -170,7 +169,6 @@ class Loader {
     ReadRecommendations(root);
     if (r_.problems().empty()) {
       Precompute();
-      CheckLevelsReachable();
     }
     if (!r_.problems().empty()) return {nullptr, r_.problems()};
     return {m_, {}};
@@ -797,14 +795,6 @@ class Loader {
     m_->dimension_begin.push_back(static_cast<int>(m_->dimension_terms.size()));
   }
 
-  // With every answer at its best the top level must be reached, else the
-  // levels above the one reached are unreachable.
-  void CheckLevelsReachable() {
-    for (const auto& problem : scoring::LevelReachabilityProblems(*m_)) {
-      r_.Problem("/levels", problem);
-    }
-  }
-
   std::string_view text_;
   Reader r_;
   std::shared_ptr<Model> m_;
@@ -848,55 +838,11 @@ const std::vector<std::string>& ProductionTypes() {
   return kTypes;
 }
 
-LoadOutcome LoadModel(std::string_view json_text, std::string_view source) {
+LoadOutcome ParseModel(std::string_view json_text, std::string_view source) {
   if (json_text.size() > (8u << 20)) {
     return {nullptr, {fmt::format("{}: 模型文件超过 8 MiB 上限", source)}};
   }
   return Loader(json_text, source).Load();
-}
-
-LoadOutcome LoadModelFile(const std::string& path) {
-  std::string file = path;
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) file = (std::filesystem::path(path) / "model.json").string();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return {nullptr, {fmt::format("{}: 无法读取文件", file)}};
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return LoadModel(ss.str(), file);
-}
-
-Result<std::shared_ptr<const Model>> ResolveModel(const std::string& id_or_path) {
-  for (const auto& [id, text] : BuiltinModelFiles()) {
-    if (id == id_or_path) {
-      auto outcome = LoadModel(text, fmt::format("models/{}/model.json", id));
-      if (!outcome.model) return Fail(Error::Internal(outcome.problems.front()));
-      return outcome.model;
-    }
-  }
-  std::error_code ec;
-  if (!std::filesystem::exists(id_or_path, ec)) {
-    std::string known;
-    for (const auto& [id, text] : BuiltinModelFiles()) known += (known.empty() ? "" : "、") + std::string(id);
-    return Fail(Error::NotFound(fmt::format("未找到模型“{}”：内置模型有 {}，或给出模型文件路径", id_or_path, known)));
-  }
-  auto outcome = LoadModelFile(id_or_path);
-  if (!outcome.model) {
-    std::string all;
-    for (const auto& p : outcome.problems) all += p + "\n";
-    return Fail(Error::Invalid("invalid_model", all));
-  }
-  return outcome.model;
-}
-
-Result<std::shared_ptr<const Model>> SharedModel(const std::string& id_or_path) {
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<const Model>, std::less<>> cache;
-  std::lock_guard lock(mu);
-  if (auto it = cache.find(id_or_path); it != cache.end()) return it->second;
-  auto m = ResolveModel(id_or_path);
-  if (m) cache.emplace(id_or_path, *m);
-  return m;
 }
 
 }  // namespace rongping::model

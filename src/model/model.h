@@ -174,23 +174,14 @@ struct LoadOutcome {
   std::vector<std::string> problems;
 };
 
-// Parses and validates a model. `source` names the file in messages.
-LoadOutcome LoadModel(std::string_view json_text, std::string_view source);
-
-// Loads a model from a file path or a directory holding model.json.
-LoadOutcome LoadModelFile(const std::string& path);
+// Parses a model and checks its structure: fields, ids, references,
+// expressions, levels' rules. `source` names the file in messages. What
+// needs the model evaluated (every level reachable) is checked by
+// scoring::LoadModel, which is how programs load models.
+LoadOutcome ParseModel(std::string_view json_text, std::string_view source);
 
 // The models shipped in models/, compiled into the program, by id.
 const std::vector<std::pair<std::string_view, std::string_view>>& BuiltinModelFiles();
-
-// Loads a shipped model by id, or a model file by path. kNotFound / kInvalid
-// with the problems joined.
-Result<std::shared_ptr<const Model>> ResolveModel(const std::string& id_or_path);
-
-// ResolveModel, parsed once per process and then shared: for the models
-// rounds and stored results name. A model file is read the first time it is
-// named; later changes to the file are not seen. Thread-safe.
-Result<std::shared_ptr<const Model>> SharedModel(const std::string& id_or_path);
 
 }  // namespace rongping::model
 

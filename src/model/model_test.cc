@@ -1,6 +1,7 @@
 // The model loader and validator: the small test model loads, and each of
 // the broken variants below is rejected with the right message and path.
 #include "model/model.h"
+#include "scoring/model_loading.h"
 
 #include <fstream>
 #include <sstream>
@@ -21,7 +22,7 @@ std::string TinyText() {
 }
 
 TEST(ModelLoader, LoadsTheTinyModelWithSlotsAndHash) {
-  auto outcome = LoadModel(TinyText(), "tiny.json");
+  auto outcome = scoring::LoadModel(TinyText(), "tiny.json");
   ASSERT_TRUE(outcome.model) << outcome.problems.front();
   const Model& m = *outcome.model;
   EXPECT_EQ(m.questions.size(), 7u);
@@ -35,7 +36,7 @@ TEST(ModelLoader, LoadsTheTinyModelWithSlotsAndHash) {
   std::string changed = TinyText();
   changed.back() = ' ';
   changed += "\n";
-  EXPECT_NE(LoadModel(changed, "x").model->hash, m.hash);
+  EXPECT_NE(scoring::LoadModel(changed, "x").model->hash, m.hash);
 }
 
 // One consistency rule, as the model format has it.
@@ -59,7 +60,7 @@ class BrokenModels : public ::testing::TestWithParam<Broken> {};
 TEST_P(BrokenModels, AreRejectedWithThePathAndReason) {
   Json j = Json::parse(TinyText());
   GetParam().mutate(j);
-  auto outcome = LoadModel(j.dump(), "broken.json");
+  auto outcome = scoring::LoadModel(j.dump(), "broken.json");
   ASSERT_FALSE(outcome.model) << GetParam().name;
   bool found = false;
   std::string all;
@@ -162,7 +163,7 @@ INSTANTIATE_TEST_SUITE_P(
                "/dimensions/0/indicators/0/questions/1", "不计分"}));
 
 TEST(ModelLoader, SyntaxErrorsGiveLineAndColumn) {
-  auto outcome = LoadModel("{\n  \"format\": \"rongping-model/1\",\n  \"id\": tiny\n}", "x.json");
+  auto outcome = scoring::LoadModel("{\n  \"format\": \"rongping-model/1\",\n  \"id\": tiny\n}", "x.json");
   ASSERT_FALSE(outcome.model);
   EXPECT_NE(outcome.problems[0].find("第3行"), std::string::npos) << outcome.problems[0];
 }
@@ -172,14 +173,14 @@ TEST(ModelLoader, EveryProblemIsListedNotJustTheFirst) {
   j["questions"][0]["options"][3]["score"] = 120;
   j["dimensions"][1]["weight"] = -1;
   j["levels"]["rules"]["coverage"] = "nope";
-  auto outcome = LoadModel(j.dump(), "x");
+  auto outcome = scoring::LoadModel(j.dump(), "x");
   EXPECT_GE(outcome.problems.size(), 3u);
 }
 
 TEST(ModelLoader, ShippedModelsLoad) {
   ASSERT_FALSE(BuiltinModelFiles().empty());
   for (const auto& [id, text] : BuiltinModelFiles()) {
-    auto outcome = LoadModel(text, id);
+    auto outcome = scoring::LoadModel(text, id);
     EXPECT_TRUE(outcome.model) << id << ": " << outcome.problems.front();
     if (outcome.model) {
       EXPECT_TRUE(outcome.model->reference_only) << id;

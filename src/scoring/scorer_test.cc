@@ -1,6 +1,7 @@
 // Golden cases on a small model with the arithmetic written out, and
 // property tests over random answers on the shipped models.
 #include "scoring/scorer.h"
+#include "scoring/model_loading.h"
 
 #include <cmath>
 #include <cstring>
@@ -23,7 +24,7 @@ std::string ReadFile(const std::string& path) {
 
 std::shared_ptr<const model::Model> Tiny() {
   static auto m = [] {
-    auto outcome = model::LoadModel(
+    auto outcome = scoring::LoadModel(
         ReadFile(std::string(RONGPING_SOURCE_DIR) + "/src/model/testdata/tiny.json"), "tiny.json");
     EXPECT_TRUE(outcome.model) << (outcome.problems.empty() ? "" : outcome.problems[0]);
     return outcome.model;
@@ -47,7 +48,7 @@ std::shared_ptr<const model::Model> TinyWithRules() {
        "expr":"not selected(tools, 'plm') or mes"},
       {"id":"nc_needs_plan","severity":"warning","message":"数控化率高但没有规划","questions":["nc","plan"],
        "expr":"nc < 80 or at_least(plan, 'B')"}])J");
-    auto outcome = model::LoadModel(j.dump(), "tiny-rules.json");
+    auto outcome = scoring::LoadModel(j.dump(), "tiny-rules.json");
     EXPECT_TRUE(outcome.model) << (outcome.problems.empty() ? "" : outcome.problems[0]);
     return outcome.model;
   }();
@@ -205,7 +206,7 @@ std::vector<double> RandomAnswers(const model::Model& m, std::mt19937_64& rng) {
 class ShippedModels : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ShippedModels, PropertiesHoldOverRandomAnswers) {
-  auto m = model::ResolveModel(GetParam());
+  auto m = scoring::ResolveModel(GetParam());
   ASSERT_TRUE(m) << m.error().message;
   const model::Model& model = **m;
   std::mt19937_64 rng(20161);
@@ -247,7 +248,7 @@ TEST_P(ShippedModels, PropertiesHoldOverRandomAnswers) {
 }
 
 TEST_P(ShippedModels, BestAnswersReachTheTopLevelAndWorstStayAtTheFirst) {
-  auto m = model::ResolveModel(GetParam());
+  auto m = scoring::ResolveModel(GetParam());
   ASSERT_TRUE(m);
   Answers best, none;
   for (const auto& q : (*m)->questions) {

@@ -1,4 +1,5 @@
 #include "scoring/whatif.h"
+#include "scoring/model_loading.h"
 
 #include <cmath>
 #include <fstream>
@@ -14,7 +15,7 @@ const model::Model& Tiny() {
     std::ifstream in(std::string(RONGPING_SOURCE_DIR) + "/src/model/testdata/tiny.json");
     std::ostringstream ss;
     ss << in.rdbuf();
-    return model::LoadModel(ss.str(), "tiny.json").model;
+    return scoring::LoadModel(ss.str(), "tiny.json").model;
   }();
   return *m;
 }
@@ -77,7 +78,7 @@ TEST(PathToNextLevel, NothingAboveTheTop) {
 }
 
 TEST(PathToNextLevel, GreedyPathOnTheReferenceModelIsMinimalAndReaches) {
-  auto m = model::ResolveModel("gbt23020-2013");
+  auto m = scoring::ResolveModel("gbt23020-2013");
   ASSERT_TRUE(m);
   Answers a;
   for (const auto& q : (*m)->questions) {

@@ -76,15 +76,24 @@ class CheckLayers(unittest.TestCase):
         self.assertIn("src/reminders", r.stdout)
 
     def test_a_known_upward_include_that_is_gone_must_leave_the_list(self):
-        path = os.path.join(self.src, "model", "model.cc")
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text.replace('#include "scoring/scorer.h"', ""))
-        r = check(self.src)
+        # KNOWN is empty today: a copy of the script with an entry whose
+        # include is not there.
+        with open(SCRIPT, encoding="utf-8") as f:
+            script = f.read()
+        self.assertIn("KNOWN = set()", script)
+        copy = os.path.join(self.dir, "check_layers.py")
+        with open(copy, "w", encoding="utf-8") as f:
+            f.write(script.replace("KNOWN = set()", 'KNOWN = {("core/text.h", "store")}'))
+        r = subprocess.run([sys.executable, copy, self.src], capture_output=True, text=True, timeout=60)
         self.assertEqual(r.returncode, 1)
+        self.assertIn("src/core/text.h: no longer includes store/", r.stdout)
         self.assertIn("take it off KNOWN", r.stdout)
 
+    def test_model_does_not_include_scoring(self):
+        self.append("model/model.cc", '#include "scoring/scorer.h"\n')
+        r = check(self.src)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("model/ may not include scoring/", r.stdout)
 
 if __name__ == "__main__":
     unittest.main()
