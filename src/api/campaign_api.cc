@@ -169,7 +169,7 @@ http::Response ProgressHandler(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
   std::string as_of(req.Query("as_of"));
-  if (as_of.empty()) as_of = TodayInChina();
+  if (as_of.empty()) as_of = c.clock.TodayInChina();
   if (!ParseDateDays(as_of)) {
     return ErrorToResponse(Error::Invalid("invalid_parameter", "as_of 应为日期，如 2016-06-30", "as_of"));
   }

@@ -43,7 +43,9 @@ struct Context {
         jobs(db, {.clock = &clock}) {}
   store::Db& db;
   AppOptions options;
-  const Clock& clock;  // every service's: options.auth.clock, or the system's
+  // Every service's: options.auth.clock, or the system's. Whoever sets
+  // another one gives the Db the same (store::Db::SetClock).
+  const Clock& clock;
   AuthService auth;
   EnterpriseService enterprises;
   campaign::LifecycleService lifecycle;

@@ -253,8 +253,8 @@ http::Response WithDiagnosis(Context& c, http::Request& req, F&& respond) {
   return respond(*who, *diagnosis, fmt::format("report-{}-{}", round, uscc));
 }
 
-std::string ReportHtml(const Json& diagnosis) {
-  return report::DiagnosisToHtml(nlohmann::json(diagnosis), TodayInChina());
+std::string ReportHtml(const Json& diagnosis, const Clock& clock) {
+  return report::DiagnosisToHtml(nlohmann::json(diagnosis), clock.TodayInChina());
 }
 
 // The job kind that renders a report page (the job's input) to PDF.
@@ -267,8 +267,8 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
     return WithDiagnosis(c, r, [](const Principal&, const Json& d, const std::string&) { return JsonResponse(d); });
   });
   router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/report.html", LoggedIn(), [&c](http::Request& r) {
-    return WithDiagnosis(c, r, [](const Principal&, const Json& d, const std::string& name) {
-      return HtmlPageResponse(ReportHtml(d), name + ".html");
+    return WithDiagnosis(c, r, [&c](const Principal&, const Json& d, const std::string& name) {
+      return HtmlPageResponse(ReportHtml(d, c.clock), name + ".html");
     });
   });
   // The report's charts as images, for the web app's result page: the same
@@ -292,7 +292,7 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
   // waits in the queue.
   router.Add("POST", "/api/v1/rounds/{round}/enterprises/{uscc}/report.pdf", LoggedIn(), [&c](http::Request& r) {
     return WithDiagnosis(c, r, [&c](const Principal& who, const Json& d, const std::string& name) {
-      Json input{{"html", ReportHtml(d)}, {"name", name + ".pdf"}};
+      Json input{{"html", ReportHtml(d, c.clock)}, {"name", name + ".pdf"}};
       auto id = c.jobs.Enqueue(kPdfJob, who.user_id, input.dump());
       if (!id) return ErrorToResponse(id.error());
       http::Response resp = JsonResponse(

@@ -3,6 +3,7 @@
 // nothing.
 #include <gtest/gtest.h>
 
+#include "core/clock.h"
 #include "demo/demo_test_support.h"
 #include "enterprise/enterprise_service.h"
 #include "store/audit.h"
@@ -21,6 +22,7 @@ class GrantsTest : public ::testing::Test {
     ASSERT_TRUE(user && !user->empty());
     uscc_ = user->rows[0].Text(0);
     enterprise_ = testing::MakePrincipal(Role::kEnterprise, uscc_, "enterprise");
+    t_.db().SetClock(clock_);
   }
 
   size_t AuditCount(const std::string& action) {
@@ -34,6 +36,7 @@ class GrantsTest : public ::testing::Test {
                  : 0;
   }
 
+  FixedClock clock_ = FixedClock::AtChinaDate("2016-05-09", 10);  // outlives t_
   testing::TempDb t_;
   EnterpriseService service_{t_.db()};
   std::string uscc_;
@@ -48,6 +51,7 @@ TEST_F(GrantsTest, TheEnterpriseGrantsChangesAndRevokes) {
   ASSERT_EQ(grants->size(), 1u);
   EXPECT_EQ((*grants)[0].agency_username, "agency");
   EXPECT_TRUE((*grants)[0].can_submit);
+  EXPECT_EQ((*grants)[0].granted_at, "2016-05-09T02:00:00.000Z");  // the store's clock
   EXPECT_EQ(AuditCount("grant.put"), 2u);
   // The city that holds the enterprise sees the grants; another city does not see the enterprise.
   EXPECT_TRUE(service_.ListGrants(testing::MakePrincipal(Role::kUnit, "440100"), uscc_));

@@ -155,7 +155,7 @@ Result<ImportReport> EnterpriseImport::Finish() {
   ImportReport write_errors;
   std::vector<const Enterprise*> refused;
   auto written = InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
-    const std::string now = NowRfc3339();
+    const std::string now = tx.Now();
     for (size_t i = 0; i < valid_.size(); ++i) {
       const Enterprise& e = valid_[i].enterprise;
       auto existing = store::FindEnterpriseUnscoped(tx, e.uscc);

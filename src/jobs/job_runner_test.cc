@@ -143,9 +143,12 @@ TEST(JobRunner, PendingJobsAreBoundedPerUserAndInAll) {
   EXPECT_TRUE(runner.Enqueue("echo", 3, "g"));
 }
 
+// Under a clock years from the system's: the runner and the store (which
+// stamps when a job finished) read the same clock.
 TEST(JobRunner, FinishedJobsAndTheirResultsExpire) {
   testing::TempDb t;
-  FixedClock clock(NowUnixSeconds() * 1000);
+  FixedClock clock = FixedClock::AtChinaDate("2031-03-01", 9);
+  t.db().SetClock(clock);
   JobRunnerOptions options;
   options.result_ttl_seconds = 3600;
   options.clock = &clock;
@@ -154,8 +157,10 @@ TEST(JobRunner, FinishedJobsAndTheirResultsExpire) {
   auto done = runner.Enqueue("echo", 1, "a");
   ASSERT_TRUE(done);
   ASSERT_TRUE(runner.RunPending());
+  EXPECT_EQ(Find(t.db(), *done).finished_at, "2031-03-01T01:00:00.000Z");
   auto queued = runner.Enqueue("echo", 1, "b");
   ASSERT_TRUE(queued);
+  EXPECT_EQ(Find(t.db(), *queued).created_at, "2031-03-01T01:00:00.000Z");
   auto kept = runner.DeleteExpired();
   ASSERT_TRUE(kept);
   EXPECT_EQ(*kept, 0);

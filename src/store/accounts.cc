@@ -49,7 +49,7 @@ Result<int64_t> InsertUser(Tx& tx, const UserRecord& user) {
     return Fail(Error::Conflict("duplicate_username",
                                 fmt::format("用户名“{}”已存在", user.username)));
   }
-  std::string now = NowRfc3339();
+  std::string now = tx.Now();
   auto rows = tx.Query(
       "INSERT INTO users (username, password_hash, role, scope_code, industries, display_name, "
       "disabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
@@ -71,7 +71,7 @@ Result<std::optional<UserRecord>> FindUserById(Tx& tx, int64_t id) {
 
 Result<void> SetPasswordHash(Tx& tx, int64_t user_id, const std::string& hash) {
   return Done(tx.Exec("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3",
-                      {hash, NowRfc3339(), user_id}));
+                      {hash, tx.Now(), user_id}));
 }
 
 Result<void> InsertSession(Tx& tx, const SessionRecord& s) {

@@ -8,7 +8,7 @@
 namespace rongping::store {
 
 Result<void> RecordAudit(Tx& tx, domain::AuditEntry e) {
-  if (e.at.empty()) e.at = NowRfc3339();
+  if (e.at.empty()) e.at = tx.Now();
   auto r = tx.Exec(
       "INSERT INTO audit_log (at, actor, action, object_type, object_id, before_json, "
       "after_json, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -70,7 +70,7 @@ Result<void> UpsertRound(Tx& tx, const domain::Round& r) {
       "review_required = excluded.review_required, contacts_due = excluded.contacts_due, completion = "
       "excluded.completion, entries = excluded.entries",
       {r.code, r.name, r.year, r.province_code, JoinCodes(r.models), r.opens_on, r.closes_on, r.deadline,
-       int64_t{r.review_required ? 1 : 0}, NowRfc3339(), Nullable(r.contacts_due),
+       int64_t{r.review_required ? 1 : 0}, tx.Now(), Nullable(r.contacts_due),
        std::string(CompletionName(r.completion)), std::string(EntryCountName(r.entries))}));
 }
 
@@ -108,7 +108,7 @@ Result<std::optional<domain::Assessment>> FindAssessment(Tx& tx, std::string_vie
 }
 
 Result<domain::Assessment> SaveAssessment(Tx& tx, domain::Assessment a, int64_t expected_version) {
-  std::string now = NowRfc3339();
+  std::string now = tx.Now();
   a.updated_at = now;
   std::vector<Value> params = {a.round_code,
                                a.uscc,
@@ -176,7 +176,7 @@ Result<void> RecordAssessmentEvent(Tx& tx, const domain::AssessmentEvent& e) {
   return Done(tx.Exec(
       "INSERT INTO assessment_events (assessment_id, at, actor, from_status, to_status, reason) "
       "VALUES ($1, $2, $3, $4, $5, $6)",
-      {e.assessment_id, e.at.empty() ? NowRfc3339() : e.at, e.actor, Nullable(e.from_status),
+      {e.assessment_id, e.at.empty() ? tx.Now() : e.at, e.actor, Nullable(e.from_status),
        e.to_status, Nullable(e.reason)}));
 }
 
@@ -333,7 +333,7 @@ Result<void> PutGrant(Tx& tx, int64_t agency_user_id, std::string_view uscc, boo
       "INSERT INTO agency_grants (agency_user_id, uscc, can_submit, granted_at) VALUES ($1, $2, $3, "
       "$4) ON CONFLICT (agency_user_id, uscc) DO UPDATE SET can_submit = excluded.can_submit, "
       "granted_at = excluded.granted_at",
-      {agency_user_id, std::string(uscc), int64_t{can_submit ? 1 : 0}, NowRfc3339()}));
+      {agency_user_id, std::string(uscc), int64_t{can_submit ? 1 : 0}, tx.Now()}));
 }
 
 Result<bool> DeleteGrant(Tx& tx, int64_t agency_user_id, std::string_view uscc) {

@@ -7,6 +7,12 @@
 
 namespace rongping::store {
 
+Result<std::unique_ptr<Tx>> Db::Begin(TxMode mode) {
+  auto tx = BeginTransaction(mode);
+  if (tx) (*tx)->now_ = clock_->NowRfc3339();  // once begun: after any wait for the writer
+  return tx;
+}
+
 int64_t Row::Int(size_t i) const {
   const Value& v = values_[i];
   if (auto* n = std::get_if<int64_t>(&v)) return *n;

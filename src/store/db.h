@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/result.h"
 
 namespace rongping::store {
@@ -85,6 +86,15 @@ class Tx {
   // an auto-assigned key) to its dialect.
   virtual Result<void> ExecScript(std::string_view ddl) = 0;
   virtual Result<void> Commit() = 0;
+
+  // The instant the transaction began by its database's clock, as stored
+  // ("2026-12-01T10:40:00.123Z"): the time the store stamps on every row it
+  // writes in this transaction (so they all agree, like SQL's now()).
+  const std::string& Now() const { return now_; }
+
+ private:
+  friend class Db;
+  std::string now_;
 };
 
 // A database. Thread-safe: any number of threads may Begin() transactions.
@@ -99,7 +109,15 @@ class Db {
 
   // Starts a transaction. A kWrite transaction takes the single writer slot
   // and waits for it; kRead transactions run concurrently on a snapshot.
-  virtual Result<std::unique_ptr<Tx>> Begin(TxMode mode) = 0;
+  // Its Now() is the clock's time at this call.
+  Result<std::unique_ptr<Tx>> Begin(TxMode mode);
+
+  // The clock transactions take their time from: SystemClock unless set.
+  // REQUIRES: set before the Db is shared between threads; `clock` outlives
+  // the Db.
+  void SetClock(const Clock& clock) { clock_ = &clock; }
+  void SetClock(const Clock&& clock) = delete;
+  const Clock& clock() const { return *clock_; }
 
   // "sqlite" or "postgresql".
   virtual std::string_view Dialect() const = 0;
@@ -107,6 +125,13 @@ class Db {
   // Cheap liveness check used by /healthz and /metrics: a read transaction
   // that runs SELECT 1.
   virtual Result<void> Ping();
+
+ protected:
+  // Begin() as the backend does it.
+  virtual Result<std::unique_ptr<Tx>> BeginTransaction(TxMode mode) = 0;
+
+ private:
+  const Clock* clock_ = &SystemClock::Get();
 };
 
 // Runs `body(Tx&)` in a transaction and commits when it returns a value.

@@ -158,7 +158,7 @@ Result<Enterprise> InsertEnterprise(Tx& tx, Enterprise e) {
                                 fmt::format("统一社会信用代码 {} 已登记，一个代码只对应一家企业", e.uscc)));
   }
   e.version = 1;
-  e.created_at = e.updated_at = NowRfc3339();
+  e.created_at = e.updated_at = tx.Now();
   auto params = FieldValues(e);
   params.push_back(e.version);
   params.push_back(e.created_at);
@@ -182,7 +182,7 @@ Result<void> FeedAssessmentsOf(Tx& tx, const std::string& uscc) {
 }  // namespace
 
 Result<Enterprise> UpdateEnterprise(Tx& tx, Enterprise e) {
-  e.updated_at = NowRfc3339();
+  e.updated_at = tx.Now();
   auto params = FieldValues(e);
   params.push_back(e.updated_at);
   params.push_back(e.version);

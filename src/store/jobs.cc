@@ -54,7 +54,7 @@ Result<int64_t> EnqueueJob(Tx& tx, std::string_view kind, int64_t owner_user_id,
   auto rows = tx.Query(
       "INSERT INTO jobs (kind, owner_user_id, input, status, attempts, created_at) VALUES ($1, $2, $3, "
       "'queued', 0, $4) RETURNING id",
-      {std::string(kind), owner_user_id, std::string(input), NowRfc3339()});
+      {std::string(kind), owner_user_id, std::string(input), tx.Now()});
   if (!rows) return Fail(rows.error());
   return rows->rows.at(0).Int(0);
 }
@@ -79,7 +79,7 @@ Result<std::optional<domain::Job>> ClaimJob(Tx& tx, int64_t now_seconds, int64_t
     if (job.attempts >= max_attempts) {
       auto failed = tx.Exec(
           "UPDATE jobs SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1 AND status = $4",
-          {job.id, std::string("多次处理均未完成（处理服务中途停止），请重新提交"), NowRfc3339(), job.status});
+          {job.id, std::string("多次处理均未完成（处理服务中途停止），请重新提交"), tx.Now(), job.status});
       if (!failed) return Fail(failed.error());
       continue;
     }
@@ -100,7 +100,7 @@ Result<void> FinishJob(Tx& tx, int64_t id, std::string_view type, std::string_vi
   auto r = tx.Exec(
       "UPDATE jobs SET status = 'done', result_type = $2, result_name = $3, result_base64 = $4, "
       "finished_at = $5, lease_until = NULL WHERE id = $1 AND status = 'running'",
-      {id, std::string(type), std::string(name), ToBase64(bytes), NowRfc3339()});
+      {id, std::string(type), std::string(name), ToBase64(bytes), tx.Now()});
   if (!r) return Fail(r.error());
   return {};
 }
@@ -109,7 +109,7 @@ Result<void> FailJob(Tx& tx, int64_t id, std::string_view message) {
   auto r = tx.Exec(
       "UPDATE jobs SET status = 'failed', error = $2, finished_at = $3, lease_until = NULL WHERE id = $1 AND "
       "status = 'running'",
-      {id, std::string(message), NowRfc3339()});
+      {id, std::string(message), tx.Now()});
   if (!r) return Fail(r.error());
   return {};
 }

@@ -321,7 +321,7 @@ Result<MigrationReport> Migrate(Db& db) {
       if (auto r = tx.ExecScript(m.ddl); !r) return Fail(r.error());
       if (auto r = tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) "
                            "VALUES ($1, $2, $3)",
-                           {int64_t{m.version}, std::string(m.name), NowRfc3339()});
+                           {int64_t{m.version}, std::string(m.name), tx.Now()});
           !r) {
         return Fail(r.error());
       }

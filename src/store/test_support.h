@@ -94,16 +94,18 @@ class TempDb {
 // service passes the failure on and writes nothing half.
 class FailingDb : public store::Db {
  public:
-  FailingDb(store::Db& real, int64_t fail_at) : real_(real), fail_at_(fail_at) {}
-  Result<std::unique_ptr<store::Tx>> Begin(store::TxMode mode) override {
+  FailingDb(store::Db& real, int64_t fail_at) : real_(real), fail_at_(fail_at) { SetClock(real.clock()); }
+  std::string_view Dialect() const override { return real_.Dialect(); }
+  // Whether the failure was reached.
+  bool failed() const { return count_ >= fail_at_; }
+
+ protected:
+  Result<std::unique_ptr<store::Tx>> BeginTransaction(store::TxMode mode) override {
     if (auto r = Step(); !r) return Fail(r.error());
     auto tx = real_.Begin(mode);
     if (!tx) return Fail(tx.error());
     return std::unique_ptr<store::Tx>(new FailingTx(*this, std::move(*tx)));
   }
-  std::string_view Dialect() const override { return real_.Dialect(); }
-  // Whether the failure was reached.
-  bool failed() const { return count_ >= fail_at_; }
 
  private:
   class FailingTx : public store::Tx {

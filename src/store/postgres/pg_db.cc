@@ -273,7 +273,7 @@ class PgDb final : public Db {
  public:
   explicit PgDb(std::string url) : url_(std::move(url)) {}
 
-  Result<std::unique_ptr<Tx>> Begin(TxMode mode) override {
+  Result<std::unique_ptr<Tx>> BeginTransaction(TxMode mode) override {
     // A pooled connection may have been ended by the server (a restart, an
     // administrator): it fails at BEGIN and is dropped for the next, or a
     // fresh one. A fresh connection that fails is an answer.

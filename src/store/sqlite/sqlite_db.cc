@@ -213,7 +213,7 @@ class SqliteDb final : public Db {
     return {};
   }
 
-  Result<std::unique_ptr<Tx>> Begin(TxMode mode) override {
+  Result<std::unique_ptr<Tx>> BeginTransaction(TxMode mode) override {
     std::unique_ptr<Connection> conn;
     if (mode == TxMode::kWrite) {
       std::unique_lock lock(mu_);
