@@ -123,9 +123,9 @@ TEST_F(ResultsSnapshotTest, FollowingTheFeedEqualsBuildingAfresh) {
   // Reject the first approved assessment; submit the first rejected one
   // again (the round counts what was submitted).
   const std::string out =
-      ChangeAssessment("status = 'approved'", [](domain::Assessment& r) { r.status = "rejected"; });
+      ChangeAssessment("status = 'approved'", [](domain::Assessment& r) { r.status = domain::AssessmentStatus::kRejected; });
   ChangeAssessment("status = 'rejected' AND uscc <> '" + out + "'",
-                   [](domain::Assessment& r) { r.status = "submitted"; });
+                   [](domain::Assessment& r) { r.status = domain::AssessmentStatus::kSubmitted; });
   // An approved enterprise becomes large: its result moves to another cell.
   std::string moved;
   ASSERT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
@@ -162,7 +162,7 @@ TEST_F(ResultsSnapshotTest, FollowingTheFeedEqualsBuildingAfresh) {
 TEST_F(ResultsSnapshotTest, CellSumsAreTheSumsOfTheirRows) {
   ResultsSnapshot s;
   ASSERT_TRUE(s.CatchUp(t_.db()));
-  ChangeAssessment("status = 'submitted'", [](domain::Assessment& r) { r.status = "approved"; });
+  ChangeAssessment("status = 'submitted'", [](domain::Assessment& r) { r.status = domain::AssessmentStatus::kApproved; });
   ASSERT_TRUE(s.CatchUp(t_.db()));
   size_t cells = 0;
   s.Read("gd-2016", s.ModelsOf("gd-2016").at(0), [&](const ResultColumns& c, const ResultsSnapshot&) {
@@ -189,8 +189,8 @@ TEST_F(ResultsSnapshotTest, SortedValuesAreTheCellsValuesInOrder) {
   ResultsSnapshot s;
   ASSERT_TRUE(s.CatchUp(t_.db()));
   s.WaitForSorting();
-  ChangeAssessment("status = 'submitted'", [](domain::Assessment& r) { r.status = "approved"; });
-  ChangeAssessment("status = 'approved'", [](domain::Assessment& r) { r.status = "rejected"; });
+  ChangeAssessment("status = 'submitted'", [](domain::Assessment& r) { r.status = domain::AssessmentStatus::kApproved; });
+  ChangeAssessment("status = 'approved'", [](domain::Assessment& r) { r.status = domain::AssessmentStatus::kRejected; });
   ASSERT_TRUE(s.CatchUp(t_.db()));
   size_t values = 0;
   s.Read("gd-2016", s.ModelsOf("gd-2016").at(0), [&](const ResultColumns& c, const ResultsSnapshot& snapshot) {

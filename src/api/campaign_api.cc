@@ -23,7 +23,7 @@ Json AssessmentJson(const campaign::AssessmentView& v, bool with_history) {
             {"uscc", a.uscc},
             {"model", a.model_id},
             {"production_type", a.production_type},
-            {"status", a.status},
+            {"status", domain::AssessmentStatusName(a.status)},
             {"version", a.version},
             {"answers", Json::parse(a.answers_json, nullptr, false)},
             {"submitted_at", opt(a.submitted_at)},
@@ -38,8 +38,8 @@ Json AssessmentJson(const campaign::AssessmentView& v, bool with_history) {
     for (const auto& e : v.history) {
       history.push_back({{"at", e.at},
                          {"actor", e.actor},
-                         {"from", opt(e.from_status)},
-                         {"to", e.to_status},
+                         {"from", e.from_status ? Json(domain::AssessmentStatusName(*e.from_status)) : Json(nullptr)},
+                         {"to", domain::AssessmentStatusName(e.to_status)},
                          {"reason", opt(e.reason)}});
     }
     j["history"] = std::move(history);
@@ -214,7 +214,7 @@ http::Response ListAssessmentsHandler(Context& c, http::Request& req) {
                    {"enterprise_name", i.enterprise_name},
                    {"unit_code", a.unit_code},
                    {"model", a.model_id},
-                   {"status", a.status},
+                   {"status", domain::AssessmentStatusName(a.status)},
                    {"total", a.total ? Json(*a.total) : Json(nullptr)},
                    {"level", a.level_id ? Json(*a.level_id) : Json(nullptr)},
                    {"submitted_at", a.submitted_at ? Json(*a.submitted_at) : Json(nullptr)},

@@ -1,7 +1,6 @@
 // GET /api/v1/rounds/{round}/datamap: the data map of a round within the
 // caller's scope, with small groups withheld.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <tuple>
 
@@ -15,7 +14,7 @@
 #include "campaign/rounds.h"
 #include "core/size_class.h"
 #include "domain/enterprise.h"
-#include "report/spreadsheet.h"
+#include "report/table.h"
 
 namespace rongping::api {
 namespace {
@@ -59,65 +58,42 @@ Json CellJson(const analytics::DataMapCell& cell, const std::string& label) {
   return j;
 }
 
-// The table as rows of text for CSV and XLSX: withheld figures are "—"
-// (被抑制), never the number.
-std::vector<std::vector<std::string>> ExportRows(const analytics::DataMap& map,
-                                                 const std::vector<std::string>& labels,
-                                                 const std::string& total_label) {
+// The data map as a table for CSV and XLSX: withheld figures are "—"
+// (被抑制), never the number; an empty group's count is 0.
+report::Table ExportTable(const analytics::DataMap& map, const std::vector<std::string>& labels,
+                          const std::string& total_label) {
   const auto& m = *map.model;
-  std::vector<std::string> header = {"分组", "企业数", "平均发展水平"};
-  for (const auto& l : m.levels) header.push_back(l.title + "（家）");
-  for (const auto& k : m.key_indicators) header.push_back(k.title + (k.share ? "（%）" : ""));
-  std::vector<std::vector<std::string>> rows = {header};
+  report::Table table{"数据地图", {"分组", "企业数", "平均发展水平"}, {}, {}};
+  for (const auto& l : m.levels) table.header.push_back(l.title + "（家）");
+  for (const auto& k : m.key_indicators) table.header.push_back(k.title + (k.share ? "（%）" : ""));
+  using Cell = report::TableCell;
   auto row = [&](const analytics::DataMapCell& cell, const std::string& label) {
-    std::vector<std::string> r = {label};
+    std::vector<Cell> r = {Cell::Text(label)};
     if (!cell.n) {
-      r.resize(header.size(), cell.status == "empty" ? "" : "—");
-      r[1] = cell.status == "empty" ? "0" : "—";
+      r.resize(table.header.size(), Cell::Text(cell.status == "empty" ? "" : "—"));
+      r[1] = cell.status == "empty" ? Cell::Number(0) : Cell::Text("—");
     } else {
-      r.push_back(std::to_string(*cell.n));
-      r.push_back(fmt::format("{:.1f}", *cell.mean_total));
-      for (int64_t v : cell.level_counts) r.push_back(std::to_string(v));
-      for (double v : cell.key_indicators) r.push_back(std::isnan(v) ? "" : fmt::format("{:.1f}", v));
+      r.push_back(Cell::Number(static_cast<double>(*cell.n)));
+      r.push_back(Cell::Number(*cell.mean_total, 1));
+      for (int64_t v : cell.level_counts) r.push_back(Cell::Number(static_cast<double>(v)));
+      for (double v : cell.key_indicators) r.push_back(std::isnan(v) ? Cell::Text("") : Cell::Number(v, 1));
     }
-    rows.push_back(std::move(r));
+    table.rows.push_back(std::move(r));
   };
   row(map.total, total_label);
   for (size_t i = 0; i < map.cells.size(); ++i) row(map.cells[i], labels[i]);
-  return rows;
+  return table;
 }
 
-http::Response ExportDataMap(const std::vector<std::vector<std::string>>& rows, std::string_view format) {
+http::Response ExportDataMap(const report::Table& table, std::string_view format) {
   http::Response r;
   if (format == "csv") {
-    std::string csv = "\xEF\xBB\xBF";
-    for (const auto& row : rows) {
-      for (size_t i = 0; i < row.size(); ++i) csv += (i ? "," : "") + report::CsvCell(row[i]);
-      csv += "\r\n";
-    }
     r.content_type = "text/csv; charset=utf-8";
-    r.body = std::move(csv);
+    r.body = report::TableToCsv(table);
     r.SetHeader("Content-Disposition", "attachment; filename=\"datamap.csv\"");
     return r;
   }
-  report::XlsxFile file;
-  if (!file.ok()) return ErrorToResponse(Error::Internal("无法创建 Excel 文件"));
-  lxw_worksheet* ws = workbook_add_worksheet(file.workbook(), "数据地图");
-  for (size_t i = 0; i < rows.size(); ++i) {
-    for (size_t j = 0; j < rows[i].size(); ++j) {
-      const std::string& v = rows[i][j];
-      double number = 0;
-      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), number);
-      auto row = static_cast<lxw_row_t>(i);
-      auto col = static_cast<lxw_col_t>(j);
-      if (i > 0 && j > 0 && !v.empty() && ec == std::errc() && ptr == v.data() + v.size()) {
-        worksheet_write_number(ws, row, col, number, nullptr);
-      } else {
-        worksheet_write_string(ws, row, col, v.c_str(), nullptr);
-      }
-    }
-  }
-  auto bytes = file.Finish();
+  auto bytes = report::TableToXlsx(table);
   if (!bytes) return ErrorToResponse(bytes.error());
   r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   r.body = std::move(*bytes);
@@ -138,9 +114,6 @@ struct DataMapRequest {
 Result<DataMapRequest> ParseDataMapRequest(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return Fail(who.error());
-  if (!IsRegionAdmin(who->role) && who->role != Role::kAssociation) {
-    return Fail(Error::Forbidden("数据地图仅供主管部门和行业协会查看；企业请查看本企业的诊断与对标"));
-  }
   static const std::map<std::string, analytics::Attribute, std::less<>> kBy = {
       {"unit", analytics::Attribute::kUnit},
       {"industry", analytics::Attribute::kDivision},
@@ -161,35 +134,16 @@ Result<DataMapRequest> ParseDataMapRequest(Context& c, http::Request& req) {
   }
   auto index = campaign::LoadReference(c.db);
   if (!index) return Fail(index.error());
-  DataMapRequest out{{}, by->first, std::string(req.Query("unit")), std::move(*index)};
-  const domain::ReferenceIndex& units = out.index;
-  if (out.root.empty() && who->role != Role::kMinistry) out.root = who->scope_code;
-  if (!out.root.empty() && (!units.units.count(out.root) ||
-                            (who->role != Role::kMinistry && !units.UnitInScope(*who, out.root)))) {
-    return Fail(Error::NotFound("单位不存在"));
-  }
+  DataMapRequest out{{}, by->first, "", std::move(*index)};
   analytics::DataMapQuery& q = out.query;
   q.model = std::string(req.Query("model"));
   q.industry_group = std::string(req.Query("industry_group"));
-  if (!q.industry_group.empty() && !units.IsIndustryGroup(q.industry_group)) {
-    return Fail(Error::Invalid("invalid_parameter", "industry_group 不是已知的行业组", "industry_group"));
-  }
   q.size = size;
   q.by = by->second;
   q.k = c.options.min_group_size;
-  auto subtree = [&](const std::string& top) {
-    std::set<std::string> codes;
-    for (const auto& [code, u] : units.units) {
-      if (units.InSubtree(code, top)) codes.insert(code);
-    }
-    return codes;
-  };
-  if (!out.root.empty()) {
-    q.units = subtree(out.root);
-    const std::string& parent = units.units.at(out.root).parent_code;
-    if (!parent.empty() && units.units.count(parent)) q.parent_units = subtree(parent);
-  }
-  if (who->role == Role::kAssociation) q.divisions.emplace(who->industries.begin(), who->industries.end());
+  auto root = analytics::ScopeDataMapQuery(out.index, *who, std::string(req.Query("unit")), &q);
+  if (!root) return Fail(root.error());
+  out.root = std::move(*root);
   if (auto r = c.results.CatchUp(c.db); !r) return Fail(r.error());
   return out;
 }
@@ -224,7 +178,7 @@ http::Response DataMapHandler(Context& c, http::Request& req) {
   if (format == "csv" || format == "xlsx") {
     std::vector<std::string> labels;
     for (const auto& cell : map->cells) labels.push_back(Label(q.by, cell.key, parsed->index));
-    return ExportDataMap(ExportRows(*map, labels, total_label), format);
+    return ExportDataMap(ExportTable(*map, labels, total_label), format);
   }
   if (!format.empty() && format != "json") {
     return ErrorToResponse(Error::Invalid("invalid_parameter", "format 应为 json、csv 或 xlsx", "format"));

@@ -209,7 +209,7 @@ Json TrendJson(const std::vector<domain::Assessment>& history) {
   for (const auto& a : history) {
     trend.push_back({{"round", a.round_code},
                      {"model", a.model_id},
-                     {"status", a.status},
+                     {"status", domain::AssessmentStatusName(a.status)},
                      {"total", a.total ? Round2(*a.total) : Json(nullptr)},
                      {"level", a.level_id ? Json(*a.level_id) : Json(nullptr)}});
   }
@@ -228,7 +228,7 @@ Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string&
   out["round"] = round;
   out["uscc"] = uscc;
   out["enterprise_name"] = d->view.enterprise.name;
-  out["status"] = d->view.record.status;
+  out["status"] = domain::AssessmentStatusName(d->view.record.status);
   out["scored_on_submission"] = d->view.record.total.has_value();
   out["benchmarks"] = RegionalBenchmarksJson(m, d->diagnosis, c.options.min_group_size);
   out["national_benchmarks"] = NationalBenchmarksJson(*d);

@@ -9,7 +9,7 @@
 #include "core/uscc.h"
 #include "enterprise/enterprise_json.h"
 #include "importer/enterprise_import.h"
-#include "report/spreadsheet.h"
+#include "report/table.h"
 
 namespace rongping::api {
 namespace {
@@ -129,21 +129,23 @@ http::Response Export(Context& c, http::Request& req) {
   q->per_page = 1'000'000;
   auto page = c.enterprises.List(*who, *q);
   if (!page) return ErrorToResponse(page.error());
-  // UTF-8 with BOM and CRLF: opens cleanly in Excel and WPS.
-  std::string csv = "\xEF\xBB\xBF";
-  csv += "统一社会信用代码,企业名称,所属单位代码,行业代码,生产类型,从业人数,营业收入（万元）,"
-         "企业规模,规模以上,所有制类型,地址,联系人,联系电话,电子邮箱\r\n";
+  report::Table table{"企业名录",
+                      {"统一社会信用代码", "企业名称", "所属单位代码", "行业代码", "生产类型", "从业人数",
+                       "营业收入（万元）", "企业规模", "规模以上", "所有制类型", "地址", "联系人", "联系电话",
+                       "电子邮箱"},
+                      {},
+                      {}};
+  using Cell = report::TableCell;
   for (const auto& e : page->items) {
-    csv += fmt::format("{},{},{},{},{},{},{:.1f},{},{},{},{},{},{},{}\r\n", report::CsvCell(e.uscc),
-                       report::CsvCell(e.name), report::CsvCell(e.unit_code), report::CsvCell(e.industry_code),
-                       report::CsvCell(ProductionTypeLabel(e.production_type)), e.employees,
-                       e.revenue_10k_yuan, report::CsvCell(SizeClassLabel(e.size_class)),
-                       e.above_scale ? "是" : "否",
-                       report::CsvCell(e.ownership ? OwnershipLabel(*e.ownership) : ""),
-                       report::CsvCell(e.address.value_or("")), report::CsvCell(e.contact_name.value_or("")),
-                       report::CsvCell(e.contact_phone.value_or("")),
-                       report::CsvCell(e.contact_email.value_or("")));
+    table.rows.push_back({Cell::Text(e.uscc), Cell::Text(e.name), Cell::Text(e.unit_code),
+                          Cell::Text(e.industry_code), Cell::Text(std::string(ProductionTypeLabel(e.production_type))),
+                          Cell::Number(static_cast<double>(e.employees)), Cell::Number(e.revenue_10k_yuan, 1),
+                          Cell::Text(std::string(SizeClassLabel(e.size_class))), Cell::Text(e.above_scale ? "是" : "否"),
+                          Cell::Text(e.ownership ? std::string(OwnershipLabel(*e.ownership)) : ""),
+                          Cell::Text(e.address.value_or("")), Cell::Text(e.contact_name.value_or("")),
+                          Cell::Text(e.contact_phone.value_or("")), Cell::Text(e.contact_email.value_or(""))});
   }
+  std::string csv = report::TableToCsv(table);
   http::Response r;
   r.content_type = "text/csv; charset=utf-8";
   r.SetHeader("Content-Disposition",

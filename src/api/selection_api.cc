@@ -11,22 +11,22 @@
 #include "api/json_util.h"
 #include "campaign/selection.h"
 #include "core/text.h"
-#include "report/spreadsheet.h"
+#include "report/table.h"
 
 namespace rongping::api {
 namespace {
 
 http::Response SelectionCsv(const campaign::Selection& selection) {
-  std::string csv = "\xEF\xBB\xBF统一社会信用代码,企业名称,所属单位,行业大类,总分,发展阶段\r\n";
+  report::Table table{"遴选结果", {"统一社会信用代码", "企业名称", "所属单位", "行业大类", "总分", "发展阶段"}, {}, {}};
+  using Cell = report::TableCell;
   for (const auto& r : selection.items) {
-    csv += fmt::format("{},{},{},{},{:.1f},{}\r\n", r.uscc, report::CsvCell(r.name),
-                       report::CsvCell(r.unit_name), r.industry_code, r.total,
-                       selection.model->levels[r.level].title);
+    table.rows.push_back({Cell::Text(r.uscc), Cell::Text(r.name), Cell::Text(r.unit_name), Cell::Text(r.industry_code),
+                          Cell::Number(r.total, 1), Cell::Text(selection.model->levels[r.level].title)});
   }
   http::Response resp;
   resp.content_type = "text/csv; charset=utf-8";
   resp.SetHeader("Content-Disposition", "attachment; filename=\"selection.csv\"");
-  resp.body = std::move(csv);
+  resp.body = report::TableToCsv(table);
   return resp;
 }
 

@@ -244,7 +244,8 @@ class CircularStoreTest : public ::testing::Test {
       if (!a) return Fail(a.error());
       auto id = tx.Query("SELECT id FROM assessments WHERE uscc = $1", {uscc});
       if (!id) return Fail(id.error());
-      return store::RecordAssessmentEvent(tx, {id->rows[0].Int(0), at, "test", std::nullopt, status, std::nullopt})
+      return store::RecordAssessmentEvent(tx, {id->rows[0].Int(0), at, "test", std::nullopt,
+                                                   *domain::ParseAssessmentStatus(status), std::nullopt})
           .map([] { return true; });
     });
     ASSERT_TRUE(r) << r.error().message;

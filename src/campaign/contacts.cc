@@ -16,6 +16,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "report/spreadsheet.h"
+#include "report/table.h"
 #include "store/audit.h"
 #include "store/contacts.h"
 
@@ -251,23 +252,24 @@ Json ContactsOverviewToJson(const ContactsOverview& o) {
 }
 
 std::string ContactsToCsv(const ContactsOverview& o) {
-  std::string out =
-      "\xEF\xBB\xBF单位代码,单位,角色,姓名,部门及职务,电话,传真,手机,电子邮件,填报人,填报时间\r\n";
+  report::Table table{"联系人表",
+                      {"单位代码", "单位", "角色", "姓名", "部门及职务", "电话", "传真", "手机", "电子邮件", "填报人",
+                       "填报时间"},
+                      {},
+                      {}};
+  using Cell = report::TableCell;
   for (const auto& e : o.entries) {
     if (!e.contacts) continue;
     const UnitContacts& u = *e.contacts;
     for (size_t i = 0; i < ContactRoles().size(); ++i) {
       const Contact& c = u.form.contacts[i];
-      std::vector<std::string_view> cells = {
-          e.unit_code, e.unit_name, ContactRoles()[i].label, c.name,  c.department_title,
-          c.phone,     c.fax,       c.mobile,        c.email, u.submitted_by};
-      std::string time = ChinaDateTimeOf(u.submitted_at);
-      std::string line;
-      for (auto cell : cells) line += report::CsvCell(cell) + ",";
-      out += line + report::CsvCell(time) + "\r\n";
+      table.rows.push_back({Cell::Text(e.unit_code), Cell::Text(e.unit_name), Cell::Text(std::string(ContactRoles()[i].label)),
+                            Cell::Text(c.name), Cell::Text(c.department_title), Cell::Text(c.phone), Cell::Text(c.fax),
+                            Cell::Text(c.mobile), Cell::Text(c.email), Cell::Text(u.submitted_by),
+                            Cell::Text(ChinaDateTimeOf(u.submitted_at))});
     }
   }
-  return out;
+  return report::TableToCsv(table);
 }
 
 Result<std::string> ContactsToXlsx(const ContactsOverview& o) {

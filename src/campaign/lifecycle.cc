@@ -85,7 +85,7 @@ bool CanFillIn(store::Tx& tx, const Principal& who, const std::string& uscc, boo
 }
 
 Result<void> Transition(store::Tx& tx, const Principal& who, domain::Assessment& record,
-                        int64_t expected_version, const std::optional<std::string>& from,
+                        int64_t expected_version, const std::optional<domain::AssessmentStatus>& from,
                         const std::string& reason, const std::string& request_id,
                         const std::string& action) {
   auto saved = store::SaveAssessment(tx, record, expected_version);
@@ -99,12 +99,12 @@ Result<void> Transition(store::Tx& tx, const Principal& who, domain::Assessment&
   }
   std::string after = fmt::format(
       R"({{"round":"{}","status":"{}","version":{},"total":{},"level":"{}","model_hash":"{}"}})",
-      record.round_code, record.status, record.version,
+      record.round_code, domain::AssessmentStatusName(record.status), record.version,
       record.total ? fmt::format("{}", *record.total) : "null", record.level_id.value_or(""),
       record.model_hash.value_or(""));
   return store::RecordAudit(tx, {0, "", who.username, action, "assessment",
                                  record.round_code + "/" + record.uscc,
-                                 from ? std::optional<std::string>(fmt::format(R"({{"status":"{}"}})", *from))
+                                 from ? std::optional<std::string>(fmt::format(R"({{"status":"{}"}})", domain::AssessmentStatusName(*from)))
                                       : std::nullopt,
                                  after, request_id});
 }
@@ -181,8 +181,7 @@ Result<AssessmentView> LifecycleService::GetWithHistory(const Principal& who, co
 Result<std::vector<store::AssessmentListItem>> LifecycleService::List(
     const Principal& who, const std::string& round, const std::string& unit, const std::string& status,
     int64_t limit, int64_t offset) {
-  if (!status.empty() && status != "draft" && status != "submitted" && status != "approved" &&
-      status != "rejected") {
+  if (!status.empty() && !domain::ParseAssessmentStatus(status)) {
     return Fail(Error::Invalid("invalid_parameter", "status 应为 draft、submitted、approved 或 rejected",
                                "status"));
   }
@@ -223,14 +222,14 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
                                  fmt::format("评估周期已于 {} 截止，不能再修改答卷", ctx->round.closes_on)));
     }
     domain::Assessment record;
-    std::optional<std::string> from;
+    std::optional<domain::AssessmentStatus> from;
     std::shared_ptr<const model::Model> m;
     if (ctx->existing) {
       record = *ctx->existing;
       from = record.status;
-      if (record.status == "submitted" || record.status == "approved") {
+      if (record.status == domain::AssessmentStatus::kSubmitted || record.status == domain::AssessmentStatus::kApproved) {
         return Fail(Error::Conflict(
-            "not_editable", record.status == "submitted" ? "答卷已提交待审核，如需修改请先撤回"
+            "not_editable", record.status == domain::AssessmentStatus::kSubmitted ? "答卷已提交待审核，如需修改请先撤回"
                                                          : "答卷已审核通过，不能再修改"));
       }
       auto loaded = scoring::SharedModel(record.model_id);
@@ -249,7 +248,7 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
     record.unit_code = ctx->enterprise.unit_code;
     record.production_type = ctx->enterprise.production_type;
     record.answers_json = answers_json;
-    record.status = "draft";
+    record.status = domain::AssessmentStatus::kDraft;
     record.total.reset();
     record.level_index.reset();
     record.level_id.reset();
@@ -295,9 +294,9 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
     }
     if (!ctx->existing) return Fail(Error::NotFound("尚无答卷：请先填写并保存"));
     domain::Assessment record = *ctx->existing;
-    if (record.status == "submitted" || record.status == "approved") {
+    if (record.status == domain::AssessmentStatus::kSubmitted || record.status == domain::AssessmentStatus::kApproved) {
       return Fail(Error::Conflict("already_submitted",
-                                  record.status == "submitted" ? "答卷已提交，正在等待审核" : "答卷已审核通过"));
+                                  record.status == domain::AssessmentStatus::kSubmitted ? "答卷已提交，正在等待审核" : "答卷已审核通过"));
     }
     auto m = scoring::SharedModel(record.model_id);
     if (!m) return Fail(m.error());
@@ -318,8 +317,8 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
       return Fail(first);
     }
     if (auto inconsistent = InconsistencyError(**m, result, details)) return Fail(*inconsistent);
-    std::optional<std::string> from = record.status;
-    record.status = "submitted";
+    std::optional<domain::AssessmentStatus> from = record.status;
+    record.status = domain::AssessmentStatus::kSubmitted;
     record.total = result.total;
     record.level_index = result.level;
     record.level_id = (*m)->levels[result.level].id;
@@ -371,12 +370,12 @@ Result<AssessmentView> LifecycleService::Review(const Principal& who, const std:
     if (!ctx) return Fail(ctx.error());
     if (!ctx->existing) return Fail(Error::NotFound("该企业在本评估周期尚无答卷"));
     domain::Assessment record = *ctx->existing;
-    if (record.status != "submitted") {
+    if (record.status != domain::AssessmentStatus::kSubmitted) {
       return Fail(Error::Conflict("not_submitted",
-                                  fmt::format("只能审核待审核的答卷，当前状态为“{}”", record.status)));
+                                  fmt::format("只能审核待审核的答卷，当前状态为“{}”", domain::AssessmentStatusLabel(record.status))));
     }
-    std::optional<std::string> from = record.status;
-    record.status = approve ? "approved" : "rejected";
+    std::optional<domain::AssessmentStatus> from = record.status;
+    record.status = approve ? domain::AssessmentStatus::kApproved : domain::AssessmentStatus::kRejected;
     record.reviewed_at = clock_.NowRfc3339();
     record.reviewer = who.username;
     record.review_reason = reason.empty() ? std::nullopt : std::optional<std::string>(reason);
@@ -399,12 +398,12 @@ Result<AssessmentView> LifecycleService::Withdraw(const Principal& who, const st
     if (!ctx) return Fail(ctx.error());
     Result<void> denied;
     if (!CanFillIn(tx, who, uscc, true, &denied)) return Fail(denied.error());
-    if (!ctx->existing || ctx->existing->status != "submitted") {
+    if (!ctx->existing || ctx->existing->status != domain::AssessmentStatus::kSubmitted) {
       return Fail(Error::Conflict("not_withdrawable", "只能撤回已提交、尚未审核的答卷"));
     }
     domain::Assessment record = *ctx->existing;
-    std::optional<std::string> from = record.status;
-    record.status = "draft";
+    std::optional<domain::AssessmentStatus> from = record.status;
+    record.status = domain::AssessmentStatus::kDraft;
     record.submitted_at.reset();
     record.total.reset();
     record.level_index.reset();

@@ -63,7 +63,7 @@ TEST(LifecycleStore, AFailingStoreWritesNothing) {
             4);
   auto draft = with(t.db()).Get(enterprise, "gd-2016", uscc);
   ASSERT_TRUE(draft);
-  ASSERT_EQ(draft->record.status, "draft");
+  ASSERT_EQ(draft->record.status, domain::AssessmentStatus::kDraft);
   EXPECT_GE(testing::ExpectAllOrNothing(t.db(), [&](store::Db& db) {
               return with(db).SaveDraft(enterprise, "gd-2016", uscc, draft->record.answers_json,
                                         draft->record.version, "", nullptr);

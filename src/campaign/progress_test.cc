@@ -139,7 +139,7 @@ TEST(ProgressSnapshot, AgreesWithSqlAndFollowsTheChangeFeed) {
     if (!rows || rows->empty()) return Fail(Error::Internal("no submitted assessment"));
     auto a = store::FindAssessment(tx, "gd-2016", rows->rows[0].Text(0));
     auto record = **a;
-    record.status = "rejected";
+    record.status = domain::AssessmentStatus::kRejected;
     auto saved = store::SaveAssessment(tx, record, record.version);
     if (!saved) return Fail(saved.error());
     return true;
@@ -201,16 +201,18 @@ class ProgressAsOf : public ::testing::Test {
       a.model_id = model;
       a.unit_code = "440100";
       a.production_type = "discrete_mass";
-      a.status = history.back().first;
+      auto status_of = [](const std::string& name) { return *domain::ParseAssessmentStatus(name); };
+      a.status = status_of(history.back().first);
       a.answers_json = "{}";
       auto saved = store::SaveAssessment(tx, a, 0);
       if (!saved) return Fail(saved.error());
-      std::optional<std::string> from;
+      std::optional<domain::AssessmentStatus> from;
       for (const auto& [status, at] : history) {
-        if (auto ev = store::RecordAssessmentEvent(tx, {saved->id, at, "test", from, status, std::nullopt}); !ev) {
+        if (auto ev = store::RecordAssessmentEvent(tx, {saved->id, at, "test", from, status_of(status), std::nullopt});
+            !ev) {
           return Fail(ev.error());
         }
-        from = status;
+        from = status_of(status);
       }
       return true;
     });
@@ -246,10 +248,11 @@ TEST_F(ProgressAsOf, ALaterEventNeverChangesAnEarlierDay) {
     auto a = store::FindAssessment(tx, "r", testing::MakeUscc("440100", 2));
     if (!a || !*a) return Fail(Error::Internal("no assessment"));
     domain::Assessment record = **a;
-    record.status = "rejected";
+    record.status = domain::AssessmentStatus::kRejected;
     auto saved = store::SaveAssessment(tx, record, record.version);
     if (!saved) return Fail(saved.error());
-    return store::RecordAssessmentEvent(tx, {saved->id, "2016-07-14T02:00:00.000Z", "test", "submitted", "rejected", "退回"});
+    return store::RecordAssessmentEvent(tx, {saved->id, "2016-07-14T02:00:00.000Z", "test", domain::AssessmentStatus::kSubmitted,
+                                             domain::AssessmentStatus::kRejected, "退回"});
   }));
   EXPECT_EQ(Total("2016-06-30"), before);
   EXPECT_EQ(Total("2016-07-15").second, before.second - 1);

@@ -6,8 +6,20 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace rongping::domain {
+
+// Where an assessment stands: a draft (草稿), submitted and waiting for
+// review, approved, or sent back (rejected, with a reason) to be changed
+// and submitted again.
+enum class AssessmentStatus { kDraft, kSubmitted, kApproved, kRejected };
+
+// "draft", "submitted", "approved", "rejected": as stored and in the API.
+std::string_view AssessmentStatusName(AssessmentStatus status);
+std::optional<AssessmentStatus> ParseAssessmentStatus(std::string_view name);
+// 中文: 草稿, 已提交待审核, 已通过, 已退回.
+std::string_view AssessmentStatusLabel(AssessmentStatus status);
 
 struct Assessment {
   int64_t id = 0;
@@ -16,7 +28,7 @@ struct Assessment {
   std::string model_id;
   std::string unit_code;
   std::string production_type;
-  std::string status;  // draft | submitted | approved | rejected
+  AssessmentStatus status = AssessmentStatus::kDraft;
   std::string answers_json;
   int64_t version = 0;
   std::optional<double> total;
@@ -37,8 +49,8 @@ struct AssessmentEvent {
   int64_t assessment_id = 0;
   std::string at;  // RFC 3339 UTC
   std::string actor;
-  std::optional<std::string> from_status;
-  std::string to_status;
+  std::optional<AssessmentStatus> from_status;  // none: created
+  AssessmentStatus to_status = AssessmentStatus::kDraft;
   std::optional<std::string> reason;
 };
 

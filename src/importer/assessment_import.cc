@@ -84,7 +84,7 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
       }
       auto uscc = ValidateUscc(uscc_raw);
       if (!uscc) error("uscc", uscc.error().message);
-      if (status != "draft" && status != "submitted" && status != "approved" && status != "rejected") {
+      if (!domain::ParseAssessmentStatus(status)) {
         error("status", "status 应为 draft、submitted、approved 或 rejected");
       }
       auto updated = ParseRfc3339(updated_at);
@@ -145,7 +145,7 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
           a.model_id = model_id;
           a.unit_code = enterprise->unit_code;
           a.production_type = enterprise->production_type;
-          a.status = status;
+          a.status = *domain::ParseAssessmentStatus(status);
           a.answers_json = answers->dump();
           if (status != "draft") {
             a.total = result.total;
@@ -174,7 +174,7 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
       auto& a = valid[i].record;
       auto existing = store::FindAssessment(tx, a.round_code, a.uscc);
       if (!existing) return Fail(existing.error());
-      std::optional<std::string> from;
+      std::optional<domain::AssessmentStatus> from;
       int64_t version = 0;
       if (*existing) {
         a.id = (*existing)->id;
@@ -193,9 +193,9 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
       }
       if (auto r = store::RecordAudit(
               tx, {0, "", options.actor, "assessment.import", "assessment", a.round_code + "/" + a.uscc,
-                   from ? std::optional<std::string>(fmt::format(R"({{"status":"{}"}})", *from))
+                   from ? std::optional<std::string>(fmt::format(R"({{"status":"{}"}})", domain::AssessmentStatusName(*from)))
                         : std::nullopt,
-                   fmt::format(R"({{"status":"{}","model_hash":"{}"}})", saved->status,
+                   fmt::format(R"({{"status":"{}","model_hash":"{}"}})", domain::AssessmentStatusName(saved->status),
                                saved->model_hash.value_or("")),
                    options.request_id});
           !r) {

@@ -1,5 +1,6 @@
 #include "report/progress_export.h"
 #include "report/spreadsheet.h"
+#include "report/table.h"
 
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -66,16 +67,19 @@ Json ProgressToJson(const domain::ProgressTable& t) {
 }
 
 std::string ProgressToCsv(const domain::ProgressTable& t) {
-  std::string out = "\xEF\xBB\xBF属地,参与评估数,完成评估数,目标完成数,完成率,是否达标,排名\r\n";
+  Table table{"进度", {"属地", "参与评估数", "完成评估数", "目标完成数", "完成率", "是否达标", "排名"}, {}, {}};
   auto line = [&](const domain::ProgressRow& r, const std::string& name) {
-    out += fmt::format("{},{},{},{},{},{},{}\r\n", name, r.participating, r.completed,
-                       r.target ? std::to_string(*r.target) : "", Percent(r.completion_rate),
-                       r.target_met ? (*r.target_met ? "是" : "否") : "",
-                       r.rank ? std::to_string(*r.rank) : "");
+    auto optional_number = [](const std::optional<int64_t>& v) {
+      return v ? TableCell::Number(static_cast<double>(*v)) : TableCell::Text("");
+    };
+    table.rows.push_back({TableCell::Text(name), TableCell::Number(static_cast<double>(r.participating)),
+                          TableCell::Number(static_cast<double>(r.completed)), optional_number(r.target),
+                          TableCell::Text(Percent(r.completion_rate)),
+                          TableCell::Text(r.target_met ? (*r.target_met ? "是" : "否") : ""), optional_number(r.rank)});
   };
   line(t.total, TotalName(t));
   for (const auto& r : t.rows) line(r, r.unit_name);
-  return out;
+  return TableToCsv(table);
 }
 
 Result<std::string> ProgressToXlsx(const domain::ProgressTable& t, const std::string& title) {

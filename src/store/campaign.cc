@@ -36,7 +36,7 @@ domain::Assessment AssessmentFromRow(const Row& r) {
   a.model_id = r.Text(3);
   a.unit_code = r.Text(4);
   a.production_type = r.Text(5);
-  a.status = r.Text(6);
+  a.status = domain::ParseAssessmentStatus(r.Text(6)).value_or(domain::AssessmentStatus::kDraft);
   a.answers_json = r.Text(7);
   a.version = r.Int(8);
   if (!r.IsNull(9)) a.total = r.Real(9);
@@ -115,7 +115,7 @@ Result<domain::Assessment> SaveAssessment(Tx& tx, domain::Assessment a, int64_t 
                                a.model_id,
                                a.unit_code,
                                a.production_type,
-                               a.status,
+                               std::string(domain::AssessmentStatusName(a.status)),
                                a.answers_json,
                                Nullable(a.total),
                                Nullable(a.level_index),
@@ -176,8 +176,9 @@ Result<void> RecordAssessmentEvent(Tx& tx, const domain::AssessmentEvent& e) {
   return Done(tx.Exec(
       "INSERT INTO assessment_events (assessment_id, at, actor, from_status, to_status, reason) "
       "VALUES ($1, $2, $3, $4, $5, $6)",
-      {e.assessment_id, e.at.empty() ? tx.Now() : e.at, e.actor, Nullable(e.from_status),
-       e.to_status, Nullable(e.reason)}));
+      {e.assessment_id, e.at.empty() ? tx.Now() : e.at, e.actor,
+       e.from_status ? Value(std::string(domain::AssessmentStatusName(*e.from_status))) : Value(),
+       std::string(domain::AssessmentStatusName(e.to_status)), Nullable(e.reason)}));
 }
 
 Result<std::vector<domain::AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_t assessment_id) {
@@ -187,8 +188,13 @@ Result<std::vector<domain::AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_
       {assessment_id});
   if (!rows) return Fail(rows.error());
   std::vector<domain::AssessmentEvent> out;
+  auto status = [](const std::string& name) {
+    return domain::ParseAssessmentStatus(name).value_or(domain::AssessmentStatus::kDraft);
+  };
   for (const auto& r : rows->rows) {
-    out.push_back({r.Int(0), r.Text(1), r.Text(2), r.OptText(3), r.Text(4), r.OptText(5)});
+    std::optional<domain::AssessmentStatus> from;
+    if (!r.IsNull(3)) from = status(r.Text(3));
+    out.push_back({r.Int(0), r.Text(1), r.Text(2), from, status(r.Text(4)), r.OptText(5)});
   }
   return out;
 }

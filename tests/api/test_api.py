@@ -14,6 +14,7 @@ Failed logins: the server locks an address after 20 failures. All requests
 come from 127.0.0.1, so the whole suite makes fewer than 10 failed logins.
 """
 
+import csv
 import io
 import json
 import os
@@ -539,10 +540,11 @@ class T03Scope(ApiTest):
         r = request("GET", "/api/v1/enterprises/export", self.gz)
         self.assertEqual(r.status, 200, r)
         self.assertNotIn(self.sz_uscc, r.text)
-        lines = [l for l in r.text.split("\r\n") if l.strip()]
-        self.assertEqual(len(lines) - 1, total(self.gz))
-        for line in lines[1:]:
-            self.assertIn('"440100"', line)
+        rows = list(csv.reader(io.StringIO(r.text.lstrip("\ufeff"), newline="")))
+        self.assertEqual(rows[0][2], "所属单位代码")
+        self.assertEqual(len(rows) - 1, total(self.gz))
+        for row in rows[1:]:
+            self.assertEqual(row[2], "440100", row)
         # The shenzhen admin's export does contain it.
         r = request("GET", "/api/v1/enterprises/export", self.sz)
         self.assertIn(self.sz_uscc, r.text)
