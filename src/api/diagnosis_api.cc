@@ -49,6 +49,32 @@ Json PackFigureJson(const std::optional<analytics::PackFigure>& f, double scale 
   return SummaryJson({f->n, f->mean, nan, f->p25, f->median, f->p75, f->p90, nan}, scale);
 }
 
+// Puts out["dimensions"] and out["key_indicators"]: per dimension of `m`
+// the figures `dimension(i)` gives, per key indicator those
+// `key_indicator(i, scale)` gives (scale 100 for a share, shown in %), each
+// with the column's id and title (and a key indicator's type).
+template <typename Dimension, typename KeyIndicator>
+void PutModelColumns(const model::Model& m, Json& out, Dimension dimension, KeyIndicator key_indicator) {
+  Json dims = Json::array();
+  for (size_t i = 0; i < m.dimensions.size(); ++i) {
+    Json b = dimension(i);
+    b["id"] = m.dimensions[i].id;
+    b["title"] = m.dimensions[i].title;
+    dims.push_back(std::move(b));
+  }
+  out["dimensions"] = std::move(dims);
+  Json keys = Json::array();
+  for (size_t i = 0; i < m.key_indicators.size(); ++i) {
+    const auto& k = m.key_indicators[i];
+    Json b = key_indicator(i, k.share ? 100 : 1);
+    b["id"] = k.id;
+    b["title"] = k.title;
+    b["type"] = k.share ? "share" : "mean";
+    keys.push_back(std::move(b));
+  }
+  out["key_indicators"] = std::move(keys);
+}
+
 // The enterprise against the peers of the national benchmark pack of its
 // model (全国同行业、同规模), or null with a message saying why there are none.
 Json NationalBenchmarksJson(const campaign::EnterpriseDiagnosis& d) {
@@ -76,24 +102,9 @@ Json NationalBenchmarksJson(const campaign::EnterpriseDiagnosis& d) {
   const analytics::PackGroup& g = *peers->group;
   out["peer_group"] = {{"label", peers->label}, {"n", g.n}};
   out["total"] = PackFigureJson(g.figures[0]);
-  Json dims = Json::array();
-  for (size_t i = 0; i < m.dimensions.size(); ++i) {
-    Json b = PackFigureJson(g.figures[1 + i]);
-    b["id"] = m.dimensions[i].id;
-    b["title"] = m.dimensions[i].title;
-    dims.push_back(std::move(b));
-  }
-  out["dimensions"] = std::move(dims);
-  Json keys = Json::array();
-  for (size_t i = 0; i < m.key_indicators.size(); ++i) {
-    const auto& k = m.key_indicators[i];
-    Json b = PackFigureJson(g.figures[1 + m.dimensions.size() + i], k.share ? 100 : 1);
-    b["id"] = k.id;
-    b["title"] = k.title;
-    b["type"] = k.share ? "share" : "mean";
-    keys.push_back(std::move(b));
-  }
-  out["key_indicators"] = std::move(keys);
+  PutModelColumns(
+      m, out, [&](size_t i) { return PackFigureJson(g.figures[1 + i]); },
+      [&](size_t i, double scale) { return PackFigureJson(g.figures[1 + m.dimensions.size() + i], scale); });
   return out;
 }
 
@@ -158,24 +169,9 @@ Json RegionalBenchmarksJson(const model::Model& m, const analytics::Diagnosis& d
   }
   bench["peer_group"] = {{"id", d.peer_group_id}, {"label", d.peer_group_label}, {"n", d.peer_n}};
   bench["total"] = BenchmarkJson(d.total);
-  Json dims = Json::array();
-  for (size_t i = 0; i < d.dimensions.size(); ++i) {
-    Json b = BenchmarkJson(d.dimensions[i]);
-    b["id"] = m.dimensions[i].id;
-    b["title"] = m.dimensions[i].title;
-    dims.push_back(std::move(b));
-  }
-  bench["dimensions"] = std::move(dims);
-  Json keys = Json::array();
-  for (size_t i = 0; i < d.key_indicators.size(); ++i) {
-    const auto& k = m.key_indicators[i];
-    Json b = SummaryJson(d.key_indicators[i], k.share ? 100 : 1);
-    b["id"] = k.id;
-    b["title"] = k.title;
-    b["type"] = k.share ? "share" : "mean";
-    keys.push_back(std::move(b));
-  }
-  bench["key_indicators"] = std::move(keys);
+  PutModelColumns(
+      m, bench, [&](size_t i) { return BenchmarkJson(d.dimensions[i]); },
+      [&](size_t i, double scale) { return SummaryJson(d.key_indicators[i], scale); });
   return bench;
 }
 
