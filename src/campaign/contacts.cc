@@ -53,12 +53,6 @@ bool IsLate(const UnitContacts& u, const std::optional<std::string>& due) {
   return day && *day > *due;
 }
 
-const std::string& UnitName(const domain::ReferenceIndex& index, const std::string& code) {
-  auto it = index.units.find(code);
-  return it == index.units.end() ? code : it->second.name;
-}
-
-
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -178,7 +172,7 @@ ContactsOverview BuildContactsOverview(const domain::Round& round,
   for (const auto& code : units) {
     ContactsEntry e;
     e.unit_code = code;
-    e.unit_name = UnitName(index, code);
+    e.unit_name = index.UnitName(code);
     if (auto it = by_unit.find(code); it != by_unit.end()) {
       e.contacts = *it->second;
       e.late = IsLate(*e.contacts, o.due);

@@ -1,7 +1,6 @@
 #include "campaign/selection.h"
 
 #include <algorithm>
-#include <map>
 
 #include "analytics/results_snapshot.h"
 #include "store/db.h"
@@ -113,15 +112,14 @@ Result<Selection> SelectEnterprises(store::Db& db, analytics::ResultsSnapshot& r
   if (items.size() > kMaxSelected) items.resize(kMaxSelected);
   // Names from the store, scoped as every read is: one the caller may not
   // see is left out.
-  auto named = store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<bool> {
-    for (auto& item : items) {
-      auto e = store::FindEnterprise(tx, who, item.uscc);
-      if (!e) return Fail(e.error());
-      if (*e) item.name = (*e)->name;
-    }
-    return true;
-  });
-  if (!named) return Fail(named.error());
+  std::vector<std::string> usccs;
+  for (const auto& item : items) usccs.push_back(item.uscc);
+  auto names = store::InTx(db, store::TxMode::kRead,
+                           [&](store::Tx& tx) { return store::FindEnterpriseNames(tx, who, usccs); });
+  if (!names) return Fail(names.error());
+  for (auto& item : items) {
+    if (auto it = names->find(item.uscc); it != names->end()) item.name = it->second;
+  }
   std::erase_if(items, [](const SelectedEnterprise& item) { return item.name.empty(); });
   return selection;
 }

@@ -109,7 +109,7 @@ class Db {
 
   // Starts a transaction. A kWrite transaction takes the single writer slot
   // and waits for it; kRead transactions run concurrently on a snapshot.
-  // Its Now() is the clock's time at this call.
+  // Its Now() is the clock's time once it has begun (after any wait).
   Result<std::unique_ptr<Tx>> Begin(TxMode mode);
 
   // The clock transactions take their time from: SystemClock unless set.

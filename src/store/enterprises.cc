@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/time.h"
 #include "store/scope.h"
 
@@ -84,6 +86,27 @@ Result<std::optional<Enterprise>> FindEnterprise(Tx& tx, const Principal& who,
   if (!rows) return Fail(rows.error());
   if (rows->empty()) return std::optional<Enterprise>{};
   return std::optional<Enterprise>{FromRow(rows->rows[0])};
+}
+
+Result<std::map<std::string, std::string>> FindEnterpriseNames(Tx& tx, const Principal& who,
+                                                               const std::vector<std::string>& usccs) {
+  constexpr size_t kPerQuery = 500;
+  std::map<std::string, std::string> out;
+  for (size_t start = 0; start < usccs.size(); start += kPerQuery) {
+    const size_t end = std::min(usccs.size(), start + kPerQuery);
+    std::vector<Value> params;
+    std::string in;
+    for (size_t i = start; i < end; ++i) {
+      params.push_back(usccs[i]);
+      in += fmt::format("{}${}", in.empty() ? "" : ", ", params.size());
+    }
+    std::string cond = EnterpriseScopeCondition(who, params);
+    auto rows = tx.Query(fmt::format("SELECT e.uscc, e.name FROM enterprises e WHERE e.uscc IN ({}) AND {}", in, cond),
+                         params);
+    if (!rows) return Fail(rows.error());
+    for (const auto& r : rows->rows) out[r.Text(0)] = r.Text(1);
+  }
+  return out;
 }
 
 Result<std::optional<Enterprise>> FindEnterpriseUnscoped(Tx& tx, std::string_view uscc) {

@@ -4,6 +4,7 @@
 #ifndef RONGPING_STORE_ENTERPRISES_H_
 #define RONGPING_STORE_ENTERPRISES_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,11 @@
 #include "store/db.h"
 
 namespace rongping::store {
+
+// The names of those of `usccs` that exist and are in `who`'s scope, by
+// USCC (others are left out), read a few hundred at a time.
+Result<std::map<std::string, std::string>> FindEnterpriseNames(Tx& tx, const Principal& who,
+                                                               const std::vector<std::string>& usccs);
 
 // Returns the enterprise if it exists and is in scope, else nullopt.
 Result<std::optional<Enterprise>> FindEnterprise(Tx& tx, const Principal& who,
