@@ -45,7 +45,7 @@ Json SelectionJson(const campaign::Selection& selection) {
   return {{"round", selection.round},
           {"model", m.id},
           {"matched", selection.matched},
-          {"truncated", selection.truncated()},
+          {"truncated", selection.truncated},
           {"items", items}};
 }
 

@@ -69,7 +69,7 @@ Result<void> PutTarget(store::Db& db, const Principal& who, const std::string& r
                        const std::string& unit_code, const TargetRule& rule,
                        const std::string& request_id);
 
-// Every round, by code.
+// Every round, the newest year first, then by code.
 Result<std::vector<domain::Round>> ListRounds(store::Db& db);
 
 // The round `code`; 404 "评估周期不存在" when there is none.

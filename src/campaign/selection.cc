@@ -30,7 +30,7 @@ int ShareIndicatorIndex(const model::Model& m, const std::string& id) {
 // The matching rows of the snapshot's columns, unnamed and unsorted.
 Result<Selection> Match(analytics::ResultsSnapshot& results, const domain::ReferenceIndex& index,
                         const SelectionQuery& q, const std::string& root) {
-  Selection out{q.round, nullptr, 0, {}};
+  Selection out{q.round, nullptr, 0, false, {}};
   std::optional<Error> problem;
   bool found = results.Read(
       q.round, q.model,
@@ -109,7 +109,8 @@ Result<Selection> SelectEnterprises(store::Db& db, analytics::ResultsSnapshot& r
               return a.total != b.total ? a.total > b.total : a.uscc < b.uscc;
             });
   selection->matched = items.size();
-  if (items.size() > kMaxSelected) items.resize(kMaxSelected);
+  selection->truncated = items.size() > kMaxSelected;
+  if (selection->truncated) items.resize(kMaxSelected);
   // Names from the store, scoped as every read is: one the caller may not
   // see is left out.
   std::vector<std::string> usccs;

@@ -47,8 +47,10 @@ struct Selection {
   std::string round;
   std::shared_ptr<const model::Model> model;
   size_t matched = 0;                     // every match, before the cap
-  std::vector<SelectedEnterprise> items;  // best total first (then USCC), at most kMaxSelected
-  bool truncated() const { return matched > items.size(); }
+  bool truncated = false;                 // more than kMaxSelected matched
+  // Best total first (then USCC), at most kMaxSelected; an enterprise whose
+  // record the caller may not see (moved out of its region since) is left out.
+  std::vector<SelectedEnterprise> items;
 };
 
 inline constexpr size_t kMaxSelected = 5000;

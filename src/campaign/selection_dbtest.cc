@@ -31,6 +31,7 @@ TEST_F(SelectionTest, BestFirstWithinTheRegionAndTheQuery) {
   ASSERT_TRUE(all) << all.error().message;
   ASSERT_GT(all->items.size(), 10u);
   EXPECT_EQ(all->matched, all->items.size());
+  EXPECT_FALSE(all->truncated);
   for (size_t i = 1; i < all->items.size(); ++i)
     EXPECT_GE(all->items[i - 1].total, all->items[i].total);
   for (const auto& item : all->items) EXPECT_FALSE(item.name.empty());
@@ -54,6 +55,22 @@ TEST_F(SelectionTest, BestFirstWithinTheRegionAndTheQuery) {
   ASSERT_TRUE(top);
   for (const auto& item : top->items)
     EXPECT_EQ(item.level, static_cast<int>(all->model->levels.size()) - 1);
+}
+
+// An enterprise that has moved out of the region since its assessment is
+// left out of what the province sees; the selection is not "truncated" for it.
+TEST_F(SelectionTest, AnEnterpriseMovedOutOfTheRegionIsLeftOut) {
+  auto before = Select(province_, {});
+  ASSERT_TRUE(before && !before->items.empty());
+  const std::string moved = before->items.front().uscc;
+  ASSERT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) {
+    return tx.Exec("UPDATE enterprises SET unit_code = '450000' WHERE uscc = $1", {moved});
+  }));
+  auto after = Select(province_, {});
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->items.size(), before->items.size() - 1);
+  EXPECT_FALSE(after->truncated);
+  for (const auto& item : after->items) EXPECT_NE(item.uscc, moved);
 }
 
 TEST_F(SelectionTest, ScopeAndChecks) {

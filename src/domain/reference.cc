@@ -35,7 +35,7 @@ bool ReferenceIndex::UnitInScope(const Principal& principal, std::string_view co
   }
 }
 
-const std::string& ReferenceIndex::UnitName(const std::string& code) const {
+std::string ReferenceIndex::UnitName(const std::string& code) const {
   auto it = units.find(code);
   return it == units.end() ? code : it->second.name;
 }

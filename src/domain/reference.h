@@ -49,7 +49,7 @@ struct ReferenceIndex {
   // True when the principal's region contains unit `code`.
   bool UnitInScope(const Principal& principal, std::string_view code) const;
   // The unit's name, or `code` itself when the unit is unknown.
-  const std::string& UnitName(const std::string& code) const;
+  std::string UnitName(const std::string& code) const;
   // The code of the province-level unit `code` reports up to (the first
   // element of its path); empty when the unit is unknown.
   std::string ProvinceOf(std::string_view code) const;

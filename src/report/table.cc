@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "report/spreadsheet.h"
 
@@ -18,8 +19,19 @@ std::string CsvField(std::string_view text) {
   return CsvCell(text);
 }
 
+int Decimals(const TableCell& cell) { return std::clamp(cell.decimals, 0, 6); }
+
+// The number as written: rounded to the cell's decimals, as the CSV shows
+// it; NaN and infinities are no number.
+std::optional<double> Rounded(const TableCell& cell) {
+  if (!cell.number || !std::isfinite(*cell.number)) return std::nullopt;
+  const double scale = std::pow(10.0, Decimals(cell));
+  return std::round(*cell.number * scale) / scale;
+}
+
 std::string NumberText(const TableCell& cell) {
-  return fmt::format("{:.{}f}", *cell.number, cell.decimals);
+  auto value = Rounded(cell);
+  return value ? fmt::format("{:.{}f}", *value, Decimals(cell)) : "";
 }
 
 // The number format of `decimals` places: "0", "0.0", "0.00", ...
@@ -110,7 +122,11 @@ Result<std::string> TableToXlsx(const Table& table) {
       const TableCell& cell = table.rows[r][c];
       const auto col = static_cast<lxw_col_t>(c);
       if (cell.number) {
-        worksheet_write_number(ws, row, col, *cell.number, number_format(cell.decimals));
+        if (auto value = Rounded(cell)) {
+          worksheet_write_number(ws, row, col, *value, number_format(Decimals(cell)));
+        } else {
+          worksheet_write_blank(ws, row, col, text);
+        }
         widen(c, NumberText(cell));
       } else {
         worksheet_write_string(ws, row, col, cell.text.c_str(), text);
@@ -129,9 +145,15 @@ Result<std::string> TableToXlsx(const Table& table) {
   worksheet_set_paper(ws, 9);  // A4
   worksheet_fit_to_pages(ws, 1, 0);
   worksheet_repeat_rows(ws, 0, 0);
-  std::string printed_title;  // '&' starts a code in Excel's page header
-  for (char ch : table.title.substr(0, 200))
-    printed_title += ch == '&' ? std::string("&&") : std::string(1, ch);
+  std::string printed_title;  // '&' starts a code in Excel's page header; at most 200 bytes, whole
+                              // characters
+  for (size_t i = 0; i < table.title.size();) {
+    const unsigned char lead = static_cast<unsigned char>(table.title[i]);
+    const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    if (printed_title.size() + length + 1 > 200) break;
+    printed_title += lead == '&' ? std::string("&&") : table.title.substr(i, length);
+    i += length;
+  }
   worksheet_set_header(ws, ("&C" + printed_title).c_str());
   worksheet_set_footer(ws, "&C第 &P 页，共 &N 页");
   return file.Finish();

@@ -1,5 +1,7 @@
-// A table as people receive it in a file, and its one writer for every
-// export: CSV and XLSX that open cleanly in Excel and WPS.
+// A table as people receive it in a file, and the one writer of every flat
+// table an export holds: CSV and XLSX that open cleanly in Excel and WPS.
+// (Documents laid out like the notice's forms place their cells themselves
+// through report/spreadsheet.h.)
 //
 // CSV: UTF-8 with a byte order mark, CRLF line ends; a text cell quoted
 // when it holds a comma, a quote or a line break, and quoted behind an
@@ -21,7 +23,7 @@ namespace rongping::report {
 
 struct TableCell {
   std::string text;              // what is shown when not a number
-  std::optional<double> number;  // a number, shown with `decimals` places
+  std::optional<double> number;  // a number, written rounded to `decimals` places (0-6); NaN: empty
   int decimals = 0;
 
   static TableCell Text(std::string text) { return {std::move(text), std::nullopt, 0}; }

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <zip.h>
 
+#include <cmath>
+
 namespace rongping::report {
 namespace {
 
@@ -68,6 +70,8 @@ TEST(TableXlsx, PrintReadyWithNumbersAsNumbers) {
   EXPECT_NE(sheet.find("paperSize=\"9\""), std::string::npos) << "A4";
   EXPECT_NE(sheet.find("<pane ySplit=\"1\""), std::string::npos) << "the header is frozen";
   EXPECT_NE(sheet.find("<v>1531</v>"), std::string::npos) << "a number is stored as one";
+  EXPECT_NE(sheet.find("<v>52.3</v>"), std::string::npos) << "rounded as shown, as in the CSV";
+  EXPECT_EQ(sheet.find("52.345"), std::string::npos);
   EXPECT_NE(strings.find("广东省"), std::string::npos);
   EXPECT_NE(strings.find("注：少于 5 家企业的分组不显示。"), std::string::npos);
   // A formula's text is a string, never a formula.

@@ -16,7 +16,8 @@ namespace rongping::scoring {
 
 // Parses and validates a model, reachability of its levels included.
 // `source` names the file in messages; every problem is
-// "<source>: <json path>: <message>" (中文).
+// "<source>: <json path>: <message>" (中文), or "<source>: <message>" for
+// one about the whole file (too large, unreadable).
 model::LoadOutcome LoadModel(std::string_view json_text, std::string_view source);
 
 // Loads a model from a file path or a directory holding model.json.
