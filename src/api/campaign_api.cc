@@ -215,8 +215,10 @@ http::Response ListAssessmentsHandler(Context& c, http::Request& req) {
                    {"unit_code", a.unit_code},
                    {"model", a.model_id},
                    {"status", domain::AssessmentStatusName(a.status)},
+                   {"status_label", domain::AssessmentStatusLabel(a.status)},
                    {"total", a.total ? Json(*a.total) : Json(nullptr)},
                    {"level", a.level_id ? Json(*a.level_id) : Json(nullptr)},
+                   {"level_title", LevelTitleJson(a.model_id, a.level_id)},
                    {"submitted_at", a.submitted_at ? Json(*a.submitted_at) : Json(nullptr)},
                    {"updated_at", a.updated_at}});
   }

@@ -206,8 +206,10 @@ Json TrendJson(const std::vector<domain::Assessment>& history) {
     trend.push_back({{"round", a.round_code},
                      {"model", a.model_id},
                      {"status", domain::AssessmentStatusName(a.status)},
+                     {"status_label", domain::AssessmentStatusLabel(a.status)},
                      {"total", a.total ? Round2(*a.total) : Json(nullptr)},
-                     {"level", a.level_id ? Json(*a.level_id) : Json(nullptr)}});
+                     {"level", a.level_id ? Json(*a.level_id) : Json(nullptr)},
+                     {"level_title", LevelTitleJson(a.model_id, a.level_id)}});
   }
   return trend;
 }

@@ -4,6 +4,7 @@
 
 #include "core/json_parse.h"
 #include "core/text.h"
+#include "scoring/model_loading.h"
 
 namespace rongping::api {
 
@@ -97,6 +98,17 @@ Result<Principal> Authenticate(Context& context, const http::Request& request) {
     return Fail(Error::Forbidden("缺少或错误的 CSRF 令牌（X-CSRF-Token）"));
   }
   return principal;
+}
+
+Json LevelTitleJson(const std::string& model_id, const std::optional<std::string>& level_id) {
+  if (!level_id) return nullptr;
+  auto m = scoring::SharedModel(model_id);
+  if (m) {
+    for (const auto& level : (*m)->levels) {
+      if (level.id == *level_id) return level.title;
+    }
+  }
+  return *level_id;
 }
 
 Result<int64_t> IntQuery(const http::Request& request, std::string_view name, int64_t fallback,

@@ -3,6 +3,7 @@
 #ifndef RONGPING_API_JSON_UTIL_H_
 #define RONGPING_API_JSON_UTIL_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,11 @@ std::string AttachmentDisposition(std::string_view ascii_name, std::string_view 
 // are added as "details":[{"field","message"}] when there are several.
 // Retry-After is set from error.retry_after_seconds when positive.
 http::Response ErrorToResponse(const Error& error, const std::vector<Error>& details = {});
+
+// The 中文 title of the stored stage `level_id` of model `model_id` (its
+// id when the model no longer has it), or null when there is none: what a
+// list shows instead of the stage's code.
+Json LevelTitleJson(const std::string& model_id, const std::optional<std::string>& level_id);
 
 // Parses a request body that must be a JSON object (core/json_parse.h).
 // 422 "too_deep" when arrays and objects nest deeper than kMaxJsonDepth

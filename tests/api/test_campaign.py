@@ -660,6 +660,9 @@ class C03Lifecycle(ApiTest):
         mine = next(i for i in items if i["uscc"] == S.uscc)
         self.assertEqual(mine["total"], total)
         self.assertEqual(mine["level"], a["result"]["level"]["id"])
+        # and says it in words: the stage's title and the status in 中文
+        self.assertEqual(mine["level_title"], a["result"]["level"]["title"])
+        self.assertEqual(mine["status_label"], "已提交待审核")
         type(self).events.append(("draft", "submitted", "enterprise"))
 
     def test_13_double_submit_race(self):

@@ -258,6 +258,11 @@ class DiagnosisTest(unittest.TestCase):
                 self.assertTrue(ind["advice"], ind)
         self.assertIn("steps", d["path_to_next_level"])
         self.assertEqual([t["round"] for t in d["trend"]], ["gd-2016"])
+        # The trend says each round's stage and status in words.
+        trend = d["trend"][0]
+        if trend["level"] is not None:
+            self.assertRegex(trend["level_title"], r"^(起步建设|单项覆盖|集成提升|创新突破)$")
+        self.assertIn(trend["status_label"], ("草稿", "已提交待审核", "已通过", "已退回"))
 
     def test_peers_match_an_independent_count(self):
         # The peer group's n equals the completed assessments of the same

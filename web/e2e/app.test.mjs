@@ -90,6 +90,10 @@ test('a unit official sends a submission back and the progress table, which coun
   await page.click('text=审核')
   const reject = page.locator('[data-test^=reject-]').first()
   await reject.waitFor()
+  // Stages in words, never their codes (coverage, starting).
+  const stages = await page.locator('[data-test=review-table] tbody tr td:nth-child(4)').allInnerTexts()
+  assert.ok(stages.length > 0)
+  for (const s of stages) assert.match(s.trim(), /^(起步建设|单项覆盖|集成提升|创新突破)$/)
   await reject.click()
   await page.fill('textarea[data-test=reject-reason], [data-test=reject-reason] textarea', '第3题数据与附表不符，请核对后重新提交')
   await page.click('[data-test=confirm-reject]')

@@ -95,8 +95,10 @@ export interface AssessmentItem {
   enterprise_name: string
   unit_code: string
   status: string
+  status_label: string
   total: number | null
   level: string | null
+  level_title: string | null
   submitted_at: string | null
 }
 export interface Enterprise {
@@ -153,7 +155,7 @@ export interface Diagnosis {
   priorities: { title: string; score: number; gap_to_p75: number; gap_to_p90: number; indicators: { title: string; advice: string }[] }[]
   path_to_next_level: { target_level: { id: string; title: string } | null; reachable: boolean; total_after?: number; steps: { text: string; from: string; to: string }[] }
   level_advice: string
-  trend: { round: string; status: string; total: number | null; level: string | null }[]
+  trend: { round: string; status: string; status_label: string; total: number | null; level: string | null; level_title: string | null }[]
 }
 export interface DataMapCell {
   key: string
