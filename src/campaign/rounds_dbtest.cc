@@ -9,14 +9,6 @@
 namespace rongping::campaign {
 namespace {
 
-Principal Who(Role role, std::string scope, std::string name) {
-  Principal p;
-  p.role = role;
-  p.scope_code = std::move(scope);
-  p.username = std::move(name);
-  return p;
-}
-
 domain::Round Round(std::string code, std::string province) {
   domain::Round r;
   r.code = std::move(code);
@@ -74,16 +66,16 @@ class RoundsTest : public ::testing::Test {
   }
 
   testing::TempDb t_;
-  Principal ministry_ = Who(Role::kMinistry, "", "ministry");
-  Principal guangdong_ = Who(Role::kProvince, "440000", "guangdong");
-  Principal guangzhou_ = Who(Role::kUnit, "440100", "guangzhou");
+  Principal ministry_ = testing::MakePrincipal(Role::kMinistry, "", "ministry");
+  Principal guangdong_ = testing::MakePrincipal(Role::kProvince, "440000", "guangdong");
+  Principal guangzhou_ = testing::MakePrincipal(Role::kUnit, "440100", "guangzhou");
 };
 
 TEST_F(RoundsTest, OnlyProvinceAndMinistryAdminsSetRounds) {
   EXPECT_TRUE(MaySetRounds(guangdong_));
   EXPECT_TRUE(MaySetRounds(ministry_));
   for (Role role : {Role::kUnit, Role::kAssociation, Role::kAgency, Role::kEnterprise}) {
-    Principal p = Who(role, "440100", "x");
+    Principal p = testing::MakePrincipal(role, "440100", "x");
     EXPECT_FALSE(MaySetRounds(p));
     auto r = PutRound(t_.db(), p, Round("gd-2016", "440000"), "");
     ASSERT_FALSE(r);

@@ -19,7 +19,10 @@ int64_t FloorSeconds(int64_t ms) { return ms >= 0 ? ms / 1000 : -((-ms + 999) / 
 int64_t Clock::NowSeconds() const { return FloorSeconds(NowMillis()); }
 
 std::string Clock::NowRfc3339() const {
-  const int64_t ms = NowMillis();  // read once: seconds and milliseconds of one instant
+  return Rfc3339OfMillis(NowMillis());  // read once: seconds and milliseconds of one instant
+}
+
+std::string Clock::Rfc3339OfMillis(int64_t ms) {
   const int64_t seconds = FloorSeconds(ms);
   std::string s = FormatRfc3339(seconds);
   s.pop_back();

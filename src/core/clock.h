@@ -23,6 +23,8 @@ class Clock {
   int64_t NowSeconds() const;
   // The instant as stored: "2026-12-01T10:40:00.123Z".
   std::string NowRfc3339() const;
+  // An instant given in milliseconds since the epoch, as NowRfc3339 writes it.
+  static std::string Rfc3339OfMillis(int64_t unix_millis);
   // The date in China (UTC+8, no daylight saving) as "YYYY-MM-DD".
   std::string TodayInChina() const;
 };

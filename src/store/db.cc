@@ -9,7 +9,7 @@ namespace rongping::store {
 
 Result<std::unique_ptr<Tx>> Db::Begin(TxMode mode) {
   auto tx = BeginTransaction(mode);
-  if (tx) (*tx)->now_ = clock_->NowRfc3339();  // once begun: after any wait for the writer
+  if (tx) (*tx)->begun_millis_ = clock_->NowMillis();  // once begun: after any wait for the writer
   return tx;
 }
 

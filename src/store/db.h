@@ -90,11 +90,16 @@ class Tx {
   // The instant the transaction began by its database's clock, as stored
   // ("2026-12-01T10:40:00.123Z"): the time the store stamps on every row it
   // writes in this transaction (so they all agree, like SQL's now()).
-  const std::string& Now() const { return now_; }
+  // Formatted on first use: most transactions write no time.
+  const std::string& Now() const {
+    if (now_.empty()) now_ = Clock::Rfc3339OfMillis(begun_millis_);
+    return now_;
+  }
 
  private:
   friend class Db;
-  std::string now_;
+  int64_t begun_millis_ = 0;
+  mutable std::string now_;
 };
 
 // A database. Thread-safe: any number of threads may Begin() transactions.
