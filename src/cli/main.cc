@@ -149,6 +149,7 @@ int Serve(const ServeFlags& f) {
   std::thread metrics_thread;
   if (metrics_server) metrics_thread = std::thread([&] { metrics_server->Run(); });
   server.Run();
+  context.jobs.Stop();  // a job in hand goes back to the queue
   if (metrics_server) {
     metrics_server->Stop();
     metrics_thread.join();

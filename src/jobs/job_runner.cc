@@ -49,6 +49,7 @@ void JobRunner::Start() {
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
   stop_ = false;
+  stopping_ = std::stop_source();
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -57,6 +58,7 @@ void JobRunner::Stop() {
     std::lock_guard lock(mu_);
     stop_ = true;
   }
+  stopping_.request_stop();
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
@@ -82,19 +84,25 @@ Result<bool> JobRunner::RunOne() {
   Result<JobOutput> output = Fail(Error::Invalid("unknown_job", fmt::format("无法处理“{}”类任务", job.kind)));
   if (auto h = handlers_.find(job.kind); h != handlers_.end()) {
     try {
-      output = h->second(job);
+      output = h->second(job, stopping_.get_token());
     } catch (const std::exception& e) {  // a handler's bug must not stop the runner
       output = Fail(Error::Internal(fmt::format("任务处理出错：{}", e.what())));
     }
   }
+  const bool interrupted = !output && stopping_.stop_requested();
   auto stored = InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
-    auto r = output ? store::FinishJob(tx, job.id, output->type, output->name, output->bytes)
-                    : store::FailJob(tx, job.id, output.error().message);
+    auto r = output        ? store::FinishJob(tx, job.id, output->type, output->name, output->bytes)
+             : interrupted ? store::ReleaseJob(tx, job)
+                           : store::FailJob(tx, job.id, output.error().message);
     if (!r) return Fail(r.error());
     return true;
   });
   if (!stored) return Fail(stored.error());
-  if (!output) spdlog::warn("job {} ({}) failed: {}", job.id, job.kind, output.error().message);
+  if (interrupted) {
+    spdlog::info("job {} ({}) interrupted by the stop; queued again", job.id, job.kind);
+  } else if (!output) {
+    spdlog::warn("job {} ({}) failed: {}", job.id, job.kind, output.error().message);
+  }
   return true;
 }
 

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 
@@ -26,7 +27,9 @@ struct JobOutput {
 };
 
 // Runs one job. An error's message (中文) is what the job's owner sees.
-using JobHandler = std::function<Result<JobOutput>(const domain::Job&)>;
+// `stop` is requested when the runner is stopping: a long handler should
+// then give up within a moment (its job goes back to the queue, see Stop).
+using JobHandler = std::function<Result<JobOutput>(const domain::Job&, std::stop_token stop)>;
 
 struct JobRunnerOptions {
   int64_t lease_seconds = 300;  // longer than any job runs
@@ -69,7 +72,10 @@ class JobRunner {
 
   // Starts the thread. Jobs of kinds without a handler fail with a message.
   void Start();
-  // Finishes the job in hand, then stops the thread. Idempotent.
+  // Stops the thread: requests the handler in hand to stop and waits for
+  // it. A job whose handler fails after the request goes back to the queue,
+  // its attempt not counted, for this or another server to run later; one
+  // that finishes meanwhile is stored as usual. Idempotent.
   void Stop();
   // Tells the thread a job was queued here, so it need not wait for a poll.
   void Wake();
@@ -91,6 +97,7 @@ class JobRunner {
   std::condition_variable wake_;
   bool stop_ = false;
   bool woken_ = false;
+  std::stop_source stopping_;  // requested by Stop(), renewed by Start()
   std::thread thread_;
 };
 

@@ -28,11 +28,11 @@ domain::Job Find(store::Db& db, int64_t id) {
 TEST(JobRunner, StoresResultsAndErrors) {
   testing::TempDb t;
   JobRunner runner(t.db());
-  runner.Handle("echo", [](const domain::Job& job) -> Result<JobOutput> {
+  runner.Handle("echo", [](const domain::Job& job, std::stop_token) -> Result<JobOutput> {
     return JobOutput{"application/octet-stream", "out.bin", job.input + std::string("\0\xff", 2)};
   });
-  runner.Handle("bad", [](const domain::Job&) -> Result<JobOutput> { return Fail(Error::Unavailable("浏览器不可用")); });
-  runner.Handle("throws", [](const domain::Job&) -> Result<JobOutput> { throw std::runtime_error("boom"); });
+  runner.Handle("bad", [](const domain::Job&, std::stop_token) -> Result<JobOutput> { return Fail(Error::Unavailable("浏览器不可用")); });
+  runner.Handle("throws", [](const domain::Job&, std::stop_token) -> Result<JobOutput> { throw std::runtime_error("boom"); });
   int64_t echo = Enqueue(t.db(), "echo", "你好");
   int64_t bad = Enqueue(t.db(), "bad", "");
   int64_t throws = Enqueue(t.db(), "throws", "");
@@ -85,7 +85,7 @@ TEST(JobRunner, TwoRunnersOnOneDatabaseRunEachJobOnce) {
   testing::TempDb t;
   std::mutex mu;
   std::map<int64_t, int> runs;
-  auto handler = [&](const domain::Job& job) -> Result<JobOutput> {
+  auto handler = [&](const domain::Job& job, std::stop_token) -> Result<JobOutput> {
     std::lock_guard lock(mu);
     ++runs[job.id];
     return JobOutput{"text/plain", "a.txt", "ok"};
@@ -107,7 +107,7 @@ TEST(JobRunner, TwoRunnersOnOneDatabaseRunEachJobOnce) {
 TEST(JobRunner, AStartedRunnerPicksUpAQueuedJob) {
   testing::TempDb t;
   JobRunner runner(t.db(), {.lease_seconds = 60, .max_attempts = 3, .poll_milliseconds = 50});
-  runner.Handle("echo", [](const domain::Job&) -> Result<JobOutput> { return JobOutput{"text/plain", "a", "b"}; });
+  runner.Handle("echo", [](const domain::Job&, std::stop_token) -> Result<JobOutput> { return JobOutput{"text/plain", "a", "b"}; });
   runner.Start();
   int64_t id = Enqueue(t.db(), "echo", "");
   runner.Wake();
@@ -119,13 +119,48 @@ TEST(JobRunner, AStartedRunnerPicksUpAQueuedJob) {
   runner.Stop();  // idempotent
 }
 
+// A stopping server does not wait for a long job: the handler is told to
+// stop, and the job goes back to the queue uncounted, for the next runner.
+TEST(JobRunner, StopInterruptsTheJobInHandAndQueuesItAgain) {
+  testing::TempDb t;
+  std::atomic<bool> started{false};
+  JobRunner runner(t.db(), {.lease_seconds = 60, .max_attempts = 3, .poll_milliseconds = 50});
+  runner.Handle("slow", [&](const domain::Job&, std::stop_token stop) -> Result<JobOutput> {
+    started = true;
+    for (int i = 0; i < 3000 && !stop.stop_requested(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (stop.stop_requested()) return Fail(Error::Unavailable("stopped"));
+    return JobOutput{"text/plain", "a", "too late"};
+  });
+  runner.Start();
+  int64_t id = Enqueue(t.db(), "slow", "");
+  runner.Wake();
+  for (int i = 0; i < 500 && !started; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(started);
+  const auto begin = std::chrono::steady_clock::now();
+  runner.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(5));  // not the handler's 30 s
+  domain::Job job = Find(t.db(), id);
+  EXPECT_EQ(job.status, "queued");
+  EXPECT_EQ(job.attempts, 0);
+  EXPECT_TRUE(job.error.empty());
+
+  // A restarted runner (here: on this thread) runs it to the end.
+  JobRunner next(t.db());
+  next.Handle("slow", [](const domain::Job&, std::stop_token) -> Result<JobOutput> {
+    return JobOutput{"text/plain", "a", "done"};
+  });
+  ASSERT_EQ(*next.RunPending(), 1);
+  EXPECT_EQ(Find(t.db(), id).status, "done");
+  EXPECT_EQ(Find(t.db(), id).attempts, 1);
+}
+
 TEST(JobRunner, PendingJobsAreBoundedPerUserAndInAll) {
   testing::TempDb t;
   JobRunnerOptions options;
   options.max_pending_per_owner = 2;
   options.max_pending = 3;
   JobRunner runner(t.db(), options);
-  runner.Handle("echo", [](const domain::Job& job) -> Result<JobOutput> { return JobOutput{"text/plain", "a", job.input}; });
+  runner.Handle("echo", [](const domain::Job& job, std::stop_token) -> Result<JobOutput> { return JobOutput{"text/plain", "a", job.input}; });
   ASSERT_TRUE(runner.Enqueue("echo", 1, "a"));
   ASSERT_TRUE(runner.Enqueue("echo", 1, "b"));
   auto third = runner.Enqueue("echo", 1, "c");
@@ -153,7 +188,7 @@ TEST(JobRunner, FinishedJobsAndTheirResultsExpire) {
   options.result_ttl_seconds = 3600;
   options.clock = &clock;
   JobRunner runner(t.db(), options);
-  runner.Handle("echo", [](const domain::Job& job) -> Result<JobOutput> { return JobOutput{"text/plain", "a", job.input}; });
+  runner.Handle("echo", [](const domain::Job& job, std::stop_token) -> Result<JobOutput> { return JobOutput{"text/plain", "a", job.input}; });
   auto done = runner.Enqueue("echo", 1, "a");
   ASSERT_TRUE(done);
   ASSERT_TRUE(runner.RunPending());

@@ -127,7 +127,8 @@ std::string FileUrl(std::string_view path) {
 
 }  // namespace
 
-Result<std::string> RenderPdf(std::string_view html, const PdfOptions& options) {
+Result<std::string> RenderPdf(std::string_view html, const PdfOptions& options,
+                              std::stop_token stop) {
   const std::string& browser = options.chromium;
   if (browser.empty() || access(browser.c_str(), X_OK) != 0) {
     return Fail(
@@ -195,7 +196,7 @@ Result<std::string> RenderPdf(std::string_view html, const PdfOptions& options) 
   // timeout) and reap.
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_seconds);
-  bool timed_out = false;
+  bool timed_out = false, stopped = false;
   for (;;) {
     siginfo_t info{};
     int w = waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT);
@@ -203,6 +204,10 @@ Result<std::string> RenderPdf(std::string_view html, const PdfOptions& options) 
     if (w != 0 && errno != EINTR) break;
     if (std::chrono::steady_clock::now() >= deadline) {
       timed_out = true;
+      break;
+    }
+    if (stop.stop_requested()) {
+      stopped = true;
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -213,7 +218,9 @@ Result<std::string> RenderPdf(std::string_view html, const PdfOptions& options) 
   }
 
   std::string problem;
-  if (timed_out) {
+  if (stopped) {
+    return Fail(Error::Unavailable("服务正在停止，PDF 生成已中断"));
+  } else if (timed_out) {
     problem =
         fmt::format("Chromium 生成 PDF 超时（超过 {} 秒），已终止浏览器", options.timeout_seconds);
   } else if (WIFSIGNALED(status)) {

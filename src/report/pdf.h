@@ -9,6 +9,7 @@
 #ifndef RONGPING_REPORT_PDF_H_
 #define RONGPING_REPORT_PDF_H_
 
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -29,13 +30,16 @@ struct PdfOptions {
 // temporary directory; when it does not finish within
 // options.timeout_seconds the whole group is killed, and when it finishes
 // any helpers it left behind are killed too. Blocks the calling thread for
-// the duration (typically one to a few seconds).
+// the duration (typically one to a few seconds). When `stop` is requested
+// meanwhile (the server is stopping), the group is killed within about 20 ms
+// and the call fails.
 //
 // Fails with kUnavailable when the browser is missing or not executable,
 // cannot be started, exits with a non-zero status or a signal, times out, or
-// writes no PDF; the message (简体中文) says which, followed by the last lines
+// writes no PDF, or is stopped; the message (简体中文) says which, followed by the last lines
 // of the browser's output (at most 500 bytes) when there are any.
-Result<std::string> RenderPdf(std::string_view html, const PdfOptions& options = {});
+Result<std::string> RenderPdf(std::string_view html, const PdfOptions& options = {},
+                              std::stop_token stop = {});
 
 }  // namespace rongping::report
 

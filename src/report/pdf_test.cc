@@ -22,6 +22,7 @@
 #include <iterator>
 #include <optional>
 #include <sstream>
+#include <stop_token>
 #include <string>
 #include <thread>
 
@@ -182,6 +183,35 @@ TEST_F(RenderPdfTest, HangingBrowserIsKilledWithItsGroupAtTheTimeout) {
   }
   EXPECT_TRUE(gone) << "the fake browser or its sleep still runs";
   ExpectHomeWasTemporary();
+}
+
+TEST_F(RenderPdfTest, AStopRequestKillsTheBrowserGroupAtOnce) {
+  const fs::path pid_file = scratch_ / "pid";
+  std::string browser = FakeBrowser("echo $$ > '" + pid_file.string() + "'\nsleep 30");
+  std::stop_source stop;
+  std::thread stopper([&] {
+    for (int i = 0; i < 250 && !fs::exists(pid_file); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    stop.request_stop();
+  });
+  const auto start = steady_clock::now();
+  auto pdf = RenderPdf(kPage, {.chromium = browser, .timeout_seconds = 60}, stop.get_token());
+  const auto elapsed = steady_clock::now() - start;
+  stopper.join();
+  ASSERT_FALSE(pdf.has_value());
+  EXPECT_LT(elapsed, std::chrono::seconds(10));  // not the 60 s timeout
+  EXPECT_EQ(pdf.error().kind, ErrorKind::kUnavailable);
+  EXPECT_NE(pdf.error().message.find("停止"), std::string::npos) << pdf.error().message;
+  pid_t pid = 0;
+  std::ifstream(pid_file) >> pid;
+  ASSERT_GT(pid, 0);
+  bool gone = false;
+  for (int i = 0; i < 50 && !gone; ++i) {
+    gone = kill(pid, 0) != 0 && errno == ESRCH && LiveMembers(pid) == 0;
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(gone) << "the fake browser or its sleep still runs";
+  EXPECT_EQ(TempEntries(), 0);
 }
 
 TEST_F(RenderPdfTest, NonZeroExitIsReportedWithTheStatus) {

@@ -33,6 +33,11 @@ Result<std::optional<domain::Job>> ClaimJob(Tx& tx, int64_t now_seconds, int64_t
 // Stores a running job's result and marks it done.
 Result<void> FinishJob(Tx& tx, int64_t id, std::string_view type, std::string_view name, std::string_view bytes);
 
+// Puts a running job back in the queue, its attempt not counted: its
+// server stopped it before it finished. `job` is the job as ClaimJob gave
+// it; nothing changes when another claim has taken it since.
+Result<void> ReleaseJob(Tx& tx, const domain::Job& job);
+
 // Marks a running job failed with `message`.
 Result<void> FailJob(Tx& tx, int64_t id, std::string_view message);
 

@@ -157,10 +157,11 @@ class Server:
                 found.set()
         found.set()
 
-    def stop(self):
+    def stop(self, keep_data=False):
         """SIGTERM; raises unless the server stops cleanly (exit status 0 and
         "rongping 已停止" on stderr) and every line of its stdout is a JSON
-        access-log object with "request_id" and "status"."""
+        access-log object with "request_id" and "status". With keep_data the
+        database stays for sql() until kill()."""
         if self.proc is None:
             return  # not started, or a deployment that scripts/deploy-check stops
         try:
@@ -193,15 +194,15 @@ class Server:
                 raise AssertionError("stdout (the JSON access log) has lines that are not access-log "
                                      "objects:\n" + "\n".join(bad[:10]))
         finally:
-            self.kill()
+            self.kill(keep_data)
 
-    def kill(self):
+    def kill(self, keep_data=False):
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(10)
         if self.log:
             self.log.close()
-        if self.dir:
+        if self.dir and not keep_data:
             shutil.rmtree(self.dir, ignore_errors=True)
             if self.pg and not self.shared_url:
                 drop_pg_database(self.pg_name, self.pg)

@@ -13,7 +13,9 @@ against a real server:
     most 1,000 errors with the total;
   - registering a code held outside one's region does not reveal it, and the
     attempt is audited for the province that holds it;
-  - PDF jobs are limited per user (429 with Retry-After);
+  - PDF jobs are limited per user (429 with Retry-After); a stopping server
+    kills the browser of the job in hand at once and queues the job again
+    (a 20-second browser once held a stop past its deadline);
   - concurrent wrong passwords are counted one by one;
   - names with bidi or only invisible characters are refused; /metrics is
     not on the app port but on --metrics-listen; report pages may not be
@@ -288,6 +290,28 @@ class Jobs(ErrorAssertions, unittest.TestCase):
         self.assertTrue(answers[3].headers.get("Retry-After", "").isdigit(), answers[3].headers)
         # Another user is not held up by this one.
         self.assertEqual(req("POST", path, "guangzhou").status, 202)
+
+
+    def test_a_stopping_server_interrupts_its_job_and_queues_it_again(self):
+        server = Server(serve_args=["--chromium", SLOW_CHROMIUM])
+        server.start("guangdong-2016")
+        try:
+            uscc = server.sql("SELECT scope_code FROM users WHERE username = 'enterprise'")[0][0]
+            r = server.request("POST", f"/api/v1/rounds/gd-2016/enterprises/{uscc}/report.pdf",
+                               server.token("enterprise"))
+            self.assertEqual(r.status, 202, r)
+            job = r.json()["job"]["id"]
+            deadline = time.monotonic() + 20
+            while server.sql("SELECT status FROM jobs WHERE id = ?", job)[0][0] != "running":
+                self.assertLess(time.monotonic(), deadline, "the job never started")
+                time.sleep(0.05)
+            began = time.monotonic()
+            server.stop(keep_data=True)  # raises unless it stops cleanly
+            self.assertLess(time.monotonic() - began, 5)  # the browser would take 20 s
+            self.assertEqual(server.sql("SELECT status, attempts, error FROM jobs WHERE id = ?", job),
+                             [("queued", 0, None)])
+        finally:
+            server.kill()
 
 
 class Login(ErrorAssertions, unittest.TestCase):
