@@ -11,6 +11,14 @@ shrinks. Run by the build (CMake target `layers`) and by hand:
     python3 cmake/check_layers.py [SRC_DIR]
 
 Prints each offending include as FILE:LINE and exits 1 when there is one.
+
+    python3 cmake/check_layers.py --layers
+
+prints the layers for CMakeLists.txt, one per line: the layer, the layers
+it may include directly, and all the layers below it (what its headers may
+bring in), as "layer:dep,dep:below,below". The build gives each layer a
+static library and an include root holding only itself and the layers
+below it, so that an upward include does not compile either.
 """
 import os
 import re
@@ -85,7 +93,29 @@ def long_functions(path):
     return found
 
 
+def below(layer):
+    """The layers `layer` may reach through its allowed ones, transitively."""
+    seen, todo = set(), list(ALLOWED[layer])
+    while todo:
+        dep = todo.pop()
+        if dep not in seen:
+            seen.add(dep)
+            todo.extend(ALLOWED[dep])
+    return seen
+
+
+def print_layers():
+    for layer in ALLOWED:
+        if layer in below(layer):
+            print(f"{layer}: a layer that reaches itself", file=sys.stderr)
+            return 1
+        print(f"{layer}:{','.join(sorted(ALLOWED[layer]))}:{','.join(sorted(below(layer)))}")
+    return 0
+
+
 def main():
+    if sys.argv[1:] == ["--layers"]:
+        return print_layers()
     src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
     problems, seen_known = [], set()
     for folder in sorted(os.listdir(src)):
