@@ -90,8 +90,8 @@ struct Fixture {
       (void)store::Migrate(*created);
       (void)LoadReferenceData(*created);
       (void)InTx(*created, store::TxMode::kWrite, [](store::Tx& tx) -> Result<bool> {
-        domain::Round round{"bench", "基准", 2016, "440000", {"gbt23020-2013"}, "2016-04-20",
-                                 "2016-06-30", "2016-06-30", true, std::nullopt};
+        domain::Round round{"bench", "基准", 2016, "440000", {"gbt23020-2013"}, domain::Date::Of("2016-04-20"),
+                                 domain::Date::Of("2016-06-30"), domain::Date::Of("2016-06-30"), true, std::nullopt};
         (void)store::UpsertRound(tx, round);
         return true;
       });

@@ -37,8 +37,8 @@ struct Fixture {
     (void)store::Migrate(*db);
     (void)LoadReferenceData(*db);
     (void)InTx(*db, store::TxMode::kWrite, [](store::Tx& tx) -> Result<bool> {
-      domain::Round round{"bench", "基准", 2016, "440000", {"gbt23020-2013"}, "2016-04-20",
-                               "2016-06-30", "2016-06-30", true, std::nullopt,
+      domain::Round round{"bench", "基准", 2016, "440000", {"gbt23020-2013"}, domain::Date::Of("2016-04-20"),
+                               domain::Date::Of("2016-06-30"), domain::Date::Of("2016-06-30"), true, std::nullopt,
                            store::Completion::kSubmitted, store::EntryCount::kEnterprise};
       (void)store::UpsertRound(tx, round);
       (void)store::UpsertTarget(tx, "bench", "440000", "min_completed:1000|min_share_above_scale:50");

@@ -67,6 +67,25 @@ http::Response GetRoundHandler(Context& c, http::Request& req) {
   return JsonResponse(campaign::RoundToJson(*round));
 }
 
+// The round's dates from the body; 422 naming a field that is not a date.
+Result<void> ReadRoundDates(const Json& body, domain::Round& round) {
+  for (auto [field, target] : {std::pair{"opens_on", &round.opens_on}, {"closes_on", &round.closes_on},
+                               {"deadline", &round.deadline}}) {
+    auto v = StringField(body, field);
+    if (!v) return Fail(v.error());
+    auto date = campaign::ParseRoundDate(field, *v);
+    if (!date) return Fail(date.error());
+    *target = *date;
+  }
+  auto due = StringField(body, "contacts_due", false);
+  if (!due) return Fail(due.error());
+  if (due->empty()) return {};
+  auto date = campaign::ParseRoundDate("contacts_due", *due);
+  if (!date) return Fail(date.error());
+  round.contacts_due = *date;
+  return {};
+}
+
 // The round as the body describes it, its values typed but not yet checked
 // (campaign::ValidateRound does that); 422 naming a field of the wrong type.
 Result<domain::Round> RoundFromBody(const Json& body, const std::string& code,
@@ -78,16 +97,12 @@ Result<domain::Round> RoundFromBody(const Json& body, const std::string& code,
   }
   domain::Round round;
   round.code = code;
-  for (auto [field, target] : {std::pair{"name", &round.name}, {"province_code", &round.province_code},
-                               {"opens_on", &round.opens_on}, {"closes_on", &round.closes_on},
-                               {"deadline", &round.deadline}}) {
+  for (auto [field, target] : {std::pair{"name", &round.name}, {"province_code", &round.province_code}}) {
     auto v = StringField(body, field);
     if (!v) return Fail(v.error());
     *target = *v;
   }
-  auto due = StringField(body, "contacts_due", false);
-  if (!due) return Fail(due.error());
-  if (!due->empty()) round.contacts_due = *due;
+  if (auto r = ReadRoundDates(body, round); !r) return Fail(r.error());
   auto year = body.find("year");
   if (year == body.end() || !year->is_number_integer()) {
     return Fail(Error::Invalid("invalid_field", "year 应为 2000 至 2100 的整数", "year"));

@@ -227,8 +227,8 @@ Result<Circular> Generate(store::Db& db, const Principal* who, const std::string
   if (who && who->role != Role::kProvince && who->role != Role::kMinistry) {
     return Fail(Error::Forbidden("只有省级及以上管理员可以发布通报"));
   }
-  auto as_of_days = ParseDateDays(as_of);
-  if (!as_of_days) {
+  const auto as_of_date = domain::Date::Parse(as_of);
+  if (!as_of_date) {
     return Fail(Error::Invalid("invalid_field", "as_of 应为日期，如 2016-06-30", "as_of"));
   }
   std::string title = Trim(title_in);
@@ -262,17 +262,16 @@ Result<Circular> Generate(store::Db& db, const Principal* who, const std::string
       return Fail(Error::Invalid("invalid_field", "该单位不属于本评估周期所在的省份", "unit"));
     }
     c.unit_name = unit->second.name;
-    auto opens = ParseDateDays((*round)->opens_on);
-    if (opens && *as_of_days < *opens) {
+    if (*as_of_date < (*round)->opens_on) {
       return Fail(Error::Invalid(
           "invalid_field",
-          fmt::format("as_of 不能早于评估周期开始日期 {}", (*round)->opens_on), "as_of"));
+          fmt::format("as_of 不能早于评估周期开始日期 {}", (*round)->opens_on.ToString()), "as_of"));
     }
     return true;
   });
   if (!checked) return Fail(checked.error());
-  std::string today = clock.TodayInChina();
-  if (as_of > today) {
+  const std::string today = clock.TodayInChina();
+  if (*as_of_date > domain::Date::TodayInChina(clock)) {
     return Fail(Error::Invalid("invalid_field",
                                fmt::format("as_of 不能晚于今天（{}）", today), "as_of"));
   }

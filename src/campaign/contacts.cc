@@ -47,10 +47,17 @@ std::vector<UnitContacts> FormsFromRows(std::string_view round_code, const std::
   return out;
 }
 
-bool IsLate(const UnitContacts& u, const std::optional<std::string>& due) {
+// Whether the due date is before `as_of` ("YYYY-MM-DD"; false when none).
+bool DuePassed(const std::optional<domain::Date>& due, std::string_view as_of) {
+  auto date = domain::Date::Parse(as_of);
+  return due && date && *date > *due;
+}
+
+bool IsLate(const UnitContacts& u, const std::optional<domain::Date>& due) {
   if (!due) return false;
   auto day = ChinaDateOf(u.submitted_at);
-  return day && *day > *due;
+  auto date = day ? domain::Date::Parse(*day) : std::nullopt;
+  return date && *date > *due;
 }
 
 }  // namespace
@@ -179,7 +186,7 @@ ContactsOverview BuildContactsOverview(const domain::Round& round,
       ++o.submitted;
       if (e.late) o.late.push_back(code);
     } else {
-      e.overdue = o.due && !o.as_of.empty() && o.as_of > *o.due;
+      e.overdue = DuePassed(o.due, as_of);
       o.missing.push_back(code);
     }
     o.entries.push_back(std::move(e));
@@ -192,11 +199,11 @@ ContactsOverview BuildContactsOverview(const domain::Round& round,
 
 Json UnitContactsToJson(const std::string& round_code, const std::string& unit_code,
                         const std::string& unit_name, const std::optional<UnitContacts>& contacts,
-                        const std::optional<std::string>& due) {
+                        const std::optional<domain::Date>& due) {
   Json j = {{"round", round_code},
             {"unit_code", unit_code},
             {"unit_name", unit_name},
-            {"contacts_due", due ? Json(*due) : Json(nullptr)},
+            {"contacts_due", due ? Json(due->ToString()) : Json(nullptr)},
             {"submitted", contacts.has_value()}};
   if (contacts) {
     j["submitted_by"] = contacts->submitted_by;
@@ -232,9 +239,9 @@ Json ContactsOverviewToJson(const ContactsOverview& o) {
   return {{"round", o.round_code},
           {"round_name", o.round_name},
           {"province_code", o.province_code},
-          {"contacts_due", o.due ? Json(*o.due) : Json(nullptr)},
+          {"contacts_due", o.due ? Json(o.due->ToString()) : Json(nullptr)},
           {"as_of", o.as_of},
-          {"due_passed", o.due.has_value() && o.as_of > *o.due},
+          {"due_passed", DuePassed(o.due, o.as_of)},
           {"summary",
            {{"units", o.entries.size()},
             {"submitted", o.submitted},
@@ -300,7 +307,7 @@ Result<std::string> ContactsToXlsx(const ContactsOverview& o) {
   worksheet_set_column(ws, 3, 3, 30, nullptr);
   worksheet_merge_range(ws, 0, 0, 0, 3, "两化融合评估诊断和对标引导工作地方联系人表", title);
   std::string sub = fmt::format("评估周期：{}（{}）", o.round_name, o.round_code);
-  if (o.due) sub += fmt::format("；报送截止：{}", *o.due);
+  if (o.due) sub += fmt::format("；报送截止：{}", o.due->ToChinese());
   worksheet_merge_range(ws, 1, 0, 1, 3, sub.c_str(), note);
   lxw_row_t row = 3;
   auto text = [&](lxw_row_t r, lxw_col_t c, const std::string& v, lxw_format* f) {

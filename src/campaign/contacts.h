@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/date.h"
 #include "domain/principal.h"
 #include "campaign/contact_form.h"
 #include "core/clock.h"
@@ -95,7 +96,7 @@ struct ContactsOverview {
   std::string round_code;
   std::string round_name;
   std::string province_code;
-  std::optional<std::string> due;      // the round's contacts_due
+  std::optional<domain::Date> due;     // the round's contacts_due
   std::string as_of;                   // YYYY-MM-DD, China
   std::vector<ContactsEntry> entries;  // the units asked for, in their order
   std::vector<std::string> missing;    // unit codes without a form
@@ -127,7 +128,7 @@ nlohmann::ordered_json UnitContactsToJson(const std::string& round_code,
                                           const std::string& unit_code,
                                           const std::string& unit_name,
                                           const std::optional<UnitContacts>& contacts,
-                                          const std::optional<std::string>& due);
+                                          const std::optional<domain::Date>& due);
 
 // One row per submitted unit and role: 单位代码,单位,角色,姓名,部门及职务,电话,
 // 传真,手机,电子邮件,填报人,填报时间 (China time). UTF-8 with BOM, CRLF.
@@ -153,7 +154,7 @@ struct UnitContactsPage {
   std::string unit_code;
   std::string unit_name;
   std::optional<UnitContacts> contacts;  // nullopt: not submitted
-  std::optional<std::string> contacts_due;
+  std::optional<domain::Date> contacts_due;
 };
 
 Result<UnitContactsPage> GetUnitContacts(store::Db& db, const Principal& who, const std::string& round_code,

@@ -198,11 +198,11 @@ class ContactStoreTest : public ::testing::Test {
               2016,
               "440000",
               {"gbt23020-2013"},
-              "2016-04-20",
-              "2016-06-30",
-              "2016-06-30",
+              domain::Date::Of("2016-04-20"),
+              domain::Date::Of("2016-06-30"),
+              domain::Date::Of("2016-06-30"),
               true,
-              "2016-05-10"};
+              domain::Date::Of("2016-05-10")};
     auto ok = InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
       if (auto r = store::UpsertRound(tx, round_); !r) return Fail(r.error());
       auto index = store::LoadReferenceIndex(tx);
@@ -414,7 +414,7 @@ TEST_F(ContactServiceTest, SavesWithTheClocksTimeAndAnAuditRecord) {
   ASSERT_TRUE(saved->contacts);
   EXPECT_EQ(saved->contacts->submitted_at, "2016-05-09T02:00:00.000Z");
   EXPECT_EQ(saved->contacts->submitted_by, "guangdong");
-  EXPECT_EQ(saved->contacts_due, "2016-05-10");
+  EXPECT_EQ(saved->contacts_due, domain::Date::Of("2016-05-10"));
 
   auto trail = InTx(t_.db(), store::TxMode::kRead, [&](store::Tx& tx) {
     return store::ListAudit(tx, testing::MakePrincipal(Role::kMinistry, ""), testing::AuditOf("contacts", "gd-2016/440100"));

@@ -212,14 +212,14 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
     if (!ctx) return Fail(ctx.error());
     Result<void> denied;
     if (!CanFillIn(tx, who, uscc, false, &denied)) return Fail(denied.error());
-    std::string today = clock_.TodayInChina();
+    const domain::Date today = domain::Date::TodayInChina(clock_);
     if (today < ctx->round.opens_on) {
-      return Fail(Error::Invalid("round_not_open",
-                                 fmt::format("评估周期将于 {} 开始，现在还不能填报", ctx->round.opens_on)));
+      return Fail(Error::Invalid("round_not_open", fmt::format("评估周期将于 {} 开始，现在还不能填报",
+                                                               ctx->round.opens_on.ToString())));
     }
     if (today > ctx->round.closes_on) {
-      return Fail(Error::Invalid("round_closed",
-                                 fmt::format("评估周期已于 {} 截止，不能再修改答卷", ctx->round.closes_on)));
+      return Fail(Error::Invalid("round_closed", fmt::format("评估周期已于 {} 截止，不能再修改答卷",
+                                                             ctx->round.closes_on.ToString())));
     }
     domain::Assessment record;
     std::optional<domain::AssessmentStatus> from;
@@ -270,7 +270,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
   return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<AssessmentView> {
     auto ctx = Load(tx, who, round, uscc);
     if (!ctx) return Fail(ctx.error());
-    const std::string today = clock_.TodayInChina();
+    const domain::Date today = domain::Date::TodayInChina(clock_);
     const bool closed = today > ctx->round.closes_on;
     // Only province and ministry admins can override, and only once the
     // round has closed; anyone else's request follows the normal rules.
@@ -280,8 +280,8 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
     }
     const bool admin_override = override_close && may_override && closed;
     if (today < ctx->round.opens_on) {
-      return Fail(Error::Invalid("round_not_open",
-                                 fmt::format("评估周期将于 {} 开始，现在还不能提交", ctx->round.opens_on)));
+      return Fail(Error::Invalid("round_not_open", fmt::format("评估周期将于 {} 开始，现在还不能提交",
+                                                               ctx->round.opens_on.ToString())));
     }
     if (!admin_override) {
       Result<void> denied;
@@ -289,7 +289,8 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
       if (closed) {
         return Fail(Error::Invalid(
             "round_closed",
-            fmt::format("评估周期已于 {} 截止，不能再提交；如有特殊情况请联系省级主管部门", ctx->round.closes_on)));
+            fmt::format("评估周期已于 {} 截止，不能再提交；如有特殊情况请联系省级主管部门",
+                        ctx->round.closes_on.ToString())));
       }
     }
     if (!ctx->existing) return Fail(Error::NotFound("尚无答卷：请先填写并保存"));

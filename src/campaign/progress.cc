@@ -43,11 +43,11 @@ ProgressTable BuildProgress(const domain::Round& round, const domain::ReferenceI
   table.entries = round.entries;
   table.counting_note = CountingNote(round);
 
-  auto opens = ParseDateDays(round.opens_on), due = ParseDateDays(round.deadline),
-       today = ParseDateDays(as_of);
+  auto today = domain::Date::Parse(as_of);
   double elapsed = 1;
-  if (opens && due && today && *due > *opens) {
-    elapsed = std::clamp(static_cast<double>(*today - *opens) / static_cast<double>(*due - *opens),
+  if (today && round.deadline > round.opens_on) {
+    elapsed = std::clamp(static_cast<double>(today->DaysSince(round.opens_on)) /
+                             static_cast<double>(round.deadline.DaysSince(round.opens_on)),
                          0.0, 1.0);
   }
 

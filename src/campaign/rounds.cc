@@ -50,17 +50,11 @@ Result<void> ValidateRound(const domain::Round& round) {
       HasControlCharacter(round.name) || !HasVisibleCharacter(round.name)) {
     return Fail(Error::Invalid("invalid_field", "周期名称不能为空，最多100个字符，不含控制字符", "name"));
   }
-  for (auto [field, value] : {std::pair{"opens_on", &round.opens_on}, {"closes_on", &round.closes_on},
-                              {"deadline", &round.deadline}}) {
-    if (!ParseDateDays(*value)) {
-      return Fail(Error::Invalid("invalid_field", fmt::format("{} 应为日期，如 2016-06-30", field), field));
-    }
+  if (round.closes_on < round.opens_on) {
+    return Fail(Error::Invalid("invalid_field", "截止日期不能早于开始日期", "closes_on"));
   }
-  if (!(round.opens_on <= round.closes_on && round.opens_on <= round.deadline)) {
-    return Fail(Error::Invalid("invalid_field", "开始日期应早于截止日期", "closes_on"));
-  }
-  if (round.contacts_due && !ParseDateDays(*round.contacts_due)) {
-    return Fail(Error::Invalid("invalid_field", "contacts_due 应为日期，如 2016-05-10", "contacts_due"));
+  if (round.deadline < round.opens_on) {
+    return Fail(Error::Invalid("invalid_field", "目标完成日期不能早于开始日期", "deadline"));
   }
   if (round.year < 2000 || round.year > 2100) {
     return Fail(Error::Invalid("invalid_field", "year 应为 2000 至 2100 的整数", "year"));
@@ -157,13 +151,21 @@ std::string CountingNote(const domain::Round& round) {
   return fmt::format("注：参与评估数指系统中有评估记录的{}，完成评估数指{}{}。", entry, done, entry);
 }
 
+Result<domain::Date> ParseRoundDate(std::string_view field, std::string_view text) {
+  auto date = domain::Date::Parse(text);
+  if (!date) {
+    return Fail(Error::Invalid("invalid_field", fmt::format("{} 应为日期，如 2016-06-30", field), std::string(field)));
+  }
+  return *date;
+}
+
 Json RoundToJson(const domain::Round& r) {
   return {{"code", r.code},           {"name", r.name},
           {"year", r.year},           {"province_code", r.province_code},
-          {"models", r.models},       {"opens_on", r.opens_on},
-          {"closes_on", r.closes_on}, {"deadline", r.deadline},
+          {"models", r.models},       {"opens_on", r.opens_on.ToString()},
+          {"closes_on", r.closes_on.ToString()}, {"deadline", r.deadline.ToString()},
           {"review_required", r.review_required},
-          {"contacts_due", r.contacts_due ? Json(*r.contacts_due) : Json(nullptr)},
+          {"contacts_due", r.contacts_due ? Json(r.contacts_due->ToString()) : Json(nullptr)},
           {"completion", store::CompletionName(r.completion)},
           {"entries", store::EntryCountName(r.entries)},
           {"counting_note", CountingNote(r)}};

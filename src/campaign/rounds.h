@@ -37,9 +37,13 @@ bool RoundConcerns(const Principal& who, const domain::Round& round,
 
 // Checks a round's own values: the code (2-32 of [a-z0-9-], starting with a
 // letter or digit), a name of 1-100 characters without control characters,
-// dates as YYYY-MM-DD with opens_on not after closes_on and deadline, a year
-// in 2000-2100, at least one known model. kInvalid naming the field.
+// opens_on not after closes_on and deadline, a year in 2000-2100, at least
+// one known model. kInvalid naming the field.
 Result<void> ValidateRound(const domain::Round& round);
+
+// The date a round's `field` gives as `text` ("2016-06-30"); kInvalid
+// naming the field when it is not a valid YYYY-MM-DD date.
+Result<domain::Date> ParseRoundDate(std::string_view field, std::string_view text);
 
 // Counting rules a change of a round names; those left out stay as stored
 // (for a new round: as the domain::Round has them).

@@ -16,9 +16,9 @@ domain::Round Round(std::string code, std::string province) {
   r.year = 2016;
   r.province_code = std::move(province);
   r.models = {"gbt23020-2013"};
-  r.opens_on = "2016-03-01";
-  r.closes_on = "2016-06-30";
-  r.deadline = "2016-06-30";
+  r.opens_on = domain::Date::Of("2016-03-01");
+  r.closes_on = domain::Date::Of("2016-06-30");
+  r.deadline = domain::Date::Of("2016-06-30");
   return r;
 }
 
@@ -116,7 +116,7 @@ TEST_F(RoundsTest, TheProvinceOfARoundInUseIsFixed) {
 
 TEST_F(RoundsTest, ChangesAreAuditedWithBeforeAndAfter) {
   domain::Round later = Round("gd-2016", "440000");
-  later.closes_on = "2016-07-15";
+  later.closes_on = domain::Date::Of("2016-07-15");
   ASSERT_TRUE(PutRound(t_.db(), guangdong_, later, "req-1"));
   auto entries = Audit("round", "gd-2016");
   ASSERT_EQ(entries.size(), 2u);  // newest first
@@ -139,13 +139,25 @@ TEST_F(RoundsTest, InvalidRoundsAreRefusedByField) {
   bad([](auto& r) { r.code = "GD 2017"; }, "code");
   bad([](auto& r) { r.name = "\u3000\u200B"; }, "name");
   bad([](auto& r) { r.name = "评估\u202E6102"; }, "name");
-  bad([](auto& r) { r.opens_on = "2016-02-30"; }, "opens_on");
-  bad([](auto& r) { r.closes_on = "2016-01-01"; }, "closes_on");
+  bad([](auto& r) { r.closes_on = domain::Date::Of("2016-01-01"); }, "closes_on");
+  bad([](auto& r) { r.deadline = domain::Date::Of("2016-02-29"); }, "deadline");
   bad([](auto& r) { r.year = 1999; }, "year");
   bad([](auto& r) { r.models = {}; }, "models");
   bad([](auto& r) { r.models = {"nope"}; }, "models");
-  bad([](auto& r) { r.contacts_due = "May 10"; }, "contacts_due");
   EXPECT_FALSE(Find("gd-2017"));
+}
+
+// Dates come as text in a request; the field is named when one is not a date.
+TEST(RoundDates, OnlyCalendarDatesAreAccepted) {
+  EXPECT_EQ(ParseRoundDate("opens_on", "2016-04-20")->ToString(), "2016-04-20");
+  for (auto [field, text] : {std::pair{"opens_on", "2016-02-30"}, {"contacts_due", "May 10"},
+                             {"deadline", "2016-6-30"}, {"closes_on", ""}}) {
+    auto date = ParseRoundDate(field, text);
+    ASSERT_FALSE(date) << text;
+    EXPECT_EQ(date.error().kind, ErrorKind::kInvalid);
+    EXPECT_EQ(date.error().field, field);
+    EXPECT_NE(date.error().message.find("应为日期"), std::string::npos);
+  }
 }
 
 TEST_F(RoundsTest, TargetsOnlyForUnitsOfTheRoundsProvinceInScope) {

@@ -137,8 +137,8 @@ Result<DemoReport> LoadGuangdong2016(store::Db& db, AuthService& auth, const Dem
   // rule applies to the province).
   auto round_ok = InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
     domain::Round round{std::string(kRound), "2016年广东省两化融合评估诊断和对标引导", 2016,
-                             "440000", {std::string(kModel)}, "2016-04-20", "2016-06-30",
-                             "2016-06-30", true, "2016-05-10"};
+                             "440000", {std::string(kModel)}, domain::Date::Of("2016-04-20"), domain::Date::Of("2016-06-30"),
+                             domain::Date::Of("2016-06-30"), true, domain::Date::Of("2016-05-10")};
     if (auto r = store::UpsertRound(tx, round); !r) return Fail(r.error());
     auto units = importer::ReadCsv(kGuangdongUnitsCsv);
     if (!units) return Fail(units.error());

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/date.h"
+
 namespace rongping::domain {
 
 // What a round's progress (附件2) counts as completed (完成评估数). The
@@ -35,11 +37,11 @@ struct Round {
   int64_t year = 0;
   std::string province_code;
   std::vector<std::string> models;  // model ids offered, in preference order
-  std::string opens_on;   // YYYY-MM-DD, China time
-  std::string closes_on;  // last day submissions are accepted
-  std::string deadline;   // the date completion targets are due
+  Date opens_on;   // the first day answers are accepted (China's calendar)
+  Date closes_on;  // the last day submissions are accepted
+  Date deadline;   // the day completion targets are due
   bool review_required = true;  // whether submissions are reviewed (approve/reject)
-  std::optional<std::string> contacts_due;  // YYYY-MM-DD the 联系人表 is due; unset when none
+  std::optional<Date> contacts_due;  // the day the 联系人表 is due; unset when none
   Completion completion = Completion::kSubmitted;
   EntryCount entries = EntryCount::kEnterprise;
 };

@@ -11,9 +11,29 @@ namespace {
 
 
 
-domain::Round RoundFromRow(const Row& r) {
-  domain::Round round{r.Text(0), r.Text(1), r.Int(2),     r.Text(3),     SplitCodes(r.Text(4)),
-                    r.Text(5), r.Text(6), r.Text(7), r.Int(8) != 0, r.OptText(9)};
+// Dates were checked when the round was written; one that does not parse
+// now was changed outside rongping, and is reported, not guessed.
+Result<domain::Round> RoundFromRow(const Row& r) {
+  domain::Round round;
+  round.code = r.Text(0);
+  round.name = r.Text(1);
+  round.year = r.Int(2);
+  round.province_code = r.Text(3);
+  round.models = SplitCodes(r.Text(4));
+  for (auto [column, target] : {std::pair{5, &round.opens_on}, {6, &round.closes_on}, {7, &round.deadline}}) {
+    auto date = domain::Date::Parse(r.Text(column));
+    if (!date) {
+      return Fail(Error::Internal(fmt::format("评估周期 {} 的日期“{}”无效", round.code, r.Text(column))));
+    }
+    *target = *date;
+  }
+  round.review_required = r.Int(8) != 0;
+  if (auto due = r.OptText(9)) {
+    round.contacts_due = domain::Date::Parse(*due);
+    if (!round.contacts_due) {
+      return Fail(Error::Internal(fmt::format("评估周期 {} 的联系人表截止日期“{}”无效", round.code, *due)));
+    }
+  }
   round.completion = ParseCompletion(r.Text(10)).value_or(Completion::kApproved);
   round.entries = ParseEntryCount(r.Text(11)).value_or(EntryCount::kEnterprise);
   return round;
@@ -28,7 +48,15 @@ constexpr std::string_view kAssessmentColumns =
     "a.answers_json, a.version, a.total, a.level_index, a.level_id, a.model_hash, a.submitted_at, "
     "a.reviewed_at, a.reviewer, a.review_reason, a.created_at, a.updated_at, a.score_vector";
 
-domain::Assessment AssessmentFromRow(const Row& r) {
+// A status as stored; one rongping does not know was written outside it,
+// and is reported rather than read as some other status.
+Result<domain::AssessmentStatus> StoredStatus(const std::string& name) {
+  auto status = domain::ParseAssessmentStatus(name);
+  if (!status) return Fail(Error::Internal(fmt::format("答卷状态“{}”无效", name)));
+  return *status;
+}
+
+Result<domain::Assessment> AssessmentFromRow(const Row& r) {
   domain::Assessment a;
   a.id = r.Int(0);
   a.round_code = r.Text(1);
@@ -36,7 +64,9 @@ domain::Assessment AssessmentFromRow(const Row& r) {
   a.model_id = r.Text(3);
   a.unit_code = r.Text(4);
   a.production_type = r.Text(5);
-  a.status = domain::ParseAssessmentStatus(r.Text(6)).value_or(domain::AssessmentStatus::kDraft);
+  auto status = StoredStatus(r.Text(6));
+  if (!status) return Fail(status.error());
+  a.status = *status;
   a.answers_json = r.Text(7);
   a.version = r.Int(8);
   if (!r.IsNull(9)) a.total = r.Real(9);
@@ -69,8 +99,9 @@ Result<void> UpsertRound(Tx& tx, const domain::Round& r) {
       "excluded.opens_on, closes_on = excluded.closes_on, deadline = excluded.deadline, "
       "review_required = excluded.review_required, contacts_due = excluded.contacts_due, completion = "
       "excluded.completion, entries = excluded.entries",
-      {r.code, r.name, r.year, r.province_code, JoinCodes(r.models), r.opens_on, r.closes_on, r.deadline,
-       int64_t{r.review_required ? 1 : 0}, tx.Now(), Nullable(r.contacts_due),
+      {r.code, r.name, r.year, r.province_code, JoinCodes(r.models), r.opens_on.ToString(),
+       r.closes_on.ToString(), r.deadline.ToString(), int64_t{r.review_required ? 1 : 0}, tx.Now(),
+       r.contacts_due ? Value(r.contacts_due->ToString()) : Value(),
        std::string(CompletionName(r.completion)), std::string(EntryCountName(r.entries))}));
 }
 
@@ -79,7 +110,9 @@ Result<std::optional<domain::Round>> FindRound(Tx& tx, std::string_view code) {
   auto rows = tx.Query(kSql, {std::string(code)});
   if (!rows) return Fail(rows.error());
   if (rows->empty()) return std::optional<domain::Round>{};
-  return std::optional<domain::Round>{RoundFromRow(rows->rows[0])};
+  auto round = RoundFromRow(rows->rows[0]);
+  if (!round) return Fail(round.error());
+  return std::optional<domain::Round>{std::move(*round)};
 }
 
 Result<bool> RoundHasAssessments(Tx& tx, std::string_view code) {
@@ -92,7 +125,11 @@ Result<std::vector<domain::Round>> ListRounds(Tx& tx) {
   auto rows = tx.Query(fmt::format("SELECT {} FROM rounds ORDER BY year DESC, code", kRoundColumns));
   if (!rows) return Fail(rows.error());
   std::vector<domain::Round> out;
-  for (const auto& r : rows->rows) out.push_back(RoundFromRow(r));
+  for (const auto& r : rows->rows) {
+    auto round = RoundFromRow(r);
+    if (!round) return Fail(round.error());
+    out.push_back(std::move(*round));
+  }
   return out;
 }
 
@@ -104,7 +141,9 @@ Result<std::optional<domain::Assessment>> FindAssessment(Tx& tx, std::string_vie
   auto rows = tx.Query(kSql, {std::string(round_code), std::string(uscc)});
   if (!rows) return Fail(rows.error());
   if (rows->empty()) return std::optional<domain::Assessment>{};
-  return std::optional<domain::Assessment>{AssessmentFromRow(rows->rows[0])};
+  auto a = AssessmentFromRow(rows->rows[0]);
+  if (!a) return Fail(a.error());
+  return std::optional<domain::Assessment>{std::move(*a)};
 }
 
 Result<domain::Assessment> SaveAssessment(Tx& tx, domain::Assessment a, int64_t expected_version) {
@@ -188,13 +227,16 @@ Result<std::vector<domain::AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_
       {assessment_id});
   if (!rows) return Fail(rows.error());
   std::vector<domain::AssessmentEvent> out;
-  auto status = [](const std::string& name) {
-    return domain::ParseAssessmentStatus(name).value_or(domain::AssessmentStatus::kDraft);
-  };
   for (const auto& r : rows->rows) {
     std::optional<domain::AssessmentStatus> from;
-    if (!r.IsNull(3)) from = status(r.Text(3));
-    out.push_back({r.Int(0), r.Text(1), r.Text(2), from, status(r.Text(4)), r.OptText(5)});
+    if (!r.IsNull(3)) {
+      auto s = StoredStatus(r.Text(3));
+      if (!s) return Fail(s.error());
+      from = *s;
+    }
+    auto to = StoredStatus(r.Text(4));
+    if (!to) return Fail(to.error());
+    out.push_back({r.Int(0), r.Text(1), r.Text(2), from, *to, r.OptText(5)});
   }
   return out;
 }
@@ -284,7 +326,11 @@ Result<std::vector<AssessmentListItem>> ListAssessments(Tx& tx, const Principal&
       params);
   if (!rows) return Fail(rows.error());
   std::vector<AssessmentListItem> out;
-  for (const auto& r : rows->rows) out.push_back({AssessmentFromRow(r), r.Text(20)});
+  for (const auto& r : rows->rows) {
+    auto a = AssessmentFromRow(r);
+    if (!a) return Fail(a.error());
+    out.push_back({std::move(*a), r.Text(20)});
+  }
   return out;
 }
 
@@ -295,7 +341,11 @@ Result<std::vector<domain::Assessment>> ListEnterpriseAssessments(Tx& tx, std::s
                        {std::string(uscc)});
   if (!rows) return Fail(rows.error());
   std::vector<domain::Assessment> out;
-  for (const auto& r : rows->rows) out.push_back(AssessmentFromRow(r));
+  for (const auto& r : rows->rows) {
+    auto a = AssessmentFromRow(r);
+    if (!a) return Fail(a.error());
+    out.push_back(std::move(*a));
+  }
   return out;
 }
 

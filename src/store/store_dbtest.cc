@@ -11,6 +11,7 @@
 #include "domain/principal.h"
 #include "domain/enterprise.h"
 #include "store/audit.h"
+#include "store/campaign.h"
 #include "store/enterprises.h"
 #include "store/migrations.h"
 #include "store/postgres/pg_db.h"
@@ -305,6 +306,56 @@ TEST(Enterprises, StaleVersionIsAConflict) {
                   [&](store::Tx& tx) { return store::InsertEnterprise(tx, e); });
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.error().code, "duplicate_uscc");
+}
+
+// A value changed outside rongping into something it never writes (a date
+// that does not exist, an unknown status) is reported as the store's error,
+// not read as some other value (a status as 草稿, a date as 1970).
+TEST(StoredValues, AnInvalidDateOrStatusIsReportedNotGuessed) {
+  TempDb t;
+  Enterprise e = Make("440100", 1, "广州甲公司");
+  ASSERT_TRUE(InTx(t.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+    domain::Round round{"r", "测试", 2016, "440000", {"m"}, domain::Date::Of("2016-04-01"),
+                        domain::Date::Of("2016-06-30"), domain::Date::Of("2016-06-30"), true,
+                        domain::Date::Of("2016-05-10")};
+    if (auto r = store::UpsertRound(tx, round); !r) return Fail(r.error());
+    if (auto r = store::InsertEnterprise(tx, e); !r) return Fail(r.error());
+    domain::Assessment a;
+    a.round_code = "r";
+    a.uscc = e.uscc;
+    a.model_id = "m";
+    a.unit_code = e.unit_code;
+    a.production_type = e.production_type;
+    a.answers_json = "{}";
+    if (auto r = store::SaveAssessment(tx, a, 0); !r) return Fail(r.error());
+    return true;
+  }));
+  auto read = [&] {
+    return InTx(t.db(), store::TxMode::kRead, [&](store::Tx& tx) -> Result<bool> {
+      auto round = store::FindRound(tx, "r");
+      if (!round) return Fail(round.error());
+      auto a = store::FindAssessment(tx, "r", e.uscc);
+      if (!a) return Fail(a.error());
+      return *round && *a;
+    });
+  };
+  auto change = [&](const char* sql) {
+    ASSERT_TRUE(InTx(t.db(), store::TxMode::kWrite, [&](store::Tx& tx) { return tx.Exec(sql); }));
+  };
+  ASSERT_TRUE(read());
+  EXPECT_EQ(*read(), true);
+  for (auto [broken, mended, what] :
+       {std::tuple{"UPDATE rounds SET opens_on = '2016-02-30'", "UPDATE rounds SET opens_on = '2016-04-01'", "2016-02-30"},
+        {"UPDATE rounds SET contacts_due = 'May 10'", "UPDATE rounds SET contacts_due = NULL", "May 10"},
+        {"UPDATE assessments SET status = 'archived'", "UPDATE assessments SET status = 'draft'", "archived"}}) {
+    change(broken);
+    auto r = read();
+    ASSERT_FALSE(r) << broken;
+    EXPECT_EQ(r.error().kind, ErrorKind::kInternal);
+    EXPECT_NE(r.error().message.find(what), std::string::npos) << r.error().message;
+    change(mended);
+    EXPECT_TRUE(read()) << mended;
+  }
 }
 
 TEST(Store, FailedTransactionWritesNothing) {
