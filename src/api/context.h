@@ -40,11 +40,13 @@ struct Context {
         auth(db, options.auth),
         enterprises(db),
         lifecycle(db, clock),
-        jobs(db, {.clock = &clock}) {}
+        jobs(db, {.clock = &clock}) {
+    db.SetClock(clock);  // the rows a transaction stamps read the services' time
+  }
   store::Db& db;
   AppOptions options;
-  // Every service's: options.auth.clock, or the system's. Whoever sets
-  // another one gives the Db the same (store::Db::SetClock).
+  // Every service's, and the Db's (set by the constructor):
+  // options.auth.clock, or the system's.
   const Clock& clock;
   AuthService auth;
   EnterpriseService enterprises;

@@ -63,7 +63,9 @@ Json CellJson(const analytics::DataMapCell& cell, const std::string& label) {
 report::Table ExportTable(const analytics::DataMap& map, const std::vector<std::string>& labels,
                           const std::string& total_label) {
   const auto& m = *map.model;
-  report::Table table{"数据地图", {"分组", "企业数", "平均发展水平"}, {}, {}};
+  report::Table table;
+  table.title = "数据地图";
+  table.header = {"分组", "企业数", "平均发展水平"};
   for (const auto& l : m.levels) table.header.push_back(l.title + "（家）");
   for (const auto& k : m.key_indicators) table.header.push_back(k.title + (k.share ? "（%）" : ""));
   using Cell = report::TableCell;

@@ -17,7 +17,9 @@ namespace rongping::api {
 namespace {
 
 http::Response SelectionCsv(const campaign::Selection& selection) {
-  report::Table table{"遴选结果", {"统一社会信用代码", "企业名称", "所属单位", "行业大类", "总分", "发展阶段"}, {}, {}};
+  report::Table table;
+  table.title = "遴选结果";
+  table.header = {"统一社会信用代码", "企业名称", "所属单位", "行业大类", "总分", "发展阶段"};
   using Cell = report::TableCell;
   for (const auto& r : selection.items) {
     table.rows.push_back({Cell::Text(r.uscc), Cell::Text(r.name), Cell::Text(r.unit_name), Cell::Text(r.industry_code),

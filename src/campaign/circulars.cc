@@ -1,7 +1,5 @@
 #include "campaign/circulars.h"
 
-#include <unistd.h>
-#include <xlsxwriter.h>
 
 #include <cmath>
 #include <filesystem>
@@ -21,7 +19,7 @@
 #include "store/campaign.h"
 #include "store/circulars.h"
 #include "store/units.h"
-#include "report/spreadsheet.h"
+#include "report/table.h"
 
 namespace rongping::campaign::circulars {
 namespace {
@@ -380,113 +378,45 @@ Result<Circular> Get(store::Db& db, const Principal* who, int64_t id) {
 }
 
 Result<std::string> ToXlsx(const Circular& c) {
-  report::XlsxFile file;
-  if (!file.ok()) return Fail(Error::Internal("无法创建 Excel 文件"));
-  lxw_workbook* wb = file.workbook();
-  lxw_worksheet* ws = workbook_add_worksheet(wb, "通报");
-  lxw_format* title = workbook_add_format(wb);
-  format_set_bold(title);
-  format_set_font_size(title, 14);
-  lxw_format* head = workbook_add_format(wb);
-  format_set_bold(head);
-  format_set_align(head, LXW_ALIGN_CENTER);
-  format_set_align(head, LXW_ALIGN_VERTICAL_CENTER);
-  format_set_border(head, LXW_BORDER_THIN);
-  format_set_text_wrap(head);
-  auto cell_format = [&](const char* num_format, bool bold) {
-    lxw_format* f = workbook_add_format(wb);
-    format_set_border(f, LXW_BORDER_THIN);
-    if (num_format) format_set_num_format(f, num_format);
-    if (bold) format_set_bold(f);
-    return f;
-  };
-  struct Formats {
-    lxw_format *text, *count, *pct, *signed_count, *points, *rank_change;
-  };
-  Formats plain{cell_format(nullptr, false), cell_format("0", false),
-                cell_format("0.0%", false), cell_format("+0;-0;0", false),
-                cell_format("+0.0;-0.0;0.0", false),
-                cell_format("\"↑\"0;\"↓\"0;\"持平\"", false)};
-  Formats bold{cell_format(nullptr, true), cell_format("0", true),
-               cell_format("0.0%", true), cell_format("+0;-0;0", true),
-               cell_format("+0.0;-0.0;0.0", true),
-               cell_format("\"↑\"0;\"↓\"0;\"持平\"", true)};
-
-  worksheet_set_column(ws, 0, 0, 14, nullptr);
-  worksheet_set_column(ws, 1, 5, 11, nullptr);
-  worksheet_set_column(ws, 6, 9, 12, nullptr);
-  worksheet_merge_range(ws, 0, 0, 0, 9, c.title.c_str(), title);
-  std::string subtitle = fmt::format("数据截至{}", report::ChineseDate(c.as_of));
-  subtitle += c.previous ? fmt::format("；较上期变化与截至{}的上期通报相比",
-                                       report::ChineseDate(c.previous->as_of))
-                         : std::string("；本期为首次通报，无上期数据");
-  worksheet_merge_range(ws, 1, 0, 1, 9, subtitle.c_str(), nullptr);
-  const char* main_headers[] = {"属地", "参与评估数", "完成评估数", "目标", "完成率", "排名"};
-  for (int col = 0; col < 6; ++col) {
-    worksheet_merge_range(ws, 2, col, 3, col, main_headers[col], head);
-  }
-  worksheet_merge_range(ws, 2, 6, 2, 9, "较上期变化", head);
-  const char* change_headers[] = {"参与评估数", "完成评估数", "完成率（百分点）", "排名"};
-  for (int col = 0; col < 4; ++col) worksheet_write_string(ws, 3, 6 + col, change_headers[col], head);
-
+  using report::NumberStyle;
+  using report::TableCell;
+  report::Table table;
+  table.title = c.title;
+  table.sheet_name = "通报";
+  table.title_in_sheet = true;
+  table.caption = fmt::format("数据截至{}", report::ChineseDate(c.as_of));
+  table.caption += c.previous ? fmt::format("；较上期变化与截至{}的上期通报相比", report::ChineseDate(c.previous->as_of))
+                              : std::string("；本期为首次通报，无上期数据");
+  table.header = {"属地", "参与评估数", "完成评估数", "目标", "完成率", "排名",
+                  "参与评估数", "完成评估数", "完成率（百分点）", "排名"};
+  table.header_groups = {{"较上期变化", 6, 4}};
   std::map<std::string, const UnitChange*> change_of;
   if (c.changes) {
     for (const auto& ch : c.changes->rows) change_of[ch.unit_code] = &ch;
   }
-  lxw_row_t row = 4;
-  auto write = [&](const ProgressRow& r, const std::string& name, const UnitChange* ch,
-                   const Formats& f) {
-    worksheet_write_string(ws, row, 0, name.c_str(), f.text);
-    worksheet_write_number(ws, row, 1, static_cast<double>(r.participating), f.count);
-    worksheet_write_number(ws, row, 2, static_cast<double>(r.completed), f.count);
-    if (r.target) {
-      worksheet_write_number(ws, row, 3, static_cast<double>(*r.target), f.count);
-    } else {
-      worksheet_write_blank(ws, row, 3, f.count);
-    }
-    if (r.completion_rate) {
-      worksheet_write_number(ws, row, 4, *r.completion_rate, f.pct);
-    } else {
-      worksheet_write_blank(ws, row, 4, f.pct);
-    }
-    if (r.rank) {
-      worksheet_write_number(ws, row, 5, *r.rank, f.count);
-    } else {
-      worksheet_write_blank(ws, row, 5, f.count);
-    }
-    auto number = [&](int col, const auto& v, lxw_format* fmt, double scale) {
-      if (ch && v) {
-        worksheet_write_number(ws, row, col, std::round(static_cast<double>(*v) * scale * 10) / 10,
-                               fmt);
-      } else {
-        worksheet_write_blank(ws, row, col, fmt);
-      }
-    };
-    number(6, ch ? ch->participating : std::nullopt, f.signed_count, 1);
-    number(7, ch ? ch->completed : std::nullopt, f.signed_count, 1);
-    number(8, ch ? ch->completion_rate : std::nullopt, f.points, 100);
-    number(9, ch ? ch->rank : std::nullopt, f.rank_change, 1);
-    ++row;
+  auto number = [](const auto& v, NumberStyle style = NumberStyle::kPlain, int decimals = 0, double scale = 1) {
+    return v ? TableCell::Styled(static_cast<double>(*v) * scale, style, decimals) : TableCell::Text("");
   };
-  write(c.table.total, report::RegionWord(c.unit_name), c.changes ? &c.changes->total : nullptr,
-        bold);
+  auto line = [&](const ProgressRow& r, const std::string& name, const UnitChange* ch) {
+    const UnitChange none;
+    const UnitChange& d = ch ? *ch : none;
+    table.rows.push_back({TableCell::Text(name), number(std::optional<int64_t>(r.participating)),
+                          number(std::optional<int64_t>(r.completed)), number(r.target),
+                          number(r.completion_rate, NumberStyle::kPercent, 1), number(r.rank),
+                          number(d.participating, NumberStyle::kSigned), number(d.completed, NumberStyle::kSigned),
+                          number(d.completion_rate, NumberStyle::kSigned, 1, 100),
+                          number(d.rank, NumberStyle::kRankChange)});
+  };
+  line(c.table.total, report::RegionWord(c.unit_name), c.changes ? &c.changes->total : nullptr);
   for (const auto& r : c.table.rows) {
     auto it = change_of.find(r.unit_code);
-    write(r, r.unit_name, it == change_of.end() ? nullptr : it->second, plain);
+    line(r, r.unit_name, it == change_of.end() ? nullptr : it->second);
   }
-  worksheet_write_string(
-      ws, row + 1, 0,
-      (c.table.counting_note + "完成率为完成评估数与目标之比；排名按完成率由高到低，未设定目标的不参与排名；"
-                               "排名变化“↑”表示上升、“↓”表示下降。")
-          .c_str(),
-      nullptr);
-  worksheet_write_string(ws, row + 2, 0,
-                         fmt::format("评估周期：{}（{}）；通报编号：{}", c.round_name,
-                                     c.round_code, c.id)
-                             .c_str(),
-                         nullptr);
-
-  return file.Finish();
+  table.total_rows = 1;
+  table.notes = {c.table.counting_note + "完成率为完成评估数与目标之比；排名按完成率由高到低，未设定目标的不参与排名；"
+                                         "排名变化“↑”表示上升、“↓”表示下降。",
+                 fmt::format("评估周期：{}（{}）；通报编号：{}", c.round_name, c.round_code, c.id)};
+  return report::TableToXlsx(table);
 }
 
 }  // namespace rongping::campaign::circulars

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -15,7 +14,6 @@
 
 #include "core/text.h"
 #include "core/time.h"
-#include "report/spreadsheet.h"
 #include "report/table.h"
 #include "store/audit.h"
 #include "store/contacts.h"
@@ -253,11 +251,10 @@ Json ContactsOverviewToJson(const ContactsOverview& o) {
 }
 
 std::string ContactsToCsv(const ContactsOverview& o) {
-  report::Table table{"联系人表",
-                      {"单位代码", "单位", "角色", "姓名", "部门及职务", "电话", "传真", "手机", "电子邮件", "填报人",
-                       "填报时间"},
-                      {},
-                      {}};
+  report::Table table;
+  table.title = "联系人表";
+  table.header = {"单位代码", "单位", "角色", "姓名", "部门及职务", "电话", "传真", "手机", "电子邮件", "填报人",
+                       "填报时间"};
   using Cell = report::TableCell;
   for (const auto& e : o.entries) {
     if (!e.contacts) continue;
@@ -274,103 +271,54 @@ std::string ContactsToCsv(const ContactsOverview& o) {
 }
 
 Result<std::string> ContactsToXlsx(const ContactsOverview& o) {
-  report::XlsxFile file;
-  if (!file.ok()) return Fail(Error::Internal("无法创建 Excel 文件"));
-  lxw_workbook* wb = file.workbook();
-
-  lxw_format* title = workbook_add_format(wb);
-  format_set_bold(title);
-  format_set_font_size(title, 14);
-  format_set_align(title, LXW_ALIGN_CENTER);
-  lxw_format* cell = workbook_add_format(wb);
-  format_set_border(cell, LXW_BORDER_THIN);
-  format_set_text_wrap(cell);
-  format_set_align(cell, LXW_ALIGN_VERTICAL_CENTER);
-  lxw_format* label = workbook_add_format(wb);
-  format_set_border(label, LXW_BORDER_THIN);
-  format_set_align(label, LXW_ALIGN_CENTER);
-  format_set_align(label, LXW_ALIGN_VERTICAL_CENTER);
-  lxw_format* section = workbook_add_format(wb);
-  format_set_border(section, LXW_BORDER_THIN);
-  format_set_bold(section);
-  format_set_bg_color(section, 0xF2F2F2);
-  lxw_format* note = workbook_add_format(wb);
-  format_set_font_color(note, 0x595959);
-  lxw_format* bold = workbook_add_format(wb);
-  format_set_bold(bold);
-
-  // Sheet 1: the 附件 form, one block per submitted unit.
-  lxw_worksheet* ws = workbook_add_worksheet(wb, "联系人表");
-  worksheet_set_column(ws, 0, 0, 14, nullptr);
-  worksheet_set_column(ws, 1, 1, 22, nullptr);
-  worksheet_set_column(ws, 2, 2, 14, nullptr);
-  worksheet_set_column(ws, 3, 3, 30, nullptr);
-  worksheet_merge_range(ws, 0, 0, 0, 3, "两化融合评估诊断和对标引导工作地方联系人表", title);
-  std::string sub = fmt::format("评估周期：{}（{}）", o.round_name, o.round_code);
-  if (o.due) sub += fmt::format("；报送截止：{}", o.due->ToChinese());
-  worksheet_merge_range(ws, 1, 0, 1, 3, sub.c_str(), note);
-  lxw_row_t row = 3;
-  auto text = [&](lxw_row_t r, lxw_col_t c, const std::string& v, lxw_format* f) {
-    worksheet_write_string(ws, r, c, v.c_str(), f);
-  };
+  using Style = report::FormCell::Style;
+  // Sheet 1: the 附件 form, one block per submitted unit: 单位, then per role
+  // a heading and three lines of two label/value pairs.
+  report::Form form;
+  form.sheet_name = "联系人表";
+  form.title = "两化融合评估诊断和对标引导工作地方联系人表";
+  form.caption = fmt::format("评估周期：{}（{}）", o.round_name, o.round_code);
+  if (o.due) form.caption += fmt::format("；报送截止：{}", o.due->ToChinese());
+  form.column_widths = {14, 22, 14, 30};
   for (const auto& e : o.entries) {
     if (!e.contacts) continue;
     const UnitContacts& u = *e.contacts;
-    text(row, 0, "单位", label);
-    worksheet_merge_range(ws, row, 1, row, 3,
-                          fmt::format("{}（{}）", e.unit_name, e.unit_code).c_str(), cell);
-    ++row;
+    form.rows.push_back({{"单位", Style::kLabel}, {fmt::format("{}（{}）", e.unit_name, e.unit_code), Style::kValue, 3}});
     for (size_t i = 0; i < ContactRoles().size(); ++i) {
       const Contact& c = u.form.contacts[i];
-      worksheet_merge_range(ws, row, 0, row, 3, std::string(ContactRoles()[i].label).c_str(), section);
-      ++row;
+      form.rows.push_back({{std::string(ContactRoles()[i].label), Style::kSection, 4}});
       const std::pair<std::string_view, const std::string*> lines[3][2] = {
           {{"姓名", &c.name}, {"部门及职务", &c.department_title}},
           {{"电话", &c.phone}, {"传真", &c.fax}},
           {{"手机", &c.mobile}, {"电子邮件", &c.email}}};
       for (const auto& pair : lines) {
-        text(row, 0, std::string(pair[0].first), label);
-        text(row, 1, *pair[0].second, cell);
-        text(row, 2, std::string(pair[1].first), label);
-        text(row, 3, *pair[1].second, cell);
-        ++row;
+        form.rows.push_back({{std::string(pair[0].first), Style::kLabel}, {*pair[0].second, Style::kValue},
+                             {std::string(pair[1].first), Style::kLabel}, {*pair[1].second, Style::kValue}});
       }
     }
-    std::string footer =
-        fmt::format("填报人：{}；填报时间：{}", u.submitted_by, ChinaDateTimeOf(u.submitted_at));
+    std::string footer = fmt::format("填报人：{}；填报时间：{}", u.submitted_by, ChinaDateTimeOf(u.submitted_at));
     if (e.late) footer += "（逾期报送）";
-    text(row, 0, footer, note);
-    row += 2;
+    form.rows.push_back({{footer, Style::kNote}});
+    form.rows.push_back({});
   }
-  if (o.submitted == 0) text(row, 0, "尚无单位报送联系人表", note);
+  if (o.submitted == 0) form.rows.push_back({{"尚无单位报送联系人表", Style::kNote}});
 
   // Sheet 2: every unit's status.
-  lxw_worksheet* st = workbook_add_worksheet(wb, "报送情况");
-  worksheet_set_column(st, 0, 0, 10, nullptr);
-  worksheet_set_column(st, 1, 1, 14, nullptr);
-  worksheet_set_column(st, 2, 2, 12, nullptr);
-  worksheet_set_column(st, 3, 4, 18, nullptr);
-  const char* headers[] = {"单位代码", "单位", "报送情况", "填报时间", "填报人"};
-  for (lxw_col_t c = 0; c < 5; ++c) worksheet_write_string(st, 0, c, headers[c], bold);
-  lxw_row_t r = 1;
+  report::Table status;
+  status.title = form.title + "（报送情况）";
+  status.sheet_name = "报送情况";
+  status.landscape = false;
+  status.header = {"单位代码", "单位", "报送情况", "填报时间", "填报人"};
   for (const auto& e : o.entries) {
-    worksheet_write_string(st, r, 0, e.unit_code.c_str(), nullptr);
-    worksheet_write_string(st, r, 1, e.unit_name.c_str(), nullptr);
-    const char* status =
-        e.contacts ? (e.late ? "逾期报送" : "已报送") : (e.overdue ? "逾期未报送" : "未报送");
-    worksheet_write_string(st, r, 2, status, nullptr);
-    if (e.contacts) {
-      worksheet_write_string(st, r, 3, ChinaDateTimeOf(e.contacts->submitted_at).c_str(), nullptr);
-      worksheet_write_string(st, r, 4, e.contacts->submitted_by.c_str(), nullptr);
-    }
-    ++r;
+    const char* state = e.contacts ? (e.late ? "逾期报送" : "已报送") : (e.overdue ? "逾期未报送" : "未报送");
+    status.rows.push_back({report::TableCell::Text(e.unit_code), report::TableCell::Text(e.unit_name),
+                           report::TableCell::Text(state),
+                           report::TableCell::Text(e.contacts ? ChinaDateTimeOf(e.contacts->submitted_at) : ""),
+                           report::TableCell::Text(e.contacts ? e.contacts->submitted_by : "")});
   }
-  std::string summary =
-      fmt::format("应报 {} 个单位，已报 {} 个，未报 {} 个，逾期报送 {} 个；统计日期：{}",
-                  o.entries.size(), o.submitted, o.missing.size(), o.late.size(), o.as_of);
-  worksheet_write_string(st, r + 1, 0, summary.c_str(), nullptr);
-
-  return file.Finish();
+  status.notes = {fmt::format("应报 {} 个单位，已报 {} 个，未报 {} 个，逾期报送 {} 个；统计日期：{}", o.entries.size(),
+                              o.submitted, o.missing.size(), o.late.size(), o.as_of)};
+  return report::SheetsToXlsx({std::move(form), std::move(status)});
 }
 
 namespace {

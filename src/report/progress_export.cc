@@ -1,18 +1,11 @@
 #include "report/progress_export.h"
-#include "report/spreadsheet.h"
-#include "report/table.h"
-
-#include <unistd.h>
-#include <xlsxwriter.h>
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "report/table.h"
 
 namespace rongping::report {
 namespace {
@@ -40,10 +33,6 @@ Json RowJson(const domain::ProgressRow& r) {
           {"has_children", r.has_children}};
 }
 
-std::string Percent(const std::optional<double>& rate) {
-  return rate ? fmt::format("{:.1f}%", *rate * 100) : "";
-}
-
 std::string TotalName(const domain::ProgressTable& t) {
   // 附件2 calls the province row 全省.
   return t.total.unit_name.size() > 0 && t.total.unit_name.find("省") != std::string::npos
@@ -66,53 +55,39 @@ Json ProgressToJson(const domain::ProgressTable& t) {
           {"total", RowJson(t.total)}};
 }
 
-std::string ProgressToCsv(const domain::ProgressTable& t) {
-  Table table{"进度", {"属地", "参与评估数", "完成评估数", "目标完成数", "完成率", "是否达标", "排名"}, {}, {}};
+namespace {
+
+// 附件2 as a table: the total row first (as 附件2 puts 全省 first), then the
+// units.
+Table ProgressTableOf(const domain::ProgressTable& t, const std::string& title) {
+  Table table;
+  table.title = title;
+  table.sheet_name = "进度";
+  table.title_in_sheet = true;
+  table.caption = fmt::format("统计日期：{}；评估周期：{}", t.as_of, t.round_code);
+  table.header = {"属地", "参与评估数", "完成评估数", "目标完成数", "完成率", "是否达标", "排名"};
+  auto count = [](const std::optional<int64_t>& v) {
+    return TableCell::Maybe(v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt);
+  };
   auto line = [&](const domain::ProgressRow& r, const std::string& name) {
-    auto optional_number = [](const std::optional<int64_t>& v) {
-      return v ? TableCell::Number(static_cast<double>(*v)) : TableCell::Text("");
-    };
     table.rows.push_back({TableCell::Text(name), TableCell::Number(static_cast<double>(r.participating)),
-                          TableCell::Number(static_cast<double>(r.completed)), optional_number(r.target),
-                          TableCell::Text(Percent(r.completion_rate)),
-                          TableCell::Text(r.target_met ? (*r.target_met ? "是" : "否") : ""), optional_number(r.rank)});
+                          TableCell::Number(static_cast<double>(r.completed)), count(r.target),
+                          TableCell::Maybe(r.completion_rate, NumberStyle::kPercent, 1),
+                          TableCell::Text(r.target_met ? (*r.target_met ? "是" : "否") : ""), count(r.rank)});
   };
   line(t.total, TotalName(t));
   for (const auto& r : t.rows) line(r, r.unit_name);
-  return TableToCsv(table);
+  table.total_rows = 1;
+  table.notes = {t.counting_note};
+  return table;
 }
 
+}  // namespace
+
+std::string ProgressToCsv(const domain::ProgressTable& t) { return TableToCsv(ProgressTableOf(t, "进度")); }
+
 Result<std::string> ProgressToXlsx(const domain::ProgressTable& t, const std::string& title) {
-  report::XlsxFile file;
-  if (!file.ok()) return Fail(Error::Internal("无法创建 Excel 文件"));
-  lxw_workbook* wb = file.workbook();
-  lxw_worksheet* ws = workbook_add_worksheet(wb, "进度");
-  lxw_format* bold = workbook_add_format(wb);
-  format_set_bold(bold);
-  lxw_format* pct = workbook_add_format(wb);
-  format_set_num_format(pct, "0.0%");
-  worksheet_write_string(ws, 0, 0, title.c_str(), bold);
-  const char* headers[] = {"属地", "参与评估数", "完成评估数", "目标完成数", "完成率", "是否达标", "排名"};
-  for (int c = 0; c < 7; ++c) worksheet_write_string(ws, 1, c, headers[c], bold);
-  worksheet_set_column(ws, 0, 0, 14, nullptr);
-  worksheet_set_column(ws, 1, 6, 12, nullptr);
-  lxw_row_t row = 2;
-  auto write = [&](const domain::ProgressRow& r, const std::string& name) {
-    worksheet_write_string(ws, row, 0, name.c_str(), nullptr);
-    worksheet_write_number(ws, row, 1, static_cast<double>(r.participating), nullptr);
-    worksheet_write_number(ws, row, 2, static_cast<double>(r.completed), nullptr);
-    if (r.target) worksheet_write_number(ws, row, 3, static_cast<double>(*r.target), nullptr);
-    if (r.completion_rate) worksheet_write_number(ws, row, 4, *r.completion_rate, pct);
-    if (r.target_met) worksheet_write_string(ws, row, 5, *r.target_met ? "是" : "否", nullptr);
-    if (r.rank) worksheet_write_number(ws, row, 6, *r.rank, nullptr);
-    ++row;
-  };
-  write(t.total, TotalName(t));
-  for (const auto& r : t.rows) write(r, r.unit_name);
-  worksheet_write_string(ws, row + 1, 0, t.counting_note.c_str(), nullptr);
-  worksheet_write_string(ws, row + 2, 0,
-                         fmt::format("统计日期：{}；评估周期：{}", t.as_of, t.round_code).c_str(), nullptr);
-  return file.Finish();
+  return TableToXlsx(ProgressTableOf(t, title));
 }
 
 }  // namespace rongping::report

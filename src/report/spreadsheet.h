@@ -1,4 +1,6 @@
-// Helpers shared by every export that a person opens in Excel or WPS.
+// The file-level pieces of report/table.h's writer (the one writer of every
+// export): the guarded CSV cell and a libxlsxwriter workbook in a private
+// temporary file. Nothing outside src/report uses them.
 #ifndef RONGPING_REPORT_SPREADSHEET_H_
 #define RONGPING_REPORT_SPREADSHEET_H_
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "report/spreadsheet.h"
 
@@ -21,22 +22,51 @@ std::string CsvField(std::string_view text) {
 
 int Decimals(const TableCell& cell) { return std::clamp(cell.decimals, 0, 6); }
 
-// The number as written: rounded to the cell's decimals, as the CSV shows
-// it; NaN and infinities are no number.
+// The number as written: rounded to the cell's decimals as it reads (a
+// percentage's decimals are of the percentage); NaN and infinities are no
+// number.
 std::optional<double> Rounded(const TableCell& cell) {
   if (!cell.number || !std::isfinite(*cell.number)) return std::nullopt;
-  const double scale = std::pow(10.0, Decimals(cell));
+  const double scale =
+      std::pow(10.0, Decimals(cell)) * (cell.style == NumberStyle::kPercent ? 100 : 1);
   return std::round(*cell.number * scale) / scale;
 }
 
+// The number as the cell reads in a spreadsheet: 1234, 33.3%, +3, ↑2, 持平.
 std::string NumberText(const TableCell& cell) {
   auto value = Rounded(cell);
-  return value ? fmt::format("{:.{}f}", *value, Decimals(cell)) : "";
+  if (!value) return "";
+  const int d = Decimals(cell);
+  switch (cell.style) {
+    case NumberStyle::kPercent:
+      return fmt::format("{:.{}f}%", *value * 100, d);
+    case NumberStyle::kSigned:
+      return *value > 0 ? fmt::format("+{:.{}f}", *value, d)
+                        : fmt::format("{:.{}f}", *value == 0 ? 0.0 : *value, d);
+    case NumberStyle::kRankChange:
+      return *value > 0   ? fmt::format("↑{:.{}f}", *value, d)
+             : *value < 0 ? fmt::format("↓{:.{}f}", -*value, d)
+                          : std::string("持平");
+    case NumberStyle::kPlain:
+      break;
+  }
+  return fmt::format("{:.{}f}", *value, d);
 }
 
-// The number format of `decimals` places: "0", "0.0", "0.00", ...
-std::string NumberFormat(int decimals) {
-  return decimals <= 0 ? "0" : "0." + std::string(decimals, '0');
+// The XLSX number format of a cell's style and decimals.
+std::string NumberFormat(NumberStyle style, int decimals) {
+  const std::string n = decimals <= 0 ? "0" : "0." + std::string(decimals, '0');
+  switch (style) {
+    case NumberStyle::kPercent:
+      return n + "%";
+    case NumberStyle::kSigned:
+      return "+" + n + ";-" + n + ";" + n;
+    case NumberStyle::kRankChange:
+      return "\"↑\"" + n + ";\"↓\"" + n + ";\"持平\"";
+    case NumberStyle::kPlain:
+      break;
+  }
+  return n;
 }
 
 // A sheet name Excel accepts: at most 31 characters (UTF-8 code points),
@@ -57,6 +87,213 @@ std::string SheetName(const std::string& title) {
   return out.empty() ? "Sheet1" : out;
 }
 
+// About how wide `shown` is in a spreadsheet's characters: a CJK character
+// is about two Latin ones.
+double DisplayWidth(const std::string& shown) {
+  double width = 0;
+  for (size_t i = 0; i < shown.size();) {
+    const unsigned char lead = static_cast<unsigned char>(shown[i]);
+    width += lead < 0x80 ? 1.1 : 2.1;
+    i += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+  }
+  return width;
+}
+
+// The formats of one workbook, each made once.
+class Formats {
+ public:
+  explicit Formats(lxw_workbook* wb) : wb_(wb) {}
+
+  lxw_format* Head() {
+    return Make("head", [](lxw_format* f) {
+      format_set_bold(f);
+      format_set_border(f, LXW_BORDER_THIN);
+      format_set_align(f, LXW_ALIGN_CENTER);
+      format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+      format_set_text_wrap(f);
+      format_set_bg_color(f, 0xF2F2F2);
+    });
+  }
+  lxw_format* Title() {
+    return Make("title", [](lxw_format* f) {
+      format_set_bold(f);
+      format_set_font_size(f, 14);
+      format_set_align(f, LXW_ALIGN_CENTER);
+    });
+  }
+  lxw_format* Note() {
+    return Make("note", [](lxw_format* f) { format_set_font_color(f, 0x595959); });
+  }
+  // A table cell: text, or a number in its style and decimals.
+  lxw_format* Cell(const TableCell& cell, bool bold) {
+    const bool number = Rounded(cell).has_value();
+    const std::string num_format = number ? NumberFormat(cell.style, Decimals(cell)) : "";
+    return Make(fmt::format("cell|{}|{}", bold, num_format), [&](lxw_format* f) {
+      format_set_border(f, LXW_BORDER_THIN);
+      if (bold) format_set_bold(f);
+      if (number) format_set_num_format(f, num_format.c_str());
+    });
+  }
+  lxw_format* Form(FormCell::Style style) {
+    switch (style) {
+      case FormCell::Style::kLabel:
+        return Make("label", [](lxw_format* f) {
+          format_set_border(f, LXW_BORDER_THIN);
+          format_set_align(f, LXW_ALIGN_CENTER);
+          format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+        });
+      case FormCell::Style::kSection:
+        return Make("section", [](lxw_format* f) {
+          format_set_border(f, LXW_BORDER_THIN);
+          format_set_bold(f);
+          format_set_bg_color(f, 0xF2F2F2);
+        });
+      case FormCell::Style::kNote:
+        return Note();
+      case FormCell::Style::kValue:
+        break;
+    }
+    return Make("value", [](lxw_format* f) {
+      format_set_border(f, LXW_BORDER_THIN);
+      format_set_text_wrap(f);
+      format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+    });
+  }
+
+ private:
+  template <typename Setup>
+  lxw_format* Make(const std::string& key, Setup setup) {
+    auto [it, made] = made_.try_emplace(key, nullptr);
+    if (made) {
+      it->second = workbook_add_format(wb_);
+      setup(it->second);
+    }
+    return it->second;
+  }
+
+  lxw_workbook* wb_;
+  std::map<std::string, lxw_format*> made_;
+};
+
+// `text` in the printed page header: '&' starts a code there, and Excel
+// takes at most 255 bytes; whole characters, at most 200 bytes.
+std::string PageHeader(const std::string& text) {
+  std::string printed;
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char lead = static_cast<unsigned char>(text[i]);
+    const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    if (printed.size() + length + 1 > 200) break;
+    printed += lead == '&' ? std::string("&&") : text.substr(i, length);
+    i += length;
+  }
+  return "&C" + printed;
+}
+
+// Page setup every sheet shares: A4, fitted to the page width, numbered.
+void SetUpPages(lxw_worksheet* ws, const std::string& title, bool landscape) {
+  if (landscape) worksheet_set_landscape(ws);
+  worksheet_set_paper(ws, 9);  // A4
+  worksheet_fit_to_pages(ws, 1, 0);
+  worksheet_set_header(ws, PageHeader(title).c_str());
+  worksheet_set_footer(ws, "&C第 &P 页，共 &N 页");
+}
+
+// Writes `text` over columns [first, first + columns) of `row`.
+void WriteSpan(lxw_worksheet* ws, lxw_row_t row, lxw_col_t first, lxw_col_t columns,
+               const std::string& text, lxw_format* format) {
+  if (columns > 1) {
+    worksheet_merge_range(ws, row, first, row, static_cast<lxw_col_t>(first + columns - 1),
+                          text.c_str(), format);
+  } else {
+    worksheet_write_string(ws, row, first, text.c_str(), format);
+  }
+}
+
+void WriteTable(lxw_workbook* wb, Formats& formats, const Table& table) {
+  lxw_worksheet* ws = workbook_add_worksheet(
+      wb, SheetName(table.sheet_name.empty() ? table.title : table.sheet_name).c_str());
+  const auto columns = static_cast<lxw_col_t>(table.header.size());
+  lxw_row_t row = 0;
+  if (table.title_in_sheet && columns > 0) {
+    WriteSpan(ws, row++, 0, columns, table.title, formats.Title());
+    if (!table.caption.empty()) WriteSpan(ws, row++, 0, columns, table.caption, nullptr);
+  }
+  const lxw_row_t header_start = row;
+  std::vector<double> widths(table.header.size(), 8);
+  auto widen = [&](size_t column, const std::string& shown) {
+    widths[column] = std::min(60.0, std::max(widths[column], DisplayWidth(shown) + 2));
+  };
+  std::vector<const HeaderGroup*> group_of(table.header.size(), nullptr);
+  for (const auto& g : table.header_groups) {
+    for (size_t c = g.first_column; c < g.first_column + g.columns && c < group_of.size(); ++c)
+      group_of[c] = &g;
+  }
+  const bool grouped = !table.header_groups.empty();
+  for (lxw_col_t c = 0; c < columns; ++c) {
+    const HeaderGroup* g = group_of[c];
+    if (!grouped) {
+      worksheet_write_string(ws, row, c, table.header[c].c_str(), formats.Head());
+    } else if (!g) {
+      worksheet_merge_range(ws, row, c, row + 1, c, table.header[c].c_str(), formats.Head());
+    } else {
+      if (c == g->first_column) {
+        WriteSpan(ws, row, c, static_cast<lxw_col_t>(g->columns), g->label, formats.Head());
+      }
+      worksheet_write_string(ws, row + 1, c, table.header[c].c_str(), formats.Head());
+    }
+    widen(c, table.header[c]);
+  }
+  row += grouped ? 2 : 1;
+  const lxw_row_t header_end = row - 1;
+  for (size_t r = 0; r < table.rows.size(); ++r, ++row) {
+    const bool bold = r < table.total_rows;
+    for (size_t c = 0; c < table.rows[r].size() && c < table.header.size(); ++c) {
+      const TableCell& cell = table.rows[r][c];
+      const auto col = static_cast<lxw_col_t>(c);
+      if (auto value = Rounded(cell)) {
+        worksheet_write_number(ws, row, col, *value, formats.Cell(cell, bold));
+        widen(c, NumberText(cell));
+      } else if (cell.number || cell.text.empty()) {
+        worksheet_write_blank(ws, row, col, formats.Cell(cell, bold));
+      } else {
+        worksheet_write_string(ws, row, col, cell.text.c_str(), formats.Cell(cell, bold));
+        widen(c, cell.text);
+      }
+    }
+  }
+  for (lxw_col_t c = 0; c < columns; ++c) worksheet_set_column(ws, c, c, widths[c], nullptr);
+  row += 1;
+  for (const auto& note : table.notes)
+    worksheet_write_string(ws, row++, 0, note.c_str(), formats.Note());
+  worksheet_freeze_panes(ws, header_end + 1, 0);
+  worksheet_repeat_rows(ws, header_start, header_end);
+  SetUpPages(ws, table.title, table.landscape);
+}
+
+void WriteForm(lxw_workbook* wb, Formats& formats, const Form& form) {
+  lxw_worksheet* ws = workbook_add_worksheet(
+      wb, SheetName(form.sheet_name.empty() ? form.title : form.sheet_name).c_str());
+  const auto columns = static_cast<lxw_col_t>(std::max<size_t>(form.column_widths.size(), 1));
+  for (lxw_col_t c = 0; c < form.column_widths.size(); ++c) {
+    worksheet_set_column(ws, c, c, form.column_widths[c], nullptr);
+  }
+  lxw_row_t row = 0;
+  WriteSpan(ws, row++, 0, columns, form.title, formats.Title());
+  if (!form.caption.empty()) WriteSpan(ws, row++, 0, columns, form.caption, formats.Note());
+  ++row;
+  for (const auto& cells : form.rows) {
+    lxw_col_t col = 0;
+    for (const auto& cell : cells) {
+      const auto span = static_cast<lxw_col_t>(std::max(cell.columns, 1));
+      if (col + span > columns && cell.style != FormCell::Style::kNote) break;
+      WriteSpan(ws, row, col, cell.style == FormCell::Style::kNote ? 1 : span, cell.text,
+                formats.Form(cell.style));
+      col += span;
+    }
+    ++row;
+  }
+  SetUpPages(ws, form.title, false);
+}
 }  // namespace
 
 std::string TableToCsv(const Table& table) {
@@ -74,88 +311,19 @@ std::string TableToCsv(const Table& table) {
   return out;
 }
 
-Result<std::string> TableToXlsx(const Table& table) {
+Result<std::string> TableToXlsx(const Table& table) { return SheetsToXlsx({table}); }
+
+Result<std::string> SheetsToXlsx(const std::vector<Sheet>& sheets) {
   XlsxFile file;
   if (!file.ok()) return Fail(Error::Internal("无法创建 Excel 文件"));
-  lxw_workbook* wb = file.workbook();
-  lxw_worksheet* ws = workbook_add_worksheet(wb, SheetName(table.title).c_str());
-  if (!ws) return Fail(Error::Internal("无法创建 Excel 工作表"));
-  lxw_format* head = workbook_add_format(wb);
-  format_set_bold(head);
-  format_set_border(head, LXW_BORDER_THIN);
-  format_set_align(head, LXW_ALIGN_CENTER);
-  format_set_align(head, LXW_ALIGN_VERTICAL_CENTER);
-  format_set_text_wrap(head);
-  format_set_bg_color(head, 0xF2F2F2);
-  lxw_format* text = workbook_add_format(wb);
-  format_set_border(text, LXW_BORDER_THIN);
-  std::vector<lxw_format*> numbers;  // by decimals
-  auto number_format = [&](int decimals) {
-    decimals = std::clamp(decimals, 0, 6);
-    if (numbers.size() <= static_cast<size_t>(decimals)) numbers.resize(decimals + 1, nullptr);
-    if (!numbers[decimals]) {
-      numbers[decimals] = workbook_add_format(wb);
-      format_set_border(numbers[decimals], LXW_BORDER_THIN);
-      format_set_num_format(numbers[decimals], NumberFormat(decimals).c_str());
-    }
-    return numbers[decimals];
-  };
-  const lxw_col_t columns = static_cast<lxw_col_t>(table.header.size());
-  std::vector<double> widths(table.header.size(), 8);
-  auto widen = [&](size_t column, const std::string& shown) {
-    // A CJK character is about two Latin ones wide.
-    double width = 0;
-    for (size_t i = 0; i < shown.size();) {
-      const unsigned char lead = static_cast<unsigned char>(shown[i]);
-      width += lead < 0x80 ? 1.1 : 2.1;
-      i += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    }
-    widths[column] = std::min(60.0, std::max(widths[column], width + 2));
-  };
-  for (lxw_col_t c = 0; c < columns; ++c) {
-    worksheet_write_string(ws, 0, c, table.header[c].c_str(), head);
-    widen(c, table.header[c]);
-  }
-  for (size_t r = 0; r < table.rows.size(); ++r) {
-    const auto row = static_cast<lxw_row_t>(r + 1);
-    for (size_t c = 0; c < table.rows[r].size() && c < table.header.size(); ++c) {
-      const TableCell& cell = table.rows[r][c];
-      const auto col = static_cast<lxw_col_t>(c);
-      if (cell.number) {
-        if (auto value = Rounded(cell)) {
-          worksheet_write_number(ws, row, col, *value, number_format(Decimals(cell)));
-        } else {
-          worksheet_write_blank(ws, row, col, text);
-        }
-        widen(c, NumberText(cell));
-      } else {
-        worksheet_write_string(ws, row, col, cell.text.c_str(), text);
-        widen(c, cell.text);
-      }
+  Formats formats(file.workbook());
+  for (const auto& sheet : sheets) {
+    if (const auto* table = std::get_if<Table>(&sheet)) {
+      WriteTable(file.workbook(), formats, *table);
+    } else {
+      WriteForm(file.workbook(), formats, std::get<Form>(sheet));
     }
   }
-  for (lxw_col_t c = 0; c < columns; ++c) worksheet_set_column(ws, c, c, widths[c], nullptr);
-  const auto notes_start = static_cast<lxw_row_t>(table.rows.size() + 2);
-  for (size_t i = 0; i < table.notes.size(); ++i) {
-    worksheet_write_string(ws, notes_start + static_cast<lxw_row_t>(i), 0, table.notes[i].c_str(),
-                           nullptr);
-  }
-  worksheet_freeze_panes(ws, 1, 0);
-  worksheet_set_landscape(ws);
-  worksheet_set_paper(ws, 9);  // A4
-  worksheet_fit_to_pages(ws, 1, 0);
-  worksheet_repeat_rows(ws, 0, 0);
-  std::string printed_title;  // '&' starts a code in Excel's page header; at most 200 bytes, whole
-                              // characters
-  for (size_t i = 0; i < table.title.size();) {
-    const unsigned char lead = static_cast<unsigned char>(table.title[i]);
-    const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    if (printed_title.size() + length + 1 > 200) break;
-    printed_title += lead == '&' ? std::string("&&") : table.title.substr(i, length);
-    i += length;
-  }
-  worksheet_set_header(ws, ("&C" + printed_title).c_str());
-  worksheet_set_footer(ws, "&C第 &P 页，共 &N 页");
   return file.Finish();
 }
 
