@@ -90,7 +90,7 @@ http::Response Create(Context& c, http::Request& req) {
   auto e = c.enterprises.Create(*who, *fields, req.request_id, &details);
   if (!e) return ErrorToResponse(e.error(), details);
   auto r = JsonResponse(EnterpriseToJson(*e), 201);
-  r.SetHeader("Location", "/api/v1/enterprises/" + e->uscc);
+  r.SetHeader("Location", "/api/v1/enterprises/" + e->uscc.str());
   return r;
 }
 

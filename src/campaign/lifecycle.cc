@@ -103,7 +103,7 @@ Result<void> Transition(store::Tx& tx, const Principal& who, domain::Assessment&
       record.total ? fmt::format("{}", *record.total) : "null", record.level_id.value_or(""),
       record.model_hash.value_or(""));
   return store::RecordAudit(tx, {0, "", who.username, action, "assessment",
-                                 record.round_code + "/" + record.uscc,
+                                 record.round_code + "/" + record.uscc.str(),
                                  from ? std::optional<std::string>(fmt::format(R"({{"status":"{}"}})", domain::AssessmentStatusName(*from)))
                                       : std::nullopt,
                                  after, request_id});
@@ -343,7 +343,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
     }
     if (!warnings.empty()) {
       if (auto a = store::RecordAudit(tx, {0, "", who.username, "assessment.submit_warnings", "assessment",
-                                           record.round_code + "/" + record.uscc, std::nullopt,
+                                           record.round_code + "/" + record.uscc.str(), std::nullopt,
                                            fmt::format(R"({{"warnings":[{}]}})", warnings), request_id});
           !a) {
         return Fail(a.error());

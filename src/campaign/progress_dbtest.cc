@@ -197,7 +197,7 @@ class ProgressAsOf : public ::testing::Test {
       if (!e) return Fail(e.error());
       domain::Assessment a;
       a.round_code = "r";
-      a.uscc = uscc;
+      a.uscc = *domain::Uscc::Parse(uscc);
       a.model_id = model;
       a.unit_code = "440100";
       a.production_type = "discrete_mass";

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "domain/uscc.h"
+
 namespace rongping::domain {
 
 // Where an assessment stands: a draft (草稿), submitted and waiting for
@@ -24,7 +26,7 @@ std::string_view AssessmentStatusLabel(AssessmentStatus status);
 struct Assessment {
   int64_t id = 0;
   std::string round_code;
-  std::string uscc;
+  Uscc uscc;
   std::string model_id;
   std::string unit_code;
   std::string production_type;

@@ -159,7 +159,7 @@ std::vector<Error> ApplyEnterpriseFields(const EnterpriseFields& fields, const E
     const std::string& raw = it->second;
     std::string v = Trim(raw);
     if (f == "uscc") {
-      auto code = ValidateUscc(v);
+      auto code = domain::Uscc::Parse(v);
       if (!code) {
         errors.push_back(FieldError(f, code.error().message));
       } else {

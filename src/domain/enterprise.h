@@ -14,6 +14,7 @@
 
 #include "core/result.h"
 #include "core/size_class.h"
+#include "domain/uscc.h"
 
 namespace rongping {
 
@@ -25,7 +26,7 @@ inline constexpr std::string_view kUsccUnavailableMessage =
     "无法登记该统一社会信用代码，请联系省级主管部门";
 
 struct Enterprise {
-  std::string uscc;  // normalised 统一社会信用代码
+  domain::Uscc uscc;  // the 统一社会信用代码
   std::string name;
   std::string unit_code;      // leaf reporting unit
   std::string industry_code;  // GB/T 4754-2017 division, two digits

@@ -82,7 +82,7 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
         ++report.invalid_rows;
         continue;
       }
-      auto uscc = ValidateUscc(uscc_raw);
+      auto uscc = domain::Uscc::Parse(uscc_raw);
       if (!uscc) error("uscc", uscc.error().message);
       if (!domain::ParseAssessmentStatus(status)) {
         error("status", "status 应为 draft、submitted、approved 或 rejected");
@@ -192,7 +192,7 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
         return Fail(e.error());
       }
       if (auto r = store::RecordAudit(
-              tx, {0, "", options.actor, "assessment.import", "assessment", a.round_code + "/" + a.uscc,
+              tx, {0, "", options.actor, "assessment.import", "assessment", a.round_code + "/" + a.uscc.str(),
                    from ? std::optional<std::string>(fmt::format(R"({{"status":"{}"}})", domain::AssessmentStatusName(*from)))
                         : std::nullopt,
                    fmt::format(R"({{"status":"{}","model_hash":"{}"}})", domain::AssessmentStatusName(saved->status),

@@ -60,7 +60,7 @@ Result<domain::Assessment> AssessmentFromRow(const Row& r) {
   domain::Assessment a;
   a.id = r.Int(0);
   a.round_code = r.Text(1);
-  a.uscc = r.Text(2);
+  a.uscc = domain::Uscc::FromStored(r.Text(2));
   a.model_id = r.Text(3);
   a.unit_code = r.Text(4);
   a.production_type = r.Text(5);

@@ -17,7 +17,7 @@ constexpr std::string_view kColumns =
 
 Enterprise FromRow(const Row& r) {
   Enterprise e;
-  e.uscc = r.Text(0);
+  e.uscc = domain::Uscc::FromStored(r.Text(0));
   e.name = r.Text(1);
   e.unit_code = r.Text(2);
   e.industry_code = r.Text(3);

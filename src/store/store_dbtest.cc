@@ -27,7 +27,7 @@ using testing::TempDb;
 
 Enterprise Make(const std::string& unit, int n, const std::string& name) {
   Enterprise e;
-  e.uscc = MakeUscc(unit, n);
+  e.uscc = *domain::Uscc::Parse(MakeUscc(unit, n));
   e.name = name;
   e.unit_code = unit;
   e.industry_code = "39";
