@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/clock.h"
 #include "store/audit.h"
 #include "store/test_support.h"
 
@@ -125,6 +126,17 @@ TEST_F(RoundsTest, ChangesAreAuditedWithBeforeAndAfter) {
   EXPECT_EQ(nlohmann::json::parse(*entries[0].after_json)["closes_on"], "2016-07-15");
   EXPECT_EQ(entries[0].request_id, "req-1");
   EXPECT_FALSE(entries[1].before_json);
+}
+
+// A change's audit entry carries the store's clock's time.
+TEST_F(RoundsTest, AuditedAtTheClocksTime) {
+  FixedClock clock = FixedClock::AtChinaDate("2031-03-01", 9);
+  t_.db().SetClock(clock);
+  domain::Round later = Round("gd-2016", "440000");
+  later.closes_on = domain::Date::Of("2016-07-15");
+  ASSERT_TRUE(PutRound(t_.db(), guangdong_, later, "req-2"));
+  EXPECT_EQ(Audit("round", "gd-2016")[0].at, "2031-03-01T01:00:00.000Z");
+  t_.db().SetClock(SystemClock::Get());  // the clock ends with this test
 }
 
 TEST_F(RoundsTest, InvalidRoundsAreRefusedByField) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <xlsxwriter.h>
 
+#include "core/clock.h"
 #include "store/test_support.h"
 
 namespace rongping {
@@ -80,6 +81,22 @@ TEST(EnterpriseImport, SkipInvalidWritesOnlyGoodRowsAndIsIdempotent) {
   EXPECT_EQ(again->inserted, 0u);
   EXPECT_EQ(again->unchanged, 2u);
   EXPECT_EQ(Count(t.db(), "SELECT COUNT(*) FROM audit_log"), 2);
+}
+
+// An import commits whole or not at all, its records stamped with the
+// store's clock.
+TEST(EnterpriseImport, AllOrNothingAtTheClocksTime) {
+  FixedClock clock = FixedClock::AtChinaDate("2031-03-01", 9);  // outlives t
+  TempDb t;
+  t.db().SetClock(clock);
+  auto table = importer::ReadCsv(MixedCsv());
+  ASSERT_TRUE(table);
+  ImportOptions options;
+  options.skip_invalid = true;
+  EXPECT_GE(testing::ExpectAllOrNothing(t.db(), [&](store::Db& db) { return ImportEnterprises(db, *table, options); }),
+            3);
+  EXPECT_EQ(Count(t.db(), "SELECT COUNT(*) FROM enterprises WHERE created_at = '2031-03-01T01:00:00.000Z'"), 2);
+  EXPECT_EQ(Count(t.db(), "SELECT COUNT(*) FROM audit_log WHERE at = '2031-03-01T01:00:00.000Z'"), 2);
 }
 
 TEST(EnterpriseImport, XlsxWithBadRowsReportsSpreadsheetRowNumbers) {
