@@ -24,6 +24,10 @@ Json AssessmentJson(const campaign::AssessmentView& v, bool with_history) {
             {"model", a.model_id},
             {"production_type", a.production_type},
             {"status", domain::AssessmentStatusName(a.status)},
+            {"status_label", domain::AssessmentStatusLabel(a.status)},
+            {"round_state", domain::RoundStateName(v.guide.round_state)},
+            {"actions", {{"edit", v.guide.can_edit}, {"submit", v.guide.can_submit}, {"withdraw", v.guide.can_withdraw}}},
+            {"next_step", v.guide.next_step},
             {"version", a.version},
             {"answers", Json::parse(a.answers_json, nullptr, false)},
             {"submitted_at", opt(a.submitted_at)},
@@ -55,7 +59,8 @@ http::Response ListRoundsHandler(Context& c, http::Request& req) {
   auto rounds = campaign::ListRounds(c.db);
   if (!rounds) return ErrorToResponse(rounds.error());
   Json items = Json::array();
-  for (const auto& r : *rounds) items.push_back(campaign::RoundToJson(r));
+  const auto today = domain::Date::TodayInChina(c.clock);
+  for (const auto& r : *rounds) items.push_back(campaign::RoundToJson(r, today));
   return JsonResponse({{"items", items}});
 }
 
@@ -64,7 +69,7 @@ http::Response GetRoundHandler(Context& c, http::Request& req) {
   if (!who) return ErrorToResponse(who.error());
   auto round = campaign::GetRound(c.db, req.path_params["round"]);
   if (!round) return ErrorToResponse(round.error());
-  return JsonResponse(campaign::RoundToJson(*round));
+  return JsonResponse(campaign::RoundToJson(*round, domain::Date::TodayInChina(c.clock)));
 }
 
 // The round's dates from the body; 422 naming a field that is not a date.

@@ -21,7 +21,16 @@ struct Context {
   domain::Round round;
   Enterprise enterprise;
   std::optional<domain::Assessment> existing;
+  FillInRights rights;  // the caller's
 };
+
+Result<FillInRights> RightsOf(store::Tx& tx, const Principal& who, const std::string& uscc) {
+  if (who.role == Role::kEnterprise) return FillInRights{true, true};
+  if (who.role != Role::kAgency) return FillInRights{};
+  auto grant = store::FindGrant(tx, who.user_id, uscc);
+  if (!grant) return Fail(grant.error());
+  return FillInRights{grant->exists, grant->exists && grant->can_submit};
+}
 
 Result<Context> Load(store::Tx& tx, const Principal& who, const std::string& round,
                      const std::string& uscc) {
@@ -38,7 +47,9 @@ Result<Context> Load(store::Tx& tx, const Principal& who, const std::string& rou
   if (!*within) return Fail(Error::NotFound("该企业不属于本评估周期所在的省份"));
   auto a = store::FindAssessment(tx, round, uscc);
   if (!a) return Fail(a.error());
-  return Context{**r, **e, *a};
+  auto rights = RightsOf(tx, who, uscc);
+  if (!rights) return Fail(rights.error());
+  return Context{**r, **e, *a, *rights};
 }
 
 bool ModelFits(const model::Model& m, const Enterprise& e) {
@@ -60,28 +71,25 @@ Result<std::shared_ptr<const model::Model>> ChooseModel(const domain::Round& rou
                                          round.name, e.industry_code, e.production_type)));
 }
 
-AssessmentView ViewOf(domain::Assessment record, std::shared_ptr<const model::Model> m, Enterprise enterprise) {
-  auto parsed = scoring::ParseAnswers(*m, record.answers_json);
-  int pt = scoring::ProductionTypeIndex(record.production_type);
-  auto result = scoring::Score(*m, parsed.answers, pt < 0 ? 0 : pt);
-  return {std::move(record), std::move(m), std::move(result), std::move(enterprise), {}};
+// The view of `record` for the caller of `ctx`, scored now, with its guide.
+AssessmentView ViewOf(const Context& ctx, domain::Assessment record, std::shared_ptr<const model::Model> m,
+                      domain::Date today, std::optional<scoring::ScoreResult> result = std::nullopt) {
+  if (!result) {
+    auto parsed = scoring::ParseAnswers(*m, record.answers_json);
+    int pt = scoring::ProductionTypeIndex(record.production_type);
+    result = scoring::Score(*m, parsed.answers, pt < 0 ? 0 : pt);
+  }
+  AssessmentGuide guide = GuideFor(record, ctx.round, today, ctx.rights);
+  return {std::move(record), std::move(m), std::move(*result), ctx.enterprise, {}, std::move(guide)};
 }
 
-bool CanFillIn(store::Tx& tx, const Principal& who, const std::string& uscc, bool submit,
-               Result<void>* error) {
-  if (who.role == Role::kEnterprise) return true;
+// kForbidden unless the caller of `ctx` may fill in (or submit).
+Result<void> MayFillIn(const Principal& who, const Context& ctx, bool submit) {
+  if (submit ? ctx.rights.submit : ctx.rights.fill_in) return {};
   if (who.role == Role::kAgency) {
-    auto grant = store::FindGrant(tx, who.user_id, uscc);
-    if (!grant) {
-      *error = Fail(grant.error());
-      return false;
-    }
-    if (grant->exists && (!submit || grant->can_submit)) return true;
-    *error = Fail(Error::Forbidden(submit ? "企业未授权本机构代为提交" : "企业未授权本机构代为填报"));
-    return false;
+    return Fail(Error::Forbidden(submit ? "企业未授权本机构代为提交" : "企业未授权本机构代为填报"));
   }
-  *error = Fail(Error::Forbidden("只有企业本身或经授权的服务机构可以填报答卷"));
-  return false;
+  return Fail(Error::Forbidden("只有企业本身或经授权的服务机构可以填报答卷"));
 }
 
 Result<void> Transition(store::Tx& tx, const Principal& who, domain::Assessment& record,
@@ -155,7 +163,7 @@ Result<AssessmentView> LifecycleService::Get(const Principal& who, const std::st
   if (!ctx->existing) return Fail(Error::NotFound("该企业在本评估周期尚无答卷"));
   auto m = scoring::SharedModel(ctx->existing->model_id);
   if (!m) return Fail(m.error());
-  return ViewOf(*ctx->existing, *m, ctx->enterprise);
+  return ViewOf(*ctx, *ctx->existing, *m, domain::Date::TodayInChina(clock_));
 }
 
 Result<AssessmentView> LifecycleService::GetWithHistory(const Principal& who, const std::string& round,
@@ -173,7 +181,7 @@ Result<AssessmentView> LifecycleService::GetWithHistory(const Principal& who, co
   if (!ctx->existing) return Fail(Error::NotFound("该企业在本评估周期尚无答卷"));
   auto m = scoring::SharedModel(ctx->existing->model_id);
   if (!m) return Fail(m.error());
-  AssessmentView view = ViewOf(*ctx->existing, *m, ctx->enterprise);
+  AssessmentView view = ViewOf(*ctx, *ctx->existing, *m, domain::Date::TodayInChina(clock_));
   view.history = std::move(history);
   return view;
 }
@@ -210,8 +218,7 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
   return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<AssessmentView> {
     auto ctx = Load(tx, who, round, uscc);
     if (!ctx) return Fail(ctx.error());
-    Result<void> denied;
-    if (!CanFillIn(tx, who, uscc, false, &denied)) return Fail(denied.error());
+    if (auto denied = MayFillIn(who, *ctx, false); !denied) return Fail(denied.error());
     const domain::Date today = domain::Date::TodayInChina(clock_);
     if (today < ctx->round.opens_on) {
       return Fail(Error::Invalid("round_not_open", fmt::format("评估周期将于 {} 开始，现在还不能填报",
@@ -259,7 +266,7 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
         !t) {
       return Fail(t.error());
     }
-    return ViewOf(record, m, ctx->enterprise);
+    return ViewOf(*ctx, std::move(record), m, today);
   });
 }
 
@@ -284,8 +291,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
                                                                ctx->round.opens_on.ToString())));
     }
     if (!admin_override) {
-      Result<void> denied;
-      if (!CanFillIn(tx, who, uscc, true, &denied)) return Fail(denied.error());
+      if (auto denied = MayFillIn(who, *ctx, true); !denied) return Fail(denied.error());
       if (closed) {
         return Fail(Error::Invalid(
             "round_closed",
@@ -349,7 +355,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
         return Fail(a.error());
       }
     }
-    return AssessmentView{record, *m, result, {}, {}};
+    return ViewOf(*ctx, std::move(record), *m, today, std::move(result));
   });
 }
 
@@ -387,7 +393,7 @@ Result<AssessmentView> LifecycleService::Review(const Principal& who, const std:
     }
     auto m = scoring::SharedModel(record.model_id);
     if (!m) return Fail(m.error());
-    return ViewOf(record, *m, ctx->enterprise);
+    return ViewOf(*ctx, std::move(record), *m, domain::Date::TodayInChina(clock_));
   });
 }
 
@@ -397,10 +403,14 @@ Result<AssessmentView> LifecycleService::Withdraw(const Principal& who, const st
   return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<AssessmentView> {
     auto ctx = Load(tx, who, round, uscc);
     if (!ctx) return Fail(ctx.error());
-    Result<void> denied;
-    if (!CanFillIn(tx, who, uscc, true, &denied)) return Fail(denied.error());
+    if (auto denied = MayFillIn(who, *ctx, true); !denied) return Fail(denied.error());
     if (!ctx->existing || ctx->existing->status != domain::AssessmentStatus::kSubmitted) {
       return Fail(Error::Conflict("not_withdrawable", "只能撤回已提交、尚未审核的答卷"));
+    }
+    const domain::Date today = domain::Date::TodayInChina(clock_);
+    if (domain::StateOn(ctx->round, today) == domain::RoundState::kClosed) {
+      return Fail(Error::Invalid("round_closed", fmt::format("评估周期已于 {} 截止，撤回后将不能再提交，因此不能撤回",
+                                                             ctx->round.closes_on.ToString())));
     }
     domain::Assessment record = *ctx->existing;
     std::optional<domain::AssessmentStatus> from = record.status;
@@ -418,8 +428,42 @@ Result<AssessmentView> LifecycleService::Withdraw(const Principal& who, const st
     }
     auto m = scoring::SharedModel(record.model_id);
     if (!m) return Fail(m.error());
-    return ViewOf(record, *m, ctx->enterprise);
+    return ViewOf(*ctx, std::move(record), *m, today);
   });
+}
+
+AssessmentGuide GuideFor(const domain::Assessment& a, const domain::Round& round, domain::Date today,
+                         FillInRights rights) {
+  using domain::AssessmentStatus;
+  AssessmentGuide g;
+  g.round_state = domain::StateOn(round, today);
+  const bool open = g.round_state == domain::RoundState::kOpen;
+  const bool changeable = a.status == AssessmentStatus::kDraft || a.status == AssessmentStatus::kRejected;
+  g.can_edit = open && changeable && rights.fill_in;
+  g.can_submit = open && changeable && rights.submit;
+  g.can_withdraw = open && a.status == AssessmentStatus::kSubmitted && rights.submit;
+  const std::string closed =
+      fmt::format("评估周期已于{}截止，答卷只能查看；如有特殊情况请联系省级主管部门。", round.closes_on.ToChinese());
+  switch (a.status) {
+    case AssessmentStatus::kDraft:
+      g.next_step = g.round_state == domain::RoundState::kNotOpen
+                        ? fmt::format("评估周期将于{}开始填报。", round.opens_on.ToChinese())
+                    : open ? fmt::format("答卷尚未提交：填完必答题后请提交，截止日期为{}。", round.closes_on.ToChinese())
+                           : "答卷未在截止前提交。" + closed;
+      break;
+    case AssessmentStatus::kSubmitted:
+      g.next_step = round.review_required ? "已提交，等待主管部门审核。" : "已提交。";
+      if (g.can_withdraw) g.next_step += "审核前如需修改，可先撤回答卷，改好后再提交。";
+      break;
+    case AssessmentStatus::kApproved:
+      g.next_step = "已通过审核，评估结果有效。";
+      break;
+    case AssessmentStatus::kRejected:
+      g.next_step = fmt::format("答卷已被退回，原因：{}。", a.review_reason.value_or("未说明"));
+      g.next_step += open ? "请按退回原因修改答卷后重新提交。" : closed;
+      break;
+  }
+  return g;
 }
 
 }  // namespace rongping::campaign

@@ -22,6 +22,30 @@
 
 namespace rongping::campaign {
 
+// Who may fill in and submit an enterprise's assessment: the enterprise
+// itself, or an agency it granted (submitting only with can_submit).
+struct FillInRights {
+  bool fill_in = false;
+  bool submit = false;
+};
+
+// What the caller may do with an assessment now and what comes next, as
+// the enterprise reads it on every page: the round's state, the actions the
+// server would accept (the web app shows only these), and the next step in
+// words (中文), with the reviewer's reason when it was sent back.
+struct AssessmentGuide {
+  domain::RoundState round_state = domain::RoundState::kOpen;
+  bool can_edit = false;      // save answers (a draft, or a returned assessment)
+  bool can_submit = false;
+  bool can_withdraw = false;  // take a submitted, unreviewed assessment back
+  std::string next_step;
+};
+
+// The guide for `a` in `round` on `today` (China) for a caller with
+// `rights`. Mirrors the rules SaveDraft, Submit and Withdraw enforce.
+AssessmentGuide GuideFor(const domain::Assessment& a, const domain::Round& round, domain::Date today,
+                         FillInRights rights);
+
 struct AssessmentView {
   domain::Assessment record;
   std::shared_ptr<const model::Model> model;
@@ -29,6 +53,7 @@ struct AssessmentView {
   Enterprise enterprise;        // its record, as the caller may see it
   // Its status changes, oldest first; filled by GetWithHistory only.
   std::vector<domain::AssessmentEvent> history;
+  AssessmentGuide guide;  // for the caller, now
 };
 
 // Answers (a JSON object: question id -> answer) read for a model; kInvalid
@@ -92,7 +117,8 @@ class LifecycleService {
                                                       const std::string& unit, const std::string& status,
                                                       int64_t limit, int64_t offset);
 
-  // Takes a submitted, not yet reviewed assessment back to draft.
+  // Takes a submitted, not yet reviewed assessment back to draft, while the
+  // round is open (after the close it could not be submitted again).
   Result<AssessmentView> Withdraw(const Principal& who, const std::string& round,
                                   const std::string& uscc, const std::string& request_id);
 

@@ -29,9 +29,21 @@ TEST(LifecycleClock, OpenOrClosedByTheServicesClockAndRecordedAtItsTime) {
   auto submitted = lifecycle.Submit(enterprise, "gd-2016", uscc, false, "", nullptr);
   ASSERT_TRUE(submitted) << submitted.error().message;
   EXPECT_EQ(submitted->record.submitted_at, "2016-06-30T15:00:00.000Z");
+  EXPECT_TRUE(submitted->guide.can_withdraw);
   ASSERT_TRUE(lifecycle.Withdraw(enterprise, "gd-2016", uscc, ""));
+  auto again = lifecycle.Submit(enterprise, "gd-2016", uscc, false, "", nullptr);
+  ASSERT_TRUE(again) << again.error().message;
 
   clock.AdvanceSeconds(3600);  // midnight: 2016-07-01 in China, still 2016-06-30 in UTC
+  // Withdrawn now, it could not be submitted again: refused, and not offered.
+  auto stuck = lifecycle.Withdraw(enterprise, "gd-2016", uscc, "");
+  ASSERT_FALSE(stuck);
+  EXPECT_NE(stuck.error().message.find("不能撤回"), std::string::npos) << stuck.error().message;
+  auto read = lifecycle.Get(enterprise, "gd-2016", uscc);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->record.status, domain::AssessmentStatus::kSubmitted);
+  EXPECT_EQ(read->guide.round_state, domain::RoundState::kClosed);
+  EXPECT_FALSE(read->guide.can_withdraw || read->guide.can_edit || read->guide.can_submit);
   auto late = lifecycle.Submit(enterprise, "gd-2016", uscc, false, "", nullptr);
   ASSERT_FALSE(late);
   EXPECT_NE(late.error().message.find("2016-06-30 截止"), std::string::npos) << late.error().message;

@@ -159,8 +159,8 @@ Result<domain::Date> ParseRoundDate(std::string_view field, std::string_view tex
   return *date;
 }
 
-Json RoundToJson(const domain::Round& r) {
-  return {{"code", r.code},           {"name", r.name},
+Json RoundToJson(const domain::Round& r, std::optional<domain::Date> today) {
+  Json j = {{"code", r.code},           {"name", r.name},
           {"year", r.year},           {"province_code", r.province_code},
           {"models", r.models},       {"opens_on", r.opens_on.ToString()},
           {"closes_on", r.closes_on.ToString()}, {"deadline", r.deadline.ToString()},
@@ -169,6 +169,12 @@ Json RoundToJson(const domain::Round& r) {
           {"completion", store::CompletionName(r.completion)},
           {"entries", store::EntryCountName(r.entries)},
           {"counting_note", CountingNote(r)}};
+  if (today) {
+    const domain::RoundState state = domain::StateOn(r, *today);
+    j["state"] = domain::RoundStateName(state);
+    j["state_label"] = domain::RoundStateLabel(state);
+  }
+  return j;
 }
 
 Result<std::vector<domain::Round>> ListRounds(store::Db& db) {

@@ -85,8 +85,10 @@ std::string CountingNote(const domain::Round& round);
 
 // The round as the API shows it and the audit trail records it:
 // {code,name,year,province_code,models,opens_on,closes_on,deadline,
-//  review_required,contacts_due,completion,entries,counting_note}.
-nlohmann::ordered_json RoundToJson(const domain::Round& round);
+//  review_required,contacts_due,completion,entries,counting_note}; with
+// `today` (China) also "state" (not_open | open | closed) and "state_label"
+// (未开始 | 填报中 | 已截止).
+nlohmann::ordered_json RoundToJson(const domain::Round& round, std::optional<domain::Date> today = std::nullopt);
 
 }  // namespace rongping::campaign
 

@@ -18,4 +18,33 @@ std::optional<EntryCount> ParseEntryCount(std::string_view name) {
   return std::nullopt;
 }
 
+RoundState StateOn(const Round& round, Date today) {
+  if (today < round.opens_on) return RoundState::kNotOpen;
+  return today > round.closes_on ? RoundState::kClosed : RoundState::kOpen;
+}
+
+std::string_view RoundStateName(RoundState state) {
+  switch (state) {
+    case RoundState::kNotOpen:
+      return "not_open";
+    case RoundState::kClosed:
+      return "closed";
+    case RoundState::kOpen:
+      break;
+  }
+  return "open";
+}
+
+std::string_view RoundStateLabel(RoundState state) {
+  switch (state) {
+    case RoundState::kNotOpen:
+      return "未开始";
+    case RoundState::kClosed:
+      return "已截止";
+    case RoundState::kOpen:
+      break;
+  }
+  return "填报中";
+}
+
 }  // namespace rongping::domain

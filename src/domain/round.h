@@ -46,6 +46,13 @@ struct Round {
   EntryCount entries = EntryCount::kEnterprise;
 };
 
+// Where a round stands on a day in China: before opens_on, from opens_on to
+// closes_on (both included: answers are accepted on the last day), after.
+enum class RoundState { kNotOpen, kOpen, kClosed };
+RoundState StateOn(const Round& round, Date today);
+std::string_view RoundStateName(RoundState state);   // "not_open" | "open" | "closed"
+std::string_view RoundStateLabel(RoundState state);  // "未开始" | "填报中" | "已截止"
+
 }  // namespace rongping::domain
 
 #endif  // RONGPING_DOMAIN_ROUND_H_

@@ -159,6 +159,20 @@ TEST_F(RenderPdfTest, MissingBrowserIsUnavailable) {
   EXPECT_EQ(TempEntries(), 0);
 }
 
+// The process whose pid the fake browser wrote to `pid_file`, and every
+// member of its group, are gone within a second.
+void ExpectGroupGone(const fs::path& pid_file) {
+  pid_t pid = 0;
+  std::ifstream(pid_file) >> pid;
+  ASSERT_GT(pid, 0);
+  bool gone = false;
+  for (int i = 0; i < 50 && !gone; ++i) {
+    gone = kill(pid, 0) != 0 && errno == ESRCH && LiveMembers(pid) == 0;
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(gone) << "the fake browser or its sleep still runs";
+}
+
 TEST_F(RenderPdfTest, HangingBrowserIsKilledWithItsGroupAtTheTimeout) {
   const fs::path pid_file = scratch_ / "pid";
   std::string browser =
@@ -172,16 +186,7 @@ TEST_F(RenderPdfTest, HangingBrowserIsKilledWithItsGroupAtTheTimeout) {
   EXPECT_NE(pdf.error().message.find("超时"), std::string::npos) << pdf.error().message;
   EXPECT_NE(pdf.error().message.find("hanging"), std::string::npos) << pdf.error().message;
 
-  // Both the script and its `sleep` are gone.
-  pid_t pid = 0;
-  std::ifstream(pid_file) >> pid;
-  ASSERT_GT(pid, 0);
-  bool gone = false;
-  for (int i = 0; i < 50 && !gone; ++i) {
-    gone = kill(pid, 0) != 0 && errno == ESRCH && LiveMembers(pid) == 0;
-    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_TRUE(gone) << "the fake browser or its sleep still runs";
+  ExpectGroupGone(pid_file);  // the script and its `sleep`
   ExpectHomeWasTemporary();
 }
 
@@ -202,15 +207,7 @@ TEST_F(RenderPdfTest, AStopRequestKillsTheBrowserGroupAtOnce) {
   EXPECT_LT(elapsed, std::chrono::seconds(10));  // not the 60 s timeout
   EXPECT_EQ(pdf.error().kind, ErrorKind::kUnavailable);
   EXPECT_NE(pdf.error().message.find("停止"), std::string::npos) << pdf.error().message;
-  pid_t pid = 0;
-  std::ifstream(pid_file) >> pid;
-  ASSERT_GT(pid, 0);
-  bool gone = false;
-  for (int i = 0; i < 50 && !gone; ++i) {
-    gone = kill(pid, 0) != 0 && errno == ESRCH && LiveMembers(pid) == 0;
-    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_TRUE(gone) << "the fake browser or its sleep still runs";
+  ExpectGroupGone(pid_file);
   EXPECT_EQ(TempEntries(), 0);
 }
 

@@ -334,6 +334,8 @@ class C01Rounds(ApiTest):
     def test_get_round(self):
         r = get_round("t-noreview", "guangzhou")
         self.assertEqual(r.status, 200, r)
+        # Where the round stands today, as the server's clock says.
+        self.assertEqual((r.json()["state"], r.json()["state_label"]), ("open", "填报中"))
         self.assertRound(r.json(), "t-noreview", ROUNDS["t-noreview"])
         self.assertFalse(r.json()["review_required"])
 
@@ -663,6 +665,14 @@ class C03Lifecycle(ApiTest):
         # and says it in words: the stage's title and the status in 中文
         self.assertEqual(mine["level_title"], a["result"]["level"]["title"])
         self.assertEqual(mine["status_label"], "已提交待审核")
+        # The enterprise reads where it stands and what it may do: withdraw
+        # before review; an official of its city may do none of these.
+        self.assertEqual(now["status_label"], "已提交待审核")
+        self.assertEqual(now["round_state"], "open")
+        self.assertEqual(now["actions"], {"edit": False, "submit": False, "withdraw": True})
+        self.assertIn("等待主管部门审核", now["next_step"])
+        official = get_assessment(self.R, "guangzhou").json()
+        self.assertEqual(official["actions"], {"edit": False, "submit": False, "withdraw": False})
         type(self).events.append(("draft", "submitted", "enterprise"))
 
     def test_13_double_submit_race(self):
@@ -823,6 +833,10 @@ class C04Review(ApiTest):
         self.assertEqual(a["review_reason"], reason)
         self.assertEqual(a["reviewer"], "guangzhou")
         self.assertRegex(a["reviewed_at"] or "", RFC3339)
+        # The enterprise reads that it was sent back and why, and may change it.
+        self.assertEqual(a["status_label"], "已退回")
+        self.assertIn(reason, a["next_step"])
+        self.assertEqual(a["actions"], {"edit": True, "submit": True, "withdraw": False})
         last = a["history"][-1]
         self.assertEqual((last["from"], last["to"], last["actor"], last["reason"]),
                          ("submitted", "rejected", "guangzhou", reason))

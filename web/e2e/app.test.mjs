@@ -349,6 +349,18 @@ test('an expired session goes back to the login page with a message', async () =
   await page.close()
 })
 
+test('an approved assessment of a closed round is read only and says so', async () => {
+  // The demo's enterprise: its 2016 answers were approved and the round closed long ago.
+  const page = await loggedIn('enterprise')
+  await page.goto(`${server.url}/assessment`)
+  await expectStatus(page, '已通过', '已通过审核')
+  const first = page.locator('[data-test^=q-]').first()
+  await first.waitFor()
+  assert.equal(await first.locator('input').first().isDisabled(), true)
+  assert.equal(await page.locator('[data-test=submit]').isDisabled(), true)
+  await page.close()
+})
+
 test('a new enterprise fills in its questionnaire section by section, submits and sees its stage', async () => {
   // A round open today (gd-2016 closed long ago); from here on it is the newest.
   const today = new Date().toISOString().slice(0, 10)
@@ -367,8 +379,8 @@ test('a new enterprise fills in its questionnaire section by section, submits an
   await page.goto(`${server.url}/assessment`)
   const sections = page.locator('[data-test^=section-]')
   await sections.first().waitFor()
-  // Submitting too early lists what is missing.
-  await page.click('[data-test=submit]')
+  // Submitting too early (after confirming) lists what is missing.
+  await submitConfirmed(page)
   await page.locator('[data-test=error]', { hasText: '必答题' }).waitFor()
   const count = await sections.count()
   let systemsSection = -1
@@ -396,16 +408,77 @@ test('a new enterprise fills in its questionnaire section by section, submits an
   await page.click(`[data-test=section-${systemsSection}]`)
   const mes = page.locator('[data-test=q-systems_in_use] .el-checkbox', { hasText: 'MES' })
   await mes.click()
-  await page.click('[data-test=submit]')
+  await submitConfirmed(page)
   await page.locator('[data-test=error]', { hasText: '前后矛盾' }).waitFor()
   await page.locator('[data-test^=issue-mes]').first().waitFor()
   await mes.click()
   await page.locator('[data-test^=issue-mes]').first().waitFor({ state: 'detached' })
-  await page.click('[data-test=submit]')
+  await submitConfirmed(page)
   await page.waitForURL('**/result')
   assert.match(await page.locator('[data-test=stage]').innerText(), /发展阶段：/)
+  await expectStatus(page, '已提交待审核', '等待主管部门审核')
   await page.close()
 })
+
+// The submit button asks first; the dialog's 确定 goes on.
+async function submitConfirmed(page) {
+  await page.click('[data-test=submit]')
+  await page.locator('.el-message-box', { hasText: '确定提交吗' }).waitFor()
+  await page.click('.el-message-box__btns .el-button--primary')
+}
+
+// The status line the enterprise reads on its pages: the tag, and the next step.
+async function expectStatus(page, label, nextStep) {
+  const status = page.locator('[data-test=assessment-status]')
+  await status.locator('[data-test=status-tag]', { hasText: label }).waitFor()
+  assert.match(await status.locator('[data-test=next-step]').innerText(), new RegExp(nextStep))
+}
+
+test('a returned assessment: the enterprise reads why, corrects it and submits again until it is approved', async () => {
+  // The enterprise of the test before, whose answers await review in gd-now.
+  const uscc = server.makeUscc(888)
+  const review = (decision, reason) => server.api('guangzhou', 'POST',
+    `/api/v1/rounds/gd-now/enterprises/${uscc}/assessment/review`, { decision, ...(reason ? { reason } : {}) })
+  const page = await loggedIn('newco')
+  await page.goto(`${server.url}/result`)
+  await expectStatus(page, '已提交待审核', '审核前如需修改，可先撤回')
+
+  // Withdrawn before review (after confirming): a draft again, editable.
+  await page.click('[data-test=withdraw]')
+  await page.locator('.el-message-box', { hasText: '确定撤回吗' }).waitFor()
+  await page.click('.el-message-box__btns .el-button--primary')
+  await page.waitForURL('**/assessment')
+  await expectStatus(page, '草稿', '答卷尚未提交')
+  assert.equal(await page.locator('[data-test=submit]').isDisabled(), false)
+  await submitConfirmed(page)
+  await page.waitForURL('**/result')
+
+  // Sent back with a reason: the result page says so and why, and the
+  // questionnaire opens for changes again.
+  const reason = '主营业务收入与财务报表不一致，请核对后重新提交'
+  await review('reject', reason)
+  await page.reload()
+  await expectStatus(page, '已退回', reason)
+  assert.equal(await page.locator('[data-test=withdraw]').count(), 0)
+  await page.goto(`${server.url}/assessment`)
+  await expectStatus(page, '已退回', '请按退回原因修改答卷后重新提交')
+  const first = page.locator('[data-test^=q-]').first()
+  await first.waitFor()
+  assert.equal(await first.locator('input').first().isDisabled(), false, 'a returned assessment can be changed')
+  await submitConfirmed(page)
+  await page.waitForURL('**/result')
+  await expectStatus(page, '已提交待审核', '等待主管部门审核')
+
+  // Approved: final, nothing left to do.
+  await review('approve')
+  await page.reload()
+  await expectStatus(page, '已通过', '已通过审核')
+  await page.goto(`${server.url}/assessment`)
+  await expectStatus(page, '已通过', '已通过审核')
+  assert.equal(await page.locator('[data-test=submit]').isDisabled(), true)
+  await page.close()
+})
+
 
 test('budget: the login page loads at most 500 KB of JavaScript, gzipped', async () => {
   const page = await browser.newPage()

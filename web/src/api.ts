@@ -66,7 +66,11 @@ export interface User {
   scope: string
   industries: string[]
 }
-export interface Round { code: string; name: string; year: number; models: string[]; review_required: boolean }
+export interface Round {
+  code: string; name: string; year: number; models: string[]; review_required: boolean
+  opens_on: string; closes_on: string
+  state: 'not_open' | 'open' | 'closed'; state_label: string  // today, as the server sees it
+}
 export interface ProgressRow {
   unit_code: string
   unit_name: string
@@ -202,6 +206,11 @@ export interface Assessment {
   model: string
   production_type: string
   status: string
+  status_label: string
+  round_state: 'not_open' | 'open' | 'closed'
+  // What the server would accept from the caller now; the app offers only these.
+  actions: { edit: boolean; submit: boolean; withdraw: boolean }
+  next_step: string  // what to do next (中文), with the reviewer's reason when it was sent back
   version: number
   answers: Record<string, Answer>
   review_reason: string | null
@@ -263,6 +272,8 @@ export const api = {
     request<Assessment>('PUT', `/rounds/${round}/enterprises/${uscc}/assessment`, { answers, version }),
   submit: (round: string, uscc: string) =>
     request<Assessment>('POST', `/rounds/${round}/enterprises/${uscc}/assessment/submit`),
+  withdraw: (round: string, uscc: string) =>
+    request<Assessment>('POST', `/rounds/${round}/enterprises/${uscc}/assessment/withdraw`),
   questionnaire: (model: string, productionType: string) =>
     request<Questionnaire>('GET', `/models/${model}/questionnaire${q({ production_type: productionType })}`),
   simulate: (model: string, productionType: string, answers: Record<string, Answer>) =>

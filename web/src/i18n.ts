@@ -34,6 +34,10 @@ const zh = {
   countingSubmitted: '注：参与评估数指系统中有评估记录的{entry}，完成评估数指完成评估获得评分并在系统中上报的（含待审核和审核通过，不含退回修改的）{entry}。',
   countingApproved: '注：参与评估数指系统中有评估记录的{entry}，完成评估数指完成评估获得评分并在系统中上报、且经审核通过的{entry}。',
   countingPerEnterprise: '企业数（每家企业只计一次）', countingPerAssessment: '评估条目数（一家企业的每份答卷各计一条）',
+  confirmSubmit: '提交后答卷将交主管部门审核，审核期间不能修改（审核前可撤回）。确定提交吗？', confirm: '确定', cancel: '取消',
+  submittedToast: '已提交，等待审核', withdraw: '撤回答卷', confirmWithdraw: '撤回后答卷回到草稿，修改后须再次提交。确定撤回吗？',
+  withdrawnToast: '已撤回，可以继续修改', assessmentStatus: '答卷状态', roundClosedNotice: '本评估周期已截止，答卷只能查看',
+  startFilling: '开始填报', noAssessmentYet: '本评估周期尚未填报答卷。',
 }
 const en: typeof zh = {
   app: 'rongping · IT–industry integration assessment',
@@ -68,6 +72,10 @@ const en: typeof zh = {
   countingSubmitted: 'Participating counts {entry} with an assessment record; completed counts {entry} scored and submitted (awaiting review or approved, not sent back).',
   countingApproved: 'Participating counts {entry} with an assessment record; completed counts {entry} scored, submitted and approved.',
   countingPerEnterprise: 'enterprises (each once)', countingPerAssessment: 'assessments (each of an enterprise\'s questionnaires)',
+  confirmSubmit: 'Once submitted, the answers go to review and cannot be changed (you may withdraw before review). Submit?', confirm: 'OK', cancel: 'Cancel',
+  submittedToast: 'Submitted; awaiting review', withdraw: 'Withdraw', confirmWithdraw: 'Withdrawing makes the answers a draft again; submit again when done. Withdraw?',
+  withdrawnToast: 'Withdrawn; you may edit again', assessmentStatus: 'Status', roundClosedNotice: 'This round has closed; the answers are read only',
+  startFilling: 'Start the questionnaire', noAssessmentYet: 'No answers yet in this round.',
 }
 
 export const locale = ref<'zh' | 'en'>((localStorage.getItem('rp_locale') as 'zh' | 'en') ?? 'zh')
