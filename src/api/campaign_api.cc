@@ -224,11 +224,20 @@ http::Response ListAssessmentsHandler(Context& c, http::Request& req) {
   if (!page) return ErrorToResponse(page.error());
   auto per_page = IntQuery(req, "per_page", 50, 1, 500);
   if (!per_page) return ErrorToResponse(per_page.error());
-  auto items = c.lifecycle.List(*who, req.path_params["round"], std::string(req.Query("unit")),
-                                std::string(req.Query("status")), *per_page, (*page - 1) * *per_page);
-  if (!items) return ErrorToResponse(items.error());
+  campaign::AssessmentListRequest request{req.path_params["round"],
+                                          std::string(req.Query("unit")),
+                                          std::string(req.Query("status")),
+                                          std::string(req.Query("industry")),
+                                          std::string(req.Query("level")),
+                                          std::string(req.Query("submitted_from")),
+                                          std::string(req.Query("submitted_to")),
+                                          std::string(req.Query("q")),
+                                          *per_page,
+                                          (*page - 1) * *per_page};
+  auto found = c.lifecycle.List(*who, request);
+  if (!found) return ErrorToResponse(found.error());
   Json out = Json::array();
-  for (const auto& i : *items) {
+  for (const auto& i : found->items) {
     const auto& a = i.assessment;
     out.push_back({{"uscc", a.uscc},
                    {"enterprise_name", i.enterprise_name},
@@ -242,7 +251,7 @@ http::Response ListAssessmentsHandler(Context& c, http::Request& req) {
                    {"submitted_at", a.submitted_at ? Json(*a.submitted_at) : Json(nullptr)},
                    {"updated_at", a.updated_at}});
   }
-  return JsonResponse({{"items", out}, {"page", *page}, {"per_page", *per_page}});
+  return JsonResponse({{"items", out}, {"total", found->total}, {"page", *page}, {"per_page", *per_page}});
 }
 
 http::Response GetAssessmentHandler(Context& c, http::Request& req) {

@@ -1,11 +1,13 @@
 #include "campaign/lifecycle.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 
 #include <fmt/format.h>
 
 #include "campaign/rounds.h"
+#include "core/text.h"
 #include "core/time.h"
 #include "scoring/score_vector.h"
 #include "store/audit.h"
@@ -186,26 +188,69 @@ Result<AssessmentView> LifecycleService::GetWithHistory(const Principal& who, co
   return view;
 }
 
-Result<std::vector<store::AssessmentListItem>> LifecycleService::List(
-    const Principal& who, const std::string& round, const std::string& unit, const std::string& status,
-    int64_t limit, int64_t offset) {
-  if (!status.empty() && !domain::ParseAssessmentStatus(status)) {
-    return Fail(Error::Invalid("invalid_parameter", "status 应为 draft、submitted、approved 或 rejected",
-                               "status"));
+namespace {
+
+Result<std::optional<domain::Date>> OptionalDate(std::string_view field, const std::string& text) {
+  if (text.empty()) return std::optional<domain::Date>();
+  auto date = domain::Date::Parse(text);
+  if (!date) return Fail(Error::Invalid("invalid_parameter", fmt::format("{} 应为日期，如 2016-06-30", field), std::string(field)));
+  return std::optional<domain::Date>(*date);
+}
+
+// The request as a query, checked against what needs no store: status,
+// dates, search text.
+Result<domain::AssessmentQuery> QueryOf(const AssessmentListRequest& r) {
+  domain::AssessmentQuery q{r.round, r.unit, std::nullopt, r.industry, r.level, std::nullopt, std::nullopt, r.text,
+                            r.limit, r.offset};
+  if (!r.status.empty()) {
+    q.status = domain::ParseAssessmentStatus(r.status);
+    if (!q.status) {
+      return Fail(Error::Invalid("invalid_parameter", "status 应为 draft、submitted、approved 或 rejected", "status"));
+    }
   }
-  return InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) -> Result<std::vector<store::AssessmentListItem>> {
-    auto found = store::FindRound(tx, round);
+  auto from = OptionalDate("submitted_from", r.submitted_from);
+  if (!from) return Fail(from.error());
+  auto to = OptionalDate("submitted_to", r.submitted_to);
+  if (!to) return Fail(to.error());
+  if (*from && *to && **to < **from) {
+    return Fail(Error::Invalid("invalid_parameter", "submitted_to 不能早于 submitted_from", "submitted_to"));
+  }
+  q.submitted_from = *from;
+  q.submitted_to = *to;
+  if (!IsValidUtf8(r.text) || HasControlCharacter(r.text) || CountCodePoints(r.text) > 50) {
+    return Fail(Error::Invalid("invalid_parameter", "搜索内容最多50个字符，不含控制字符", "q"));
+  }
+  return q;
+}
+
+// Whether `level` is a stage of one of the round's models.
+bool IsStageOf(const domain::Round& round, const std::string& level) {
+  const auto stages = RoundStages(round);
+  return std::any_of(stages.begin(), stages.end(), [&](const Stage& s) { return s.id == level; });
+}
+
+}  // namespace
+
+Result<store::AssessmentPage> LifecycleService::List(const Principal& who, const AssessmentListRequest& request) {
+  auto query = QueryOf(request);
+  if (!query) return Fail(query.error());
+  return InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) -> Result<store::AssessmentPage> {
+    auto found = store::FindRound(tx, request.round);
     if (!found) return Fail(found.error());
     if (!*found) return Fail(Error::NotFound("评估周期不存在"));
     auto index = store::LoadReferenceIndex(tx);
     if (!index) return Fail(index.error());
     if (!RoundConcerns(who, **found, *index)) return Fail(Error::NotFound("评估周期不存在"));
-    if (!unit.empty()) {
-      if (!index->units.count(unit)) {
-        return Fail(Error::Invalid("invalid_parameter", "unit 不是已登记的单位代码", "unit"));
-      }
+    if (!query->unit.empty() && !index->units.count(query->unit)) {
+      return Fail(Error::Invalid("invalid_parameter", "unit 不是已登记的单位代码", "unit"));
     }
-    return store::ListAssessments(tx, who, round, unit, status, limit, offset);
+    if (!query->industry.empty() && !index->IsIndustry(query->industry)) {
+      return Fail(Error::Invalid("invalid_parameter", "industry 不是国民经济行业大类代码", "industry"));
+    }
+    if (!query->level.empty() && !IsStageOf(**found, query->level)) {
+      return Fail(Error::Invalid("invalid_parameter", "level 不是本评估周期模型的发展阶段", "level"));
+    }
+    return store::ListAssessments(tx, who, *query);
   });
 }
 

@@ -69,6 +69,21 @@ Result<scoring::ParsedAnswers> ParseAnswersStrictly(const model::Model& m, const
 std::optional<Error> InconsistencyError(const model::Model& model, const scoring::ScoreResult& result,
                                         std::vector<Error>* details);
 
+// The review queue's parameters as a request gives them (text), checked by
+// LifecycleService::List. Empty ones do not filter.
+struct AssessmentListRequest {
+  std::string round;
+  std::string unit;
+  std::string status;          // draft | submitted | approved | rejected
+  std::string industry;        // an industry division code
+  std::string level;           // a stage id
+  std::string submitted_from;  // YYYY-MM-DD, China
+  std::string submitted_to;    // YYYY-MM-DD, China, included
+  std::string text;            // part of a name, or the start of a code
+  int64_t limit = 50;
+  int64_t offset = 0;
+};
+
 class LifecycleService {
  public:
   // `clock` gives today's date in China (is the round open?) and the times
@@ -109,13 +124,13 @@ class LifecycleService {
                                 const std::string& uscc, bool approve, const std::string& reason,
                                 const std::string& request_id);
 
-  // The assessments of a round in `who`'s scope, optionally of one unit's
-  // subtree and one status (draft, submitted, approved, rejected), newest
-  // first (a unit outside the scope lists nothing). kNotFound when the round
-  // does not exist; kInvalid for an unknown unit or status.
-  Result<std::vector<store::AssessmentListItem>> List(const Principal& who, const std::string& round,
-                                                      const std::string& unit, const std::string& status,
-                                                      int64_t limit, int64_t offset);
+  // The review queue: the assessments of a round in `who`'s scope that
+  // `request` asks for, one page and the total. kNotFound when the round does
+  // not exist or concerns someone else; kInvalid naming the parameter for an
+  // unknown unit, status, industry or stage (a stage of the round's models),
+  // a date that is not YYYY-MM-DD, a range that ends before it starts, or a
+  // search text of more than 50 characters.
+  Result<store::AssessmentPage> List(const Principal& who, const AssessmentListRequest& request);
 
   // Takes a submitted, not yet reviewed assessment back to draft, while the
   // round is open (after the close it could not be submitted again).

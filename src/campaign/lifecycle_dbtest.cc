@@ -2,9 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "core/clock.h"
+#include "core/time.h"
+#include "campaign/contacts.h"
 #include "demo/demo_test_support.h"
 #include "store/test_support.h"
+
+// Requests below name only the fields they set (designated initializers);
+// the rest are empty on purpose.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 namespace rongping::campaign {
 namespace {
@@ -91,6 +99,98 @@ TEST(LifecycleStore, AFailingStoreWritesNothing) {
   EXPECT_GE(testing::ExpectAllOrNothing(
                 t.db(), [&](store::Db& db) { return with(db).GetWithHistory(enterprise, "gd-2016", uscc); }),
             2);
+}
+
+// The review queue: every filter narrows to what the same condition in SQL
+// finds, pages add up to the total, and nothing outside the caller's scope
+// is listed whatever the filters say.
+TEST(ReviewQueue, FiltersPagesAndScope) {
+  testing::TempDb t;
+  ASSERT_TRUE(demo::testing::LoadGuangdong2016(t.db()));
+  LifecycleService lifecycle(t.db());
+  const Principal province = testing::MakePrincipal(Role::kProvince, "440000", "guangdong");
+  const Principal guangzhou = testing::MakePrincipal(Role::kUnit, "440100", "guangzhou");
+  auto count = [&](const std::string& where) {
+    auto r = InTx(t.db(), store::TxMode::kRead, [&](store::Tx& tx) {
+      return tx.Query("SELECT COUNT(*) FROM assessments a JOIN enterprises e ON e.uscc = a.uscc "
+                      "WHERE a.round_code = 'gd-2016' AND " + where);
+    });
+    EXPECT_TRUE(r);
+    return r ? r->rows[0].Int(0) : -1;
+  };
+  auto list = [&](const Principal& who, AssessmentListRequest r) {
+    r.round = "gd-2016";
+    return lifecycle.List(who, r);
+  };
+  auto total = [&](const Principal& who, AssessmentListRequest r) {
+    auto page = list(who, std::move(r));
+    EXPECT_TRUE(page) << page.error().message;
+    return page ? page->total : -1;
+  };
+
+  ASSERT_GT(count("1 = 1"), 100);
+  // Imported times are stored as every time is, UTC with milliseconds, so
+  // that they compare as text (given as +08:00, they sorted 8 hours late).
+  EXPECT_GT(count("a.submitted_at IS NOT NULL"), 100);
+  EXPECT_EQ(count("(a.submitted_at NOT LIKE '%.___Z' OR a.reviewed_at NOT LIKE '%.___Z')"), 0);
+  EXPECT_EQ(total(province, {}), count("1 = 1"));
+  EXPECT_EQ(total(province, {.status = "submitted"}), count("a.status = 'submitted'"));
+  EXPECT_EQ(total(province, {.unit = "440600"}),
+            count("a.unit_code IN (SELECT code FROM units WHERE path LIKE '%/440600/%')"));
+  EXPECT_EQ(total(province, {.industry = "39"}), count("e.industry_code = '39'"));
+  auto some = InTx(t.db(), store::TxMode::kRead, [](store::Tx& tx) {
+    return tx.Query("SELECT a.level_id, e.name, a.uscc, a.submitted_at FROM assessments a JOIN enterprises e ON "
+                    "e.uscc = a.uscc WHERE a.round_code = 'gd-2016' AND a.level_id IS NOT NULL "
+                    "AND a.submitted_at IS NOT NULL ORDER BY a.id LIMIT 1");
+  });
+  ASSERT_TRUE(some && !some->empty());
+  const std::string level = some->rows[0].Text(0), name = some->rows[0].Text(1), uscc = some->rows[0].Text(2);
+  EXPECT_EQ(total(province, {.level = level}), count("a.level_id = '" + level + "'"));
+  EXPECT_GE(total(province, {.text = name}), 1);
+  EXPECT_EQ(list(province, {.text = uscc.substr(0, 17)})->items.at(0).assessment.uscc, uscc);
+  EXPECT_EQ(total(province, {.text = "没有这样的企业"}), 0);
+  EXPECT_EQ(total(province, {.text = "100%_"}), 0);  // LIKE's wildcards are text here
+  // A day in China: submitted_at is UTC, 8 hours behind.
+  const std::string day = ChinaDateOf(some->rows[0].Text(3)).value_or("");
+  EXPECT_EQ(total(province, {.submitted_from = day, .submitted_to = day}),
+            count("a.submitted_at >= '" + ChinaDayEndUtc(FormatDate(*ParseDateDays(day) - 1)) +
+                  "' AND a.submitted_at < '" + ChinaDayEndUtc(day) + "'"));
+  EXPECT_GE(total(province, {.submitted_from = day, .submitted_to = day}), 1);
+
+  // Pages of 40 add up to the total, none twice.
+  const int64_t all = total(province, {});
+  std::set<std::string> seen;
+  for (int64_t offset = 0; offset < all; offset += 40) {
+    auto page = list(province, {.limit = 40, .offset = offset});
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->total, all);
+    for (const auto& i : page->items) EXPECT_TRUE(seen.insert(i.assessment.uscc.str()).second);
+  }
+  EXPECT_EQ(static_cast<int64_t>(seen.size()), all);
+
+  // A city sees its own only, whichever unit or text it names.
+  EXPECT_EQ(total(guangzhou, {}), count("a.unit_code IN (SELECT code FROM units WHERE path LIKE '%/440100/%')"));
+  EXPECT_EQ(total(guangzhou, {.unit = "440300"}), 0);
+  auto shenzhen = InTx(t.db(), store::TxMode::kRead, [](store::Tx& tx) {
+    return tx.Query("SELECT a.uscc FROM assessments a WHERE a.round_code = 'gd-2016' AND a.unit_code = '440300' LIMIT 1");
+  });
+  ASSERT_TRUE(shenzhen && !shenzhen->empty());
+  EXPECT_EQ(total(guangzhou, {.text = shenzhen->rows[0].Text(0)}), 0);
+
+  // Parameters that name nothing are refused by name.
+  for (auto [request, field] : {std::pair{AssessmentListRequest{.unit = "999999"}, "unit"},
+                                {AssessmentListRequest{.status = "done"}, "status"},
+                                {AssessmentListRequest{.industry = "zz"}, "industry"},
+                                {AssessmentListRequest{.level = "nope"}, "level"},
+                                {AssessmentListRequest{.submitted_from = "2016-02-30"}, "submitted_from"},
+                                {AssessmentListRequest{.submitted_from = "2016-06-02", .submitted_to = "2016-06-01"},
+                                 "submitted_to"},
+                                {AssessmentListRequest{.text = std::string(51, 'x')}, "q"}}) {
+    auto refused = list(province, request);
+    ASSERT_FALSE(refused) << field;
+    EXPECT_EQ(refused.error().kind, ErrorKind::kInvalid) << field;
+    EXPECT_EQ(refused.error().field, field);
+  }
 }
 
 }  // namespace

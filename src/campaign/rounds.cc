@@ -1,5 +1,6 @@
 #include "campaign/rounds.h"
 
+#include <algorithm>
 #include <regex>
 
 #include <fmt/format.h>
@@ -159,6 +160,20 @@ Result<domain::Date> ParseRoundDate(std::string_view field, std::string_view tex
   return *date;
 }
 
+std::vector<Stage> RoundStages(const domain::Round& round) {
+  std::vector<Stage> out;
+  for (const auto& id : round.models) {
+    auto m = scoring::SharedModel(id);
+    if (!m) continue;
+    for (const auto& level : (*m)->levels) {
+      if (std::none_of(out.begin(), out.end(), [&](const Stage& s) { return s.id == level.id; })) {
+        out.push_back({level.id, level.title});
+      }
+    }
+  }
+  return out;
+}
+
 Json RoundToJson(const domain::Round& r, std::optional<domain::Date> today) {
   Json j = {{"code", r.code},           {"name", r.name},
           {"year", r.year},           {"province_code", r.province_code},
@@ -173,6 +188,9 @@ Json RoundToJson(const domain::Round& r, std::optional<domain::Date> today) {
     const domain::RoundState state = domain::StateOn(r, *today);
     j["state"] = domain::RoundStateName(state);
     j["state_label"] = domain::RoundStateLabel(state);
+    Json stages = Json::array();
+    for (const auto& s : RoundStages(r)) stages.push_back({{"id", s.id}, {"title", s.title}});
+    j["stages"] = std::move(stages);
   }
   return j;
 }

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -83,11 +84,20 @@ Result<domain::Round> GetRound(store::Db& db, const std::string& code);
 // words: what 参与评估数 and 完成评估数 count under its rules.
 std::string CountingNote(const domain::Round& round);
 
+// A stage (发展阶段) as lists offer it.
+struct Stage {
+  std::string id;
+  std::string title;
+};
+// The stages of the round's models, in the order of the first model that
+// has each, each once.
+std::vector<Stage> RoundStages(const domain::Round& round);
+
 // The round as the API shows it and the audit trail records it:
 // {code,name,year,province_code,models,opens_on,closes_on,deadline,
-//  review_required,contacts_due,completion,entries,counting_note}; with
-// `today` (China) also "state" (not_open | open | closed) and "state_label"
-// (未开始 | 填报中 | 已截止).
+//  review_required,contacts_due,completion,entries,counting_note}; as read
+// on `today` (China) also "state" (not_open | open | closed), "state_label"
+// (未开始 | 填报中 | 已截止) and "stages" ([{id,title}], RoundStages).
 nlohmann::ordered_json RoundToJson(const domain::Round& round, std::optional<domain::Date> today = std::nullopt);
 
 }  // namespace rongping::campaign

@@ -153,9 +153,11 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
             a.level_id = m->levels[result.level].id;
             a.model_hash = m->hash;
             a.score_vector = scoring::EncodeScoreVector(result);
-            a.submitted_at = updated_at;
+            // Stored as every time is (UTC, milliseconds), so that times
+            // compare as text: "+08:00" as given would sort 8 hours late.
+            a.submitted_at = updated ? FormatRfc3339Millis(*updated) : updated_at;
             if (status != "submitted") {
-              a.reviewed_at = updated_at;
+              a.reviewed_at = a.submitted_at;
               a.reviewer = options.actor;
             }
           }

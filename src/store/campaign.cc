@@ -4,6 +4,7 @@
 
 #include "core/text.h"
 #include "core/time.h"
+#include "core/uscc.h"
 #include "store/scope.h"
 
 namespace rongping::store {
@@ -299,39 +300,46 @@ Result<std::vector<UnitCounts>> CountByUnit(Tx& tx, std::string_view round_code,
   return out;
 }
 
-Result<std::vector<AssessmentListItem>> ListAssessments(Tx& tx, const Principal& who,
-                                                        std::string_view round_code,
-                                                        std::string_view unit_code,
-                                                        std::string_view status, int64_t limit,
-                                                        int64_t offset) {
-  std::vector<Value> params{std::string(round_code)};
+Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who, const domain::AssessmentQuery& query) {
+  std::vector<Value> params{query.round};
   std::string where = "a.round_code = $1 AND " + EnterpriseScopeCondition(who, params);
-  if (!unit_code.empty()) {
-    params.push_back(std::string(unit_code));
-    where += fmt::format(
-        " AND a.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units "
-        "WHERE code = ${}) || '%')",
-        params.size());
+  auto add = [&](std::string condition, Value value) {
+    params.push_back(std::move(value));
+    where += " AND " + fmt::format(fmt::runtime(condition), params.size());
+  };
+  if (!query.unit.empty()) {
+    add("a.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units WHERE code = ${}) || '%')",
+        query.unit);
   }
-  if (!status.empty()) {
-    params.push_back(std::string(status));
-    where += fmt::format(" AND a.status = ${}", params.size());
+  if (query.status) add("a.status = ${}", std::string(domain::AssessmentStatusName(*query.status)));
+  if (!query.industry.empty()) add("e.industry_code = ${}", query.industry);
+  if (!query.level.empty()) add("a.level_id = ${}", query.level);
+  // A China day runs from the end of the day before to its own end, in UTC.
+  if (query.submitted_from) add("a.submitted_at >= ${}", ChinaDayEndUtc(query.submitted_from->AddDays(-1).ToString()));
+  if (query.submitted_to) add("a.submitted_at < ${}", ChinaDayEndUtc(query.submitted_to->ToString()));
+  if (!query.text.empty()) {
+    params.push_back("%" + EscapeLike(query.text) + "%");
+    params.push_back(EscapeLike(NormalizeUscc(query.text)) + "%");
+    where += fmt::format(" AND (e.name LIKE ${} ESCAPE '\\' OR a.uscc LIKE ${} ESCAPE '\\')", params.size() - 1,
+                         params.size());
   }
-  params.push_back(limit);
-  params.push_back(offset);
-  auto rows = tx.Query(
-      fmt::format("SELECT {}, e.name FROM assessments a JOIN enterprises e ON e.uscc = a.uscc "
-                  "WHERE {} ORDER BY a.updated_at DESC, a.id LIMIT ${} OFFSET ${}",
-                  kAssessmentColumns, where, params.size() - 1, params.size()),
-      params);
+  const std::string from = "FROM assessments a JOIN enterprises e ON e.uscc = a.uscc WHERE " + where;
+  auto count = tx.Query("SELECT COUNT(*) " + from, params);
+  if (!count) return Fail(count.error());
+  AssessmentPage page;
+  page.total = count->rows[0].Int(0);
+  params.push_back(query.limit);
+  params.push_back(query.offset);
+  auto rows = tx.Query(fmt::format("SELECT {}, e.name {} ORDER BY a.updated_at DESC, a.id LIMIT ${} OFFSET ${}",
+                                   kAssessmentColumns, from, params.size() - 1, params.size()),
+                       params);
   if (!rows) return Fail(rows.error());
-  std::vector<AssessmentListItem> out;
   for (const auto& r : rows->rows) {
     auto a = AssessmentFromRow(r);
     if (!a) return Fail(a.error());
-    out.push_back({std::move(*a), r.Text(20)});
+    page.items.push_back({std::move(*a), r.Text(20)});
   }
-  return out;
+  return page;
 }
 
 Result<std::vector<domain::Assessment>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc) {

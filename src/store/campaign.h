@@ -86,11 +86,13 @@ struct AssessmentListItem {
   domain::Assessment assessment;
   std::string enterprise_name;
 };
-Result<std::vector<AssessmentListItem>> ListAssessments(Tx& tx, const Principal& who,
-                                                        std::string_view round_code,
-                                                        std::string_view unit_code,
-                                                        std::string_view status, int64_t limit,
-                                                        int64_t offset);
+// One page of a query's assessments and how many match in all.
+struct AssessmentPage {
+  std::vector<AssessmentListItem> items;
+  int64_t total = 0;
+};
+// The assessments of `query` among those `who` may see.
+Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who, const domain::AssessmentQuery& query);
 
 // Every assessment of an enterprise, oldest round first (for its trend).
 Result<std::vector<domain::Assessment>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc);

@@ -336,6 +336,9 @@ class C01Rounds(ApiTest):
         self.assertEqual(r.status, 200, r)
         # Where the round stands today, as the server's clock says.
         self.assertEqual((r.json()["state"], r.json()["state_label"]), ("open", "填报中"))
+        # The stages its models may give, for a list's filter.
+        self.assertEqual([s["id"] for s in r.json()["stages"]], LEVEL_IDS)
+        self.assertTrue(all(s["title"] for s in r.json()["stages"]))
         self.assertRound(r.json(), "t-noreview", ROUNDS["t-noreview"])
         self.assertFalse(r.json()["review_required"])
 
@@ -821,6 +824,29 @@ class C04Review(ApiTest):
                                   list_assessments("shenzhen", self.R, status="submitted").json()["items"]])
         self.assertError(list_assessments("guangzhou", self.R, status="bogus"), 422,
                          "invalid_parameter", "status")
+        # The queue says how many in all, and finds the enterprise by name,
+        # by the start of its code, by its stage and by the day it came in.
+        body = list_assessments("guangzhou", self.R, status="submitted", per_page=1).json()
+        self.assertEqual(len(body["items"]), 1)
+        self.assertGreaterEqual(body["total"], 1)
+        self.assertEqual(body["total"], len(list_assessments("guangzhou", self.R, status="submitted").json()["items"]))
+        today = mine["submitted_at"][:10]  # UTC; a day in China may begin 8 hours earlier
+        for params in ({"q": mine["enterprise_name"][1:4]}, {"q": S.uscc[:12]}, {"level": mine["level"]},
+                       {"submitted_from": today}):
+            with self.subTest(**params):
+                found = list_assessments("guangzhou", self.R, status="submitted", **params).json()
+                self.assertIn(S.uscc, [i["uscc"] for i in found["items"]], found)
+        self.assertEqual(list_assessments("guangzhou", self.R, q="没有这样的企业").json()["total"], 0)
+        # Another city's filters find nothing of 广州's, whatever they name.
+        for params in ({"q": S.uscc}, {"unit": "440100"}, {}):
+            with self.subTest(shenzhen=params):
+                found = list_assessments("shenzhen", self.R, **params).json()
+                self.assertNotIn(S.uscc, [i["uscc"] for i in found["items"]])
+        for field, value in (("industry", "zz"), ("level", "nope"), ("submitted_from", "2016-02-30"),
+                             ("submitted_to", "yesterday"), ("q", "x" * 51)):
+            with self.subTest(field=field):
+                self.assertError(list_assessments("guangzhou", self.R, **{field: value}), 422,
+                                 "invalid_parameter", field)
 
     def test_05_reject_with_reason(self):
         before_progress = row_of(progress_json("guangdong", self.R), "440100")

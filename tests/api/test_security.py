@@ -338,7 +338,10 @@ class InputGaps(ErrorAssertions, unittest.TestCase):
     def test_unknown_filters_and_rounds(self):
         for path in ["/api/v1/enterprises?size=huge", "/api/v1/enterprises?unit=999999",
                      "/api/v1/enterprises?industry=zz", "/api/v1/rounds/gd-2016/datamap?industry_group=zz",
-                     "/api/v1/rounds/gd-2016/assessments?unit=999999"]:
+                     "/api/v1/rounds/gd-2016/assessments?unit=999999",
+                     "/api/v1/rounds/gd-2016/assessments?industry=zz",
+                     "/api/v1/rounds/gd-2016/assessments?level=nope",
+                     "/api/v1/rounds/gd-2016/assessments?submitted_from=2016-13-01"]:
             with self.subTest(path=path):
                 self.assertError(req("GET", path, "guangdong"), 422, "invalid_parameter")
         self.assertError(req("GET", "/api/v1/rounds/nope/assessments", "guangdong"), 404, "not_found")
