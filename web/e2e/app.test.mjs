@@ -91,7 +91,7 @@ test('a unit official sends a submission back and the progress table, which coun
   const reject = page.locator('[data-test^=reject-]').first()
   await reject.waitFor()
   // Stages in words, never their codes (coverage, starting).
-  const stages = await page.locator('[data-test=review-table] tbody tr td:nth-child(4)').allInnerTexts()
+  const stages = await page.locator('[data-test=review-table] [data-test=stage-cell]').allInnerTexts()
   assert.ok(stages.length > 0)
   for (const s of stages) assert.match(s.trim(), /^(起步建设|单项覆盖|集成提升|创新突破)$/)
   await reject.click()
@@ -346,6 +346,63 @@ test('an expired session goes back to the login page with a message', async () =
   await page.click('.el-menu-item:has-text("企业")')
   await page.waitForURL('**/login**')
   await page.getByText('登录已过期').waitFor()
+  await page.close()
+})
+
+test('the review queue: every submission reachable by page, found by name, read in full, approved one by one or together', async () => {
+  const api = (path) => server.api('guangdong', 'GET', `/api/v1/rounds/gd-2016/assessments${path}`)
+  const waiting = (await api('?status=submitted&per_page=1')).total
+  assert.ok(waiting > 50, `the scenario has ${waiting} submissions waiting`)
+  const page = await loggedIn('guangdong')
+  await page.goto(`${server.url}/review`)
+  const pager = page.locator('[data-test=review-pager]')
+  await pager.locator('.el-pagination__total', { hasText: `共 ${waiting} 条` }).waitFor()
+
+  // The 51st submission is on page 2, as the server orders them.
+  const fifty_first = (await api('?status=submitted&per_page=50&page=2')).items[0]
+  await pager.locator('.btn-next').click()
+  await page.locator(`[data-test=view-${fifty_first.uscc}]`).waitFor()
+
+  // Found by part of its name.
+  await page.fill('input[data-test=filter-q], [data-test=filter-q] input', fifty_first.enterprise_name.slice(0, 6))
+  await page.click('[data-test=filter-search]')
+  await pager.locator('.el-pagination__total').filter({ hasNotText: `共 ${waiting} 条` }).waitFor()
+  for (const name of await page.locator('[data-test=review-table] tbody [data-test^=view-]').allInnerTexts()) {
+    assert.ok(name.includes(fifty_first.enterprise_name.slice(0, 6)), name)
+  }
+
+  // Read in full before deciding: the answers in words, then approved after a question.
+  await page.click(`[data-test=view-${fifty_first.uscc}]`)
+  const drawer = page.locator('[data-test=assessment-drawer]')
+  await drawer.locator('[data-test^=answer-]').first().waitFor()
+  assert.ok(await drawer.locator('[data-test^=answer-]').count() > 10)
+  await drawer.locator('[data-test=drawer-approve]').click()
+  await page.locator('.el-message-box', { hasText: fifty_first.enterprise_name }).waitFor()
+  await page.click('.el-message-box__btns .el-button--primary')
+  await page.locator('.el-message', { hasText: '已通过' }).waitFor()
+  assert.equal((await server.api('guangdong', 'GET',
+    `/api/v1/rounds/gd-2016/enterprises/${fifty_first.uscc}/assessment`)).status, 'approved')
+
+  // Two at once.
+  await page.fill('input[data-test=filter-q], [data-test=filter-q] input', '')
+  await page.click('[data-test=filter-search]')
+  await pager.locator('.el-pagination__total', { hasText: `共 ${waiting - 1} 条` }).waitFor()
+  const boxes = page.locator('[data-test=review-table] .el-table__body .el-checkbox')
+  await boxes.nth(0).click()
+  await boxes.nth(1).click()
+  await page.click('[data-test=approve-selected]')
+  await page.locator('.el-message-box', { hasText: '2 份' }).waitFor()
+  await page.click('.el-message-box__btns .el-button--primary')
+  await page.locator('.el-message', { hasText: '已通过 2 份' }).waitFor()
+  await pager.locator('.el-pagination__total', { hasText: `共 ${waiting - 3} 条` }).waitFor()
+  assert.equal((await api('?status=submitted&per_page=1')).total, waiting - 3)
+
+  // From the progress table, a unit's count leads to its assessments.
+  await page.goto(`${server.url}/progress`)
+  await page.click('[data-test=participating-440100]')
+  await page.waitForURL((url) => url.pathname === '/review' && url.searchParams.get('unit') === '440100')
+  const all440100 = (await api('?unit=440100&per_page=1')).total
+  await pager.locator('.el-pagination__total', { hasText: `共 ${all440100} 条` }).waitFor()
   await page.close()
 })
 

@@ -70,6 +70,12 @@ export interface Round {
   code: string; name: string; year: number; models: string[]; review_required: boolean
   opens_on: string; closes_on: string
   state: 'not_open' | 'open' | 'closed'; state_label: string  // today, as the server sees it
+  stages: { id: string; title: string }[]  // the stages its models give
+}
+// The review queue's filters (GET /rounds/{round}/assessments); empty ones do not filter.
+export interface AssessmentFilter {
+  unit?: string; status?: string; industry?: string; level?: string
+  submitted_from?: string; submitted_to?: string; q?: string; page?: number; per_page?: number
 }
 export interface ProgressRow {
   unit_code: string
@@ -248,8 +254,8 @@ export const api = {
   progress: (round: string, unit?: string) => request<Progress>('GET', `/rounds/${round}/progress${q({ unit })}`),
   progressExportUrl: (round: string, unit: string, format: 'csv' | 'xlsx') =>
     `/api/v1/rounds/${round}/progress${q({ unit, format })}`,
-  assessments: (round: string, params: { unit?: string; status?: string }) =>
-    request<{ items: AssessmentItem[] }>('GET', `/rounds/${round}/assessments${q(params)}`),
+  assessments: (round: string, params: AssessmentFilter) =>
+    request<{ items: AssessmentItem[]; total: number; page: number; per_page: number }>('GET', `/rounds/${round}/assessments${q({ ...params })}`),
   review: (round: string, uscc: string, decision: 'approve' | 'reject', reason?: string) =>
     request<unknown>('POST', `/rounds/${round}/enterprises/${uscc}/assessment/review`, { decision, reason }),
   units: () => request<{ items: { code: string; name: string; leaf: boolean }[] }>('GET', '/units'),

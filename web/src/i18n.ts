@@ -38,6 +38,12 @@ const zh = {
   submittedToast: '已提交，等待审核', withdraw: '撤回答卷', confirmWithdraw: '撤回后答卷回到草稿，修改后须再次提交。确定撤回吗？',
   withdrawnToast: '已撤回，可以继续修改', assessmentStatus: '答卷状态', roundClosedNotice: '本评估周期已截止，答卷只能查看',
   startFilling: '开始填报', noAssessmentYet: '本评估周期尚未填报答卷。',
+  find: '查询', allStatuses: '全部状态', statusSubmitted: '待审核', statusApproved: '已通过', statusRejected: '已退回', statusDraft: '草稿',
+  allUnits: '全部属地', allIndustries: '全部行业', allStages: '全部阶段', submittedOn: '提交日期', from: '起', to: '止',
+  searchEnterprise: '企业名称或统一社会信用代码', view: '查看', approveSelected: '批量通过（{n}）',
+  confirmApprove: '确定通过“{name}”的答卷吗？通过后计入完成评估数。', confirmApproveMany: '确定通过选中的 {n} 份答卷吗？',
+  approvedToast: '已通过', rejectedToast: '已退回，企业将看到退回原因', approvedMany: '已通过 {ok} 份', failedMany: '{n} 份未能通过：{why}',
+  answers: '答卷', consistency: '逻辑校验', noIssues: '未发现前后矛盾', unanswered: '未作答', submittedAt: '提交时间',
 }
 const en: typeof zh = {
   app: 'rongping · IT–industry integration assessment',
@@ -76,6 +82,12 @@ const en: typeof zh = {
   submittedToast: 'Submitted; awaiting review', withdraw: 'Withdraw', confirmWithdraw: 'Withdrawing makes the answers a draft again; submit again when done. Withdraw?',
   withdrawnToast: 'Withdrawn; you may edit again', assessmentStatus: 'Status', roundClosedNotice: 'This round has closed; the answers are read only',
   startFilling: 'Start the questionnaire', noAssessmentYet: 'No answers yet in this round.',
+  find: 'Search', allStatuses: 'All statuses', statusSubmitted: 'Awaiting review', statusApproved: 'Approved', statusRejected: 'Returned', statusDraft: 'Draft',
+  allUnits: 'All units', allIndustries: 'All industries', allStages: 'All stages', submittedOn: 'Submitted', from: 'From', to: 'To',
+  searchEnterprise: 'Name or credit code', view: 'View', approveSelected: 'Approve selected ({n})',
+  confirmApprove: 'Approve the answers of “{name}”? They will count as completed.', confirmApproveMany: 'Approve the {n} selected?',
+  approvedToast: 'Approved', rejectedToast: 'Returned; the enterprise will see the reason', approvedMany: '{ok} approved', failedMany: '{n} not approved: {why}',
+  answers: 'Answers', consistency: 'Consistency checks', noIssues: 'No contradictions found', unanswered: 'Not answered', submittedAt: 'Submitted at',
 }
 
 export const locale = ref<'zh' | 'en'>((localStorage.getItem('rp_locale') as 'zh' | 'en') ?? 'zh')

@@ -40,3 +40,6 @@ async function loadRound() {
 }
 
 export const isOfficial = () => ['ministry', 'province', 'unit'].includes(user.value?.role ?? '')
+
+// Whether the user has a review queue (a unit's or a province's officials).
+export const reviews = () => user.value?.role === 'unit' || user.value?.role === 'province'
