@@ -272,6 +272,28 @@ CREATE TABLE benchmark_packs (
 )
 )SQL";
 
+// Assessment times imported before they were normalised kept the offset
+// they came with ("2016-05-01T09:00:00+08:00"), which compares as text 8
+// hours late against the UTC times everything else stores: rewritten as
+// UTC with milliseconds. A time that does not parse is left as it is.
+Result<void> TimesInUtc(Tx& tx) {
+  auto rows = tx.Query(
+      "SELECT id, submitted_at, reviewed_at FROM assessments WHERE (submitted_at IS NOT NULL AND submitted_at NOT "
+      "LIKE '%Z') OR (reviewed_at IS NOT NULL AND reviewed_at NOT LIKE '%Z')");
+  if (!rows) return Fail(rows.error());
+  auto utc = [](const std::optional<std::string>& text) -> Value {
+    if (!text) return Value();
+    auto seconds = ParseRfc3339(*text);
+    return seconds ? FormatRfc3339Millis(*seconds) : *text;
+  };
+  for (const auto& r : rows->rows) {
+    auto done = tx.Exec("UPDATE assessments SET submitted_at = $2, reviewed_at = $3 WHERE id = $1",
+                        {r.Int(0), utc(r.OptText(1)), utc(r.OptText(2))});
+    if (!done) return Fail(done.error());
+  }
+  return {};
+}
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -285,6 +307,7 @@ const std::vector<Migration>& AllMigrations() {
       {7, "known login addresses", kV7},
       {8, "what a round counts as completed, and as an entry", kV8},
       {9, "benchmark packs", kV9},
+      {10, "assessment times in UTC", "", TimesInUtc},
   };
   return kAll;
 }
@@ -318,7 +341,12 @@ Result<MigrationReport> Migrate(Db& db) {
                            {int64_t{m.version}});
       if (!rows) return Fail(rows.error());
       if (!rows->empty()) return false;
-      if (auto r = tx.ExecScript(m.ddl); !r) return Fail(r.error());
+      if (!m.ddl.empty()) {
+        if (auto r = tx.ExecScript(m.ddl); !r) return Fail(r.error());
+      }
+      if (m.data) {
+        if (auto r = m.data(tx); !r) return Fail(r.error());
+      }
       if (auto r = tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) "
                            "VALUES ($1, $2, $3)",
                            {int64_t{m.version}, std::string(m.name), tx.Now()});

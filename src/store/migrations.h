@@ -14,7 +14,10 @@ namespace rongping::store {
 struct Migration {
   int version;
   std::string_view name;
-  std::string_view ddl;  // portable DDL, see Tx::ExecScript
+  std::string_view ddl;  // portable DDL, see Tx::ExecScript; may be empty
+  // Rewrites existing rows after the DDL, in the same transaction; null
+  // when there is nothing to rewrite.
+  Result<void> (*data)(Tx& tx) = nullptr;
 };
 
 // All migrations in version order.

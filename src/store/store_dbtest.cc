@@ -61,6 +61,36 @@ TEST(Migrations, ApplyingTwiceChangesNothing) {
   EXPECT_EQ(rows->rows[0].Int(0), static_cast<int64_t>(store::AllMigrations().size()));
 }
 
+// Times imported with their offset before they were normalised are
+// rewritten in UTC by migration 10, which the database then records.
+TEST(Migrations, ImportedTimesAreRewrittenInUtc) {
+  TempDb t;
+  Enterprise e = Make("440100", 1, "广州甲公司");
+  ASSERT_TRUE(InTx(t.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+    if (auto r = store::InsertEnterprise(tx, e); !r) return Fail(r.error());
+    domain::Round round{"r", "测试", 2016, "440000", {"m"}, domain::Date::Of("2016-04-01"),
+                        domain::Date::Of("2016-06-30"), domain::Date::Of("2016-06-30"), true, std::nullopt};
+    if (auto r = store::UpsertRound(tx, round); !r) return Fail(r.error());
+    auto a = tx.Exec(
+        "INSERT INTO assessments (round_code, uscc, model_id, unit_code, production_type, status, answers_json, "
+        "version, submitted_at, reviewed_at, created_at, updated_at) VALUES ('r', $1, 'm', '440100', "
+        "'discrete_mass', 'approved', '{}', 1, '2016-06-30T23:30:00+08:00', 'not a time', 'x', 'x')",
+        {e.uscc.str()});
+    if (!a) return Fail(a.error());
+    if (auto r = tx.Exec("DELETE FROM schema_migrations WHERE version = 10"); !r) return Fail(r.error());
+    return true;
+  }));
+  auto migrated = store::Migrate(t.db());
+  ASSERT_TRUE(migrated) << migrated.error().message;
+  EXPECT_EQ(migrated->applied, 1);
+  auto rows = InTx(t.db(), store::TxMode::kRead, [](store::Tx& tx) {
+    return tx.Query("SELECT submitted_at, reviewed_at FROM assessments");
+  });
+  ASSERT_TRUE(rows && rows->size() == 1);
+  EXPECT_EQ(rows->rows[0].Text(0), "2016-06-30T15:30:00.000Z");  // the same instant, sorting as one
+  EXPECT_EQ(rows->rows[0].Text(1), "not a time");                // left as it was
+}
+
 TEST(Migrations, TablesAreStrict) {
   TempDb t;
   // STRICT: a BLOB in a TEXT column is refused.
