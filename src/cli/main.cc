@@ -514,7 +514,10 @@ int Main(int argc, char** argv) {
   demo::DemoOptions demo_options;
   auto* demo_cmd = app.add_subcommand("demo", "载入参考数据和演示数据 / load the demo");
   demo_cmd->add_option("--db", db_url, "sqlite:PATH 或 postgresql://…")->required();
-  demo_cmd->add_option("--scenario", demo_options.scenario, "演示场景")->capture_default_str();
+  demo_cmd
+      ->add_option("--scenario", demo_options.scenario,
+                   "演示场景：default、guangdong-2016 或 trial")
+      ->capture_default_str();
   demo_cmd->add_option("--seed", demo_options.seed, "随机种子")->capture_default_str();
   demo_cmd->add_option("--enterprises", demo_options.enterprises, "企业数量")
       ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}))

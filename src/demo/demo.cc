@@ -136,9 +136,16 @@ Result<DemoReport> LoadGuangdong2016(store::Db& db, AuthService& auth, const Dem
   // The round and the notice's targets (顺德区's is not stated; the national
   // rule applies to the province).
   auto round_ok = InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
-    domain::Round round{std::string(kRound), "2016年广东省两化融合评估诊断和对标引导", 2016,
-                             "440000", {std::string(kModel)}, domain::Date::Of("2016-04-20"), domain::Date::Of("2016-06-30"),
-                             domain::Date::Of("2016-06-30"), true, domain::Date::Of("2016-05-10")};
+    domain::Round round{std::string(kRound),
+                        "2016年广东省两化融合评估诊断和对标引导",
+                        2016,
+                        "440000",
+                        {std::string(kModel)},
+                        domain::Date::Of("2016-04-20"),
+                        domain::Date::Of("2016-06-30"),
+                        domain::Date::Of("2016-06-30"),
+                        true,
+                        domain::Date::Of("2016-05-10")};
     if (auto r = store::UpsertRound(tx, round); !r) return Fail(r.error());
     auto units = importer::ReadCsv(kGuangdongUnitsCsv);
     if (!units) return Fail(units.error());
@@ -227,16 +234,98 @@ Result<DemoReport> LoadGuangdong2016(store::Db& db, AuthService& auth, const Dem
   return report;
 }
 
+Result<DemoReport> LoadTrial(store::Db& db, AuthService& auth, const DemoOptions& options,
+                             const Clock& clock) {
+  auto report = LoadGuangdong2016(db, auth, options);
+  if (!report) return report;
+  constexpr std::string_view kModel = "gbt23020-2013";
+  const int year = domain::Date::TodayInChina(clock).year();
+  const std::string code = fmt::format("trial-{}", year);
+  auto round_ok = InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+    auto existing = store::FindRound(tx, code);
+    if (!existing) return Fail(existing.error());
+    if (*existing) return false;  // a second run keeps it as it is
+    domain::Round round;
+    round.code = code;
+    round.name = fmt::format("{}年两化融合评估（体验用，全年开放）", year);
+    round.year = year;
+    round.province_code = "440000";
+    round.models = {std::string(kModel)};
+    round.opens_on = domain::Date::Of(fmt::format("{}-01-01", year));
+    round.closes_on = round.deadline = domain::Date::Of(fmt::format("{}-12-31", year));
+    if (auto r = store::UpsertRound(tx, round); !r) return Fail(r.error());
+    return true;
+  });
+  if (!round_ok) return Fail(round_ok.error());
+
+  // Two enterprises of 广州, made as any are, with an account each.
+  auto inputs = PopulationInputs(db);
+  if (!inputs) return Fail(inputs.error());
+  UnitInfo guangzhou;
+  for (const auto& u : inputs->first) {
+    if (u.code == "440100") guangzhou = u;
+  }
+  auto people = GeneratePopulation({guangzhou}, inputs->second, {2, options.seed + 20260});
+  if (people.size() != 2) return Fail(Error::Internal("体验企业生成失败"));
+  if (auto imported = ImportAll(db, PopulationTable(people)); !imported)
+    return Fail(imported.error());
+  const std::pair<DemoAccount, const SyntheticEnterprise*> trial[] = {
+      {{"newcomer", "enterprise", people[0].uscc, "体验账号：答卷尚未填写"}, &people[0]},
+      {{"returned", "enterprise", people[1].uscc, "体验账号：答卷被省级退回，待修改"}, &people[1]}};
+  for (const auto& [account, enterprise] : trial) {
+    auto existing = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) {
+      return store::FindUserByName(tx, account.username);
+    });
+    if (!existing) return Fail(existing.error());
+    if (!*existing) {
+      auto id = auth.CreateUser(account.username, std::string(kDemoPassword), Role::kEnterprise,
+                                account.scope, {}, account.description);
+      if (!id) return Fail(id.error());
+    }
+    report->accounts.push_back(account);
+  }
+
+  // `returned`'s answers, submitted and sent back, through the lifecycle
+  // as an enterprise and a reviewer would.
+  campaign::LifecycleService lifecycle(db, clock);
+  const Principal returned{0, "returned", "", Role::kEnterprise, people[1].uscc, {}, "", false};
+  if (auto had = lifecycle.Get(returned, code, people[1].uscc);
+      !had && had.error().kind == ErrorKind::kNotFound) {
+    auto m = scoring::SharedModel(std::string(kModel));
+    if (!m) return Fail(m.error());
+    AnswerGenerator generator(*m, inputs->second);
+    auto answers = generator.Generate(people[1], 0, options.seed + 7, 1.0);
+    std::vector<Error> details;
+    auto saved =
+        lifecycle.SaveDraft(returned, code, people[1].uscc, answers.json, 0, "demo", &details);
+    if (!saved) return Fail(saved.error());
+    if (auto s = lifecycle.Submit(returned, code, people[1].uscc, false, "demo", &details); !s)
+      return Fail(s.error());
+    const Principal province{0, "guangdong", "", Role::kProvince, "440000", {}, "", false};
+    auto sent_back =
+        lifecycle.Review(province, code, people[1].uscc, false,
+                         "主营业务收入与财务报表不一致，请核对后修改并重新提交", "demo");
+    if (!sent_back) return Fail(sent_back.error());
+  } else if (!had && had.error().kind != ErrorKind::kNotFound) {
+    return Fail(had.error());
+  }
+  return report;
+}
+
 Result<DemoReport> LoadDemo(store::Db& db, AuthService& auth, const DemoOptions& options) {
-  if (options.scenario != "default" && options.scenario != "guangdong-2016") {
+  if (options.scenario != "default" && options.scenario != "guangdong-2016" &&
+      options.scenario != "trial") {
     return Fail(Error::Invalid(
         "unknown_scenario",
-        fmt::format("未知的演示场景“{}”：可用的场景为 default、guangdong-2016", options.scenario),
+        fmt::format("未知的演示场景“{}”：可用的场景为 default、guangdong-2016、trial",
+                    options.scenario),
         "scenario"));
   }
   if (auto r = LoadReferenceData(db); !r) return Fail(r.error());
   auto report = options.scenario == "default" ? LoadDefault(db, auth, options)
-                                              : LoadGuangdong2016(db, auth, options);
+                : options.scenario == "guangdong-2016"
+                    ? LoadGuangdong2016(db, auth, options)
+                    : LoadTrial(db, auth, options, SystemClock::Get());
   if (report) report->password = std::string(kDemoPassword);
   return report;
 }

@@ -46,6 +46,15 @@ Result<DemoReport> LoadDemo(store::Db& db, AuthService& auth, const DemoOptions&
 // Enterprises and assessments go through the import paths.
 Result<DemoReport> LoadGuangdong2016(store::Db& db, AuthService& auth, const DemoOptions& options);
 
+// The trial scenario: guangdong-2016, and this year's round trial-YYYY
+// (open all year, reviewed) with two enterprise accounts of 广州 in it:
+// `newcomer`, whose questionnaire is blank, and `returned`, whose
+// submission the province sent back with a reason. A newcomer to the
+// software can try fill in → submit → review → resubmit. "This year" is
+// `clock`'s, in China.
+Result<DemoReport> LoadTrial(store::Db& db, AuthService& auth, const DemoOptions& options,
+                             const Clock& clock);
+
 // Units and industries as the population generator wants them, from the store.
 Result<std::pair<std::vector<UnitInfo>, std::vector<IndustryInfo>>> PopulationInputs(
     store::Db& db);

@@ -122,7 +122,7 @@ class CliTest(unittest.TestCase):
     def test_migrate_twice_is_safe(self):
         first = run("migrate", "--db", self.db)
         self.assertEqual(first.returncode, 0, first.stderr)
-        self.assertIn("0 → 9（本次应用 9 个迁移）", first.stdout)  # one per numbered migration
+        self.assertIn("0 → 10（本次应用 10 个迁移）", first.stdout)  # one per numbered migration
         second = run("migrate", "--db", self.db)
         self.assertEqual(second.returncode, 0, second.stderr)
         self.assertIn("本次应用 0 个迁移", second.stdout)
@@ -230,6 +230,42 @@ def annex2():
     with open(path, encoding="utf-8") as f:
         rows = [line.strip().split(",") for line in f if line.strip()]
     return {r[0]: (int(r[1]), int(r[2])) for r in rows[1:]}
+
+
+class TrialTest(unittest.TestCase):
+    """rongping demo --scenario trial: beside 2016, this year's open round with
+    a blank questionnaire to try and a submission sent back to correct."""
+
+    def test_an_open_round_a_blank_account_and_a_returned_one_loaded_once(self):
+        import datetime
+        d = tempfile.mkdtemp(prefix="rongping-trial-")
+        try:
+            path = os.path.join(d, "t.db")
+            for _ in range(2):  # a second run changes nothing
+                r = run("demo", "--db", "sqlite:" + path, "--scenario", "trial", "--password-hash-cost", "minimum")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                for account in ("newcomer", "returned", "enterprise", "guangzhou"):
+                    self.assertIn(account, r.stdout)
+            # "This year" is China's (UTC+8).
+            year = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).year
+            with sqlite3.connect(path) as c:
+                rounds = dict(c.execute("SELECT code, opens_on || ' ' || closes_on FROM rounds").fetchall())
+                self.assertEqual(rounds.get(f"trial-{year}"), f"{year}-01-01 {year}-12-31")
+                self.assertIn("gd-2016", rounds)
+                scope = dict(c.execute("SELECT username, scope_code FROM users "
+                                       "WHERE username IN ('newcomer', 'returned')").fetchall())
+                self.assertEqual(set(scope), {"newcomer", "returned"})
+                rows = c.execute("SELECT a.uscc, a.status, a.review_reason, COUNT(ev.id) FROM assessments a "
+                                 "JOIN assessment_events ev ON ev.assessment_id = a.id "
+                                 "WHERE a.round_code = ? GROUP BY a.id", (f"trial-{year}",)).fetchall()
+                self.assertEqual(len(rows), 1, rows)  # the newcomer's is blank: none yet
+                uscc, status, reason, events = rows[0]
+                self.assertEqual(uscc, scope["returned"])
+                self.assertEqual(status, "rejected")
+                self.assertIn("重新提交", reason)
+                self.assertEqual(events, 3)  # drafted, submitted, sent back: once
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
 
 
 class Guangdong2016Test(unittest.TestCase):
