@@ -26,7 +26,10 @@ Json AssessmentJson(const campaign::AssessmentView& v, bool with_history) {
             {"status", domain::AssessmentStatusName(a.status)},
             {"status_label", domain::AssessmentStatusLabel(a.status)},
             {"round_state", domain::RoundStateName(v.guide.round_state)},
-            {"actions", {{"edit", v.guide.can_edit}, {"submit", v.guide.can_submit}, {"withdraw", v.guide.can_withdraw}}},
+            {"actions",
+             {{"edit", v.guide.can_edit},
+              {"submit", v.guide.can_submit},
+              {"withdraw", v.guide.can_withdraw}}},
             {"next_step", v.guide.next_step},
             {"version", a.version},
             {"answers", Json::parse(a.answers_json, nullptr, false)},
@@ -74,7 +77,8 @@ http::Response GetRoundHandler(Context& c, http::Request& req) {
 
 // The round's dates from the body; 422 naming a field that is not a date.
 Result<void> ReadRoundDates(const Json& body, domain::Round& round) {
-  for (auto [field, target] : {std::pair{"opens_on", &round.opens_on}, {"closes_on", &round.closes_on},
+  for (auto [field, target] : {std::pair{"opens_on", &round.opens_on},
+                               {"closes_on", &round.closes_on},
                                {"deadline", &round.deadline}}) {
     auto v = StringField(body, field);
     if (!v) return Fail(v.error());
@@ -102,7 +106,8 @@ Result<domain::Round> RoundFromBody(const Json& body, const std::string& code,
   }
   domain::Round round;
   round.code = code;
-  for (auto [field, target] : {std::pair{"name", &round.name}, {"province_code", &round.province_code}}) {
+  for (auto [field, target] :
+       {std::pair{"name", &round.name}, {"province_code", &round.province_code}}) {
     auto v = StringField(body, field);
     if (!v) return Fail(v.error());
     *target = *v;
@@ -251,7 +256,8 @@ http::Response ListAssessmentsHandler(Context& c, http::Request& req) {
                    {"submitted_at", a.submitted_at ? Json(*a.submitted_at) : Json(nullptr)},
                    {"updated_at", a.updated_at}});
   }
-  return JsonResponse({{"items", out}, {"total", found->total}, {"page", *page}, {"per_page", *per_page}});
+  return JsonResponse(
+      {{"items", out}, {"total", found->total}, {"page", *page}, {"per_page", *per_page}});
 }
 
 http::Response GetAssessmentHandler(Context& c, http::Request& req) {

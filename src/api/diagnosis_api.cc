@@ -300,13 +300,17 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
       return resp;
     });
   });
-  c.jobs.Handle(std::string(kPdfJob), [&c](const domain::Job& job, std::stop_token stop) -> Result<jobs::JobOutput> {
-    auto input = Json::parse(job.input, nullptr, false);
-    if (!input.is_object() || !input["html"].is_string()) return Fail(Error::Internal("任务内容无效"));
-    auto pdf = report::RenderPdf(input["html"].get<std::string>(), c.options.pdf, stop);
-    if (!pdf) return Fail(pdf.error());
-    return jobs::JobOutput{"application/pdf", input.value("name", "report.pdf"), std::move(*pdf)};
-  });
+  c.jobs.Handle(std::string(kPdfJob),
+                [&c](const domain::Job& job, std::stop_token stop) -> Result<jobs::JobOutput> {
+                  auto input = Json::parse(job.input, nullptr, false);
+                  if (!input.is_object() || !input["html"].is_string())
+                    return Fail(Error::Internal("任务内容无效"));
+                  auto pdf =
+                      report::RenderPdf(input["html"].get<std::string>(), c.options.pdf, stop);
+                  if (!pdf) return Fail(pdf.error());
+                  return jobs::JobOutput{"application/pdf", input.value("name", "report.pdf"),
+                                         std::move(*pdf)};
+                });
 }
 
 }  // namespace rongping::api

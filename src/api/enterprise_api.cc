@@ -131,9 +131,10 @@ http::Response Export(Context& c, http::Request& req) {
   if (!page) return ErrorToResponse(page.error());
   report::Table table;
   table.title = "企业名录";
-  table.header = {"统一社会信用代码", "企业名称", "所属单位代码", "行业代码", "生产类型", "从业人数",
-                       "营业收入（万元）", "企业规模", "规模以上", "所有制类型", "地址", "联系人", "联系电话",
-                       "电子邮箱"};
+  table.header = {
+      "统一社会信用代码", "企业名称", "所属单位代码", "行业代码",   "生产类型", "从业人数",
+      "营业收入（万元）", "企业规模", "规模以上",     "所有制类型", "地址",     "联系人",
+      "联系电话",         "电子邮箱"};
   using Cell = report::TableCell;
   for (const auto& e : page->items) {
     table.rows.push_back({Cell::Text(e.uscc), Cell::Text(e.name), Cell::Text(e.unit_code),

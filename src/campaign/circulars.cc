@@ -1,5 +1,6 @@
 #include "campaign/circulars.h"
 
+#include <fmt/format.h>
 
 #include <cmath>
 #include <filesystem>
@@ -8,18 +9,16 @@
 #include <random>
 #include <sstream>
 
-#include <fmt/format.h>
-
 #include "campaign/rounds.h"
 #include "core/text.h"
 #include "core/time.h"
 #include "report/circular_html.h"
 #include "report/progress_export.h"
+#include "report/table.h"
 #include "store/audit.h"
 #include "store/campaign.h"
 #include "store/circulars.h"
 #include "store/units.h"
-#include "report/table.h"
 
 namespace rongping::campaign::circulars {
 namespace {
@@ -263,7 +262,8 @@ Result<Circular> Generate(store::Db& db, const Principal* who, const std::string
     if (*as_of_date < (*round)->opens_on) {
       return Fail(Error::Invalid(
           "invalid_field",
-          fmt::format("as_of 不能早于评估周期开始日期 {}", (*round)->opens_on.ToString()), "as_of"));
+          fmt::format("as_of 不能早于评估周期开始日期 {}", (*round)->opens_on.ToString()),
+          "as_of"));
     }
     return true;
   });
@@ -385,17 +385,20 @@ Result<std::string> ToXlsx(const Circular& c) {
   table.sheet_name = "通报";
   table.title_in_sheet = true;
   table.caption = fmt::format("数据截至{}", report::ChineseDate(c.as_of));
-  table.caption += c.previous ? fmt::format("；较上期变化与截至{}的上期通报相比", report::ChineseDate(c.previous->as_of))
+  table.caption += c.previous ? fmt::format("；较上期变化与截至{}的上期通报相比",
+                                            report::ChineseDate(c.previous->as_of))
                               : std::string("；本期为首次通报，无上期数据");
-  table.header = {"属地", "参与评估数", "完成评估数", "目标", "完成率", "排名",
+  table.header = {"属地",       "参与评估数", "完成评估数",       "目标", "完成率", "排名",
                   "参与评估数", "完成评估数", "完成率（百分点）", "排名"};
   table.header_groups = {{"较上期变化", 6, 4}};
   std::map<std::string, const UnitChange*> change_of;
   if (c.changes) {
     for (const auto& ch : c.changes->rows) change_of[ch.unit_code] = &ch;
   }
-  auto number = [](const auto& v, NumberStyle style = NumberStyle::kPlain, int decimals = 0, double scale = 1) {
-    return v ? TableCell::Styled(static_cast<double>(*v) * scale, style, decimals) : TableCell::Text("");
+  auto number = [](const auto& v, NumberStyle style = NumberStyle::kPlain, int decimals = 0,
+                   double scale = 1) {
+    return v ? TableCell::Styled(static_cast<double>(*v) * scale, style, decimals)
+             : TableCell::Text("");
   };
   auto line = [&](const ProgressRow& r, const std::string& name, const UnitChange* ch) {
     const UnitChange none;
@@ -403,7 +406,8 @@ Result<std::string> ToXlsx(const Circular& c) {
     table.rows.push_back({TableCell::Text(name), number(std::optional<int64_t>(r.participating)),
                           number(std::optional<int64_t>(r.completed)), number(r.target),
                           number(r.completion_rate, NumberStyle::kPercent, 1), number(r.rank),
-                          number(d.participating, NumberStyle::kSigned), number(d.completed, NumberStyle::kSigned),
+                          number(d.participating, NumberStyle::kSigned),
+                          number(d.completed, NumberStyle::kSigned),
                           number(d.completion_rate, NumberStyle::kSigned, 1, 100),
                           number(d.rank, NumberStyle::kRankChange)});
   };
@@ -413,8 +417,9 @@ Result<std::string> ToXlsx(const Circular& c) {
     line(r, r.unit_name, it == change_of.end() ? nullptr : it->second);
   }
   table.total_rows = 1;
-  table.notes = {c.table.counting_note + "完成率为完成评估数与目标之比；排名按完成率由高到低，未设定目标的不参与排名；"
-                                         "排名变化“↑”表示上升、“↓”表示下降。",
+  table.notes = {c.table.counting_note +
+                     "完成率为完成评估数与目标之比；排名按完成率由高到低，未设定目标的不参与排名；"
+                     "排名变化“↑”表示上升、“↓”表示下降。",
                  fmt::format("评估周期：{}（{}）；通报编号：{}", c.round_name, c.round_code, c.id)};
   return report::TableToXlsx(table);
 }

@@ -253,8 +253,8 @@ Json ContactsOverviewToJson(const ContactsOverview& o) {
 std::string ContactsToCsv(const ContactsOverview& o) {
   report::Table table;
   table.title = "联系人表";
-  table.header = {"单位代码", "单位", "角色", "姓名", "部门及职务", "电话", "传真", "手机", "电子邮件", "填报人",
-                       "填报时间"};
+  table.header = {"单位代码", "单位", "角色",     "姓名",   "部门及职务", "电话",
+                  "传真",     "手机", "电子邮件", "填报人", "填报时间"};
   using Cell = report::TableCell;
   for (const auto& e : o.entries) {
     if (!e.contacts) continue;
@@ -283,7 +283,8 @@ Result<std::string> ContactsToXlsx(const ContactsOverview& o) {
   for (const auto& e : o.entries) {
     if (!e.contacts) continue;
     const UnitContacts& u = *e.contacts;
-    form.rows.push_back({{"单位", Style::kLabel}, {fmt::format("{}（{}）", e.unit_name, e.unit_code), Style::kValue, 3}});
+    form.rows.push_back({{"单位", Style::kLabel},
+                         {fmt::format("{}（{}）", e.unit_name, e.unit_code), Style::kValue, 3}});
     for (size_t i = 0; i < ContactRoles().size(); ++i) {
       const Contact& c = u.form.contacts[i];
       form.rows.push_back({{std::string(ContactRoles()[i].label), Style::kSection, 4}});
@@ -292,11 +293,14 @@ Result<std::string> ContactsToXlsx(const ContactsOverview& o) {
           {{"电话", &c.phone}, {"传真", &c.fax}},
           {{"手机", &c.mobile}, {"电子邮件", &c.email}}};
       for (const auto& pair : lines) {
-        form.rows.push_back({{std::string(pair[0].first), Style::kLabel}, {*pair[0].second, Style::kValue},
-                             {std::string(pair[1].first), Style::kLabel}, {*pair[1].second, Style::kValue}});
+        form.rows.push_back({{std::string(pair[0].first), Style::kLabel},
+                             {*pair[0].second, Style::kValue},
+                             {std::string(pair[1].first), Style::kLabel},
+                             {*pair[1].second, Style::kValue}});
       }
     }
-    std::string footer = fmt::format("填报人：{}；填报时间：{}", u.submitted_by, ChinaDateTimeOf(u.submitted_at));
+    std::string footer =
+        fmt::format("填报人：{}；填报时间：{}", u.submitted_by, ChinaDateTimeOf(u.submitted_at));
     if (e.late) footer += "（逾期报送）";
     form.rows.push_back({{footer, Style::kNote}});
     form.rows.push_back({});
@@ -310,14 +314,17 @@ Result<std::string> ContactsToXlsx(const ContactsOverview& o) {
   status.landscape = false;
   status.header = {"单位代码", "单位", "报送情况", "填报时间", "填报人"};
   for (const auto& e : o.entries) {
-    const char* state = e.contacts ? (e.late ? "逾期报送" : "已报送") : (e.overdue ? "逾期未报送" : "未报送");
-    status.rows.push_back({report::TableCell::Text(e.unit_code), report::TableCell::Text(e.unit_name),
-                           report::TableCell::Text(state),
-                           report::TableCell::Text(e.contacts ? ChinaDateTimeOf(e.contacts->submitted_at) : ""),
-                           report::TableCell::Text(e.contacts ? e.contacts->submitted_by : "")});
+    const char* state =
+        e.contacts ? (e.late ? "逾期报送" : "已报送") : (e.overdue ? "逾期未报送" : "未报送");
+    status.rows.push_back(
+        {report::TableCell::Text(e.unit_code), report::TableCell::Text(e.unit_name),
+         report::TableCell::Text(state),
+         report::TableCell::Text(e.contacts ? ChinaDateTimeOf(e.contacts->submitted_at) : ""),
+         report::TableCell::Text(e.contacts ? e.contacts->submitted_by : "")});
   }
-  status.notes = {fmt::format("应报 {} 个单位，已报 {} 个，未报 {} 个，逾期报送 {} 个；统计日期：{}", o.entries.size(),
-                              o.submitted, o.missing.size(), o.late.size(), o.as_of)};
+  status.notes = {
+      fmt::format("应报 {} 个单位，已报 {} 个，未报 {} 个，逾期报送 {} 个；统计日期：{}",
+                  o.entries.size(), o.submitted, o.missing.size(), o.late.size(), o.as_of)};
   return report::SheetsToXlsx({std::move(form), std::move(status)});
 }
 

@@ -18,11 +18,11 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/date.h"
-#include "domain/principal.h"
 #include "campaign/contact_form.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "domain/date.h"
+#include "domain/principal.h"
 #include "store/campaign.h"
 #include "store/db.h"
 #include "store/units.h"

@@ -1,19 +1,19 @@
 #include "campaign/lifecycle.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <mutex>
 
-#include <fmt/format.h>
-
 #include "campaign/rounds.h"
 #include "core/text.h"
 #include "core/time.h"
+#include "scoring/model_loading.h"
 #include "scoring/score_vector.h"
 #include "store/audit.h"
 #include "store/enterprises.h"
 #include "store/units.h"
-#include "scoring/model_loading.h"
 
 namespace rongping::campaign {
 namespace {
@@ -74,15 +74,17 @@ Result<std::shared_ptr<const model::Model>> ChooseModel(const domain::Round& rou
 }
 
 // The view of `record` for the caller of `ctx`, scored now, with its guide.
-AssessmentView ViewOf(const Context& ctx, domain::Assessment record, std::shared_ptr<const model::Model> m,
-                      domain::Date today, std::optional<scoring::ScoreResult> result = std::nullopt) {
+AssessmentView ViewOf(const Context& ctx, domain::Assessment record,
+                      std::shared_ptr<const model::Model> m, domain::Date today,
+                      std::optional<scoring::ScoreResult> result = std::nullopt) {
   if (!result) {
     auto parsed = scoring::ParseAnswers(*m, record.answers_json);
     int pt = scoring::ProductionTypeIndex(record.production_type);
     result = scoring::Score(*m, parsed.answers, pt < 0 ? 0 : pt);
   }
   AssessmentGuide guide = GuideFor(record, ctx.round, today, ctx.rights);
-  return {std::move(record), std::move(m), std::move(*result), ctx.enterprise, {}, std::move(guide)};
+  return {std::move(record), std::move(m), std::move(*result),
+          ctx.enterprise,    {},           std::move(guide)};
 }
 
 // kForbidden unless the caller of `ctx` may fill in (or submit).
@@ -112,11 +114,12 @@ Result<void> Transition(store::Tx& tx, const Principal& who, domain::Assessment&
       record.round_code, domain::AssessmentStatusName(record.status), record.version,
       record.total ? fmt::format("{}", *record.total) : "null", record.level_id.value_or(""),
       record.model_hash.value_or(""));
-  return store::RecordAudit(tx, {0, "", who.username, action, "assessment",
-                                 record.round_code + "/" + record.uscc.str(),
-                                 from ? std::optional<std::string>(fmt::format(R"({{"status":"{}"}})", domain::AssessmentStatusName(*from)))
-                                      : std::nullopt,
-                                 after, request_id});
+  return store::RecordAudit(
+      tx, {0, "", who.username, action, "assessment", record.round_code + "/" + record.uscc.str(),
+           from ? std::optional<std::string>(
+                      fmt::format(R"({{"status":"{}"}})", domain::AssessmentStatusName(*from)))
+                : std::nullopt,
+           after, request_id});
 }
 
 }  // namespace
@@ -193,19 +196,22 @@ namespace {
 Result<std::optional<domain::Date>> OptionalDate(std::string_view field, const std::string& text) {
   if (text.empty()) return std::optional<domain::Date>();
   auto date = domain::Date::Parse(text);
-  if (!date) return Fail(Error::Invalid("invalid_parameter", fmt::format("{} 应为日期，如 2016-06-30", field), std::string(field)));
+  if (!date)
+    return Fail(Error::Invalid(
+        "invalid_parameter", fmt::format("{} 应为日期，如 2016-06-30", field), std::string(field)));
   return std::optional<domain::Date>(*date);
 }
 
 // The request as a query, checked against what needs no store: status,
 // dates, search text.
 Result<domain::AssessmentQuery> QueryOf(const AssessmentListRequest& r) {
-  domain::AssessmentQuery q{r.round, r.unit, std::nullopt, r.industry, r.level, std::nullopt, std::nullopt, r.text,
-                            r.limit, r.offset};
+  domain::AssessmentQuery q{r.round,      r.unit,       std::nullopt, r.industry, r.level,
+                            std::nullopt, std::nullopt, r.text,       r.limit,    r.offset};
   if (!r.status.empty()) {
     q.status = domain::ParseAssessmentStatus(r.status);
     if (!q.status) {
-      return Fail(Error::Invalid("invalid_parameter", "status 应为 draft、submitted、approved 或 rejected", "status"));
+      return Fail(Error::Invalid("invalid_parameter",
+                                 "status 应为 draft、submitted、approved 或 rejected", "status"));
     }
   }
   auto from = OptionalDate("submitted_from", r.submitted_from);
@@ -213,7 +219,8 @@ Result<domain::AssessmentQuery> QueryOf(const AssessmentListRequest& r) {
   auto to = OptionalDate("submitted_to", r.submitted_to);
   if (!to) return Fail(to.error());
   if (*from && *to && **to < **from) {
-    return Fail(Error::Invalid("invalid_parameter", "submitted_to 不能早于 submitted_from", "submitted_to"));
+    return Fail(Error::Invalid("invalid_parameter", "submitted_to 不能早于 submitted_from",
+                               "submitted_to"));
   }
   q.submitted_from = *from;
   q.submitted_to = *to;
@@ -231,7 +238,8 @@ bool IsStageOf(const domain::Round& round, const std::string& level) {
 
 }  // namespace
 
-Result<store::AssessmentPage> LifecycleService::List(const Principal& who, const AssessmentListRequest& request) {
+Result<store::AssessmentPage> LifecycleService::List(const Principal& who,
+                                                     const AssessmentListRequest& request) {
   auto query = QueryOf(request);
   if (!query) return Fail(query.error());
   return InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) -> Result<store::AssessmentPage> {
@@ -245,10 +253,12 @@ Result<store::AssessmentPage> LifecycleService::List(const Principal& who, const
       return Fail(Error::Invalid("invalid_parameter", "unit 不是已登记的单位代码", "unit"));
     }
     if (!query->industry.empty() && !index->IsIndustry(query->industry)) {
-      return Fail(Error::Invalid("invalid_parameter", "industry 不是国民经济行业大类代码", "industry"));
+      return Fail(
+          Error::Invalid("invalid_parameter", "industry 不是国民经济行业大类代码", "industry"));
     }
     if (!query->level.empty() && !IsStageOf(**found, query->level)) {
-      return Fail(Error::Invalid("invalid_parameter", "level 不是本评估周期模型的发展阶段", "level"));
+      return Fail(
+          Error::Invalid("invalid_parameter", "level 不是本评估周期模型的发展阶段", "level"));
     }
     return store::ListAssessments(tx, who, *query);
   });
@@ -266,8 +276,9 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
     if (auto denied = MayFillIn(who, *ctx, false); !denied) return Fail(denied.error());
     const domain::Date today = domain::Date::TodayInChina(clock_);
     if (today < ctx->round.opens_on) {
-      return Fail(Error::Invalid("round_not_open", fmt::format("评估周期将于 {} 开始，现在还不能填报",
-                                                               ctx->round.opens_on.ToString())));
+      return Fail(Error::Invalid(
+          "round_not_open",
+          fmt::format("评估周期将于 {} 开始，现在还不能填报", ctx->round.opens_on.ToString())));
     }
     if (today > ctx->round.closes_on) {
       return Fail(Error::Invalid("round_closed", fmt::format("评估周期已于 {} 截止，不能再修改答卷",
@@ -332,8 +343,9 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
     }
     const bool admin_override = override_close && may_override && closed;
     if (today < ctx->round.opens_on) {
-      return Fail(Error::Invalid("round_not_open", fmt::format("评估周期将于 {} 开始，现在还不能提交",
-                                                               ctx->round.opens_on.ToString())));
+      return Fail(Error::Invalid(
+          "round_not_open",
+          fmt::format("评估周期将于 {} 开始，现在还不能提交", ctx->round.opens_on.ToString())));
     }
     if (!admin_override) {
       if (auto denied = MayFillIn(who, *ctx, true); !denied) return Fail(denied.error());
@@ -393,9 +405,10 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
       if (!rule.error) warnings += fmt::format("{}\"{}\"", warnings.empty() ? "" : ",", rule.id);
     }
     if (!warnings.empty()) {
-      if (auto a = store::RecordAudit(tx, {0, "", who.username, "assessment.submit_warnings", "assessment",
-                                           record.round_code + "/" + record.uscc.str(), std::nullopt,
-                                           fmt::format(R"({{"warnings":[{}]}})", warnings), request_id});
+      if (auto a = store::RecordAudit(
+              tx, {0, "", who.username, "assessment.submit_warnings", "assessment",
+                   record.round_code + "/" + record.uscc.str(), std::nullopt,
+                   fmt::format(R"({{"warnings":[{}]}})", warnings), request_id});
           !a) {
         return Fail(a.error());
       }
@@ -454,8 +467,9 @@ Result<AssessmentView> LifecycleService::Withdraw(const Principal& who, const st
     }
     const domain::Date today = domain::Date::TodayInChina(clock_);
     if (domain::StateOn(ctx->round, today) == domain::RoundState::kClosed) {
-      return Fail(Error::Invalid("round_closed", fmt::format("评估周期已于 {} 截止，撤回后将不能再提交，因此不能撤回",
-                                                             ctx->round.closes_on.ToString())));
+      return Fail(Error::Invalid(
+          "round_closed", fmt::format("评估周期已于 {} 截止，撤回后将不能再提交，因此不能撤回",
+                                      ctx->round.closes_on.ToString())));
     }
     domain::Assessment record = *ctx->existing;
     std::optional<domain::AssessmentStatus> from = record.status;
@@ -477,23 +491,26 @@ Result<AssessmentView> LifecycleService::Withdraw(const Principal& who, const st
   });
 }
 
-AssessmentGuide GuideFor(const domain::Assessment& a, const domain::Round& round, domain::Date today,
-                         FillInRights rights) {
+AssessmentGuide GuideFor(const domain::Assessment& a, const domain::Round& round,
+                         domain::Date today, FillInRights rights) {
   using domain::AssessmentStatus;
   AssessmentGuide g;
   g.round_state = domain::StateOn(round, today);
   const bool open = g.round_state == domain::RoundState::kOpen;
-  const bool changeable = a.status == AssessmentStatus::kDraft || a.status == AssessmentStatus::kRejected;
+  const bool changeable =
+      a.status == AssessmentStatus::kDraft || a.status == AssessmentStatus::kRejected;
   g.can_edit = open && changeable && rights.fill_in;
   g.can_submit = open && changeable && rights.submit;
   g.can_withdraw = open && a.status == AssessmentStatus::kSubmitted && rights.submit;
   const std::string closed =
-      fmt::format("评估周期已于{}截止，答卷只能查看；如有特殊情况请联系省级主管部门。", round.closes_on.ToChinese());
+      fmt::format("评估周期已于{}截止，答卷只能查看；如有特殊情况请联系省级主管部门。",
+                  round.closes_on.ToChinese());
   switch (a.status) {
     case AssessmentStatus::kDraft:
       g.next_step = g.round_state == domain::RoundState::kNotOpen
                         ? fmt::format("评估周期将于{}开始填报。", round.opens_on.ToChinese())
-                    : open ? fmt::format("答卷尚未提交：填完必答题后请提交，截止日期为{}。", round.closes_on.ToChinese())
+                    : open ? fmt::format("答卷尚未提交：填完必答题后请提交，截止日期为{}。",
+                                         round.closes_on.ToChinese())
                            : "答卷未在截止前提交。" + closed;
       break;
     case AssessmentStatus::kSubmitted:

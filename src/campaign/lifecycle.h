@@ -35,7 +35,7 @@ struct FillInRights {
 // words (中文), with the reviewer's reason when it was sent back.
 struct AssessmentGuide {
   domain::RoundState round_state = domain::RoundState::kOpen;
-  bool can_edit = false;      // save answers (a draft, or a returned assessment)
+  bool can_edit = false;  // save answers (a draft, or a returned assessment)
   bool can_submit = false;
   bool can_withdraw = false;  // take a submitted, unreviewed assessment back
   std::string next_step;
@@ -43,8 +43,8 @@ struct AssessmentGuide {
 
 // The guide for `a` in `round` on `today` (China) for a caller with
 // `rights`. Mirrors the rules SaveDraft, Submit and Withdraw enforce.
-AssessmentGuide GuideFor(const domain::Assessment& a, const domain::Round& round, domain::Date today,
-                         FillInRights rights);
+AssessmentGuide GuideFor(const domain::Assessment& a, const domain::Round& round,
+                         domain::Date today, FillInRights rights);
 
 struct AssessmentView {
   domain::Assessment record;

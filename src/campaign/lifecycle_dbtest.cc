@@ -1,12 +1,11 @@
-#include "campaign/lifecycle.h"
-
 #include <gtest/gtest.h>
 
 #include <set>
 
+#include "campaign/contacts.h"
+#include "campaign/lifecycle.h"
 #include "core/clock.h"
 #include "core/time.h"
-#include "campaign/contacts.h"
 #include "demo/demo_test_support.h"
 #include "store/test_support.h"
 
@@ -112,8 +111,10 @@ TEST(ReviewQueue, FiltersPagesAndScope) {
   const Principal guangzhou = testing::MakePrincipal(Role::kUnit, "440100", "guangzhou");
   auto count = [&](const std::string& where) {
     auto r = InTx(t.db(), store::TxMode::kRead, [&](store::Tx& tx) {
-      return tx.Query("SELECT COUNT(*) FROM assessments a JOIN enterprises e ON e.uscc = a.uscc "
-                      "WHERE a.round_code = 'gd-2016' AND " + where);
+      return tx.Query(
+          "SELECT COUNT(*) FROM assessments a JOIN enterprises e ON e.uscc = a.uscc "
+          "WHERE a.round_code = 'gd-2016' AND " +
+          where);
     });
     EXPECT_TRUE(r);
     return r ? r->rows[0].Int(0) : -1;
@@ -139,12 +140,15 @@ TEST(ReviewQueue, FiltersPagesAndScope) {
             count("a.unit_code IN (SELECT code FROM units WHERE path LIKE '%/440600/%')"));
   EXPECT_EQ(total(province, {.industry = "39"}), count("e.industry_code = '39'"));
   auto some = InTx(t.db(), store::TxMode::kRead, [](store::Tx& tx) {
-    return tx.Query("SELECT a.level_id, e.name, a.uscc, a.submitted_at FROM assessments a JOIN enterprises e ON "
-                    "e.uscc = a.uscc WHERE a.round_code = 'gd-2016' AND a.level_id IS NOT NULL "
-                    "AND a.submitted_at IS NOT NULL ORDER BY a.id LIMIT 1");
+    return tx.Query(
+        "SELECT a.level_id, e.name, a.uscc, a.submitted_at FROM assessments a JOIN enterprises e "
+        "ON "
+        "e.uscc = a.uscc WHERE a.round_code = 'gd-2016' AND a.level_id IS NOT NULL "
+        "AND a.submitted_at IS NOT NULL ORDER BY a.id LIMIT 1");
   });
   ASSERT_TRUE(some && !some->empty());
-  const std::string level = some->rows[0].Text(0), name = some->rows[0].Text(1), uscc = some->rows[0].Text(2);
+  const std::string level = some->rows[0].Text(0), name = some->rows[0].Text(1),
+                    uscc = some->rows[0].Text(2);
   EXPECT_EQ(total(province, {.level = level}), count("a.level_id = '" + level + "'"));
   EXPECT_GE(total(province, {.text = name}), 1);
   EXPECT_EQ(list(province, {.text = uscc.substr(0, 17)})->items.at(0).assessment.uscc, uscc);
@@ -169,23 +173,27 @@ TEST(ReviewQueue, FiltersPagesAndScope) {
   EXPECT_EQ(static_cast<int64_t>(seen.size()), all);
 
   // A city sees its own only, whichever unit or text it names.
-  EXPECT_EQ(total(guangzhou, {}), count("a.unit_code IN (SELECT code FROM units WHERE path LIKE '%/440100/%')"));
+  EXPECT_EQ(total(guangzhou, {}),
+            count("a.unit_code IN (SELECT code FROM units WHERE path LIKE '%/440100/%')"));
   EXPECT_EQ(total(guangzhou, {.unit = "440300"}), 0);
   auto shenzhen = InTx(t.db(), store::TxMode::kRead, [](store::Tx& tx) {
-    return tx.Query("SELECT a.uscc FROM assessments a WHERE a.round_code = 'gd-2016' AND a.unit_code = '440300' LIMIT 1");
+    return tx.Query(
+        "SELECT a.uscc FROM assessments a WHERE a.round_code = 'gd-2016' AND a.unit_code = "
+        "'440300' LIMIT 1");
   });
   ASSERT_TRUE(shenzhen && !shenzhen->empty());
   EXPECT_EQ(total(guangzhou, {.text = shenzhen->rows[0].Text(0)}), 0);
 
   // Parameters that name nothing are refused by name.
-  for (auto [request, field] : {std::pair{AssessmentListRequest{.unit = "999999"}, "unit"},
-                                {AssessmentListRequest{.status = "done"}, "status"},
-                                {AssessmentListRequest{.industry = "zz"}, "industry"},
-                                {AssessmentListRequest{.level = "nope"}, "level"},
-                                {AssessmentListRequest{.submitted_from = "2016-02-30"}, "submitted_from"},
-                                {AssessmentListRequest{.submitted_from = "2016-06-02", .submitted_to = "2016-06-01"},
-                                 "submitted_to"},
-                                {AssessmentListRequest{.text = std::string(51, 'x')}, "q"}}) {
+  for (auto [request, field] :
+       {std::pair{AssessmentListRequest{.unit = "999999"}, "unit"},
+        {AssessmentListRequest{.status = "done"}, "status"},
+        {AssessmentListRequest{.industry = "zz"}, "industry"},
+        {AssessmentListRequest{.level = "nope"}, "level"},
+        {AssessmentListRequest{.submitted_from = "2016-02-30"}, "submitted_from"},
+        {AssessmentListRequest{.submitted_from = "2016-06-02", .submitted_to = "2016-06-01"},
+         "submitted_to"},
+        {AssessmentListRequest{.text = std::string(51, 'x')}, "q"}}) {
     auto refused = list(province, request);
     ASSERT_FALSE(refused) << field;
     EXPECT_EQ(refused.error().kind, ErrorKind::kInvalid) << field;

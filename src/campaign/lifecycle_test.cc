@@ -53,38 +53,45 @@ TEST(AssessmentGuide, ADraftInAnOpenRoundIsTheFillersToEditAndSubmit) {
 }
 
 TEST(AssessmentGuide, ASubmittedOneMayBeWithdrawnBeforeReviewWhileTheRoundIsOpen) {
-  auto g = GuideFor(With(AssessmentStatus::kSubmitted), Round2016(), Date::Of("2016-05-10"), kEnterprise);
+  auto g = GuideFor(With(AssessmentStatus::kSubmitted), Round2016(), Date::Of("2016-05-10"),
+                    kEnterprise);
   EXPECT_FALSE(g.can_edit || g.can_submit);
   EXPECT_TRUE(g.can_withdraw);
   EXPECT_NE(g.next_step.find("等待主管部门审核"), std::string::npos);
   EXPECT_NE(g.next_step.find("撤回"), std::string::npos);
-  auto closed = GuideFor(With(AssessmentStatus::kSubmitted), Round2016(), Date::Of("2016-07-01"), kEnterprise);
+  auto closed = GuideFor(With(AssessmentStatus::kSubmitted), Round2016(), Date::Of("2016-07-01"),
+                         kEnterprise);
   EXPECT_FALSE(closed.can_withdraw);  // it could not be submitted again
   EXPECT_EQ(closed.next_step.find("撤回"), std::string::npos);
 }
 
 TEST(AssessmentGuide, AReturnedOneSaysWhyAndOpensForChanges) {
   const std::string why = "主营业务收入与财务报表不一致";
-  auto g = GuideFor(With(AssessmentStatus::kRejected, why), Round2016(), Date::Of("2016-05-10"), kEnterprise);
+  auto g = GuideFor(With(AssessmentStatus::kRejected, why), Round2016(), Date::Of("2016-05-10"),
+                    kEnterprise);
   EXPECT_TRUE(g.can_edit && g.can_submit);
   EXPECT_NE(g.next_step.find(why), std::string::npos);
   EXPECT_NE(g.next_step.find("重新提交"), std::string::npos);
-  auto closed = GuideFor(With(AssessmentStatus::kRejected, why), Round2016(), Date::Of("2016-07-01"), kEnterprise);
+  auto closed = GuideFor(With(AssessmentStatus::kRejected, why), Round2016(),
+                         Date::Of("2016-07-01"), kEnterprise);
   EXPECT_FALSE(closed.can_edit || closed.can_submit);
   EXPECT_NE(closed.next_step.find(why), std::string::npos);
   EXPECT_NE(closed.next_step.find("2016年6月30日截止"), std::string::npos) << closed.next_step;
 }
 
 TEST(AssessmentGuide, ClosedAndNotYetOpenRoundsAreAnnounced) {
-  auto before = GuideFor(With(AssessmentStatus::kDraft), Round2016(), Date::Of("2016-04-01"), kEnterprise);
+  auto before =
+      GuideFor(With(AssessmentStatus::kDraft), Round2016(), Date::Of("2016-04-01"), kEnterprise);
   EXPECT_EQ(before.round_state, RoundState::kNotOpen);
   EXPECT_FALSE(before.can_edit || before.can_submit);
   EXPECT_NE(before.next_step.find("2016年4月20日开始"), std::string::npos) << before.next_step;
-  auto after = GuideFor(With(AssessmentStatus::kDraft), Round2016(), Date::Of("2016-07-01"), kEnterprise);
+  auto after =
+      GuideFor(With(AssessmentStatus::kDraft), Round2016(), Date::Of("2016-07-01"), kEnterprise);
   EXPECT_EQ(after.round_state, RoundState::kClosed);
   EXPECT_FALSE(after.can_edit || after.can_submit);
   EXPECT_NE(after.next_step.find("截止"), std::string::npos);
-  auto approved = GuideFor(With(AssessmentStatus::kApproved), Round2016(), Date::Of("2016-05-10"), kEnterprise);
+  auto approved =
+      GuideFor(With(AssessmentStatus::kApproved), Round2016(), Date::Of("2016-05-10"), kEnterprise);
   EXPECT_FALSE(approved.can_edit || approved.can_submit || approved.can_withdraw);
   EXPECT_NE(approved.next_step.find("已通过审核"), std::string::npos);
 }

@@ -1,10 +1,10 @@
 #include "campaign/rounds.h"
 
-#include <algorithm>
-#include <regex>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "core/text.h"
 #include "core/time.h"
@@ -155,7 +155,8 @@ std::string CountingNote(const domain::Round& round) {
 Result<domain::Date> ParseRoundDate(std::string_view field, std::string_view text) {
   auto date = domain::Date::Parse(text);
   if (!date) {
-    return Fail(Error::Invalid("invalid_field", fmt::format("{} 应为日期，如 2016-06-30", field), std::string(field)));
+    return Fail(Error::Invalid("invalid_field", fmt::format("{} 应为日期，如 2016-06-30", field),
+                               std::string(field)));
   }
   return *date;
 }
@@ -175,15 +176,19 @@ std::vector<Stage> RoundStages(const domain::Round& round) {
 }
 
 Json RoundToJson(const domain::Round& r, std::optional<domain::Date> today) {
-  Json j = {{"code", r.code},           {"name", r.name},
-          {"year", r.year},           {"province_code", r.province_code},
-          {"models", r.models},       {"opens_on", r.opens_on.ToString()},
-          {"closes_on", r.closes_on.ToString()}, {"deadline", r.deadline.ToString()},
-          {"review_required", r.review_required},
-          {"contacts_due", r.contacts_due ? Json(r.contacts_due->ToString()) : Json(nullptr)},
-          {"completion", store::CompletionName(r.completion)},
-          {"entries", store::EntryCountName(r.entries)},
-          {"counting_note", CountingNote(r)}};
+  Json j = {{"code", r.code},
+            {"name", r.name},
+            {"year", r.year},
+            {"province_code", r.province_code},
+            {"models", r.models},
+            {"opens_on", r.opens_on.ToString()},
+            {"closes_on", r.closes_on.ToString()},
+            {"deadline", r.deadline.ToString()},
+            {"review_required", r.review_required},
+            {"contacts_due", r.contacts_due ? Json(r.contacts_due->ToString()) : Json(nullptr)},
+            {"completion", store::CompletionName(r.completion)},
+            {"entries", store::EntryCountName(r.entries)},
+            {"counting_note", CountingNote(r)}};
   if (today) {
     const domain::RoundState state = domain::StateOn(r, *today);
     j["state"] = domain::RoundStateName(state);

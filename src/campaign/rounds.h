@@ -4,15 +4,14 @@
 #ifndef RONGPING_CAMPAIGN_ROUNDS_H_
 #define RONGPING_CAMPAIGN_ROUNDS_H_
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
-#include "domain/principal.h"
 #include "campaign/target_rule.h"
 #include "core/result.h"
+#include "domain/principal.h"
 #include "store/campaign.h"
 #include "store/db.h"
 #include "store/units.h"
@@ -98,7 +97,8 @@ std::vector<Stage> RoundStages(const domain::Round& round);
 //  review_required,contacts_due,completion,entries,counting_note}; as read
 // on `today` (China) also "state" (not_open | open | closed), "state_label"
 // (未开始 | 填报中 | 已截止) and "stages" ([{id,title}], RoundStages).
-nlohmann::ordered_json RoundToJson(const domain::Round& round, std::optional<domain::Date> today = std::nullopt);
+nlohmann::ordered_json RoundToJson(const domain::Round& round,
+                                   std::optional<domain::Date> today = std::nullopt);
 
 }  // namespace rongping::campaign
 

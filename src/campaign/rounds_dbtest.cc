@@ -1,8 +1,8 @@
-#include "campaign/rounds.h"
-
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
+#include "campaign/rounds.h"
 #include "core/clock.h"
 #include "store/audit.h"
 #include "store/test_support.h"
@@ -162,8 +162,10 @@ TEST_F(RoundsTest, InvalidRoundsAreRefusedByField) {
 // Dates come as text in a request; the field is named when one is not a date.
 TEST(RoundDates, OnlyCalendarDatesAreAccepted) {
   EXPECT_EQ(ParseRoundDate("opens_on", "2016-04-20")->ToString(), "2016-04-20");
-  for (auto [field, text] : {std::pair{"opens_on", "2016-02-30"}, {"contacts_due", "May 10"},
-                             {"deadline", "2016-6-30"}, {"closes_on", ""}}) {
+  for (auto [field, text] : {std::pair{"opens_on", "2016-02-30"},
+                             {"contacts_due", "May 10"},
+                             {"deadline", "2016-6-30"},
+                             {"closes_on", ""}}) {
     auto date = ParseRoundDate(field, text);
     ASSERT_FALSE(date) << text;
     EXPECT_EQ(date.error().kind, ErrorKind::kInvalid);

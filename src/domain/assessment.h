@@ -61,13 +61,13 @@ struct AssessmentEvent {
 // recently changed first. Unset or empty fields do not filter.
 struct AssessmentQuery {
   std::string round;
-  std::string unit;                       // this unit and the units under it
+  std::string unit;  // this unit and the units under it
   std::optional<AssessmentStatus> status;
-  std::string industry;                   // an industry division (行业大类) code
-  std::string level;                      // a stage id of the round's models
-  std::optional<Date> submitted_from;     // submitted on or after this day (China)
-  std::optional<Date> submitted_to;       // submitted on or before this day (China)
-  std::string text;                       // part of the enterprise's name, or the start of its code
+  std::string industry;                // an industry division (行业大类) code
+  std::string level;                   // a stage id of the round's models
+  std::optional<Date> submitted_from;  // submitted on or after this day (China)
+  std::optional<Date> submitted_to;    // submitted on or before this day (China)
+  std::string text;                    // part of the enterprise's name, or the start of its code
   int64_t limit = 50;
   int64_t offset = 0;
 };

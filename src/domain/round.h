@@ -37,9 +37,9 @@ struct Round {
   int64_t year = 0;
   std::string province_code;
   std::vector<std::string> models;  // model ids offered, in preference order
-  Date opens_on;   // the first day answers are accepted (China's calendar)
-  Date closes_on;  // the last day submissions are accepted
-  Date deadline;   // the day completion targets are due
+  Date opens_on;                    // the first day answers are accepted (China's calendar)
+  Date closes_on;                   // the last day submissions are accepted
+  Date deadline;                    // the day completion targets are due
   bool review_required = true;  // whether submissions are reviewed (approve/reject)
   std::optional<Date> contacts_due;  // the day the 联系人表 is due; unset when none
   Completion completion = Completion::kSubmitted;

@@ -1,11 +1,10 @@
 // EnterpriseService's writes as a failing store sees them: registering and
 // changing an enterprise commit whole, with their audit records, or not at
 // all.
-#include "enterprise/enterprise_service.h"
-
 #include <gtest/gtest.h>
 
 #include "core/clock.h"
+#include "enterprise/enterprise_service.h"
 #include "store/audit.h"
 #include "store/test_support.h"
 
@@ -64,13 +63,14 @@ TEST(EnterpriseServiceStore, StampedByTheClock) {
   ASSERT_TRUE(created) << created.error().message;
   EXPECT_EQ(created->created_at, "2031-03-01T01:00:00.000Z");
   clock.AdvanceSeconds(3600);
-  auto changed = EnterpriseService(t.db()).Update(city, uscc, {{"name", "广州甲电子股份有限公司"}}, created->version,
-                                                  "", &errors);
+  auto changed = EnterpriseService(t.db()).Update(city, uscc, {{"name", "广州甲电子股份有限公司"}},
+                                                  created->version, "", &errors);
   ASSERT_TRUE(changed) << changed.error().message;
   EXPECT_EQ(changed->created_at, "2031-03-01T01:00:00.000Z");
   EXPECT_EQ(changed->updated_at, "2031-03-01T02:00:00.000Z");
   auto trail = InTx(t.db(), store::TxMode::kRead, [&](store::Tx& tx) {
-    return store::ListAudit(tx, testing::MakePrincipal(Role::kMinistry, ""), testing::AuditOf("enterprise", uscc));
+    return store::ListAudit(tx, testing::MakePrincipal(Role::kMinistry, ""),
+                            testing::AuditOf("enterprise", uscc));
   });
   ASSERT_TRUE(trail);
   ASSERT_EQ(trail->size(), 2u);  // newest first

@@ -194,10 +194,13 @@ Result<ImportReport> ImportAssessments(store::Db& db, std::string_view jsonl,
         return Fail(e.error());
       }
       if (auto r = store::RecordAudit(
-              tx, {0, "", options.actor, "assessment.import", "assessment", a.round_code + "/" + a.uscc.str(),
-                   from ? std::optional<std::string>(fmt::format(R"({{"status":"{}"}})", domain::AssessmentStatusName(*from)))
+              tx, {0, "", options.actor, "assessment.import", "assessment",
+                   a.round_code + "/" + a.uscc.str(),
+                   from ? std::optional<std::string>(fmt::format(
+                              R"({{"status":"{}"}})", domain::AssessmentStatusName(*from)))
                         : std::nullopt,
-                   fmt::format(R"({{"status":"{}","model_hash":"{}"}})", domain::AssessmentStatusName(saved->status),
+                   fmt::format(R"({{"status":"{}","model_hash":"{}"}})",
+                               domain::AssessmentStatusName(saved->status),
                                saved->model_hash.value_or("")),
                    options.request_id});
           !r) {

@@ -1,13 +1,12 @@
 // Import of enterprises from CSV and XLSX with good and bad rows.
-#include "importer/enterprise_import.h"
+#include <gtest/gtest.h>
+#include <xlsxwriter.h>
 
 #include <fstream>
 #include <sstream>
 
-#include <gtest/gtest.h>
-#include <xlsxwriter.h>
-
 #include "core/clock.h"
+#include "importer/enterprise_import.h"
 #include "store/test_support.h"
 
 namespace rongping {
@@ -93,10 +92,14 @@ TEST(EnterpriseImport, AllOrNothingAtTheClocksTime) {
   ASSERT_TRUE(table);
   ImportOptions options;
   options.skip_invalid = true;
-  EXPECT_GE(testing::ExpectAllOrNothing(t.db(), [&](store::Db& db) { return ImportEnterprises(db, *table, options); }),
+  EXPECT_GE(testing::ExpectAllOrNothing(
+                t.db(), [&](store::Db& db) { return ImportEnterprises(db, *table, options); }),
             3);
-  EXPECT_EQ(Count(t.db(), "SELECT COUNT(*) FROM enterprises WHERE created_at = '2031-03-01T01:00:00.000Z'"), 2);
-  EXPECT_EQ(Count(t.db(), "SELECT COUNT(*) FROM audit_log WHERE at = '2031-03-01T01:00:00.000Z'"), 2);
+  EXPECT_EQ(Count(t.db(),
+                  "SELECT COUNT(*) FROM enterprises WHERE created_at = '2031-03-01T01:00:00.000Z'"),
+            2);
+  EXPECT_EQ(Count(t.db(), "SELECT COUNT(*) FROM audit_log WHERE at = '2031-03-01T01:00:00.000Z'"),
+            2);
 }
 
 TEST(EnterpriseImport, XlsxWithBadRowsReportsSpreadsheetRowNumbers) {

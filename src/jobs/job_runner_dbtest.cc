@@ -31,8 +31,12 @@ TEST(JobRunner, StoresResultsAndErrors) {
   runner.Handle("echo", [](const domain::Job& job, std::stop_token) -> Result<JobOutput> {
     return JobOutput{"application/octet-stream", "out.bin", job.input + std::string("\0\xff", 2)};
   });
-  runner.Handle("bad", [](const domain::Job&, std::stop_token) -> Result<JobOutput> { return Fail(Error::Unavailable("浏览器不可用")); });
-  runner.Handle("throws", [](const domain::Job&, std::stop_token) -> Result<JobOutput> { throw std::runtime_error("boom"); });
+  runner.Handle("bad", [](const domain::Job&, std::stop_token) -> Result<JobOutput> {
+    return Fail(Error::Unavailable("浏览器不可用"));
+  });
+  runner.Handle("throws", [](const domain::Job&, std::stop_token) -> Result<JobOutput> {
+    throw std::runtime_error("boom");
+  });
   int64_t echo = Enqueue(t.db(), "echo", "你好");
   int64_t bad = Enqueue(t.db(), "bad", "");
   int64_t throws = Enqueue(t.db(), "throws", "");
@@ -107,7 +111,9 @@ TEST(JobRunner, TwoRunnersOnOneDatabaseRunEachJobOnce) {
 TEST(JobRunner, AStartedRunnerPicksUpAQueuedJob) {
   testing::TempDb t;
   JobRunner runner(t.db(), {.lease_seconds = 60, .max_attempts = 3, .poll_milliseconds = 50});
-  runner.Handle("echo", [](const domain::Job&, std::stop_token) -> Result<JobOutput> { return JobOutput{"text/plain", "a", "b"}; });
+  runner.Handle("echo", [](const domain::Job&, std::stop_token) -> Result<JobOutput> {
+    return JobOutput{"text/plain", "a", "b"};
+  });
   runner.Start();
   int64_t id = Enqueue(t.db(), "echo", "");
   runner.Wake();
@@ -127,18 +133,21 @@ TEST(JobRunner, StopInterruptsTheJobInHandAndQueuesItAgain) {
   JobRunner runner(t.db(), {.lease_seconds = 60, .max_attempts = 3, .poll_milliseconds = 50});
   runner.Handle("slow", [&](const domain::Job&, std::stop_token stop) -> Result<JobOutput> {
     started = true;
-    for (int i = 0; i < 3000 && !stop.stop_requested(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 3000 && !stop.stop_requested(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     if (stop.stop_requested()) return Fail(Error::Unavailable("stopped"));
     return JobOutput{"text/plain", "a", "too late"};
   });
   runner.Start();
   int64_t id = Enqueue(t.db(), "slow", "");
   runner.Wake();
-  for (int i = 0; i < 500 && !started; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 500 && !started; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_TRUE(started);
   const auto begin = std::chrono::steady_clock::now();
   runner.Stop();
-  EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(5));  // not the handler's 30 s
+  EXPECT_LT(std::chrono::steady_clock::now() - begin,
+            std::chrono::seconds(5));  // not the handler's 30 s
   domain::Job job = Find(t.db(), id);
   EXPECT_EQ(job.status, "queued");
   EXPECT_EQ(job.attempts, 0);
@@ -160,7 +169,9 @@ TEST(JobRunner, PendingJobsAreBoundedPerUserAndInAll) {
   options.max_pending_per_owner = 2;
   options.max_pending = 3;
   JobRunner runner(t.db(), options);
-  runner.Handle("echo", [](const domain::Job& job, std::stop_token) -> Result<JobOutput> { return JobOutput{"text/plain", "a", job.input}; });
+  runner.Handle("echo", [](const domain::Job& job, std::stop_token) -> Result<JobOutput> {
+    return JobOutput{"text/plain", "a", job.input};
+  });
   ASSERT_TRUE(runner.Enqueue("echo", 1, "a"));
   ASSERT_TRUE(runner.Enqueue("echo", 1, "b"));
   auto third = runner.Enqueue("echo", 1, "c");
@@ -188,7 +199,9 @@ TEST(JobRunner, FinishedJobsAndTheirResultsExpire) {
   options.result_ttl_seconds = 3600;
   options.clock = &clock;
   JobRunner runner(t.db(), options);
-  runner.Handle("echo", [](const domain::Job& job, std::stop_token) -> Result<JobOutput> { return JobOutput{"text/plain", "a", job.input}; });
+  runner.Handle("echo", [](const domain::Job& job, std::stop_token) -> Result<JobOutput> {
+    return JobOutput{"text/plain", "a", job.input};
+  });
   auto done = runner.Enqueue("echo", 1, "a");
   ASSERT_TRUE(done);
   ASSERT_TRUE(runner.RunPending());

@@ -1,8 +1,8 @@
 #include "report/progress_export.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "report/table.h"
@@ -70,10 +70,11 @@ Table ProgressTableOf(const domain::ProgressTable& t, const std::string& title) 
     return TableCell::Maybe(v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt);
   };
   auto line = [&](const domain::ProgressRow& r, const std::string& name) {
-    table.rows.push_back({TableCell::Text(name), TableCell::Number(static_cast<double>(r.participating)),
-                          TableCell::Number(static_cast<double>(r.completed)), count(r.target),
-                          TableCell::Maybe(r.completion_rate, NumberStyle::kPercent, 1),
-                          TableCell::Text(r.target_met ? (*r.target_met ? "是" : "否") : ""), count(r.rank)});
+    table.rows.push_back(
+        {TableCell::Text(name), TableCell::Number(static_cast<double>(r.participating)),
+         TableCell::Number(static_cast<double>(r.completed)), count(r.target),
+         TableCell::Maybe(r.completion_rate, NumberStyle::kPercent, 1),
+         TableCell::Text(r.target_met ? (*r.target_met ? "是" : "否") : ""), count(r.rank)});
   };
   line(t.total, TotalName(t));
   for (const auto& r : t.rows) line(r, r.unit_name);
@@ -84,7 +85,9 @@ Table ProgressTableOf(const domain::ProgressTable& t, const std::string& title) 
 
 }  // namespace
 
-std::string ProgressToCsv(const domain::ProgressTable& t) { return TableToCsv(ProgressTableOf(t, "进度")); }
+std::string ProgressToCsv(const domain::ProgressTable& t) {
+  return TableToCsv(ProgressTableOf(t, "进度"));
+}
 
 Result<std::string> ProgressToXlsx(const domain::ProgressTable& t, const std::string& title) {
   return TableToXlsx(ProgressTableOf(t, title));

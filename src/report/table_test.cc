@@ -13,9 +13,10 @@ Table Sample() {
   Table t;
   t.title = "数据地图";
   t.header = {"分组", "企业数", "平均发展水平"};
-  t.rows = {{TableCell::Text("广东省"), TableCell::Number(1531), TableCell::Number(52.345, 1)},
-            {TableCell::Text("=HYPERLINK(\"http://x\")"), TableCell::Text("—"), TableCell::Text("—")},
-            {TableCell::Text("顺德区, 佛山"), TableCell::Number(0), TableCell::Text("")}};
+  t.rows = {
+      {TableCell::Text("广东省"), TableCell::Number(1531), TableCell::Number(52.345, 1)},
+      {TableCell::Text("=HYPERLINK(\"http://x\")"), TableCell::Text("—"), TableCell::Text("—")},
+      {TableCell::Text("顺德区, 佛山"), TableCell::Number(0), TableCell::Text("")}};
   t.notes = {"注：少于 5 家企业的分组不显示。"};
   return t;
 }
@@ -31,15 +32,16 @@ Table Circular() {
   t.header = {"属地", "完成率", "参与评估数", "完成率（百分点）", "排名"};
   t.header_groups = {{"较上期变化", 2, 3}};
   t.total_rows = 1;
-  t.rows = {{TableCell::Text("全省"), TableCell::Styled(0.33333, NumberStyle::kPercent, 1),
-             TableCell::Styled(3, NumberStyle::kSigned), TableCell::Styled(2.04, NumberStyle::kSigned, 1),
-             TableCell::Styled(2, NumberStyle::kRankChange)},
-            {TableCell::Text("广州市"), TableCell::Maybe(std::nullopt, NumberStyle::kPercent, 1),
-             TableCell::Styled(-2, NumberStyle::kSigned), TableCell::Styled(0, NumberStyle::kSigned, 1),
-             TableCell::Styled(-1, NumberStyle::kRankChange)},
-            {TableCell::Text("深圳市"), TableCell::Styled(1, NumberStyle::kPercent, 1),
-             TableCell::Styled(0, NumberStyle::kSigned), TableCell::Styled(-0.5, NumberStyle::kSigned, 1),
-             TableCell::Styled(0, NumberStyle::kRankChange)}};
+  t.rows = {
+      {TableCell::Text("全省"), TableCell::Styled(0.33333, NumberStyle::kPercent, 1),
+       TableCell::Styled(3, NumberStyle::kSigned), TableCell::Styled(2.04, NumberStyle::kSigned, 1),
+       TableCell::Styled(2, NumberStyle::kRankChange)},
+      {TableCell::Text("广州市"), TableCell::Maybe(std::nullopt, NumberStyle::kPercent, 1),
+       TableCell::Styled(-2, NumberStyle::kSigned), TableCell::Styled(0, NumberStyle::kSigned, 1),
+       TableCell::Styled(-1, NumberStyle::kRankChange)},
+      {TableCell::Text("深圳市"), TableCell::Styled(1, NumberStyle::kPercent, 1),
+       TableCell::Styled(0, NumberStyle::kSigned), TableCell::Styled(-0.5, NumberStyle::kSigned, 1),
+       TableCell::Styled(0, NumberStyle::kRankChange)}};
   return t;
 }
 
@@ -130,8 +132,10 @@ TEST(TableXlsx, TitleGroupsTotalsAndStyles) {
   }
   EXPECT_NE(sheet.find("<v>0.333</v>"), std::string::npos) << "a percentage rounded as it reads";
   EXPECT_NE(sheet.find("<v>2</v>"), std::string::npos);
-  for (const char* format : {"0.0%", "+0;-0;0", "+0.0;-0.0;0.0", "&quot;↑&quot;0;&quot;↓&quot;0;&quot;持平&quot;"}) {
-    EXPECT_NE(styles.find(std::string("formatCode=\"") + format + "\""), std::string::npos) << format;
+  for (const char* format :
+       {"0.0%", "+0;-0;0", "+0.0;-0.0;0.0", "&quot;↑&quot;0;&quot;↓&quot;0;&quot;持平&quot;"}) {
+    EXPECT_NE(styles.find(std::string("formatCode=\"") + format + "\""), std::string::npos)
+        << format;
   }
   EXPECT_NE(styles.find("<b/>"), std::string::npos) << "the total row is bold";
 }
@@ -145,7 +149,10 @@ TEST(FormXlsx, AFormAndATableInOneWorkbook) {
   using Style = FormCell::Style;
   form.rows = {{{"单位", Style::kLabel}, {"广州市（440100）", Style::kValue, 3}},
                {{"工作负责人", Style::kSection, 4}},
-               {{"姓名", Style::kLabel}, {"郭 利", Style::kValue}, {"电话", Style::kLabel}, {"=1+1", Style::kValue}},
+               {{"姓名", Style::kLabel},
+                {"郭 利", Style::kValue},
+                {"电话", Style::kLabel},
+                {"=1+1", Style::kValue}},
                {},
                {{"填报人：guangzhou；填报时间：2016-05-09 11:00（逾期报送）", Style::kNote}}};
   auto bytes = SheetsToXlsx({form, Sample()});
@@ -163,7 +170,8 @@ TEST(FormXlsx, AFormAndATableInOneWorkbook) {
   EXPECT_NE(sheet.find("paperSize=\"9\""), std::string::npos);
   EXPECT_EQ(sheet.find("orientation=\"landscape\""), std::string::npos) << "a form prints upright";
   EXPECT_EQ(sheet.find("<f>"), std::string::npos) << "a value is text, never a formula";
-  for (const char* text : {"两化融合评估诊断和对标引导工作地方联系人表", "郭 利", "=1+1", "（逾期报送）"}) {
+  for (const char* text :
+       {"两化融合评估诊断和对标引导工作地方联系人表", "郭 利", "=1+1", "（逾期报送）"}) {
     EXPECT_NE(strings.find(text), std::string::npos) << text;
   }
 }

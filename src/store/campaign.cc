@@ -10,8 +10,6 @@
 namespace rongping::store {
 namespace {
 
-
-
 // Dates were checked when the round was written; one that does not parse
 // now was changed outside rongping, and is reported, not guessed.
 Result<domain::Round> RoundFromRow(const Row& r) {
@@ -21,10 +19,12 @@ Result<domain::Round> RoundFromRow(const Row& r) {
   round.year = r.Int(2);
   round.province_code = r.Text(3);
   round.models = SplitCodes(r.Text(4));
-  for (auto [column, target] : {std::pair{5, &round.opens_on}, {6, &round.closes_on}, {7, &round.deadline}}) {
+  for (auto [column, target] :
+       {std::pair{5, &round.opens_on}, {6, &round.closes_on}, {7, &round.deadline}}) {
     auto date = domain::Date::Parse(r.Text(column));
     if (!date) {
-      return Fail(Error::Internal(fmt::format("评估周期 {} 的日期“{}”无效", round.code, r.Text(column))));
+      return Fail(
+          Error::Internal(fmt::format("评估周期 {} 的日期“{}”无效", round.code, r.Text(column))));
     }
     *target = *date;
   }
@@ -32,7 +32,8 @@ Result<domain::Round> RoundFromRow(const Row& r) {
   if (auto due = r.OptText(9)) {
     round.contacts_due = domain::Date::Parse(*due);
     if (!round.contacts_due) {
-      return Fail(Error::Internal(fmt::format("评估周期 {} 的联系人表截止日期“{}”无效", round.code, *due)));
+      return Fail(
+          Error::Internal(fmt::format("评估周期 {} 的联系人表截止日期“{}”无效", round.code, *due)));
     }
   }
   round.completion = ParseCompletion(r.Text(10)).value_or(Completion::kApproved);
@@ -94,11 +95,14 @@ Result<void> Done(const Result<int64_t>& r) {
 Result<void> UpsertRound(Tx& tx, const domain::Round& r) {
   return Done(tx.Exec(
       "INSERT INTO rounds (code, name, year, province_code, models, opens_on, closes_on, deadline, "
-      "review_required, created_at, contacts_due, completion, entries) VALUES ($1, $2, $3, $4, $5, $6, "
-      "$7, $8, $9, $10, $11, $12, $13) ON CONFLICT (code) DO UPDATE SET name = excluded.name, year = "
+      "review_required, created_at, contacts_due, completion, entries) VALUES ($1, $2, $3, $4, $5, "
+      "$6, "
+      "$7, $8, $9, $10, $11, $12, $13) ON CONFLICT (code) DO UPDATE SET name = excluded.name, year "
+      "= "
       "excluded.year, province_code = excluded.province_code, models = excluded.models, opens_on = "
       "excluded.opens_on, closes_on = excluded.closes_on, deadline = excluded.deadline, "
-      "review_required = excluded.review_required, contacts_due = excluded.contacts_due, completion = "
+      "review_required = excluded.review_required, contacts_due = excluded.contacts_due, "
+      "completion = "
       "excluded.completion, entries = excluded.entries",
       {r.code, r.name, r.year, r.province_code, JoinCodes(r.models), r.opens_on.ToString(),
        r.closes_on.ToString(), r.deadline.ToString(), int64_t{r.review_required ? 1 : 0}, tx.Now(),
@@ -300,7 +304,8 @@ Result<std::vector<UnitCounts>> CountByUnit(Tx& tx, std::string_view round_code,
   return out;
 }
 
-Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who, const domain::AssessmentQuery& query) {
+Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who,
+                                       const domain::AssessmentQuery& query) {
   std::vector<Value> params{query.round};
   std::string where = "a.round_code = $1 AND " + EnterpriseScopeCondition(who, params);
   auto add = [&](std::string condition, Value value) {
@@ -308,31 +313,36 @@ Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who, const domai
     where += " AND " + fmt::format(fmt::runtime(condition), params.size());
   };
   if (!query.unit.empty()) {
-    add("a.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units WHERE code = ${}) || '%')",
+    add("a.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units WHERE code "
+        "= ${}) || '%')",
         query.unit);
   }
   if (query.status) add("a.status = ${}", std::string(domain::AssessmentStatusName(*query.status)));
   if (!query.industry.empty()) add("e.industry_code = ${}", query.industry);
   if (!query.level.empty()) add("a.level_id = ${}", query.level);
   // A China day runs from the end of the day before to its own end, in UTC.
-  if (query.submitted_from) add("a.submitted_at >= ${}", ChinaDayEndUtc(query.submitted_from->AddDays(-1).ToString()));
-  if (query.submitted_to) add("a.submitted_at < ${}", ChinaDayEndUtc(query.submitted_to->ToString()));
+  if (query.submitted_from)
+    add("a.submitted_at >= ${}", ChinaDayEndUtc(query.submitted_from->AddDays(-1).ToString()));
+  if (query.submitted_to)
+    add("a.submitted_at < ${}", ChinaDayEndUtc(query.submitted_to->ToString()));
   if (!query.text.empty()) {
     params.push_back("%" + EscapeLike(query.text) + "%");
     params.push_back(EscapeLike(NormalizeUscc(query.text)) + "%");
-    where += fmt::format(" AND (e.name LIKE ${} ESCAPE '\\' OR a.uscc LIKE ${} ESCAPE '\\')", params.size() - 1,
-                         params.size());
+    where += fmt::format(" AND (e.name LIKE ${} ESCAPE '\\' OR a.uscc LIKE ${} ESCAPE '\\')",
+                         params.size() - 1, params.size());
   }
-  const std::string from = "FROM assessments a JOIN enterprises e ON e.uscc = a.uscc WHERE " + where;
+  const std::string from =
+      "FROM assessments a JOIN enterprises e ON e.uscc = a.uscc WHERE " + where;
   auto count = tx.Query("SELECT COUNT(*) " + from, params);
   if (!count) return Fail(count.error());
   AssessmentPage page;
   page.total = count->rows[0].Int(0);
   params.push_back(query.limit);
   params.push_back(query.offset);
-  auto rows = tx.Query(fmt::format("SELECT {}, e.name {} ORDER BY a.updated_at DESC, a.id LIMIT ${} OFFSET ${}",
-                                   kAssessmentColumns, from, params.size() - 1, params.size()),
-                       params);
+  auto rows = tx.Query(
+      fmt::format("SELECT {}, e.name {} ORDER BY a.updated_at DESC, a.id LIMIT ${} OFFSET ${}",
+                  kAssessmentColumns, from, params.size() - 1, params.size()),
+      params);
   if (!rows) return Fail(rows.error());
   for (const auto& r : rows->rows) {
     auto a = AssessmentFromRow(r);

@@ -92,7 +92,8 @@ struct AssessmentPage {
   int64_t total = 0;
 };
 // The assessments of `query` among those `who` may see.
-Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who, const domain::AssessmentQuery& query);
+Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who,
+                                       const domain::AssessmentQuery& query);
 
 // Every assessment of an enterprise, oldest round first (for its trend).
 Result<std::vector<domain::Assessment>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc);

@@ -107,7 +107,8 @@ Result<void> FinishJob(Tx& tx, int64_t id, std::string_view type, std::string_vi
 
 Result<void> ReleaseJob(Tx& tx, const domain::Job& job) {
   auto r = tx.Exec(
-      "UPDATE jobs SET status = 'queued', attempts = attempts - 1, lease_until = NULL WHERE id = $1 AND "
+      "UPDATE jobs SET status = 'queued', attempts = attempts - 1, lease_until = NULL WHERE id = "
+      "$1 AND "
       "status = 'running' AND attempts = $2",
       {job.id, job.attempts});
   if (!r) return Fail(r.error());

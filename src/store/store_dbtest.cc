@@ -8,8 +8,8 @@
 #include <chrono>
 #include <thread>
 
-#include "domain/principal.h"
 #include "domain/enterprise.h"
+#include "domain/principal.h"
 #include "store/audit.h"
 #include "store/campaign.h"
 #include "store/enterprises.h"
@@ -68,16 +68,28 @@ TEST(Migrations, ImportedTimesAreRewrittenInUtc) {
   Enterprise e = Make("440100", 1, "广州甲公司");
   ASSERT_TRUE(InTx(t.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
     if (auto r = store::InsertEnterprise(tx, e); !r) return Fail(r.error());
-    domain::Round round{"r", "测试", 2016, "440000", {"m"}, domain::Date::Of("2016-04-01"),
-                        domain::Date::Of("2016-06-30"), domain::Date::Of("2016-06-30"), true, std::nullopt};
+    domain::Round round{"r",
+                        "测试",
+                        2016,
+                        "440000",
+                        {"m"},
+                        domain::Date::Of("2016-04-01"),
+                        domain::Date::Of("2016-06-30"),
+                        domain::Date::Of("2016-06-30"),
+                        true,
+                        std::nullopt};
     if (auto r = store::UpsertRound(tx, round); !r) return Fail(r.error());
     auto a = tx.Exec(
-        "INSERT INTO assessments (round_code, uscc, model_id, unit_code, production_type, status, answers_json, "
-        "version, submitted_at, reviewed_at, created_at, updated_at) VALUES ('r', $1, 'm', '440100', "
-        "'discrete_mass', 'approved', '{}', 1, '2016-06-30T23:30:00+08:00', 'not a time', 'x', 'x')",
+        "INSERT INTO assessments (round_code, uscc, model_id, unit_code, production_type, status, "
+        "answers_json, "
+        "version, submitted_at, reviewed_at, created_at, updated_at) VALUES ('r', $1, 'm', "
+        "'440100', "
+        "'discrete_mass', 'approved', '{}', 1, '2016-06-30T23:30:00+08:00', 'not a time', 'x', "
+        "'x')",
         {e.uscc.str()});
     if (!a) return Fail(a.error());
-    if (auto r = tx.Exec("DELETE FROM schema_migrations WHERE version = 10"); !r) return Fail(r.error());
+    if (auto r = tx.Exec("DELETE FROM schema_migrations WHERE version = 10"); !r)
+      return Fail(r.error());
     return true;
   }));
   auto migrated = store::Migrate(t.db());
@@ -345,8 +357,15 @@ TEST(StoredValues, AnInvalidDateOrStatusIsReportedNotGuessed) {
   TempDb t;
   Enterprise e = Make("440100", 1, "广州甲公司");
   ASSERT_TRUE(InTx(t.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
-    domain::Round round{"r", "测试", 2016, "440000", {"m"}, domain::Date::Of("2016-04-01"),
-                        domain::Date::Of("2016-06-30"), domain::Date::Of("2016-06-30"), true,
+    domain::Round round{"r",
+                        "测试",
+                        2016,
+                        "440000",
+                        {"m"},
+                        domain::Date::Of("2016-04-01"),
+                        domain::Date::Of("2016-06-30"),
+                        domain::Date::Of("2016-06-30"),
+                        true,
                         domain::Date::Of("2016-05-10")};
     if (auto r = store::UpsertRound(tx, round); !r) return Fail(r.error());
     if (auto r = store::InsertEnterprise(tx, e); !r) return Fail(r.error());
@@ -375,9 +394,12 @@ TEST(StoredValues, AnInvalidDateOrStatusIsReportedNotGuessed) {
   ASSERT_TRUE(read());
   EXPECT_EQ(*read(), true);
   for (auto [broken, mended, what] :
-       {std::tuple{"UPDATE rounds SET opens_on = '2016-02-30'", "UPDATE rounds SET opens_on = '2016-04-01'", "2016-02-30"},
-        {"UPDATE rounds SET contacts_due = 'May 10'", "UPDATE rounds SET contacts_due = NULL", "May 10"},
-        {"UPDATE assessments SET status = 'archived'", "UPDATE assessments SET status = 'draft'", "archived"}}) {
+       {std::tuple{"UPDATE rounds SET opens_on = '2016-02-30'",
+                   "UPDATE rounds SET opens_on = '2016-04-01'", "2016-02-30"},
+        {"UPDATE rounds SET contacts_due = 'May 10'", "UPDATE rounds SET contacts_due = NULL",
+         "May 10"},
+        {"UPDATE assessments SET status = 'archived'", "UPDATE assessments SET status = 'draft'",
+         "archived"}}) {
     change(broken);
     auto r = read();
     ASSERT_FALSE(r) << broken;
