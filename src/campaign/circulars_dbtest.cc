@@ -212,16 +212,7 @@ class CircularStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto r = InTx(t_.db(), store::TxMode::kWrite, [](store::Tx& tx) -> Result<bool> {
-      domain::Round round{"gd-t",
-                          "2016年测试周期",
-                          2016,
-                          "440000",
-                          {"gbt23020-2013"},
-                          domain::Date::Of("2016-04-01"),
-                          domain::Date::Of("2016-06-30"),
-                          domain::Date::Of("2016-06-30"),
-                          true,
-                          std::nullopt};
+      domain::Round round = testing::TestRound("gd-t", {"gbt23020-2013"});
       round.completion = store::Completion::kApproved;  // only reviewed ones count here
       if (auto u = store::UpsertRound(tx, round); !u) return Fail(u.error());
       if (auto u = store::UpsertTarget(tx, "gd-t", "440100", "min_completed:4"); !u)

@@ -50,18 +50,7 @@ TEST(Progress, RollsUpTheReportingTreeWithoutDoubleCounting) {
   auto index = InTx(t.db(), store::TxMode::kRead,
                     [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
   ASSERT_TRUE(index);
-  domain::Round round{"r",
-                      "测试",
-                      2016,
-                      "440000",
-                      {"m"},
-                      domain::Date::Of("2016-04-01"),
-                      domain::Date::Of("2016-06-30"),
-                      domain::Date::Of("2016-06-30"),
-                      true,
-                      std::nullopt,
-                      store::Completion::kSubmitted,
-                      store::EntryCount::kEnterprise};
+  domain::Round round = testing::TestRound("r");
   std::vector<store::UnitCounts> counts = {
       {"440100", 219, 168}, {"440600", 79, 62}, {"440606", 129, 102}, {"440300", 622, 446}};
   std::map<std::string, TargetRule> targets = {
@@ -102,18 +91,7 @@ TEST(Progress, TiesShareARank) {
   testing::TempDb t;
   auto index = InTx(t.db(), store::TxMode::kRead,
                     [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
-  domain::Round round{"r",
-                      "测试",
-                      2016,
-                      "440000",
-                      {"m"},
-                      domain::Date::Of("2016-04-01"),
-                      domain::Date::Of("2016-06-30"),
-                      domain::Date::Of("2016-06-30"),
-                      true,
-                      std::nullopt,
-                      store::Completion::kSubmitted,
-                      store::EntryCount::kEnterprise};
+  domain::Round round = testing::TestRound("r");
   std::map<std::string, TargetRule> targets = {{"440100", *ParseTargetRule("min_completed:10")},
                                                {"440300", *ParseTargetRule("min_completed:20")},
                                                {"440400", *ParseTargetRule("min_completed:10")}};
@@ -196,18 +174,7 @@ class ProgressAsOf : public ::testing::Test {
   }
 
   void Round(store::Completion completion, store::EntryCount entries) {
-    domain::Round round{"r",
-                        "测试",
-                        2016,
-                        "440000",
-                        {"m1", "m2"},
-                        domain::Date::Of("2016-04-01"),
-                        domain::Date::Of("2016-06-30"),
-                        domain::Date::Of("2016-06-30"),
-                        true,
-                        std::nullopt,
-                        store::Completion::kSubmitted,
-                        store::EntryCount::kEnterprise};
+    domain::Round round = testing::TestRound("r", {"m1", "m2"});
     round.completion = completion;
     round.entries = entries;
     ASSERT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) { return store::UpsertRound(tx, round); }));

@@ -68,16 +68,7 @@ TEST(Migrations, ImportedTimesAreRewrittenInUtc) {
   Enterprise e = Make("440100", 1, "广州甲公司");
   ASSERT_TRUE(InTx(t.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
     if (auto r = store::InsertEnterprise(tx, e); !r) return Fail(r.error());
-    domain::Round round{"r",
-                        "测试",
-                        2016,
-                        "440000",
-                        {"m"},
-                        domain::Date::Of("2016-04-01"),
-                        domain::Date::Of("2016-06-30"),
-                        domain::Date::Of("2016-06-30"),
-                        true,
-                        std::nullopt};
+    domain::Round round = testing::TestRound("r");
     if (auto r = store::UpsertRound(tx, round); !r) return Fail(r.error());
     auto a = tx.Exec(
         "INSERT INTO assessments (round_code, uscc, model_id, unit_code, production_type, status, "
@@ -357,16 +348,8 @@ TEST(StoredValues, AnInvalidDateOrStatusIsReportedNotGuessed) {
   TempDb t;
   Enterprise e = Make("440100", 1, "广州甲公司");
   ASSERT_TRUE(InTx(t.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
-    domain::Round round{"r",
-                        "测试",
-                        2016,
-                        "440000",
-                        {"m"},
-                        domain::Date::Of("2016-04-01"),
-                        domain::Date::Of("2016-06-30"),
-                        domain::Date::Of("2016-06-30"),
-                        true,
-                        domain::Date::Of("2016-05-10")};
+    domain::Round round = testing::TestRound("r");
+    round.contacts_due = domain::Date::Of("2016-05-10");
     if (auto r = store::UpsertRound(tx, round); !r) return Fail(r.error());
     if (auto r = store::InsertEnterprise(tx, e); !r) return Fail(r.error());
     domain::Assessment a;

@@ -19,6 +19,7 @@
 #include "core/uscc.h"
 #include "domain/audit.h"
 #include "domain/principal.h"
+#include "domain/round.h"
 #include "importer/reference.h"
 #include "store/copy.h"
 #include "store/db.h"
@@ -201,6 +202,21 @@ inline Principal MakePrincipal(Role role, std::string scope, std::string usernam
 }
 
 // A query of the audit trail for one object.
+// A round of 广东省 (440000) for tests: open from 2016-04-01 to 2016-06-30,
+// also its deadline, reviewed, offering `models`, counting submissions
+// once per enterprise; no contacts due date.
+inline domain::Round TestRound(std::string code, std::vector<std::string> models = {"m"}) {
+  domain::Round r;
+  r.code = std::move(code);
+  r.name = "2016年测试周期";
+  r.year = 2016;
+  r.province_code = "440000";
+  r.models = std::move(models);
+  r.opens_on = domain::Date::Of("2016-04-01");
+  r.closes_on = r.deadline = domain::Date::Of("2016-06-30");
+  return r;
+}
+
 inline domain::AuditQuery AuditOf(std::string object_type, std::string object_id) {
   domain::AuditQuery q;
   q.object_type = std::move(object_type);
