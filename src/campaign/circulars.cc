@@ -378,9 +378,7 @@ Result<Circular> Get(store::Db& db, const Principal* who, int64_t id) {
 }
 
 Result<std::string> ToXlsx(const Circular& c) {
-  using report::NumberStyle;
-  using report::TableCell;
-  report::Table table;
+  report::Table table = report::CircularTable(c);
   table.title = c.title;
   table.sheet_name = "通报";
   table.title_in_sheet = true;
@@ -388,35 +386,6 @@ Result<std::string> ToXlsx(const Circular& c) {
   table.caption += c.previous ? fmt::format("；较上期变化与截至{}的上期通报相比",
                                             report::ChineseDate(c.previous->as_of))
                               : std::string("；本期为首次通报，无上期数据");
-  table.header = {"属地",       "参与评估数", "完成评估数",       "目标", "完成率", "排名",
-                  "参与评估数", "完成评估数", "完成率（百分点）", "排名"};
-  table.header_groups = {{"较上期变化", 6, 4}};
-  std::map<std::string, const UnitChange*> change_of;
-  if (c.changes) {
-    for (const auto& ch : c.changes->rows) change_of[ch.unit_code] = &ch;
-  }
-  auto number = [](const auto& v, NumberStyle style = NumberStyle::kPlain, int decimals = 0,
-                   double scale = 1) {
-    return v ? TableCell::Styled(static_cast<double>(*v) * scale, style, decimals)
-             : TableCell::Text("");
-  };
-  auto line = [&](const ProgressRow& r, const std::string& name, const UnitChange* ch) {
-    const UnitChange none;
-    const UnitChange& d = ch ? *ch : none;
-    table.rows.push_back({TableCell::Text(name), number(std::optional<int64_t>(r.participating)),
-                          number(std::optional<int64_t>(r.completed)), number(r.target),
-                          number(r.completion_rate, NumberStyle::kPercent, 1), number(r.rank),
-                          number(d.participating, NumberStyle::kSigned),
-                          number(d.completed, NumberStyle::kSigned),
-                          number(d.completion_rate, NumberStyle::kSigned, 1, 100),
-                          number(d.rank, NumberStyle::kRankChange)});
-  };
-  line(c.table.total, report::RegionWord(c.unit_name), c.changes ? &c.changes->total : nullptr);
-  for (const auto& r : c.table.rows) {
-    auto it = change_of.find(r.unit_code);
-    line(r, r.unit_name, it == change_of.end() ? nullptr : it->second);
-  }
-  table.total_rows = 1;
   table.notes = {c.table.counting_note +
                      "完成率为完成评估数与目标之比；排名按完成率由高到低，未设定目标的不参与排名；"
                      "排名变化“↑”表示上升、“↓”表示下降。",

@@ -49,24 +49,7 @@ tr.total td{font-weight:bold}
 }
 )CSS";
 
-std::string Num(int64_t n) { return std::to_string(n); }
-
 std::string Percent(double rate) { return fmt::format("{:.1f}%", rate * 100); }
-
-std::string Signed(int64_t d) { return d > 0 ? "+" + Num(d) : Num(d); }
-
-// A rate difference in percentage points with one decimal ("+3.0", "-1.5", "0.0").
-std::string Points(double delta) {
-  double pp = std::round(delta * 1000) / 10;
-  if (pp == 0) return "0.0";
-  return fmt::format("{:+.1f}", pp);
-}
-
-std::string RankChange(int d) {
-  if (d > 0) return "↑" + std::to_string(d);
-  if (d < 0) return "↓" + std::to_string(-d);
-  return "持平";
-}
 
 // "增加12家" / "减少3家" / "持平".
 std::string CountPhrase(int64_t d) {
@@ -93,33 +76,43 @@ std::string JoinNames(const std::vector<const ProgressRow*>& rows, bool with_rat
   return out;
 }
 
-std::string Cell(std::string_view cls, const std::string& escaped_text) {
-  return fmt::format("<td class=\"{}\">{}</td>", cls, escaped_text);
-}
-
-std::string Row(const ProgressRow& r, const std::string& name, const UnitChange* change,
-                bool total) {
-  std::string html = total ? "<tr class=\"total\">" : "<tr>";
-  html += Cell("name", HtmlEscape(name));
-  html += Cell("num", Num(r.participating));
-  html += Cell("num", Num(r.completed));
-  html += Cell("num", r.target ? Num(*r.target) : "未设定");
-  html += Cell("num", r.completion_rate ? Percent(*r.completion_rate) : "—");
-  html += Cell("num", r.rank ? std::to_string(*r.rank) : "—");
-  auto opt = [](const auto& v, auto f) { return v ? f(*v) : std::string("—"); };
-  if (change) {
-    html += Cell("num", opt(change->participating, Signed));
-    html += Cell("num", opt(change->completed, Signed));
-    html += Cell("num", opt(change->completion_rate, Points));
-    html += Cell("num", opt(change->rank, RankChange));
-  } else {
-    for (int i = 0; i < 4; ++i) html += Cell("num", "—");
-  }
-  html += "</tr>\n";
-  return html;
-}
-
 }  // namespace
+
+Table CircularTable(const Circular& c) {
+  Table table;
+  table.header = {"属地",       "参与评估数", "完成评估数",       "目标", "完成率", "排名",
+                  "参与评估数", "完成评估数", "完成率（百分点）", "排名"};
+  table.header_groups = {{"较上期变化", 6, 4}};
+  std::map<std::string, const UnitChange*> change_of;
+  if (c.changes) {
+    for (const auto& ch : c.changes->rows) change_of[ch.unit_code] = &ch;
+  }
+  auto number = [](const auto& v, NumberStyle style = NumberStyle::kPlain, int decimals = 0,
+                   double scale = 1) {
+    return v ? TableCell::Styled(static_cast<double>(*v) * scale, style, decimals)
+             : TableCell::Text("");
+  };
+  auto line = [&](const ProgressRow& r, const std::string& name, const UnitChange* ch) {
+    const UnitChange none;
+    const UnitChange& d = ch ? *ch : none;
+    table.rows.push_back(
+        {TableCell::Text(name), TableCell::Number(static_cast<double>(r.participating)),
+         TableCell::Number(static_cast<double>(r.completed)),
+         r.target ? TableCell::Number(static_cast<double>(*r.target)) : TableCell::Text("未设定"),
+         number(r.completion_rate, NumberStyle::kPercent, 1), number(r.rank),
+         number(d.participating, NumberStyle::kSigned), number(d.completed, NumberStyle::kSigned),
+         number(d.completion_rate, NumberStyle::kSigned, 1, 100),
+         number(d.rank, NumberStyle::kRankChange)});
+  };
+  line(c.table.total, RegionWord(c.unit_name.empty() ? c.table.total.unit_name : c.unit_name),
+       c.changes ? &c.changes->total : nullptr);
+  for (const auto& r : c.table.rows) {
+    auto it = change_of.find(r.unit_code);
+    line(r, r.unit_name, it == change_of.end() ? nullptr : it->second);
+  }
+  table.total_rows = 1;
+  return table;
+}
 
 std::string HtmlEscape(std::string_view text) {
   std::string out;
@@ -213,19 +206,8 @@ std::string CircularToHtml(const Circular& c) {
   h += "<h2>二、各地进展情况</h2>\n";
   h += fmt::format("<p>{}各地参与评估数、完成评估数、目标、完成率及排名见下表。</p>\n",
                    HtmlEscape(region));
-  h += "<table>\n<caption>" + HtmlEscape(region) + "两化融合评估诊断和对标引导情况表（截至" + date +
-       "）</caption>\n";
-  h += "<thead>\n<tr><th rowspan=\"2\">属地</th><th rowspan=\"2\">参与评估数</th>"
-       "<th rowspan=\"2\">完成评估数</th><th rowspan=\"2\">目标</th><th rowspan=\"2\">完成率</th>"
-       "<th rowspan=\"2\">排名</th><th colspan=\"4\">较上期变化</th></tr>\n"
-       "<tr><th>参与评估数</th><th>完成评估数</th><th>完成率（百分点）</th><th>排名</th></tr>\n"
-       "</thead>\n<tbody>\n";
-  h += Row(total, region, changes ? &changes->total : nullptr, true);
-  for (const auto& r : t.rows) {
-    auto it = change_of.find(r.unit_code);
-    h += Row(r, r.unit_name, it == change_of.end() ? nullptr : it->second, false);
-  }
-  h += "</tbody>\n</table>\n";
+  h += TableToHtml(CircularTable(c),
+                   region + "两化融合评估诊断和对标引导情况表（截至" + date + "）");
   h += "<p class=\"note\">";
   h += t.counting_note.empty()
            ? "注：参与评估数指系统中有评估记录的企业数，完成评估数指完成评估获得评分并在系统中上报"

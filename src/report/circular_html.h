@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "domain/circular.h"
+#include "report/table.h"
 
 namespace rongping::report {
 
@@ -29,6 +30,12 @@ std::string ChineseQuarter(std::string_view date);
 // row 全省): …省 -> 全省, …自治区 -> 全区, anything else (a city circulated
 // by the province, a municipality) -> the name itself.
 std::string RegionWord(std::string_view unit_name);
+
+// The circular's table as both its page and its spreadsheet show it: 属地,
+// 参与评估数, 完成评估数, 目标 ("未设定" when none), 完成率, 排名 and the four
+// columns of 较上期变化 (empty without a previous circular); the region's
+// total first. Title, caption and notes are the caller's.
+Table CircularTable(const domain::Circular& circular);
 
 // The page. Uses the circular's title, round name, unit name, as_of, table,
 // previous and changes (not its id, snapshot or html).

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "report/circular_html.h"
 #include "report/spreadsheet.h"
 
 namespace rongping::report {
@@ -312,6 +313,41 @@ std::string TableToCsv(const Table& table) {
 }
 
 Result<std::string> TableToXlsx(const Table& table) { return SheetsToXlsx({table}); }
+
+std::string TableToHtml(const Table& table, std::string_view caption) {
+  std::string h = "<table>\n<caption>" + HtmlEscape(caption) + "</caption>\n<thead>\n<tr>";
+  const bool grouped = !table.header_groups.empty();
+  std::string second;  // the grouped columns' own headers
+  for (size_t c = 0; c < table.header.size(); ++c) {
+    const HeaderGroup* group = nullptr;
+    for (const auto& g : table.header_groups) {
+      if (c >= g.first_column && c < g.first_column + g.columns) group = &g;
+    }
+    if (!group) {
+      h += fmt::format("<th{}>{}</th>", grouped ? " rowspan=\"2\"" : "",
+                       HtmlEscape(table.header[c]));
+      continue;
+    }
+    if (c == group->first_column) {
+      h += fmt::format("<th colspan=\"{}\">{}</th>", group->columns, HtmlEscape(group->label));
+    }
+    second += "<th>" + HtmlEscape(table.header[c]) + "</th>";
+  }
+  h += "</tr>\n";
+  if (grouped) h += "<tr>" + second + "</tr>\n";
+  h += "</thead>\n<tbody>\n";
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    h += r < table.total_rows ? "<tr class=\"total\">" : "<tr>";
+    for (size_t c = 0; c < table.rows[r].size() && c < table.header.size(); ++c) {
+      const TableCell& cell = table.rows[r][c];
+      std::string shown = cell.number ? NumberText(cell) : cell.text;
+      if (shown.empty()) shown = "—";
+      h += fmt::format("<td class=\"{}\">{}</td>", c == 0 ? "name" : "num", HtmlEscape(shown));
+    }
+    h += "</tr>\n";
+  }
+  return h + "</tbody>\n</table>\n";
+}
 
 Result<std::string> SheetsToXlsx(const std::vector<Sheet>& sheets) {
   XlsxFile file;

@@ -15,6 +15,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -98,6 +99,13 @@ std::string TableToCsv(const Table& table);
 
 // The table as an .xlsx workbook's bytes.
 Result<std::string> TableToXlsx(const Table& table);
+
+// The table as an HTML <table> for a page, under `caption`: the header
+// (with its column groups) in <thead>, which printing repeats on every page;
+// the first column names each row (class "name"), the others are figures
+// (class "num") as the CSV writes them, "—" where a cell is empty; total
+// rows have class "total". Every text is escaped.
+std::string TableToHtml(const Table& table, std::string_view caption);
 
 // A workbook of the sheets, in order, as .xlsx bytes. kInternal when the
 // file cannot be written.

@@ -140,6 +140,26 @@ TEST(TableXlsx, TitleGroupsTotalsAndStyles) {
   EXPECT_NE(styles.find("<b/>"), std::string::npos) << "the total row is bold";
 }
 
+TEST(TableHtml, GroupsTotalsFiguresAndEscaping) {
+  Table t = Circular();
+  t.rows[1][0] = TableCell::Text("<b>广州</b>");
+  const std::string html = TableToHtml(t, "全省情况表（截至2016年6月30日）");
+  EXPECT_NE(html.find("<caption>全省情况表（截至2016年6月30日）</caption>"), std::string::npos);
+  EXPECT_NE(html.find("<th rowspan=\"2\">属地</th>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<th colspan=\"3\">较上期变化</th>"), std::string::npos) << html;
+  EXPECT_NE(
+      html.find(
+          "<tr class=\"total\"><td class=\"name\">全省</td><td class=\"num\">33.3%</td>"
+          "<td class=\"num\">+3</td><td class=\"num\">+2.0</td><td class=\"num\">↑2</td></tr>"),
+      std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<td class=\"num\">—</td>"), std::string::npos)
+      << "an empty cell reads as a dash";
+  EXPECT_NE(html.find("&lt;b&gt;广州&lt;/b&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("<b>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"num\">持平</td>"), std::string::npos);
+}
+
 TEST(FormXlsx, AFormAndATableInOneWorkbook) {
   Form form;
   form.sheet_name = "联系人表";
