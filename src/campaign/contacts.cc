@@ -172,6 +172,7 @@ ContactsOverview BuildContactsOverview(const domain::Round& round,
   o.province_code = round.province_code;
   o.due = round.contacts_due;
   o.as_of = std::string(as_of);
+  const bool due_passed = DuePassed(o.due, as_of);
   std::map<std::string_view, const UnitContacts*> by_unit;
   for (const auto& s : stored) by_unit[s.unit_code] = &s;
   for (const auto& code : units) {
@@ -184,7 +185,7 @@ ContactsOverview BuildContactsOverview(const domain::Round& round,
       ++o.submitted;
       if (e.late) o.late.push_back(code);
     } else {
-      e.overdue = DuePassed(o.due, as_of);
+      e.overdue = due_passed;
       o.missing.push_back(code);
     }
     o.entries.push_back(std::move(e));

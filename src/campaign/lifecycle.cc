@@ -275,12 +275,13 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
     if (!ctx) return Fail(ctx.error());
     if (auto denied = MayFillIn(who, *ctx, false); !denied) return Fail(denied.error());
     const domain::Date today = domain::Date::TodayInChina(clock_);
-    if (today < ctx->round.opens_on) {
+    const domain::RoundState state = domain::StateOn(ctx->round, today);
+    if (state == domain::RoundState::kNotOpen) {
       return Fail(Error::Invalid(
           "round_not_open",
           fmt::format("评估周期将于 {} 开始，现在还不能填报", ctx->round.opens_on.ToString())));
     }
-    if (today > ctx->round.closes_on) {
+    if (state == domain::RoundState::kClosed) {
       return Fail(Error::Invalid("round_closed", fmt::format("评估周期已于 {} 截止，不能再修改答卷",
                                                              ctx->round.closes_on.ToString())));
     }
@@ -334,7 +335,8 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
     auto ctx = Load(tx, who, round, uscc);
     if (!ctx) return Fail(ctx.error());
     const domain::Date today = domain::Date::TodayInChina(clock_);
-    const bool closed = today > ctx->round.closes_on;
+    const domain::RoundState state = domain::StateOn(ctx->round, today);
+    const bool closed = state == domain::RoundState::kClosed;
     // Only province and ministry admins can override, and only once the
     // round has closed; anyone else's request follows the normal rules.
     const bool may_override = who.role == Role::kProvince || who.role == Role::kMinistry;
@@ -342,7 +344,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
       return Fail(Error::Forbidden("评估周期尚未截止，请由企业自行提交"));
     }
     const bool admin_override = override_close && may_override && closed;
-    if (today < ctx->round.opens_on) {
+    if (state == domain::RoundState::kNotOpen) {
       return Fail(Error::Invalid(
           "round_not_open",
           fmt::format("评估周期将于 {} 开始，现在还不能提交", ctx->round.opens_on.ToString())));
@@ -502,16 +504,17 @@ AssessmentGuide GuideFor(const domain::Assessment& a, const domain::Round& round
   g.can_edit = open && changeable && rights.fill_in;
   g.can_submit = open && changeable && rights.submit;
   g.can_withdraw = open && a.status == AssessmentStatus::kSubmitted && rights.submit;
-  const std::string closed =
-      fmt::format("评估周期已于{}截止，答卷只能查看；如有特殊情况请联系省级主管部门。",
-                  round.closes_on.ToChinese());
+  auto closed = [&] {
+    return fmt::format("评估周期已于{}截止，答卷只能查看；如有特殊情况请联系省级主管部门。",
+                       round.closes_on.ToChinese());
+  };
   switch (a.status) {
     case AssessmentStatus::kDraft:
       g.next_step = g.round_state == domain::RoundState::kNotOpen
                         ? fmt::format("评估周期将于{}开始填报。", round.opens_on.ToChinese())
                     : open ? fmt::format("答卷尚未提交：填完必答题后请提交，截止日期为{}。",
                                          round.closes_on.ToChinese())
-                           : "答卷未在截止前提交。" + closed;
+                           : "答卷未在截止前提交。" + closed();
       break;
     case AssessmentStatus::kSubmitted:
       g.next_step = round.review_required ? "已提交，等待主管部门审核。" : "已提交。";
@@ -522,7 +525,7 @@ AssessmentGuide GuideFor(const domain::Assessment& a, const domain::Round& round
       break;
     case AssessmentStatus::kRejected:
       g.next_step = fmt::format("答卷已被退回，原因：{}。", a.review_reason.value_or("未说明"));
-      g.next_step += open ? "请按退回原因修改答卷后重新提交。" : closed;
+      g.next_step += open ? std::string("请按退回原因修改答卷后重新提交。") : closed();
       break;
   }
   return g;

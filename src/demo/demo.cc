@@ -52,6 +52,19 @@ importer::Table PopulationTable(const std::vector<SyntheticEnterprise>& populati
 namespace {
 
 // One account per role; the enterprise account belongs to `enterprise_uscc`.
+// Creates the account unless one of that name exists (which is kept).
+Result<void> EnsureAccount(store::Db& db, AuthService& auth, const DemoAccount& account, Role role,
+                           const std::vector<std::string>& industries) {
+  auto existing = InTx(db, store::TxMode::kRead,
+                       [&](store::Tx& tx) { return store::FindUserByName(tx, account.username); });
+  if (!existing) return Fail(existing.error());
+  if (*existing) return {};
+  auto id = auth.CreateUser(account.username, std::string(kDemoPassword), role, account.scope,
+                            industries, account.description);
+  if (!id) return Fail(id.error());
+  return {};
+}
+
 Result<std::vector<DemoAccount>> CreateAccounts(store::Db& db, AuthService& auth,
                                                 const std::string& enterprise_uscc) {
   struct Spec {
@@ -74,15 +87,8 @@ Result<std::vector<DemoAccount>> CreateAccounts(store::Db& db, AuthService& auth
   };
   std::vector<DemoAccount> accounts;
   for (const auto& s : specs) {
-    auto existing = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) {
-      return store::FindUserByName(tx, s.account.username);
-    });
-    if (!existing) return Fail(existing.error());
-    if (!*existing) {
-      auto id = auth.CreateUser(s.account.username, std::string(kDemoPassword), s.role,
-                                s.account.scope, s.industries, s.account.description);
-      if (!id) return Fail(id.error());
-    }
+    if (auto r = EnsureAccount(db, auth, s.account, s.role, s.industries); !r)
+      return Fail(r.error());
     accounts.push_back(s.account);
   }
   return accounts;
@@ -269,19 +275,12 @@ Result<DemoReport> LoadTrial(store::Db& db, AuthService& auth, const DemoOptions
   if (people.size() != 2) return Fail(Error::Internal("体验企业生成失败"));
   if (auto imported = ImportAll(db, PopulationTable(people)); !imported)
     return Fail(imported.error());
-  const std::pair<DemoAccount, const SyntheticEnterprise*> trial[] = {
-      {{"newcomer", "enterprise", people[0].uscc, "体验账号：答卷尚未填写"}, &people[0]},
-      {{"returned", "enterprise", people[1].uscc, "体验账号：答卷被省级退回，待修改"}, &people[1]}};
-  for (const auto& [account, enterprise] : trial) {
-    auto existing = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) {
-      return store::FindUserByName(tx, account.username);
-    });
-    if (!existing) return Fail(existing.error());
-    if (!*existing) {
-      auto id = auth.CreateUser(account.username, std::string(kDemoPassword), Role::kEnterprise,
-                                account.scope, {}, account.description);
-      if (!id) return Fail(id.error());
-    }
+  const DemoAccount trial[] = {
+      {"newcomer", "enterprise", people[0].uscc, "体验账号：答卷尚未填写"},
+      {"returned", "enterprise", people[1].uscc, "体验账号：答卷被省级退回，待修改"}};
+  for (const auto& account : trial) {
+    if (auto r = EnsureAccount(db, auth, account, Role::kEnterprise, {}); !r)
+      return Fail(r.error());
     report->accounts.push_back(account);
   }
 

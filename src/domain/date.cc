@@ -31,7 +31,11 @@ Date Date::TodayInChina(const Clock& clock) {
 
 std::string Date::ToString() const { return FormatDate(days_); }
 
-std::string Date::ToChinese() const { return fmt::format("{}年{}月{}日", year(), month(), day()); }
+std::string Date::ToChinese() const {
+  const std::string s = ToString();  // YYYY-MM-DD
+  return fmt::format("{}年{}月{}日", std::stoi(s.substr(0, 4)), std::stoi(s.substr(5, 2)),
+                     std::stoi(s.substr(8, 2)));
+}
 
 int Date::year() const { return std::stoi(ToString().substr(0, 4)); }
 int Date::month() const { return std::stoi(ToString().substr(5, 2)); }

@@ -1,5 +1,7 @@
 #include "domain/round.h"
 
+#include <utility>
+
 namespace rongping::domain {
 
 std::string_view CompletionName(Completion c) { return c == Completion::kApproved ? "approved" : "submitted"; }
@@ -23,28 +25,18 @@ RoundState StateOn(const Round& round, Date today) {
   return today > round.closes_on ? RoundState::kClosed : RoundState::kOpen;
 }
 
+namespace {
+// By RoundState, in declaration order: the API's name and the words.
+constexpr std::pair<std::string_view, std::string_view> kStateWords[] = {
+    {"not_open", "未开始"}, {"open", "填报中"}, {"closed", "已截止"}};
+}  // namespace
+
 std::string_view RoundStateName(RoundState state) {
-  switch (state) {
-    case RoundState::kNotOpen:
-      return "not_open";
-    case RoundState::kClosed:
-      return "closed";
-    case RoundState::kOpen:
-      break;
-  }
-  return "open";
+  return kStateWords[static_cast<int>(state)].first;
 }
 
 std::string_view RoundStateLabel(RoundState state) {
-  switch (state) {
-    case RoundState::kNotOpen:
-      return "未开始";
-    case RoundState::kClosed:
-      return "已截止";
-    case RoundState::kOpen:
-      break;
-  }
-  return "填报中";
+  return kStateWords[static_cast<int>(state)].second;
 }
 
 }  // namespace rongping::domain

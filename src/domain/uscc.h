@@ -32,8 +32,6 @@ class Uscc {
   operator const std::string&() const { return code_; }  // reads as its text
   operator std::string_view() const { return code_; }
   bool empty() const { return code_.empty(); }
-  // Positions 3-8: the registering authority's GB/T 2260 division code.
-  std::string_view registering_division() const;
 
   friend bool operator==(const Uscc&, const Uscc&) = default;
   friend auto operator<=>(const Uscc&, const Uscc&) = default;

@@ -16,7 +16,6 @@ TEST(UsccType, OnlyAValidatedCodeIsMadeFromText) {
   auto code = Uscc::Parse(" 91440101ma59abcd1" + std::string(1, kCode[17]) + " ");
   ASSERT_TRUE(code) << code.error().message;
   EXPECT_EQ(code->str(), kCode);  // normalised
-  EXPECT_EQ(code->registering_division(), "440101");
   std::string wrong = kCode;
   wrong[17] = wrong[17] == '0' ? '1' : '0';
   auto refused = Uscc::Parse(wrong);
@@ -36,7 +35,6 @@ TEST(UsccType, ReadsAndComparesAsItsText) {
   std::map<std::string, int> by_code{{kCode, 1}};
   EXPECT_EQ(by_code[a], 1);
   EXPECT_TRUE(Uscc().empty());
-  EXPECT_EQ(Uscc().registering_division(), "");
   EXPECT_LT(Uscc(), a);
 }
 

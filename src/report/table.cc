@@ -21,6 +21,22 @@ std::string CsvField(std::string_view text) {
   return CsvCell(text);
 }
 
+// How many bytes the UTF-8 character that starts with `lead` has.
+size_t Utf8Length(unsigned char lead) {
+  return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+}
+
+// Each column's group, or null when it has none.
+std::vector<const HeaderGroup*> GroupOfColumns(const Table& table) {
+  std::vector<const HeaderGroup*> group_of(table.header.size(), nullptr);
+  for (const auto& g : table.header_groups) {
+    for (size_t c = g.first_column; c < g.first_column + g.columns && c < group_of.size(); ++c) {
+      group_of[c] = &g;
+    }
+  }
+  return group_of;
+}
+
 int Decimals(const TableCell& cell) { return std::clamp(cell.decimals, 0, 6); }
 
 // The number as written: rounded to the cell's decimals as it reads (a
@@ -77,7 +93,7 @@ std::string SheetName(const std::string& title) {
   int characters = 0;
   for (size_t i = 0; i < title.size() && characters < 31;) {
     const unsigned char lead = static_cast<unsigned char>(title[i]);
-    const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    const size_t length = Utf8Length(lead);
     std::string ch = title.substr(i, length);
     i += length;
     if (ch.size() == 1 && std::string_view("[]:*?/\\").find(ch[0]) != std::string_view::npos)
@@ -95,7 +111,7 @@ double DisplayWidth(const std::string& shown) {
   for (size_t i = 0; i < shown.size();) {
     const unsigned char lead = static_cast<unsigned char>(shown[i]);
     width += lead < 0x80 ? 1.1 : 2.1;
-    i += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    i += Utf8Length(lead);
   }
   return width;
 }
@@ -182,7 +198,7 @@ std::string PageHeader(const std::string& text) {
   std::string printed;
   for (size_t i = 0; i < text.size();) {
     const unsigned char lead = static_cast<unsigned char>(text[i]);
-    const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    const size_t length = Utf8Length(lead);
     if (printed.size() + length + 1 > 200) break;
     printed += lead == '&' ? std::string("&&") : text.substr(i, length);
     i += length;
@@ -224,11 +240,7 @@ void WriteTable(lxw_workbook* wb, Formats& formats, const Table& table) {
   auto widen = [&](size_t column, const std::string& shown) {
     widths[column] = std::min(60.0, std::max(widths[column], DisplayWidth(shown) + 2));
   };
-  std::vector<const HeaderGroup*> group_of(table.header.size(), nullptr);
-  for (const auto& g : table.header_groups) {
-    for (size_t c = g.first_column; c < g.first_column + g.columns && c < group_of.size(); ++c)
-      group_of[c] = &g;
-  }
+  const auto group_of = GroupOfColumns(table);
   const bool grouped = !table.header_groups.empty();
   for (lxw_col_t c = 0; c < columns; ++c) {
     const HeaderGroup* g = group_of[c];
@@ -318,11 +330,9 @@ std::string TableToHtml(const Table& table, std::string_view caption) {
   std::string h = "<table>\n<caption>" + HtmlEscape(caption) + "</caption>\n<thead>\n<tr>";
   const bool grouped = !table.header_groups.empty();
   std::string second;  // the grouped columns' own headers
+  const auto group_of = GroupOfColumns(table);
   for (size_t c = 0; c < table.header.size(); ++c) {
-    const HeaderGroup* group = nullptr;
-    for (const auto& g : table.header_groups) {
-      if (c >= g.first_column && c < g.first_column + g.columns) group = &g;
-    }
+    const HeaderGroup* group = group_of[c];
     if (!group) {
       h += fmt::format("<th{}>{}</th>", grouped ? " rowspan=\"2\"" : "",
                        HtmlEscape(table.header[c]));

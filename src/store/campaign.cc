@@ -96,14 +96,11 @@ Result<void> UpsertRound(Tx& tx, const domain::Round& r) {
   return Done(tx.Exec(
       "INSERT INTO rounds (code, name, year, province_code, models, opens_on, closes_on, deadline, "
       "review_required, created_at, contacts_due, completion, entries) VALUES ($1, $2, $3, $4, $5, "
-      "$6, "
-      "$7, $8, $9, $10, $11, $12, $13) ON CONFLICT (code) DO UPDATE SET name = excluded.name, year "
-      "= "
-      "excluded.year, province_code = excluded.province_code, models = excluded.models, opens_on = "
-      "excluded.opens_on, closes_on = excluded.closes_on, deadline = excluded.deadline, "
+      "$6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
+      "year = excluded.year, province_code = excluded.province_code, models = excluded.models, "
+      "opens_on = excluded.opens_on, closes_on = excluded.closes_on, deadline = excluded.deadline, "
       "review_required = excluded.review_required, contacts_due = excluded.contacts_due, "
-      "completion = "
-      "excluded.completion, entries = excluded.entries",
+      "completion = excluded.completion, entries = excluded.entries",
       {r.code, r.name, r.year, r.province_code, JoinCodes(r.models), r.opens_on.ToString(),
        r.closes_on.ToString(), r.deadline.ToString(), int64_t{r.review_required ? 1 : 0}, tx.Now(),
        r.contacts_due ? Value(r.contacts_due->ToString()) : Value(),

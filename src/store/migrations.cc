@@ -279,8 +279,7 @@ CREATE TABLE benchmark_packs (
 Result<void> TimesInUtc(Tx& tx) {
   auto rows = tx.Query(
       "SELECT id, submitted_at, reviewed_at FROM assessments WHERE (submitted_at IS NOT NULL AND "
-      "submitted_at NOT "
-      "LIKE '%Z') OR (reviewed_at IS NOT NULL AND reviewed_at NOT LIKE '%Z')");
+      "submitted_at NOT LIKE '%Z') OR (reviewed_at IS NOT NULL AND reviewed_at NOT LIKE '%Z')");
   if (!rows) return Fail(rows.error());
   auto utc = [](const std::optional<std::string>& text) -> Value {
     if (!text) return Value();
