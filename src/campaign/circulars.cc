@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "report/circular_html.h"
+#include "report/html.h"
 #include "report/progress_export.h"
 #include "report/table.h"
 #include "store/audit.h"

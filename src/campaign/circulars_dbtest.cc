@@ -6,6 +6,7 @@
 
 #include "core/time.h"
 #include "report/circular_html.h"
+#include "report/html.h"
 #include "store/campaign.h"
 #include "store/test_support.h"
 

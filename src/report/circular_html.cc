@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/time.h"
+#include "report/html.h"
 
 namespace rongping::report {
 namespace {
@@ -112,30 +113,6 @@ Table CircularTable(const Circular& c) {
   }
   table.total_rows = 1;
   return table;
-}
-
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string ChineseDate(std::string_view date) {
-  if (!ParseDateDays(date)) return std::string(date);
-  int y = std::stoi(std::string(date.substr(0, 4)));
-  int m = std::stoi(std::string(date.substr(5, 2)));
-  int d = std::stoi(std::string(date.substr(8, 2)));
-  return fmt::format("{}年{}月{}日", y, m, d);
 }
 
 std::string ChineseQuarter(std::string_view date) {

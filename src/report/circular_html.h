@@ -17,12 +17,6 @@
 
 namespace rongping::report {
 
-// Escapes & < > " and ' for text and attribute values.
-std::string HtmlEscape(std::string_view text);
-
-// "2016-06-30" -> "2016年6月30日"; the text itself when it is not a date.
-std::string ChineseDate(std::string_view date);
-
 // "2016-06-30" -> "2016年第二季度"; empty when it is not a date.
 std::string ChineseQuarter(std::string_view date);
 

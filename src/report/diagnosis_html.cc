@@ -10,7 +10,8 @@
 #include <optional>
 #include <vector>
 
-#include "report/circular_html.h"
+#include "report/html.h"
+#include "report/table.h"
 
 namespace rongping::report {
 namespace {
@@ -149,18 +150,19 @@ std::string StatusText(const Json& status) {
   static const std::map<std::string, std::string, std::less<>> kStatus = {
       {"approved", "已审核"}, {"submitted", "已提交"}, {"draft", "填报中"}, {"rejected", "已退回"}};
   auto it = kStatus.find(RawText(status));
-  return it == kStatus.end() ? Text(status) : it->second;
+  return it == kStatus.end() ? RawText(status) : it->second;
 }
 
-std::string Cell(std::string_view css_class, std::string_view escaped_html) {
-  return fmt::format("<td class=\"{}\">{}</td>", css_class, escaped_html);
+// A figure of the diagnosis in a table: one decimal, "—" when missing.
+TableCell Figure(const Json& value) {
+  return TableCell::Maybe(Number(value), NumberStyle::kPlain, 1);
 }
 
-std::string HeaderRow(std::initializer_list<std::string_view> titles) {
-  std::string html = "<thead><tr>";
-  for (auto title : titles) html += fmt::format("<th>{}</th>", title);
-  return html + "</tr></thead>\n<tbody>\n";
-}
+// A count in a table: "—" when missing.
+TableCell CountCell(const Json& value) { return TableCell::Maybe(Number(value)); }
+
+// A section's table: no caption, every text escaped by the writer.
+std::string Html(const Table& table) { return TableToHtml(table, ""); }
 
 // ---- Charts.
 
@@ -281,8 +283,8 @@ Radar RadarOf(const Json& d) {
 
 // A key indicator as the table and the chart show it.
 struct KeyRow {
-  std::string title;  // escaped
-  std::string shown;  // the enterprise's value, escaped, e.g. "是", "62.5%"
+  std::string title;               // as in the model, not escaped
+  std::string shown;               // the enterprise's value, e.g. "是", "62.5%", not escaped
   std::optional<double> bar;       // the enterprise's bar, 0-100 (是 is full)
   std::optional<double> peer_bar;  // the peers' mean or share, 0-100
   bool share = false;              // a yes/no indicator: peers as a share
@@ -297,14 +299,14 @@ std::vector<KeyRow> KeyRows(const Json& d) {
     KeyRow r;
     r.peers = &ById(peer_indicators, Field(indicator, "id"));
     r.id = &Field(indicator, "id");
-    r.title = Text(Field(indicator, "title"));
+    r.title = RawText(Field(indicator, "title"));
     const Json& value = Field(indicator, "value");
     r.shown = "—";
     if (value.is_boolean()) {
       r.shown = value == true ? "是" : "否";
       r.bar = value == true ? 100 : 0;
     } else if ((r.bar = Number(value))) {
-      r.shown = Fixed1(*r.bar) + Text(Field(indicator, "unit"));
+      r.shown = Fixed1(*r.bar) + RawText(Field(indicator, "unit"));
     }
     r.share = Field(*r.peers, "type") == "share" || (!r.peers->contains("type") && Field(indicator, "type") == "bool");
     r.peer_bar = Number(Field(*r.peers, "mean"));
@@ -325,10 +327,11 @@ std::string KeyIndicatorsSvg(const std::vector<KeyRow>& rows) {
   double y = 4;
   for (const KeyRow& r : rows) {
     svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", kKeyTitleWidth - 8,
-                       Fixed1(y + 13), r.title);
+                       Fixed1(y + 13), HtmlEscape(r.title));
     svg += Bars(kKeyTitleWidth, y + 1, r.bar, r.peer_bar);
-    svg += fmt::format("<text x=\"{}\" y=\"{}\">本企业 {}　对标组 {}</text>\n", kKeyTitleWidth + kBarWidth + 10,
-                       Fixed1(y + 13), r.shown, PeerShown(r));
+    svg += fmt::format("<text x=\"{}\" y=\"{}\">本企业 {}　对标组 {}</text>\n",
+                       kKeyTitleWidth + kBarWidth + 10, Fixed1(y + 13), HtmlEscape(r.shown),
+                       PeerShown(r));
     y += kKeyRowHeight;
   }
   svg += fmt::format(
@@ -355,7 +358,7 @@ std::string HeaderSection(const Json& d, std::string_view issued_on) {
   row("企业名称", Text(Field(d, "enterprise_name")));
   row("统一社会信用代码", Text(Field(d, "uscc")));
   row("评估周期", Text(Field(d, "round")));
-  row("评估状态", StatusText(Field(d, "status")));
+  row("评估状态", HtmlEscape(StatusText(Field(d, "status"))));
   row("评分模型", model_text);
   row("报告日期", HtmlEscape(ChineseDate(issued_on)));
   h += "</tbody></table>\n";
@@ -390,41 +393,39 @@ std::string DimensionSection(const Json& d) {
   const Json& peer_dimensions = Field(Field(d, "benchmarks"), "dimensions");
   const Radar radar = RadarOf(d);
   if (radar.titles.empty()) return "";
-  std::string rows;
-  size_t i = 0;
+  Table table;
+  table.header = {"维度", "得分", "权重", "对标组中位数", "P75", "P90（标杆）", "百分位"};
   for (const Json& dimension : Items(Field(d, "dimensions"))) {
     const Json& peers = ById(peer_dimensions, Field(dimension, "id"));
-    rows += "<tr>" + Cell("name", radar.titles[i++]);
+    auto& row = table.rows.emplace_back(1, TableCell::Text(RawText(Field(dimension, "title"))));
     for (const Json* value :
          {&Field(dimension, "score"), &Field(dimension, "weight"), &Field(peers, "median"),
           &Field(peers, "p75"), &Field(peers, "p90"), &Field(peers, "percentile_rank")}) {
-      rows += Cell("num", OneDecimal(*value));
+      row.push_back(Figure(*value));
     }
-    rows += "</tr>\n";
   }
-  return "<div class=\"figure\">" + RadarSvg(radar.titles, radar.series) + "</div>\n<table>\n" +
-         HeaderRow({"维度", "得分", "权重", "对标组中位数", "P75", "P90（标杆）", "百分位"}) +
-         rows + "</tbody>\n</table>\n";
+  return "<div class=\"figure\">" + RadarSvg(radar.titles, radar.series) + "</div>\n" + Html(table);
 }
 
 std::string KeyIndicatorSection(const Json& d) {
   const std::vector<KeyRow> keys = KeyRows(d);
   if (keys.empty()) return "";
-  std::string rows;
+  Table table;
+  table.header = {"关键指标", "本企业", "对标组均值/比例", "中位数", "P75", "P90", "n"};
   for (const KeyRow& r : keys) {
-    rows += "<tr>" + Cell("name", r.title) + Cell("num", r.shown) + Cell("num", PeerShown(r));
+    auto& row = table.rows.emplace_back();
+    row = {TableCell::Text(r.title), TableCell::Text(r.shown), TableCell::Text(PeerShown(r))};
     for (std::string_view key : {"median", "p75", "p90"}) {
-      rows += Cell("num", r.share ? "—" : OneDecimal(Field(*r.peers, key)));
+      row.push_back(r.share ? TableCell::Text("") : Figure(Field(*r.peers, key)));
     }
-    rows += Cell("num", Count(Field(*r.peers, "n"))) + "</tr>\n";
+    row.push_back(CountCell(Field(*r.peers, "n")));
   }
   constexpr std::string_view kNote =
       "<p class=\"note\">注：是否类指标的对标值为对标组中具备该项的企业比例，中位数和分位数"
       "仅对数值类指标列出；图中每项上条为本企业（是为满格、否为空），下条为对标组均值或比例，"
       "满格为100%。</p>\n";
-  return "<div class=\"figure\">" + KeyIndicatorsSvg(keys) + "</div>\n<table>\n" +
-         HeaderRow({"关键指标", "本企业", "对标组均值/比例", "中位数", "P75", "P90", "n"}) + rows +
-         "</tbody>\n</table>\n" + std::string(kNote);
+  return "<div class=\"figure\">" + KeyIndicatorsSvg(keys) + "</div>\n" + Html(table) +
+         std::string(kNote);
 }
 
 // The enterprise against the peers of a loaded benchmark pack (全国同行业、
@@ -434,33 +435,35 @@ std::string NationalSection(const Json& d) {
   const Json& national = Field(d, "national_benchmarks");
   if (!Field(national, "peer_group").is_object()) return "";
   const Json& regional = Field(d, "benchmarks");
-  std::string rows;
-  auto row = [&rows](const std::string& title, const std::string& mine, const std::string& region,
-                     const std::string& nation, const std::string& n) {
-    rows += "<tr>" + Cell("name", title) + Cell("num", mine) + Cell("num", region) + Cell("num", nation) +
-            Cell("num", n) + "</tr>\n";
-  };
+  const std::string scope = RawText(Field(national, "scope"));
+  Table table;
+  table.header = {"指标", "本企业", "本地区对标组", scope + "对标组", "n"};
   const Json& total = Field(national, "total");
-  row("总分（中位数）", OneDecimal(Field(d, "total")), OneDecimal(Field(Field(regional, "total"), "median")),
-      OneDecimal(Field(total, "median")), Count(Field(total, "n")));
+  table.rows.push_back({TableCell::Text("总分（中位数）"), Figure(Field(d, "total")),
+                        Figure(Field(Field(regional, "total"), "median")),
+                        Figure(Field(total, "median")), CountCell(Field(total, "n"))});
   for (const Json& dimension : Items(Field(d, "dimensions"))) {
     const Json& nation = ById(Field(national, "dimensions"), Field(dimension, "id"));
-    row(Text(Field(dimension, "title")) + "（中位数）", OneDecimal(Field(dimension, "score")),
-        OneDecimal(Field(ById(Field(regional, "dimensions"), Field(dimension, "id")), "median")),
-        OneDecimal(Field(nation, "median")), Count(Field(nation, "n")));
+    table.rows.push_back(
+        {TableCell::Text(RawText(Field(dimension, "title")) + "（中位数）"),
+         Figure(Field(dimension, "score")),
+         Figure(Field(ById(Field(regional, "dimensions"), Field(dimension, "id")), "median")),
+         Figure(Field(nation, "median")), CountCell(Field(nation, "n"))});
   }
   for (const KeyRow& r : KeyRows(d)) {
     const Json& nation = ById(Field(national, "key_indicators"), *r.id);
     const std::optional<double> mean = Number(Field(nation, "mean"));
-    row(r.title, r.shown, PeerShown(r), r.share && mean ? Fixed1(*mean) + "%" : OneDecimal(Field(nation, "mean")),
-        Count(Field(nation, "n")));
+    table.rows.push_back(
+        {TableCell::Text(r.title), TableCell::Text(r.shown), TableCell::Text(PeerShown(r)),
+         r.share && mean ? TableCell::Text(Fixed1(*mean) + "%") : Figure(Field(nation, "mean")),
+         CountCell(Field(nation, "n"))});
   }
-  const std::string scope = Text(Field(national, "scope"));
-  return fmt::format("<p>对标组：{}。{}。</p>\n", Text(Field(Field(national, "peer_group"), "label")),
+  return fmt::format("<p>对标组：{}。{}。</p>\n",
+                     Text(Field(Field(national, "peer_group"), "label")),
                      Text(Field(national, "source_label"))) +
-         "<table>\n" + HeaderRow({"指标", "本企业", "本地区对标组", scope + "对标组", "n"}) + rows +
-         "</tbody>\n</table>\n<p class=\"note\">注：" + scope +
-         "对标数据来自导入的基准数据包，按同一模型版本计算；每项仅在不少于最小分组规模的企业上统计。</p>\n";
+         Html(table) + "<p class=\"note\">注：" + HtmlEscape(scope) +
+         "对标数据来自导入的基准数据包，按同一模型版本计算；每项仅在不少于最小分组规模的企业上统计"
+         "。</p>\n";
 }
 
 std::string PrioritySection(const Json& d) {
@@ -492,19 +495,20 @@ std::string PathSection(const Json& path) {
   if (Field(path, "reachable") != true) {
     return "<p>经测算，目前尚无可行的改进路径达到“" + target_title + "”阶段。</p>\n";
   }
-  std::string rows;
-  int number = 0;
+  Table table;
+  table.header = {"序号", "题目", "现状", "改进后"};
+  table.text_columns = {1, 2, 3};
   for (const Json& step : Items(Field(path, "steps"))) {
-    rows += "<tr>" + Cell("num", std::to_string(++number)) +
-            Cell("name", Text(Field(step, "text"))) + Cell("name", Text(Field(step, "from"))) +
-            Cell("name", Text(Field(step, "to"))) + "</tr>\n";
+    table.rows.push_back({TableCell::Number(static_cast<double>(table.rows.size() + 1)),
+                          TableCell::Text(RawText(Field(step, "text"))),
+                          TableCell::Text(RawText(Field(step, "from"))),
+                          TableCell::Text(RawText(Field(step, "to")))});
   }
   std::string h = fmt::format(
       "<p>下一阶段为“{}”。按下表完成 {} 项改进后，总分预计为 {} 分，可达到该阶段。</p>\n",
-      target_title, number, OneDecimal(Field(path, "total_after")));
-  if (rows.empty()) return h;
-  return h + "<table>\n" + HeaderRow({"序号", "题目", "现状", "改进后"}) + rows +
-         "</tbody>\n</table>\n";
+      target_title, table.rows.size(), OneDecimal(Field(path, "total_after")));
+  if (table.rows.empty()) return h;
+  return h + Html(table);
 }
 
 std::string TrendSection(const Json& d) {
@@ -513,23 +517,22 @@ std::string TrendSection(const Json& d) {
   for (const Json* level :
        {&Field(d, "level"), &Field(Field(d, "path_to_next_level"), "target_level")}) {
     if (Field(*level, "id").is_string())
-      stage_titles[RawText(Field(*level, "id"))] = Text(Field(*level, "title"));
+      stage_titles[RawText(Field(*level, "id"))] = RawText(Field(*level, "title"));
   }
-  std::string rows;
+  Table table;
+  table.header = {"评估周期", "评分模型", "发展阶段", "总分", "状态"};
+  table.text_columns = {0, 1, 2, 4};
   for (const Json& entry : Items(Field(d, "trend"))) {
     const Json& level = Field(entry, "level");
     auto title = stage_titles.find(RawText(level));
-    std::string stage = !level.is_string()            ? "—"
-                        : title != stage_titles.end() ? title->second
-                                                      : Text(level);
-    rows += "<tr>" + Cell("name", Text(Field(entry, "round"))) +
-            Cell("name", Text(Field(entry, "model"))) + Cell("name", stage) +
-            Cell("num", OneDecimal(Field(entry, "total"))) +
-            Cell("name", StatusText(Field(entry, "status"))) + "</tr>\n";
+    std::string stage = title != stage_titles.end() ? title->second : RawText(level);
+    table.rows.push_back({TableCell::Text(RawText(Field(entry, "round"))),
+                          TableCell::Text(RawText(Field(entry, "model"))), TableCell::Text(stage),
+                          Figure(Field(entry, "total")),
+                          TableCell::Text(StatusText(Field(entry, "status")))});
   }
-  if (rows.empty()) return "";
-  return "<table>\n" + HeaderRow({"评估周期", "评分模型", "发展阶段", "总分", "状态"}) + rows +
-         "</tbody>\n</table>\n";
+  if (table.rows.empty()) return "";
+  return Html(table);
 }
 
 std::string Footer(const Json& d, bool has_peers) {

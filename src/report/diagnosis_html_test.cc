@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "report/circular_html.h"
+#include "report/html.h"
 
 namespace rongping::report {
 namespace {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <map>
 
-#include "report/circular_html.h"
+#include "report/html.h"
 #include "report/spreadsheet.h"
 
 namespace rongping::report {
@@ -41,12 +41,13 @@ int Decimals(const TableCell& cell) { return std::clamp(cell.decimals, 0, 6); }
 
 // The number as written: rounded to the cell's decimals as it reads (a
 // percentage's decimals are of the percentage); NaN and infinities are no
-// number.
+// number; what rounds to zero is 0, never -0.
 std::optional<double> Rounded(const TableCell& cell) {
   if (!cell.number || !std::isfinite(*cell.number)) return std::nullopt;
   const double scale =
       std::pow(10.0, Decimals(cell)) * (cell.style == NumberStyle::kPercent ? 100 : 1);
-  return std::round(*cell.number * scale) / scale;
+  const double rounded = std::round(*cell.number * scale) / scale;
+  return rounded == 0 ? 0.0 : rounded;
 }
 
 // The number as the cell reads in a spreadsheet: 1234, 33.3%, +3, ↑2, 持平.
@@ -58,8 +59,7 @@ std::string NumberText(const TableCell& cell) {
     case NumberStyle::kPercent:
       return fmt::format("{:.{}f}%", *value * 100, d);
     case NumberStyle::kSigned:
-      return *value > 0 ? fmt::format("+{:.{}f}", *value, d)
-                        : fmt::format("{:.{}f}", *value == 0 ? 0.0 : *value, d);
+      return *value > 0 ? fmt::format("+{:.{}f}", *value, d) : fmt::format("{:.{}f}", *value, d);
     case NumberStyle::kRankChange:
       return *value > 0   ? fmt::format("↑{:.{}f}", *value, d)
              : *value < 0 ? fmt::format("↓{:.{}f}", -*value, d)
@@ -327,7 +327,9 @@ std::string TableToCsv(const Table& table) {
 Result<std::string> TableToXlsx(const Table& table) { return SheetsToXlsx({table}); }
 
 std::string TableToHtml(const Table& table, std::string_view caption) {
-  std::string h = "<table>\n<caption>" + HtmlEscape(caption) + "</caption>\n<thead>\n<tr>";
+  std::string h = "<table>\n";
+  if (!caption.empty()) h += "<caption>" + HtmlEscape(caption) + "</caption>\n";
+  h += "<thead>\n<tr>";
   const bool grouped = !table.header_groups.empty();
   std::string second;  // the grouped columns' own headers
   const auto group_of = GroupOfColumns(table);
@@ -346,13 +348,18 @@ std::string TableToHtml(const Table& table, std::string_view caption) {
   h += "</tr>\n";
   if (grouped) h += "<tr>" + second + "</tr>\n";
   h += "</thead>\n<tbody>\n";
+  std::vector<bool> is_text(table.header.size(), false);
+  if (table.text_columns.empty() && !is_text.empty()) is_text[0] = true;
+  for (size_t c : table.text_columns) {
+    if (c < is_text.size()) is_text[c] = true;
+  }
   for (size_t r = 0; r < table.rows.size(); ++r) {
     h += r < table.total_rows ? "<tr class=\"total\">" : "<tr>";
     for (size_t c = 0; c < table.rows[r].size() && c < table.header.size(); ++c) {
       const TableCell& cell = table.rows[r][c];
       std::string shown = cell.number ? NumberText(cell) : cell.text;
       if (shown.empty()) shown = "—";
-      h += fmt::format("<td class=\"{}\">{}</td>", c == 0 ? "name" : "num", HtmlEscape(shown));
+      h += fmt::format("<td class=\"{}\">{}</td>", is_text[c] ? "name" : "num", HtmlEscape(shown));
     }
     h += "</tr>\n";
   }

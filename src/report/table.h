@@ -63,6 +63,9 @@ struct Table {
   std::vector<std::string> header;           // one per column
   std::vector<std::vector<TableCell>> rows;  // each as long as the header
   std::vector<std::string> notes;            // lines under the table (XLSX only)
+  // HTML only: the columns of words (names, questions, stages), set left;
+  // the others are figures, set right. Empty: the first column alone.
+  std::vector<size_t> text_columns;
   // XLSX only:
   std::string sheet_name;                  // at most 31 characters are kept
   bool title_in_sheet = false;             // the title (large, bold) above the table
@@ -100,11 +103,11 @@ std::string TableToCsv(const Table& table);
 // The table as an .xlsx workbook's bytes.
 Result<std::string> TableToXlsx(const Table& table);
 
-// The table as an HTML <table> for a page, under `caption`: the header
-// (with its column groups) in <thead>, which printing repeats on every page;
-// the first column names each row (class "name"), the others are figures
-// (class "num") as the CSV writes them, "—" where a cell is empty; total
-// rows have class "total". Every text is escaped.
+// The table as an HTML <table> for a page, under `caption` (none when
+// empty): the header (with its column groups) in <thead>, which printing
+// repeats on every page; the text columns have class "name", the others are
+// figures (class "num") as the CSV writes them; "—" where a cell is empty;
+// total rows have class "total". Every text is escaped.
 std::string TableToHtml(const Table& table, std::string_view caption);
 
 // A workbook of the sheets, in order, as .xlsx bytes. kInternal when the

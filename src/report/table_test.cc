@@ -160,6 +160,26 @@ TEST(TableHtml, GroupsTotalsFiguresAndEscaping) {
   EXPECT_NE(html.find("<td class=\"num\">持平</td>"), std::string::npos);
 }
 
+// A table of words and figures (the diagnosis report's path of steps): the
+// text columns are set as names wherever they stand, no caption when none
+// is given, and what rounds to zero reads 0.0 (never -0.0) in HTML and CSV.
+TEST(TableHtml, TextColumnsNoCaptionAndNoNegativeZero) {
+  Table t;
+  t.header = {"序号", "题目", "得分"};
+  t.text_columns = {1};
+  t.rows = {{TableCell::Number(1), TableCell::Text("ERP"), TableCell::Number(-0.04, 1)}};
+  const std::string html = TableToHtml(t, "");
+  EXPECT_EQ(html.find("<caption>"), std::string::npos);
+  EXPECT_NE(
+      html.find(
+          "<tr><td class=\"num\">1</td><td class=\"name\">ERP</td><td class=\"num\">0.0</td></tr>"),
+      std::string::npos)
+      << html;
+  EXPECT_NE(TableToCsv(t).find("1,ERP,0.0\r\n"), std::string::npos) << TableToCsv(t);
+  t.rows[0][2] = TableCell::Styled(-0.0004, NumberStyle::kPercent, 1);
+  EXPECT_NE(TableToHtml(t, "").find(">0.0%<"), std::string::npos);
+}
+
 TEST(FormXlsx, AFormAndATableInOneWorkbook) {
   Form form;
   form.sheet_name = "联系人表";
