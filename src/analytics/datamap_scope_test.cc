@@ -11,7 +11,7 @@ domain::ReferenceIndex Index() {
   domain::ReferenceIndex index;
   auto unit = [&](std::string code, std::string parent, std::string path) {
     domain::Unit u;
-    u.code = code;
+    u.code = domain::UnitCode::Of(code);
     u.name = code;
     u.parent_code = parent;
     u.path = path;

@@ -193,7 +193,7 @@ class ProgressAsOf : public ::testing::Test {
       a.round_code = "r";
       a.uscc = *domain::Uscc::Parse(uscc);
       a.model_id = model;
-      a.unit_code = "440100";
+      a.unit_code = domain::UnitCode::Of("440100");
       a.production_type = "discrete_mass";
       auto status_of = [](const std::string& name) { return *domain::ParseAssessmentStatus(name); };
       a.status = status_of(history.back().first);

@@ -11,6 +11,7 @@
 #include "core/random.h"
 #include "core/size_class.h"
 #include "core/uscc.h"
+#include "domain/unit_code.h"
 
 namespace rongping::demo {
 namespace {
@@ -470,13 +471,12 @@ std::string DrawOrgCode(Rng& rng, double new_style_share) {
 // Per-unit and per-industry context.
 // ---------------------------------------------------------------------------
 
-bool IsDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// A county-level code (xxxxNN with NN != 00 and a prefecture part != 00).
-bool IsDistrictCode(std::string_view code) {
-  return code.size() == 6 && IsDigits(code) && code.substr(4) != "00" && code.substr(2, 2) != "00";
+// The prefecture of a county-level unit's code (440606 -> 440600); empty
+// for any other code.
+std::string PrefectureOfDistrict(std::string_view code) {
+  auto unit = domain::UnitCode::Parse(code);
+  if (!unit || unit->level() != domain::UnitCode::Level::kCounty) return "";
+  return unit->parent();
 }
 
 struct UnitContext {
@@ -533,8 +533,7 @@ std::vector<UnitContext> BuildUnitContexts(const std::vector<UnitInfo>& units,
     // parent is among the units (佛山市顺德区); otherwise under its own name.
     std::string city = unit.name;
     std::string district_prefix;
-    if (IsDistrictCode(unit.code)) {
-      const std::string parent_code = unit.code.substr(0, 4) + "00";
+    if (const std::string parent_code = PrefectureOfDistrict(unit.code); !parent_code.empty()) {
       for (const auto& other : units) {
         if (other.code == parent_code) {
           city = other.name;
@@ -590,8 +589,8 @@ std::vector<double> UnitWeights(const std::vector<UnitInfo>& units) {
   // count of its own takes 1/3 of its parent's count and the parent keeps the
   // other 2/3; the total is unchanged.
   for (size_t i = 0; i < units.size(); ++i) {
-    if (units[i].above_scale > 0 || !IsDistrictCode(units[i].code)) continue;
-    const std::string parent_code = units[i].code.substr(0, 4) + "00";
+    const std::string parent_code = PrefectureOfDistrict(units[i].code);
+    if (units[i].above_scale > 0 || parent_code.empty()) continue;
     for (size_t j = 0; j < units.size(); ++j) {
       if (units[j].code != parent_code || units[j].above_scale <= 0) continue;
       const double share = static_cast<double>(units[j].above_scale) / 3.0;

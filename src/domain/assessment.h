@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "domain/date.h"
+#include "domain/unit_code.h"
 #include "domain/uscc.h"
 
 namespace rongping::domain {
@@ -29,7 +30,7 @@ struct Assessment {
   std::string round_code;
   Uscc uscc;
   std::string model_id;
-  std::string unit_code;
+  UnitCode unit_code;  // the enterprise's unit when it was filled in
   std::string production_type;
   AssessmentStatus status = AssessmentStatus::kDraft;
   std::string answers_json;

@@ -174,13 +174,14 @@ std::vector<Error> ApplyEnterpriseFields(const EnterpriseFields& fields, const E
         e.name = v;
       }
     } else if (f == "unit_code") {
-      if (!ref.is_leaf_unit(v)) {
+      auto code = domain::UnitCode::Parse(v);
+      if (!code || !ref.is_leaf_unit(v)) {
         std::string shown = IsValidUtf8(v) && !HasControlCharacter(v) ? v.substr(0, 32) : "";
         errors.push_back(FieldError(
             f, fmt::format("所属单位代码“{}”不是可填报的统计单位（应为地市或单列区县的6位代码）",
                            shown)));
       } else {
-        e.unit_code = v;
+        e.unit_code = std::move(*code);
       }
     } else if (f == "industry_code") {
       std::string code = v;

@@ -14,6 +14,7 @@
 
 #include "core/result.h"
 #include "core/size_class.h"
+#include "domain/unit_code.h"
 #include "domain/uscc.h"
 
 namespace rongping {
@@ -28,7 +29,7 @@ inline constexpr std::string_view kUsccUnavailableMessage =
 struct Enterprise {
   domain::Uscc uscc;  // the 统一社会信用代码
   std::string name;
-  std::string unit_code;      // leaf reporting unit
+  domain::UnitCode unit_code;  // leaf reporting unit
   std::string industry_code;  // GB/T 4754-2017 division, two digits
   std::string production_type;  // discrete_mass | discrete_small_batch | process | mixed
   int64_t employees = 0;

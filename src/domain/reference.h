@@ -12,11 +12,12 @@
 #include <string_view>
 
 #include "domain/principal.h"
+#include "domain/unit_code.h"
 
 namespace rongping::domain {
 
 struct Unit {
-  std::string code;
+  UnitCode code;
   std::string name;
   std::string admin_parent_code;  // administrative parent, empty for a root
   std::string kind;               // province | city | district | ...

@@ -26,12 +26,6 @@ std::string Cell(const std::vector<std::string>& row, const std::map<std::string
   return row[it->second];
 }
 
-bool IsDivisionCode(std::string_view code) {
-  return code.size() == 6 && std::all_of(code.begin(), code.end(), [](char c) {
-           return c >= '0' && c <= '9';
-         });
-}
-
 Result<std::vector<domain::Unit>> ParseUnits(const importer::Table& t) {
   auto idx = HeaderIndex(t);
   for (const char* required : {"code", "name", "parent_code", "kind"}) {
@@ -45,22 +39,23 @@ Result<std::vector<domain::Unit>> ParseUnits(const importer::Table& t) {
   for (size_t i = 0; i < t.rows.size(); ++i) {
     const auto& row = t.rows[i];
     domain::Unit u;
-    u.code = Cell(row, idx, "code");
     u.name = Cell(row, idx, "name");
     u.admin_parent_code = Cell(row, idx, "parent_code");
     u.kind = Cell(row, idx, "kind");
     u.group = Cell(row, idx, "group");
     std::string above = Cell(row, idx, "above_scale_2015");
     int line = t.row_numbers[i];
-    if (!IsDivisionCode(u.code)) {
-      problems += fmt::format("第{}行 code：应为6位行政区划代码；", line);
+    if (auto code = domain::UnitCode::Parse(Cell(row, idx, "code")); !code) {
+      problems += fmt::format("第{}行 code：{}；", line, code.error().message);
+    } else {
+      u.code = *std::move(code);
     }
     if (u.name.empty() || !IsValidUtf8(u.name) || HasControlCharacter(u.name) ||
         CountCodePoints(u.name) > 50) {
       problems += fmt::format("第{}行 name：名称不能为空且不超过50个字符；", line);
     }
-    if (!u.admin_parent_code.empty() && !IsDivisionCode(u.admin_parent_code)) {
-      problems += fmt::format("第{}行 parent_code：应为6位代码或留空；", line);
+    if (auto parent = domain::UnitCode::Parse(u.admin_parent_code); !u.admin_parent_code.empty() && !parent) {
+      problems += fmt::format("第{}行 parent_code：{}，或留空；", line, parent.error().message);
     }
     if (u.kind != "province" && u.kind != "city" && u.kind != "district" && u.kind != "county") {
       problems += fmt::format("第{}行 kind：应为 province、city、district 或 county；", line);
@@ -93,7 +88,7 @@ Result<ReferenceLoadReport> LoadReferenceData(store::Db& db) {
     auto idx = HeaderIndex(*table);
     for (const auto& row : table->rows) {
       domain::Unit u;
-      u.code = Cell(row, idx, "code");
+      u.code = domain::UnitCode::Of(Cell(row, idx, "code"));  // data built into the program
       u.name = Cell(row, idx, "name");
       u.admin_parent_code = Cell(row, idx, "parent_code");
       u.kind = idx.count("kind") ? Cell(row, idx, "kind") : "province";

@@ -64,7 +64,7 @@ Result<domain::Assessment> AssessmentFromRow(const Row& r) {
   a.round_code = r.Text(1);
   a.uscc = domain::Uscc::FromStored(r.Text(2));
   a.model_id = r.Text(3);
-  a.unit_code = r.Text(4);
+  a.unit_code = domain::UnitCode::FromStored(r.Text(4));
   a.production_type = r.Text(5);
   auto status = StoredStatus(r.Text(6));
   if (!status) return Fail(status.error());

@@ -19,7 +19,7 @@ Enterprise FromRow(const Row& r) {
   Enterprise e;
   e.uscc = domain::Uscc::FromStored(r.Text(0));
   e.name = r.Text(1);
-  e.unit_code = r.Text(2);
+  e.unit_code = domain::UnitCode::FromStored(r.Text(2));
   e.industry_code = r.Text(3);
   e.production_type = r.Text(4);
   e.employees = r.Int(5);

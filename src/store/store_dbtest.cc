@@ -29,7 +29,7 @@ Enterprise Make(const std::string& unit, int n, const std::string& name) {
   Enterprise e;
   e.uscc = *domain::Uscc::Parse(MakeUscc(unit, n));
   e.name = name;
-  e.unit_code = unit;
+  e.unit_code = domain::UnitCode::Of(unit);
   e.industry_code = "39";
   e.production_type = "discrete_mass";
   e.employees = 100;

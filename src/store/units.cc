@@ -93,7 +93,7 @@ Result<std::vector<domain::Unit>> ListUnits(Tx& tx) {
   std::vector<domain::Unit> out;
   for (const auto& r : rows->rows) {
     domain::Unit u;
-    u.code = r.Text(0);
+    u.code = domain::UnitCode::FromStored(r.Text(0));
     u.name = r.Text(1);
     u.parent_code = r.Text(2);
     u.admin_parent_code = r.Text(3);

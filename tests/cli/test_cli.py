@@ -423,6 +423,26 @@ class ImportAssessmentsAndTargetsTest(unittest.TestCase):
         self.assertEqual(run("import", "--db", self.db, "targets", path).returncode, 0)
         self.assertEqual(self.count("SELECT rule FROM targets WHERE unit_code='440606'"), "min_completed:100")
 
+    def test_units_import_validates_every_code_and_writes_nothing_partial(self):
+        path = os.path.join(self.dir, "u.csv")
+        header = ["code", "name", "parent_code", "kind", "group"]
+        write_csv(path, [header, ["440606", "顺德区（改）", "440600", "district", "珠三角"],
+                         ["44060", "五位", "440600", "district", ""],
+                         ["000100", "无省", "", "province", ""],
+                         ["440012", "无地级的区县", "440000", "county", ""],
+                         ["440607", "父级错", "4406", "district", ""]])
+        r = run("import", "--db", self.db, "units", path)
+        self.assertEqual(r.returncode, 1)
+        for text in ("第3行 code：应为6位数字的行政区划代码", "第4行 code：行政区划代码的前两位（省级）不能为00",
+                     "第5行 code：行政区划代码的中间两位（地级）为00时，后两位也应为00",
+                     "第6行 parent_code：应为6位数字的行政区划代码，或留空"):
+            self.assertIn(text, r.stderr)
+        self.assertEqual(self.count("SELECT name FROM units WHERE code='440606'"), "顺德区")
+        write_csv(path, [header, ["440606", "顺德区（改）", "440600", "district", "珠三角"]])
+        r = run("import", "--db", self.db, "units", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.count("SELECT name FROM units WHERE code='440606'"), "顺德区（改）")
+
     def test_gen_output_imports_cleanly(self):
         out = os.path.join(self.dir, "gen")
         r = run("gen", "--enterprises", "300", "--rounds", "1", "--seed", "7", "--out", out)
