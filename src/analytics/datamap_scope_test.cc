@@ -1,7 +1,7 @@
 // ScopeDataMapQuery: who sees which part of the data map.
 #include <gtest/gtest.h>
 
-#include "analytics/datamap.h"
+#include "analytics/datamap_scope.h"
 #include "store/test_support.h"
 
 namespace rongping::analytics {

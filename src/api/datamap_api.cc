@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "analytics/datamap.h"
+#include "analytics/datamap_scope.h"
 #include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
