@@ -18,8 +18,9 @@ after(async () => {
   await server?.stop()
 })
 
-async function loggedIn(username) {
-  const page = await browser.newPage({ locale: 'zh-CN' })
+// A page logged in as `username`, in its own browser context unless one is given.
+async function loggedIn(username, context) {
+  const page = context ? await context.newPage() : await browser.newPage({ locale: 'zh-CN' })
   await page.goto(`${server.url}/login`)
   await page.fill('input[name=username]', username)
   await page.fill('input[name=password]', 'Rongping2016')
@@ -347,6 +348,38 @@ test('an expired session goes back to the login page with a message', async () =
   await page.waitForURL('**/login**')
   await page.getByText('登录已过期').waitFor()
   await page.close()
+})
+
+test('a page opened in a new tab keeps the session and can write; a cut-short session check logs nobody out', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN' })
+  const page = await loggedIn('enterprise', context)
+  await page.waitForURL('**/result')
+  // Another tab of the same browser: nothing in its sessionStorage, only the cookie.
+  const tab = await context.newPage()
+  await tab.goto(`${server.url}/result`)
+  await tab.locator('[data-test=stage]').waitFor()
+  assert.equal(await tab.evaluate(() => sessionStorage.getItem('rp_token')), null)
+  // It writes too: the cookie session's CSRF token goes with the request.
+  await tab.click('text=企业信息')
+  await tab.fill('input[data-test=edit-phone]', '020-87650000')
+  await tab.click('[data-test=edit-save]')
+  await tab.locator('[data-test=edit-saved]').waitFor()
+  const uscc = tab.url().split('/').pop()
+  assert.equal((await server.api('enterprise', 'GET', `/api/v1/enterprises/${uscc}`)).contact_phone, '020-87650000')
+  // The session check of a reload fails on the network: the login page,
+  // but the session is kept, and the next visit goes straight in.
+  await page.route('**/api/v1/session', (route) => route.abort('failed'), { times: 1 })
+  await page.reload()
+  await page.waitForURL('**/login**')
+  await page.goto(`${server.url}/result`)
+  await page.locator('[data-test=stage]').waitFor()
+  assert.ok(await page.evaluate(() => sessionStorage.getItem('rp_token')))
+  // Logging out in one tab ends the session in the other.
+  await page.click('[data-test=logout]')
+  await page.waitForURL('**/login**')
+  await tab.reload()
+  await tab.waitForURL('**/login**')
+  await context.close()
 })
 
 test('the review queue: every submission reachable by page, found by name, read in full, approved one by one or together', async () => {

@@ -1,6 +1,11 @@
 // The one API client of the web app: every request to /api/v1 goes through
-// request(), which adds the session token, turns error bodies into ApiError
-// (with the server's Chinese message) and reports an expired session.
+// request(), which adds the session's credentials, turns error bodies into
+// ApiError (with the server's Chinese message) and reports an expired session.
+//
+// A session is the tab's bearer token (kept in sessionStorage from the login)
+// or, in a tab opened later, the server's HttpOnly cookie, which the browser
+// sends by itself; unsafe requests then carry the session's CSRF token, which
+// GET /session gives.
 import { t } from './i18n'
 
 export class ApiError extends Error {
@@ -17,14 +22,21 @@ export class ApiError extends Error {
 }
 
 let token = sessionStorage.getItem('rp_token') ?? ''
+let csrf = '' // the cookie session's CSRF token, when the tab has no bearer token
 let onExpired: () => void = () => {}
 
 export function setToken(value: string) {
   token = value
+  csrf = ''
   if (value) sessionStorage.setItem('rp_token', value)
   else sessionStorage.removeItem('rp_token')
 }
+// The tab goes on with the cookie session the server recognised.
+export function useCookieSession(csrfToken: string) {
+  csrf = csrfToken
+}
 export const hasToken = () => token !== ''
+const hasSession = () => token !== '' || csrf !== ''
 export function whenSessionExpires(handler: () => void) {
   onExpired = handler
 }
@@ -33,11 +45,12 @@ export function whenSessionExpires(handler: () => void) {
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {}
   if (token) headers.Authorization = `Bearer ${token}`
+  else if (csrf && !['GET', 'HEAD'].includes(method)) headers['X-CSRF-Token'] = csrf
   const raw = body instanceof Blob
   if (body !== undefined) headers['Content-Type'] = raw ? 'application/octet-stream' : 'application/json'
   const payload = body === undefined ? undefined : raw ? (body as Blob) : JSON.stringify(body)
   const r = await fetch(`/api/v1${path}`, { method, headers, body: payload })
-  if (r.status === 401 && token) {
+  if (r.status === 401 && hasSession()) {
     setToken('')
     onExpired()
   }
@@ -246,7 +259,7 @@ export interface Job { id: number; status: string; error?: string; result_url?: 
 export const api = {
   login: (username: string, password: string) =>
     request<{ token: string; user: User }>('POST', '/session', { username, password }),
-  session: () => request<{ user: User }>('GET', '/session'),
+  session: () => request<{ user: User; csrf_token: string }>('GET', '/session'),
   logout: () => request<unknown>('DELETE', '/session'),
   changePassword: (current_password: string, new_password: string) =>
     request<unknown>('PUT', '/session/password', { current_password, new_password }),
@@ -318,9 +331,9 @@ export const api = {
     objectUrl(`/api/v1/rounds/${round}/enterprises/${uscc}/charts/${chart}.svg`),
 }
 
-// A resource fetched with the token, as an object URL.
+// A resource fetched with the session, as an object URL.
 async function objectUrl(url: string): Promise<string> {
-  const r = await fetch(url, { headers: { Authorization: `Bearer ${token}` } })
+  const r = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
   if (!r.ok) throw new ApiError(r.status, 'download', `${t('downloadFailed')}（${r.status}）`)
   return URL.createObjectURL(await r.blob())
 }

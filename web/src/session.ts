@@ -1,19 +1,23 @@
 // Who is logged in, shared by every page.
 import { ref } from 'vue'
-import { api, hasToken, setToken, type Round, type User } from './api'
+import { api, ApiError, hasToken, setToken, useCookieSession, type Round, type User } from './api'
 
 export const user = ref<User | null>(null)
 export const rounds = ref<Round[]>([])
 export const currentRound = ref('') // the newest round unless the user picks another
 
+// Resumes the tab's session, or the browser's (a tab opened from another
+// holds only the cookie). False when there is none; a request cut short (a
+// reload, the network) ends nothing: the session stays for the next try.
 export async function restore(): Promise<boolean> {
-  if (!hasToken()) return false
   try {
-    user.value = (await api.session()).user
+    const current = await api.session()
+    if (!hasToken()) useCookieSession(current.csrf_token)
+    user.value = current.user
     await loadRound()
     return true
-  } catch {
-    setToken('')
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) setToken('')
     return false
   }
 }
