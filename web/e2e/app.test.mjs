@@ -570,6 +570,61 @@ test('a returned assessment: the enterprise reads why, corrects it and submits a
 })
 
 
+// What overflows a phone's width on the page: the widest elements sticking
+// out on the right, named for the failure message.
+async function overflowAt(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth
+    if (document.documentElement.scrollWidth <= width + 1) return []
+    return [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('.el-table__body-wrapper, .el-table__header-wrapper, .el-scrollbar__wrap'))
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(el.getBoundingClientRect().right)}`)
+  })
+}
+
+test('on a phone (390 × 844) every page fits the screen and the menu, round and logout are reachable', async () => {
+  const pages = {
+    enterprise: ['/result', '/assessment', '/grants', '/password', '/enterprises/'],
+    guangzhou: ['/progress', '/review', '/enterprises', '/datamap', '/contacts'],
+    guangdong: ['/progress', '/review', '/datamap', '/circulars', '/contacts'],
+  }
+  const problems = []
+  const login = await browser.newPage({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
+  await login.goto(`${server.url}/login`)
+  await login.locator('input[name=username]').waitFor()
+  for (const o of await overflowAt(login)) problems.push(`/login: ${o}`)
+  await login.close()
+  for (const [username, paths] of Object.entries(pages)) {
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
+    const page = await loggedIn(username, context)
+    for (const path of paths) {
+      const target = path === '/enterprises/' ? `/enterprises/${(await page.evaluate(() => fetch('/api/v1/session', { headers: { Authorization: `Bearer ${sessionStorage.getItem('rp_token')}` } }).then((r) => r.json()))).user.scope}` : path
+      await page.goto(`${server.url}${target}`)
+      await page.waitForLoadState('networkidle')
+      await page.waitForTimeout(200)
+      for (const o of await overflowAt(page)) problems.push(`${username} ${path}: ${o}`)
+      if (path === '/review') {  // the decisions are in view without scrolling the table
+        const box = await page.locator('[data-test^=approve-]').first().boundingBox()
+        if (!box || box.x < 0 || box.x + box.width > 390) problems.push(`${username} /review: 通过 at ${JSON.stringify(box)}`)
+      }
+    }
+    // The menu opens from its button and holds the pages, the round and logout.
+    await page.click('[data-test=menu-toggle]')
+    const logout = page.locator('[data-test=logout]')
+    await logout.waitFor()
+    await page.waitForFunction(() => {  // the drawer has slid in
+      const box = document.querySelector('[data-test=logout]')?.getBoundingClientRect()
+      return box && box.left >= 0 && box.right <= 390 && box.bottom <= 844
+    })
+    await page.locator('[data-test=round]').first().waitFor()
+    await logout.click()
+    await page.waitForURL('**/login**')
+    await context.close()
+  }
+  assert.deepEqual(problems, [])
+})
+
 test('budget: the login page loads at most 500 KB of JavaScript, gzipped', async () => {
   const page = await browser.newPage()
   const scripts = []

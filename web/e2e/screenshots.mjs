@@ -22,9 +22,16 @@ try {
     ['guangdong', '/datamap', 'datamap', '[data-test=map] svg path'],
     ['guangdong', '/circulars', 'circulars', '[data-test=circulars-table]'],
     ['guangzhou', '/contacts', 'contacts', 'input[data-test=leader-name]'],
+    // On a phone (390 × 844), as officials and managers open links.
+    ['enterprise', '/result', 'phone-result', 'img[data-test=key-chart]', true],
+    ['enterprise', '/assessment', 'phone-questionnaire', '[data-test^=q-]', true],
+    ['guangzhou', '/review', 'phone-review', '[data-test=review-table]', true],
+    ['guangdong', '/progress', 'phone-progress', '[data-test=progress-table]', true],
+    ['guangdong', '/datamap', 'phone-datamap', '[data-test=map] svg path', true],
   ]
-  for (const [user, path, name, ready] of shots) {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN' })
+  for (const [user, path, name, ready, phone] of shots) {
+    const viewport = phone ? { width: 390, height: 844 } : { width: 1360, height: 900 }
+    const page = await browser.newPage({ viewport, locale: 'zh-CN' })
     if (user) {
       await page.goto(`${server.url}/login`)
       await page.fill('input[name=username]', user)
@@ -35,7 +42,7 @@ try {
     await page.goto(server.url + path)
     await page.locator(ready).first().waitFor()
     await page.waitForTimeout(600) // charts finish their animation
-    await page.screenshot({ path: join(out, `${name}.png`), fullPage: true })
+    await page.screenshot({ path: join(out, `${name}.png`), fullPage: !phone })  // a phone: its first screen
     await page.close()
     console.log(`screenshot: docs/screenshots/${name}.png`)
   }
