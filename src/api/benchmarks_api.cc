@@ -48,7 +48,8 @@ http::Response PutHandler(Context& c, http::Request& req) {
   auto who = Admin(c, req);
   if (!who) return ErrorToResponse(who.error());
   auto loaded =
-      campaign::LoadBenchmarkPack(c.db, {&*who, ""}, req.body, req.path_params["model"], c.options.min_group_size);
+      campaign::LoadBenchmarkPack(c.db, {&*who, ""}, req.body, req.path_params["model"], c.options.min_group_size,
+                                  c.clock);
   if (!loaded) return ErrorToResponse(loaded.error());
   return JsonResponse(PackJson(*loaded));
 }
@@ -69,7 +70,7 @@ http::Response ExportHandler(Context& c, http::Request& req) {
   if (!k) return ErrorToResponse(k.error());
   auto model = req.query.find("model");
   auto pack = campaign::ExportBenchmarkPack(c.db, c.results, {&*who, ""}, req.path_params["round"],
-                                            model == req.query.end() ? "" : model->second, *k, "");
+                                            model == req.query.end() ? "" : model->second, *k, "", c.clock);
   if (!pack) return ErrorToResponse(pack.error());
   http::Response r;
   r.content_type = "application/json; charset=utf-8";

@@ -199,7 +199,8 @@ http::Response ProgressHandler(Context& c, http::Request& req) {
     return ErrorToResponse(Error::Invalid("invalid_parameter", "as_of 应为日期，如 2016-06-30", "as_of"));
   }
   auto table = campaign::LoadProgress(c.db, &*who, req.path_params["round"],
-                                      std::string(req.Query("unit")), as_of, &c.progress);
+                                      std::string(req.Query("unit")), as_of, &c.progress,
+                                      c.clock.TodayInChina());
   if (!table) return ErrorToResponse(table.error());
   std::string_view format = req.Query("format");
   if (format.empty() || format == "json") return JsonResponse(report::ProgressToJson(*table));

@@ -63,7 +63,7 @@ http::Response CreateHandler(Context& c, http::Request& req) {
   auto unit = StringField(*body, "unit", false);
   if (!unit) return ErrorToResponse(unit.error());
   auto circular = circ::Generate(c.db, &*who, req.path_params["round"], *unit, *as_of, *title,
-                                 req.request_id);
+                                 req.request_id, c.clock);
   if (!circular) return ErrorToResponse(circular.error());
   Json out = HeaderJson(*circular);
   out["total"] = report::ProgressToJson(circular->table)["total"];

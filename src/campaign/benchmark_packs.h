@@ -49,7 +49,7 @@ struct ExportedPack {
 //       named, "unknown_model" when `model_id` is not one of the round's.
 Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapshot& results, const Actor& actor,
                                          const std::string& round, const std::string& model_id, int64_t k,
-                                         const std::string& installation, const Clock& clock = SystemClock::Get());
+                                         const std::string& installation, const Clock& clock);
 
 // Reads, checks (analytics::ParseBenchmarkPack against the installed model
 // of the pack's id) and stores `json` as the pack of its model for the
@@ -66,7 +66,7 @@ Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapsh
 //       installation's: it never shows a figure about fewer).
 Result<domain::LoadedBenchmarkPack> LoadBenchmarkPack(store::Db& db, const Actor& actor, std::string_view json,
                                                      std::string_view expected_model, int64_t min_group_size,
-                                                     const Clock& clock = SystemClock::Get());
+                                                     const Clock& clock);
 
 // The loaded packs the actor's diagnoses may use, without bodies: a
 // province admin's own and the whole installation's; all for the ministry

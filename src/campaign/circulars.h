@@ -68,8 +68,8 @@ std::string DefaultTitle(std::string_view as_of, std::string_view unit_name);
 // today (the latest as_of) and the time of publication.
 Result<Circular> Generate(store::Db& db, const Principal* who, const std::string& round_code,
                           const std::string& unit_code, const std::string& as_of,
-                          const std::string& title, const std::string& request_id = {},
-                          const Clock& clock = SystemClock::Get());
+                          const std::string& title, const std::string& request_id,
+                          const Clock& clock);
 
 // Circulars of a round the caller may read, newest (latest as_of) first.
 // Ministry: all. Province and unit admins: circulars of units in their

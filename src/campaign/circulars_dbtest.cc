@@ -262,7 +262,7 @@ TEST_F(CircularStoreTest, FirstHasNoChangesSecondComparesWithIt) {
   AddAssessment("440100", 2, "draft");
   AddAssessment("440300", 3, "approved");
   AddAssessment("440300", 4, "approved");
-  auto first = Generate(t_.db(), &province_, "gd-t", "", "2016-04-30", "");
+  auto first = Generate(t_.db(), &province_, "gd-t", "", "2016-04-30", "", "", SystemClock::Get());
   ASSERT_TRUE(first) << first.error().message;
   EXPECT_GT(first->id, 0);
   EXPECT_EQ(first->unit_code, "440000");
@@ -278,7 +278,7 @@ TEST_F(CircularStoreTest, FirstHasNoChangesSecondComparesWithIt) {
   AddAssessment("440100", 5, "approved", "2016-06-15T01:00:00.000Z");
   AddAssessment("440100", 6, "approved", "2016-06-15T01:00:00.000Z");
   AddAssessment("440100", 7, "submitted", "2016-06-15T01:00:00.000Z");  // not completed: only approved ones count
-  auto second = Generate(t_.db(), &province_, "gd-t", "440000", "2016-06-30", "第二期通报");
+  auto second = Generate(t_.db(), &province_, "gd-t", "440000", "2016-06-30", "第二期通报", "", SystemClock::Get());
   ASSERT_TRUE(second) << second.error().message;
   ASSERT_TRUE(second->previous);
   EXPECT_EQ(second->previous->id, first->id);
@@ -295,7 +295,7 @@ TEST_F(CircularStoreTest, FirstHasNoChangesSecondComparesWithIt) {
   EXPECT_NE(second->html.find("第二期通报"), std::string::npos);
 
   // A circular dated between the two compares with the earlier one.
-  auto middle = Generate(t_.db(), &province_, "gd-t", "", "2016-05-31", "");
+  auto middle = Generate(t_.db(), &province_, "gd-t", "", "2016-05-31", "", "", SystemClock::Get());
   ASSERT_TRUE(middle) << middle.error().message;
   EXPECT_EQ(middle->previous->id, first->id);
 
@@ -343,7 +343,7 @@ TEST_F(CircularStoreTest, DatedByTheClockGiven) {
 
 TEST_F(CircularStoreTest, SnapshotIsFrozen) {
   AddAssessment("440100", 1, "approved");
-  auto c = Generate(t_.db(), &province_, "gd-t", "", "2016-05-15", "");
+  auto c = Generate(t_.db(), &province_, "gd-t", "", "2016-05-15", "", "", SystemClock::Get());
   ASSERT_TRUE(c) << c.error().message;
 
   // Later data changes: assessments imported afterwards with earlier dates,
@@ -357,7 +357,7 @@ TEST_F(CircularStoreTest, SnapshotIsFrozen) {
     return true;
   });
   ASSERT_TRUE(changed) << changed.error().message;
-  auto live = LoadProgress(t_.db(), &province_, "gd-t", "", "2016-05-15");
+  auto live = LoadProgress(t_.db(), &province_, "gd-t", "", "2016-05-15", nullptr, "2016-06-30");
   ASSERT_TRUE(live);
   EXPECT_EQ(live->total.completed, 3);
 
@@ -379,7 +379,7 @@ TEST_F(CircularStoreTest, SnapshotIsFrozen) {
 TEST_F(CircularStoreTest, ValidationPermissionsAndDuplicates) {
   auto err = [&](const Principal* who, const std::string& unit, const std::string& as_of,
                  const std::string& title = "") {
-    auto r = Generate(t_.db(), who, "gd-t", unit, as_of, title);
+    auto r = Generate(t_.db(), who, "gd-t", unit, as_of, title, "", SystemClock::Get());
     return r ? ErrorKind::kInternal : r.error().kind;
   };
   Principal guangzhou = Who(Role::kUnit, "440100", "guangzhou");
@@ -396,26 +396,26 @@ TEST_F(CircularStoreTest, ValidationPermissionsAndDuplicates) {
   // 100 Chinese characters are fine.
   std::string hundred;
   for (int i = 0; i < 100; ++i) hundred += "通";
-  auto ok = Generate(t_.db(), &province_, "gd-t", "", "2016-05-01", hundred);
+  auto ok = Generate(t_.db(), &province_, "gd-t", "", "2016-05-01", hundred, "", SystemClock::Get());
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(err(&province_, "", "2016-05-01"), ErrorKind::kConflict);
   EXPECT_EQ(err(&province_, "440000", "2016-05-01"), ErrorKind::kConflict);
   // Another unit may use the same date; unknown or foreign units are 404.
-  EXPECT_TRUE(Generate(t_.db(), &province_, "gd-t", "440300", "2016-05-01", ""));
+  EXPECT_TRUE(Generate(t_.db(), &province_, "gd-t", "440300", "2016-05-01", "", "", SystemClock::Get()));
   EXPECT_EQ(err(&province_, "999999", "2016-05-02"), ErrorKind::kNotFound);
   Principal other = Who(Role::kProvince, "450000", "guangxi");
   EXPECT_EQ(err(&other, "", "2016-05-02"), ErrorKind::kNotFound);
   Principal ministry = Who(Role::kMinistry, "", "ministry");
   EXPECT_EQ(err(&ministry, "450000", "2016-05-02"), ErrorKind::kInvalid);  // not of the round
-  EXPECT_EQ(Generate(t_.db(), &province_, "nope", "", "2016-05-02", "").error().kind,
+  EXPECT_EQ(Generate(t_.db(), &province_, "nope", "", "2016-05-02", "", "", SystemClock::Get()).error().kind,
             ErrorKind::kNotFound);
 }
 
 TEST_F(CircularStoreTest, ScopeOfListAndGet) {
-  auto province = Generate(t_.db(), &province_, "gd-t", "", "2016-05-01", "");
-  auto shenzhen = Generate(t_.db(), &province_, "gd-t", "440300", "2016-05-01", "");
+  auto province = Generate(t_.db(), &province_, "gd-t", "", "2016-05-01", "", "", SystemClock::Get());
+  auto shenzhen = Generate(t_.db(), &province_, "gd-t", "440300", "2016-05-01", "", "", SystemClock::Get());
   Principal ministry = Who(Role::kMinistry, "", "ministry");
-  auto national = Generate(t_.db(), &ministry, "gd-t", "", "2016-05-02", "");
+  auto national = Generate(t_.db(), &ministry, "gd-t", "", "2016-05-02", "", "", SystemClock::Get());
   ASSERT_TRUE(province && shenzhen && national);
   EXPECT_EQ(national->unit_code, "440000");  // the round's province
   EXPECT_EQ(national->created_by, "ministry");

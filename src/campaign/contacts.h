@@ -167,7 +167,7 @@ Result<UnitContactsPage> GetUnitContacts(store::Db& db, const Principal& who, co
 Result<UnitContactsPage> PutUnitContacts(store::Db& db, const Principal& who, const std::string& round_code,
                                          const std::string& unit_code, const nlohmann::ordered_json& body,
                                          const std::string& request_id, std::vector<Error>* details,
-                                         const Clock& clock = SystemClock::Get());
+                                         const Clock& clock);
 
 // Every unit the caller handles in the round, as of the China date `as_of`.
 Result<ContactsOverview> GetContactsOverview(store::Db& db, const Principal& who, const std::string& round_code,

@@ -89,7 +89,7 @@ class LifecycleService {
   // `clock` gives today's date in China (is the round open?) and the times
   // of submissions and reviews.
   // The clock must outlive the service.
-  explicit LifecycleService(store::Db& db, const Clock& clock = SystemClock::Get());
+  LifecycleService(store::Db& db, const Clock& clock);
   LifecycleService(store::Db& db, const Clock&& clock) = delete;
 
   // The enterprise's assessment in the round. kNotFound when the round, the

@@ -106,7 +106,7 @@ TEST(LifecycleStore, AFailingStoreWritesNothing) {
 TEST(ReviewQueue, FiltersPagesAndScope) {
   testing::TempDb t;
   ASSERT_TRUE(demo::testing::LoadGuangdong2016(t.db()));
-  LifecycleService lifecycle(t.db());
+  LifecycleService lifecycle(t.db(), SystemClock::Get());
   const Principal province = testing::MakePrincipal(Role::kProvince, "440000", "guangdong");
   const Principal guangzhou = testing::MakePrincipal(Role::kUnit, "440100", "guangzhou");
   auto count = [&](const std::string& where) {

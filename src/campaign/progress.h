@@ -40,13 +40,12 @@ ProgressTable BuildProgress(const domain::Round& round, const domain::ReferenceI
 // day before `today` they come from the assessments' event history (so a
 // review made today never changes a table dated earlier); for today or later,
 // from `snapshot` after it catches up with the change feed, or from SQL when
-// it is null. kNotFound for an unknown round or a unit
+// it is null. `today` is the caller's clock's day in China. kNotFound for an unknown round or a unit
 // outside the caller's region; kForbidden for roles other than admins.
 Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
                                    const std::string& round_code, const std::string& unit_code,
                                    const std::string& as_of,
-                                   analytics::ProgressSnapshot* snapshot = nullptr,
-                                   const std::string& today = TodayInChina());
+                                   analytics::ProgressSnapshot* snapshot, const std::string& today);
 
 }  // namespace rongping::campaign
 

@@ -265,5 +265,20 @@ TEST_F(ProgressAsOf, CompletionAndEntriesAreTheRoundsRules) {
   EXPECT_NE(table->counting_note.find("上报"), std::string::npos);
 }
 
+// A store failing at any statement is reported, whether the day is read
+// from the history (before today) or as it is now (today); the clock's day
+// decides which.
+TEST_F(ProgressAsOf, AFailingStoreIsReportedOnEitherPath) {
+  for (const char* today : {"2016-07-15", "2016-06-30"}) {
+    EXPECT_GE(testing::ExpectAllOrNothing(t_.db(),
+                                          [&](store::Db& db) {
+                                            return LoadProgress(db, nullptr, "r", "440000", "2016-06-30",
+                                                                nullptr, today);
+                                          }),
+              2)
+        << today;
+  }
+}
+
 }  // namespace
 }  // namespace rongping::campaign

@@ -129,7 +129,7 @@ TEST_F(SelectionTest, TheDiagnosisOfAnEnterpriseInScopeOnly) {
   const SelectedEnterprise& e = top->items.front();
   BenchmarkPackCache packs;
   auto diagnose = [&](store::Db& db, const Principal& who) {
-    LifecycleService service(db);
+    LifecycleService service(db, SystemClock::Get());
     analytics::ResultsSnapshot fresh;
     return DiagnoseEnterprise(db, service, fresh, packs, who, "gd-2016", e.uscc, 5);
   };

@@ -201,7 +201,8 @@ int ImportBenchmarks(store::Db& db, const std::string& file) {
   text << in.rdbuf();
   // The operator's import serves the whole installation, at the platform's
   // default minimum group size.
-  auto loaded = campaign::LoadBenchmarkPack(db, {nullptr, "import"}, text.str(), {}, api::AppOptions{}.min_group_size);
+  auto loaded = campaign::LoadBenchmarkPack(db, {nullptr, "import"}, text.str(), {}, api::AppOptions{}.min_group_size,
+                                            SystemClock::Get());
   if (!loaded) return Report(loaded.error());
   std::cout << fmt::format("已导入模型 {}（版本 {}）的基准数据包：{}，{}，截至 {}，{} 个分组\n", loaded->model_id,
                            loaded->model_version, loaded->installation, loaded->round_title, loaded->as_of,
@@ -344,7 +345,8 @@ int ExportBenchmarks(const std::string& url, const std::string& round, const std
   auto db = OpenMigrated(url);
   if (!db) return Report(db.error());
   analytics::ResultsSnapshot results;
-  auto pack = campaign::ExportBenchmarkPack(**db, results, {nullptr, "export"}, round, model, k, installation);
+  auto pack = campaign::ExportBenchmarkPack(**db, results, {nullptr, "export"}, round, model, k, installation,
+                                            SystemClock::Get());
   if (!pack) return Report(pack.error());
   if (int code = WriteExport(out, pack->json + "\n"); code != 0) return code;
   std::cerr << fmt::format("基准数据包：{} 个分组（最小分组规模 {}）\n", pack->groups, k);
@@ -360,7 +362,7 @@ int ExportProgress(const std::string& url, const std::string& round, const std::
     std::cerr << "错误: --as-of 应为日期，如 2016-06-30\n";
     return kExitUsage;
   }
-  auto table = campaign::LoadProgress(**db, nullptr, round, unit, day);
+  auto table = campaign::LoadProgress(**db, nullptr, round, unit, day, nullptr, TodayInChina());
   if (!table) return Report(table.error());
   std::string bytes;
   if (format == "csv") {
