@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "core/uscc.h"
+#include "report/html.h"
 #include "report/progress_export.h"
 #include "scoring/result_json.h"
 
@@ -205,21 +206,22 @@ http::Response ProgressHandler(Context& c, http::Request& req) {
   std::string_view format = req.Query("format");
   if (format.empty() || format == "json") return JsonResponse(report::ProgressToJson(*table));
   http::Response r;
-  std::string filename = fmt::format("progress-{}", table->round_code);
+  constexpr std::string_view kTitle = "两化融合评估诊断和对标引导情况表";
   if (format == "csv") {
     r.content_type = "text/csv; charset=utf-8";
     r.body = report::ProgressToCsv(*table);
-    filename += ".csv";
   } else if (format == "xlsx") {
-    auto bytes = report::ProgressToXlsx(*table, "两化融合评估诊断和对标引导情况表");
+    auto bytes = report::ProgressToXlsx(*table, std::string(kTitle));
     if (!bytes) return ErrorToResponse(bytes.error());
     r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     r.body = std::move(*bytes);
-    filename += ".xlsx";
   } else {
     return ErrorToResponse(Error::Invalid("invalid_parameter", "format 应为 json、csv 或 xlsx", "format"));
   }
-  r.SetHeader("Content-Disposition", fmt::format("attachment; filename=\"{}\"", filename));
+  r.SetHeader("Content-Disposition",
+              AttachmentDisposition(fmt::format("progress-{}-{}.{}", table->round_code, table->as_of, format),
+                                    fmt::format("{}（{}，截至{}）.{}", kTitle, table->total.unit_name,
+                                                report::ChineseDate(table->as_of), format)));
   return r;
 }
 

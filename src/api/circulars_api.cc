@@ -113,8 +113,8 @@ http::Response GetHandler(Context& c, http::Request& req) {
   r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   r.body = std::move(*bytes);
   r.SetHeader("Content-Disposition",
-              fmt::format("attachment; filename=\"circular-{}-{}.xlsx\"", circular->round_code,
-                          circular->as_of));
+              AttachmentDisposition(fmt::format("circular-{}-{}.xlsx", circular->round_code, circular->as_of),
+                                    circular->title + ".xlsx"));
   return r;
 }
 

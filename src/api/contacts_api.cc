@@ -13,6 +13,7 @@
 #include "api/app.h"
 #include "api/json_util.h"
 #include "campaign/contacts.h"
+#include "report/html.h"
 #include "core/time.h"
 
 namespace rongping::api {
@@ -59,19 +60,19 @@ http::Response ListContactsHandler(Context& c, http::Request& req) {
   if (format.empty() || format == "json")
     return JsonResponse(campaign::ContactsOverviewToJson(*overview));
   http::Response r;
-  std::string filename = fmt::format("contacts-{}", overview->round_code);
   if (format == "csv") {
     r.content_type = "text/csv; charset=utf-8";
     r.body = campaign::ContactsToCsv(*overview);
-    filename += ".csv";
   } else {
     auto bytes = campaign::ContactsToXlsx(*overview);
     if (!bytes) return ErrorToResponse(bytes.error());
     r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     r.body = std::move(*bytes);
-    filename += ".xlsx";
   }
-  r.SetHeader("Content-Disposition", fmt::format("attachment; filename=\"{}\"", filename));
+  r.SetHeader("Content-Disposition",
+              AttachmentDisposition(fmt::format("contacts-{}-{}.{}", overview->round_code, as_of, format),
+                                    fmt::format("{}地方联系人报送情况（截至{}）.{}", overview->round_name,
+                                                report::ChineseDate(as_of), format)));
   return r;
 }
 

@@ -87,19 +87,22 @@ report::Table ExportTable(const analytics::DataMap& map, const std::vector<std::
   return table;
 }
 
-http::Response ExportDataMap(const report::Table& table, std::string_view format) {
+// The table as a download named for what it shows: 数据地图（广东省，2016年评估）.xlsx.
+http::Response ExportDataMap(const report::Table& table, std::string_view format, const domain::Round& round,
+                             const std::string& region) {
   http::Response r;
   if (format == "csv") {
     r.content_type = "text/csv; charset=utf-8";
     r.body = report::TableToCsv(table);
-    r.SetHeader("Content-Disposition", "attachment; filename=\"datamap.csv\"");
-    return r;
+  } else {
+    auto bytes = report::TableToXlsx(table);
+    if (!bytes) return ErrorToResponse(bytes.error());
+    r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    r.body = std::move(*bytes);
   }
-  auto bytes = report::TableToXlsx(table);
-  if (!bytes) return ErrorToResponse(bytes.error());
-  r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  r.body = std::move(*bytes);
-  r.SetHeader("Content-Disposition", "attachment; filename=\"datamap.xlsx\"");
+  r.SetHeader("Content-Disposition",
+              AttachmentDisposition(fmt::format("datamap-{}.{}", round.code, format),
+                                    fmt::format("{}（{}，{}）.{}", table.title, region, round.name, format)));
   return r;
 }
 
@@ -180,7 +183,9 @@ http::Response DataMapHandler(Context& c, http::Request& req) {
   if (format == "csv" || format == "xlsx") {
     std::vector<std::string> labels;
     for (const auto& cell : map->cells) labels.push_back(Label(q.by, cell.key, parsed->index));
-    return ExportDataMap(ExportTable(*map, labels, total_label), format);
+    auto round = campaign::GetRound(c.db, q.round);
+    if (!round) return ErrorToResponse(round.error());
+    return ExportDataMap(ExportTable(*map, labels, total_label), format, *round, total_label);
   }
   if (!format.empty() && format != "json") {
     return ErrorToResponse(Error::Invalid("invalid_parameter", "format 应为 json、csv 或 xlsx", "format"));

@@ -224,6 +224,7 @@ Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string&
   const auto& result = d->view.result;
   Json out = scoring::ResultToJson(m, result, false);
   out["round"] = round;
+  out["round_name"] = d->view.round_name;
   out["uscc"] = uscc;
   out["enterprise_name"] = d->view.enterprise.name;
   out["status"] = domain::AssessmentStatusName(d->view.record.status);
@@ -290,7 +291,10 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
   // waits in the queue.
   router.Add("POST", "/api/v1/rounds/{round}/enterprises/{uscc}/report.pdf", LoggedIn(), [&c](http::Request& r) {
     return WithDiagnosis(c, r, [&c](const Principal& who, const Json& d, const std::string& name) {
-      Json input{{"html", ReportHtml(d, c.clock)}, {"name", name + ".pdf"}};
+      // Saved under the document's title: 两化融合评估诊断报告（企业，评估周期）.pdf.
+      const std::string title = fmt::format("两化融合评估诊断报告（{}，{}）.pdf", d["enterprise_name"].get<std::string>(),
+                                            d["round_name"].get<std::string>());
+      Json input{{"html", ReportHtml(d, c.clock)}, {"name", title}};
       auto id = c.jobs.Enqueue(kPdfJob, who.user_id, input.dump());
       if (!id) return ErrorToResponse(id.error());
       http::Response resp = JsonResponse(

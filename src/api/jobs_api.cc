@@ -1,6 +1,7 @@
 // GET /api/v1/jobs/{id}: a background job's state; GET …/result: its
 // result (e.g. a PDF report) once done. Only the user who queued a job sees
 // it; to anyone else it does not exist.
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -50,7 +51,11 @@ void RegisterJobRoutes(http::Router& router, Context& c) {
     http::Response r;
     r.content_type = job->result_type;
     r.body = std::move(job->result);
-    r.SetHeader("Content-Disposition", fmt::format("attachment; filename=\"{}\"", job->result_name));
+    const std::string& name = job->result_name;
+    const bool ascii = std::all_of(name.begin(), name.end(), [](char ch) { return ch > 0x20 && ch < 0x7F; });
+    const auto dot = name.rfind('.');
+    r.SetHeader("Content-Disposition",
+                AttachmentDisposition(ascii ? name : "download" + (dot == std::string::npos ? "" : name.substr(dot)), name));
     return r;
   });
 }

@@ -127,6 +127,9 @@ Result<int64_t> IntQuery(const http::Request& request, std::string_view name, in
 std::string AttachmentDisposition(std::string_view ascii_name, std::string_view name) {
   std::string encoded;
   for (unsigned char ch : name) {
+    if (ch < 0x20 || ch == 0x7F || std::string_view("/\\:*?\"<>|").find(static_cast<char>(ch)) != std::string_view::npos) {
+      ch = '_';
+    }
     const bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
                        ch == '-' || ch == '.' || ch == '_';
     encoded += plain ? std::string(1, static_cast<char>(ch)) : fmt::format("%{:02X}", ch);

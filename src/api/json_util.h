@@ -24,8 +24,10 @@ http::Response JsonResponse(const Json& body, int status = 200);
 // run, as the Content-Security-Policy says), shown inline as `filename`.
 http::Response HtmlPageResponse(std::string html, const std::string& filename);
 
-// A Content-Disposition for a download named `name` (UTF-8, e.g. Chinese),
-// with `ascii_name` for clients that cannot read RFC 5987's filename*.
+// A Content-Disposition for a download named `name` (UTF-8, e.g. Chinese;
+// a character no file name may hold, / \ : * ? " < > | or a control
+// character, becomes "_"), with `ascii_name` for clients that cannot read
+// RFC 5987's filename*.
 std::string AttachmentDisposition(std::string_view ascii_name, std::string_view name);
 
 // The contract's error body for `error`; `details` (one per field problem)

@@ -27,7 +27,7 @@ http::Response SelectionCsv(const campaign::Selection& selection) {
   }
   http::Response resp;
   resp.content_type = "text/csv; charset=utf-8";
-  resp.SetHeader("Content-Disposition", "attachment; filename=\"selection.csv\"");
+  resp.SetHeader("Content-Disposition", AttachmentDisposition("selection.csv", "遴选结果.csv"));
   resp.body = report::TableToCsv(table);
   return resp;
 }

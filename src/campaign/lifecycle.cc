@@ -83,8 +83,8 @@ AssessmentView ViewOf(const Context& ctx, domain::Assessment record,
     result = scoring::Score(*m, parsed.answers, pt < 0 ? 0 : pt);
   }
   AssessmentGuide guide = GuideFor(record, ctx.round, today, ctx.rights);
-  return {std::move(record), std::move(m), std::move(*result),
-          ctx.enterprise,    {},           std::move(guide)};
+  return {std::move(record), std::move(m), std::move(*result), ctx.enterprise, {}, std::move(guide),
+          ctx.round.name};
 }
 
 // kForbidden unless the caller of `ctx` may fill in (or submit).

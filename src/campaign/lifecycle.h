@@ -54,6 +54,7 @@ struct AssessmentView {
   // Its status changes, oldest first; filled by GetWithHistory only.
   std::vector<domain::AssessmentEvent> history;
   AssessmentGuide guide;  // for the caller, now
+  std::string round_name;  // the round's name, as documents title it
 };
 
 // Answers (a JSON object: question id -> answer) read for a model; kInvalid

@@ -357,7 +357,8 @@ std::string HeaderSection(const Json& d, std::string_view issued_on) {
   };
   row("企业名称", Text(Field(d, "enterprise_name")));
   row("统一社会信用代码", Text(Field(d, "uscc")));
-  row("评估周期", Text(Field(d, "round")));
+  const std::string round_name = Text(Field(d, "round_name"));
+  row("评估周期", round_name.empty() ? Text(Field(d, "round")) : round_name);
   row("评估状态", HtmlEscape(StatusText(Field(d, "status"))));
   row("评分模型", model_text);
   row("报告日期", HtmlEscape(ChineseDate(issued_on)));

@@ -55,7 +55,7 @@ TEST(DiagnosisHtml, HoldsEveryPartInOrder) {
   const Json d = Diagnosis();
   const std::string html = Render(d);
   for (const char* text : {"两化融合评估诊断报告", "同湖橡胶制品有限公司", "91440100779012522L",
-                           "gd-2016", "gbt23020-2013", "b882936d12ac", "2016年7月1日", "已审核",
+                           "<th>评估周期</th><td>2016年广东省两化融合评估诊断和对标引导</td>", "gbt23020-2013", "b882936d12ac", "2016年7月1日", "已审核",
                            "本报告所用模型为参考实现，仅供演示和对标参考",
                            "发展阶段：<strong>单项覆盖", "<strong>33.3</strong>",
                            "原材料 · 微型 · 广东省 (n=6)", "集成提升", "41.9", "不少于 6 家企业"}) {

@@ -18,6 +18,7 @@ import re
 import shutil
 import signal
 import sqlite3
+import urllib.parse
 import subprocess
 import tempfile
 import threading
@@ -44,6 +45,14 @@ class Resp:
 
     def json(self):
         return json.loads(self.body.decode("utf-8"))
+
+    def download_names(self):
+        """The download's (ASCII name, UTF-8 name) from Content-Disposition."""
+        disposition = self.headers.get("Content-Disposition", "")
+        ascii_name = re.search(r'filename="([^"]*)"', disposition)
+        utf8_name = re.search(r"filename\*=UTF-8''(\S+)", disposition)
+        return (ascii_name.group(1) if ascii_name else "",
+                urllib.parse.unquote(utf8_name.group(1)) if utf8_name else "")
 
     def __repr__(self):
         return f"<{self.status} {self.text[:400]!r}>"

@@ -375,6 +375,7 @@ class C02Sequence(ApiTest):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.headers["Content-Type"], XLSX_TYPE)
         self.assertIn("attachment", r.headers.get("Content-Disposition", ""))
+        self.assertEqual(r.download_names()[1], S.second["title"] + ".xlsx")  # the circular's own title
         self.assertTrue(r.body.startswith(b"PK"))
         with zipfile.ZipFile(io.BytesIO(r.body)) as z:
             names = z.namelist()

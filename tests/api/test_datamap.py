@@ -197,6 +197,7 @@ class DataMapTest(unittest.TestCase):
         self.assertIn("韶关市", withheld)
         r = datamap("guangdong", by="unit", format="csv")
         self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.download_names(), ("datamap-gd-2016.csv", "数据地图（广东省，2016年广东省两化融合评估诊断和对标引导）.csv"))
         self.assertTrue(r.body.startswith(b"\xef\xbb\xbf"))
         rows = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"))))
         self.assertEqual(rows[0][:3], ["分组", "企业数", "平均发展水平"])

@@ -168,6 +168,12 @@ test('the province generates a circular and it is listed for download', async ()
   await page.click('[data-test=generate]')
   await page.waitForFunction((n) => document.querySelectorAll('[data-test=circulars-table] tbody tr').length === n + 1, before)
   assert.match(await page.locator('[data-test=circulars-table]').innerText(), /通报/)
+  // Downloads are saved under the document's own title, in Chinese.
+  const [circular] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=circulars-table] tbody tr').first().getByText('Excel').click()])
+  assert.match(circular.suggestedFilename(), /^.*通报.*\.xlsx$/)
+  await page.click('.el-menu-item:has-text("评估进度")')
+  const [progress] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=export-csv]')])
+  assert.match(progress.suggestedFilename(), /^两化融合评估诊断和对标引导情况表（广东省，截至\d{4}年\d{1,2}月\d{1,2}日）\.csv$/)
   await page.close()
 })
 

@@ -317,11 +317,13 @@ export const api = {
   datamapTrend: (params: DataMapParams) =>
     request<{ rounds: { code: string; name: string; year: number }[]; total: { points: (DataMapCell & { round: string })[] } }>(
       'GET', `/datamap/trend${q(params)}`),
-  // Downloads need the token too: fetched as a blob and saved.
-  async download(url: string, filename: string) {
+  // Downloads need the session too: fetched as a blob and saved under the
+  // name the server gives (the document's title), else `fallback`.
+  async download(url: string, fallback: string) {
+    const r = await fetched(url)
     const a = document.createElement('a')
-    a.href = await objectUrl(url)
-    a.download = filename
+    a.href = URL.createObjectURL(await r.blob())
+    a.download = serverFileName(r.headers.get('Content-Disposition')) || fallback
     a.click()
     URL.revokeObjectURL(a.href)
   },
@@ -331,9 +333,25 @@ export const api = {
     objectUrl(`/api/v1/rounds/${round}/enterprises/${uscc}/charts/${chart}.svg`),
 }
 
-// A resource fetched with the session, as an object URL.
-async function objectUrl(url: string): Promise<string> {
+// A resource fetched with the session; ApiError when it is not there.
+async function fetched(url: string): Promise<Response> {
   const r = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
   if (!r.ok) throw new ApiError(r.status, 'download', `${t('downloadFailed')}（${r.status}）`)
-  return URL.createObjectURL(await r.blob())
+  return r
+}
+
+// A resource fetched with the session, as an object URL.
+async function objectUrl(url: string): Promise<string> {
+  return URL.createObjectURL(await (await fetched(url)).blob())
+}
+
+// The UTF-8 file name of a Content-Disposition (RFC 5987 filename*); '' when none.
+function serverFileName(disposition: string | null): string {
+  const encoded = /filename\*=UTF-8''([^;\s]+)/i.exec(disposition ?? '')?.[1]
+  if (!encoded) return ''
+  try {
+    return decodeURIComponent(encoded)
+  } catch {
+    return ''
+  }
 }
