@@ -6,6 +6,9 @@ import assert from 'node:assert/strict'
 import { startServer } from './server.mjs'
 import { chromium } from 'playwright-core'
 import { gzipSync } from 'node:zlib'
+import { createRequire } from 'node:module'
+
+const axeScript = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
 let server, browser
 
@@ -605,7 +608,8 @@ test('on a phone (390 × 844) every page fits the screen and the menu, round and
     const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
     const page = await loggedIn(username, context)
     for (const path of paths) {
-      const target = path === '/enterprises/' ? `/enterprises/${(await page.evaluate(() => fetch('/api/v1/session', { headers: { Authorization: `Bearer ${sessionStorage.getItem('rp_token')}` } }).then((r) => r.json()))).user.scope}` : path
+      const scope = await page.evaluate(() => fetch('/api/v1/session').then((r) => r.json()).then((j) => j.user.scope))
+      const target = path === '/enterprises/' ? `/enterprises/${scope}` : path
       await page.goto(`${server.url}${target}`)
       await page.waitForLoadState('networkidle')
       await page.waitForTimeout(200)
@@ -629,6 +633,95 @@ test('on a phone (390 × 844) every page fits the screen and the menu, round and
     await context.close()
   }
   assert.deepEqual(problems, [])
+})
+
+// Presses Tab (Shift+Tab when `back`) until the focus is inside `selector`.
+async function tabTo(page, selector, back = false) {
+  for (let i = 0; i < 120; i++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab')
+    if (await page.evaluate((sel) => document.activeElement?.closest(sel) != null, selector)) return
+  }
+  throw new Error(`the Tab key never reaches ${selector}`)
+}
+
+test('an enterprise completes and submits its questionnaire with the keyboard alone', async () => {
+  // A new enterprise like the demo's, in this year's open round (made by the
+  // test of the questionnaire above), whose draft lacks one answer.
+  const source = (await server.api('enterprise', 'GET', '/api/v1/session')).user.scope
+  const record = await server.api('guangdong', 'GET', `/api/v1/enterprises/${source}`)
+  const answers = (await server.api('guangdong', 'GET', `/api/v1/rounds/gd-2016/enterprises/${source}/assessment`)).answers
+  const uscc = server.makeUscc(889)
+  await server.api('guangdong', 'POST', '/api/v1/enterprises', {
+    uscc, name: '键盘填报机械有限公司', unit_code: record.unit_code, industry_code: record.industry_code,
+    production_type: record.production_type, employees: record.employees, revenue_10k_yuan: record.revenue_10k_yuan,
+  })
+  server.addUser('kbco', 'enterprise', uscc)
+  const planning = answers.it_planning
+  delete answers.it_planning
+  await server.api('kbco', 'PUT', `/api/v1/rounds/gd-now/enterprises/${uscc}/assessment`, { answers, version: 0 })
+
+  const page = await loggedIn('kbco')
+  await page.goto(`${server.url}/assessment`)
+  await page.locator('[data-test=q-it_planning]').waitFor()
+  // The sections are stops of the Tab key, opened with Enter.
+  await tabTo(page, '[data-test=section-1]')
+  await page.keyboard.press('Enter')
+  await page.locator('[data-test=section-1].is-active').waitFor()
+  await tabTo(page, '[data-test=section-0]', true)
+  await page.keyboard.press('Enter')
+  await page.locator('[data-test=q-it_planning]').waitFor()
+  // The radio group is entered with Tab, chosen with Space and the arrows.
+  const options = await page.locator('[data-test=q-it_planning] input[type=radio]').evaluateAll((inputs) => inputs.map((i) => i.value))
+  await tabTo(page, '[data-test=q-it_planning]')
+  await page.keyboard.press('Space')
+  for (let i = 0; i < options.indexOf(planning); i++) await page.keyboard.press('ArrowDown')
+  await page.waitForFunction((want) => document.querySelector(`[data-test=q-it_planning] input[value="${want}"]`)?.checked, planning)
+  // 提交 by Tab and Enter, confirmed with Enter.
+  await tabTo(page, '[data-test=submit]')
+  await page.keyboard.press('Enter')
+  await page.locator('.el-message-box').waitFor()
+  await page.keyboard.press('Enter')
+  await page.waitForURL('**/result')
+  await expectStatus(page, '已提交待审核', '等待主管部门审核')
+  await page.close()
+})
+
+// The serious and critical WCAG 2 A/AA violations axe-core finds on the page,
+// one line each.
+async function axeViolations(page) {
+  await page.addScriptTag({ path: axeScript })
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }))
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)
+}
+
+test('axe-core finds no serious or critical accessibility violation on any page, at a desk or on a phone', async () => {
+  const pages = {
+    enterprise: ['/result', '/assessment', '/grants', '/password', '/enterprises/'],
+    guangzhou: ['/progress', '/review', '/enterprises', '/datamap', '/contacts'],
+    guangdong: ['/circulars'],
+  }
+  const found = []
+  for (const viewport of [{ width: 1360, height: 900 }, { width: 390, height: 844 }]) {
+    const login = await browser.newPage({ locale: 'zh-CN', viewport, bypassCSP: true })  // axe is injected
+    await login.goto(`${server.url}/login`)
+    await login.locator('input[name=username]').waitFor()
+    for (const v of await axeViolations(login)) found.push(`${viewport.width} /login ${v}`)
+    await login.close()
+    for (const [username, paths] of Object.entries(pages)) {
+      const context = await browser.newContext({ locale: 'zh-CN', viewport, bypassCSP: true })
+      const page = await loggedIn(username, context)
+      const scope = await page.evaluate(() => fetch('/api/v1/session').then((r) => r.json()).then((j) => j.user.scope))
+      for (const path of paths) {
+        await page.goto(`${server.url}${path === '/enterprises/' ? `/enterprises/${scope}` : path}`)
+        await page.waitForLoadState('networkidle')
+        for (const v of await axeViolations(page)) found.push(`${viewport.width} ${username} ${path} ${v}`)
+      }
+      await context.close()
+    }
+  }
+  assert.deepEqual(found, [])
 })
 
 test('budget: the login page loads at most 500 KB of JavaScript, gzipped', async () => {

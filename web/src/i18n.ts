@@ -3,7 +3,7 @@ import { ref } from 'vue'
 
 const zh = {
   app: '融评 · 两化融合评估诊断和对标引导', appShort: '融评',
-  login: '登录', username: '用户名', password: '密码', logout: '退出', expired: '登录已过期，请重新登录', menu: '菜单',
+  login: '登录', username: '用户名', password: '密码', logout: '退出', expired: '登录已过期，请重新登录', menu: '菜单', answeredShare: '已答题目比例', groupBy: '分组方式', perPage: '每页条数', perPageOption: '{n} 条/页',
   myResult: '我的评估结果', progress: '评估进度', review: '审核', enterprises: '企业', dataMap: '数据地图',
   changePassword: '修改密码', currentPassword: '当前密码', newPassword: '新密码', save: '保存', saved: '已保存',
   round: '评估周期', unit: '属地', participating: '参与评估数', completed: '完成评估数', target: '目标',
@@ -47,7 +47,7 @@ const zh = {
 }
 const en: typeof zh = {
   app: 'rongping · IT–industry integration assessment', appShort: 'rongping',
-  login: 'Log in', username: 'User name', password: 'Password', logout: 'Log out', expired: 'Your session expired; please log in again', menu: 'Menu',
+  login: 'Log in', username: 'User name', password: 'Password', logout: 'Log out', expired: 'Your session expired; please log in again', menu: 'Menu', answeredShare: 'Share of questions answered', groupBy: 'Group by', perPage: 'Rows per page', perPageOption: '{n} per page',
   myResult: 'My result', progress: 'Progress', review: 'Review', enterprises: 'Enterprises', dataMap: 'Data map',
   changePassword: 'Change password', currentPassword: 'Current password', newPassword: 'New password', save: 'Save', saved: 'Saved',
   round: 'Round', unit: 'Unit', participating: 'Participating', completed: 'Completed', target: 'Target',
