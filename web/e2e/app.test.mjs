@@ -180,6 +180,33 @@ test('the province generates a circular and it is listed for download', async ()
   await page.close()
 })
 
+test('the province selects enterprises for policy support by stage and exports the list; a city has no such screen', async () => {
+  const api = (query) => server.api('guangdong', 'GET', `/api/v1/rounds/gd-2016/selection${query}`)
+  const page = await loggedIn('guangdong')
+  await page.click('.el-menu-item:has-text("政策遴选")')
+  const matched = page.locator('[data-test=matched]')
+  await matched.filter({ hasText: `符合条件 ${(await api('')).matched} 家` }).waitFor()
+  // 集成提升 and above: the server's own answer to the same question.
+  const levels = (await server.api('guangdong', 'GET', '/api/v1/rounds/gd-2016/datamap?by=unit')).levels
+  const integration = levels.find((l) => l.title === '集成提升')
+  const expected = await api(`?min_level=${integration.id}`)
+  await page.click('[data-test=min-level]')
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '集成提升' }).click()
+  await matched.filter({ hasText: `符合条件 ${expected.matched} 家` }).waitFor()
+  const stages = await page.locator('[data-test=selection-stage]').allInnerTexts()
+  assert.equal(stages.length, Math.min(expected.matched, expected.items.length))
+  for (const stage of stages) assert.match(stage, /^(集成提升|创新突破)$/)
+  assert.equal(await page.locator('[data-test=selection-table] tbody tr').first().locator('a').innerText(), expected.items[0].name)
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=export-selection]')])
+  assert.equal(download.suggestedFilename(), '遴选结果.csv')
+  await page.close()
+  const city = await loggedIn('guangzhou')
+  assert.equal(await city.locator('.el-menu-item:has-text("政策遴选")').count(), 0)
+  await city.goto(`${server.url}/selection`)
+  await city.waitForURL((url) => url.pathname !== '/selection')
+  await city.close()
+})
+
 test('a unit official imports enterprises and sees every invalid row, then imports the valid ones', async () => {
   const good = server.makeUscc(901)
   const csv = 'uscc,name,unit_code,industry_code,production_type,employees,revenue_10k_yuan\n' +
@@ -596,7 +623,7 @@ test('on a phone (390 × 844) every page fits the screen and the menu, round and
   const pages = {
     enterprise: ['/result', '/assessment', '/grants', '/password', '/enterprises/'],
     guangzhou: ['/progress', '/review', '/enterprises', '/datamap', '/contacts'],
-    guangdong: ['/progress', '/review', '/datamap', '/circulars', '/contacts'],
+    guangdong: ['/progress', '/review', '/datamap', '/circulars', '/contacts', '/selection'],
   }
   const problems = []
   const login = await browser.newPage({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
@@ -700,7 +727,7 @@ test('axe-core finds no serious or critical accessibility violation on any page,
   const pages = {
     enterprise: ['/result', '/assessment', '/grants', '/password', '/enterprises/'],
     guangzhou: ['/progress', '/review', '/enterprises', '/datamap', '/contacts'],
-    guangdong: ['/circulars'],
+    guangdong: ['/circulars', '/selection'],
   }
   const found = []
   for (const viewport of [{ width: 1360, height: 900 }, { width: 390, height: 844 }]) {

@@ -201,6 +201,12 @@ export interface DataMap {
   cells: DataMapCell[]
   total: DataMapCell
 }
+// Enterprises chosen for policy support (GET /rounds/{round}/selection).
+export type SelectionParams = { min_level?: string; min_total?: number; unit?: string; industry_group?: string; key_indicator?: string }
+export interface Selection {
+  round: string; model: string; matched: number; truncated: boolean
+  items: { uscc: string; name: string; unit_code: string; industry_code: string; total: number; level: { id: string; title: string } }[]
+}
 export type Answer = string | string[] | number | boolean
 export interface Question {
   id: string
@@ -314,6 +320,8 @@ export const api = {
   datamap: (round: string, params: DataMapParams) => request<DataMap>('GET', `/rounds/${round}/datamap${q(params)}`),
   datamapExportUrl: (round: string, params: DataMapParams, format: 'csv' | 'xlsx') =>
     `/api/v1/rounds/${round}/datamap${q({ ...params, format })}`,
+  selection: (round: string, params: SelectionParams) => request<Selection>('GET', `/rounds/${round}/selection${q(params)}`),
+  selectionExportUrl: (round: string, params: SelectionParams) => `/api/v1/rounds/${round}/selection${q({ ...params, format: 'csv' })}`,
   datamapTrend: (params: DataMapParams) =>
     request<{ rounds: { code: string; name: string; year: number }[]; total: { points: (DataMapCell & { round: string })[] } }>(
       'GET', `/datamap/trend${q(params)}`),

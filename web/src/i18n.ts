@@ -3,7 +3,7 @@ import { ref } from 'vue'
 
 const zh = {
   app: '融评 · 两化融合评估诊断和对标引导', appShort: '融评',
-  login: '登录', username: '用户名', password: '密码', logout: '退出', expired: '登录已过期，请重新登录', menu: '菜单', answeredShare: '已答题目比例', groupBy: '分组方式', perPage: '每页条数', perPageOption: '{n} 条/页',
+  login: '登录', username: '用户名', password: '密码', logout: '退出', expired: '登录已过期，请重新登录', menu: '菜单', answeredShare: '已答题目比例', groupBy: '分组方式', perPage: '每页条数', perPageOption: '{n} 条/页', selection: '政策遴选', minStage: '最低发展阶段', minTotal: '最低总分', mustHave: '须具备', anyStage: '不限阶段', matched: '符合条件 {n} 家', truncatedNote: '仅列出总分最高的 {n} 家', selectionNote: '按评估结果遴选本地区企业，作为政策支持、试点示范的参考（评估结果与优惠政策支持相结合）。', exportList: '导出名单',
   myResult: '我的评估结果', progress: '评估进度', review: '审核', enterprises: '企业', dataMap: '数据地图',
   changePassword: '修改密码', currentPassword: '当前密码', newPassword: '新密码', save: '保存', saved: '已保存',
   round: '评估周期', unit: '属地', participating: '参与评估数', completed: '完成评估数', target: '目标',
@@ -47,7 +47,7 @@ const zh = {
 }
 const en: typeof zh = {
   app: 'rongping · IT–industry integration assessment', appShort: 'rongping',
-  login: 'Log in', username: 'User name', password: 'Password', logout: 'Log out', expired: 'Your session expired; please log in again', menu: 'Menu', answeredShare: 'Share of questions answered', groupBy: 'Group by', perPage: 'Rows per page', perPageOption: '{n} per page',
+  login: 'Log in', username: 'User name', password: 'Password', logout: 'Log out', expired: 'Your session expired; please log in again', menu: 'Menu', answeredShare: 'Share of questions answered', groupBy: 'Group by', perPage: 'Rows per page', perPageOption: '{n} per page', selection: 'Policy selection', minStage: 'Lowest stage', minTotal: 'Lowest score', mustHave: 'Must have', anyStage: 'Any stage', matched: '{n} enterprises match', truncatedNote: 'only the {n} with the highest scores are listed', selectionNote: 'Enterprises of your region chosen by their results, for policy support, pilots and demonstrations.', exportList: 'Export list',
   myResult: 'My result', progress: 'Progress', review: 'Review', enterprises: 'Enterprises', dataMap: 'Data map',
   changePassword: 'Change password', currentPassword: 'Current password', newPassword: 'New password', save: 'Save', saved: 'Saved',
   round: 'Round', unit: 'Unit', participating: 'Participating', completed: 'Completed', target: 'Target',
