@@ -713,6 +713,38 @@ test('an enterprise completes and submits its questionnaire with the keyboard al
   await page.close()
 })
 
+test('150 typed into a 0–100 field stays as typed and the question says why, until corrected', async () => {
+  const uscc = server.makeUscc(890)
+  await server.api('guangzhou', 'POST', '/api/v1/enterprises', {
+    uscc, name: '范围校验电子有限公司', unit_code: '440100', industry_code: '39', production_type: 'discrete_mass',
+    employees: 80, revenue_10k_yuan: 2000,
+  })
+  server.addUser('rangeco', 'enterprise', uscc)
+  const page = await loggedIn('rangeco')
+  await page.goto(`${server.url}/assessment`)
+  await page.locator('[data-test^=section-]').first().waitFor()
+  let card = null
+  for (let i = 0; !card; i++) {
+    await page.click(`[data-test=section-${i}]`)
+    const found = page.locator('[data-test^=q-][data-type=percent]')
+    if (await found.count()) card = found.first()
+  }
+  const id = (await card.getAttribute('data-test')).slice(2)
+  const input = card.locator('input')
+  await input.fill('150')
+  await input.blur()
+  await page.locator(`[data-test=refused-${id}]`, { hasText: '100' }).waitFor()
+  assert.equal(await input.inputValue(), '150')  // not silently made 100
+  await input.fill('50')
+  await input.blur()
+  await page.locator(`[data-test=refused-${id}]`).waitFor({ state: 'detached' })
+  await page.waitForFunction(async ([round, uscc, id]) => {
+    const r = await fetch(`/api/v1/rounds/${round}/enterprises/${uscc}/assessment`)
+    return r.ok && (await r.json()).answers[id] === 50
+  }, ['gd-now', uscc, id])
+  await page.close()
+})
+
 // The serious and critical WCAG 2 A/AA violations axe-core finds on the page,
 // one line each.
 async function axeViolations(page) {
