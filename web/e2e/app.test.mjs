@@ -163,6 +163,29 @@ test('the data map renders the units with a legend for the chosen indicator', as
   await page.close()
 })
 
+test('the progress table sorts its units by a column, the total staying at the bottom', async () => {
+  const page = await loggedIn('guangdong')
+  await page.waitForURL('**/progress')
+  const table = page.locator('[data-test=progress-table]')
+  await table.locator('tbody tr').first().waitFor()
+  // The rate column's figures (the progress bars' text), unit by unit, then the total's name.
+  const read = () => table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())))
+  const rates = (rows) => rows.slice(0, -1).map((r) => r[4]).filter((x) => x !== '—').map((x) => parseFloat(x))
+  const header = table.locator('th', { hasText: '完成率' })
+  await header.click()  // ascending
+  await page.waitForFunction(() => document.querySelector('[data-test=progress-table] th.ascending') !== null)
+  let rows = await read()
+  assert.ok(rates(rows).length > 10)
+  assert.deepEqual(rates(rows), [...rates(rows)].sort((a, b) => a - b))
+  assert.equal(rows.at(-1)[0], '合计')
+  await header.click()  // descending
+  await page.waitForFunction(() => document.querySelector('[data-test=progress-table] th.descending') !== null)
+  rows = await read()
+  assert.deepEqual(rates(rows), [...rates(rows)].sort((a, b) => b - a))
+  assert.equal(rows.at(-1)[0], '合计')
+  await page.close()
+})
+
 test('the province generates a circular and it is listed for download', async () => {
   const page = await loggedIn('guangdong')
   await page.click('.el-menu-item:has-text("通报")')
@@ -330,6 +353,12 @@ test('a unit official corrects an enterprise record, the server naming the bad f
   const offered = await units.allInnerTexts()
   assert.ok(offered.includes('广州市'), offered.join())
   assert.ok(!offered.some((u) => u.includes('深圳')), offered.join())
+  await page.keyboard.press('Escape')
+  // The breadcrumb names the record and leads back to the list.
+  const crumbs = page.locator('[data-test=breadcrumb]')
+  assert.match(await crumbs.innerText(), /企业\s*\/\s*\S+/)
+  await crumbs.getByText('企业', { exact: true }).click()
+  await page.waitForURL((url) => url.pathname === '/enterprises')
   await page.close()
 })
 
