@@ -1,4 +1,6 @@
 // The shipped models for the questionnaire and the what-if simulator:
+// GET /api/v1/models: every shipped model's id, version and title (what a
+// province may name in a round);
 // GET /api/v1/models/{id}/questionnaire?production_type=: the sections and
 // the questions that apply to that production type, with their options and
 // bounds (not their scores); POST /api/v1/models/{id}/score
@@ -98,9 +100,22 @@ http::Response ScoreAnswers(Context& c, http::Request& req) {
   return JsonResponse(scoring::ResultToJson(**m, scoring::Score(**m, parsed->answers, *pt), false));
 }
 
+http::Response ListModels(Context& c, http::Request& req) {
+  if (auto who = Authenticate(c, req); !who) return ErrorToResponse(who.error());
+  Json items = Json::array();
+  for (const auto& [id, text] : model::BuiltinModelFiles()) {
+    auto m = scoring::SharedModel(std::string(id));
+    if (!m) return ErrorToResponse(m.error());
+    items.push_back({{"id", (*m)->id}, {"version", (*m)->version}, {"title", (*m)->title},
+                     {"reference_only", (*m)->reference_only}});
+  }
+  return JsonResponse({{"items", std::move(items)}});
+}
+
 }  // namespace
 
 void RegisterModelRoutes(http::Router& router, Context& c) {
+  router.Add("GET", "/api/v1/models", LoggedIn(), [&c](http::Request& r) { return ListModels(c, r); });
   router.Add("GET", "/api/v1/models/{id}/questionnaire", LoggedIn(), [&c](http::Request& r) { return Questionnaire(c, r); });
   router.Add("POST", "/api/v1/models/{id}/score", LoggedIn(), [&c](http::Request& r) { return ScoreAnswers(c, r); });
 }

@@ -290,6 +290,7 @@ ROUTES = {
     "GET /api/v1/circulars/{id}": {"id": circular_param},
     "GET /api/v1/jobs/{id}": {"id": job_param},
     "GET /api/v1/jobs/{id}/result": {"id": job_param},
+    "GET /api/v1/models": {},
     "GET /api/v1/models/{id}/questionnaire": {"id": model_param},
     "GET /api/v1/benchmark-packs": {},
     "PUT /api/v1/benchmark-packs/{model}": {"model": model_param, "body": lambda p: F.pack},

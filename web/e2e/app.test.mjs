@@ -175,6 +175,8 @@ test('the progress table sorts its units by a column, the total staying at the b
   await header.click()  // ascending
   await page.waitForFunction(() => document.querySelector('[data-test=progress-table] th.ascending') !== null)
   let rows = await read()
+  // Every rate reads as a percentage, a unit that met its target too (not an icon instead).
+  for (const r of rows) assert.match(r[4], /^(\d+\.\d%|—)$/, r.join(' '))
   assert.ok(rates(rows).length > 10)
   assert.deepEqual(rates(rows), [...rates(rows)].sort((a, b) => a - b))
   assert.equal(rows.at(-1)[0], '合计')
@@ -652,7 +654,7 @@ test('on a phone (390 × 844) every page fits the screen and the menu, round and
   const pages = {
     enterprise: ['/result', '/assessment', '/grants', '/password', '/enterprises/'],
     guangzhou: ['/progress', '/review', '/enterprises', '/datamap', '/contacts'],
-    guangdong: ['/progress', '/review', '/datamap', '/circulars', '/contacts', '/selection'],
+    guangdong: ['/progress', '/review', '/datamap', '/circulars', '/contacts', '/selection', '/rounds'],
   }
   const problems = []
   const login = await browser.newPage({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
@@ -689,6 +691,42 @@ test('on a phone (390 × 844) every page fits the screen and the menu, round and
     await context.close()
   }
   assert.deepEqual(problems, [])
+})
+
+test('the province sets up a round on its screen, is told which date is wrong, and sets a city\'s target', async () => {
+  const page = await loggedIn('guangdong')
+  await page.click('.el-menu-item:has-text("评估周期")')
+  await page.locator('[data-test=rounds-table]', { hasText: 'gd-2016' }).waitFor()
+  await page.click('[data-test=new-round]')
+  const dialog = page.locator('.el-dialog:visible')
+  await dialog.locator('input[data-test=round-code]').fill('gd-ui')
+  await dialog.locator('input[data-test=round-name]').fill('界面设置的评估周期')
+  await dialog.locator('[data-test=round-models]').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '工业企业两化融合发展水平评估' }).click()
+  await page.keyboard.press('Escape')
+  await dialog.locator('[data-test=save-round]').click()
+  await page.locator('[data-test=rounds-table]', { hasText: '界面设置的评估周期' }).waitFor()
+  const saved = await server.api('guangdong', 'GET', '/api/v1/rounds/gd-ui')
+  assert.equal(saved.name, '界面设置的评估周期')
+  assert.deepEqual(saved.models, ['gbt23020-2013'])
+  assert.equal(saved.province_code, '440000')
+  // A closing date before the opening: the server's reason under that field, nothing saved.
+  await page.click('[data-test=edit-gd-ui]')
+  const closes = dialog.locator('[data-test=field-closes_on] input')
+  await closes.fill(`${saved.year - 1}-01-01`)
+  await closes.press('Enter')
+  await dialog.locator('[data-test=save-round]').click()
+  await dialog.locator('.el-form-item__error', { hasText: '截止日期不能早于开始日期' }).waitFor()
+  assert.equal((await server.api('guangdong', 'GET', '/api/v1/rounds/gd-ui')).closes_on, saved.closes_on)
+  await dialog.getByText('取消').click()
+  // 广州市's target: what 附件2 of the round then shows.
+  await page.click('[data-test=targets-gd-ui]')
+  await page.locator('[data-test=target-440100] input, input[data-test=target-440100]').fill('321')
+  await page.click('[data-test=set-target-440100]')
+  await page.locator('[data-test=targets-table] tr', { hasText: '321' }).waitFor()
+  const progress = await server.api('guangdong', 'GET', '/api/v1/rounds/gd-ui/progress')
+  assert.equal(progress.rows.find((r) => r.unit_code === '440100').target, 321)
+  await page.close()
 })
 
 // Presses Tab (Shift+Tab when `back`) until the focus is inside `selector`.
@@ -788,7 +826,7 @@ test('axe-core finds no serious or critical accessibility violation on any page,
   const pages = {
     enterprise: ['/result', '/assessment', '/grants', '/password', '/enterprises/'],
     guangzhou: ['/progress', '/review', '/enterprises', '/datamap', '/contacts'],
-    guangdong: ['/circulars', '/selection'],
+    guangdong: ['/circulars', '/selection', '/rounds'],
   }
   const found = []
   for (const viewport of [{ width: 1360, height: 900 }, { width: 390, height: 844 }]) {

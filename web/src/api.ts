@@ -81,10 +81,13 @@ export interface User {
 }
 export interface Round {
   code: string; name: string; year: number; models: string[]; review_required: boolean
-  opens_on: string; closes_on: string
+  opens_on: string; closes_on: string; deadline: string; contacts_due: string | null; province_code: string
+  completion: 'submitted' | 'approved'; entries: 'enterprise' | 'assessment'; counting_note: string
   state: 'not_open' | 'open' | 'closed'; state_label: string  // today, as the server sees it
   stages: { id: string; title: string }[]  // the stages its models give
 }
+export type RoundSettings = Pick<Round, 'name' | 'year' | 'province_code' | 'models' | 'opens_on' | 'closes_on' | 'deadline'
+  | 'review_required' | 'completion' | 'entries'> & { contacts_due?: string | null }
 // The review queue's filters (GET /rounds/{round}/assessments); empty ones do not filter.
 export interface AssessmentFilter {
   unit?: string; status?: string; industry?: string; level?: string
@@ -270,6 +273,10 @@ export const api = {
   changePassword: (current_password: string, new_password: string) =>
     request<unknown>('PUT', '/session/password', { current_password, new_password }),
   rounds: () => request<{ items: Round[] }>('GET', '/rounds'),
+  // A round's settings as the province sets them (PUT /rounds/{code}).
+  putRound: (code: string, round: RoundSettings) => request<Round>('PUT', `/rounds/${code}`, round),
+  putTarget: (round: string, unit: string, rule: string) => request<unknown>('PUT', `/rounds/${round}/targets/${unit}`, { rule }),
+  models: () => request<{ items: { id: string; version: string; title: string; reference_only: boolean }[] }>('GET', '/models'),
   progress: (round: string, unit?: string) => request<Progress>('GET', `/rounds/${round}/progress${q({ unit })}`),
   progressExportUrl: (round: string, unit: string, format: 'csv' | 'xlsx') =>
     `/api/v1/rounds/${round}/progress${q({ unit, format })}`,

@@ -22,6 +22,7 @@ export const router = createRouter({
         { path: 'datamap', component: () => import('./views/DataMapView.vue') },
         { path: 'circulars', component: () => import('./views/CircularsView.vue') },
         { path: 'selection', component: () => import('./views/SelectionView.vue') },
+        { path: 'rounds', component: () => import('./views/RoundsView.vue') },
         { path: 'contacts', component: () => import('./views/ContactsView.vue') },
         { path: 'grants', component: () => import('./views/GrantsView.vue') },
         { path: 'password', component: () => import('./views/PasswordView.vue') },
@@ -35,6 +36,6 @@ router.beforeEach(async (to) => {
   if (to.path === '/login') return true
   if (!user.value && !(await restore())) return { path: '/login', query: { next: to.fullPath } }
   if (['/progress', '/review'].includes(to.path) && !isOfficial() && user.value?.role !== 'association') return '/'
-  if (to.path === '/selection' && !['province', 'ministry'].includes(user.value?.role ?? '')) return '/'
+  if (['/selection', '/rounds'].includes(to.path) && !['province', 'ministry'].includes(user.value?.role ?? '')) return '/'
   return true
 })

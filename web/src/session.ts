@@ -38,6 +38,12 @@ export async function logout() {
   }
 }
 
+// The rounds again (after one is set), keeping the chosen one.
+export async function refreshRounds() {
+  rounds.value = (await api.rounds()).items
+  if (!rounds.value.some((r) => r.code === currentRound.value)) currentRound.value = rounds.value[0]?.code ?? ''
+}
+
 async function loadRound() {
   rounds.value = (await api.rounds()).items
   currentRound.value = rounds.value[0]?.code ?? ''
