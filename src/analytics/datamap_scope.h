@@ -20,8 +20,8 @@ namespace rongping::analytics {
 //   403 unless a ministry, province or unit admin or an association;
 //   404 "单位不存在" when `root` is unknown or outside the caller's region;
 //   422 naming industry_group when the query's group is not one.
-Result<std::string> ScopeDataMapQuery(const domain::ReferenceIndex& index, const Principal& who, std::string root,
-                                      DataMapQuery* query);
+Result<std::string> ScopeDataMapQuery(const domain::ReferenceIndex& index, const Principal& who,
+                                      std::string root, DataMapQuery* query);
 
 }  // namespace rongping::analytics
 

@@ -55,7 +55,9 @@ class UnitCode {
   friend bool operator==(const UnitCode&, const UnitCode&) = default;
   friend auto operator<=>(const UnitCode&, const UnitCode&) = default;
   friend bool operator==(const UnitCode& a, std::string_view b) { return a.code_ == b; }
-  friend auto operator<=>(const UnitCode& a, std::string_view b) { return std::string_view(a.code_) <=> b; }
+  friend auto operator<=>(const UnitCode& a, std::string_view b) {
+    return std::string_view(a.code_) <=> b;
+  }
 
  private:
   explicit UnitCode(std::string code) : code_(std::move(code)) {}

@@ -526,12 +526,7 @@ test('a new enterprise fills in its questionnaire section by section, submits an
     name: `${year}年广东省两化融合评估`, year, province_code: '440000', models: ['gbt23020-2013'],
     opens_on: `${year}-01-01`, closes_on: `${year}-12-31`, deadline: `${year}-12-31`, review_required: true,
   })
-  const uscc = server.makeUscc(888)
-  await server.api('guangzhou', 'POST', '/api/v1/enterprises', {
-    uscc, name: '新填报智能装备有限公司', unit_code: '440100', industry_code: '34', production_type: 'discrete_mass',
-    employees: 120, revenue_10k_yuan: 5000,
-  })
-  server.addUser('newco', 'enterprise', uscc)
+  await newEnterprise('newco', 888, '新填报智能装备有限公司', { industry_code: '34', employees: 120, revenue_10k_yuan: 5000 })
   const page = await loggedIn('newco')
   await page.goto(`${server.url}/assessment`)
   const sections = page.locator('[data-test^=section-]')
@@ -576,6 +571,18 @@ test('a new enterprise fills in its questionnaire section by section, submits an
   await expectStatus(page, '已提交待审核', '等待主管部门审核')
   await page.close()
 })
+
+// A new enterprise (of 广州市 unless `fields` say otherwise) with an
+// enterprise account `username`; its USCC.
+async function newEnterprise(username, n, name, fields = {}) {
+  const uscc = server.makeUscc(n)
+  await server.api('guangdong', 'POST', '/api/v1/enterprises', {
+    uscc, name, unit_code: '440100', industry_code: '39', production_type: 'discrete_mass', employees: 80, revenue_10k_yuan: 2000,
+    ...fields,
+  })
+  server.addUser(username, 'enterprise', uscc)
+  return uscc
+}
 
 // The submit button asks first; the dialog's 确定 goes on.
 async function submitConfirmed(page) {
@@ -744,12 +751,10 @@ test('an enterprise completes and submits its questionnaire with the keyboard al
   const source = (await server.api('enterprise', 'GET', '/api/v1/session')).user.scope
   const record = await server.api('guangdong', 'GET', `/api/v1/enterprises/${source}`)
   const answers = (await server.api('guangdong', 'GET', `/api/v1/rounds/gd-2016/enterprises/${source}/assessment`)).answers
-  const uscc = server.makeUscc(889)
-  await server.api('guangdong', 'POST', '/api/v1/enterprises', {
-    uscc, name: '键盘填报机械有限公司', unit_code: record.unit_code, industry_code: record.industry_code,
-    production_type: record.production_type, employees: record.employees, revenue_10k_yuan: record.revenue_10k_yuan,
+  const uscc = await newEnterprise('kbco', 889, '键盘填报机械有限公司', {
+    unit_code: record.unit_code, industry_code: record.industry_code, production_type: record.production_type,
+    employees: record.employees, revenue_10k_yuan: record.revenue_10k_yuan,
   })
-  server.addUser('kbco', 'enterprise', uscc)
   const planning = answers.it_planning
   delete answers.it_planning
   await server.api('kbco', 'PUT', `/api/v1/rounds/gd-now/enterprises/${uscc}/assessment`, { answers, version: 0 })
@@ -781,12 +786,7 @@ test('an enterprise completes and submits its questionnaire with the keyboard al
 })
 
 test('150 typed into a 0–100 field stays as typed and the question says why, until corrected', async () => {
-  const uscc = server.makeUscc(890)
-  await server.api('guangzhou', 'POST', '/api/v1/enterprises', {
-    uscc, name: '范围校验电子有限公司', unit_code: '440100', industry_code: '39', production_type: 'discrete_mass',
-    employees: 80, revenue_10k_yuan: 2000,
-  })
-  server.addUser('rangeco', 'enterprise', uscc)
+  const uscc = await newEnterprise('rangeco', 890, '范围校验电子有限公司')
   const page = await loggedIn('rangeco')
   await page.goto(`${server.url}/assessment`)
   await page.locator('[data-test^=section-]').first().waitFor()
