@@ -657,45 +657,52 @@ async function overflowAt(page) {
   })
 }
 
-test('on a phone (390 × 844) every page fits the screen and the menu, round and logout are reachable', async () => {
+test('every page fits the screen on a phone (390 × 844) and at a desk (1440 × 900); on the phone the menu, round and logout are in the drawer', async () => {
   const pages = {
     enterprise: ['/result', '/assessment', '/grants', '/password', '/enterprises/'],
     guangzhou: ['/progress', '/review', '/enterprises', '/datamap', '/contacts'],
     guangdong: ['/progress', '/review', '/datamap', '/circulars', '/contacts', '/selection', '/rounds'],
   }
   const problems = []
-  const login = await browser.newPage({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
-  await login.goto(`${server.url}/login`)
-  await login.locator('input[name=username]').waitFor()
-  for (const o of await overflowAt(login)) problems.push(`/login: ${o}`)
-  await login.close()
-  for (const [username, paths] of Object.entries(pages)) {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } })
-    const page = await loggedIn(username, context)
-    for (const path of paths) {
-      const scope = await page.evaluate(() => fetch('/api/v1/session').then((r) => r.json()).then((j) => j.user.scope))
-      const target = path === '/enterprises/' ? `/enterprises/${scope}` : path
-      await page.goto(`${server.url}${target}`)
-      await page.waitForLoadState('networkidle')
-      await page.waitForTimeout(200)
-      for (const o of await overflowAt(page)) problems.push(`${username} ${path}: ${o}`)
-      if (path === '/review') {  // the decisions are in view without scrolling the table
-        const box = await page.locator('[data-test^=approve-]').first().boundingBox()
-        if (!box || box.x < 0 || box.x + box.width > 390) problems.push(`${username} /review: 通过 at ${JSON.stringify(box)}`)
+  for (const viewport of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) {
+    const phone = viewport.width < 768
+    const login = await browser.newPage({ locale: 'zh-CN', viewport })
+    await login.goto(`${server.url}/login`)
+    await login.locator('input[name=username]').waitFor()
+    for (const o of await overflowAt(login)) problems.push(`${viewport.width} /login: ${o}`)
+    await login.close()
+    for (const [username, paths] of Object.entries(pages)) {
+      const context = await browser.newContext({ locale: 'zh-CN', viewport })
+      const page = await loggedIn(username, context)
+      for (const path of paths) {
+        const scope = await page.evaluate(() => fetch('/api/v1/session').then((r) => r.json()).then((j) => j.user.scope))
+        const target = path === '/enterprises/' ? `/enterprises/${scope}` : path
+        await page.goto(`${server.url}${target}`)
+        await page.waitForLoadState('networkidle')
+        await page.waitForTimeout(200)
+        for (const o of await overflowAt(page)) problems.push(`${viewport.width} ${username} ${path}: ${o}`)
+        if (phone && path === '/review') {  // the decisions are in view without scrolling the table
+          const box = await page.locator('[data-test^=approve-]').first().boundingBox()
+          if (!box || box.x < 0 || box.x + box.width > 390) problems.push(`${username} /review: 通过 at ${JSON.stringify(box)}`)
+        }
       }
+      if (!phone) {
+        await context.close()
+        continue
+      }
+      // The menu opens from its button and holds the pages, the round and logout.
+      await page.click('[data-test=menu-toggle]')
+      const logout = page.locator('[data-test=logout]')
+      await logout.waitFor()
+      await page.waitForFunction(() => {  // the drawer has slid in
+        const box = document.querySelector('[data-test=logout]')?.getBoundingClientRect()
+        return box && box.left >= 0 && box.right <= 390 && box.bottom <= 844
+      })
+      await page.locator('[data-test=round]').first().waitFor()
+      await logout.click()
+      await page.waitForURL('**/login**')
+      await context.close()
     }
-    // The menu opens from its button and holds the pages, the round and logout.
-    await page.click('[data-test=menu-toggle]')
-    const logout = page.locator('[data-test=logout]')
-    await logout.waitFor()
-    await page.waitForFunction(() => {  // the drawer has slid in
-      const box = document.querySelector('[data-test=logout]')?.getBoundingClientRect()
-      return box && box.left >= 0 && box.right <= 390 && box.bottom <= 844
-    })
-    await page.locator('[data-test=round]').first().waitFor()
-    await logout.click()
-    await page.waitForURL('**/login**')
-    await context.close()
   }
   assert.deepEqual(problems, [])
 })
