@@ -285,7 +285,7 @@ export const api = {
   review: (round: string, uscc: string, decision: 'approve' | 'reject', reason?: string) =>
     request<unknown>('POST', `/rounds/${round}/enterprises/${uscc}/assessment/review`, { decision, reason }),
   units: () => request<{ items: { code: string; name: string; leaf: boolean }[] }>('GET', '/units'),
-  industries: () => request<{ items: { code: string; name: string }[] }>('GET', '/industries'),
+  industries: () => request<{ items: { code: string; name: string; group: string }[] }>('GET', '/industries'),
   productionTypes: () => request<{ items: { value: string; label: string }[] }>('GET', '/production-types'),
   updateEnterprise: (uscc: string, fields: Partial<Enterprise>) =>
     request<Enterprise>('PATCH', `/enterprises/${encodeURIComponent(uscc)}`, fields),
