@@ -40,10 +40,34 @@ void ProgressSnapshot::Apply(const store::AssessmentChange& c) {
 }
 
 Result<void> ProgressSnapshot::CatchUp(store::Db& db) {
-  std::unique_lock lock(mu_);
-  return feed_.CatchUp(db, [this](store::Tx& tx, int64_t after, int64_t limit) {
-    return store::ScanChanges(tx, after, limit, [this](const store::AssessmentChange& c) { Apply(c); });
-  });
+  return feed_.Run(db, /*local_only=*/false, [&] { return ReadFeed(db); });
+}
+
+Result<void> ProgressSnapshot::Current(store::Db& db) {
+  return feed_.Run(db, feed_.followed(), [&] { return ReadFeed(db); });
+}
+
+Result<void> ProgressSnapshot::ReadFeed(store::Db& db) {
+  // A change read from the feed, kept until it is applied.
+  struct Pending {
+    int64_t id;
+    std::string round_code, uscc, unit_code, status;
+  };
+  std::vector<Pending> pending;
+  auto scan = [&pending](store::Tx& tx, int64_t after, int64_t limit) {
+    return store::ScanChanges(tx, after, limit, [&pending](const store::AssessmentChange& c) {
+      pending.push_back({c.id, std::string(c.round_code), std::string(c.uscc), std::string(c.unit_code),
+                         std::string(c.status)});
+    });
+  };
+  auto apply = [&](bool keep) {
+    if (keep && !pending.empty()) {
+      std::unique_lock lock(mu_);
+      for (const auto& c : pending) Apply({c.id, c.round_code, c.uscc, c.unit_code, c.status});
+    }
+    pending.clear();
+  };
+  return feed_.ReadAll(db, scan, apply);
 }
 
 std::vector<store::UnitCounts> ProgressSnapshot::Count(std::string_view round_code,

@@ -22,8 +22,17 @@ namespace rongping::analytics {
 
 class ProgressSnapshot {
  public:
-  // Applies every change newer than the last one seen. Thread-safe.
+  // Applies every change newer than the last one seen. Thread-safe; readers
+  // keep reading while the changes are read from the store.
   Result<void> CatchUp(store::Db& db);
+
+  // Makes sure the snapshot shows every change this process committed
+  // before the call: at once when it does (a FeedFollower keeps it
+  // current), else by catching up (see ChangeFeedFollower::Run).
+  Result<void> Current(store::Db& db);
+
+  // Whether a FeedFollower keeps the snapshot current (set by it).
+  void set_followed(bool followed) { feed_.set_followed(followed); }
 
   // The same figures as store::CountByUnit (now, all industries), from
   // memory: per unit, entries with any assessment in the round and with a
@@ -52,6 +61,8 @@ class ProgressSnapshot {
   };
 
   void Apply(const store::AssessmentChange& change);
+  // Reads and applies the feed (inside ChangeFeedFollower::Run).
+  Result<void> ReadFeed(store::Db& db);
   uint16_t UnitIndex(std::string_view code);
 
   mutable std::shared_mutex mu_;
@@ -60,7 +71,7 @@ class ProgressSnapshot {
   std::vector<std::string> unit_codes_;
   StringMap<uint16_t> unit_index_;
   std::unordered_map<int64_t, Assessment> assessments_;
-  ChangeFeedFollower feed_{200'000};
+  ChangeFeedFollower feed_{50'000};
 };
 
 }  // namespace rongping::analytics

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <deque>
 #include <future>
 #include <mutex>
 
@@ -484,21 +485,71 @@ void ResultsSnapshot::WaitForSorting() {
 }
 
 Result<void> ResultsSnapshot::CatchUp(store::Db& db) {
-  std::unique_lock lock(mu_);
-  scratch_.round.clear();
-  scratch_.model.clear();
-  scratch_.columns = nullptr;
-  if (feed_.last_seq() == 0 && where_.size() == 0) {
+  return feed_.Run(db, /*local_only=*/false, [&] { return ReadFeed(db); });
+}
+
+Result<void> ResultsSnapshot::Current(store::Db& db) {
+  return feed_.Run(db, feed_.followed(), [&] { return ReadFeed(db); });
+}
+
+namespace {
+
+// Changes read from the feed, kept with their texts until applied.
+class PendingResultChanges {
+ public:
+  void Add(const store::ResultChangeRow& change) {
+    static constexpr std::string_view store::ResultChangeRow::*kTexts[] = {
+        &store::ResultChangeRow::round,           &store::ResultChangeRow::model,
+        &store::ResultChangeRow::uscc,            &store::ResultChangeRow::status,
+        &store::ResultChangeRow::completion,      &store::ResultChangeRow::score_vector,
+        &store::ResultChangeRow::unit,            &store::ResultChangeRow::industry_division,
+        &store::ResultChangeRow::industry_group,  &store::ResultChangeRow::size_class,
+        &store::ResultChangeRow::production_type, &store::ResultChangeRow::ownership};
+    store::ResultChangeRow& kept = rows_.emplace_back(change);
+    // A deque's elements never move, so views into them stay valid.
+    for (auto text : kTexts) kept.*text = texts_.emplace_back(change.*text);
+  }
+  const std::vector<store::ResultChangeRow>& rows() const { return rows_; }
+  bool empty() const { return rows_.empty(); }
+  void Clear() {
+    rows_.clear();
+    texts_.clear();
+  }
+
+ private:
+  std::vector<store::ResultChangeRow> rows_;
+  std::deque<std::string> texts_;
+};
+
+}  // namespace
+
+Result<void> ResultsSnapshot::ReadFeed(store::Db& db) {
+  if (!built_) {
+    std::unique_lock lock(mu_);
+    scratch_.round.clear();
+    scratch_.model.clear();
+    scratch_.columns = nullptr;
     auto built = Bootstrap(db);
     if (!built) return built;
+    built_ = true;
     if (where_.size() > 0) sorter_ = std::jthread([this](std::stop_token stop) { SortAll(stop); });
   }
-  auto followed = feed_.CatchUp(db, [&](store::Tx& tx, int64_t after, int64_t limit) {
-    return store::ScanResultChanges(tx, after, limit, [&](const store::ResultChangeRow& r) { ApplyChange(r); });
-  });
-  if (!followed) return followed;
-  RefreshCells();
-  return {};
+  PendingResultChanges pending;
+  auto scan = [&pending](store::Tx& tx, int64_t after, int64_t limit) {
+    return store::ScanResultChanges(tx, after, limit, [&pending](const store::ResultChangeRow& r) { pending.Add(r); });
+  };
+  auto apply = [&](bool keep) {
+    if (keep && !pending.empty()) {
+      std::unique_lock lock(mu_);
+      scratch_.round.clear();
+      scratch_.model.clear();
+      scratch_.columns = nullptr;
+      for (const auto& row : pending.rows()) ApplyChange(row);
+      RefreshCells();
+    }
+    pending.Clear();
+  };
+  return feed_.ReadAll(db, scan, apply);
 }
 
 std::vector<std::string> ResultsSnapshot::ModelsOf(std::string_view round) const {

@@ -135,10 +135,19 @@ class ResultsSnapshot {
   // Stops the background sorting, if any, first.
   ~ResultsSnapshot();
 
-  // Applies every change newer than the last one seen. Thread-safe. The
-  // first call builds the snapshot from the tables and then starts sorting
-  // every cell's values in the background (see SortedCell).
+  // Applies every change newer than the last one seen. Thread-safe; readers
+  // keep reading while the changes are read from the store. The first call
+  // builds the snapshot from the tables (readers wait for it) and then
+  // starts sorting every cell's values in the background (see SortedCell).
   Result<void> CatchUp(store::Db& db);
+
+  // Makes sure the snapshot shows every change this process committed
+  // before the call: at once when it does (a FeedFollower keeps it
+  // current), else by catching up (see ChangeFeedFollower::Run).
+  Result<void> Current(store::Db& db);
+
+  // Whether a FeedFollower keeps the snapshot current (set by it).
+  void set_followed(bool followed) { feed_.set_followed(followed); }
 
   // Cell i of `columns` with its sorted values current: they are made now
   // if the cell changed since, once, whichever reader asks first. Call only
@@ -208,6 +217,9 @@ class ResultsSnapshot {
   void Place(const Placed& result);
   void ApplyChange(const store::ResultChangeRow& row);
   Result<void> Bootstrap(store::Db& db);
+  // Builds on first use, then reads and applies the feed (inside
+  // ChangeFeedFollower::Run).
+  Result<void> ReadFeed(store::Db& db);
   void RefreshCells();
   // The columns of a round and model, made on first use; null when the
   // model cannot be loaded.
@@ -239,9 +251,10 @@ class ResultsSnapshot {
   void SortAll(std::stop_token stop);
 
   RowIndex where_;
-  ChangeFeedFollower feed_{200'000};
+  ChangeFeedFollower feed_{50'000};
+  bool built_ = false;  // inside ChangeFeedFollower::Run only
   mutable std::mutex sort_mu_;  // one cell is sorted at a time
-  // Reused while applying changes (under the unique lock).
+  // Reused while applying changes (under the unique lock); cleared before.
   struct {
     std::string round, model;
     ResultColumns* columns = nullptr;

@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
+#include <thread>
 
 #include "analytics/datamap.h"
+#include "analytics/feed_follower.h"
 #include "auth/auth_service.h"
 #include "demo/demo_test_support.h"
 #include "store/campaign.h"
@@ -76,11 +79,12 @@ class ResultsSnapshotTest : public ::testing::Test {
     ASSERT_TRUE(demo::testing::LoadGuangdong2016(t_.db()));
   }
 
-  // Runs `change` on the first assessment matching `where` (SQL on a).
-  // Changes the first assessment matching `where`; returns its USCC.
-  std::string ChangeAssessment(const std::string& where, const std::function<void(domain::Assessment&)>& change) {
+  // Runs `change` on the first assessment matching `where` (SQL on a), in
+  // `db` (another app server's) or the test's; returns its USCC.
+  std::string ChangeAssessment(const std::string& where, const std::function<void(domain::Assessment&)>& change,
+                               store::Db* db = nullptr) {
     std::string uscc;
-    EXPECT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+    EXPECT_TRUE(InTx(db ? *db : t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
       auto rows = tx.Query("SELECT uscc FROM assessments a WHERE " + where + " ORDER BY id LIMIT 1");
       if (!rows || rows->empty()) return Fail(Error::Internal("no assessment matches " + where));
       uscc = rows->rows[0].Text(0);
@@ -109,6 +113,49 @@ TEST_F(ResultsSnapshotTest, HoldsExactlyTheCompletedScoredAssessments) {
   EXPECT_GT(s.rows(), 100u);
   EXPECT_EQ(static_cast<int64_t>(s.rows()), expected->rows[0].Int(0));
   EXPECT_GT(s.MemoryBytes(), s.rows() * 100);
+}
+
+// Followed by a FeedFollower, a snapshot shows this process's own write as
+// soon as Current() returns, applies further writes without any reader
+// asking, and shows another server's write within a poll; once the
+// follower is gone, readers catch up themselves again.
+TEST_F(ResultsSnapshotTest, AFollowedSnapshotShowsOwnWritesAtOnceAndOtherServersWithinAPoll) {
+  ResultsSnapshot s;
+  ProgressSnapshot progress;
+  auto rows_become = [&s](size_t n) {
+    for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+         std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(std::chrono::milliseconds(5))) {
+      if (s.rows() == n) return true;
+    }
+    return s.rows() == n;
+  };
+  auto reject = [](domain::Assessment& r) { r.status = domain::AssessmentStatus::kRejected; };
+  size_t rows = 0;
+  {
+    FeedFollower follower(t_.db(), s, progress, {.poll = std::chrono::milliseconds(100)});
+    ASSERT_TRUE(s.Current(t_.db()));  // waits for the build on the follower's thread
+    rows = s.rows();
+    ASSERT_GT(rows, 10u);
+    ASSERT_TRUE(progress.Current(t_.db()));
+    EXPECT_GT(progress.assessments(), rows);
+
+    ChangeAssessment("status = 'approved'", reject);
+    ASSERT_TRUE(s.Current(t_.db()));
+    EXPECT_EQ(s.rows(), rows - 1);  // read-your-writes
+
+    ChangeAssessment("status = 'approved'", reject);
+    EXPECT_TRUE(rows_become(rows - 2));  // woken by the commit, no reader asked
+
+    auto other_server = store::Db::Open(t_.url());
+    ASSERT_TRUE(other_server);
+    ChangeAssessment("status = 'approved'", reject, other_server->get());
+    EXPECT_TRUE(rows_become(rows - 3));  // the next poll
+  }
+  auto other_server = store::Db::Open(t_.url());
+  ASSERT_TRUE(other_server);
+  ChangeAssessment("status = 'approved'", reject, other_server->get());
+  ASSERT_TRUE(s.Current(t_.db()));
+  EXPECT_EQ(s.rows(), rows - 4);  // no follower: Current() read the feed
 }
 
 // A snapshot kept current through rejections, a resubmission and an enterprise

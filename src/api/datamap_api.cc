@@ -149,7 +149,7 @@ Result<DataMapRequest> ParseDataMapRequest(Context& c, http::Request& req) {
   auto root = analytics::ScopeDataMapQuery(out.index, *who, std::string(req.Query("unit")), &q);
   if (!root) return Fail(root.error());
   out.root = std::move(*root);
-  if (auto r = c.results.CatchUp(c.db); !r) return Fail(r.error());
+  if (auto r = c.results.Current(c.db); !r) return Fail(r.error());
   return out;
 }
 

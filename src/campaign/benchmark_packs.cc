@@ -101,7 +101,7 @@ Result<ExportedPack> ExportBenchmarkPack(store::Db& db, analytics::ResultsSnapsh
   }
   auto m = scoring::SharedModel(chosen);
   if (!m) return Fail(m.error());
-  if (auto r = results.CatchUp(db); !r) return Fail(r.error());
+  if (auto r = results.Current(db); !r) return Fail(r.error());
   analytics::PackSource source{installation.empty() ? found->scope + "两化融合评估诊断平台" : installation,
                                found->scope, round.code, round.name, clock.TodayInChina(), clock.NowRfc3339()};
   auto pack = analytics::BuildBenchmarkPack(results, round.code, **m, k, std::move(source));

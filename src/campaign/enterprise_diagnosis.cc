@@ -43,7 +43,7 @@ Result<EnterpriseDiagnosis> DiagnoseEnterprise(store::Db& db, LifecycleService& 
                 index->UnitName(province),
                 std::string(SizeClassLabel(enterprise.size_class)),
                 ""};
-  if (auto r = results.CatchUp(db); !r) return Fail(r.error());
+  if (auto r = results.Current(db); !r) return Fail(r.error());
   const model::Model& m = *out.view.model;
   out.diagnosis =
       analytics::Diagnose(results, round, m, out.key, out.labels, out.view.result, min_group_size);

@@ -118,7 +118,7 @@ Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
   const bool historical = as_of < today;
   if (by_industry || historical) snapshot = nullptr;
   if (snapshot) {
-    if (auto r = snapshot->CatchUp(db); !r) return Fail(r.error());
+    if (auto r = snapshot->Current(db); !r) return Fail(r.error());
   }
   return InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<ProgressTable> {
     auto round = store::FindRound(tx, round_code);

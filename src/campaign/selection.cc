@@ -94,7 +94,7 @@ Result<Selection> SelectEnterprises(store::Db& db, analytics::ResultsSnapshot& r
     return Fail(
         Error::Invalid("invalid_parameter", "industry_group 不是已知的行业组", "industry_group"));
   }
-  if (auto r = results.CatchUp(db); !r) return Fail(r.error());
+  if (auto r = results.Current(db); !r) return Fail(r.error());
   SelectionQuery q = query;
   if (q.model.empty()) {
     auto models = results.ModelsOf(q.round);

@@ -17,6 +17,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "analytics/feed_follower.h"
 #include "api/app.h"
 #include "auth/auth_service.h"
 #include "campaign/benchmark_packs.h"
@@ -98,6 +99,8 @@ int Serve(const ServeFlags& f) {
   options.secure_cookies = f.secure_cookies;
   options.pdf.chromium = f.chromium;
   api::Context context(**db, options);
+  // The snapshots follow the change feed in the background from now on.
+  analytics::FeedFollower follower(**db, context.results, context.progress);
   auto web_app = http::StaticFiles::Load(f.web_root);
   if (!web_app) return Report(web_app.error());
   context.web_app = std::move(*web_app);

@@ -188,6 +188,7 @@ Result<domain::Assessment> SaveAssessment(Tx& tx, domain::Assessment a, int64_t 
       return Fail(rows.error());
     }
     a.id = rows->rows[0].Int(0);
+    tx.NoteFeedAppend();
     if (auto c = tx.Exec("INSERT INTO assessment_changes (assessment_id) VALUES ($1)", {a.id}); !c) {
       return Fail(c.error());
     }
@@ -207,6 +208,7 @@ Result<domain::Assessment> SaveAssessment(Tx& tx, domain::Assessment a, int64_t 
     return Fail(Error::Conflict("stale_version", "答卷已在别处修改（版本已变化），请刷新后重试"));
   }
   a.version = expected_version + 1;
+  tx.NoteFeedAppend();
   if (auto c = tx.Exec("INSERT INTO assessment_changes (assessment_id) VALUES ($1)", {a.id}); !c) {
     return Fail(c.error());
   }

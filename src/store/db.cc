@@ -9,8 +9,22 @@ namespace rongping::store {
 
 Result<std::unique_ptr<Tx>> Db::Begin(TxMode mode) {
   auto tx = BeginTransaction(mode);
-  if (tx) (*tx)->begun_millis_ = clock_->NowMillis();  // once begun: after any wait for the writer
+  if (tx) {
+    (*tx)->begun_millis_ = clock_->NowMillis();  // once begun: after any wait for the writer
+    (*tx)->db_ = this;
+  }
   return tx;
+}
+
+Result<void> Tx::Commit() {
+  auto committed = CommitTransaction();
+  if (committed && appends_feed_ && db_) db_->FeedCommitted();
+  return committed;
+}
+
+void Db::FeedCommitted() {
+  feed_commits_.fetch_add(1, std::memory_order_acq_rel);
+  if (feed_listener_) feed_listener_();
 }
 
 int64_t Row::Int(size_t i) const {

@@ -5,6 +5,7 @@
 #ifndef RONGPING_STORE_DB_H_
 #define RONGPING_STORE_DB_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -68,6 +69,8 @@ class RowCursor {
   virtual int ColumnCount() const = 0;
 };
 
+class Db;
+
 // A transaction. It is rolled back on destruction unless Commit() succeeded.
 // A Tx is used by one thread at a time.
 class Tx {
@@ -85,7 +88,15 @@ class Tx {
   // translates portable DDL (BIGINT, DOUBLE PRECISION, INTEGER PRIMARY KEY as
   // an auto-assigned key) to its dialect.
   virtual Result<void> ExecScript(std::string_view ddl) = 0;
-  virtual Result<void> Commit() = 0;
+  // Commits. When the transaction appended to the change feed
+  // (NoteFeedAppend), its Db then counts the commit and tells its listener
+  // (Db::LocalFeedCommits, Db::SetFeedCommitListener).
+  Result<void> Commit();
+
+  // Says that this transaction appends to the change feed
+  // (assessment_changes); the store's functions that do so call it.
+  void NoteFeedAppend() { appends_feed_ = true; }
+  bool appends_feed() const { return appends_feed_; }
 
   // The instant the transaction began by its database's clock, as stored
   // ("2026-12-01T10:40:00.123Z"): the time the store stamps on every row it
@@ -96,10 +107,16 @@ class Tx {
     return now_;
   }
 
+ protected:
+  // Commit() as the backend does it.
+  virtual Result<void> CommitTransaction() = 0;
+
  private:
   friend class Db;
+  Db* db_ = nullptr;  // set by Db::Begin
   int64_t begun_millis_ = 0;
   mutable std::string now_;
+  bool appends_feed_ = false;
 };
 
 // A database. Thread-safe: any number of threads may Begin() transactions.
@@ -131,12 +148,27 @@ class Db {
   // that runs SELECT 1.
   virtual Result<void> Ping();
 
+  // How many transactions of this process that appended to the change feed
+  // have committed. A snapshot that has read the feed in a transaction begun
+  // after the count reached N has every change of those N commits.
+  uint64_t LocalFeedCommits() const { return feed_commits_.load(std::memory_order_acquire); }
+
+  // Called on the committing thread after each such commit, once counted.
+  // REQUIRES: set before the Db is shared between threads; cheap and
+  // non-blocking (it wakes a follower).
+  void SetFeedCommitListener(std::function<void()> listener) { feed_listener_ = std::move(listener); }
+
  protected:
   // Begin() as the backend does it.
   virtual Result<std::unique_ptr<Tx>> BeginTransaction(TxMode mode) = 0;
 
  private:
+  friend class Tx;
+  void FeedCommitted();
+
   const Clock* clock_ = &SystemClock::Get();
+  std::atomic<uint64_t> feed_commits_{0};
+  std::function<void()> feed_listener_;
 };
 
 // Runs `body(Tx&)` in a transaction and commits when it returns a value.

@@ -195,6 +195,7 @@ namespace {
 // The enterprise's assessments go into the change feed again, so that
 // analytics regroup them under its new attributes (industry, size, ...).
 Result<void> FeedAssessmentsOf(Tx& tx, const std::string& uscc) {
+  tx.NoteFeedAppend();
   auto r = tx.Exec("INSERT INTO assessment_changes (assessment_id) SELECT id FROM assessments WHERE uscc = $1 "
                    "ORDER BY id",
                    {uscc});

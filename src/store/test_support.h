@@ -129,7 +129,7 @@ class FailingDb : public store::Db {
       if (auto r = db_.Step(); !r) return r;
       return real_->ExecScript(ddl);
     }
-    Result<void> Commit() override {
+    Result<void> CommitTransaction() override {
       if (auto r = db_.Step(); !r) return r;
       return real_->Commit();
     }

@@ -358,3 +358,13 @@ def make_uscc(unit="440100"):
 def qs(path, **params):
     params = {k: v for k, v in params.items() if v is not None}
     return path + ("?" + urllib.parse.urlencode(params) if params else "")
+
+
+def within(seconds, check):
+    """Polls check() until it is true; the time it took, or None."""
+    started = time.monotonic()
+    while time.monotonic() - started <= seconds:
+        if check():
+            return time.monotonic() - started
+        time.sleep(0.02)
+    return None

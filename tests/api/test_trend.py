@@ -1,13 +1,13 @@
 """The data map's trend across rounds (GET /api/v1/datamap/trend) on the
 guangdong-2016 scenario plus a second round written straight into the
 database (as another app server would), which the server picks up from the
-change feed."""
+change feed within a second."""
 import os
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, qs  # noqa: E402
+from harness import Server, qs, within  # noqa: E402
 
 SERVER = Server()
 
@@ -49,6 +49,8 @@ class TrendTest(unittest.TestCase):
         mean_2016 = d["total"]["points"][0]["mean_total"]
 
         add_round_2017()
+        took = within(1.0, lambda: len(trend("guangdong", by="unit").json()["rounds"]) == 2)
+        self.assertIsNotNone(took, "the server did not follow the change feed within 1 s")
         d = trend("guangdong", by="unit").json()
         self.assertEqual([r["code"] for r in d["rounds"]], ["gd-2016", "gd-2017"])
         self.assertEqual(d["total"]["label"], "广东省")

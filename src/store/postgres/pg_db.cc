@@ -256,7 +256,7 @@ class PgTx final : public Tx {
     return {};
   }
 
-  Result<void> Commit() override {
+  Result<void> CommitTransaction() override {
     auto r = conn_->Run("COMMIT", {});
     if (!r) return Fail(r.error());
     done_ = true;

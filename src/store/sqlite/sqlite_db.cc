@@ -189,7 +189,7 @@ class SqliteTx final : public Tx {
   Result<void> ExecScript(std::string_view ddl) override {
     return conn_->ExecPlain(TranslateDdlForSqlite(ddl));
   }
-  Result<void> Commit() override {
+  Result<void> CommitTransaction() override {
     auto r = conn_->ExecPlain("COMMIT");
     if (r) done_ = true;
     return r;

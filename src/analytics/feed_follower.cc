@@ -1,0 +1,78 @@
+#include "analytics/feed_follower.h"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+
+namespace rongping::analytics {
+
+struct FeedFollower::Signal {
+  std::mutex mu;
+  std::condition_variable_any cv;
+  bool woken = true;  // the first catch-up at once
+  uint64_t rounds = 0;
+  void Wake() {
+    {
+      std::lock_guard lock(mu);
+      woken = true;
+    }
+    cv.notify_one();
+  }
+};
+
+FeedFollower::FeedFollower(store::Db& db, ResultsSnapshot& results, ProgressSnapshot& progress,
+                           FeedFollowerOptions options)
+    : db_(db),
+      results_(results),
+      progress_(progress),
+      options_(options),
+      signal_(std::make_shared<Signal>()) {
+  db_.SetFeedCommitListener([signal = signal_] { signal->Wake(); });
+  results_.set_followed(true);
+  progress_.set_followed(true);
+  thread_ = std::jthread([this](std::stop_token stop) { Loop(stop); });
+}
+
+FeedFollower::~FeedFollower() {
+  thread_.request_stop();
+  signal_->cv.notify_all();
+  if (thread_.joinable()) thread_.join();
+  results_.set_followed(false);
+  progress_.set_followed(false);
+}
+
+void FeedFollower::Wake() { signal_->Wake(); }
+
+uint64_t FeedFollower::rounds() const {
+  std::lock_guard lock(signal_->mu);
+  return signal_->rounds;
+}
+
+void FeedFollower::Loop(std::stop_token stop) {
+  bool failing = false;
+  while (!stop.stop_requested()) {
+    {
+      std::unique_lock lock(signal_->mu);
+      signal_->cv.wait_for(lock, stop, options_.poll, [this] { return signal_->woken; });
+      if (stop.stop_requested()) return;
+      signal_->woken = false;
+    }
+    auto results = results_.CatchUp(db_);
+    auto progress = progress_.CatchUp(db_);
+    // One line when following starts failing and one when it recovers, not
+    // one per poll; readers still catch up for their own writes meanwhile.
+    const bool failed = !results || !progress;
+    if (failed && !failing) {
+      spdlog::error("跟随变更记录失败，稍后重试：{}",
+                    !results ? results.error().message : progress.error().message);
+    } else if (!failed && failing) {
+      spdlog::info("跟随变更记录已恢复");
+    }
+    failing = failed;
+    std::lock_guard lock(signal_->mu);
+    ++signal_->rounds;
+  }
+}
+
+}  // namespace rongping::analytics
