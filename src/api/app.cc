@@ -31,10 +31,7 @@ http::Response StaticFile(const Context& c, const http::Request& req) {
     r.body = std::string(kStartPage);
     return r;
   }
-  r.content_type = file->content_type;
-  r.body = file->body;
-  r.SetHeader("Cache-Control", file->immutable ? "public, max-age=31536000, immutable" : "no-cache");
-  return r;
+  return http::FileResponse(*file, req.Header("Accept-Encoding"), req.Header("If-None-Match"));
 }
 
 }  // namespace
@@ -64,7 +61,8 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterJobRoutes(router, c);
   RegisterModelRoutes(router, c);
   RegisterBenchmarkRoutes(router, c);
-  router.SetFallback([&c](http::Request& r) { return StaticFile(c, r); });
+  // The web app answers from memory: on the I/O thread, no hand-off.
+  router.SetFallback([&c](http::Request& r) { return StaticFile(c, r); }, /*never_blocks=*/true);
 }
 
 }  // namespace rongping::api

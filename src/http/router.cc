@@ -79,7 +79,10 @@ std::vector<RouteInfo> Router::Routes() const {
   return out;
 }
 
-void Router::SetFallback(Handler handler) { fallback_ = std::move(handler); }
+void Router::SetFallback(Handler handler, bool never_blocks) {
+  fallback_ = std::move(handler);
+  fallback_never_blocks_ = never_blocks;
+}
 
 Router::Match Router::Find(std::string_view method, std::string_view path,
                            std::map<std::string, std::string>* params) const {
@@ -147,6 +150,7 @@ Router::Match Router::Find(std::string_view method, std::string_view path,
     match.outcome = Match::Outcome::kFound;
     match.handler = &fallback_;
     match.route = kFallbackRoute;
+    match.never_blocks = fallback_never_blocks_;
   }
   return match;
 }

@@ -31,7 +31,8 @@
 namespace rongping::http {
 
 // Handles one request. Runs on a worker thread, never on an I/O thread, so it
-// may block (e.g. on the store). An exception escaping a handler becomes a 500
+// may block (e.g. on the store); only a fallback declared never to block
+// runs on the I/O thread (Router::SetFallback). An exception escaping a handler becomes a 500
 // response; handlers should still return error responses for expected
 // failures.
 using Handler = std::function<Response(Request&)>;
@@ -81,6 +82,9 @@ class Router {
     std::string_view route = kUnmatchedRoute;
     // For kMethodNotAllowed: the value of the Allow header, e.g. "GET, HEAD".
     std::string allow;
+    // The handler never blocks and answers from memory: the server runs it
+    // on the I/O thread instead of handing it to a worker.
+    bool never_blocks = false;
   };
 
   Router() = default;
@@ -101,8 +105,10 @@ class Router {
 
   // Sets the handler for GET and HEAD requests whose path matches no pattern
   // under any method, e.g. a static file server. Its route label is
-  // kFallbackRoute. Without a fallback such requests get 404.
-  void SetFallback(Handler handler);
+  // kFallbackRoute. Without a fallback such requests get 404. With
+  // `never_blocks` (a handler that answers from memory, quickly), the server
+  // runs it on the I/O thread (Match::never_blocks).
+  void SetFallback(Handler handler, bool never_blocks = false);
 
   // Finds the route for a request. Among the patterns that match `path`, the
   // most specific one registered for `method` wins (HEAD falls back to GET).
@@ -126,6 +132,7 @@ class Router {
 
   std::vector<Route> routes_;
   Handler fallback_;
+  bool fallback_never_blocks_ = false;
 };
 
 // The 404 response for a path no route matches: code "not_found".

@@ -385,6 +385,7 @@ class Session : public std::enable_shared_from_this<Session> {
           return Reply(MethodNotAllowedResponse(match.allow));
         case Router::Match::Outcome::kFound:
           handler = match.handler;
+          if (match.never_blocks) return Reply(RunHandler(*handler, request));
           break;
       }
     }

@@ -428,6 +428,33 @@ TEST_F(ServerTest, RejectsWhenWorkersAndQueueAreFull) {
   EXPECT_EQ(response->status, 200);
 }
 
+// A fallback that never blocks runs on the I/O thread: it answers while
+// every worker is busy and the queue is full (a blocking one would get 503).
+TEST_F(ServerTest, ANeverBlockingFallbackAnswersWhileEveryWorkerIsBusy) {
+  StopServer();
+  router_.SetFallback([](Request& r) { return Text("file " + r.path); }, /*never_blocks=*/true);
+  ServerOptions options = TestOptions();
+  options.worker_threads = 1;
+  options.max_queued_requests = 0;
+  StartServer(options);
+
+  Client slow(port());
+  slow.Send(Get("/slow"));
+  std::this_thread::sleep_for(milliseconds(100));
+  Client other(port());
+  auto busy = other.Request(Get("/hello"));
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(busy->status, 503);
+  auto file = other.Request(Get("/index.html"));
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->status, 200);
+  EXPECT_EQ(file->body, "file /index.html");
+  EXPECT_EQ(file->Header("X-Content-Type-Options"), "nosniff");  // the same middleware
+  auto response = slow.Read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+}
+
 TEST_F(ServerTest, MetricsUseRoutePatternAndHistogram) {
   Client client(port());
   ASSERT_TRUE(client.Request(Get("/api/v1/items/42?q=secret")));

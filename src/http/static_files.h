@@ -1,5 +1,5 @@
 // The built web app held in memory: a fixed table of files read once at
-// start, served by exact path.
+// start, served by exact path, each with its compressed forms and an ETag.
 //
 //   auto files = StaticFiles::Load("web/dist");
 //   if (!files) { /* files.error().message */ }
@@ -11,6 +11,10 @@
 // backslashes, NUL) reaches a file outside the web app. Symbolic links under
 // the root are not followed and their targets are not served. The files are
 // immutable after Load(); Find() may be called from any number of threads.
+//
+// A file "X.br" or "X.gz" beside a file X (web/scripts/compress.mjs writes
+// them at build time) is not served under its own name: it is X's Brotli or
+// gzip form, sent to clients that accept it (FileResponse).
 #ifndef RONGPING_HTTP_STATIC_FILES_H_
 #define RONGPING_HTTP_STATIC_FILES_H_
 
@@ -20,6 +24,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "http/message.h"
 
 namespace rongping::http {
 
@@ -29,7 +34,27 @@ struct StaticFile {
   // Whether the name carries a content hash (under /assets/), so that
   // clients may keep it for a year.
   bool immutable = false;
+  // The same content compressed with Brotli and with gzip; empty when none.
+  std::string brotli, gzip;
+  // A strong validator of the content, quoted ("\"5f1c…\""), the same on
+  // every server that loads the same files; each compressed form's adds
+  // "-br" or "-gz" inside the quotes.
+  std::string etag;
 };
+
+// The response to a GET of `file` from a client that sent these
+// Accept-Encoding and If-None-Match values: 304 Not Modified (no body) when
+// If-None-Match names the ETag of the form the client would get ("*"
+// included); else 200 with that form, the smallest the client accepts
+// (Brotli, gzip, then the file itself). Either carries ETag,
+// Cache-Control (a year for immutable files, else "no-cache": always
+// revalidate), and Vary: Accept-Encoding when the file has compressed forms.
+Response FileResponse(const StaticFile& file, std::string_view accept_encoding, std::string_view if_none_match);
+
+// The coding to send given an Accept-Encoding value: "br" when it accepts br
+// and `has_br`, else "gzip" likewise, else "" (the file itself). A coding
+// with q=0 is refused; "*" accepts every coding not named.
+std::string_view ChooseEncoding(std::string_view accept_encoding, bool has_br, bool has_gzip);
 
 struct StaticFilesLimits {
   // Files in the table; more fails Load().

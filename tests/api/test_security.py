@@ -26,6 +26,7 @@ against a real server:
 Standard library only; RONGPING_API_PG runs it on PostgreSQL (scripts/test).
 """
 import concurrent.futures
+import gzip
 import json
 import os
 import shutil
@@ -58,6 +59,12 @@ def _make_files():
         f.write("<!doctype html><title>融评</title><div id=app></div>")
     with open(os.path.join(WEB, "assets", "app-3f2a.js"), "w") as f:
         f.write("console.log('app')")
+    # The build's compressed forms of a file (web/scripts/compress.mjs).
+    chart = "const chart = " + json.dumps(list(range(2000))) + ";\n"
+    with open(os.path.join(WEB, "assets", "chart-9c1d.js"), "w") as f:
+        f.write(chart)
+    with gzip.open(os.path.join(WEB, "assets", "chart-9c1d.js.gz"), "wt") as f:
+        f.write(chart)
     with open(SECRET, "w") as f:
         f.write(SECRET_TEXT)
     os.symlink(SECRET, os.path.join(WEB, "linked.txt"))
@@ -161,6 +168,31 @@ class StaticFiles(ErrorAssertions, unittest.TestCase):
             f.write("tampered")
         self.assertEqual(req("GET", "/assets/app-3f2a.js").text, "console.log('app')")
         self.assertError(req("GET", "/assets/missing-1.js"), 404, "not_found")
+
+    def test_compressed_forms_and_revalidation(self):
+        plain = req("GET", "/assets/chart-9c1d.js")
+        self.assertEqual(plain.status, 200)
+        self.assertNotIn("Content-Encoding", plain.headers)
+        self.assertEqual(plain.headers["Vary"], "Accept-Encoding")
+        zipped = req("GET", "/assets/chart-9c1d.js", headers={"Accept-Encoding": "gzip, deflate, br"})
+        self.assertEqual(zipped.status, 200)
+        self.assertEqual(zipped.headers["Content-Encoding"], "gzip")  # no .br beside it
+        self.assertLess(len(zipped.body), len(plain.body) // 2)
+        self.assertEqual(gzip.decompress(zipped.body), plain.body)
+        self.assertNotEqual(zipped.headers["ETag"], plain.headers["ETag"])
+        self.assertEqual(req("GET", "/assets/chart-9c1d.js.gz").status, 404)  # only as a form of its file
+        # Revalidation: 304 without a body for the tag of the form asked for.
+        again = req("GET", "/assets/chart-9c1d.js",
+                    headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]})
+        self.assertEqual((again.status, again.body), (304, b""))
+        self.assertEqual(again.headers["ETag"], zipped.headers["ETag"])
+        other = req("GET", "/assets/chart-9c1d.js", headers={"If-None-Match": zipped.headers["ETag"]})
+        self.assertEqual(other.status, 200)
+        page = req("GET", "/enterprises/x")
+        self.assertEqual(req("GET", "/", headers={"If-None-Match": page.headers["ETag"]}).status, 304)
+        # HEAD: the headers of GET, no body.
+        head = req("HEAD", "/assets/chart-9c1d.js", headers={"Accept-Encoding": "gzip"})
+        self.assertEqual((head.status, head.body, head.headers["Content-Encoding"]), (200, b"", "gzip"))
 
 
 class JsonDepth(ErrorAssertions, unittest.TestCase):
