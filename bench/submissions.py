@@ -18,12 +18,15 @@ Run after scripts/build. Needs psql and PostgreSQL's server binaries
 """
 import argparse
 import os
+import re
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests", "api"))
@@ -86,20 +89,41 @@ def load(server, people, seconds):
     return latencies, time.monotonic() - started, errors[0]
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_counters(metrics_port):
+    """(transactions, writes) of assessments so far, from the server's /metrics."""
+    text = urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).read().decode()
+    values = dict(re.findall(r"^(rongping_write_(?:groups|jobs)_total) (\d+)$", text, re.M))
+    return int(values["rongping_write_groups_total"]), int(values["rongping_write_jobs_total"])
+
+
 def run(name, pg, clients, seconds):
     """The load on a server whose database is a SQLite file (pg "") or on `pg`."""
-    server = Server(str_body_type="application/json", pg=pg, serve_args=["--workers", "8"])
+    metrics_port = free_port()
+    server = Server(str_body_type="application/json", pg=pg,
+                    serve_args=["--workers", "8", "--metrics-listen", f"127.0.0.1:{metrics_port}"])
     server.start("default")
     try:
-        latencies, took, errors = load(server, prepare(server, clients), seconds)
+        people = prepare(server, clients)
+        groups_before, jobs_before = write_counters(metrics_port)
+        latencies, took, errors = load(server, people, seconds)
+        groups, jobs = write_counters(metrics_port)
     finally:
         server.stop()
+    groups -= groups_before
+    jobs -= jobs_before
     latencies.sort()
     rate = len(latencies) / took
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(0.99 * (len(latencies) - 1))] * 1000
     print(f"{name:<11} {len(latencies):>7} submissions in {took:5.1f} s = {rate:7.1f}/s  "
-          f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  errors {errors}", flush=True)
+          f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  errors {errors}; "
+          f"{jobs} writes in {groups} transactions ({jobs / max(groups, 1):.1f} per transaction)", flush=True)
     return rate
 
 

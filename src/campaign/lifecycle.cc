@@ -270,7 +270,7 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
                                                    int64_t expected_version,
                                                    const std::string& request_id,
                                                    std::vector<Error>* details) {
-  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<AssessmentView> {
+  return writes_.Write([&](store::Tx& tx) -> Result<AssessmentView> {
     auto ctx = Load(tx, who, round, uscc);
     if (!ctx) return Fail(ctx.error());
     if (auto denied = MayFillIn(who, *ctx, false); !denied) return Fail(denied.error());
@@ -331,7 +331,7 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
                                                 const std::string& uscc, bool override_close,
                                                 const std::string& request_id,
                                                 std::vector<Error>* details) {
-  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<AssessmentView> {
+  return writes_.Write([&](store::Tx& tx) -> Result<AssessmentView> {
     auto ctx = Load(tx, who, round, uscc);
     if (!ctx) return Fail(ctx.error());
     const domain::Date today = domain::Date::TodayInChina(clock_);
@@ -432,7 +432,7 @@ Result<AssessmentView> LifecycleService::Review(const Principal& who, const std:
   if (!approve && reason.empty()) {
     return Fail(Error::Invalid("reason_required", "驳回时请填写原因，企业将看到该原因", "reason"));
   }
-  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<AssessmentView> {
+  return writes_.Write([&](store::Tx& tx) -> Result<AssessmentView> {
     auto ctx = Load(tx, who, round, uscc);
     if (!ctx) return Fail(ctx.error());
     if (!ctx->existing) return Fail(Error::NotFound("该企业在本评估周期尚无答卷"));
@@ -460,7 +460,7 @@ Result<AssessmentView> LifecycleService::Review(const Principal& who, const std:
 Result<AssessmentView> LifecycleService::Withdraw(const Principal& who, const std::string& round,
                                                   const std::string& uscc,
                                                   const std::string& request_id) {
-  return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<AssessmentView> {
+  return writes_.Write([&](store::Tx& tx) -> Result<AssessmentView> {
     auto ctx = Load(tx, who, round, uscc);
     if (!ctx) return Fail(ctx.error());
     if (auto denied = MayFillIn(who, *ctx, true); !denied) return Fail(denied.error());

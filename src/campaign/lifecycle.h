@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "store/group_commit.h"
 #include "domain/principal.h"
 #include "domain/enterprise.h"
 #include "model/model.h"
@@ -138,9 +139,15 @@ class LifecycleService {
   Result<AssessmentView> Withdraw(const Principal& who, const std::string& round,
                                   const std::string& uscc, const std::string& request_id);
 
+  // The shared write transactions so far (for /metrics).
+  const store::GroupCommit& writes() const { return writes_; }
+
  private:
   store::Db& db_;
   const Clock& clock_;
+  // Writes of concurrent callers (drafts, submissions, withdrawals,
+  // reviews) share a transaction.
+  store::GroupCommit writes_{db_};
 };
 
 }  // namespace rongping::campaign

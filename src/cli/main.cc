@@ -109,12 +109,17 @@ int Serve(const ServeFlags& f) {
   context.jobs.Start();
   http::Metrics metrics;
   store::Db* raw_db = db->get();
-  metrics.SetGaugeProvider([raw_db] {
+  const store::GroupCommit& writes = context.lifecycle.writes();
+  metrics.SetGaugeProvider([raw_db, &writes] {
     bool up = raw_db->Ping().has_value();
     return fmt::format(
         "# HELP rongping_store_up Whether the store answers.\n# TYPE rongping_store_up gauge\n"
-        "rongping_store_up {}\n",
-        up ? 1 : 0);
+        "rongping_store_up {}\n"
+        "# HELP rongping_write_groups_total Write transactions that carried assessments' writes.\n"
+        "# TYPE rongping_write_groups_total counter\nrongping_write_groups_total {}\n"
+        "# HELP rongping_write_jobs_total Assessments' writes, gathered into those transactions.\n"
+        "# TYPE rongping_write_jobs_total counter\nrongping_write_jobs_total {}\n",
+        up ? 1 : 0, writes.groups(), writes.jobs());
   });
   http::ServerOptions server_options;
   auto listen = ParseListen(f.listen);
