@@ -32,9 +32,14 @@ FeedFollower::FeedFollower(store::Db& db, ResultsSnapshot& results, ProgressSnap
   results_.set_followed(true);
   progress_.set_followed(true);
   thread_ = std::jthread([this](std::stop_token stop) { Loop(stop); });
+  if (db_.HasFeedNotices()) listener_ = std::jthread([this](std::stop_token stop) { Listen(stop); });
 }
 
 FeedFollower::~FeedFollower() {
+  if (listener_.joinable()) {
+    listener_.request_stop();
+    listener_.join();  // within one wait for a notice
+  }
   thread_.request_stop();
   signal_->cv.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -47,6 +52,19 @@ void FeedFollower::Wake() { signal_->Wake(); }
 uint64_t FeedFollower::rounds() const {
   std::lock_guard lock(signal_->mu);
   return signal_->rounds;
+}
+
+void FeedFollower::Listen(std::stop_token stop) {
+  constexpr auto kWait = std::chrono::milliseconds(200);  // how soon a stop is seen
+  while (!stop.stop_requested()) {
+    auto noticed = db_.WaitForFeedNotice(kWait);
+    if (noticed && *noticed) Wake();
+    if (!noticed) {
+      // The connection is gone: the polls carry on; try again after one.
+      std::unique_lock lock(signal_->mu);
+      signal_->cv.wait_for(lock, stop, options_.poll, [] { return false; });
+    }
+  }
 }
 
 void FeedFollower::Loop(std::stop_token stop) {

@@ -5,8 +5,9 @@
 //   ... readers call results.Current(db) / progress.Current(db) ...
 //
 // The thread catches up when this process commits a change to the feed
-// (store::Db::SetFeedCommitListener wakes it) and every `poll` for the
-// changes other app servers commit. A reader's Current() then returns at
+// (store::Db::SetFeedCommitListener wakes it), when the database tells of
+// another server's commit (store::Db::WaitForFeedNotice, on PostgreSQL; a
+// second thread waits for those), and every `poll` in any case. A reader's Current() then returns at
 // once unless a change this process committed before it is not applied
 // yet, in which case it waits for the catch-up that applies it
 // (read-your-writes, see ChangeFeedFollower::Run). The first catch-up, each
@@ -51,13 +52,16 @@ class FeedFollower {
  private:
   struct Signal;
   void Loop(std::stop_token stop);
+  // Wakes the follower on each of the database's notices, while it has them.
+  void Listen(std::stop_token stop);
 
   store::Db& db_;
   ResultsSnapshot& results_;
   ProgressSnapshot& progress_;
   FeedFollowerOptions options_;
   std::shared_ptr<Signal> signal_;  // shared with the Db's listener
-  std::jthread thread_;             // last: stopped before the rest goes
+  std::jthread thread_;             // last two: stopped before the rest goes
+  std::jthread listener_;           // only where the Db has notices
 };
 
 }  // namespace rongping::analytics

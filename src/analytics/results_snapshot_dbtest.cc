@@ -158,6 +158,39 @@ TEST_F(ResultsSnapshotTest, AFollowedSnapshotShowsOwnWritesAtOnceAndOtherServers
   EXPECT_EQ(s.rows(), rows - 4);  // no follower: Current() read the feed
 }
 
+// On PostgreSQL another server's commit is told (NOTIFY), so the follower
+// applies it at once, not at its next poll; SQLite has no such notices.
+TEST_F(ResultsSnapshotTest, AnotherServersCommitWakesTheFollowerWhereTheDatabaseTellsOfIt) {
+  if (t_.db().Dialect() != "postgresql") {
+    EXPECT_FALSE(t_.db().HasFeedNotices());  // followers poll; the test above shows it
+    return;
+  }
+  ASSERT_TRUE(t_.db().HasFeedNotices());
+  ResultsSnapshot s;
+  ProgressSnapshot progress;
+  FeedFollower follower(t_.db(), s, progress, {.poll = std::chrono::hours(1)});
+  ASSERT_TRUE(s.Current(t_.db()));
+  const size_t rows = s.rows();
+  // The listener's connection LISTENs once it has started: commit until
+  // one is told, for at most 5 s.
+  auto other_server = store::Db::Open(t_.url());
+  ASSERT_TRUE(other_server);
+  size_t rejected = 0;
+  bool seen = false;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+       !seen && std::chrono::steady_clock::now() < deadline;) {
+    ChangeAssessment("status = 'approved'", [](domain::Assessment& r) { r.status = domain::AssessmentStatus::kRejected; },
+                     other_server->get());
+    ++rejected;
+    for (int i = 0; i < 100 && !seen; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      seen = s.rows() < rows;
+    }
+  }
+  EXPECT_TRUE(seen) << "no notice woke the follower";
+  EXPECT_LE(rejected, 3u);
+}
+
 // A snapshot kept current through rejections, a resubmission and an enterprise
 // moving to another size class holds the same rows, cells and sums (bit
 // for bit) as one built afresh from the tables.

@@ -22,6 +22,10 @@ Result<void> Tx::Commit() {
   return committed;
 }
 
+Result<bool> Db::WaitForFeedNotice(std::chrono::milliseconds) {
+  return Fail(Error::Internal("本数据库不提供变更通知"));
+}
+
 void Db::FeedCommitted() {
   feed_commits_.fetch_add(1, std::memory_order_acq_rel);
   if (feed_listener_) feed_listener_();

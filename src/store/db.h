@@ -6,6 +6,7 @@
 #define RONGPING_STORE_DB_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -152,6 +153,17 @@ class Db {
   // have committed. A snapshot that has read the feed in a transaction begun
   // after the count reached N has every change of those N commits.
   uint64_t LocalFeedCommits() const { return feed_commits_.load(std::memory_order_acquire); }
+
+  // Whether the backend tells of other connections' commits to the feed
+  // (PostgreSQL: NOTIFY on commit, a dedicated connection LISTENs). SQLite
+  // does not: followers poll.
+  virtual bool HasFeedNotices() const { return false; }
+
+  // Waits up to `timeout` for another connection (another app server, or
+  // this one) to commit a change to the feed; true when one did. Behind
+  // pgbouncer in transaction mode notices do not arrive (followers poll
+  // then too). REQUIRES: HasFeedNotices(); one caller at a time.
+  virtual Result<bool> WaitForFeedNotice(std::chrono::milliseconds timeout);
 
   // Called on the committing thread after each such commit, once counted.
   // REQUIRES: set before the Db is shared between threads; cheap and

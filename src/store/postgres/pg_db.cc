@@ -1,7 +1,10 @@
 #include "store/postgres/pg_db.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <mutex>
@@ -173,6 +176,40 @@ class Connection {
     return res;
   }
 
+  // Frees the notifications libpq holds for this connection. A pooled
+  // connection never LISTENs itself, but behind pgbouncer in transaction
+  // mode its server connection may be one that another client made LISTEN,
+  // and libpq would keep every notice until the connection closes.
+  void DropNotices() {
+    while (PGnotify* n = PQnotifies(conn_)) PQfreemem(n);
+  }
+
+  // Waits up to `timeout` for a notification on a channel this connection
+  // LISTENs on; true when one (or more) came. Never inside a transaction.
+  Result<bool> WaitForNotice(std::chrono::milliseconds timeout) {
+    auto drained = [this] {
+      bool any = false;
+      while (PGnotify* n = PQnotifies(conn_)) {
+        any = true;
+        PQfreemem(n);
+      }
+      return any;
+    };
+    auto lost = [this] {
+      std::string why = PQerrorMessage(conn_);
+      while (!why.empty() && why.back() == '\n') why.pop_back();
+      return Fail(Error::Unavailable("等待数据库通知时连接中断：" + why));
+    };
+    if (PQconsumeInput(conn_) == 0) return lost();
+    if (drained()) return true;
+    pollfd wait{PQsocket(conn_), POLLIN, 0};
+    const int ready = ::poll(&wait, 1, static_cast<int>(timeout.count()));
+    if (ready < 0 && errno != EINTR) return Fail(Error::Unavailable("等待数据库通知失败"));
+    if (ready <= 0) return false;
+    if (PQconsumeInput(conn_) == 0) return lost();
+    return drained();
+  }
+
   // Runs a query row by row (libpq's single-row mode), without holding the
   // whole result.
   Result<void> Stream(std::string_view sql, const std::vector<Value>& params,
@@ -257,6 +294,11 @@ class PgTx final : public Tx {
   }
 
   Result<void> CommitTransaction() override {
+    // Other app servers LISTEN on the channel (PgDb::WaitForFeedNotice);
+    // PostgreSQL delivers it only when the transaction commits.
+    if (appends_feed()) {
+      if (auto n = conn_->Run("NOTIFY rongping_feed", {}); !n) return Fail(n.error());
+    }
     auto r = conn_->Run("COMMIT", {});
     if (!r) return Fail(r.error());
     done_ = true;
@@ -289,9 +331,26 @@ class PgDb final : public Db {
 
   std::string_view Dialect() const override { return "postgresql"; }
 
+  bool HasFeedNotices() const override { return true; }
+
+  Result<bool> WaitForFeedNotice(std::chrono::milliseconds timeout) override {
+    std::lock_guard lock(listen_mu_);
+    if (!listener_ || listener_->Lost()) {
+      listener_.reset();
+      auto conn = Connection::Open(url_);
+      if (!conn) return Fail(conn.error());
+      if (auto r = (*conn)->Run("LISTEN rongping_feed", {}); !r) return Fail(r.error());
+      listener_ = std::move(*conn);
+    }
+    auto noticed = listener_->WaitForNotice(timeout);
+    if (!noticed) listener_.reset();  // opened afresh on the next call
+    return noticed;
+  }
+
   // Takes back a connection a transaction is done with.
   void Release(std::unique_ptr<Connection> conn) {
     if (!conn->Reusable()) return;
+    conn->DropNotices();
     std::lock_guard lock(mu_);
     if (idle_.size() < kMaxIdle) idle_.push_back(std::move(conn));
   }
@@ -331,6 +390,8 @@ class PgDb final : public Db {
   std::string url_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_;
+  std::mutex listen_mu_;
+  std::unique_ptr<Connection> listener_;  // LISTENs on rongping_feed, outside the pool
 };
 
 PgTx::~PgTx() {
