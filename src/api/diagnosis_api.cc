@@ -5,12 +5,7 @@
 // GET …/report.html: the same as a print-ready page (report/diagnosis_html.h).
 // POST …/report.pdf: queues that page's rendering to PDF by headless
 // Chromium (a job, see GET /api/v1/jobs/{id}).
-#include <sodium.h>
-
 #include <cmath>
-#include <list>
-#include <mutex>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -19,6 +14,7 @@
 #include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
+#include "core/lru_cache.h"
 #include "core/time.h"
 #include "core/uscc.h"
 #include "report/diagnosis_html.h"
@@ -27,6 +23,7 @@
 #include "domain/job.h"
 #include "domain/enterprise.h"
 #include "scoring/result_json.h"
+#include "scoring/stored_answers.h"
 #include "scoring/whatif.h"
 
 namespace rongping::api {
@@ -114,50 +111,20 @@ Json BenchmarkJson(const analytics::Benchmark& b) {
   return j;
 }
 
-// Paths to the next stage, by model, production type and answers. Finding
-// one scores thousands of candidate changes (tens of milliseconds) while an
-// enterprise's answers rarely change, so each server keeps the most recent
-// ones; a path depends on nothing else, so a kept one is never stale.
-class PathCache {
- public:
-  static PathCache& Shared() {
-    static PathCache cache;
-    return cache;
-  }
-
-  Json Get(const model::Model& m, const std::string& answers_json, const std::string& production_type) {
-    // By digest: the answers themselves run to kilobytes.
-    const std::string whole = m.hash + '\x1f' + production_type + '\x1f' + answers_json;
-    std::string key(crypto_hash_sha256_BYTES, '\0');
-    crypto_hash_sha256(reinterpret_cast<unsigned char*>(key.data()), reinterpret_cast<const unsigned char*>(whole.data()),
-                       whole.size());
-    {
-      std::lock_guard lock(mu_);
-      if (auto it = paths_.find(key); it != paths_.end()) {
-        order_.splice(order_.begin(), order_, it->second.second);
-        return it->second.first;
-      }
-    }
-    auto answers = scoring::ParseAnswers(m, answers_json);
-    Json path = scoring::PathToJson(
-        m, scoring::PathToNextLevel(m, answers.answers, scoring::ProductionTypeIndex(production_type)));
-    std::lock_guard lock(mu_);
-    if (paths_.count(key)) return path;  // found meanwhile by another request
-    order_.push_front(key);
-    paths_.emplace(std::move(key), std::make_pair(path, order_.begin()));
-    if (paths_.size() > kKept) {
-      paths_.erase(order_.back());
-      order_.pop_back();
-    }
-    return path;
-  }
-
- private:
-  static constexpr size_t kKept = 4096;
-  std::mutex mu_;
-  std::list<std::string> order_;  // most recently used first
-  std::unordered_map<std::string, std::pair<Json, std::list<std::string>::iterator>> paths_;
-};
+// The path to the next stage of the answers: a search that scores
+// thousands of candidate changes (tens of milliseconds), a pure function of
+// the model, production type and answers, so each server keeps the most
+// recent ones (never stale).
+Json PathToNextLevelJson(const model::Model& m, const std::string& answers_json, const std::string& production_type) {
+  static LruCache<Json> paths(4096);
+  const std::string key = scoring::AnswersDigest(m, production_type, answers_json);
+  if (auto kept = paths.Get(key)) return *kept;
+  auto answers = scoring::ParseAnswers(m, answers_json);
+  auto path = std::make_shared<const Json>(scoring::PathToJson(
+      m, scoring::PathToNextLevel(m, answers.answers, scoring::ProductionTypeIndex(production_type))));
+  paths.Put(key, path);
+  return *path;
+}
 
 // The region's peer figures of the diagnosis.
 Json RegionalBenchmarksJson(const model::Model& m, const analytics::Diagnosis& d, int64_t min_group_size) {
@@ -232,8 +199,7 @@ Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string&
   out["benchmarks"] = RegionalBenchmarksJson(m, d->diagnosis, c.options.min_group_size);
   out["national_benchmarks"] = NationalBenchmarksJson(*d);
   out["priorities"] = PrioritiesJson(m, d->diagnosis, result);
-  out["path_to_next_level"] =
-      PathCache::Shared().Get(m, d->view.record.answers_json, d->view.record.production_type);
+  out["path_to_next_level"] = PathToNextLevelJson(m, d->view.record.answers_json, d->view.record.production_type);
   auto advice = m.level_advice.find(m.levels[result.level].id);
   out["level_advice"] = advice == m.level_advice.end() ? "" : advice->second;
   out["trend"] = TrendJson(d->history);

@@ -11,6 +11,7 @@
 #include "core/time.h"
 #include "scoring/model_loading.h"
 #include "scoring/score_vector.h"
+#include "scoring/stored_answers.h"
 #include "store/audit.h"
 #include "store/enterprises.h"
 #include "store/units.h"
@@ -77,11 +78,7 @@ Result<std::shared_ptr<const model::Model>> ChooseModel(const domain::Round& rou
 AssessmentView ViewOf(const Context& ctx, domain::Assessment record,
                       std::shared_ptr<const model::Model> m, domain::Date today,
                       std::optional<scoring::ScoreResult> result = std::nullopt) {
-  if (!result) {
-    auto parsed = scoring::ParseAnswers(*m, record.answers_json);
-    int pt = scoring::ProductionTypeIndex(record.production_type);
-    result = scoring::Score(*m, parsed.answers, pt < 0 ? 0 : pt);
-  }
+  if (!result) result = *scoring::ScoreStored(*m, record.production_type, record.answers_json);
   AssessmentGuide guide = GuideFor(record, ctx.round, today, ctx.rights);
   return {std::move(record), std::move(m), std::move(*result), ctx.enterprise, {}, std::move(guide),
           ctx.round.name};
