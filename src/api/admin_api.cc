@@ -18,7 +18,7 @@ http::Response Units(Context& c, http::Request& req) {
   auto index = campaign::LoadReference(c.db);
   if (!index) return ErrorToResponse(index.error());
   Json items = Json::array();
-  for (const domain::Unit* u : campaign::UnitsVisibleTo(*index, *who)) {
+  for (const domain::Unit* u : campaign::UnitsVisibleTo(**index, *who)) {
     items.push_back({{"code", u->code},
                      {"name", u->name},
                      {"parent_code", u->parent_code.empty() ? Json(nullptr) : Json(u->parent_code)},
@@ -26,7 +26,7 @@ http::Response Units(Context& c, http::Request& req) {
                      {"kind", u->kind},
                      {"group", u->group},
                      {"above_scale", u->above_scale ? Json(*u->above_scale) : Json(nullptr)},
-                     {"leaf", index->IsLeafUnit(u->code)}});
+                     {"leaf", (*index)->IsLeafUnit(u->code)}});
   }
   return JsonResponse({{"items", items}});
 }
@@ -37,7 +37,7 @@ http::Response Industries(Context& c, http::Request& req) {
   auto index = campaign::LoadReference(c.db);
   if (!index) return ErrorToResponse(index.error());
   Json items = Json::array();
-  for (const auto& [code, i] : index->industries) {
+  for (const auto& [code, i] : (*index)->industries) {
     items.push_back({{"code", i.code}, {"name", i.name}, {"section", i.section}, {"group", i.group}});
   }
   return JsonResponse({{"items", items}});

@@ -113,7 +113,7 @@ struct DataMapRequest {
   analytics::DataMapQuery query;
   std::string by_name;
   std::string root;
-  domain::ReferenceIndex index;
+  std::shared_ptr<const domain::ReferenceIndex> index;  // never null
 };
 
 Result<DataMapRequest> ParseDataMapRequest(Context& c, http::Request& req) {
@@ -146,7 +146,7 @@ Result<DataMapRequest> ParseDataMapRequest(Context& c, http::Request& req) {
   q.size = size;
   q.by = by->second;
   q.k = c.options.min_group_size;
-  auto root = analytics::ScopeDataMapQuery(out.index, *who, std::string(req.Query("unit")), &q);
+  auto root = analytics::ScopeDataMapQuery(*out.index, *who, std::string(req.Query("unit")), &q);
   if (!root) return Fail(root.error());
   out.root = std::move(*root);
   if (auto r = c.results.Current(c.db); !r) return Fail(r.error());
@@ -168,7 +168,7 @@ void DescribeModel(const model::Model& m, Json& out) {
 }
 
 std::string TotalLabel(const DataMapRequest& r) {
-  return r.root.empty() ? "全国" : r.index.units.at(r.root).name;
+  return r.root.empty() ? "全国" : r.index->units.at(r.root).name;
 }
 
 http::Response DataMapHandler(Context& c, http::Request& req) {
@@ -182,7 +182,7 @@ http::Response DataMapHandler(Context& c, http::Request& req) {
   std::string_view format = req.Query("format");
   if (format == "csv" || format == "xlsx") {
     std::vector<std::string> labels;
-    for (const auto& cell : map->cells) labels.push_back(Label(q.by, cell.key, parsed->index));
+    for (const auto& cell : map->cells) labels.push_back(Label(q.by, cell.key, *parsed->index));
     auto round = campaign::GetRound(c.db, q.round);
     if (!round) return ErrorToResponse(round.error());
     return ExportDataMap(ExportTable(*map, labels, total_label), format, *round, total_label);
@@ -191,7 +191,7 @@ http::Response DataMapHandler(Context& c, http::Request& req) {
     return ErrorToResponse(Error::Invalid("invalid_parameter", "format 应为 json、csv 或 xlsx", "format"));
   }
   Json cells = Json::array();
-  for (const auto& cell : map->cells) cells.push_back(CellJson(cell, Label(q.by, cell.key, parsed->index)));
+  for (const auto& cell : map->cells) cells.push_back(CellJson(cell, Label(q.by, cell.key, *parsed->index)));
   Json out{{"round", q.round}, {"unit", parsed->root}, {"by", parsed->by_name}, {"min_group_size", q.k}};
   DescribeModel(*map->model, out);
   out["cells"] = std::move(cells);
@@ -235,7 +235,7 @@ http::Response DataMapTrendHandler(Context& c, http::Request& req) {
     total["round"] = round.code;
     points.push_back(std::move(total));
     for (const auto& cell : map->cells) {
-      Json point = CellJson(cell, Label(q.by, cell.key, parsed->index));
+      Json point = CellJson(cell, Label(q.by, cell.key, *parsed->index));
       point["round"] = round.code;
       series[cell.key].push_back(std::move(point));
     }
@@ -246,7 +246,7 @@ http::Response DataMapTrendHandler(Context& c, http::Request& req) {
   out["total"] = {{"label", total_label}, {"points", std::move(points)}};
   Json groups = Json::array();
   for (auto& [key, group_points] : series) {
-    groups.push_back({{"key", key}, {"label", Label(q.by, key, parsed->index)}, {"points", std::move(group_points)}});
+    groups.push_back({{"key", key}, {"label", Label(q.by, key, *parsed->index)}, {"points", std::move(group_points)}});
   }
   out["series"] = std::move(groups);
   return JsonResponse(out);

@@ -17,14 +17,15 @@ Result<EnterpriseDiagnosis> DiagnoseEnterprise(store::Db& db, LifecycleService& 
   if (!view) return Fail(view.error());
   EnterpriseDiagnosis out{std::move(*view), {}, {}, {}, {}, nullptr, false};
   // The reference lists and the enterprise's rounds, in one read.
-  auto index =
-      store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<domain::ReferenceIndex> {
-        auto rounds = store::ListEnterpriseAssessments(tx, uscc);
-        if (!rounds) return Fail(rounds.error());
-        out.history = std::move(*rounds);
-        return store::LoadReferenceIndex(tx);
-      });
-  if (!index) return Fail(index.error());
+  auto shared = store::InTx(db, store::TxMode::kRead,
+                            [&](store::Tx& tx) -> Result<std::shared_ptr<const domain::ReferenceIndex>> {
+                              auto rounds = store::ListEnterpriseAssessments(tx, uscc);
+                              if (!rounds) return Fail(rounds.error());
+                              out.history = std::move(*rounds);
+                              return store::SharedReferenceIndex(tx);
+                            });
+  if (!shared) return Fail(shared.error());
+  const domain::ReferenceIndex* index = shared->get();
 
   // The enterprise's place for peer groups, and its 中文 names.
   const Enterprise& enterprise = out.view.enterprise;

@@ -243,8 +243,9 @@ Result<store::AssessmentPage> LifecycleService::List(const Principal& who,
     auto found = store::FindRound(tx, request.round);
     if (!found) return Fail(found.error());
     if (!*found) return Fail(Error::NotFound("评估周期不存在"));
-    auto index = store::LoadReferenceIndex(tx);
-    if (!index) return Fail(index.error());
+    auto shared = store::SharedReferenceIndex(tx);
+    if (!shared) return Fail(shared.error());
+    const domain::ReferenceIndex* index = shared->get();
     if (!RoundConcerns(who, **found, *index)) return Fail(Error::NotFound("评估周期不存在"));
     if (!query->unit.empty() && !index->units.count(query->unit)) {
       return Fail(Error::Invalid("invalid_parameter", "unit 不是已登记的单位代码", "unit"));

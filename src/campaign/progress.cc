@@ -124,8 +124,9 @@ Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
     auto round = store::FindRound(tx, round_code);
     if (!round) return Fail(round.error());
     if (!*round) return Fail(Error::NotFound("评估周期不存在"));
-    auto units = store::LoadReferenceIndex(tx);
-    if (!units) return Fail(units.error());
+    auto shared = store::SharedReferenceIndex(tx);
+    if (!shared) return Fail(shared.error());
+    const domain::ReferenceIndex* units = shared->get();
     if (who && !RoundConcerns(*who, **round, *units)) return Fail(Error::NotFound("评估周期不存在"));
     std::string root = unit_code;
     if (root.empty()) {

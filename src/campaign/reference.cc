@@ -7,9 +7,8 @@
 
 namespace rongping::campaign {
 
-Result<domain::ReferenceIndex> LoadReference(store::Db& db) {
-  return store::InTx(db, store::TxMode::kRead,
-                     [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
+Result<std::shared_ptr<const domain::ReferenceIndex>> LoadReference(store::Db& db) {
+  return store::InTx(db, store::TxMode::kRead, [](store::Tx& tx) { return store::SharedReferenceIndex(tx); });
 }
 
 std::vector<const domain::Unit*> UnitsVisibleTo(const domain::ReferenceIndex& index,

@@ -2,6 +2,7 @@
 #ifndef RONGPING_CAMPAIGN_REFERENCE_H_
 #define RONGPING_CAMPAIGN_REFERENCE_H_
 
+#include <memory>
 #include <vector>
 
 #include "core/result.h"
@@ -14,8 +15,8 @@ class Db;
 
 namespace rongping::campaign {
 
-// Every unit and industry, in one read.
-Result<domain::ReferenceIndex> LoadReference(store::Db& db);
+// Every unit and industry, in one read (store::SharedReferenceIndex).
+Result<std::shared_ptr<const domain::ReferenceIndex>> LoadReference(store::Db& db);
 
 // The units `who` may list, ordered by reporting path (each unit after its
 // reporting parent): every unit for the ministry, agencies and enterprises

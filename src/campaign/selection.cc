@@ -81,9 +81,9 @@ Result<Selection> SelectEnterprises(store::Db& db, analytics::ResultsSnapshot& r
     return Fail(
         Error::Invalid("invalid_parameter", "min_total 应为 0 至 100 之间的数值", "min_total"));
   }
-  auto index = store::InTx(db, store::TxMode::kRead,
-                           [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
-  if (!index) return Fail(index.error());
+  auto shared = store::InTx(db, store::TxMode::kRead, [](store::Tx& tx) { return store::SharedReferenceIndex(tx); });
+  if (!shared) return Fail(shared.error());
+  const domain::ReferenceIndex* index = shared->get();
   std::string root = query.unit;
   if (root.empty() && who.role == Role::kProvince) root = who.scope_code;
   if (!root.empty() && (!index->units.count(root) ||

@@ -21,10 +21,11 @@ struct TableSpec {
   std::string_view auto_key;  // the auto-assigned key column, if any
 };
 
-constexpr std::array<TableSpec, 19> kTables = {{
+constexpr std::array<TableSpec, 20> kTables = {{
     {"schema_migrations", "version", ""},
     {"units", "LENGTH(path), code", ""},
     {"industries", "code", ""},
+    {"reference_versions", "version", ""},
     {"enterprises", "uscc", ""},
     {"users", "id", "id"},
     {"sessions", "token_hash", ""},

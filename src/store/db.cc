@@ -12,6 +12,7 @@ Result<std::unique_ptr<Tx>> Db::Begin(TxMode mode) {
   if (tx) {
     (*tx)->begun_millis_ = clock_->NowMillis();  // once begun: after any wait for the writer
     (*tx)->db_ = this;
+    (*tx)->mode_ = mode;
   }
   return tx;
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+
+namespace rongping::domain {
+struct ReferenceIndex;
+}  // namespace rongping::domain
 
 namespace rongping::store {
 
@@ -94,6 +99,10 @@ class Tx {
   // (Db::LocalFeedCommits, Db::SetFeedCommitListener).
   Result<void> Commit();
 
+  // The database the transaction belongs to, and its mode.
+  Db& db() const { return *db_; }
+  TxMode mode() const { return mode_; }
+
   // Says that this transaction appends to the change feed
   // (assessment_changes); the store's functions that do so call it.
   void NoteFeedAppend() { appends_feed_ = true; }
@@ -114,7 +123,8 @@ class Tx {
 
  private:
   friend class Db;
-  Db* db_ = nullptr;  // set by Db::Begin
+  Db* db_ = nullptr;  // set by Db::Begin, with mode_
+  TxMode mode_ = TxMode::kRead;
   int64_t begun_millis_ = 0;
   mutable std::string now_;
   bool appends_feed_ = false;
@@ -154,6 +164,21 @@ class Db {
   // after the count reached N has every change of those N commits.
   uint64_t LocalFeedCommits() const { return feed_commits_.load(std::memory_order_acquire); }
 
+  // The reference lists last read by a read transaction, with their
+  // version: what store::SharedReferenceIndex keeps. Thread-safe.
+  struct ReferenceMemo {
+    int64_t version = -1;
+    std::shared_ptr<const domain::ReferenceIndex> index;
+  };
+  ReferenceMemo reference_memo() const {
+    std::lock_guard lock(memo_mu_);
+    return reference_memo_;
+  }
+  void set_reference_memo(ReferenceMemo memo) {
+    std::lock_guard lock(memo_mu_);
+    reference_memo_ = std::move(memo);
+  }
+
   // Whether the backend tells of other connections' commits to the feed
   // (PostgreSQL: NOTIFY on commit, a dedicated connection LISTENs). SQLite
   // does not: followers poll.
@@ -181,6 +206,8 @@ class Db {
   const Clock* clock_ = &SystemClock::Get();
   std::atomic<uint64_t> feed_commits_{0};
   std::function<void()> feed_listener_;
+  mutable std::mutex memo_mu_;
+  ReferenceMemo reference_memo_;
 };
 
 // Runs `body(Tx&)` in a transaction and commits when it returns a value.

@@ -272,6 +272,15 @@ CREATE TABLE benchmark_packs (
 )
 )SQL";
 
+// The version of the reference lists (units, industries): one row more per
+// write of them, so that a server keeps the lists in memory and reads them
+// again only when the newest version differs (store::SharedReferenceIndex).
+constexpr std::string_view kV11 = R"SQL(
+CREATE TABLE reference_versions (
+  version BIGINT PRIMARY KEY
+)
+)SQL";
+
 // Assessment times imported before they were normalised kept the offset
 // they came with ("2016-05-01T09:00:00+08:00"), which compares as text 8
 // hours late against the UTC times everything else stores: rewritten as
@@ -308,6 +317,7 @@ const std::vector<Migration>& AllMigrations() {
       {8, "what a round counts as completed, and as an entry", kV8},
       {9, "benchmark packs", kV9},
       {10, "assessment times in UTC", "", TimesInUtc},
+      {11, "versions of the reference lists", kV11},
   };
   return kAll;
 }

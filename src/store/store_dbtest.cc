@@ -79,13 +79,14 @@ TEST(Migrations, ImportedTimesAreRewrittenInUtc) {
         "'x')",
         {e.uscc.str()});
     if (!a) return Fail(a.error());
-    if (auto r = tx.Exec("DELETE FROM schema_migrations WHERE version = 10"); !r)
-      return Fail(r.error());
     return true;
   }));
-  auto migrated = store::Migrate(t.db());
-  ASSERT_TRUE(migrated) << migrated.error().message;
-  EXPECT_EQ(migrated->applied, 1);
+  // Migration 10's rewrite, as `rongping migrate` runs it on a database
+  // from before it (later migrations cannot be undone to replay it whole).
+  const store::Migration& utc = store::AllMigrations().at(9);
+  ASSERT_EQ(utc.version, 10);
+  ASSERT_NE(utc.data, nullptr);
+  ASSERT_TRUE(InTx(t.db(), store::TxMode::kWrite, [&](store::Tx& tx) { return utc.data(tx); }));
   auto rows = InTx(t.db(), store::TxMode::kRead, [](store::Tx& tx) {
     return tx.Query("SELECT submitted_at, reviewed_at FROM assessments");
   });

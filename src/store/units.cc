@@ -6,6 +6,15 @@
 
 namespace rongping::store {
 
+namespace {
+
+// A version more of the reference lists (see SharedReferenceIndex).
+Result<int64_t> AddReferenceVersion(Tx& tx) {
+  return tx.Exec("INSERT INTO reference_versions (version) SELECT COALESCE(MAX(version), 0) + 1 FROM reference_versions");
+}
+
+}  // namespace
+
 Result<int64_t> UpsertUnits(Tx& tx, std::vector<domain::Unit> units) {
   auto existing = ListUnits(tx);
   if (!existing) return Fail(existing.error());
@@ -68,6 +77,9 @@ Result<int64_t> UpsertUnits(Tx& tx, std::vector<domain::Unit> units) {
     if (!r) return Fail(r.error());
     written += *r;
   }
+  if (written > 0) {
+    if (auto v = AddReferenceVersion(tx); !v) return Fail(v.error());
+  }
   return written;
 }
 
@@ -81,6 +93,9 @@ Result<int64_t> UpsertIndustries(Tx& tx, const std::vector<domain::Industry>& in
         {i.code, i.name, i.section, i.group});
     if (!r) return Fail(r.error());
     written += *r;
+  }
+  if (written > 0) {
+    if (auto v = AddReferenceVersion(tx); !v) return Fail(v.error());
   }
   return written;
 }
@@ -123,6 +138,20 @@ Result<bool> UnitWithin(Tx& tx, std::string_view code, std::string_view root) {
       {std::string(code), std::string(root)});
   if (!rows) return Fail(rows.error());
   return !rows->empty();
+}
+
+Result<std::shared_ptr<const domain::ReferenceIndex>> SharedReferenceIndex(Tx& tx) {
+  auto newest = tx.Query("SELECT COALESCE(MAX(version), 0) FROM reference_versions");
+  if (!newest) return Fail(newest.error());
+  const int64_t version = newest->rows[0].Int(0);
+  Db::ReferenceMemo kept = tx.db().reference_memo();
+  if (kept.index && kept.version == version) return kept.index;
+  auto index = LoadReferenceIndex(tx);
+  if (!index) return Fail(index.error());
+  auto shared = std::make_shared<const domain::ReferenceIndex>(std::move(*index));
+  // A write transaction's lists may yet be rolled back.
+  if (tx.mode() == TxMode::kRead) tx.db().set_reference_memo({version, shared});
+  return shared;
 }
 
 Result<domain::ReferenceIndex> LoadReferenceIndex(Tx& tx) {

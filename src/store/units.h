@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,13 @@ Result<std::vector<domain::Industry>> ListIndustries(Tx& tx);
 
 
 Result<domain::ReferenceIndex> LoadReferenceIndex(Tx& tx);
+
+// The reference lists as this transaction sees them, shared: read whole
+// (LoadReferenceIndex) only when their newest version differs from that of
+// the copy the transaction's Db keeps. Every write of units or industries
+// (UpsertUnits, UpsertIndustries) adds a version in its transaction; only a
+// read transaction's lists are kept. One short query when nothing changed.
+Result<std::shared_ptr<const domain::ReferenceIndex>> SharedReferenceIndex(Tx& tx);
 
 // Whether unit `code` lies in the reporting subtree of `root` (inclusive);
 // false when either is unknown. One query, for checks that need no index.

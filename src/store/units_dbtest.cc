@@ -1,0 +1,71 @@
+#include "store/units.h"
+
+#include <gtest/gtest.h>
+
+#include "store/test_support.h"
+
+namespace rongping::store {
+namespace {
+
+// Renames unit `code` in `db` through the store, in a transaction that
+// commits unless `roll_back`; returns the name the transaction's own
+// shared lists gave after the rename.
+std::string Rename(Db& db, const std::string& code, const std::string& name, bool roll_back = false) {
+  auto tx = db.Begin(TxMode::kWrite);
+  EXPECT_TRUE(tx);
+  auto units = ListUnits(**tx);
+  EXPECT_TRUE(units);
+  for (auto u : *units) {
+    if (u.code.str() != code) continue;
+    u.name = name;
+    EXPECT_TRUE(UpsertUnits(**tx, {u}));
+  }
+  auto seen = SharedReferenceIndex(**tx);
+  EXPECT_TRUE(seen);
+  std::string own = (*seen)->UnitName(code);
+  if (!roll_back) {
+    EXPECT_TRUE((*tx)->Commit());
+  }
+  return own;
+}
+
+std::shared_ptr<const domain::ReferenceIndex> Read(Db& db) {
+  auto shared = InTx(db, TxMode::kRead, [](Tx& tx) { return SharedReferenceIndex(tx); });
+  EXPECT_TRUE(shared) << shared.error().message;
+  return shared ? *shared : nullptr;
+}
+
+TEST(SharedReferenceIndex, IsReadWholeOnlyWhenAWriteOfTheListsCommitted) {
+  testing::TempDb t;
+  auto first = Read(t.db());
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->UnitName("440100"), "广州市");
+  EXPECT_GT(first->units.size(), 20u);
+  EXPECT_FALSE(first->industries.empty());
+  EXPECT_EQ(Read(t.db()), first);  // kept
+
+  // A write that is rolled back sees its own lists, and leaves nothing kept.
+  EXPECT_EQ(Rename(t.db(), "440100", "试改广州市", /*roll_back=*/true), "试改广州市");
+  EXPECT_EQ(Read(t.db()), first);
+
+  // A committed write: the next read has the new lists.
+  EXPECT_EQ(Rename(t.db(), "440100", "新广州市"), "新广州市");
+  auto renamed = Read(t.db());
+  EXPECT_NE(renamed, first);
+  EXPECT_EQ(renamed->UnitName("440100"), "新广州市");
+  EXPECT_EQ(first->UnitName("440100"), "广州市");  // a reader's copy never changes under it
+
+  // Another app server's write is seen as well.
+  auto other_server = Db::Open(t.url());
+  ASSERT_TRUE(other_server);
+  Rename(**other_server, "440300", "新深圳市");
+  EXPECT_EQ(Read(t.db())->UnitName("440300"), "新深圳市");
+  // A write that changes no row adds no version.
+  auto unchanged = Read(t.db());
+  auto none = InTx(t.db(), TxMode::kWrite, [](Tx& tx) { return UpsertIndustries(tx, {}); });
+  ASSERT_TRUE(none);
+  EXPECT_EQ(Read(t.db()), unchanged);
+}
+
+}  // namespace
+}  // namespace rongping::store
