@@ -5,11 +5,13 @@
 #include <tuple>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "analytics/datamap_scope.h"
 #include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
+#include "core/lru_cache.h"
 #include "campaign/reference.h"
 #include "campaign/rounds.h"
 #include "core/size_class.h"
@@ -171,15 +173,49 @@ std::string TotalLabel(const DataMapRequest& r) {
   return r.root.empty() ? "全国" : r.index->units.at(r.root).name;
 }
 
+// Finished JSON data maps. A response is a pure function of the scoped
+// query, the results snapshot's position in the change feed and the
+// reference lists it is labelled with, which are all in its key (the lists
+// by address: the entry holds them, so no other lists can take their
+// address while it is kept); a kept one is never stale.
+struct KeptDataMap {
+  std::shared_ptr<const domain::ReferenceIndex> index;
+  std::string body;
+};
+
+LruCache<KeptDataMap>& KeptDataMaps() {
+  static LruCache<KeptDataMap> kept(1024);
+  return kept;
+}
+
+std::string DataMapKey(const DataMapRequest& r, int64_t feed_seq) {
+  const analytics::DataMapQuery& q = r.query;
+  auto set = [](const std::optional<std::set<std::string>>& values) {
+    return values ? fmt::format("{}", fmt::join(*values, ",")) : std::string("*");
+  };
+  return fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", feed_seq,
+                     static_cast<const void*>(r.index.get()), q.round, q.model, r.root, r.by_name, q.industry_group,
+                     q.size, q.k, set(q.units), set(q.divisions), set(q.parent_units));
+}
+
 http::Response DataMapHandler(Context& c, http::Request& req) {
   auto parsed = ParseDataMapRequest(c, req);
   if (!parsed) return ErrorToResponse(parsed.error());
   analytics::DataMapQuery& q = parsed->query;
   q.round = req.path_params["round"];
+  std::string_view format = req.Query("format");
+  // Read before the map is built: the map shows this position or a later one.
+  const std::string key = DataMapKey(*parsed, c.results.last_seq());
+  if (format.empty() || format == "json") {
+    if (auto kept = KeptDataMaps().Get(key)) {
+      http::Response r;
+      r.body = kept->body;
+      return r;
+    }
+  }
   auto map = analytics::BuildDataMap(c.results, q);
   if (!map) return ErrorToResponse(map.error());
   const std::string total_label = TotalLabel(*parsed);
-  std::string_view format = req.Query("format");
   if (format == "csv" || format == "xlsx") {
     std::vector<std::string> labels;
     for (const auto& cell : map->cells) labels.push_back(Label(q.by, cell.key, *parsed->index));
@@ -196,7 +232,9 @@ http::Response DataMapHandler(Context& c, http::Request& req) {
   DescribeModel(*map->model, out);
   out["cells"] = std::move(cells);
   out["total"] = CellJson(map->total, total_label);
-  return JsonResponse(out);
+  http::Response r = JsonResponse(out);
+  KeptDataMaps().Put(key, std::make_shared<const KeptDataMap>(KeptDataMap{parsed->index, r.body}));
+  return r;
 }
 
 // GET /api/v1/datamap/trend: the same figures for every round with results

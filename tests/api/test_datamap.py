@@ -188,6 +188,38 @@ class DataMapTest(unittest.TestCase):
                             "WHERE a.round_code='gd-2016' AND a.status IN ('approved','submitted') AND e.industry_code IN ('38','39')")[0][0]
         self.assertEqual(d["total"]["n"], expected)
 
+    def test_a_kept_map_is_the_callers_and_as_new_as_the_data(self):
+        """The server keeps finished maps (per scoped query and position in the
+        change feed): asked again, each caller gets its own map back, and a
+        write shows at once."""
+        maps = {}
+        for _ in range(2):
+            for user, params in [("guangdong", {"by": "unit"}), ("foshan", {"by": "unit"}),
+                                 ("association", {"by": "unit"}), ("guangdong", {"by": "unit", "unit": "440300"}),
+                                 ("guangdong", {"by": "size"})]:
+                r = datamap(user, **params)
+                self.assertEqual(r.status, 200, r)
+                key = (user, tuple(sorted(params.items())))
+                if key in maps:
+                    self.assertEqual(r.body, maps[key], key)
+                maps[key] = r.body
+        self.assertEqual(len(set(maps.values())), len(maps))  # five different maps
+        # A result leaves the map: the next request shows it, not the kept map.
+        before = datamap("foshan", by="unit").json()["total"]["n"]
+        uscc = self.sql("SELECT a.uscc FROM assessments a WHERE a.round_code = 'gd-2016' AND a.unit_code = '440600' "
+                        "AND a.status = 'submitted' ORDER BY a.id LIMIT 1")
+        if not uscc:
+            self.skipTest("no submitted assessment in 佛山 to withdraw")
+        path = f"/api/v1/rounds/gd-2016/enterprises/{uscc[0][0]}/assessment"
+        r = SERVER.request("POST", path + "/review", SERVER.token("foshan"),
+                           body={"decision": "reject", "reason": "请补充说明"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(datamap("foshan", by="unit").json()["total"]["n"], before - 1)
+        # Submitted again (the province, after the round's close): back in the map.
+        r = SERVER.request("POST", path + "/submit", SERVER.token("guangdong"), body={"override": True})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(datamap("foshan", by="unit").json()["total"]["n"], before)
+
     def test_exports_withhold_the_same_cells(self):
         import csv
         import io
