@@ -184,7 +184,7 @@ struct KeptDataMap {
 };
 
 LruCache<KeptDataMap>& KeptDataMaps() {
-  static LruCache<KeptDataMap> kept(1024);
+  static LruCache<KeptDataMap> kept(256);  // a map is 5-40 KB: at most ~10 MB
   return kept;
 }
 
