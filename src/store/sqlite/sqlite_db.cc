@@ -90,6 +90,14 @@ class Connection {
     return {};
   }
 
+  // Runs a statement without parameters or rows (BEGIN, COMMIT, ROLLBACK)
+  // from the connection's prepared statements: not parsed again each time.
+  Result<void> Command(std::string_view sql) {
+    auto r = Run(sql, {}, nullptr);
+    if (!r) return Fail(r.error());
+    return {};
+  }
+
   // Prepares (or reuses) a statement, binds params and steps through it,
   // calling `on_row` (when given) with the statement positioned on each row.
   // Returns the number of rows the statement changed.
@@ -190,7 +198,7 @@ class SqliteTx final : public Tx {
     return conn_->ExecPlain(TranslateDdlForSqlite(ddl));
   }
   Result<void> CommitTransaction() override {
-    auto r = conn_->ExecPlain("COMMIT");
+    auto r = conn_->Command("COMMIT");
     if (r) done_ = true;
     return r;
   }
@@ -231,7 +239,7 @@ class SqliteDb final : public Db {
       if (!opened) return Fail(opened.error());
       conn = std::move(*opened);
     }
-    auto begun = conn->ExecPlain(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+    auto begun = conn->Command(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
     if (!begun) {
       Release(std::move(conn), mode);
       return Fail(begun.error());
@@ -261,7 +269,7 @@ class SqliteDb final : public Db {
 };
 
 SqliteTx::~SqliteTx() {
-  if (!done_) (void)conn_->ExecPlain("ROLLBACK");
+  if (!done_) (void)conn_->Command("ROLLBACK");
   db_->Release(std::move(conn_), mode_);
 }
 
