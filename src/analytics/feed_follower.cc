@@ -11,7 +11,6 @@ struct FeedFollower::Signal {
   std::mutex mu;
   std::condition_variable_any cv;
   bool woken = true;  // the first catch-up at once
-  uint64_t rounds = 0;
   void Wake() {
     {
       std::lock_guard lock(mu);
@@ -49,11 +48,6 @@ FeedFollower::~FeedFollower() {
 
 void FeedFollower::Wake() { signal_->Wake(); }
 
-uint64_t FeedFollower::rounds() const {
-  std::lock_guard lock(signal_->mu);
-  return signal_->rounds;
-}
-
 void FeedFollower::Listen(std::stop_token stop) {
   constexpr auto kWait = std::chrono::milliseconds(200);  // how soon a stop is seen
   while (!stop.stop_requested()) {
@@ -88,8 +82,6 @@ void FeedFollower::Loop(std::stop_token stop) {
       spdlog::info("跟随变更记录已恢复");
     }
     failing = failed;
-    std::lock_guard lock(signal_->mu);
-    ++signal_->rounds;
   }
 }
 

@@ -46,9 +46,6 @@ class FeedFollower {
   // Asks for a catch-up now (changes are waiting). Thread-safe, cheap.
   void Wake();
 
-  // Catch-ups the thread has finished (successful or not), for tests.
-  uint64_t rounds() const;
-
  private:
   struct Signal;
   void Loop(std::stop_token stop);

@@ -524,14 +524,15 @@ class PendingResultChanges {
 }  // namespace
 
 Result<void> ResultsSnapshot::ReadFeed(store::Db& db) {
-  if (!built_) {
+  // Built from the tables while nothing is held (a build that failed half
+  // way is completed from the feed instead, whose changes replace rows).
+  if (feed_.last_seq() == 0 && where_.size() == 0) {
     std::unique_lock lock(mu_);
     scratch_.round.clear();
     scratch_.model.clear();
     scratch_.columns = nullptr;
     auto built = Bootstrap(db);
     if (!built) return built;
-    built_ = true;
     if (where_.size() > 0) sorter_ = std::jthread([this](std::stop_token stop) { SortAll(stop); });
   }
   PendingResultChanges pending;

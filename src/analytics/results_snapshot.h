@@ -252,7 +252,6 @@ class ResultsSnapshot {
 
   RowIndex where_;
   ChangeFeedFollower feed_{50'000};
-  bool built_ = false;  // inside ChangeFeedFollower::Run only
   mutable std::mutex sort_mu_;  // one cell is sorted at a time
   // Reused while applying changes (under the unique lock); cleared before.
   struct {

@@ -43,6 +43,8 @@ void GroupCommit::RunGroup(const std::vector<Job*>& group) {
       j->result = (*j->body)(**tx);
     } catch (const std::exception& e) {
       j->result = Fail(Error::Internal(std::string("写入时出现异常：") + e.what()));
+    } catch (...) {  // never out of the leader: the others wait for it
+      j->result = Fail(Error::Internal("写入时出现未知异常"));
     }
     if (!j->result) {
       if (auto r = (*tx)->Exec("ROLLBACK TO SAVEPOINT job"); !r) return fail_all(r.error());
