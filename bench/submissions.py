@@ -19,7 +19,6 @@ Run after scripts/build. Needs psql and PostgreSQL's server binaries
 import argparse
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests", "api"))
-from harness import Server, make_uscc  # noqa: E402
+from harness import Server, free_port, make_uscc  # noqa: E402
 from test_campaign import OPEN, answers  # noqa: E402
 
 ROUND = "bench"
@@ -87,12 +86,6 @@ def load(server, people, seconds):
     for t in threads:
         t.join()
     return latencies, time.monotonic() - started, errors[0]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_counters(metrics_port):

@@ -95,11 +95,6 @@ std::vector<store::UnitCounts> ProgressSnapshot::Count(std::string_view round_co
   return out;
 }
 
-int64_t ProgressSnapshot::last_seq() const {
-  std::shared_lock lock(mu_);
-  return feed_.last_seq();
-}
-
 size_t ProgressSnapshot::assessments() const {
   std::shared_lock lock(mu_);
   return assessments_.size();

@@ -40,7 +40,8 @@ class ProgressSnapshot {
   std::vector<store::UnitCounts> Count(std::string_view round_code, store::Completion completion,
                                        store::EntryCount entries) const;
 
-  int64_t last_seq() const;
+  // The newest change applied (see ResultsSnapshot::last_seq).
+  int64_t last_seq() const { return feed_.last_seq(); }
   size_t assessments() const;
 
  private:

@@ -563,11 +563,6 @@ std::vector<std::string> ResultsSnapshot::ModelsOf(std::string_view round) const
   return out;
 }
 
-int64_t ResultsSnapshot::last_seq() const {
-  std::shared_lock lock(mu_);
-  return feed_.last_seq();
-}
-
 size_t ResultsSnapshot::rows() const {
   std::shared_lock lock(mu_);
   return where_.size();

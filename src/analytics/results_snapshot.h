@@ -184,7 +184,9 @@ class ResultsSnapshot {
     return it == map.end() ? -1 : it->second;
   }
 
-  int64_t last_seq() const;
+  // The newest change applied; the snapshot shows at least every change up
+  // to it (the position moves only after a batch is applied).
+  int64_t last_seq() const { return feed_.last_seq(); }
   size_t rows() const;
   // Bytes held by the columns, the dictionaries and the row index: the
   // snapshot's memory, for /metrics and docs/PERFORMANCE.md.

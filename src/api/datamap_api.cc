@@ -204,9 +204,10 @@ http::Response DataMapHandler(Context& c, http::Request& req) {
   analytics::DataMapQuery& q = parsed->query;
   q.round = req.path_params["round"];
   std::string_view format = req.Query("format");
+  const bool json = format.empty() || format == "json";
   // Read before the map is built: the map shows this position or a later one.
-  const std::string key = DataMapKey(*parsed, c.results.last_seq());
-  if (format.empty() || format == "json") {
+  const std::string key = json ? DataMapKey(*parsed, c.results.last_seq()) : "";
+  if (json) {
     if (auto kept = KeptDataMaps().Get(key)) {
       http::Response r;
       r.body = kept->body;
@@ -223,7 +224,7 @@ http::Response DataMapHandler(Context& c, http::Request& req) {
     if (!round) return ErrorToResponse(round.error());
     return ExportDataMap(ExportTable(*map, labels, total_label), format, *round, total_label);
   }
-  if (!format.empty() && format != "json") {
+  if (!json) {
     return ErrorToResponse(Error::Invalid("invalid_parameter", "format 应为 json、csv 或 xlsx", "format"));
   }
   Json cells = Json::array();

@@ -11,6 +11,13 @@
 
 namespace rongping::http {
 
+// A header value (or an item of one) without the spaces and tabs around it.
+std::string_view TrimSpaces(std::string_view s);
+
+// Whether two tokens (header names, content codings) are equal, ASCII case
+// ignored.
+bool EqualsIgnoringCase(std::string_view a, std::string_view b);
+
 // Header names are compared case-insensitively.
 struct CaseInsensitiveLess {
   bool operator()(std::string_view a, std::string_view b) const;

@@ -1,6 +1,5 @@
 #include "http/static_files.h"
 
-#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -44,27 +43,13 @@ std::string ContentTag(std::string_view body) {
   return fmt::format("{:016x}-{:x}", h, body.size());
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
-
 // Calls `each(item)` for every comma-separated item of a header value,
 // trimmed, skipping empty ones.
 template <typename F>
 void ForEachItem(std::string_view value, F&& each) {
   while (!value.empty()) {
     const size_t comma = value.find(',');
-    std::string_view item = Trim(value.substr(0, comma));
+    std::string_view item = TrimSpaces(value.substr(0, comma));
     if (!item.empty()) each(item);
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
@@ -78,10 +63,10 @@ std::string_view ChooseEncoding(std::string_view accept_encoding, bool has_br, b
   double br = -1, gzip = -1, any = -1;
   ForEachItem(accept_encoding, [&](std::string_view item) {
     const size_t semicolon = item.find(';');
-    const std::string_view coding = Trim(item.substr(0, semicolon));
+    const std::string_view coding = TrimSpaces(item.substr(0, semicolon));
     double q = 1;
     if (semicolon != std::string_view::npos) {
-      std::string_view param = Trim(item.substr(semicolon + 1));
+      std::string_view param = TrimSpaces(item.substr(semicolon + 1));
       if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
         q = std::strtod(std::string(param.substr(2, 8)).c_str(), nullptr);
       }

@@ -17,6 +17,7 @@ import random
 import re
 import shutil
 import signal
+import socket
 import sqlite3
 import urllib.parse
 import subprocess
@@ -358,6 +359,13 @@ def make_uscc(unit="440100"):
 def qs(path, **params):
     params = {k: v for k, v in params.items() if v is not None}
     return path + ("?" + urllib.parse.urlencode(params) if params else "")
+
+
+def free_port():
+    """A loopback port nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def within(seconds, check):

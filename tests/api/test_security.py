@@ -38,19 +38,13 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ErrorAssertions, Server, make_uscc  # noqa: E402
+from harness import ErrorAssertions, Server, free_port, make_uscc  # noqa: E402
 
 WORK = tempfile.mkdtemp(prefix="rongping-security-")
 WEB = os.path.join(WORK, "dist")
 SECRET = os.path.join(WORK, "secret.txt")
 SECRET_TEXT = "TOP-SECRET-DATABASE-CONTENT"
 SLOW_CHROMIUM = os.path.join(WORK, "slow-chromium")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _make_files():

@@ -44,9 +44,10 @@ export async function refreshRounds() {
   if (!rounds.value.some((r) => r.code === currentRound.value)) currentRound.value = rounds.value[0]?.code ?? ''
 }
 
+// The rounds of a new session: the newest chosen.
 async function loadRound() {
-  rounds.value = (await api.rounds()).items
-  currentRound.value = rounds.value[0]?.code ?? ''
+  currentRound.value = ''
+  await refreshRounds()
 }
 
 export const isOfficial = () => ['ministry', 'province', 'unit'].includes(user.value?.role ?? '')
