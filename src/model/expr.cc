@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "core/vector_clones.h"
+
 namespace rongping::model {
 namespace {
 
@@ -50,7 +52,39 @@ enum Op : uint8_t {
   kJumpIfFalse,       // pop; when false, pc = arg
   kJumpIfFalseOrPop,  // when top is false, pc = arg (keeping it); else pop (and)
   kJumpIfTrueOrPop,   // when top is true, pc = arg (keeping it); else pop (or)
+  // Only in the block program, which has no jumps:
+  kSelectAnd,         // pop b, a; push a when a is false, else b
+  kSelectOr,          // pop b, a; push a when a is true, else b
+  kSelectIf,          // pop b, a, cond; push b when cond is false, else a
 };
+
+// Values an instruction pops and pushes in the block program.
+std::pair<int, int> BlockStackEffect(Op op, int32_t arg) {
+  switch (op) {
+    case kConst:
+    case kLoadNumber:
+    case kLoadBool:
+    case kLoadBoolOrNaN:
+    case kSlotEq:
+    case kSlotNe:
+    case kSlotGe:
+    case kMaskHas:
+    case kMaskCount:
+    case kAnswered: return {0, 1};
+    case kNeg:
+    case kAbs:
+    case kNot: return {1, 1};
+    case kMin:
+    case kMax: return {arg, 1};
+    case kClamp:
+    case kSelectIf: return {3, 1};
+    case kJump:
+    case kJumpIfFalse:
+    case kJumpIfFalseOrPop:
+    case kJumpIfTrueOrPop: return {0, 0};
+    default: return {2, 1};  // binary operators and kSelectAnd / kSelectOr
+  }
+}
 
 // Reads a multiple-choice bitmask; false when missing or out of range.
 inline bool ReadMask(double v, uint64_t* mask) {
@@ -914,10 +948,233 @@ Result<CompiledExpr> CompileExpr(std::string_view source, ExprType expected,
   out.type_ = *type;
   out.code_.reserve(compiler.code().size());
   for (const Code& c : compiler.code()) out.code_.push_back(CompiledExpr::Instr{c.op, c.arg, c.value});
+  const size_t block_values = CompiledExpr::BuildBlockCode(out.code_, &out.block_code_);
+  out.block_stack_ = 2 * block_values;
+  if (block_values > static_cast<size_t>(kMaxExprBlockStack)) {
+    return Fail(SourceError(source, 0, fmt::format("表达式过于复杂：逐列计算时需要同时保存的中间值超过{}个",
+                                                   kMaxExprBlockStack)));
+  }
   out.slots_read_ = compiler.slots();
   out.names_ = compiler.names();
   out.source_ = std::string(source);
   return out;
+}
+
+// The block program evaluates every operand: `a or b` becomes a, b, select
+// (and likewise and, if()). An open jump waits on `open` until its target;
+// a chain `a or b or c` is combined from the left as it goes, which for
+// bool operands (always exactly 0 or 1) is the same value, and keeps the
+// stack short.
+size_t CompiledExpr::BuildBlockCode(const std::vector<Instr>& code, std::vector<Instr>* block) {
+  struct Open {
+    Op select;
+    int32_t target;
+  };
+  std::vector<Open> open;
+  int height = 0, max_height = 0;
+  auto emit = [&](const Instr& in) {
+    auto [pops, pushes] = BlockStackEffect(static_cast<Op>(in.op), in.arg);
+    height += pushes - pops;
+    max_height = std::max(max_height, height);
+    block->push_back(in);
+  };
+  for (size_t pc = 0; pc <= code.size(); ++pc) {
+    while (!open.empty() && open.back().target == static_cast<int32_t>(pc)) {
+      emit({open.back().select, 0, 0});
+      open.pop_back();
+    }
+    if (pc == code.size()) break;
+    const Instr& in = code[pc];
+    switch (static_cast<Op>(in.op)) {
+      case kJumpIfFalse: break;  // if(): the select comes with the jump over the else branch
+      case kJump: open.push_back({kSelectIf, in.arg}); break;
+      case kJumpIfFalseOrPop:
+      case kJumpIfTrueOrPop: {
+        const Op select = in.op == kJumpIfTrueOrPop ? kSelectOr : kSelectAnd;
+        if (!open.empty() && open.back().select == select && open.back().target == in.arg) {
+          emit({select, 0, 0});  // the next operand of the same chain
+        } else {
+          open.push_back({select, in.arg});
+        }
+        break;
+      }
+      default: emit(in);
+    }
+  }
+  return static_cast<size_t>(max_height);  // values; EvaluateBlock keeps two columns for each
+}
+
+namespace {
+
+// dst[j] = f(a[j], b[j]) for j < n.
+template <typename F>
+inline void Map2(double* dst, const double* a, const double* b, size_t n, F f) {
+  for (size_t j = 0; j < n; ++j) dst[j] = f(a[j], b[j]);
+}
+template <typename F>
+inline void Map1(double* dst, const double* a, size_t n, F f) {
+  for (size_t j = 0; j < n; ++j) dst[j] = f(a[j]);
+}
+
+}  // namespace
+
+// The stack holds pointers to columns: a load points into `slots` (no
+// copy); every other instruction writes its result into one of the two
+// columns of its stack position, the one the position does not hold now, so
+// that no loop writes a column it reads (which would keep it from vector
+// instructions).
+[[RONGPING_VECTOR_CLONES]] void CompiledExpr::EvaluateBlock(const double* slots, size_t stride, size_t n,
+                                                             double* stack, double* out) const {
+  const double* top[kMaxExprBlockStack];
+  int sp = 0;
+  auto own = [&](int k) {
+    double* first = stack + static_cast<size_t>(2 * k) * n;
+    return top[k] == first ? first + n : first;
+  };
+  // A new top of the stack, to be written.
+  auto push = [&] {
+    double* d = own(sp);
+    top[sp++] = d;
+    return d;
+  };
+  // Replaces the top of the stack with f of it.
+  auto unary = [&](auto f) {
+    double* d = own(sp - 1);
+    Map1(d, top[sp - 1], n, f);
+    top[sp - 1] = d;
+  };
+  for (const Instr& in : block_code_) {
+    const double* column = slots + static_cast<size_t>(in.arg) * stride;
+    const double value = in.value;
+    switch (static_cast<Op>(in.op)) {
+      case kConst: {
+        double* d = push();
+        std::fill(d, d + n, value);
+        break;
+      }
+      case kLoadNumber:
+        top[sp++] = column;
+        break;
+      case kLoadBool:
+        Map1(push(), column, n, [](double v) { return (!std::isnan(v) && v != 0) ? 1.0 : 0.0; });
+        break;
+      case kLoadBoolOrNaN:
+        Map1(push(), column, n, [](double v) { return std::isnan(v) ? kNaN : v != 0 ? 1.0 : 0.0; });
+        break;
+      case kSlotEq:
+        Map1(push(), column, n, [value](double v) { return v == value ? 1.0 : 0.0; });
+        break;
+      case kSlotNe:
+        Map1(push(), column, n, [value](double v) { return (v < value || v > value) ? 1.0 : 0.0; });
+        break;
+      case kSlotGe:
+        Map1(push(), column, n, [value](double v) { return v >= value ? 1.0 : 0.0; });
+        break;
+      case kMaskHas: {
+        const auto bit = static_cast<unsigned>(value);
+        Map1(push(), column, n, [bit](double v) {
+          uint64_t mask = 0;
+          return ReadMask(v, &mask) && ((mask >> bit) & 1) != 0 ? 1.0 : 0.0;
+        });
+        break;
+      }
+      case kMaskCount:
+        Map1(push(), column, n, [](double v) {
+          uint64_t mask = 0;
+          return ReadMask(v, &mask) ? static_cast<double>(std::popcount(mask)) : 0.0;
+        });
+        break;
+      case kAnswered:
+        Map1(push(), column, n, [](double v) { return std::isnan(v) ? 0.0 : 1.0; });
+        break;
+      case kNeg:
+        unary([](double v) { return -v; });
+        break;
+      case kAbs:
+        unary([](double v) { return std::fabs(v); });
+        break;
+      case kNot:
+        unary([](double v) { return v != 0 ? 0.0 : 1.0; });
+        break;
+      case kMin:
+      case kMax: {
+        const int count = in.arg;
+        const bool is_min = in.op == kMin;
+        double* d = own(sp - count);
+        for (size_t j = 0; j < n; ++j) {
+          double r = kNaN;
+          for (int i = 0; i < count; ++i) {
+            double v = top[sp - count + i][j];
+            if (std::isnan(v)) continue;
+            if (std::isnan(r) || (is_min ? v < r : v > r)) r = v;
+          }
+          d[j] = r;
+        }
+        sp -= count - 1;
+        top[sp - 1] = d;
+        break;
+      }
+      case kClamp: {
+        double* d = own(sp - 3);
+        const double *x = top[sp - 3], *lo = top[sp - 2], *hi = top[sp - 1];
+        for (size_t j = 0; j < n; ++j) {
+          double r;
+          if (std::isnan(x[j]) || std::isnan(lo[j]) || std::isnan(hi[j])) {
+            r = kNaN;
+          } else {
+            r = x[j];
+            if (r < lo[j]) r = lo[j];
+            if (r > hi[j]) r = hi[j];
+          }
+          d[j] = r;
+        }
+        sp -= 2;
+        top[sp - 1] = d;
+        break;
+      }
+      case kSelectIf: {
+        double* d = own(sp - 3);
+        const double *cond = top[sp - 3], *a = top[sp - 2], *b = top[sp - 1];
+        for (size_t j = 0; j < n; ++j) {
+          const double then = a[j], otherwise = b[j];  // both read: a select, not a branch
+          d[j] = cond[j] == 0 ? otherwise : then;
+        }
+        sp -= 2;
+        top[sp - 1] = d;
+        break;
+      }
+      case kJump:
+      case kJumpIfFalse:
+      case kJumpIfFalseOrPop:
+      case kJumpIfTrueOrPop: break;  // never in the block program
+      default: {  // binary
+        double* d = own(sp - 2);
+        const double *a = top[sp - 2], *b = top[sp - 1];
+        switch (static_cast<Op>(in.op)) {
+          case kAdd: Map2(d, a, b, n, [](double x, double y) { return x + y; }); break;
+          case kSub: Map2(d, a, b, n, [](double x, double y) { return x - y; }); break;
+          case kMul: Map2(d, a, b, n, [](double x, double y) { return x * y; }); break;
+          case kDiv: Map2(d, a, b, n, [](double x, double y) { return y == 0 ? kNaN : x / y; }); break;
+          case kEq: Map2(d, a, b, n, [](double x, double y) { return x == y ? 1.0 : 0.0; }); break;
+          case kNe: Map2(d, a, b, n, [](double x, double y) { return (x < y || x > y) ? 1.0 : 0.0; }); break;
+          case kLt: Map2(d, a, b, n, [](double x, double y) { return x < y ? 1.0 : 0.0; }); break;
+          case kLe: Map2(d, a, b, n, [](double x, double y) { return x <= y ? 1.0 : 0.0; }); break;
+          case kGt: Map2(d, a, b, n, [](double x, double y) { return x > y ? 1.0 : 0.0; }); break;
+          case kGe: Map2(d, a, b, n, [](double x, double y) { return x >= y ? 1.0 : 0.0; }); break;
+          case kSelectAnd: Map2(d, a, b, n, [](double x, double y) { return x == 0 ? x : y; }); break;
+          case kSelectOr: Map2(d, a, b, n, [](double x, double y) { return x != 0 ? x : y; }); break;
+          default: break;
+        }
+        --sp;
+        top[sp - 1] = d;
+      }
+    }
+  }
+  if (sp == 0) {
+    std::fill(out, out + n, kNaN);
+    return;
+  }
+  Map1(out, top[sp - 1], n, [](double v) { return std::isnan(v) ? kNaN : v; });
 }
 
 double CompiledExpr::Run(const double* slots) const {
@@ -1062,6 +1319,9 @@ double CompiledExpr::Run(const double* slots) const {
         if (stack[sp - 1] != 0) pc = static_cast<size_t>(in.arg);
         else --sp;
         break;
+      case kSelectAnd:
+      case kSelectOr:
+      case kSelectIf: break;  // only in the block program
     }
   }
   double r = sp > 0 ? stack[sp - 1] : kNaN;

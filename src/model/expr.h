@@ -96,6 +96,7 @@ enum class ExprType { kNumber, kBool };
 inline constexpr size_t kMaxExprSourceBytes = 4096;
 inline constexpr int kMaxExprNesting = 64;  // parentheses, calls and prefix operators
 inline constexpr int kMaxExprStack = 64;    // values held at once during evaluation
+inline constexpr int kMaxExprBlockStack = 256;  // the same for EvaluateBlock
 inline constexpr size_t kMaxMultiChoiceOptions = 52;
 
 // A compiled expression. Immutable; copyable; safe to evaluate from many
@@ -117,6 +118,16 @@ class CompiledExpr {
   // returns true when the value is neither 0 nor NaN.
   bool EvaluateBool(const double* slots) const;
 
+  // Evaluates the expression for n assessments at once. The value of slot s
+  // for assessment j is slots[s * stride + j]; out[j] receives exactly what
+  // EvaluateNumber would return for assessment j (the same bits). `stack`
+  // must hold block_stack_size() * n doubles; `out` may be one of the
+  // columns of `slots`, read by this expression or not. Does not allocate.
+  void EvaluateBlock(const double* slots, size_t stride, size_t n, double* stack, double* out) const;
+  // Columns EvaluateBlock holds at once (it evaluates both sides of and, or
+  // and if(), and writes no column it reads).
+  size_t block_stack_size() const { return block_stack_; }
+
   // The distinct slots this expression reads, ascending (for dependency and
   // cycle analysis by the caller).
   const std::vector<int>& slots_read() const { return slots_read_; }
@@ -137,9 +148,14 @@ class CompiledExpr {
   };
 
   double Run(const double* slots) const;
+  // The jump-free program of `code` for EvaluateBlock, and the columns it
+  // holds at once.
+  static size_t BuildBlockCode(const std::vector<Instr>& code, std::vector<Instr>* block);
 
   ExprType type_ = ExprType::kNumber;
   std::vector<Instr> code_;
+  std::vector<Instr> block_code_;  // code_ without jumps: both branches, then a select
+  size_t block_stack_ = 0;
   std::vector<int> slots_read_;
   std::vector<std::string> names_;
   std::string source_;

@@ -97,12 +97,31 @@ CompiledExpr MustCompile(std::string_view source, ExprType type) {
   return r ? *r : CompiledExpr();
 }
 
+// EvaluateBlock over three lanes holding `slots` (the lanes of slot s at
+// s * 3 .. s * 3 + 2); every lane must equal EvaluateNumber to the bit.
+void ExpectBlockAgrees(const CompiledExpr& e, const Slots& slots) {
+  constexpr size_t kLanes = 3;
+  std::vector<double> columns(kSlotCount * kLanes);
+  for (int s = 0; s < kSlotCount; ++s) {
+    for (size_t j = 0; j < kLanes; ++j) columns[s * kLanes + j] = slots.v[s];
+  }
+  std::vector<double> stack(e.block_stack_size() * kLanes), out(kLanes);
+  e.EvaluateBlock(columns.data(), kLanes, kLanes, stack.data(), out.data());
+  const double one = e.EvaluateNumber(slots.v);
+  for (double v : out) EXPECT_EQ(Bits(v), Bits(one)) << e.source();
+}
+
+// Each value below is also checked against the block evaluation.
 double Num(std::string_view source, const Slots& slots = Defaults()) {
-  return MustCompile(source, ExprType::kNumber).EvaluateNumber(slots.v);
+  auto e = MustCompile(source, ExprType::kNumber);
+  ExpectBlockAgrees(e, slots);
+  return e.EvaluateNumber(slots.v);
 }
 
 bool Bool(std::string_view source, const Slots& slots = Defaults()) {
-  return MustCompile(source, ExprType::kBool).EvaluateBool(slots.v);
+  auto e = MustCompile(source, ExprType::kBool);
+  ExpectBlockAgrees(e, slots);
+  return e.EvaluateBool(slots.v);
 }
 
 // The error message for a source that must not compile.
@@ -991,6 +1010,51 @@ TEST(Expr, RandomExpressionsMatchTreeWalker) {
   }
   EXPECT_EQ(compiled, 10000);
   EXPECT_EQ(checked, 80000);
+}
+
+// The block evaluation (both sides of and/or/if evaluated, then selected)
+// gives, lane by lane, the bits of the one-at-a-time evaluation, on the
+// random expressions above with 8 different slot arrays as 8 lanes.
+TEST(Expr, RandomExpressionsInBlocksMatchOneAtATime) {
+  RandomExpr gen(20261206);
+  const double kValues[] = {kNaN, 0.0, -0.0, 1, -1, 0.5, 2, 3, -2.5, 100, 1e-3, 7, 0.1, 1e300, -1e300};
+  const double kBools[] = {kNaN, 0, 1};
+  constexpr size_t kLanes = 8, kSlots = kRandomNumberSlots + kRandomBoolSlots;
+  std::mt19937_64 rng(11);
+  int checked = 0;
+  for (int i = 0; i < 10000; ++i) {
+    const bool want_bool = i % 2 == 1;
+    auto tree = want_bool ? gen.Bool(1 + gen.Pick(6)) : gen.Number(1 + gen.Pick(6));
+    int prec;
+    std::string source = gen.Print(*tree, &prec);
+    auto e = CompileExpr(source, want_bool ? ExprType::kBool : ExprType::kNumber, RandomResolve);
+    ASSERT_TRUE(e) << source << ": " << e.error().message;
+    double lanes[kLanes][kSlots];
+    double columns[kSlots * kLanes];
+    for (size_t j = 0; j < kLanes; ++j) {
+      for (int k = 0; k < kRandomNumberSlots; ++k) lanes[j][k] = kValues[rng() % std::size(kValues)];
+      for (int k = 0; k < kRandomBoolSlots; ++k) lanes[j][kRandomNumberSlots + k] = kBools[rng() % 3];
+      for (size_t k = 0; k < kSlots; ++k) columns[k * kLanes + j] = lanes[j][k];
+    }
+    std::vector<double> stack(e->block_stack_size() * kLanes);
+    double out[kLanes];
+    e->EvaluateBlock(columns, kLanes, kLanes, stack.data(), out);
+    for (size_t j = 0; j < kLanes; ++j) {
+      ASSERT_EQ(Bits(out[j]), Bits(e->EvaluateNumber(lanes[j]))) << source << " lane " << j;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 80000);
+}
+
+// An `or` chain keeps one value per link open at most, however long; a
+// nesting of if() keeps its conditions.
+TEST(Expr, BlockStackStaysShortForChains) {
+  std::string chain = "b";
+  for (int i = 0; i < 100; ++i) chain += " or c";
+  EXPECT_LE(MustCompile(chain, ExprType::kBool).block_stack_size(), 4u);
+  EXPECT_TRUE(Bool(chain));
+  EXPECT_EQ(Num("if(b, if(c, 1, 2), if(c, 3, 4))"), 2);
 }
 
 // Any comparison with a missing value is false, bools included; elsewhere a

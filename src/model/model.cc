@@ -793,6 +793,36 @@ class Loader {
       }
     }
     m_->dimension_begin.push_back(static_cast<int>(m_->dimension_terms.size()));
+    for (const auto& ind : m_->indicators) m_->indicator_slots.push_back(ind.score_slot);
+    for (const auto& dim : m_->dimensions) {
+      m_->dimension_slots.push_back(dim.score_slot);
+      m_->total_terms.push_back({dim.score_slot, dim.weight});
+    }
+    m_->all_production_types = (uint32_t{1} << types.size()) - 1;
+    for (size_t qi = 0; qi < m_->questions.size(); ++qi) {
+      const Question& q = m_->questions[qi];
+      Model::ScoringQuestion f{q.type, 0, q.answer_slot, q.score_slot, 0, 0, q.cap, q.yes_score, q.no_score};
+      for (size_t pt = 0; pt < types.size(); ++pt) {
+        if (m_->applies[pt][qi]) f.applies_to |= uint32_t{1} << pt;
+      }
+      if (!q.options.empty()) {
+        f.first = static_cast<uint32_t>(m_->option_scores.size());
+        f.count = static_cast<uint32_t>(q.options.size());
+        for (const auto& o : q.options) m_->option_scores.push_back(o.score);
+      } else if (!q.points.empty()) {
+        f.first = static_cast<uint32_t>(m_->point_x.size());
+        f.count = static_cast<uint32_t>(q.points.size());
+        for (const auto& [x, y] : q.points) {
+          m_->point_x.push_back(x);
+          m_->point_y.push_back(y);
+        }
+      }
+      m_->scoring_questions.push_back(f);
+    }
+    for (const auto& d : m_->derived) m_->block_stack = std::max(m_->block_stack, d.expr.block_stack_size());
+    for (const auto& l : m_->levels) {
+      if (l.rule) m_->block_stack = std::max(m_->block_stack, l.rule->block_stack_size());
+    }
   }
 
   std::string_view text_;

@@ -5,6 +5,7 @@
 #ifndef RONGPING_MODEL_MODEL_H_
 #define RONGPING_MODEL_MODEL_H_
 
+#include <cstdint>
 #include <limits>
 #include <map>
 #include <memory>
@@ -159,6 +160,31 @@ struct Model {
   std::vector<int> indicator_begin;
   std::vector<Term> dimension_terms;  // indicators of dimension d, likewise
   std::vector<int> dimension_begin;
+  std::vector<Term> total_terms;      // the dimensions
+  std::vector<int> indicator_slots;   // score_slot of each indicator
+  std::vector<int> dimension_slots;   // score_slot of each dimension
+  // Every question as the evaluator reads it, in model order: its slots,
+  // which production types it applies to (bit pt), and its scores in flat
+  // arrays (options at option_scores[first, first + count), points at
+  // point_x/point_y[first, first + count)).
+  struct ScoringQuestion {
+    QuestionType type;
+    uint32_t applies_to;
+    int answer_slot;
+    int score_slot;
+    uint32_t first;
+    uint32_t count;
+    double cap;
+    double yes_score;
+    double no_score;
+  };
+  std::vector<ScoringQuestion> scoring_questions;
+  std::vector<double> option_scores;
+  std::vector<double> point_x;
+  std::vector<double> point_y;
+  uint32_t all_production_types = 0;  // the applies_to of a question that always applies
+  // The most columns any derived value or level rule needs (block_stack_size).
+  size_t block_stack = 0;
 
   // Index of a question id, or -1.
   int QuestionIndex(std::string_view id) const;

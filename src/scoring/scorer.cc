@@ -5,7 +5,6 @@
 #include <bit>
 #include <cmath>
 #include <limits>
-#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -18,39 +17,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double Piecewise(const std::vector<std::pair<double, double>>& points, double x) {
-  if (x <= points.front().first) return points.front().second;
-  for (size_t i = 1; i < points.size(); ++i) {
-    if (x <= points[i].first) {
-      const auto& [x0, y0] = points[i - 1];
-      const auto& [x1, y1] = points[i];
-      return y0 + (y1 - y0) * (x - x0) / (x1 - x0);
-    }
-  }
-  return points.back().second;
-}
-
-double QuestionScore(const model::Question& q, double v) {
-  if (std::isnan(v)) return 0;
-  switch (q.type) {
-    case model::QuestionType::kSingle: return q.options[static_cast<size_t>(v)].score;
-    case model::QuestionType::kMultiple: {
-      auto bits = static_cast<uint64_t>(v);
-      double sum = 0;
-      for (size_t i = 0; i < q.options.size(); ++i) {
-        if (bits & (uint64_t{1} << i)) sum += q.options[i].score;
-      }
-      return std::min(sum, q.cap);
-    }
-    case model::QuestionType::kNumber:
-    case model::QuestionType::kPercent: return Piecewise(q.points, v);
-    case model::QuestionType::kYesNo: return v != 0 ? q.yes_score : q.no_score;
-    case model::QuestionType::kText: return 0;
-  }
-  return 0;
-}
-
-
 }  // namespace
 
 int ProductionTypeIndex(std::string_view production_type) {
@@ -61,82 +27,34 @@ int ProductionTypeIndex(std::string_view production_type) {
   return -1;
 }
 
-// Weighted mean of the non-NaN slots of terms [begin, end); NaN when none.
-static double WeightedMean(const std::vector<model::Model::Term>& terms, int begin, int end,
-                    const double* s) {
-  double sum = 0, weights = 0;
-  for (int t = begin; t < end; ++t) {
-    double v = s[terms[t].slot];
-    if (std::isnan(v)) continue;
-    sum += terms[t].weight * v;
-    weights += terms[t].weight;
-  }
-  return weights > 0 ? sum / weights : kNaN;
-}
-
-int Evaluate(const model::Model& m, double* s) {
-  // Applicability (by production type, precomputed) and question scores.
-  // Not applicable: answer and score are NaN.
-  const auto& applies = m.applies[static_cast<size_t>(s[m.production_type_slot])];
-  for (size_t qi = 0; qi < m.questions.size(); ++qi) {
-    const auto& q = m.questions[qi];
-    if (!applies[qi]) {
-      s[q.answer_slot] = kNaN;
-      if (q.score_slot >= 0) s[q.score_slot] = kNaN;
-      continue;
-    }
-    if (q.score_slot >= 0) s[q.score_slot] = QuestionScore(q, s[q.answer_slot]);
-  }
-  for (const auto& d : m.derived) {
-    s[d.slot] = d.expr.type() == model::ExprType::kBool ? (d.expr.EvaluateBool(s) ? 1.0 : 0.0)
-                                                        : d.expr.EvaluateNumber(s);
-  }
-  for (size_t i = 0; i < m.indicators.size(); ++i) {
-    s[m.indicators[i].score_slot] =
-        WeightedMean(m.indicator_terms, m.indicator_begin[i], m.indicator_begin[i + 1], s);
-  }
-  for (size_t d = 0; d < m.dimensions.size(); ++d) {
-    s[m.dimensions[d].score_slot] =
-        WeightedMean(m.dimension_terms, m.dimension_begin[d], m.dimension_begin[d + 1], s);
-  }
-  double total = 0, weights = 0;
-  for (const auto& d : m.dimensions) {
-    double v = s[d.score_slot];
-    if (std::isnan(v)) continue;
-    total += d.weight * v;
-    weights += d.weight;
-  }
-  s[m.total_slot] = weights > 0 ? total / weights : 0;
-  int level = 0;
-  for (size_t i = 1; i < m.levels.size(); ++i) {
-    if (!m.levels[i].rule->EvaluateBool(s)) break;
-    level = static_cast<int>(i);
-  }
-  return level;
-}
-
 bool ScoreResult::HasInconsistency(const model::Model& model) const {
   return std::any_of(broken_rules.begin(), broken_rules.end(),
                      [&](int i) { return model.consistency_rules[i].error; });
 }
 
 ScoreResult Score(const model::Model& m, const Answers& answers, int production_type) {
-  std::vector<double> slots(m.slot_count, kNaN);
-  slots[m.production_type_slot] = production_type;
-  for (size_t i = 0; i < m.questions.size(); ++i) {
-    slots[m.questions[i].answer_slot] = answers.values[i];
-  }
   ScoreResult r;
   r.model_id = m.id;
   r.model_hash = m.hash;
+  r.dimensions.reserve(m.dimensions.size());
+  r.indicators.reserve(m.indicators.size());
+  r.key_indicators.reserve(m.key_indicators.size());
+  r.questions.resize(m.questions.size());
+  // Every slot Evaluate reads and does not write is filled here.
+  std::vector<double> slots(m.slot_count, kNaN);
+  slots[m.production_type_slot] = production_type;
+  for (size_t i = 0; i < m.questions.size(); ++i) {
+    slots[m.scoring_questions[i].answer_slot] = answers.values[i];
+  }
   r.level = Evaluate(m, slots.data());
   r.total = slots[m.total_slot];
-  for (const auto& d : m.dimensions) r.dimensions.push_back(slots[d.score_slot]);
-  for (const auto& i : m.indicators) r.indicators.push_back(slots[i.score_slot]);
+  for (int slot : m.dimension_slots) r.dimensions.push_back(slots[slot]);
+  for (int slot : m.indicator_slots) r.indicators.push_back(slots[slot]);
+  const auto& applies = m.applies[production_type];
   for (size_t i = 0; i < m.consistency_rules.size(); ++i) {
     const auto& rule = m.consistency_rules[i];
     bool checked = std::all_of(rule.questions.begin(), rule.questions.end(), [&](int qi) {
-      return m.applies[production_type][qi] && !std::isnan(answers.values[qi]);
+      return applies[qi] && !std::isnan(answers.values[qi]);
     });
     if (checked && !rule.expr.EvaluateBool(slots.data())) r.broken_rules.push_back(static_cast<int>(i));
   }
@@ -147,34 +65,38 @@ ScoreResult Score(const model::Model& m, const Answers& answers, int production_
   }
   // Each question's share of the total: its weight within its indicator,
   // the indicator's within its dimension, the dimension's within the total,
-  // all among the parts that apply.
-  double dim_weights = 0;
-  for (const auto& d : m.dimensions) {
-    if (!std::isnan(slots[d.score_slot])) dim_weights += d.weight;
+  // all among the parts that apply. The weights that apply, summed in model
+  // order once per indicator and dimension.
+  std::vector<double> applying(m.indicators.size() + m.dimensions.size() + 1, 0.0);
+  double* question_weights = applying.data();                       // by indicator
+  double* indicator_weights = question_weights + m.indicators.size();  // by dimension
+  double& dimension_weights = indicator_weights[m.dimensions.size()];
+  for (size_t i = 0; i < m.indicators.size(); ++i) {
+    for (int t = m.indicator_begin[i]; t < m.indicator_begin[i + 1]; ++t) {
+      if (!std::isnan(slots[m.indicator_terms[t].slot])) question_weights[i] += m.indicator_terms[t].weight;
+    }
   }
-  r.questions.resize(m.questions.size());
+  for (size_t d = 0; d < m.dimensions.size(); ++d) {
+    for (int t = m.dimension_begin[d]; t < m.dimension_begin[d + 1]; ++t) {
+      if (!std::isnan(slots[m.dimension_terms[t].slot])) indicator_weights[d] += m.dimension_terms[t].weight;
+    }
+    if (!std::isnan(r.dimensions[d])) dimension_weights += m.dimensions[d].weight;
+  }
   for (size_t qi = 0; qi < m.questions.size(); ++qi) {
     const auto& q = m.questions[qi];
     QuestionResult& qr = r.questions[qi];
-    qr.applicable = !(q.applies_if && std::isnan(slots[q.answer_slot]) &&
-                      (q.score_slot < 0 || std::isnan(slots[q.score_slot])));
+    qr.applicable = applies[qi] != 0;
     qr.answered = q.type == model::QuestionType::kText ? !answers.texts[qi].empty()
                                                        : !std::isnan(answers.values[qi]);
     if (!q.scored()) {
       qr.score = kNaN;
     } else {
-      qr.score = slots[q.score_slot];
+      qr.score = slots[m.scoring_questions[qi].score_slot];
       if (!std::isnan(qr.score)) {
         const auto& ind = m.indicators[q.indicator];
         const auto& dim = m.dimensions[ind.dimension];
-        double q_weights = 0, i_weights = 0;
-        for (int other : ind.questions) {
-          if (!std::isnan(slots[m.questions[other].score_slot])) q_weights += m.questions[other].weight;
-        }
-        for (int other : dim.indicators) {
-          if (!std::isnan(slots[m.indicators[other].score_slot])) i_weights += m.indicators[other].weight;
-        }
-        double share = (q.weight / q_weights) * (ind.weight / i_weights) * (dim.weight / dim_weights);
+        double share = (q.weight / question_weights[q.indicator]) *
+                       (ind.weight / indicator_weights[ind.dimension]) * (dim.weight / dimension_weights);
         qr.max_contribution = 100 * share;
         qr.contribution = qr.score * share;
       }
@@ -182,34 +104,6 @@ ScoreResult Score(const model::Model& m, const Answers& answers, int production_
     if (qr.applicable && q.required && !qr.answered) r.missing.push_back(q.id);
   }
   return r;
-}
-
-BatchResult ScoreBatch(const model::Model& m, const std::vector<std::vector<double>>& answers,
-                       const std::vector<int>& production_types, int threads) {
-  const size_t n = production_types.size();
-  BatchResult out;
-  out.totals.resize(n);
-  out.levels.resize(n);
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  auto work = [&](size_t begin, size_t end) {
-    std::vector<double> slots(m.slot_count);
-    for (size_t i = begin; i < end; ++i) {
-      std::fill(slots.begin(), slots.end(), kNaN);
-      slots[m.production_type_slot] = production_types[i];
-      for (size_t q = 0; q < m.questions.size(); ++q) slots[m.questions[q].answer_slot] = answers[q][i];
-      out.levels[i] = Evaluate(m, slots.data());
-      out.totals[i] = slots[m.total_slot];
-    }
-  };
-  std::vector<std::thread> pool;
-  size_t chunk = (n + threads - 1) / threads;
-  for (int t = 0; t < threads; ++t) {
-    size_t begin = t * chunk, end = std::min(n, begin + chunk);
-    if (begin >= end) break;
-    pool.emplace_back(work, begin, end);
-  }
-  for (auto& th : pool) th.join();
-  return out;
 }
 
 double BestAnswer(const model::Question& q) {

@@ -73,12 +73,13 @@ ScoreResult Score(const model::Model& model, const Answers& answers, int product
 
 // The core evaluation on a value array of model.slot_count doubles whose
 // production-type and answer slots are filled; computes everything else in
-// place and returns the level. No allocation.
+// place (NaN in the answer slots of questions that do not apply) and returns
+// the level. Allocates nothing for the models shipped.
 int Evaluate(const model::Model& model, double* slots);
 
-// Scores many assessments, column by column over `threads` threads (0 = all
+// Scores many assessments, in blocks over `threads` threads (0 = all
 // cores). `answers[q][i]` is question q's value for assessment i. Results
-// are identical to Score() one by one.
+// are identical to Score() one by one, to the bit.
 struct BatchResult {
   std::vector<double> totals;
   std::vector<int> levels;

@@ -72,6 +72,30 @@ TEST(Consistency, RulesAreCheckedOnceTheirQuestionsAreAnswered) {
   EXPECT_TRUE(r.HasInconsistency(m));
 }
 
+// A text question is applicable by its applies_if alone (its answer is
+// text, never a value): a required one is missing where it applies and not
+// elsewhere.
+TEST(Scoring, ARequiredTextQuestionIsMissingWhereItApplies) {
+  auto j = nlohmann::json::parse(ReadFile(std::string(RONGPING_SOURCE_DIR) + "/src/model/testdata/tiny.json"));
+  for (auto& q : j["questions"]) {
+    if (q["id"] == "note") {
+      q["required"] = true;
+      q["applies_if"] = "production_type == 'process'";
+    }
+  }
+  auto outcome = scoring::LoadModel(j.dump(), "tiny-note.json");
+  ASSERT_TRUE(outcome.model) << outcome.problems[0];
+  const auto& m = *outcome.model;
+  auto process = ScoreJson(m, R"({"plan":"C","pcs":20,"ac":10,"tools":["cad2d"],"mes":true})", "process");
+  EXPECT_TRUE(process.questions[6].applicable);
+  EXPECT_EQ(process.missing, std::vector<std::string>{"note"});
+  auto discrete = ScoreJson(m, R"({"plan":"C","pcs":20,"nc":65,"tools":["cad2d"],"mes":true})", "discrete_mass");
+  EXPECT_FALSE(discrete.questions[6].applicable);
+  EXPECT_TRUE(discrete.missing.empty());
+  auto answered = ScoreJson(m, R"({"plan":"C","pcs":20,"ac":10,"tools":["cad2d"],"mes":true,"note":"有"})", "process");
+  EXPECT_TRUE(answered.missing.empty());
+}
+
 TEST(ScoringGolden, DiscreteEnterpriseReachesIntegration) {
   auto r = ScoreJson(*Tiny(), R"({"plan":"C","pcs":20,"nc":65,"ac":10,"tools":["cad2d","plm"],"mes":true})",
                      "discrete_mass");

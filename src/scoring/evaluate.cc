@@ -1,0 +1,334 @@
+// The scoring kernel: Evaluate and ScoreBatch (scorer.h).
+//
+// Assessments are evaluated in blocks of N (1 for one assessment, kBatchBlock
+// in a batch), slot by slot: slot s of assessment j is at s * N + j. Each
+// step is a loop over the block with no branch that depends on the answers,
+// which the compiler turns into vector instructions (this file is built with
+// -O3). The arithmetic of each assessment is the same operations in the same
+// order whatever N is, so a total is the same to the bit alone or in a batch.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <thread>
+#include <vector>
+
+#include "core/vector_clones.h"
+#include "scoring/scorer.h"
+
+namespace rongping::scoring {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr size_t kBatchBlock = 64;
+
+template <size_t N>
+struct Block {
+  double* slots;
+  double* column(int slot) const { return slots + static_cast<size_t>(slot) * N; }
+};
+
+// Runs f(), a loop over a batch's block: in a function of its own (GCC 12
+// vectorizes such loops only there), compiled for AVX2 and for any x86-64.
+template <typename F>
+[[gnu::noinline, RONGPING_VECTOR_CLONES]] void Vectorized(const F& f) {
+  f();
+}
+
+// f() for a block of N lanes: inline for a single assessment. f and what it
+// calls are always_inline, so that they are compiled into each clone.
+template <size_t N, typename F>
+inline void OnBlock(const F& f) {
+  if constexpr (N == 1) {
+    f();
+  } else {
+    Vectorized(f);
+  }
+}
+
+// One question's score in each lane from its answer; an unanswered
+// question scores 0.
+template <size_t N>
+[[gnu::always_inline]] inline void ScoreSingle(const double* scores, const double* answer,
+                                               double* score) {
+  for (size_t j = 0; j < N; ++j) {
+    const double v = answer[j];
+    const bool answered = !std::isnan(v);
+    const double r = scores[answered ? static_cast<size_t>(v) : 0];
+    score[j] = answered ? r : 0;
+  }
+}
+
+// Adding score * 0 for an option not chosen changes no bit: option scores
+// are finite and not negative, and the sum starts at +0.
+template <size_t N>
+[[gnu::always_inline]] inline void ScoreMultiple(const double* scores, uint32_t count, double cap,
+                                                 const double* answer, double* score) {
+  double sum[N] = {};
+  uint64_t bits[N];
+  for (size_t j = 0; j < N; ++j)
+    bits[j] = std::isnan(answer[j]) ? 0 : static_cast<uint64_t>(answer[j]);
+  for (uint32_t i = 0; i < count; ++i) {
+    for (size_t j = 0; j < N; ++j) sum[j] += scores[i] * static_cast<double>((bits[j] >> i) & 1);
+  }
+  for (size_t j = 0; j < N; ++j) {
+    const double capped = std::min(sum[j], cap);
+    score[j] = std::isnan(answer[j]) ? 0 : capped;
+  }
+}
+
+// Linear between the points (x strictly increasing), flat outside: with i
+// points left of v, v lies in (x[i-1], x[i]].
+template <size_t N>
+[[gnu::always_inline]] inline void ScorePiecewise(const double* x, const double* y, uint32_t count,
+                                                  const double* answer, double* score) {
+  const uint32_t last = count - 1;
+  double left[N] = {};
+  for (uint32_t k = 0; k < count; ++k) {
+    for (size_t j = 0; j < N; ++j) left[j] += x[k] < answer[j] ? 1.0 : 0.0;
+  }
+  for (size_t j = 0; j < N; ++j) {
+    const double v = answer[j];
+    const auto i = static_cast<uint32_t>(left[j]);
+    const uint32_t hi = std::min(std::max(i, 1u), last), lo = hi == 0 ? 0 : hi - 1;
+    const double between = y[lo] + (y[hi] - y[lo]) * (v - x[lo]) / (x[hi] - x[lo]);
+    const double r = i == 0 ? y[0] : i > last ? y[last] : between;
+    score[j] = std::isnan(v) ? 0 : r;
+  }
+}
+
+template <size_t N>
+[[gnu::always_inline]] inline void ScoreYesNo(double yes, double no, const double* answer,
+                                              double* score) {
+  for (size_t j = 0; j < N; ++j) {
+    const double v = answer[j];
+    const double r = v != 0 ? yes : no;
+    score[j] = std::isnan(v) ? 0 : r;
+  }
+}
+
+// NaN in the lanes where `applies` is 0.
+template <size_t N>
+[[gnu::always_inline]] inline void KeepWhere(const double* applies, double* column) {
+  for (size_t j = 0; j < N; ++j) {
+    const double v = column[j];
+    column[j] = applies[j] != 0 ? v : kNaN;
+  }
+}
+
+// Question scores, and NaN in the answer and score slots of the questions
+// that do not apply to an assessment's production type.
+template <size_t N>
+void ScoreQuestions(const model::Model& m, Block<N> b, const unsigned* types) {
+  // Per lane 1 or 0: whether a question with this applies_to applies, for
+  // the few distinct applies_to a model has (made when first needed).
+  struct Applicability {
+    const unsigned* types;
+    uint32_t applies_to[4];
+    double lanes[4][N];
+    size_t count = 0;
+    size_t next = 0;
+    const double* For(uint32_t mask) {
+      for (size_t k = 0; k < count; ++k) {
+        if (applies_to[k] == mask) return lanes[k];
+      }
+      const size_t k = count < 4 ? count++ : next++ % 4;
+      applies_to[k] = mask;
+      for (size_t j = 0; j < N; ++j) lanes[k][j] = (mask >> types[j]) & 1 ? 1.0 : 0.0;
+      return lanes[k];
+    }
+  } applicability{types, {}, {}};
+  for (const auto& q : m.scoring_questions) {
+    double* answer = b.column(q.answer_slot);
+    double* score = q.score_slot >= 0 ? b.column(q.score_slot) : nullptr;
+    switch (q.type) {
+      case model::QuestionType::kSingle:
+        OnBlock<N>([&]() __attribute__((always_inline)) {
+          ScoreSingle<N>(m.option_scores.data() + q.first, answer, score);
+        });
+        break;
+      case model::QuestionType::kMultiple:
+        OnBlock<N>([&]() __attribute__((always_inline)) {
+          ScoreMultiple<N>(m.option_scores.data() + q.first, q.count, q.cap, answer, score);
+        });
+        break;
+      case model::QuestionType::kNumber:
+      case model::QuestionType::kPercent:
+        OnBlock<N>([&]() __attribute__((always_inline)) {
+          ScorePiecewise<N>(m.point_x.data() + q.first, m.point_y.data() + q.first, q.count, answer,
+                            score);
+        });
+        break;
+      case model::QuestionType::kYesNo:
+        OnBlock<N>([&]() __attribute__((always_inline)) {
+          ScoreYesNo<N>(q.yes_score, q.no_score, answer, score);
+        });
+        break;
+      case model::QuestionType::kText:
+        break;
+    }
+    if (q.applies_to != m.all_production_types) {
+      const double* applies = applicability.For(q.applies_to);
+      OnBlock<N>([&]() __attribute__((always_inline)) {
+        if (score) KeepWhere<N>(applies, score);
+        KeepWhere<N>(applies, answer);
+      });
+    }
+  }
+}
+
+// Adds the terms that are not NaN to sum and weights. Skipping a NaN term
+// adds +0 to both, which changes no bit: every term and weight is at least
+// +0, so neither sum is ever -0. Eight lanes at a time, so that both sums
+// stay in registers while the terms are added.
+template <size_t N>
+[[gnu::always_inline]] inline void AddTerms(const model::Model::Term* terms, int count, Block<N> b,
+                                            double* sum, double* weights) {
+  constexpr size_t kLanes = N < 8 ? N : 8;
+  static_assert(N % kLanes == 0);
+  for (size_t j0 = 0; j0 < N; j0 += kLanes) {
+    double s[kLanes] = {}, w[kLanes] = {};
+    for (int t = 0; t < count; ++t) {
+      const double* v = b.column(terms[t].slot) + j0;
+      const double weight = terms[t].weight;
+      for (size_t j = 0; j < kLanes; ++j) {
+        const double x = v[j];
+        const bool present = !std::isnan(x);
+        s[j] += present ? weight * x : 0.0;
+        w[j] += present ? weight : 0.0;
+      }
+    }
+    for (size_t j = 0; j < kLanes; ++j) {
+      sum[j0 + j] = s[j];
+      weights[j0 + j] = w[j];
+    }
+  }
+}
+
+// Each node's score: the weighted mean of its terms that are not NaN; NaN
+// when every one is.
+template <size_t N>
+void WeightedMeans(const std::vector<model::Model::Term>& terms, const std::vector<int>& begin,
+                   const std::vector<int>& score_slots, Block<N> b) {
+  for (size_t i = 0; i + 1 < begin.size(); ++i) {
+    double sum[N], weights[N];
+    OnBlock<N>([&]() __attribute__((always_inline)) {
+      AddTerms(terms.data() + begin[i], begin[i + 1] - begin[i], b, sum, weights);
+    });
+    double* out = b.column(score_slots[i]);
+    for (size_t j = 0; j < N; ++j) {
+      const double mean = sum[j] / weights[j];
+      out[j] = weights[j] > 0 ? mean : kNaN;
+    }
+  }
+}
+
+// 1 or 0 as EvaluateBool would say, in place.
+template <size_t N>
+void ToBool(double* v) {
+  for (size_t j = 0; j < N; ++j) v[j] = (!std::isnan(v[j]) && v[j] != 0) ? 1.0 : 0.0;
+}
+
+// An expression's value in each lane: for one assessment from the
+// interpreter that stops at the first false of an `and` (the same bits).
+template <size_t N>
+void EvaluateExpr(const model::CompiledExpr& e, const double* slots, double* scratch, double* out) {
+  if constexpr (N == 1) {
+    out[0] = e.EvaluateNumber(slots);
+  } else {
+    e.EvaluateBlock(slots, N, N, scratch, out);
+  }
+}
+
+// Evaluates a block whose production-type and answer slots are filled (a
+// production type in every lane, also lanes the caller will not read).
+// `scratch` holds m.block_stack * N doubles (none for N = 1).
+template <size_t N>
+void EvaluateColumns(const model::Model& m, double* slots, int* levels, double* scratch) {
+  const Block<N> b{slots};
+  unsigned types[N];
+  const double* production_type = b.column(m.production_type_slot);
+  for (size_t j = 0; j < N; ++j) types[j] = static_cast<unsigned>(production_type[j]);
+
+  ScoreQuestions(m, b, types);
+  for (const auto& d : m.derived) {
+    double* out = b.column(d.slot);
+    EvaluateExpr<N>(d.expr, slots, scratch, out);
+    if (d.expr.type() == model::ExprType::kBool) ToBool<N>(out);
+  }
+  WeightedMeans(m.indicator_terms, m.indicator_begin, m.indicator_slots, b);
+  WeightedMeans(m.dimension_terms, m.dimension_begin, m.dimension_slots, b);
+  {
+    // The total: the same mean over the dimensions, 0 when none applies.
+    double sum[N], weights[N];
+    OnBlock<N>([&]() __attribute__((always_inline)) {
+      AddTerms(m.total_terms.data(), static_cast<int>(m.total_terms.size()), b, sum, weights);
+    });
+    double* total = b.column(m.total_slot);
+    for (size_t j = 0; j < N; ++j) {
+      const double mean = sum[j] / weights[j];
+      total[j] = weights[j] > 0 ? mean : 0;
+    }
+  }
+  // The level: the last of the rules that hold one after another.
+  double rule[N];
+  for (size_t j = 0; j < N; ++j) levels[j] = 0;
+  for (size_t i = 1; i < m.levels.size(); ++i) {
+    EvaluateExpr<N>(*m.levels[i].rule, slots, scratch, rule);
+    const int below = static_cast<int>(i) - 1;
+    for (size_t j = 0; j < N; ++j) {
+      const bool holds = !std::isnan(rule[j]) && rule[j] != 0;
+      levels[j] = holds && levels[j] == below ? static_cast<int>(i) : levels[j];
+    }
+  }
+}
+
+}  // namespace
+
+int Evaluate(const model::Model& m, double* slots) {
+  int level = 0;
+  EvaluateColumns<1>(m, slots, &level, nullptr);
+  return level;
+}
+
+BatchResult ScoreBatch(const model::Model& m, const std::vector<std::vector<double>>& answers,
+                       const std::vector<int>& production_types, int threads) {
+  const size_t n = production_types.size();
+  BatchResult out;
+  out.totals.resize(n);
+  out.levels.resize(n);
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  constexpr size_t N = kBatchBlock;
+  auto work = [&](size_t begin, size_t end) {
+    // The slots evaluation does not write stay NaN; lanes past the end of
+    // the last block keep the previous block's answers (type 0 at first).
+    std::vector<double> slots(static_cast<size_t>(m.slot_count) * N, kNaN);
+    std::vector<double> scratch(m.block_stack * N);
+    const Block<N> block{slots.data()};
+    std::fill_n(block.column(m.production_type_slot), N, 0.0);
+    int levels[N];
+    for (size_t first = begin; first < end; first += N) {
+      const size_t len = std::min(N, end - first);
+      double* type = block.column(m.production_type_slot);
+      for (size_t j = 0; j < len; ++j) type[j] = production_types[first + j];
+      for (size_t q = 0; q < m.questions.size(); ++q) {
+        std::copy_n(answers[q].data() + first, len, block.column(m.questions[q].answer_slot));
+      }
+      EvaluateColumns<N>(m, slots.data(), levels, scratch.data());
+      std::copy_n(levels, len, out.levels.data() + first);
+      std::copy_n(block.column(m.total_slot), len, out.totals.data() + first);
+    }
+  };
+  std::vector<std::thread> pool;
+  size_t chunk = (n + threads - 1) / threads;
+  chunk = (chunk + N - 1) / N * N;
+  for (int t = 0; t < threads; ++t) {
+    size_t begin = t * chunk, end = std::min(n, begin + chunk);
+    if (begin >= end) break;
+    pool.emplace_back(work, begin, end);
+  }
+  for (auto& th : pool) th.join();
+  return out;
+}
+
+}  // namespace rongping::scoring
