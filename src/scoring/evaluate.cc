@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <thread>
 #include <vector>
@@ -27,6 +28,20 @@ struct Block {
   double* slots;
   double* column(int slot) const { return slots + static_cast<size_t>(slot) * N; }
 };
+
+// Four lanes as one value (GCC's vector extension: one AVX register, or
+// two SSE2 registers for the x86-64 clone), and a lane mask of -1 or 0.
+using Lanes4 = double __attribute__((vector_size(32)));
+using Mask4 = int64_t __attribute__((vector_size(32)));
+
+// (By pointer and reference: a vector passed by value would take another
+// calling convention in the AVX2 clone.)
+[[gnu::always_inline]] inline void Load4(const double* p, Lanes4* v) {
+  std::memcpy(v, p, sizeof *v);
+}
+[[gnu::always_inline]] inline void Store4(double* p, const Lanes4& v) {
+  std::memcpy(p, &v, sizeof v);
+}
 
 // Runs f(), a loop over a batch's block: in a function of its own (GCC 12
 // vectorizes such loops only there), compiled for AVX2 and for any x86-64.
@@ -49,13 +64,27 @@ inline void OnBlock(const F& f) {
 // One question's score in each lane from its answer; an unanswered
 // question scores 0.
 template <size_t N>
-[[gnu::always_inline]] inline void ScoreSingle(const double* scores, const double* answer,
-                                               double* score) {
-  for (size_t j = 0; j < N; ++j) {
-    const double v = answer[j];
-    const bool answered = !std::isnan(v);
-    const double r = scores[answered ? static_cast<size_t>(v) : 0];
-    score[j] = answered ? r : 0;
+[[gnu::always_inline]] inline void ScoreSingle(const double* scores, uint32_t count,
+                                               const double* answer, double* score) {
+  constexpr uint32_t kHeld = 16;  // options held in registers; a longer list takes the plain loop
+  if (N % 4 != 0 || count > kHeld) {
+    for (size_t j = 0; j < N; ++j) {
+      const double v = answer[j];
+      score[j] = std::isnan(v) ? 0 : scores[std::isnan(v) ? 0 : static_cast<size_t>(v)];
+    }
+  } else {
+    Lanes4 index[kHeld], value[kHeld];
+    for (uint32_t o = 0; o < count; ++o) {
+      index[o] = Lanes4{} + static_cast<double>(o);
+      value[o] = Lanes4{scores[o], scores[o], scores[o], scores[o]};
+    }
+    for (size_t j = 0; j < N; j += 4) {
+      Lanes4 v;
+      Load4(answer + j, &v);
+      Lanes4 r = {};  // no option matches a NaN
+      for (uint32_t o = 0; o < count; ++o) r = v == index[o] ? value[o] : r;
+      Store4(score + j, r);
+    }
   }
 }
 
@@ -83,17 +112,32 @@ template <size_t N>
 [[gnu::always_inline]] inline void ScorePiecewise(const double* x, const double* y, uint32_t count,
                                                   const double* answer, double* score) {
   const uint32_t last = count - 1;
-  double left[N] = {};
-  for (uint32_t k = 0; k < count; ++k) {
-    for (size_t j = 0; j < N; ++j) left[j] += x[k] < answer[j] ? 1.0 : 0.0;
-  }
-  for (size_t j = 0; j < N; ++j) {
-    const double v = answer[j];
-    const auto i = static_cast<uint32_t>(left[j]);
-    const uint32_t hi = std::min(std::max(i, 1u), last), lo = hi == 0 ? 0 : hi - 1;
-    const double between = y[lo] + (y[hi] - y[lo]) * (v - x[lo]) / (x[hi] - x[lo]);
-    const double r = i == 0 ? y[0] : i > last ? y[last] : between;
-    score[j] = std::isnan(v) ? 0 : r;
+  if constexpr (N % 4 != 0) {
+    for (size_t j = 0; j < N; ++j) {
+      const double v = answer[j];
+      uint32_t i = 0;
+      for (uint32_t k = 0; k < count; ++k) i += x[k] < v ? 1 : 0;
+      double r = i == 0 ? y[0] : y[last];
+      if (i > 0 && i <= last) r = y[i - 1] + (y[i] - y[i - 1]) * (v - x[i - 1]) / (x[i] - x[i - 1]);
+      score[j] = std::isnan(v) ? 0 : r;
+    }
+  } else {
+    // Every segment's line, kept in the lanes whose v lies in it.
+    const Lanes4 zero = {};
+    for (size_t j = 0; j < N; j += 4) {
+      Lanes4 v;
+      Load4(answer + j, &v);
+      Lanes4 left = zero;
+      for (uint32_t k = 0; k < count; ++k) left += x[k] < v ? zero + 1.0 : zero;
+      const Lanes4 first = {y[0], y[0], y[0], y[0]}, end = {y[last], y[last], y[last], y[last]};
+      Lanes4 r = left == 0.0 ? first : end;
+      for (uint32_t k = 1; k <= last; ++k) {
+        const Lanes4 line = y[k - 1] + (y[k] - y[k - 1]) * (v - x[k - 1]) / (x[k] - x[k - 1]);
+        r = left == static_cast<double>(k) ? line : r;
+      }
+      const Lanes4 answered = v == v ? r : zero;
+      Store4(score + j, answered);
+    }
   }
 }
 
@@ -144,7 +188,7 @@ void ScoreQuestions(const model::Model& m, Block<N> b, const unsigned* types) {
     switch (q.type) {
       case model::QuestionType::kSingle:
         OnBlock<N>([&]() __attribute__((always_inline)) {
-          ScoreSingle<N>(m.option_scores.data() + q.first, answer, score);
+          ScoreSingle<N>(m.option_scores.data() + q.first, q.count, answer, score);
         });
         break;
       case model::QuestionType::kMultiple:
@@ -177,55 +221,63 @@ void ScoreQuestions(const model::Model& m, Block<N> b, const unsigned* types) {
   }
 }
 
-// Adds the terms that are not NaN to sum and weights. Skipping a NaN term
-// adds +0 to both, which changes no bit: every term and weight is at least
-// +0, so neither sum is ever -0. Eight lanes at a time, so that both sums
-// stay in registers while the terms are added.
+// out[j] = the weighted mean of the terms that are not NaN in lane j, or
+// `if_none` when every one is. Skipping a NaN term adds +0 to both sums,
+// which changes no bit: every term and weight is at least +0, so neither sum
+// is ever -0. A block adds eight lanes at a time, its sums in registers.
 template <size_t N>
-[[gnu::always_inline]] inline void AddTerms(const model::Model::Term* terms, int count, Block<N> b,
-                                            double* sum, double* weights) {
-  constexpr size_t kLanes = N < 8 ? N : 8;
-  static_assert(N % kLanes == 0);
-  for (size_t j0 = 0; j0 < N; j0 += kLanes) {
-    double s[kLanes] = {}, w[kLanes] = {};
-    for (int t = 0; t < count; ++t) {
-      const double* v = b.column(terms[t].slot) + j0;
-      const double weight = terms[t].weight;
-      for (size_t j = 0; j < kLanes; ++j) {
-        const double x = v[j];
-        const bool present = !std::isnan(x);
-        s[j] += present ? weight * x : 0.0;
-        w[j] += present ? weight : 0.0;
+[[gnu::always_inline]] inline void WeightedMean(const model::Model::Term* terms, int count,
+                                                Block<N> b, double if_none, double* out) {
+  if constexpr (N % 8 != 0) {
+    for (size_t j = 0; j < N; ++j) {
+      double sum = 0, weights = 0;
+      for (int t = 0; t < count; ++t) {
+        const double x = b.column(terms[t].slot)[j];
+        if (std::isnan(x)) continue;
+        sum += terms[t].weight * x;
+        weights += terms[t].weight;
       }
+      out[j] = weights > 0 ? sum / weights : if_none;
     }
-    for (size_t j = 0; j < kLanes; ++j) {
-      sum[j0 + j] = s[j];
-      weights[j0 + j] = w[j];
+  } else {
+    const Lanes4 zero = {}, none = {if_none, if_none, if_none, if_none};
+    for (size_t j0 = 0; j0 < N; j0 += 8) {
+      Lanes4 sum[2] = {}, weights[2] = {};
+      for (int t = 0; t < count; ++t) {
+        const double* v = b.column(terms[t].slot) + j0;
+        const double weight = terms[t].weight;
+        for (int h = 0; h < 2; ++h) {
+          Lanes4 x;
+          Load4(v + 4 * h, &x);
+          const Mask4 present = x == x;
+          sum[h] += present ? weight * x : zero;
+          weights[h] += present ? Lanes4{weight, weight, weight, weight} : zero;
+        }
+      }
+      for (int h = 0; h < 2; ++h) {
+        const Lanes4 mean = sum[h] / weights[h];
+        const Lanes4 r = weights[h] > zero ? mean : none;
+        Store4(out + j0 + 4 * h, r);
+      }
     }
   }
 }
 
-// Each node's score: the weighted mean of its terms that are not NaN; NaN
-// when every one is.
+// Each node's score: the weighted mean of its terms; NaN when none applies.
 template <size_t N>
 void WeightedMeans(const std::vector<model::Model::Term>& terms, const std::vector<int>& begin,
                    const std::vector<int>& score_slots, Block<N> b) {
   for (size_t i = 0; i + 1 < begin.size(); ++i) {
-    double sum[N], weights[N];
     OnBlock<N>([&]() __attribute__((always_inline)) {
-      AddTerms(terms.data() + begin[i], begin[i + 1] - begin[i], b, sum, weights);
+      WeightedMean(terms.data() + begin[i], begin[i + 1] - begin[i], b, kNaN,
+                   b.column(score_slots[i]));
     });
-    double* out = b.column(score_slots[i]);
-    for (size_t j = 0; j < N; ++j) {
-      const double mean = sum[j] / weights[j];
-      out[j] = weights[j] > 0 ? mean : kNaN;
-    }
   }
 }
 
 // 1 or 0 as EvaluateBool would say, in place.
 template <size_t N>
-void ToBool(double* v) {
+[[gnu::always_inline]] inline void ToBool(double* v) {
   for (size_t j = 0; j < N; ++j) v[j] = (!std::isnan(v[j]) && v[j] != 0) ? 1.0 : 0.0;
 }
 
@@ -254,22 +306,16 @@ void EvaluateColumns(const model::Model& m, double* slots, int* levels, double* 
   for (const auto& d : m.derived) {
     double* out = b.column(d.slot);
     EvaluateExpr<N>(d.expr, slots, scratch, out);
-    if (d.expr.type() == model::ExprType::kBool) ToBool<N>(out);
+    if (d.expr.type() == model::ExprType::kBool)
+      OnBlock<N>([&]() __attribute__((always_inline)) { ToBool<N>(out); });
   }
   WeightedMeans(m.indicator_terms, m.indicator_begin, m.indicator_slots, b);
   WeightedMeans(m.dimension_terms, m.dimension_begin, m.dimension_slots, b);
-  {
-    // The total: the same mean over the dimensions, 0 when none applies.
-    double sum[N], weights[N];
-    OnBlock<N>([&]() __attribute__((always_inline)) {
-      AddTerms(m.total_terms.data(), static_cast<int>(m.total_terms.size()), b, sum, weights);
-    });
-    double* total = b.column(m.total_slot);
-    for (size_t j = 0; j < N; ++j) {
-      const double mean = sum[j] / weights[j];
-      total[j] = weights[j] > 0 ? mean : 0;
-    }
-  }
+  // The total: the same mean over the dimensions, 0 when none applies.
+  OnBlock<N>([&]() __attribute__((always_inline)) {
+    WeightedMean(m.total_terms.data(), static_cast<int>(m.total_terms.size()), b, 0.0,
+                 b.column(m.total_slot));
+  });
   // The level: the last of the rules that hold one after another.
   double rule[N];
   for (size_t j = 0; j < N; ++j) levels[j] = 0;
