@@ -11,6 +11,9 @@
 //                           key indicators, missing list). Target <= 1.5 us.
 //   BM_EvaluateOne          scoring::Evaluate on a prepared slot array: the
 //                           core without result assembly.
+//   BM_PathToNextLevel      scoring::PathToNextLevel (the diagnosis's path to
+//                           the next stage) for one assessment, cycling
+//                           through the first 256.
 //   BM_ScoreBatch/threads:N scoring::ScoreBatch over all 1,000,000, wall time.
 //                           Target >= 5,000,000 assessments/s on 2 cores.
 //                           items_per_cpu_second: per second of CPU time of
@@ -58,6 +61,7 @@
 #include "model/model.h"
 #include "scoring/model_loading.h"
 #include "scoring/scorer.h"
+#include "scoring/whatif.h"
 
 namespace rongping {
 namespace {
@@ -204,6 +208,18 @@ void BM_EvaluateOne(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_EvaluateOne)->Unit(benchmark::kNanosecond);
+
+void BM_PathToNextLevel(benchmark::State& state) {
+  const Data& d = GetData();
+  size_t i = 0;
+  for (auto _ : state) {
+    auto r = scoring::PathToNextLevel(*d.model, d.sample[i], d.types[i]);
+    benchmark::DoNotOptimize(r.total_after);
+    i = (i + 1) % 256;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PathToNextLevel)->Unit(benchmark::kMicrosecond);
 
 void BM_ScoreBatch(benchmark::State& state) {
   const Data& d = GetData();

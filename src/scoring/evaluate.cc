@@ -377,4 +377,35 @@ BatchResult ScoreBatch(const model::Model& m, const std::vector<std::vector<doub
   return out;
 }
 
+BatchResult ScoreVariants(const model::Model& m, const Answers& answers, int production_type,
+                          const std::vector<AnswerVariant>& variants) {
+  const size_t n = variants.size();
+  BatchResult out;
+  out.totals.resize(n);
+  out.levels.resize(n);
+  constexpr size_t N = kBatchBlock;
+  std::vector<double> slots(static_cast<size_t>(m.slot_count) * N, kNaN);
+  std::vector<double> scratch(m.block_stack * N);
+  const Block<N> block{slots.data()};
+  int levels[N];
+  for (size_t first = 0; first < n; first += N) {
+    const size_t len = std::min(N, n - first);
+    std::fill_n(block.column(m.production_type_slot), N, static_cast<double>(production_type));
+    for (size_t q = 0; q < m.questions.size(); ++q) {
+      std::fill_n(block.column(m.scoring_questions[q].answer_slot), N, answers.values[q]);
+    }
+    for (size_t j = 0; j < len; ++j) {
+      for (const AnswerChange& change : {variants[first + j].first, variants[first + j].second}) {
+        if (change.question < 0) continue;
+        block.column(m.scoring_questions[static_cast<size_t>(change.question)].answer_slot)[j] =
+            change.value;
+      }
+    }
+    EvaluateColumns<N>(m, slots.data(), levels, scratch.data());
+    std::copy_n(levels, len, out.levels.data() + first);
+    std::copy_n(block.column(m.total_slot), len, out.totals.data() + first);
+  }
+  return out;
+}
+
 }  // namespace rongping::scoring

@@ -244,5 +244,42 @@ TEST(ScoringKernel, EveryBatchSizeGivesTheSameBits) {
   }
 }
 
+// Each variant's total and level are Score's for the answers with its
+// changes applied (one or two; to a value or to unanswered), across blocks.
+TEST(ScoringKernel, VariantsScoreAsTheirAnswersAlone) {
+  auto loaded = SharedModel("gbt23020-2013");
+  ASSERT_TRUE(loaded);
+  const model::Model& m = **loaded;
+  const Population p = RandomPopulation(m, 400, 99);
+  Rng rng(5);
+  for (size_t base = 0; base < 3; ++base) {
+    Answers answers;
+    for (size_t q = 0; q < m.questions.size(); ++q) {
+      answers.values.push_back(p.answers[q][base]);
+      answers.texts.emplace_back();
+    }
+    std::vector<AnswerVariant> variants;
+    for (size_t k = 0; k < 150; ++k) {  // values taken from other assessments
+      auto change = [&] {
+        const auto q = static_cast<int>(rng.Below(m.questions.size()));
+        return AnswerChange{q, p.answers[static_cast<size_t>(q)][rng.Below(400)]};
+      };
+      variants.push_back({change(), k % 3 == 0 ? AnswerChange{} : change()});
+    }
+    const BatchResult r = ScoreVariants(m, answers, p.types[base], variants);
+    ASSERT_EQ(r.totals.size(), variants.size());
+    for (size_t k = 0; k < variants.size(); ++k) {
+      Answers changed = answers;
+      changed.values[static_cast<size_t>(variants[k].first.question)] = variants[k].first.value;
+      if (variants[k].second.question >= 0) {
+        changed.values[static_cast<size_t>(variants[k].second.question)] = variants[k].second.value;
+      }
+      const ScoreResult alone = Score(m, changed, p.types[base]);
+      ASSERT_EQ(Bits(r.totals[k]), Bits(alone.total)) << "variant " << k;
+      ASSERT_EQ(r.levels[k], alone.level) << "variant " << k;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace rongping::scoring

@@ -87,6 +87,25 @@ struct BatchResult {
 BatchResult ScoreBatch(const model::Model& model, const std::vector<std::vector<double>>& answers,
                        const std::vector<int>& production_types, int threads = 0);
 
+struct AnswerChange {
+  int question = -1;  // index into model.questions
+  double value = 0;   // new answer value in the Answers layout
+};
+
+// A variant of an assessment: up to two answers changed (question -1 in
+// the second: only one).
+struct AnswerVariant {
+  AnswerChange first;
+  AnswerChange second;
+};
+
+// The totals and levels of variants of one assessment: variant k is
+// `answers` with variants[k] applied. The same bits as Score of each
+// variant; evaluated in blocks, so that many variants cost a fraction of as
+// many Score calls.
+BatchResult ScoreVariants(const model::Model& model, const Answers& answers, int production_type,
+                          const std::vector<AnswerVariant>& variants);
+
 // Problems with the model's levels found by evaluating it: with every answer
 // at its best (and every question applicable for each production type) the
 // top level must be reached. Used by the model validator.

@@ -69,6 +69,8 @@ std::vector<Move> CandidateMoves(const model::Model& m, const Answers& a, int pt
   return moves;
 }
 
+AnswerChange Change(const Move& mv) { return {mv.question, mv.to}; }
+
 Answers Apply(const Answers& a, const std::vector<Move>& moves) {
   Answers out = a;
   for (const auto& mv : moves) out.values[mv.question] = mv.to;
@@ -101,23 +103,34 @@ PathResult PathToNextLevel(const model::Model& m, const Answers& a, int pt, Path
 
   std::vector<Move> best;
   double best_cost = std::numeric_limits<double>::infinity();
-  // One change, then pairs of changes to different questions.
-  std::vector<double> totals(moves.size());
+  // One change, then pairs of changes to different questions: each the
+  // cheapest that reaches the target, the first in order on a tie.
+  std::vector<AnswerVariant> variants;
+  for (const auto& mv : moves) variants.push_back({Change(mv), {}});
+  const auto singles = ScoreVariants(m, a, pt, variants);
   for (size_t i = 0; i < moves.size(); ++i) {
-    if (reaches({moves[i]}, &totals[i]) && moves[i].cost < best_cost) {
+    if (singles.levels[i] >= target && moves[i].cost < best_cost) {
       best = {moves[i]};
       best_cost = moves[i].cost;
     }
   }
   if (best.empty() && moves.size() <= 400) {
+    std::vector<std::pair<size_t, size_t>> pairs;
+    variants.clear();
     for (size_t i = 0; i < moves.size(); ++i) {
       for (size_t j = i + 1; j < moves.size(); ++j) {
         if (moves[i].question == moves[j].question) continue;
-        double cost = moves[i].cost + moves[j].cost;
-        if (cost < best_cost && reaches({moves[i], moves[j]}, nullptr)) {
-          best = {moves[i], moves[j]};
-          best_cost = cost;
-        }
+        pairs.emplace_back(i, j);
+        variants.push_back({Change(moves[i]), Change(moves[j])});
+      }
+    }
+    const auto scored = ScoreVariants(m, a, pt, variants);
+    for (size_t k = 0; k < pairs.size(); ++k) {
+      const auto [i, j] = pairs[k];
+      double cost = moves[i].cost + moves[j].cost;
+      if (cost < best_cost && scored.levels[k] >= target) {
+        best = {moves[i], moves[j]};
+        best_cost = cost;
       }
     }
   }
@@ -132,9 +145,11 @@ PathResult PathToNextLevel(const model::Model& m, const Answers& a, int pt, Path
       if (options.empty()) break;
       int pick = -1;
       double pick_ratio = -1;
+      variants.clear();
+      for (const auto& option : options) variants.push_back({Change(option), {}});
+      const auto totals = ScoreVariants(m, current, pt, variants).totals;
       for (size_t i = 0; i < options.size(); ++i) {
-        double total = Score(m, Apply(current, {options[i]}), pt).total;
-        double ratio = (total - current_total + 1e-6) / options[i].cost;
+        double ratio = (totals[i] - current_total + 1e-6) / options[i].cost;
         if (ratio > pick_ratio) {
           pick_ratio = ratio;
           pick = static_cast<int>(i);

@@ -9,11 +9,6 @@
 
 namespace rongping::scoring {
 
-struct AnswerChange {
-  int question = -1;  // index into model.questions
-  double value = 0;   // new answer value in the Answers layout
-};
-
 // The result of `base` with `changes` applied.
 ScoreResult WhatIf(const model::Model& model, const Answers& base, int production_type,
                    const std::vector<AnswerChange>& changes);
