@@ -801,7 +801,8 @@ class Loader {
     m_->all_production_types = (uint32_t{1} << types.size()) - 1;
     for (size_t qi = 0; qi < m_->questions.size(); ++qi) {
       const Question& q = m_->questions[qi];
-      Model::ScoringQuestion f{q.type, 0, q.answer_slot, q.score_slot, 0, 0, q.cap, q.yes_score, q.no_score};
+      Model::ScoringQuestion f{q.type,  q.required, 0,           q.answer_slot, q.score_slot, q.indicator, 0,
+                               0,       q.cap,      q.yes_score, q.no_score,    q.weight};
       for (size_t pt = 0; pt < types.size(); ++pt) {
         if (m_->applies[pt][qi]) f.applies_to |= uint32_t{1} << pt;
       }

@@ -164,19 +164,22 @@ struct Model {
   std::vector<int> indicator_slots;   // score_slot of each indicator
   std::vector<int> dimension_slots;   // score_slot of each dimension
   // Every question as the evaluator reads it, in model order: its slots,
-  // which production types it applies to (bit pt), and its scores in flat
+  // which production types it applies to (bit pt), its scores in flat
   // arrays (options at option_scores[first, first + count), points at
-  // point_x/point_y[first, first + count)).
+  // point_x/point_y[first, first + count)), and what a full result needs.
   struct ScoringQuestion {
     QuestionType type;
+    bool required;
     uint32_t applies_to;
     int answer_slot;
     int score_slot;
+    int indicator;
     uint32_t first;
     uint32_t count;
     double cap;
     double yes_score;
     double no_score;
+    double weight;
   };
   std::vector<ScoringQuestion> scoring_questions;
   std::vector<double> option_scores;

@@ -92,15 +92,15 @@ ScoreResult Score(const model::Model& m, const Answers& answers, int production_
   }
   for (size_t d = 0; d < nd; ++d) dimension_share[d] = m.dimensions[d].weight / dimension_weights;
   for (size_t qi = 0; qi < m.questions.size(); ++qi) {
-    const auto& q = m.questions[qi];
+    const auto& q = m.scoring_questions[qi];
     QuestionResult& qr = r.questions[qi];
     qr.applicable = applies[qi] != 0;
     qr.answered = q.type == model::QuestionType::kText ? !answers.texts[qi].empty()
                                                        : !std::isnan(answers.values[qi]);
-    if (!q.scored()) {
+    if (q.score_slot < 0) {
       qr.score = kNaN;
     } else {
-      qr.score = slots[m.scoring_questions[qi].score_slot];
+      qr.score = slots[q.score_slot];
       if (!std::isnan(qr.score)) {
         double share = (q.weight / question_weights[q.indicator]) * indicator_share[q.indicator] *
                        dimension_share[m.indicators[q.indicator].dimension];
@@ -108,7 +108,7 @@ ScoreResult Score(const model::Model& m, const Answers& answers, int production_
         qr.contribution = qr.score * share;
       }
     }
-    if (qr.applicable && q.required && !qr.answered) r.missing.push_back(q.id);
+    if (qr.applicable && q.required && !qr.answered) r.missing.push_back(m.questions[qi].id);
   }
   return r;
 }
