@@ -1,11 +1,12 @@
-// The scoring kernel: Evaluate and ScoreBatch (scorer.h).
+// The scoring kernel: Evaluate, ScoreBatch and ScoreVariants (scorer.h).
 //
 // Assessments are evaluated in blocks of N (1 for one assessment, kBatchBlock
 // in a batch), slot by slot: slot s of assessment j is at s * N + j. Each
 // step is a loop over the block with no branch that depends on the answers,
 // which the compiler turns into vector instructions (this file is built with
-// -O3). The arithmetic of each assessment is the same operations in the same
-// order whatever N is, so a total is the same to the bit alone or in a batch.
+// -O3 -fno-trapping-math; the loops are cloned for AVX2). The arithmetic of
+// each assessment is the same operations in the same order whatever N is, so
+// a total is the same to the bit alone or in a batch.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
