@@ -131,12 +131,7 @@ const Data& GetData() {
     const model::Model& mod = *d.model;
     std::vector<int> allowed;
     for (size_t t = 0; t < model::ProductionTypes().size(); ++t) {
-      const auto& name = model::ProductionTypes()[t];
-      if (mod.production_types.empty() ||
-          std::find(mod.production_types.begin(), mod.production_types.end(), name) !=
-              mod.production_types.end()) {
-        allowed.push_back(static_cast<int>(t));
-      }
+      if (mod.AllowsProductionType(model::ProductionTypes()[t])) allowed.push_back(static_cast<int>(t));
     }
     Rng rng{20261201};
     const size_t nq = mod.questions.size();

@@ -5,7 +5,7 @@
 #include "analytics/results_snapshot.h"
 #include "store/db.h"
 #include "store/enterprises.h"
-#include "store/units.h"
+#include "campaign/reference.h"
 
 namespace rongping::campaign {
 namespace {
@@ -81,7 +81,7 @@ Result<Selection> SelectEnterprises(store::Db& db, analytics::ResultsSnapshot& r
     return Fail(
         Error::Invalid("invalid_parameter", "min_total 应为 0 至 100 之间的数值", "min_total"));
   }
-  auto shared = store::InTx(db, store::TxMode::kRead, [](store::Tx& tx) { return store::SharedReferenceIndex(tx); });
+  auto shared = LoadReference(db);
   if (!shared) return Fail(shared.error());
   const domain::ReferenceIndex* index = shared->get();
   std::string root = query.unit;

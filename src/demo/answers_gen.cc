@@ -319,12 +319,7 @@ bool AnswerGenerator::Applies(const SyntheticEnterprise& e) const {
           m.industry_codes.end()) {
     return false;
   }
-  if (!m.production_types.empty() &&
-      std::find(m.production_types.begin(), m.production_types.end(), e.production_type) ==
-          m.production_types.end()) {
-    return false;
-  }
-  return true;
+  return m.AllowsProductionType(e.production_type);
 }
 
 double AnswerGenerator::Maturity(const SyntheticEnterprise& e, int round, uint64_t seed) const {

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -793,11 +794,7 @@ class Loader {
       }
     }
     m_->dimension_begin.push_back(static_cast<int>(m_->dimension_terms.size()));
-    for (const auto& ind : m_->indicators) m_->indicator_slots.push_back(ind.score_slot);
-    for (const auto& dim : m_->dimensions) {
-      m_->dimension_slots.push_back(dim.score_slot);
-      m_->total_terms.push_back({dim.score_slot, dim.weight});
-    }
+    for (const auto& dim : m_->dimensions) m_->total_terms.push_back({dim.score_slot, dim.weight});
     m_->all_production_types = (uint32_t{1} << types.size()) - 1;
     for (size_t qi = 0; qi < m_->questions.size(); ++qi) {
       const Question& q = m_->questions[qi];
@@ -861,6 +858,11 @@ int Question::OptionIndex(std::string_view option_id) const {
 int Model::QuestionIndex(std::string_view id) const {
   auto it = question_index.find(id);
   return it == question_index.end() ? -1 : it->second;
+}
+
+bool Model::AllowsProductionType(std::string_view name) const {
+  return production_types.empty() ||
+         std::find(production_types.begin(), production_types.end(), name) != production_types.end();
 }
 
 const std::vector<std::string>& ProductionTypes() {

@@ -161,8 +161,6 @@ struct Model {
   std::vector<Term> dimension_terms;  // indicators of dimension d, likewise
   std::vector<int> dimension_begin;
   std::vector<Term> total_terms;      // the dimensions
-  std::vector<int> indicator_slots;   // score_slot of each indicator
-  std::vector<int> dimension_slots;   // score_slot of each dimension
   // Every question as the evaluator reads it, in model order: its slots,
   // which production types it applies to (bit pt), its scores in flat
   // arrays (options at option_scores[first, first + count), points at
@@ -191,6 +189,9 @@ struct Model {
 
   // Index of a question id, or -1.
   int QuestionIndex(std::string_view id) const;
+  // Whether the model is for enterprises of this production type (a name
+  // from ProductionTypes(); production_types empty: every type).
+  bool AllowsProductionType(std::string_view name) const;
   std::map<std::string, int, std::less<>> question_index;
 };
 

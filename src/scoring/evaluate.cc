@@ -264,14 +264,15 @@ template <size_t N>
   }
 }
 
-// Each node's score: the weighted mean of its terms; NaN when none applies.
-template <size_t N>
+// Each node's score (indicators' or dimensions'): the weighted mean of its
+// terms; NaN when none applies.
+template <size_t N, typename Node>
 void WeightedMeans(const std::vector<model::Model::Term>& terms, const std::vector<int>& begin,
-                   const std::vector<int>& score_slots, Block<N> b) {
-  for (size_t i = 0; i + 1 < begin.size(); ++i) {
+                   const std::vector<Node>& nodes, Block<N> b) {
+  for (size_t i = 0; i < nodes.size(); ++i) {
     OnBlock<N>([&]() __attribute__((always_inline)) {
       WeightedMean(terms.data() + begin[i], begin[i + 1] - begin[i], b, kNaN,
-                   b.column(score_slots[i]));
+                   b.column(nodes[i].score_slot));
     });
   }
 }
@@ -310,8 +311,8 @@ void EvaluateColumns(const model::Model& m, double* slots, int* levels, double* 
     if (d.expr.type() == model::ExprType::kBool)
       OnBlock<N>([&]() __attribute__((always_inline)) { ToBool<N>(out); });
   }
-  WeightedMeans(m.indicator_terms, m.indicator_begin, m.indicator_slots, b);
-  WeightedMeans(m.dimension_terms, m.dimension_begin, m.dimension_slots, b);
+  WeightedMeans(m.indicator_terms, m.indicator_begin, m.indicators, b);
+  WeightedMeans(m.dimension_terms, m.dimension_begin, m.dimensions, b);
   // The total: the same mean over the dimensions, 0 when none applies.
   OnBlock<N>([&]() __attribute__((always_inline)) {
     WeightedMean(m.total_terms.data(), static_cast<int>(m.total_terms.size()), b, 0.0,
@@ -338,6 +339,34 @@ int Evaluate(const model::Model& m, double* slots) {
   return level;
 }
 
+namespace {
+
+// Evaluates assessments [begin, end) in blocks of kBatchBlock into
+// out.totals and out.levels: fill(first, len, block) puts the production
+// types and answers of assessments [first, first + len) in the block's
+// lanes; lanes past len keep what they held (valid answers of an earlier
+// block, or unanswered with production type 0).
+template <typename Fill>
+void EvaluateInBlocks(const model::Model& m, size_t begin, size_t end, BatchResult& out,
+                      const Fill& fill) {
+  constexpr size_t N = kBatchBlock;
+  std::vector<double> slots(static_cast<size_t>(m.slot_count) * N,
+                            kNaN);  // those not written stay NaN
+  std::vector<double> scratch(m.block_stack * N);
+  const Block<N> block{slots.data()};
+  std::fill_n(block.column(m.production_type_slot), N, 0.0);
+  int levels[N];
+  for (size_t first = begin; first < end; first += N) {
+    const size_t len = std::min(N, end - first);
+    fill(first, len, block);
+    EvaluateColumns<N>(m, slots.data(), levels, scratch.data());
+    std::copy_n(levels, len, out.levels.data() + first);
+    std::copy_n(block.column(m.total_slot), len, out.totals.data() + first);
+  }
+}
+
+}  // namespace
+
 BatchResult ScoreBatch(const model::Model& m, const std::vector<std::vector<double>>& answers,
                        const std::vector<int>& production_types, int threads) {
   const size_t n = production_types.size();
@@ -345,34 +374,20 @@ BatchResult ScoreBatch(const model::Model& m, const std::vector<std::vector<doub
   out.totals.resize(n);
   out.levels.resize(n);
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  constexpr size_t N = kBatchBlock;
-  auto work = [&](size_t begin, size_t end) {
-    // The slots evaluation does not write stay NaN; lanes past the end of
-    // the last block keep the previous block's answers (type 0 at first).
-    std::vector<double> slots(static_cast<size_t>(m.slot_count) * N, kNaN);
-    std::vector<double> scratch(m.block_stack * N);
-    const Block<N> block{slots.data()};
-    std::fill_n(block.column(m.production_type_slot), N, 0.0);
-    int levels[N];
-    for (size_t first = begin; first < end; first += N) {
-      const size_t len = std::min(N, end - first);
-      double* type = block.column(m.production_type_slot);
-      for (size_t j = 0; j < len; ++j) type[j] = production_types[first + j];
-      for (size_t q = 0; q < m.questions.size(); ++q) {
-        std::copy_n(answers[q].data() + first, len, block.column(m.questions[q].answer_slot));
-      }
-      EvaluateColumns<N>(m, slots.data(), levels, scratch.data());
-      std::copy_n(levels, len, out.levels.data() + first);
-      std::copy_n(block.column(m.total_slot), len, out.totals.data() + first);
+  auto fill = [&](size_t first, size_t len, Block<kBatchBlock> block) {
+    double* type = block.column(m.production_type_slot);
+    for (size_t j = 0; j < len; ++j) type[j] = production_types[first + j];
+    for (size_t q = 0; q < m.questions.size(); ++q) {
+      std::copy_n(answers[q].data() + first, len, block.column(m.scoring_questions[q].answer_slot));
     }
   };
   std::vector<std::thread> pool;
   size_t chunk = (n + threads - 1) / threads;
-  chunk = (chunk + N - 1) / N * N;
+  chunk = (chunk + kBatchBlock - 1) / kBatchBlock * kBatchBlock;
   for (int t = 0; t < threads; ++t) {
     size_t begin = t * chunk, end = std::min(n, begin + chunk);
     if (begin >= end) break;
-    pool.emplace_back(work, begin, end);
+    pool.emplace_back([&, begin, end] { EvaluateInBlocks(m, begin, end, out, fill); });
   }
   for (auto& th : pool) th.join();
   return out;
@@ -380,32 +395,26 @@ BatchResult ScoreBatch(const model::Model& m, const std::vector<std::vector<doub
 
 BatchResult ScoreVariants(const model::Model& m, const Answers& answers, int production_type,
                           const std::vector<AnswerVariant>& variants) {
-  const size_t n = variants.size();
   BatchResult out;
-  out.totals.resize(n);
-  out.levels.resize(n);
-  constexpr size_t N = kBatchBlock;
-  std::vector<double> slots(static_cast<size_t>(m.slot_count) * N, kNaN);
-  std::vector<double> scratch(m.block_stack * N);
-  const Block<N> block{slots.data()};
-  int levels[N];
-  for (size_t first = 0; first < n; first += N) {
-    const size_t len = std::min(N, n - first);
-    std::fill_n(block.column(m.production_type_slot), N, static_cast<double>(production_type));
-    for (size_t q = 0; q < m.questions.size(); ++q) {
-      std::fill_n(block.column(m.scoring_questions[q].answer_slot), N, answers.values[q]);
-    }
-    for (size_t j = 0; j < len; ++j) {
-      for (const AnswerChange& change : {variants[first + j].first, variants[first + j].second}) {
-        if (change.question < 0) continue;
-        block.column(m.scoring_questions[static_cast<size_t>(change.question)].answer_slot)[j] =
-            change.value;
-      }
-    }
-    EvaluateColumns<N>(m, slots.data(), levels, scratch.data());
-    std::copy_n(levels, len, out.levels.data() + first);
-    std::copy_n(block.column(m.total_slot), len, out.totals.data() + first);
-  }
+  out.totals.resize(variants.size());
+  out.levels.resize(variants.size());
+  EvaluateInBlocks(
+      m, 0, variants.size(), out, [&](size_t first, size_t len, Block<kBatchBlock> block) {
+        std::fill_n(block.column(m.production_type_slot), kBatchBlock,
+                    static_cast<double>(production_type));
+        for (size_t q = 0; q < m.questions.size(); ++q) {
+          std::fill_n(block.column(m.scoring_questions[q].answer_slot), kBatchBlock,
+                      answers.values[q]);
+        }
+        for (size_t j = 0; j < len; ++j) {
+          for (const AnswerChange& change :
+               {variants[first + j].first, variants[first + j].second}) {
+            if (change.question < 0) continue;
+            block.column(m.scoring_questions[static_cast<size_t>(change.question)].answer_slot)[j] =
+                change.value;
+          }
+        }
+      });
   return out;
 }
 

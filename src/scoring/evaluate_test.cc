@@ -124,12 +124,7 @@ Population RandomPopulation(const model::Model& m, size_t n, uint64_t seed) {
   Rng rng(seed);
   std::vector<int> allowed;
   for (size_t t = 0; t < model::ProductionTypes().size(); ++t) {
-    const auto& name = model::ProductionTypes()[t];
-    if (m.production_types.empty() ||
-        std::find(m.production_types.begin(), m.production_types.end(), name) !=
-            m.production_types.end()) {
-      allowed.push_back(static_cast<int>(t));
-    }
+    if (m.AllowsProductionType(model::ProductionTypes()[t])) allowed.push_back(static_cast<int>(t));
   }
   Population p;
   p.answers.assign(m.questions.size(), std::vector<double>(n));

@@ -40,18 +40,15 @@ ScoreResult Score(const model::Model& m, const Answers& answers, int production_
   r.indicators.reserve(m.indicators.size());
   r.key_indicators.reserve(m.key_indicators.size());
   r.questions.resize(m.questions.size());
-  // Every slot Evaluate reads and does not write is filled here; after
-  // the slots, room for the sums of weights below.
-  const size_t ni = m.indicators.size(), nd = m.dimensions.size();
-  std::vector<double> slots(m.slot_count + 2 * ni + 2 * nd + 1, kNaN);
+  std::vector<double> slots(m.slot_count, kNaN);
   slots[m.production_type_slot] = production_type;
   for (size_t i = 0; i < m.questions.size(); ++i) {
     slots[m.scoring_questions[i].answer_slot] = answers.values[i];
   }
   r.level = Evaluate(m, slots.data());
   r.total = slots[m.total_slot];
-  for (int slot : m.dimension_slots) r.dimensions.push_back(slots[slot]);
-  for (int slot : m.indicator_slots) r.indicators.push_back(slots[slot]);
+  for (const auto& d : m.dimensions) r.dimensions.push_back(slots[d.score_slot]);
+  for (const auto& i : m.indicators) r.indicators.push_back(slots[i.score_slot]);
   const auto& applies = m.applies[production_type];
   for (size_t i = 0; i < m.consistency_rules.size(); ++i) {
     const auto& rule = m.consistency_rules[i];
@@ -67,30 +64,21 @@ ScoreResult Score(const model::Model& m, const Answers& answers, int production_
   }
   // Each question's share of the total: its weight within its indicator,
   // the indicator's within its dimension, the dimension's within the total,
-  // all among the parts that apply. The weights that apply are summed in
-  // model order, and each indicator's and dimension's quotient made, once
-  // (the same quotients, so the same bits).
-  std::fill(slots.begin() + m.slot_count, slots.end(), 0.0);
-  double* question_weights = slots.data() + m.slot_count;  // by indicator
-  double* indicator_share = question_weights + ni;         // ind.weight / its dimension's
-  double* indicator_weights = indicator_share + ni;        // by dimension
-  double& dimension_weights = indicator_weights[nd];
-  double* dimension_share = indicator_weights + nd + 1;    // dim.weight / the total's
-  for (size_t i = 0; i < ni; ++i) {
+  // all among the parts that apply: their weights summed once per indicator
+  // and dimension, in model order.
+  std::vector<double> question_weights(m.indicators.size()), indicator_weights(m.dimensions.size());
+  double dimension_weights = 0;
+  for (size_t i = 0; i < m.indicators.size(); ++i) {
     for (int t = m.indicator_begin[i]; t < m.indicator_begin[i + 1]; ++t) {
       if (!std::isnan(slots[m.indicator_terms[t].slot])) question_weights[i] += m.indicator_terms[t].weight;
     }
   }
-  for (size_t d = 0; d < nd; ++d) {
+  for (size_t d = 0; d < m.dimensions.size(); ++d) {
     for (int t = m.dimension_begin[d]; t < m.dimension_begin[d + 1]; ++t) {
       if (!std::isnan(slots[m.dimension_terms[t].slot])) indicator_weights[d] += m.dimension_terms[t].weight;
     }
     if (!std::isnan(r.dimensions[d])) dimension_weights += m.dimensions[d].weight;
   }
-  for (size_t i = 0; i < ni; ++i) {
-    indicator_share[i] = m.indicators[i].weight / indicator_weights[m.indicators[i].dimension];
-  }
-  for (size_t d = 0; d < nd; ++d) dimension_share[d] = m.dimensions[d].weight / dimension_weights;
   for (size_t qi = 0; qi < m.questions.size(); ++qi) {
     const auto& q = m.scoring_questions[qi];
     QuestionResult& qr = r.questions[qi];
@@ -102,8 +90,10 @@ ScoreResult Score(const model::Model& m, const Answers& answers, int production_
     } else {
       qr.score = slots[q.score_slot];
       if (!std::isnan(qr.score)) {
-        double share = (q.weight / question_weights[q.indicator]) * indicator_share[q.indicator] *
-                       dimension_share[m.indicators[q.indicator].dimension];
+        const auto& ind = m.indicators[q.indicator];
+        const auto& dim = m.dimensions[ind.dimension];
+        double share = (q.weight / question_weights[q.indicator]) * (ind.weight / indicator_weights[ind.dimension]) *
+                       (dim.weight / dimension_weights);
         qr.max_contribution = 100 * share;
         qr.contribution = qr.score * share;
       }
@@ -154,11 +144,7 @@ std::vector<std::string> LevelReachabilityProblems(const model::Model& m) {
   std::string top_type;
   for (size_t pt = 0; pt < model::ProductionTypes().size(); ++pt) {
     const auto& name = model::ProductionTypes()[pt];
-    if (!m.production_types.empty() &&
-        std::find(m.production_types.begin(), m.production_types.end(), name) ==
-            m.production_types.end()) {
-      continue;
-    }
+    if (!m.AllowsProductionType(name)) continue;
     auto r = Score(m, best, static_cast<int>(pt));
     if (r.level >= top) {
       top = r.level;
