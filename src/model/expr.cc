@@ -93,6 +93,27 @@ inline bool ReadMask(double v, uint64_t* mask) {
   return true;
 }
 
+// What a leaf instruction (kLoadNumber … kAnswered: one slot read, one value
+// pushed) pushes when its slot holds `v`; `value` is the instruction's.
+template <Op kOp>
+inline double Leaf(double v, double value) {
+  if constexpr (kOp == kLoadNumber) return v;
+  if constexpr (kOp == kLoadBool) return (!std::isnan(v) && v != 0) ? 1.0 : 0.0;
+  if constexpr (kOp == kLoadBoolOrNaN) return std::isnan(v) ? kNaN : v != 0 ? 1.0 : 0.0;
+  if constexpr (kOp == kSlotEq) return v == value ? 1.0 : 0.0;
+  if constexpr (kOp == kSlotNe) return (v < value || v > value) ? 1.0 : 0.0;
+  if constexpr (kOp == kSlotGe) return v >= value ? 1.0 : 0.0;
+  if constexpr (kOp == kMaskHas) {
+    uint64_t mask = 0;
+    return ReadMask(v, &mask) && ((mask >> static_cast<unsigned>(value)) & 1) != 0 ? 1.0 : 0.0;
+  }
+  if constexpr (kOp == kMaskCount) {
+    uint64_t mask = 0;
+    return ReadMask(v, &mask) ? static_cast<double>(std::popcount(mask)) : 0.0;
+  }
+  if constexpr (kOp == kAnswered) return std::isnan(v) ? 0.0 : 1.0;
+}
+
 // ---------------------------------------------------------------------------
 // Characters.
 
@@ -1056,36 +1077,28 @@ inline void Map1(double* dst, const double* a, size_t n, F f) {
         top[sp++] = column;
         break;
       case kLoadBool:
-        Map1(push(), column, n, [](double v) { return (!std::isnan(v) && v != 0) ? 1.0 : 0.0; });
+        Map1(push(), column, n, [](double v) { return Leaf<kLoadBool>(v, 0); });
         break;
       case kLoadBoolOrNaN:
-        Map1(push(), column, n, [](double v) { return std::isnan(v) ? kNaN : v != 0 ? 1.0 : 0.0; });
+        Map1(push(), column, n, [](double v) { return Leaf<kLoadBoolOrNaN>(v, 0); });
         break;
       case kSlotEq:
-        Map1(push(), column, n, [value](double v) { return v == value ? 1.0 : 0.0; });
+        Map1(push(), column, n, [value](double v) { return Leaf<kSlotEq>(v, value); });
         break;
       case kSlotNe:
-        Map1(push(), column, n, [value](double v) { return (v < value || v > value) ? 1.0 : 0.0; });
+        Map1(push(), column, n, [value](double v) { return Leaf<kSlotNe>(v, value); });
         break;
       case kSlotGe:
-        Map1(push(), column, n, [value](double v) { return v >= value ? 1.0 : 0.0; });
+        Map1(push(), column, n, [value](double v) { return Leaf<kSlotGe>(v, value); });
         break;
-      case kMaskHas: {
-        const auto bit = static_cast<unsigned>(value);
-        Map1(push(), column, n, [bit](double v) {
-          uint64_t mask = 0;
-          return ReadMask(v, &mask) && ((mask >> bit) & 1) != 0 ? 1.0 : 0.0;
-        });
+      case kMaskHas:
+        Map1(push(), column, n, [value](double v) { return Leaf<kMaskHas>(v, value); });
         break;
-      }
       case kMaskCount:
-        Map1(push(), column, n, [](double v) {
-          uint64_t mask = 0;
-          return ReadMask(v, &mask) ? static_cast<double>(std::popcount(mask)) : 0.0;
-        });
+        Map1(push(), column, n, [](double v) { return Leaf<kMaskCount>(v, 0); });
         break;
       case kAnswered:
-        Map1(push(), column, n, [](double v) { return std::isnan(v) ? 0.0 : 1.0; });
+        Map1(push(), column, n, [](double v) { return Leaf<kAnswered>(v, 0); });
         break;
       case kNeg:
         unary([](double v) { return -v; });
@@ -1177,7 +1190,28 @@ inline void Map1(double* dst, const double* a, size_t n, F f) {
   Map1(out, top[sp - 1], n, [](double v) { return std::isnan(v) ? kNaN : v; });
 }
 
+// What a constant or leaf instruction pushes.
+[[gnu::always_inline]] inline double CompiledExpr::LeafValue(const Instr& in, const double* slots) {
+  switch (static_cast<Op>(in.op)) {
+    case kConst: return in.value;
+    case kLoadNumber: return Leaf<kLoadNumber>(slots[in.arg], in.value);
+    case kLoadBool: return Leaf<kLoadBool>(slots[in.arg], in.value);
+    case kLoadBoolOrNaN: return Leaf<kLoadBoolOrNaN>(slots[in.arg], in.value);
+    case kSlotEq: return Leaf<kSlotEq>(slots[in.arg], in.value);
+    case kSlotNe: return Leaf<kSlotNe>(slots[in.arg], in.value);
+    case kSlotGe: return Leaf<kSlotGe>(slots[in.arg], in.value);
+    case kMaskHas: return Leaf<kMaskHas>(slots[in.arg], in.value);
+    case kMaskCount: return Leaf<kMaskCount>(slots[in.arg], in.value);
+    case kAnswered: return Leaf<kAnswered>(slots[in.arg], in.value);
+    default: return kNaN;  // not a leaf
+  }
+}
+
 double CompiledExpr::Run(const double* slots) const {
+  if (code_.size() == 1) {  // one name, one test of an answer, or a constant
+    const double r = LeafValue(code_[0], slots);
+    return std::isnan(r) ? kNaN : r;
+  }
   double stack[kMaxExprStack];
   int sp = 0;  // number of values on the stack
   const Instr* code = code_.data();
@@ -1190,42 +1224,31 @@ double CompiledExpr::Run(const double* slots) const {
         stack[sp++] = in.value;
         break;
       case kLoadNumber:
-        stack[sp++] = slots[in.arg];
+        stack[sp++] = Leaf<kLoadNumber>(slots[in.arg], in.value);
         break;
-      case kLoadBool: {
-        double v = slots[in.arg];
-        stack[sp++] = (!std::isnan(v) && v != 0) ? 1 : 0;
+      case kLoadBool:
+        stack[sp++] = Leaf<kLoadBool>(slots[in.arg], in.value);
         break;
-      }
-      case kLoadBoolOrNaN: {
-        double v = slots[in.arg];
-        stack[sp++] = std::isnan(v) ? kNaN : v != 0 ? 1 : 0;
+      case kLoadBoolOrNaN:
+        stack[sp++] = Leaf<kLoadBoolOrNaN>(slots[in.arg], in.value);
         break;
-      }
       case kSlotEq:
-        stack[sp++] = slots[in.arg] == in.value ? 1 : 0;
+        stack[sp++] = Leaf<kSlotEq>(slots[in.arg], in.value);
         break;
-      case kSlotNe: {
-        double v = slots[in.arg];
-        stack[sp++] = (v < in.value || v > in.value) ? 1 : 0;
+      case kSlotNe:
+        stack[sp++] = Leaf<kSlotNe>(slots[in.arg], in.value);
         break;
-      }
       case kSlotGe:
-        stack[sp++] = slots[in.arg] >= in.value ? 1 : 0;
+        stack[sp++] = Leaf<kSlotGe>(slots[in.arg], in.value);
         break;
-      case kMaskHas: {
-        uint64_t mask = 0;
-        bool has = ReadMask(slots[in.arg], &mask) && ((mask >> static_cast<unsigned>(in.value)) & 1) != 0;
-        stack[sp++] = has ? 1 : 0;
+      case kMaskHas:
+        stack[sp++] = Leaf<kMaskHas>(slots[in.arg], in.value);
         break;
-      }
-      case kMaskCount: {
-        uint64_t mask = 0;
-        stack[sp++] = ReadMask(slots[in.arg], &mask) ? std::popcount(mask) : 0;
+      case kMaskCount:
+        stack[sp++] = Leaf<kMaskCount>(slots[in.arg], in.value);
         break;
-      }
       case kAnswered:
-        stack[sp++] = std::isnan(slots[in.arg]) ? 0 : 1;
+        stack[sp++] = Leaf<kAnswered>(slots[in.arg], in.value);
         break;
       case kAdd:
         --sp;

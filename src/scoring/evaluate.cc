@@ -226,9 +226,12 @@ void ScoreQuestions(const model::Model& m, Block<N> b, const unsigned* types) {
 // `if_none` when every one is. Skipping a NaN term adds +0 to both sums,
 // which changes no bit: every term and weight is at least +0, so neither sum
 // is ever -0. A block adds eight lanes at a time, its sums in registers.
+// For a single assessment, `weight_sum` (unless null) receives the sum of
+// the weights of the terms that are not NaN.
 template <size_t N>
 [[gnu::always_inline]] inline void WeightedMean(const model::Model::Term* terms, int count,
-                                                Block<N> b, double if_none, double* out) {
+                                                Block<N> b, double if_none, double* out,
+                                                double* weight_sum = nullptr) {
   if constexpr (N % 8 != 0) {
     for (size_t j = 0; j < N; ++j) {
       double sum = 0, weights = 0;
@@ -239,6 +242,7 @@ template <size_t N>
         weights += terms[t].weight;
       }
       out[j] = weights > 0 ? sum / weights : if_none;
+      if (N == 1 && weight_sum) *weight_sum = weights;
     }
   } else {
     const Lanes4 zero = {}, none = {if_none, if_none, if_none, if_none};
@@ -265,14 +269,15 @@ template <size_t N>
 }
 
 // Each node's score (indicators' or dimensions'): the weighted mean of its
-// terms; NaN when none applies.
+// terms; NaN when none applies. For a single assessment, weight_sums[i]
+// (unless null) receives node i's sum of applying weights.
 template <size_t N, typename Node>
 void WeightedMeans(const std::vector<model::Model::Term>& terms, const std::vector<int>& begin,
-                   const std::vector<Node>& nodes, Block<N> b) {
+                   const std::vector<Node>& nodes, Block<N> b, double* weight_sums) {
   for (size_t i = 0; i < nodes.size(); ++i) {
     OnBlock<N>([&]() __attribute__((always_inline)) {
       WeightedMean(terms.data() + begin[i], begin[i + 1] - begin[i], b, kNaN,
-                   b.column(nodes[i].score_slot));
+                   b.column(nodes[i].score_slot), weight_sums ? weight_sums + i : nullptr);
     });
   }
 }
@@ -296,9 +301,11 @@ void EvaluateExpr(const model::CompiledExpr& e, const double* slots, double* scr
 
 // Evaluates a block whose production-type and answer slots are filled (a
 // production type in every lane, also lanes the caller will not read).
-// `scratch` holds m.block_stack * N doubles (none for N = 1).
+// `scratch` holds m.block_stack * N doubles (none for N = 1). For N = 1,
+// `weight_sums` is Evaluate's (or null); null for blocks.
 template <size_t N>
-void EvaluateColumns(const model::Model& m, double* slots, int* levels, double* scratch) {
+void EvaluateColumns(const model::Model& m, double* slots, int* levels, double* scratch,
+                     double* weight_sums = nullptr) {
   const Block<N> b{slots};
   unsigned types[N];
   const double* production_type = b.column(m.production_type_slot);
@@ -311,12 +318,13 @@ void EvaluateColumns(const model::Model& m, double* slots, int* levels, double* 
     if (d.expr.type() == model::ExprType::kBool)
       OnBlock<N>([&]() __attribute__((always_inline)) { ToBool<N>(out); });
   }
-  WeightedMeans(m.indicator_terms, m.indicator_begin, m.indicators, b);
-  WeightedMeans(m.dimension_terms, m.dimension_begin, m.dimensions, b);
+  double* const dimension_sums = weight_sums ? weight_sums + m.indicators.size() : nullptr;
+  WeightedMeans(m.indicator_terms, m.indicator_begin, m.indicators, b, weight_sums);
+  WeightedMeans(m.dimension_terms, m.dimension_begin, m.dimensions, b, dimension_sums);
   // The total: the same mean over the dimensions, 0 when none applies.
   OnBlock<N>([&]() __attribute__((always_inline)) {
     WeightedMean(m.total_terms.data(), static_cast<int>(m.total_terms.size()), b, 0.0,
-                 b.column(m.total_slot));
+                 b.column(m.total_slot), weight_sums ? dimension_sums + m.dimensions.size() : nullptr);
   });
   // The level: the last of the rules that hold one after another.
   double rule[N];
@@ -333,9 +341,9 @@ void EvaluateColumns(const model::Model& m, double* slots, int* levels, double* 
 
 }  // namespace
 
-int Evaluate(const model::Model& m, double* slots) {
+int Evaluate(const model::Model& m, double* slots, double* weight_sums) {
   int level = 0;
-  EvaluateColumns<1>(m, slots, &level, nullptr);
+  EvaluateColumns<1>(m, slots, &level, nullptr, weight_sums);
   return level;
 }
 

@@ -239,6 +239,62 @@ TEST(ScoringKernel, EveryBatchSizeGivesTheSameBits) {
   }
 }
 
+// Score's share of the total for each question, to the bit, against the
+// formula written out: its weight among its indicator's applying questions,
+// the indicator's among its dimension's, the dimension's among the total's,
+// each sum of weights taken over the reference scorer's slots in model order.
+TEST(ScoringKernel, ScoreSharesMatchTheFormulaToTheBit) {
+  for (const char* model_id : {"gbt23020-2013", "sme-digital-2022"}) {
+    auto loaded = SharedModel(model_id);
+    ASSERT_TRUE(loaded);
+    const model::Model& m = **loaded;
+    const Population p = RandomPopulation(m, 20'000, 11);
+    std::vector<double> s(m.slot_count);
+    for (size_t i = 0; i < p.types.size(); ++i) {
+      Answers answers;
+      std::fill(s.begin(), s.end(), kNaN);
+      s[m.production_type_slot] = p.types[i];
+      for (size_t q = 0; q < m.questions.size(); ++q) {
+        answers.values.push_back(p.answers[q][i]);
+        answers.texts.emplace_back();
+        s[m.questions[q].answer_slot] = p.answers[q][i];
+      }
+      ReferenceEvaluate(m, s.data());
+      const ScoreResult r = Score(m, answers, p.types[i]);
+      auto applying = [&](const auto& parts, auto slot_and_weight) {
+        double sum = 0;
+        for (int part : parts) {
+          auto [slot, weight] = slot_and_weight(part);
+          if (!std::isnan(s[slot])) sum += weight;
+        }
+        return sum;
+      };
+      double dimensions = 0;
+      for (const auto& dim : m.dimensions) {
+        if (!std::isnan(s[dim.score_slot])) dimensions += dim.weight;
+      }
+      for (size_t qi = 0; qi < m.questions.size(); ++qi) {
+        const auto& q = m.questions[qi];
+        if (q.score_slot < 0 || std::isnan(s[q.score_slot])) continue;
+        const auto& ind = m.indicators[q.indicator];
+        const auto& dim = m.dimensions[ind.dimension];
+        const double questions = applying(ind.questions, [&](int k) {
+          return std::pair{m.questions[k].score_slot, m.questions[k].weight};
+        });
+        const double indicators = applying(dim.indicators, [&](int k) {
+          return std::pair{m.indicators[k].score_slot, m.indicators[k].weight};
+        });
+        const double share =
+            (q.weight / questions) * (ind.weight / indicators) * (dim.weight / dimensions);
+        ASSERT_EQ(Bits(r.questions[qi].max_contribution), Bits(100 * share))
+            << model_id << " assessment " << i << " question " << q.id;
+        ASSERT_EQ(Bits(r.questions[qi].contribution), Bits(s[q.score_slot] * share))
+            << model_id << " assessment " << i << " question " << q.id;
+      }
+    }
+  }
+}
+
 // Each variant's total and level are Score's for the answers with its
 // changes applied (one or two; to a value or to unanswered), across blocks.
 TEST(ScoringKernel, VariantsScoreAsTheirAnswersAlone) {

@@ -45,7 +45,9 @@ ScoreResult Score(const model::Model& m, const Answers& answers, int production_
   for (size_t i = 0; i < m.questions.size(); ++i) {
     slots[m.scoring_questions[i].answer_slot] = answers.values[i];
   }
-  r.level = Evaluate(m, slots.data());
+  // The weights of the parts that apply: per indicator, per dimension, total.
+  std::vector<double> weight_sums(m.indicators.size() + m.dimensions.size() + 1);
+  r.level = Evaluate(m, slots.data(), weight_sums.data());
   r.total = slots[m.total_slot];
   for (const auto& d : m.dimensions) r.dimensions.push_back(slots[d.score_slot]);
   for (const auto& i : m.indicators) r.indicators.push_back(slots[i.score_slot]);
@@ -64,20 +66,16 @@ ScoreResult Score(const model::Model& m, const Answers& answers, int production_
   }
   // Each question's share of the total: its weight within its indicator,
   // the indicator's within its dimension, the dimension's within the total,
-  // all among the parts that apply: their weights summed once per indicator
-  // and dimension, in model order.
-  std::vector<double> question_weights(m.indicators.size()), indicator_weights(m.dimensions.size());
-  double dimension_weights = 0;
+  // all among the parts that apply. The last two quotients once per node.
+  const double* question_weights = weight_sums.data();
+  const double* indicator_weights = question_weights + m.indicators.size();
+  const double dimension_weights = indicator_weights[m.dimensions.size()];
+  std::vector<double> indicator_shares(m.indicators.size()), dimension_shares(m.dimensions.size());
   for (size_t i = 0; i < m.indicators.size(); ++i) {
-    for (int t = m.indicator_begin[i]; t < m.indicator_begin[i + 1]; ++t) {
-      if (!std::isnan(slots[m.indicator_terms[t].slot])) question_weights[i] += m.indicator_terms[t].weight;
-    }
+    indicator_shares[i] = m.indicators[i].weight / indicator_weights[m.indicators[i].dimension];
   }
   for (size_t d = 0; d < m.dimensions.size(); ++d) {
-    for (int t = m.dimension_begin[d]; t < m.dimension_begin[d + 1]; ++t) {
-      if (!std::isnan(slots[m.dimension_terms[t].slot])) indicator_weights[d] += m.dimension_terms[t].weight;
-    }
-    if (!std::isnan(r.dimensions[d])) dimension_weights += m.dimensions[d].weight;
+    dimension_shares[d] = m.dimensions[d].weight / dimension_weights;
   }
   for (size_t qi = 0; qi < m.questions.size(); ++qi) {
     const auto& q = m.scoring_questions[qi];
@@ -90,10 +88,8 @@ ScoreResult Score(const model::Model& m, const Answers& answers, int production_
     } else {
       qr.score = slots[q.score_slot];
       if (!std::isnan(qr.score)) {
-        const auto& ind = m.indicators[q.indicator];
-        const auto& dim = m.dimensions[ind.dimension];
-        double share = (q.weight / question_weights[q.indicator]) * (ind.weight / indicator_weights[ind.dimension]) *
-                       (dim.weight / dimension_weights);
+        double share = (q.weight / question_weights[q.indicator]) * indicator_shares[q.indicator] *
+                       dimension_shares[m.indicators[q.indicator].dimension];
         qr.max_contribution = 100 * share;
         qr.contribution = qr.score * share;
       }

@@ -75,7 +75,12 @@ ScoreResult Score(const model::Model& model, const Answers& answers, int product
 // production-type and answer slots are filled; computes everything else in
 // place (NaN in the answer slots of questions that do not apply) and returns
 // the level. Allocates nothing for the models shipped.
-int Evaluate(const model::Model& model, double* slots);
+//
+// With `weight_sums` (model.indicators.size() + model.dimensions.size() + 1
+// doubles), also puts there the weights of the parts that apply, summed in
+// model order as the means were: per indicator its questions', per
+// dimension its indicators', and last the dimensions'.
+int Evaluate(const model::Model& model, double* slots, double* weight_sums = nullptr);
 
 // Scores many assessments, in blocks over `threads` threads (0 = all
 // cores). `answers[q][i]` is question q's value for assessment i. Results
