@@ -6,6 +6,7 @@
 // POST …/report.pdf: queues that page's rendering to PDF by headless
 // Chromium (a job, see GET /api/v1/jobs/{id}).
 #include <cmath>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -15,6 +16,7 @@
 #include "api/app.h"
 #include "api/json_util.h"
 #include "core/lru_cache.h"
+#include "core/size_class.h"
 #include "core/time.h"
 #include "core/uscc.h"
 #include "report/diagnosis_html.h"
@@ -181,29 +183,79 @@ Json TrendJson(const std::vector<domain::Assessment>& history) {
   return trend;
 }
 
-// The diagnosis of the enterprise `uscc` in `round` as `who` may see it
-// (kNotFound outside its scope).
-Result<Json> BuildDiagnosis(Context& c, const Principal& who, const std::string& round, const std::string& uscc) {
-  auto d = campaign::DiagnoseEnterprise(c.db, c.lifecycle, c.results, c.benchmark_packs, who, round, uscc,
-                                        c.options.min_group_size);
-  if (!d) return Fail(d.error());
-  const model::Model& m = *d->view.model;
-  const auto& result = d->view.result;
+// The diagnosis's JSON from what it is made of.
+Json DiagnosisJson(Context& c, const campaign::EnterpriseDiagnosis& d) {
+  const model::Model& m = *d.view.model;
+  const auto& result = d.view.result;
   Json out = scoring::ResultToJson(m, result, false);
-  out["round"] = round;
-  out["round_name"] = d->view.round_name;
-  out["uscc"] = uscc;
-  out["enterprise_name"] = d->view.enterprise.name;
-  out["status"] = domain::AssessmentStatusName(d->view.record.status);
-  out["scored_on_submission"] = d->view.record.total.has_value();
-  out["benchmarks"] = RegionalBenchmarksJson(m, d->diagnosis, c.options.min_group_size);
-  out["national_benchmarks"] = NationalBenchmarksJson(*d);
-  out["priorities"] = PrioritiesJson(m, d->diagnosis, result);
-  out["path_to_next_level"] = PathToNextLevelJson(m, d->view.record.answers_json, d->view.record.production_type);
+  out["round"] = d.view.record.round_code;
+  out["round_name"] = d.view.round_name;
+  out["uscc"] = d.view.record.uscc.str();
+  out["enterprise_name"] = d.view.enterprise.name;
+  out["status"] = domain::AssessmentStatusName(d.view.record.status);
+  out["scored_on_submission"] = d.view.record.total.has_value();
+  out["benchmarks"] = RegionalBenchmarksJson(m, d.diagnosis, c.options.min_group_size);
+  out["national_benchmarks"] = NationalBenchmarksJson(d);
+  out["priorities"] = PrioritiesJson(m, d.diagnosis, result);
+  out["path_to_next_level"] = PathToNextLevelJson(m, d.view.record.answers_json, d.view.record.production_type);
   auto advice = m.level_advice.find(m.levels[result.level].id);
   out["level_advice"] = advice == m.level_advice.end() ? "" : advice->second;
-  out["trend"] = TrendJson(d->history);
+  out["trend"] = TrendJson(d.history);
   return out;
+}
+
+// A finished diagnosis, as JSON and as the response body. It holds the
+// reference lists and the national pack it was made with, so that no
+// other lists or pack can take their addresses while it is kept.
+struct KeptDiagnosis {
+  std::shared_ptr<const domain::ReferenceIndex> index;
+  std::shared_ptr<const analytics::BenchmarkPack> national_pack;
+  Json json;
+  std::string body;
+};
+
+// Everything a diagnosis's JSON is a function of: the assessment (its id
+// and version: every change of it makes a new version), the model, the
+// enterprise's fields it shows and groups peers by, the round's name, the
+// enterprise's rounds as the trend shows them, the results snapshot's
+// position, the reference lists and the national pack (by address), and
+// the minimum group size.
+std::string DiagnosisKey(const campaign::EnterpriseDiagnosis& d, int64_t min_group_size) {
+  const domain::Assessment& a = d.view.record;
+  const Enterprise& e = d.view.enterprise;
+  std::string key = fmt::format(
+      "{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", a.id, a.version,
+      d.view.model->hash, e.name, e.unit_code.str(), e.industry_code, SizeClassName(e.size_class), d.view.round_name,
+      d.results_seq, static_cast<const void*>(d.index.get()), static_cast<const void*>(d.national_pack.get()),
+      min_group_size, a.round_code, a.uscc.str());
+  for (const auto& h : d.history) {
+    fmt::format_to(std::back_inserter(key), "\x1e{}\x1f{}\x1f{}\x1f{}\x1f{}", h.round_code, h.model_id,
+                   domain::AssessmentStatusName(h.status), h.total ? fmt::format("{:a}", *h.total) : "-",
+                   h.level_id.value_or("-"));
+  }
+  return key;
+}
+
+LruCache<KeptDiagnosis>& KeptDiagnoses() {
+  static LruCache<KeptDiagnosis> kept(1024);  // a diagnosis is ~17 KB as text, twice that as JSON
+  return kept;
+}
+
+// The diagnosis of the enterprise `uscc` in `round` as `who` may see it
+// (kNotFound outside its scope): read afresh, made again only when what it
+// is made of changed.
+Result<std::shared_ptr<const KeptDiagnosis>> BuildDiagnosis(Context& c, const Principal& who,
+                                                            const std::string& round, const std::string& uscc) {
+  auto d = campaign::ReadEnterpriseDiagnosis(c.db, c.lifecycle, c.results, c.benchmark_packs, who, round, uscc);
+  if (!d) return Fail(d.error());
+  const std::string key = DiagnosisKey(*d, c.options.min_group_size);
+  if (auto kept = KeptDiagnoses().Get(key)) return kept;
+  campaign::DiagnosePeers(c.results, c.options.min_group_size, *d);
+  auto made = std::make_shared<KeptDiagnosis>(KeptDiagnosis{d->index, d->national_pack, DiagnosisJson(c, *d), ""});
+  made->body = JsonResponse(made->json).body;
+  // A pack that could not be read is not kept: the next request tries again.
+  if (!d->national_pack_unreadable) KeptDiagnoses().Put(key, made);
+  return std::shared_ptr<const KeptDiagnosis>(std::move(made));
 }
 
 // Runs `respond` on the diagnosis the request asks for, or answers its error.
@@ -215,7 +267,7 @@ http::Response WithDiagnosis(Context& c, http::Request& req, F&& respond) {
   const std::string uscc = NormalizeUscc(req.path_params["uscc"]);
   auto diagnosis = BuildDiagnosis(c, *who, round, uscc);
   if (!diagnosis) return ErrorToResponse(diagnosis.error());
-  return respond(*who, *diagnosis, fmt::format("report-{}-{}", round, uscc));
+  return respond(*who, **diagnosis, fmt::format("report-{}-{}", round, uscc));
 }
 
 std::string ReportHtml(const Json& diagnosis, const Clock& clock) {
@@ -229,11 +281,15 @@ constexpr std::string_view kPdfJob = "html_to_pdf";
 
 void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
   router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/diagnosis", LoggedIn(), [&c](http::Request& r) {
-    return WithDiagnosis(c, r, [](const Principal&, const Json& d, const std::string&) { return JsonResponse(d); });
+    return WithDiagnosis(c, r, [](const Principal&, const KeptDiagnosis& d, const std::string&) {
+      http::Response resp;
+      resp.body = d.body;
+      return resp;
+    });
   });
   router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/report.html", LoggedIn(), [&c](http::Request& r) {
-    return WithDiagnosis(c, r, [&c](const Principal&, const Json& d, const std::string& name) {
-      return HtmlPageResponse(ReportHtml(d, c.clock), name + ".html");
+    return WithDiagnosis(c, r, [&c](const Principal&, const KeptDiagnosis& d, const std::string& name) {
+      return HtmlPageResponse(ReportHtml(d.json, c.clock), name + ".html");
     });
   });
   // The report's charts as images, for the web app's result page: the same
@@ -242,8 +298,8 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
     const std::string file = r.path_params["chart"];
     const bool svg_file = file.size() > 4 && file.ends_with(".svg");
     const std::string chart = svg_file ? file.substr(0, file.size() - 4) : "";
-    return WithDiagnosis(c, r, [&](const Principal&, const Json& d, const std::string& name) {
-      auto svg = report::DiagnosisChartSvg(nlohmann::json(d), chart);
+    return WithDiagnosis(c, r, [&](const Principal&, const KeptDiagnosis& d, const std::string& name) {
+      auto svg = report::DiagnosisChartSvg(nlohmann::json(d.json), chart);
       if (!svg) return ErrorToResponse(Error::NotFound("没有这个图表：" + file + "（可用 radar.svg、key-indicators.svg）"));
       http::Response resp;
       resp.content_type = "image/svg+xml; charset=utf-8";
@@ -256,7 +312,8 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
   // The page is made now, with what the caller may see; only its rendering
   // waits in the queue.
   router.Add("POST", "/api/v1/rounds/{round}/enterprises/{uscc}/report.pdf", LoggedIn(), [&c](http::Request& r) {
-    return WithDiagnosis(c, r, [&c](const Principal& who, const Json& d, const std::string& name) {
+    return WithDiagnosis(c, r, [&c](const Principal& who, const KeptDiagnosis& kept, const std::string& name) {
+      const Json& d = kept.json;
       // Saved under the document's title: 两化融合评估诊断报告（企业，评估周期）.pdf.
       const std::string title = fmt::format("两化融合评估诊断报告（{}，{}）.pdf", d["enterprise_name"].get<std::string>(),
                                             d["round_name"].get<std::string>());

@@ -8,14 +8,13 @@
 
 namespace rongping::campaign {
 
-Result<EnterpriseDiagnosis> DiagnoseEnterprise(store::Db& db, LifecycleService& lifecycle,
-                                               analytics::ResultsSnapshot& results,
-                                               BenchmarkPackCache& packs, const Principal& who,
-                                               const std::string& round, const std::string& uscc,
-                                               int64_t min_group_size) {
+Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleService& lifecycle,
+                                                    analytics::ResultsSnapshot& results,
+                                                    BenchmarkPackCache& packs, const Principal& who,
+                                                    const std::string& round, const std::string& uscc) {
   auto view = lifecycle.Get(who, round, uscc);
   if (!view) return Fail(view.error());
-  EnterpriseDiagnosis out{std::move(*view), {}, {}, {}, {}, nullptr, false};
+  EnterpriseDiagnosis out{std::move(*view), {}, {}, {}, nullptr, 0, {}, nullptr, false};
   // The reference lists and the enterprise's rounds, in one read.
   auto shared = store::InTx(db, store::TxMode::kRead,
                             [&](store::Tx& tx) -> Result<std::shared_ptr<const domain::ReferenceIndex>> {
@@ -25,7 +24,8 @@ Result<EnterpriseDiagnosis> DiagnoseEnterprise(store::Db& db, LifecycleService& 
                               return store::SharedReferenceIndex(tx);
                             });
   if (!shared) return Fail(shared.error());
-  const domain::ReferenceIndex* index = shared->get();
+  out.index = std::move(*shared);
+  const domain::ReferenceIndex* index = out.index.get();
 
   // The enterprise's place for peer groups, and its 中文 names.
   const Enterprise& enterprise = out.view.enterprise;
@@ -45,13 +45,27 @@ Result<EnterpriseDiagnosis> DiagnoseEnterprise(store::Db& db, LifecycleService& 
                 std::string(SizeClassLabel(enterprise.size_class)),
                 ""};
   if (auto r = results.Current(db); !r) return Fail(r.error());
-  const model::Model& m = *out.view.model;
-  out.diagnosis =
-      analytics::Diagnose(results, round, m, out.key, out.labels, out.view.result, min_group_size);
-  auto pack = packs.For(db, m, province);
+  out.results_seq = results.last_seq();
+  auto pack = packs.For(db, *out.view.model, province);
   if (pack) out.national_pack = std::move(*pack);
   out.national_pack_unreadable = !pack;
   return out;
+}
+
+void DiagnosePeers(const analytics::ResultsSnapshot& results, int64_t min_group_size,
+                   EnterpriseDiagnosis& d) {
+  d.diagnosis = analytics::Diagnose(results, d.view.record.round_code, *d.view.model, d.key, d.labels,
+                                    d.view.result, min_group_size);
+}
+
+Result<EnterpriseDiagnosis> DiagnoseEnterprise(store::Db& db, LifecycleService& lifecycle,
+                                               analytics::ResultsSnapshot& results,
+                                               BenchmarkPackCache& packs, const Principal& who,
+                                               const std::string& round, const std::string& uscc,
+                                               int64_t min_group_size) {
+  auto d = ReadEnterpriseDiagnosis(db, lifecycle, results, packs, who, round, uscc);
+  if (d) DiagnosePeers(results, min_group_size, *d);
+  return d;
 }
 
 }  // namespace rongping::campaign

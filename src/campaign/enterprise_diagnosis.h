@@ -22,7 +22,12 @@ struct EnterpriseDiagnosis {
   std::vector<domain::Assessment> history;  // every round of the enterprise, oldest first
   analytics::GroupKey key;                  // its peer group attributes (codes)
   analytics::GroupKey labels;               // the same in 中文
-  analytics::Diagnosis diagnosis;           // against the region's peers
+  // The reference lists the labels come from, and the results snapshot's
+  // position in the change feed when it was read: the peer figures show
+  // this position or a later one.
+  std::shared_ptr<const domain::ReferenceIndex> index;
+  int64_t results_seq = 0;
+  analytics::Diagnosis diagnosis;           // against the region's peers (DiagnosePeers)
   // The national benchmark pack for its model and province; null when none
   // is loaded, or when it could not be read (national_pack_unreadable: the
   // diagnosis is still given).
@@ -30,9 +35,22 @@ struct EnterpriseDiagnosis {
   bool national_pack_unreadable = false;
 };
 
-// The diagnosis of `uscc` in `round`, as `who` may see it (404 outside its
-// scope, or without an assessment). Peer figures need `min_group_size`
-// enterprises (analytics::Diagnose).
+// What the diagnosis of `uscc` in `round` is made of, as `who` may see it
+// (404 outside its scope, or without an assessment): everything but the
+// region's peer figures (`diagnosis`), with the results snapshot showing
+// every change this server committed.
+Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleService& lifecycle,
+                                                    analytics::ResultsSnapshot& results,
+                                                    BenchmarkPackCache& packs, const Principal& who,
+                                                    const std::string& round, const std::string& uscc);
+
+// Fills d.diagnosis: d against the region's peers in `results` (read by
+// ReadEnterpriseDiagnosis), which need `min_group_size` enterprises
+// (analytics::Diagnose).
+void DiagnosePeers(const analytics::ResultsSnapshot& results, int64_t min_group_size,
+                   EnterpriseDiagnosis& d);
+
+// Both: the whole diagnosis.
 Result<EnterpriseDiagnosis> DiagnoseEnterprise(store::Db& db, LifecycleService& lifecycle,
                                                analytics::ResultsSnapshot& results,
                                                BenchmarkPackCache& packs, const Principal& who,

@@ -368,6 +368,58 @@ class DiagnosisTest(unittest.TestCase):
         self.assertGreater(len(picked), 5)
         self.assertGreater(len(groups), 1, groups)  # more than one kind of group was checked
 
+    def test_a_kept_diagnosis_is_as_new_as_what_it_is_made_of(self):
+        """The server keeps finished diagnoses by everything they are made of:
+        asked again, the same bytes; after a review of the assessment, a change
+        of the enterprise or a change among its peers, the next request shows
+        it; a kept diagnosis reaches no caller outside the enterprise's scope."""
+        # A submitted 广州 assessment with a submitted peer of the same
+        # industry, size and unit (so in every group the enterprise is in).
+        found = SERVER.sql(
+            "SELECT a.uscc, p.uscc FROM assessments a JOIN enterprises e ON e.uscc = a.uscc "
+            "JOIN assessments p ON p.round_code = a.round_code AND p.unit_code = a.unit_code AND p.uscc <> a.uscc "
+            "JOIN enterprises pe ON pe.uscc = p.uscc WHERE a.round_code = 'gd-2016' AND a.unit_code = '440100' "
+            "AND a.status = 'submitted' AND p.status = 'submitted' AND pe.industry_code = e.industry_code "
+            "AND pe.size_class = e.size_class ORDER BY a.id, p.id LIMIT 1")
+        self.assertTrue(found, "the scenario has two such assessments")
+        uscc, peer = found[0]
+        first = self.diagnosis("guangdong", uscc)
+        self.assertEqual(first.status, 200, first)
+        self.assertEqual(self.diagnosis("guangzhou", uscc).body, first.body)
+        self.assertEqual(self.diagnosis("shenzhen", uscc).status, 404)
+        province = SERVER.token("guangdong")
+
+        def review_and_resubmit(of, check):
+            path = f"/api/v1/rounds/gd-2016/enterprises/{of}/assessment"
+            r = SERVER.request("POST", path + "/review", province, body={"decision": "reject", "reason": "请补充说明"})
+            self.assertEqual(r.status, 200, r)
+            check(self.diagnosis("guangdong", uscc).json(), rejected=True)
+            r = SERVER.request("POST", path + "/submit", province, body={"override": True})
+            self.assertEqual(r.status, 200, r)
+            check(self.diagnosis("guangdong", uscc).json(), rejected=False)
+
+        # The assessment returned, then submitted again.
+        review_and_resubmit(uscc, lambda d, rejected: self.assertEqual(
+            d["status"], "rejected" if rejected else "submitted"))
+        # A peer leaves the results: one peer fewer in the same group, then back.
+        group = first.json()["benchmarks"]["peer_group"]
+
+        def peers(d, rejected):
+            now = d["benchmarks"]["peer_group"]
+            if rejected and group["n"] == 5:  # too few now: a wider group
+                self.assertNotEqual(now["id"], group["id"])
+            else:
+                self.assertEqual((now["id"], now["n"]), (group["id"], group["n"] - rejected))
+        review_and_resubmit(peer, peers)
+        # The enterprise renamed, then named back.
+        e = SERVER.request("GET", f"/api/v1/enterprises/{uscc}", province).json()
+        for name in (e["name"] + "（更名）", e["name"]):
+            r = SERVER.request("PATCH", f"/api/v1/enterprises/{uscc}", province,
+                               body={"version": e["version"], "name": name})
+            self.assertEqual(r.status, 200, r)
+            e = r.json()
+            self.assertEqual(self.diagnosis("guangdong", uscc).json()["enterprise_name"], name)
+
     def test_scope(self):
         uscc = self.own_uscc()  # a 广州 enterprise
         self.assertEqual(self.diagnosis("shenzhen", uscc).status, 404)
