@@ -5,6 +5,7 @@
 #include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
+#include "core/lru_cache.h"
 #include "campaign/progress.h"
 #include "campaign/rounds.h"
 #include "core/text.h"
@@ -191,6 +192,27 @@ http::Response PutTargetHandler(Context& c, http::Request& req) {
                        {"description", rule->Describe()}});
 }
 
+// Finished JSON progress tables counted from the snapshot, by
+// campaign::ProgressKey; each holds the reference lists its key names by
+// address.
+struct KeptProgress {
+  std::shared_ptr<const domain::ReferenceIndex> index;
+  std::string body;
+};
+
+http::Response KeptProgressResponse(Context& c, const campaign::ProgressInputs& inputs) {
+  static LruCache<KeptProgress> kept(256);  // a table is 2-10 KB
+  const std::string key = campaign::ProgressKey(inputs);
+  http::Response r;
+  if (auto hit = key.empty() ? nullptr : kept.Get(key)) {
+    r.body = hit->body;
+    return r;
+  }
+  r = JsonResponse(report::ProgressToJson(campaign::BuildProgress(inputs, &c.progress)));
+  if (!key.empty()) kept.Put(key, std::make_shared<const KeptProgress>(KeptProgress{inputs.index, r.body}));
+  return r;
+}
+
 http::Response ProgressHandler(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
@@ -199,19 +221,19 @@ http::Response ProgressHandler(Context& c, http::Request& req) {
   if (!ParseDateDays(as_of)) {
     return ErrorToResponse(Error::Invalid("invalid_parameter", "as_of 应为日期，如 2016-06-30", "as_of"));
   }
-  auto table = campaign::LoadProgress(c.db, &*who, req.path_params["round"],
-                                      std::string(req.Query("unit")), as_of, &c.progress,
-                                      c.clock.TodayInChina());
-  if (!table) return ErrorToResponse(table.error());
+  auto inputs = campaign::ReadProgressInputs(c.db, &*who, req.path_params["round"], std::string(req.Query("unit")),
+                                             as_of, &c.progress, c.clock.TodayInChina());
+  if (!inputs) return ErrorToResponse(inputs.error());
   std::string_view format = req.Query("format");
-  if (format.empty() || format == "json") return JsonResponse(report::ProgressToJson(*table));
+  if (format.empty() || format == "json") return KeptProgressResponse(c, *inputs);
+  auto table = campaign::BuildProgress(*inputs, &c.progress);
   http::Response r;
   constexpr std::string_view kTitle = "两化融合评估诊断和对标引导情况表";
   if (format == "csv") {
     r.content_type = "text/csv; charset=utf-8";
-    r.body = report::ProgressToCsv(*table);
+    r.body = report::ProgressToCsv(table);
   } else if (format == "xlsx") {
-    auto bytes = report::ProgressToXlsx(*table, std::string(kTitle));
+    auto bytes = report::ProgressToXlsx(table, std::string(kTitle));
     if (!bytes) return ErrorToResponse(bytes.error());
     r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     r.body = std::move(*bytes);
@@ -219,9 +241,9 @@ http::Response ProgressHandler(Context& c, http::Request& req) {
     return ErrorToResponse(Error::Invalid("invalid_parameter", "format 应为 json、csv 或 xlsx", "format"));
   }
   r.SetHeader("Content-Disposition",
-              AttachmentDisposition(fmt::format("progress-{}-{}.{}", table->round_code, table->as_of, format),
-                                    fmt::format("{}（{}，截至{}）.{}", kTitle, table->total.unit_name,
-                                                report::ChineseDate(table->as_of), format)));
+              AttachmentDisposition(fmt::format("progress-{}-{}.{}", table.round_code, table.as_of, format),
+                                    fmt::format("{}（{}，截至{}）.{}", kTitle, table.total.unit_name,
+                                                report::ChineseDate(table.as_of), format)));
   return r;
 }
 

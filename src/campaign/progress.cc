@@ -1,8 +1,10 @@
 #include "campaign/progress.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "campaign/rounds.h"
 #include "core/time.h"
@@ -105,10 +107,10 @@ ProgressTable BuildProgress(const domain::Round& round, const domain::ReferenceI
   return table;
 }
 
-Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
-                                   const std::string& round_code, const std::string& unit_code,
-                                   const std::string& as_of,
-                                   analytics::ProgressSnapshot* snapshot, const std::string& today) {
+Result<ProgressInputs> ReadProgressInputs(store::Db& db, const Principal* who,
+                                          const std::string& round_code, const std::string& unit_code,
+                                          const std::string& as_of, analytics::ProgressSnapshot* snapshot,
+                                          const std::string& today) {
   if (who && !IsRegionAdmin(who->role) && who->role != Role::kAssociation) {
     return Fail(Error::Forbidden("进度表仅供主管部门和行业协会查看"));
   }
@@ -117,43 +119,80 @@ Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
   const bool by_industry = who && who->role == Role::kAssociation;
   const bool historical = as_of < today;
   if (by_industry || historical) snapshot = nullptr;
+  ProgressInputs in;
+  in.as_of = as_of;
   if (snapshot) {
     if (auto r = snapshot->Current(db); !r) return Fail(r.error());
+    in.snapshot_seq = snapshot->last_seq();
   }
-  return InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<ProgressTable> {
+  auto read = InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<void> {
     auto round = store::FindRound(tx, round_code);
     if (!round) return Fail(round.error());
     if (!*round) return Fail(Error::NotFound("评估周期不存在"));
+    in.round = std::move(**round);
     auto shared = store::SharedReferenceIndex(tx);
     if (!shared) return Fail(shared.error());
-    const domain::ReferenceIndex* units = shared->get();
-    if (who && !RoundConcerns(*who, **round, *units)) return Fail(Error::NotFound("评估周期不存在"));
-    std::string root = unit_code;
-    if (root.empty()) {
+    in.index = std::move(*shared);
+    const domain::ReferenceIndex& units = *in.index;
+    if (who && !RoundConcerns(*who, in.round, units)) return Fail(Error::NotFound("评估周期不存在"));
+    in.root = unit_code;
+    if (in.root.empty()) {
       bool regional = who && (who->role == Role::kProvince || who->role == Role::kUnit ||
                               who->role == Role::kAssociation);
-      root = regional ? who->scope_code : (*round)->province_code;
+      in.root = regional ? who->scope_code : in.round.province_code;
     }
-    if (!units->units.count(root)) return Fail(Error::NotFound("单位不存在"));
-    if (who && who->role != Role::kMinistry && !units->UnitInScope(*who, root)) {
+    if (!units.units.count(in.root)) return Fail(Error::NotFound("单位不存在"));
+    if (who && who->role != Role::kMinistry && !units.UnitInScope(*who, in.root)) {
       return Fail(Error::NotFound("单位不存在"));
     }
-    store::CountQuery query;
-    if (by_industry) query.industries = who->industries;
-    if (historical) query.before = ChinaDayEndUtc(as_of);
-    auto counts = snapshot ? Result<std::vector<store::UnitCounts>>(snapshot->Count(
-                                 round_code, (*round)->completion, (*round)->entries))
-                           : store::CountByUnit(tx, round_code, query);
-    if (!counts) return Fail(counts.error());
+    if (!snapshot) {
+      store::CountQuery query;
+      if (by_industry) query.industries = who->industries;
+      if (historical) query.before = ChinaDayEndUtc(as_of);
+      auto counts = store::CountByUnit(tx, round_code, query);
+      if (!counts) return Fail(counts.error());
+      in.counts = std::move(*counts);
+    }
     auto target_rows = store::ListTargets(tx, round_code);
     if (!target_rows) return Fail(target_rows.error());
-    std::map<std::string, TargetRule> targets;
-    for (const auto& [unit, text] : *target_rows) {
-      auto rule = ParseTargetRule(text);
-      if (rule) targets[unit] = *rule;
-    }
-    return BuildProgress(**round, *units, root, *counts, targets, as_of);
+    in.target_rows = std::move(*target_rows);
+    return {};
   });
+  if (!read) return Fail(read.error());
+  return in;
+}
+
+ProgressTable BuildProgress(const ProgressInputs& in, const analytics::ProgressSnapshot* snapshot) {
+  std::map<std::string, TargetRule> targets;
+  for (const auto& [unit, text] : in.target_rows) {
+    auto rule = ParseTargetRule(text);
+    if (rule) targets[unit] = *rule;
+  }
+  const std::vector<store::UnitCounts> counts =
+      in.counts ? *in.counts : snapshot->Count(in.round.code, in.round.completion, in.round.entries);
+  return BuildProgress(in.round, *in.index, in.root, counts, targets, in.as_of);
+}
+
+std::string ProgressKey(const ProgressInputs& in) {
+  if (in.counts) return "";
+  const domain::Round& r = in.round;
+  std::string key = fmt::format(
+      "{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", r.code, r.name,
+      r.year, r.province_code, fmt::join(r.models, ","), r.opens_on.ToString(), r.closes_on.ToString(),
+      r.deadline.ToString(), r.review_required, r.contacts_due ? r.contacts_due->ToString() : "-",
+      static_cast<int>(r.completion), static_cast<int>(r.entries), in.root, in.as_of, in.snapshot_seq,
+      static_cast<const void*>(in.index.get()));
+  for (const auto& [unit, text] : in.target_rows) fmt::format_to(std::back_inserter(key), "\x1e{}\x1f{}", unit, text);
+  return key;
+}
+
+Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
+                                   const std::string& round_code, const std::string& unit_code,
+                                   const std::string& as_of,
+                                   analytics::ProgressSnapshot* snapshot, const std::string& today) {
+  auto in = ReadProgressInputs(db, who, round_code, unit_code, as_of, snapshot, today);
+  if (!in) return Fail(in.error());
+  return BuildProgress(*in, snapshot);
 }
 
 }  // namespace rongping::campaign

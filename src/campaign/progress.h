@@ -6,6 +6,7 @@
 #define RONGPING_CAMPAIGN_PROGRESS_H_
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,37 @@ Result<ProgressTable> LoadProgress(store::Db& db, const Principal* who,
                                    const std::string& round_code, const std::string& unit_code,
                                    const std::string& as_of,
                                    analytics::ProgressSnapshot* snapshot, const std::string& today);
+
+// What LoadProgress builds a table from, read in one transaction with its
+// checks. `counts` holds the counts when they came from the database (a day
+// before today, an association's industries, or no snapshot); otherwise the
+// table counts from the snapshot, which then showed the change feed up to
+// `snapshot_seq` at least.
+struct ProgressInputs {
+  domain::Round round;
+  std::shared_ptr<const domain::ReferenceIndex> index;
+  std::string root;
+  std::string as_of;
+  std::vector<std::pair<std::string, std::string>> target_rows;  // unit, rule as stored
+  std::optional<std::vector<store::UnitCounts>> counts;
+  int64_t snapshot_seq = 0;
+};
+
+// LoadProgress in two steps: the inputs (with every error LoadProgress
+// answers), then the table from them, counted from `snapshot` unless
+// inputs.counts is set (then `snapshot` may be null).
+Result<ProgressInputs> ReadProgressInputs(store::Db& db, const Principal* who,
+                                          const std::string& round_code, const std::string& unit_code,
+                                          const std::string& as_of, analytics::ProgressSnapshot* snapshot,
+                                          const std::string& today);
+ProgressTable BuildProgress(const ProgressInputs& inputs, const analytics::ProgressSnapshot* snapshot);
+
+// For inputs counted from the snapshot: a text equal for two inputs only
+// when their tables are the same (the round, root, day and targets, the
+// snapshot's position and the reference lists by address, which the caller
+// keeps alive while it keeps the key). Empty for inputs counted from the
+// database.
+std::string ProgressKey(const ProgressInputs& inputs);
 
 }  // namespace rongping::campaign
 
