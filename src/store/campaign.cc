@@ -49,6 +49,12 @@ constexpr std::string_view kAssessmentColumns =
     "a.id, a.round_code, a.uscc, a.model_id, a.unit_code, a.production_type, a.status, "
     "a.answers_json, a.version, a.total, a.level_index, a.level_id, a.model_hash, a.submitted_at, "
     "a.reviewed_at, a.reviewer, a.review_reason, a.created_at, a.updated_at, a.score_vector";
+// The same columns without the two large ones (answers, score vector), read
+// as empty: for lists that show neither.
+constexpr std::string_view kAssessmentSummaryColumns =
+    "a.id, a.round_code, a.uscc, a.model_id, a.unit_code, a.production_type, a.status, "
+    "'', a.version, a.total, a.level_index, a.level_id, a.model_hash, a.submitted_at, "
+    "a.reviewed_at, a.reviewer, a.review_reason, a.created_at, a.updated_at, NULL";
 
 // A status as stored; one rongping does not know was written outside it,
 // and is reported rather than read as some other status.
@@ -354,7 +360,7 @@ Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who,
 Result<std::vector<domain::Assessment>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc) {
   auto rows = tx.Query(fmt::format("SELECT {} FROM assessments a JOIN rounds r ON r.code = "
                                    "a.round_code WHERE a.uscc = $1 ORDER BY r.year, r.opens_on, a.id",
-                                   kAssessmentColumns),
+                                   kAssessmentSummaryColumns),
                        {std::string(uscc)});
   if (!rows) return Fail(rows.error());
   std::vector<domain::Assessment> out;

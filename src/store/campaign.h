@@ -95,7 +95,8 @@ struct AssessmentPage {
 Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who,
                                        const domain::AssessmentQuery& query);
 
-// Every assessment of an enterprise, oldest round first (for its trend).
+// Every assessment of an enterprise, oldest round first (for its trend),
+// without its answers and score vector (empty, unset).
 Result<std::vector<domain::Assessment>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc);
 
 Result<void> UpsertTarget(Tx& tx, std::string_view round_code, std::string_view unit_code,
