@@ -6,10 +6,12 @@ One app server on SQLite with the guangdong-2016 data answers, under
 `wrk -t2 -cC -dS`, in turn: an enterprise's diagnosis, the province's
 progress table (附件2) and a data-map slice (the province by unit); after
 each, nginx (one worker process, sendfile) answers a static file holding
-the very bytes the server sent, and the ratio is printed. Then the same
-diagnosis load runs against the server with 1 and with 2 worker threads:
-reads must not serialize. Finally a file of the built web app (index.html)
-from the server against the same file from nginx.
+the very bytes the server sent, and the ratio is printed; also a file of
+the built web app (index.html) from the server against the same file from
+nginx. Then the diagnosis (kept finished, so mostly the I/O thread's work)
+and the review queue (a page of 50 assessments read from the database for
+every request) run against the server with 1 and with 2 worker threads:
+reads must not serialize.
 
     python3 bench/serving.py [--seconds 10] [--connections 64] [--rounds 1]
 
@@ -135,17 +137,21 @@ def main():
                       f"ratio {app / static:.3f}", flush=True)
                 rows.append((name, app, static))
         server.stop()
-        # Reads must not serialize: the diagnosis with 1 and 2 workers.
+        # Reads must not serialize: with 1 and 2 workers, the diagnosis (kept
+        # finished, so mostly the I/O thread's work) and the review queue (a
+        # page of 50 assessments read from the database for every request).
+        scaling = [("diagnosis", "enterprise", reads[0][1]),
+                   ("review queue", "guangdong", f"/api/v1/rounds/{ROUND}/assessments?per_page=50")]
         per_workers = {}
         for workers in (1, 2):
             server = start_server(workers)
-            token = server.token("enterprise")
-            path = reads[0][1]
-            for _ in range(args.rounds):
-                rps, bad = wrk(f"http://127.0.0.1:{server.port}{path}", args.seconds, args.connections, token)
-                assert bad == 0
-                per_workers.setdefault(workers, []).append(rps)
-                print(f"diagnosis with {workers} worker(s): {rps:,.0f}/s", flush=True)
+            for name, user, path in scaling:
+                token = server.token(user)
+                for _ in range(args.rounds):
+                    rps, bad = wrk(f"http://127.0.0.1:{server.port}{path}", args.seconds, args.connections, token)
+                    assert bad == 0
+                    per_workers.setdefault((name, workers), []).append(rps)
+                    print(f"{name} with {workers} worker(s): {rps:,.0f}/s", flush=True)
             server.stop()
         server = None
         print("\nsummary (mean over rounds)")
@@ -156,9 +162,10 @@ def main():
             app = sum(r[1] for r in mine) / len(mine)
             static = sum(r[2] for r in mine) / len(mine)
             print(f"| {name} | {app:,.0f} | {static:,.0f} | {app / static:.3f} |")
-        one = sum(per_workers[1]) / len(per_workers[1])
-        two = sum(per_workers[2]) / len(per_workers[2])
-        print(f"| diagnosis, 2 workers vs 1 | {two:,.0f} | {one:,.0f} (1 worker) | {two / one:.2f} |")
+        for name, *_ in scaling:
+            one = sum(per_workers[(name, 1)]) / len(per_workers[(name, 1)])
+            two = sum(per_workers[(name, 2)]) / len(per_workers[(name, 2)])
+            print(f"| {name}, 2 workers vs 1 | {two:,.0f} | {one:,.0f} (1 worker) | {two / one:.2f} |")
     finally:
         if nginx:
             nginx.stop()

@@ -346,7 +346,7 @@ Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who,
   params.push_back(query.offset);
   auto rows = tx.Query(
       fmt::format("SELECT {}, e.name {} ORDER BY a.updated_at DESC, a.id LIMIT ${} OFFSET ${}",
-                  kAssessmentColumns, from, params.size() - 1, params.size()),
+                  kAssessmentSummaryColumns, from, params.size() - 1, params.size()),
       params);
   if (!rows) return Fail(rows.error());
   for (const auto& r : rows->rows) {

@@ -91,7 +91,8 @@ struct AssessmentPage {
   std::vector<AssessmentListItem> items;
   int64_t total = 0;
 };
-// The assessments of `query` among those `who` may see.
+// The assessments of `query` among those `who` may see, without their
+// answers and score vectors (empty, unset).
 Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who,
                                        const domain::AssessmentQuery& query);
 

@@ -281,6 +281,12 @@ CREATE TABLE reference_versions (
 )
 )SQL";
 
+// The review queue lists a round's assessments most recently changed first,
+// a page at a time: in this order a page is read without sorting them all.
+constexpr std::string_view kV12 = R"SQL(
+CREATE INDEX assessments_round_updated ON assessments(round_code, updated_at DESC, id)
+)SQL";
+
 // Assessment times imported before they were normalised kept the offset
 // they came with ("2016-05-01T09:00:00+08:00"), which compares as text 8
 // hours late against the UTC times everything else stores: rewritten as
@@ -318,6 +324,7 @@ const std::vector<Migration>& AllMigrations() {
       {9, "benchmark packs", kV9},
       {10, "assessment times in UTC", "", TimesInUtc},
       {11, "versions of the reference lists", kV11},
+      {12, "the review queue's order", kV12},
   };
   return kAll;
 }
