@@ -204,14 +204,16 @@ Json DiagnosisJson(Context& c, const campaign::EnterpriseDiagnosis& d) {
   return out;
 }
 
-// A finished diagnosis, as JSON and as the response body. It holds the
-// reference lists and the national pack it was made with, so that no
-// other lists or pack can take their addresses while it is kept.
+// A finished diagnosis: the response body. It holds the reference lists and
+// the national pack it was made with, so that no other lists or pack can
+// take their addresses while it is kept.
 struct KeptDiagnosis {
   std::shared_ptr<const domain::ReferenceIndex> index;
   std::shared_ptr<const analytics::BenchmarkPack> national_pack;
-  Json json;
   std::string body;
+
+  // The diagnosis as JSON again, for the report page and its charts.
+  Json ToJson() const { return Json::parse(body); }
 };
 
 // Everything a diagnosis's JSON is a function of: the assessment (its id
@@ -237,7 +239,7 @@ std::string DiagnosisKey(const campaign::EnterpriseDiagnosis& d, int64_t min_gro
 }
 
 LruCache<KeptDiagnosis>& KeptDiagnoses() {
-  static LruCache<KeptDiagnosis> kept(1024);  // a diagnosis is ~17 KB as text, twice that as JSON
+  static LruCache<KeptDiagnosis> kept(1024);  // a diagnosis is ~17 KB: at most ~20 MB
   return kept;
 }
 
@@ -251,11 +253,11 @@ Result<std::shared_ptr<const KeptDiagnosis>> BuildDiagnosis(Context& c, const Pr
   const std::string key = DiagnosisKey(*d, c.options.min_group_size);
   if (auto kept = KeptDiagnoses().Get(key)) return kept;
   campaign::DiagnosePeers(c.results, c.options.min_group_size, *d);
-  auto made = std::make_shared<KeptDiagnosis>(KeptDiagnosis{d->index, d->national_pack, DiagnosisJson(c, *d), ""});
-  made->body = JsonResponse(made->json).body;
+  auto made = std::make_shared<const KeptDiagnosis>(
+      KeptDiagnosis{d->index, d->national_pack, JsonResponse(DiagnosisJson(c, *d)).body});
   // A pack that could not be read is not kept: the next request tries again.
   if (!d->national_pack_unreadable) KeptDiagnoses().Put(key, made);
-  return std::shared_ptr<const KeptDiagnosis>(std::move(made));
+  return made;
 }
 
 // Runs `respond` on the diagnosis the request asks for, or answers its error.
@@ -289,7 +291,7 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
   });
   router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/report.html", LoggedIn(), [&c](http::Request& r) {
     return WithDiagnosis(c, r, [&c](const Principal&, const KeptDiagnosis& d, const std::string& name) {
-      return HtmlPageResponse(ReportHtml(d.json, c.clock), name + ".html");
+      return HtmlPageResponse(ReportHtml(d.ToJson(), c.clock), name + ".html");
     });
   });
   // The report's charts as images, for the web app's result page: the same
@@ -299,7 +301,7 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
     const bool svg_file = file.size() > 4 && file.ends_with(".svg");
     const std::string chart = svg_file ? file.substr(0, file.size() - 4) : "";
     return WithDiagnosis(c, r, [&](const Principal&, const KeptDiagnosis& d, const std::string& name) {
-      auto svg = report::DiagnosisChartSvg(nlohmann::json(d.json), chart);
+      auto svg = report::DiagnosisChartSvg(nlohmann::json(d.ToJson()), chart);
       if (!svg) return ErrorToResponse(Error::NotFound("没有这个图表：" + file + "（可用 radar.svg、key-indicators.svg）"));
       http::Response resp;
       resp.content_type = "image/svg+xml; charset=utf-8";
@@ -313,7 +315,7 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
   // waits in the queue.
   router.Add("POST", "/api/v1/rounds/{round}/enterprises/{uscc}/report.pdf", LoggedIn(), [&c](http::Request& r) {
     return WithDiagnosis(c, r, [&c](const Principal& who, const KeptDiagnosis& kept, const std::string& name) {
-      const Json& d = kept.json;
+      const Json d = kept.ToJson();
       // Saved under the document's title: 两化融合评估诊断报告（企业，评估周期）.pdf.
       const std::string title = fmt::format("两化融合评估诊断报告（{}，{}）.pdf", d["enterprise_name"].get<std::string>(),
                                             d["round_name"].get<std::string>());
