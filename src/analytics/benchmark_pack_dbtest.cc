@@ -353,14 +353,16 @@ TEST_F(BenchmarkPackTest, StoreKeepsOnePackPerModel) {
   auto gone = InTx(t_.db(), store::TxMode::kWrite,
                    [&](store::Tx& tx) { return store::DeleteBenchmarkPack(tx, model_id_, "440000"); });
   ASSERT_TRUE(gone && *gone);
-  auto digest = InTx(t_.db(), store::TxMode::kRead,
-                     [&](store::Tx& tx) { return store::BenchmarkPackDigest(tx, model_id_, "440000"); });
-  ASSERT_TRUE(digest);
-  EXPECT_EQ(*digest, "");
-  auto other = InTx(t_.db(), store::TxMode::kRead,
-                    [&](store::Tx& tx) { return store::BenchmarkPackDigest(tx, model_id_, ""); });
-  ASSERT_TRUE(other);
-  EXPECT_FALSE(other->empty());
+  auto digests = InTx(t_.db(), store::TxMode::kReadOne,
+                      [&](store::Tx& tx) { return store::FindBenchmarkPackDigests(tx, model_id_, "440000"); });
+  ASSERT_TRUE(digests);
+  EXPECT_EQ(digests->province, "");
+  EXPECT_FALSE(digests->installation.empty());
+  auto installation_only = InTx(t_.db(), store::TxMode::kReadOne,
+                                [&](store::Tx& tx) { return store::FindBenchmarkPackDigests(tx, model_id_, ""); });
+  ASSERT_TRUE(installation_only);
+  EXPECT_EQ(installation_only->province, "");
+  EXPECT_EQ(installation_only->installation, digests->installation);
 }
 
 // Exporting reads only; loading and removing a pack each commit whole, with

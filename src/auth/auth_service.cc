@@ -203,7 +203,7 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
 
 Result<Principal> AuthService::Authenticate(const std::string& token) const {
   if (token.empty() || token.size() > 256) return Fail(Error::Unauthenticated());
-  auto found = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) {
+  auto found = InTx(db_, store::TxMode::kReadOne, [&](store::Tx& tx) {
     return store::FindLiveSession(tx, HashToken(token), Now());
   });
   if (!found) return Fail(found.error());

@@ -207,25 +207,13 @@ Result<void> RemoveBenchmarkPack(store::Db& db, const Actor& actor, const std::s
 Result<std::shared_ptr<const analytics::BenchmarkPack>> BenchmarkPackCache::For(store::Db& db,
                                                                                 const model::Model& m,
                                                                                 const std::string& province_code) {
-  // Which packs are loaded, in one read: the province's and the installation's.
-  struct Digests {
-    std::string own, installation;
-  };
-  auto digests = store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<Digests> {
-    Digests d;
-    if (!province_code.empty()) {
-      auto own = store::BenchmarkPackDigest(tx, m.id, province_code);
-      if (!own) return Fail(own.error());
-      d.own = std::move(*own);
-    }
-    auto installation = store::BenchmarkPackDigest(tx, m.id, "");
-    if (!installation) return Fail(installation.error());
-    d.installation = std::move(*installation);
-    return d;
+  // Which packs are loaded, in one statement: the province's and the installation's.
+  auto digests = store::InTx(db, store::TxMode::kReadOne, [&](store::Tx& tx) {
+    return store::FindBenchmarkPackDigests(tx, m.id, province_code);
   });
   if (!digests) return Fail(digests.error());
   if (!province_code.empty()) {
-    auto own = Stored(db, m, province_code, digests->own);
+    auto own = Stored(db, m, province_code, digests->province);
     if (!own || *own) return own;
   }
   return Stored(db, m, "", digests->installation);

@@ -71,11 +71,15 @@ Result<std::optional<domain::LoadedBenchmarkPack>> FindBenchmarkPack(Tx& tx, std
   return std::optional<domain::LoadedBenchmarkPack>(std::move(p));
 }
 
-Result<std::string> BenchmarkPackDigest(Tx& tx, std::string_view model_id, std::string_view province_code) {
-  auto rows = tx.Query("SELECT digest FROM benchmark_packs WHERE model_id = $1 AND province_code = $2",
+Result<BenchmarkPackDigests> FindBenchmarkPackDigests(Tx& tx, std::string_view model_id,
+                                                      std::string_view province_code) {
+  auto rows = tx.Query("SELECT province_code, digest FROM benchmark_packs WHERE model_id = $1 AND "
+                       "province_code IN ($2, '')",
                        {std::string(model_id), std::string(province_code)});
   if (!rows) return Fail(rows.error());
-  return rows->empty() ? std::string() : rows->rows[0].Text(0);
+  BenchmarkPackDigests out;
+  for (const auto& r : rows->rows) (r.Text(0).empty() ? out.installation : out.province) = r.Text(1);
+  return out;
 }
 
 Result<std::vector<domain::LoadedBenchmarkPack>> ListBenchmarkPacks(Tx& tx) {

@@ -26,8 +26,15 @@ Result<std::string> PutBenchmarkPack(Tx& tx, const domain::LoadedBenchmarkPack& 
 Result<std::optional<domain::LoadedBenchmarkPack>> FindBenchmarkPack(Tx& tx, std::string_view model_id,
                                                              std::string_view province_code);
 
-// The digest of that pack, or "" when none: a cheap check for a cache.
-Result<std::string> BenchmarkPackDigest(Tx& tx, std::string_view model_id, std::string_view province_code);
+// The digests of a model's packs for a province and for the whole
+// installation ("" where none is loaded), in one statement: a cheap check
+// for a cache.
+struct BenchmarkPackDigests {
+  std::string province;      // empty too when province_code is ""
+  std::string installation;
+};
+Result<BenchmarkPackDigests> FindBenchmarkPackDigests(Tx& tx, std::string_view model_id,
+                                                      std::string_view province_code);
 
 // Every loaded pack, without bodies, by model id and province.
 Result<std::vector<domain::LoadedBenchmarkPack>> ListBenchmarkPacks(Tx& tx);

@@ -83,6 +83,10 @@ Result<void> Db::Ping() {
   return {};
 }
 
+Error OneStatementOnly() {
+  return Error::Internal("单语句读取（TxMode::kReadOne）中执行了第二条语句");
+}
+
 std::string EscapeLike(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -59,7 +59,12 @@ struct Rows {
   size_t size() const { return rows.size(); }
 };
 
-enum class TxMode { kRead, kWrite };
+// kRead: a transaction that only reads, every statement seeing the same
+// state. kReadOne: a read of exactly one statement, run on its own without
+// BEGIN and COMMIT (one statement sees one consistent state by itself): one
+// round trip to PostgreSQL instead of three; a second statement in it fails
+// with kInternal. kWrite: a transaction that writes, one at a time.
+enum class TxMode { kRead, kReadOne, kWrite };
 
 // The current row of a Tx::Scan. Valid only inside the callback; text views
 // end with it. Accessors convert leniently (NULL reads as 0 or "").
@@ -221,6 +226,9 @@ auto InTx(Db& db, TxMode mode, F&& body) -> decltype(body(std::declval<Tx&>())) 
   if (auto c = (*tx)->Commit(); !c) return Fail(c.error());
   return result;
 }
+
+// The error of a second statement in a TxMode::kReadOne read.
+Error OneStatementOnly();
 
 // Escapes % _ and \ for use in LIKE ... ESCAPE '\'.
 std::string EscapeLike(std::string_view text);

@@ -259,6 +259,25 @@ TEST(PostgresBackend, PooledConnectionsSurviveTheServerDroppingThem) {
     ASSERT_TRUE(rows) << rows.error().message;
     EXPECT_GT(rows->rows[0].Int(0), 20);
   }
+  // A read of one statement meets the ended connection at that statement
+  // (it sends no BEGIN first) and runs it again on a fresh one.
+  {
+    auto a = (*db)->Begin(store::TxMode::kReadOne), b = (*db)->Begin(store::TxMode::kReadOne);
+    ASSERT_TRUE(a && b);
+    ASSERT_TRUE((*a)->Query("SELECT 1") && (*b)->Query("SELECT 1"));
+    ASSERT_TRUE((*a)->Commit() && (*b)->Commit());
+  }
+  ended = InTx(t.db(), store::TxMode::kRead, [&](store::Tx& tx) {
+    return tx.Query("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
+                    {name});
+  });
+  ASSERT_TRUE(ended) << ended.error().message;
+  EXPECT_GE(ended->rows[0].Int(0), 2);
+  for (int i = 0; i < 3; ++i) {
+    auto rows = InTx(**db, store::TxMode::kReadOne, [](store::Tx& tx) { return tx.Query("SELECT COUNT(*) FROM units"); });
+    ASSERT_TRUE(rows) << rows.error().message;
+    EXPECT_GT(rows->rows[0].Int(0), 20);
+  }
 }
 
 TEST(Units, ShundeReportsToTheProvinceNotToFoshan) {
@@ -392,6 +411,33 @@ TEST(StoredValues, AnInvalidDateOrStatusIsReportedNotGuessed) {
     change(mended);
     EXPECT_TRUE(read()) << mended;
   }
+}
+
+// A read of one statement answers it, refuses a second one, and leaves its
+// connection fit for the transactions after it.
+TEST(Store, AReadOfOneStatementRunsOneOnly) {
+  TempDb t;
+  for (int i = 0; i < 3; ++i) {
+    auto tx = t.db().Begin(store::TxMode::kReadOne);
+    ASSERT_TRUE(tx) << tx.error().message;
+    auto rows = (*tx)->Query("SELECT COUNT(*) FROM units");
+    ASSERT_TRUE(rows) << rows.error().message;
+    EXPECT_GT(rows->rows[0].Int(0), 20);
+    auto second = (*tx)->Query("SELECT 1");
+    ASSERT_FALSE(second);
+    EXPECT_EQ(second.error().kind, ErrorKind::kInternal);
+    if (i == 0) {
+      ASSERT_TRUE((*tx)->Commit());  // the others end without: nothing to roll back
+    }
+  }
+  ASSERT_TRUE(InTx(t.db(), store::TxMode::kWrite, [](store::Tx& tx) {
+    return store::InsertEnterprise(tx, Make("440100", 8, "单语句读取之后写入的公司"));
+  }));
+  auto count = InTx(t.db(), store::TxMode::kRead, [](store::Tx& tx) {
+    return tx.Query("SELECT COUNT(*) FROM enterprises");
+  });
+  ASSERT_TRUE(count);
+  EXPECT_EQ(count->rows[0].Int(0), 1);
 }
 
 TEST(Store, FailedTransactionWritesNothing) {

@@ -247,17 +247,20 @@ class PgDb;
 
 class PgTx final : public Tx {
  public:
-  PgTx(PgDb* db, std::unique_ptr<Connection> conn) : db_(db), conn_(std::move(conn)) {}
+  // `pooled`: the connection was idle in the pool (it may have been ended
+  // by the server meanwhile).
+  PgTx(PgDb* db, std::unique_ptr<Connection> conn, TxMode mode, bool pooled)
+      : db_(db), conn_(std::move(conn)), mode_(mode), pooled_(pooled) {}
   ~PgTx() override;
 
   Result<int64_t> Exec(std::string_view sql, const std::vector<Value>& params) override {
-    auto res = conn_->Run(sql, params);
+    auto res = RunStatement(sql, params);
     if (!res) return Fail(res.error());
     return std::strtoll(PQcmdTuples(res->get()), nullptr, 10);
   }
 
   Result<Rows> Query(std::string_view sql, const std::vector<Value>& params) override {
-    auto res = conn_->Run(sql, params);
+    auto res = RunStatement(sql, params);
     if (!res) return Fail(res.error());
     const PGresult* r = res->get();
     Rows rows;
@@ -275,6 +278,7 @@ class PgTx final : public Tx {
 
   Result<void> Scan(std::string_view sql, const std::vector<Value>& params,
                     const std::function<void(const RowCursor&)>& on_row) override {
+    if (mode_ == TxMode::kReadOne && statements_++ > 0) return Fail(OneStatementOnly());
     return conn_->Stream(sql, params, on_row);
   }
 
@@ -294,6 +298,10 @@ class PgTx final : public Tx {
   }
 
   Result<void> CommitTransaction() override {
+    if (mode_ == TxMode::kReadOne) {  // no transaction was begun
+      done_ = true;
+      return {};
+    }
     // Other app servers LISTEN on the channel (PgDb::WaitForFeedNotice);
     // PostgreSQL delivers it only when the transaction commits.
     if (appends_feed()) {
@@ -306,8 +314,16 @@ class PgTx final : public Tx {
   }
 
  private:
+  // Runs a statement. The one statement of a kReadOne read is its first
+  // contact with the server: on a pooled connection the server has ended,
+  // it runs again once on a fresh one (as BeginTransaction does for BEGIN).
+  Result<PgResult> RunStatement(std::string_view sql, const std::vector<Value>& params);
+
   PgDb* db_;
   std::unique_ptr<Connection> conn_;
+  const TxMode mode_;
+  bool pooled_;
+  int statements_ = 0;
   bool done_ = false;
 };
 
@@ -323,8 +339,8 @@ class PgDb final : public Db {
       bool pooled = false;
       auto conn = Take(&pooled);
       if (!conn) return Fail(conn.error());
-      auto begun = StartTransaction(**conn, mode);
-      if (begun) return std::unique_ptr<Tx>(new PgTx(this, std::move(*conn)));
+      auto begun = mode == TxMode::kReadOne ? Result<void>() : StartTransaction(**conn, mode);
+      if (begun) return std::unique_ptr<Tx>(new PgTx(this, std::move(*conn), mode, pooled));
       if (!pooled || begun.error().kind != ErrorKind::kUnavailable) return Fail(begun.error());
     }
   }
@@ -346,6 +362,9 @@ class PgDb final : public Db {
     if (!noticed) listener_.reset();  // opened afresh on the next call
     return noticed;
   }
+
+  // A new connection, outside the pool.
+  Result<std::unique_ptr<Connection>> OpenConnection() { return Connection::Open(url_); }
 
   // Takes back a connection a transaction is done with.
   void Release(std::unique_ptr<Connection> conn) {
@@ -394,8 +413,20 @@ class PgDb final : public Db {
   std::unique_ptr<Connection> listener_;  // LISTENs on rongping_feed, outside the pool
 };
 
+Result<PgResult> PgTx::RunStatement(std::string_view sql, const std::vector<Value>& params) {
+  if (mode_ != TxMode::kReadOne) return conn_->Run(sql, params);
+  if (statements_++ > 0) return Fail(OneStatementOnly());
+  auto res = conn_->Run(sql, params);
+  if (res || !pooled_ || res.error().kind != ErrorKind::kUnavailable) return res;
+  auto fresh = db_->OpenConnection();
+  if (!fresh) return Fail(fresh.error());
+  conn_ = std::move(*fresh);
+  pooled_ = false;
+  return conn_->Run(sql, params);
+}
+
 PgTx::~PgTx() {
-  if (!done_ && !conn_->Lost()) (void)conn_->Run("ROLLBACK", {});
+  if (!done_ && mode_ != TxMode::kReadOne && !conn_->Lost()) (void)conn_->Run("ROLLBACK", {});
   db_->Release(std::move(conn_));
 }
 

@@ -167,9 +167,11 @@ class SqliteTx final : public Tx {
   ~SqliteTx() override;
 
   Result<int64_t> Exec(std::string_view sql, const std::vector<Value>& params) override {
+    if (auto one = CountStatement(); !one) return Fail(one.error());
     return conn_->Run(sql, params, nullptr);
   }
   Result<Rows> Query(std::string_view sql, const std::vector<Value>& params) override {
+    if (auto one = CountStatement(); !one) return Fail(one.error());
     Rows rows;
     std::function<void(sqlite3_stmt*)> collect = [&rows](sqlite3_stmt* s) {
       int n = sqlite3_column_count(s);
@@ -186,6 +188,7 @@ class SqliteTx final : public Tx {
   }
   Result<void> Scan(std::string_view sql, const std::vector<Value>& params,
                     const std::function<void(const RowCursor&)>& on_row) override {
+    if (auto one = CountStatement(); !one) return Fail(one.error());
     StatementCursor cursor;
     std::function<void(sqlite3_stmt*)> each = [&](sqlite3_stmt* s) {
       cursor.stmt = s;
@@ -198,15 +201,26 @@ class SqliteTx final : public Tx {
     return conn_->ExecPlain(TranslateDdlForSqlite(ddl));
   }
   Result<void> CommitTransaction() override {
+    if (mode_ == TxMode::kReadOne) {  // no transaction was begun
+      done_ = true;
+      return {};
+    }
     auto r = conn_->Command("COMMIT");
     if (r) done_ = true;
     return r;
   }
 
  private:
+  // kInternal for a second statement in a kReadOne read.
+  Result<void> CountStatement() {
+    if (mode_ == TxMode::kReadOne && statements_++ > 0) return Fail(OneStatementOnly());
+    return {};
+  }
+
   SqliteDb* db_;
   std::unique_ptr<Connection> conn_;
   TxMode mode_;
+  int statements_ = 0;
   bool done_ = false;
 };
 
@@ -239,7 +253,8 @@ class SqliteDb final : public Db {
       if (!opened) return Fail(opened.error());
       conn = std::move(*opened);
     }
-    auto begun = conn->Command(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+    auto begun = mode == TxMode::kReadOne ? Result<void>()
+                                          : conn->Command(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
     if (!begun) {
       Release(std::move(conn), mode);
       return Fail(begun.error());
@@ -269,7 +284,7 @@ class SqliteDb final : public Db {
 };
 
 SqliteTx::~SqliteTx() {
-  if (!done_) (void)conn_->Command("ROLLBACK");
+  if (!done_ && mode_ != TxMode::kReadOne) (void)conn_->Command("ROLLBACK");
   db_->Release(std::move(conn_), mode_);
 }
 
