@@ -12,19 +12,22 @@ Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleServ
                                                     analytics::ResultsSnapshot& results,
                                                     BenchmarkPackCache& packs, const Principal& who,
                                                     const std::string& round, const std::string& uscc) {
-  auto view = lifecycle.Get(who, round, uscc);
-  if (!view) return Fail(view.error());
-  EnterpriseDiagnosis out{std::move(*view), {}, {}, {}, nullptr, 0, {}, nullptr, false};
-  // The reference lists and the enterprise's rounds, in one read.
-  auto shared = store::InTx(db, store::TxMode::kRead,
-                            [&](store::Tx& tx) -> Result<std::shared_ptr<const domain::ReferenceIndex>> {
-                              auto rounds = store::ListEnterpriseAssessments(tx, uscc);
-                              if (!rounds) return Fail(rounds.error());
-                              out.history = std::move(*rounds);
-                              return store::SharedReferenceIndex(tx);
-                            });
-  if (!shared) return Fail(shared.error());
-  out.index = std::move(*shared);
+  // The assessment in the caller's scope, the enterprise's rounds and the
+  // reference lists, in one read.
+  EnterpriseDiagnosis out;
+  auto read = store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<void> {
+    auto view = lifecycle.Get(tx, who, round, uscc);
+    if (!view) return Fail(view.error());
+    out.view = std::move(*view);
+    auto rounds = store::ListEnterpriseAssessments(tx, uscc);
+    if (!rounds) return Fail(rounds.error());
+    out.history = std::move(*rounds);
+    auto index = store::SharedReferenceIndex(tx);
+    if (!index) return Fail(index.error());
+    out.index = std::move(*index);
+    return {};
+  });
+  if (!read) return Fail(read.error());
   const domain::ReferenceIndex* index = out.index.get();
 
   // The enterprise's place for peer groups, and its 中文 names.

@@ -160,7 +160,12 @@ LifecycleService::LifecycleService(store::Db& db, const Clock& clock) : db_(db),
 
 Result<AssessmentView> LifecycleService::Get(const Principal& who, const std::string& round,
                                              const std::string& uscc) {
-  auto ctx = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) { return Load(tx, who, round, uscc); });
+  return InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) { return Get(tx, who, round, uscc); });
+}
+
+Result<AssessmentView> LifecycleService::Get(store::Tx& tx, const Principal& who, const std::string& round,
+                                             const std::string& uscc) {
+  auto ctx = Load(tx, who, round, uscc);
   if (!ctx) return Fail(ctx.error());
   if (!ctx->existing) return Fail(Error::NotFound("该企业在本评估周期尚无答卷"));
   auto m = scoring::SharedModel(ctx->existing->model_id);

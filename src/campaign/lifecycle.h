@@ -98,6 +98,9 @@ class LifecycleService {
   // enterprise (or its scope) or the assessment does not exist.
   Result<AssessmentView> Get(const Principal& who, const std::string& round,
                              const std::string& uscc);
+  // As Get, in the caller's transaction `tx`, beside reads of its own.
+  Result<AssessmentView> Get(store::Tx& tx, const Principal& who, const std::string& round,
+                             const std::string& uscc);
   // As Get, with the assessment's history, read in the same transaction.
   Result<AssessmentView> GetWithHistory(const Principal& who, const std::string& round, const std::string& uscc);
 
