@@ -242,42 +242,32 @@ TEST(PostgresBackend, PooledConnectionsSurviveTheServerDroppingThem) {
   const std::string name = "rp_drop_" + std::to_string(reinterpret_cast<uintptr_t>(&t) % 100000);
   auto db = store::Db::Open(t.url() + "&application_name=" + name);
   ASSERT_TRUE(db) << db.error().message;
-  // Pool a few connections, then have the server end every one of them
-  // (as a restart would).
-  {
-    auto a = (*db)->Begin(store::TxMode::kRead), b = (*db)->Begin(store::TxMode::kRead);
-    ASSERT_TRUE(a && b);
-  }
-  auto ended = InTx(t.db(), store::TxMode::kRead, [&](store::Tx& tx) {
-    return tx.Query("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
-                    {name});
-  });
-  ASSERT_TRUE(ended) << ended.error().message;
-  EXPECT_EQ(ended->rows[0].Int(0), 2);
-  for (int i = 0; i < 3; ++i) {
-    auto rows = InTx(**db, store::TxMode::kRead, [](store::Tx& tx) { return tx.Query("SELECT COUNT(*) FROM units"); });
-    ASSERT_TRUE(rows) << rows.error().message;
-    EXPECT_GT(rows->rows[0].Int(0), 20);
-  }
+  // Pool two connections (each used by a transaction of `mode`), then have
+  // the server end every one of them (as a restart would); the next reads
+  // of `mode` succeed.
+  auto pool_end_and_read = [&](store::TxMode mode) {
+    {
+      auto a = (*db)->Begin(mode), b = (*db)->Begin(mode);
+      ASSERT_TRUE(a && b);
+      ASSERT_TRUE((*a)->Query("SELECT 1") && (*b)->Query("SELECT 1"));
+      ASSERT_TRUE((*a)->Commit() && (*b)->Commit());
+    }
+    auto ended = InTx(t.db(), store::TxMode::kRead, [&](store::Tx& tx) {
+      return tx.Query("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
+                      {name});
+    });
+    ASSERT_TRUE(ended) << ended.error().message;
+    EXPECT_EQ(ended->rows[0].Int(0), 2);
+    for (int i = 0; i < 3; ++i) {
+      auto rows = InTx(**db, mode, [](store::Tx& tx) { return tx.Query("SELECT COUNT(*) FROM units"); });
+      ASSERT_TRUE(rows) << rows.error().message;
+      EXPECT_GT(rows->rows[0].Int(0), 20);
+    }
+  };
+  pool_end_and_read(store::TxMode::kRead);
   // A read of one statement meets the ended connection at that statement
   // (it sends no BEGIN first) and runs it again on a fresh one.
-  {
-    auto a = (*db)->Begin(store::TxMode::kReadOne), b = (*db)->Begin(store::TxMode::kReadOne);
-    ASSERT_TRUE(a && b);
-    ASSERT_TRUE((*a)->Query("SELECT 1") && (*b)->Query("SELECT 1"));
-    ASSERT_TRUE((*a)->Commit() && (*b)->Commit());
-  }
-  ended = InTx(t.db(), store::TxMode::kRead, [&](store::Tx& tx) {
-    return tx.Query("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
-                    {name});
-  });
-  ASSERT_TRUE(ended) << ended.error().message;
-  EXPECT_GE(ended->rows[0].Int(0), 2);
-  for (int i = 0; i < 3; ++i) {
-    auto rows = InTx(**db, store::TxMode::kReadOne, [](store::Tx& tx) { return tx.Query("SELECT COUNT(*) FROM units"); });
-    ASSERT_TRUE(rows) << rows.error().message;
-    EXPECT_GT(rows->rows[0].Int(0), 20);
-  }
+  pool_end_and_read(store::TxMode::kReadOne);
 }
 
 TEST(Units, ShundeReportsToTheProvinceNotToFoshan) {
