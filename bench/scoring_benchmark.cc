@@ -177,15 +177,24 @@ double ProcessCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-void BM_ScoreOne(benchmark::State& state) {
-  const Data& d = GetData();
+// Runs one(i) once per iteration, i cycling through 0 … inputs - 1; one
+// item per iteration.
+template <typename F>
+void Cycle(benchmark::State& state, size_t inputs, F one) {
   size_t i = 0;
   for (auto _ : state) {
-    auto r = scoring::Score(*d.model, d.sample[i], d.types[i]);
-    benchmark::DoNotOptimize(r.total);
-    i = (i + 1) % kSample;
+    one(i);
+    i = (i + 1) % inputs;
   }
   state.SetItemsProcessed(state.iterations());
+}
+
+void BM_ScoreOne(benchmark::State& state) {
+  const Data& d = GetData();
+  Cycle(state, kSample, [&](size_t i) {
+    auto r = scoring::Score(*d.model, d.sample[i], d.types[i]);
+    benchmark::DoNotOptimize(r.total);
+  });
 }
 BENCHMARK(BM_ScoreOne)->Unit(benchmark::kNanosecond);
 
@@ -194,25 +203,19 @@ void BM_EvaluateOne(benchmark::State& state) {
   // Evaluate only writes NaN into the answer slots of questions that do not
   // apply, so a prepared array can be evaluated again with the same result.
   auto slots = d.slot_sample;
-  size_t i = 0;
-  for (auto _ : state) {
+  Cycle(state, kSample, [&](size_t i) {
     int level = scoring::Evaluate(*d.model, slots[i].data());
     benchmark::DoNotOptimize(level);
-    i = (i + 1) % kSample;
-  }
-  state.SetItemsProcessed(state.iterations());
+  });
 }
 BENCHMARK(BM_EvaluateOne)->Unit(benchmark::kNanosecond);
 
 void BM_PathToNextLevel(benchmark::State& state) {
   const Data& d = GetData();
-  size_t i = 0;
-  for (auto _ : state) {
+  Cycle(state, 256, [&](size_t i) {
     auto r = scoring::PathToNextLevel(*d.model, d.sample[i], d.types[i]);
     benchmark::DoNotOptimize(r.total_after);
-    i = (i + 1) % 256;
-  }
-  state.SetItemsProcessed(state.iterations());
+  });
 }
 BENCHMARK(BM_PathToNextLevel)->Unit(benchmark::kMicrosecond);
 

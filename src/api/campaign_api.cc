@@ -193,23 +193,13 @@ http::Response PutTargetHandler(Context& c, http::Request& req) {
 }
 
 // Finished JSON progress tables counted from the snapshot, by
-// campaign::ProgressKey; each holds the reference lists its key names by
-// address.
-struct KeptProgress {
-  std::shared_ptr<const domain::ReferenceIndex> index;
-  std::string body;
-};
-
+// campaign::ProgressKey (which names the reference lists by address).
 http::Response KeptProgressResponse(Context& c, const campaign::ProgressInputs& inputs) {
-  static LruCache<KeptProgress> kept(256);  // a table is 2-10 KB
+  static LruCache<KeptJson> kept(256);  // a table is 2-10 KB
   const std::string key = campaign::ProgressKey(inputs);
-  http::Response r;
-  if (auto hit = key.empty() ? nullptr : kept.Get(key)) {
-    r.body = hit->body;
-    return r;
-  }
-  r = JsonResponse(report::ProgressToJson(campaign::BuildProgress(inputs, &c.progress)));
-  if (!key.empty()) kept.Put(key, std::make_shared<const KeptProgress>(KeptProgress{inputs.index, r.body}));
+  if (auto hit = key.empty() ? nullptr : kept.Get(key)) return hit->Response();
+  http::Response r = JsonResponse(report::ProgressToJson(campaign::BuildProgress(inputs, &c.progress)));
+  if (!key.empty()) kept.Put(key, std::make_shared<const KeptJson>(KeptJson{{inputs.index}, r.body}));
   return r;
 }
 

@@ -176,15 +176,9 @@ std::string TotalLabel(const DataMapRequest& r) {
 // Finished JSON data maps. A response is a pure function of the scoped
 // query, the results snapshot's position in the change feed and the
 // reference lists it is labelled with, which are all in its key (the lists
-// by address: the entry holds them, so no other lists can take their
-// address while it is kept); a kept one is never stale.
-struct KeptDataMap {
-  std::shared_ptr<const domain::ReferenceIndex> index;
-  std::string body;
-};
-
-LruCache<KeptDataMap>& KeptDataMaps() {
-  static LruCache<KeptDataMap> kept(256);  // a map is 5-40 KB: at most ~10 MB
+// by address, held by the entry); a kept one is never stale.
+LruCache<KeptJson>& KeptDataMaps() {
+  static LruCache<KeptJson> kept(256);  // a map is 5-40 KB: at most ~10 MB
   return kept;
 }
 
@@ -208,11 +202,7 @@ http::Response DataMapHandler(Context& c, http::Request& req) {
   // Read before the map is built: the map shows this position or a later one.
   const std::string key = json ? DataMapKey(*parsed, c.results.last_seq()) : "";
   if (json) {
-    if (auto kept = KeptDataMaps().Get(key)) {
-      http::Response r;
-      r.body = kept->body;
-      return r;
-    }
+    if (auto kept = KeptDataMaps().Get(key)) return kept->Response();
   }
   auto map = analytics::BuildDataMap(c.results, q);
   if (!map) return ErrorToResponse(map.error());
@@ -234,7 +224,7 @@ http::Response DataMapHandler(Context& c, http::Request& req) {
   out["cells"] = std::move(cells);
   out["total"] = CellJson(map->total, total_label);
   http::Response r = JsonResponse(out);
-  KeptDataMaps().Put(key, std::make_shared<const KeptDataMap>(KeptDataMap{parsed->index, r.body}));
+  KeptDataMaps().Put(key, std::make_shared<const KeptJson>(KeptJson{{parsed->index}, r.body}));
   return r;
 }
 

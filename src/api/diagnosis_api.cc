@@ -204,18 +204,6 @@ Json DiagnosisJson(Context& c, const campaign::EnterpriseDiagnosis& d) {
   return out;
 }
 
-// A finished diagnosis: the response body. It holds the reference lists and
-// the national pack it was made with, so that no other lists or pack can
-// take their addresses while it is kept.
-struct KeptDiagnosis {
-  std::shared_ptr<const domain::ReferenceIndex> index;
-  std::shared_ptr<const analytics::BenchmarkPack> national_pack;
-  std::string body;
-
-  // The diagnosis as JSON again, for the report page and its charts.
-  Json ToJson() const { return Json::parse(body); }
-};
-
 // Everything a diagnosis's JSON is a function of: the assessment (its id
 // and version: every change of it makes a new version), the model, the
 // enterprise's fields it shows and groups peers by, the round's name, the
@@ -238,23 +226,25 @@ std::string DiagnosisKey(const campaign::EnterpriseDiagnosis& d, int64_t min_gro
   return key;
 }
 
-LruCache<KeptDiagnosis>& KeptDiagnoses() {
-  static LruCache<KeptDiagnosis> kept(1024);  // a diagnosis is ~17 KB: at most ~20 MB
+// Finished diagnoses (the body only: a JSON tree takes several times its
+// text), holding the reference lists and national pack their keys name.
+LruCache<KeptJson>& KeptDiagnoses() {
+  static LruCache<KeptJson> kept(1024);  // a diagnosis is ~17 KB: at most ~20 MB
   return kept;
 }
 
 // The diagnosis of the enterprise `uscc` in `round` as `who` may see it
 // (kNotFound outside its scope): read afresh, made again only when what it
 // is made of changed.
-Result<std::shared_ptr<const KeptDiagnosis>> BuildDiagnosis(Context& c, const Principal& who,
+Result<std::shared_ptr<const KeptJson>> BuildDiagnosis(Context& c, const Principal& who,
                                                             const std::string& round, const std::string& uscc) {
   auto d = campaign::ReadEnterpriseDiagnosis(c.db, c.lifecycle, c.results, c.benchmark_packs, who, round, uscc);
   if (!d) return Fail(d.error());
   const std::string key = DiagnosisKey(*d, c.options.min_group_size);
   if (auto kept = KeptDiagnoses().Get(key)) return kept;
   campaign::DiagnosePeers(c.results, c.options.min_group_size, *d);
-  auto made = std::make_shared<const KeptDiagnosis>(
-      KeptDiagnosis{d->index, d->national_pack, JsonResponse(DiagnosisJson(c, *d)).body});
+  auto made = std::make_shared<const KeptJson>(
+      KeptJson{{d->index, d->national_pack}, JsonResponse(DiagnosisJson(c, *d)).body});
   // A pack that could not be read is not kept: the next request tries again.
   if (!d->national_pack_unreadable) KeptDiagnoses().Put(key, made);
   return made;
@@ -283,15 +273,11 @@ constexpr std::string_view kPdfJob = "html_to_pdf";
 
 void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
   router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/diagnosis", LoggedIn(), [&c](http::Request& r) {
-    return WithDiagnosis(c, r, [](const Principal&, const KeptDiagnosis& d, const std::string&) {
-      http::Response resp;
-      resp.body = d.body;
-      return resp;
-    });
+    return WithDiagnosis(c, r, [](const Principal&, const KeptJson& d, const std::string&) { return d.Response(); });
   });
   router.Add("GET", "/api/v1/rounds/{round}/enterprises/{uscc}/report.html", LoggedIn(), [&c](http::Request& r) {
-    return WithDiagnosis(c, r, [&c](const Principal&, const KeptDiagnosis& d, const std::string& name) {
-      return HtmlPageResponse(ReportHtml(d.ToJson(), c.clock), name + ".html");
+    return WithDiagnosis(c, r, [&c](const Principal&, const KeptJson& d, const std::string& name) {
+      return HtmlPageResponse(ReportHtml(Json::parse(d.body), c.clock), name + ".html");
     });
   });
   // The report's charts as images, for the web app's result page: the same
@@ -300,8 +286,8 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
     const std::string file = r.path_params["chart"];
     const bool svg_file = file.size() > 4 && file.ends_with(".svg");
     const std::string chart = svg_file ? file.substr(0, file.size() - 4) : "";
-    return WithDiagnosis(c, r, [&](const Principal&, const KeptDiagnosis& d, const std::string& name) {
-      auto svg = report::DiagnosisChartSvg(nlohmann::json(d.ToJson()), chart);
+    return WithDiagnosis(c, r, [&](const Principal&, const KeptJson& d, const std::string& name) {
+      auto svg = report::DiagnosisChartSvg(nlohmann::json(Json::parse(d.body)), chart);
       if (!svg) return ErrorToResponse(Error::NotFound("没有这个图表：" + file + "（可用 radar.svg、key-indicators.svg）"));
       http::Response resp;
       resp.content_type = "image/svg+xml; charset=utf-8";
@@ -314,8 +300,8 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
   // The page is made now, with what the caller may see; only its rendering
   // waits in the queue.
   router.Add("POST", "/api/v1/rounds/{round}/enterprises/{uscc}/report.pdf", LoggedIn(), [&c](http::Request& r) {
-    return WithDiagnosis(c, r, [&c](const Principal& who, const KeptDiagnosis& kept, const std::string& name) {
-      const Json d = kept.ToJson();
+    return WithDiagnosis(c, r, [&c](const Principal& who, const KeptJson& kept, const std::string& name) {
+      const Json d = Json::parse(kept.body);
       // Saved under the document's title: 两化融合评估诊断报告（企业，评估周期）.pdf.
       const std::string title = fmt::format("两化融合评估诊断报告（{}，{}）.pdf", d["enterprise_name"].get<std::string>(),
                                             d["round_name"].get<std::string>());

@@ -26,6 +26,12 @@ http::Response JsonResponse(const Json& body, int status) {
   return r;
 }
 
+http::Response KeptJson::Response() const {
+  http::Response r;
+  r.body = body;
+  return r;
+}
+
 http::Response ErrorToResponse(const Error& error, const std::vector<Error>& details) {
   Json e;
   e["code"] = error.code;

@@ -3,6 +3,7 @@
 #ifndef RONGPING_API_JSON_UTIL_H_
 #define RONGPING_API_JSON_UTIL_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,17 @@ using Json = nlohmann::ordered_json;
 
 // 200 (or `status`) with a JSON body.
 http::Response JsonResponse(const Json& body, int status = 200);
+
+// A finished JSON response kept under a key that names objects by address
+// (reference lists, a benchmark pack): it holds them, so that no other
+// object can take their addresses while it is kept.
+struct KeptJson {
+  std::vector<std::shared_ptr<const void>> held;
+  std::string body;
+
+  // 200 with the kept body.
+  http::Response Response() const;
+};
 
 // A self-contained HTML page (inline CSS only: nothing to load, nothing to
 // run, as the Content-Security-Policy says), shown inline as `filename`.

@@ -114,6 +114,23 @@ inline double Leaf(double v, double value) {
   if constexpr (kOp == kAnswered) return std::isnan(v) ? 0.0 : 1.0;
 }
 
+// Leaf<op> for an op known only when running; NaN for an op that is not a
+// leaf.
+inline double LeafValue(Op op, double v, double value) {
+  switch (op) {
+    case kLoadNumber: return Leaf<kLoadNumber>(v, value);
+    case kLoadBool: return Leaf<kLoadBool>(v, value);
+    case kLoadBoolOrNaN: return Leaf<kLoadBoolOrNaN>(v, value);
+    case kSlotEq: return Leaf<kSlotEq>(v, value);
+    case kSlotNe: return Leaf<kSlotNe>(v, value);
+    case kSlotGe: return Leaf<kSlotGe>(v, value);
+    case kMaskHas: return Leaf<kMaskHas>(v, value);
+    case kMaskCount: return Leaf<kMaskCount>(v, value);
+    case kAnswered: return Leaf<kAnswered>(v, value);
+    default: return kNaN;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Characters.
 
@@ -1190,26 +1207,10 @@ inline void Map1(double* dst, const double* a, size_t n, F f) {
   Map1(out, top[sp - 1], n, [](double v) { return std::isnan(v) ? kNaN : v; });
 }
 
-// What a constant or leaf instruction pushes.
-[[gnu::always_inline]] inline double CompiledExpr::LeafValue(const Instr& in, const double* slots) {
-  switch (static_cast<Op>(in.op)) {
-    case kConst: return in.value;
-    case kLoadNumber: return Leaf<kLoadNumber>(slots[in.arg], in.value);
-    case kLoadBool: return Leaf<kLoadBool>(slots[in.arg], in.value);
-    case kLoadBoolOrNaN: return Leaf<kLoadBoolOrNaN>(slots[in.arg], in.value);
-    case kSlotEq: return Leaf<kSlotEq>(slots[in.arg], in.value);
-    case kSlotNe: return Leaf<kSlotNe>(slots[in.arg], in.value);
-    case kSlotGe: return Leaf<kSlotGe>(slots[in.arg], in.value);
-    case kMaskHas: return Leaf<kMaskHas>(slots[in.arg], in.value);
-    case kMaskCount: return Leaf<kMaskCount>(slots[in.arg], in.value);
-    case kAnswered: return Leaf<kAnswered>(slots[in.arg], in.value);
-    default: return kNaN;  // not a leaf
-  }
-}
-
 double CompiledExpr::Run(const double* slots) const {
   if (code_.size() == 1) {  // one name, one test of an answer, or a constant
-    const double r = LeafValue(code_[0], slots);
+    const Instr& in = code_[0];
+    const double r = in.op == kConst ? in.value : LeafValue(static_cast<Op>(in.op), slots[in.arg], in.value);
     return std::isnan(r) ? kNaN : r;
   }
   double stack[kMaxExprStack];

@@ -148,7 +148,6 @@ class CompiledExpr {
   };
 
   double Run(const double* slots) const;
-  static double LeafValue(const Instr& in, const double* slots);
   // The jump-free program of `code` for EvaluateBlock, and the columns it
   // holds at once.
   static size_t BuildBlockCode(const std::vector<Instr>& code, std::vector<Instr>* block);
