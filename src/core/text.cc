@@ -12,12 +12,19 @@ namespace {
 // Decodes the code point at s[*i] and advances *i past it; nullopt (and *i
 // advanced by one byte) for a malformed sequence, an overlong, a surrogate or
 // a value above U+10FFFF.
-std::optional<uint32_t> DecodeNext(std::string_view s, size_t* i) {
+std::optional<uint32_t> DecodeMultiByte(std::string_view s, size_t* i);
+
+inline std::optional<uint32_t> DecodeNext(std::string_view s, size_t* i) {
   auto c = static_cast<unsigned char>(s[*i]);
-  if (c < 0x80) {
+  if (c < 0x80) {  // ASCII: most of what is checked, kept inline
     ++*i;
     return c;
   }
+  return DecodeMultiByte(s, i);
+}
+
+std::optional<uint32_t> DecodeMultiByte(std::string_view s, size_t* i) {
+  auto c = static_cast<unsigned char>(s[*i]);
   int len;
   uint32_t cp;
   if ((c & 0xE0) == 0xC0) {

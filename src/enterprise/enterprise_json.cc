@@ -1,12 +1,58 @@
 #include "enterprise/enterprise_json.h"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
 
 namespace rongping {
 namespace {
+
+// Appends `s` as a JSON string exactly as nlohmann's compact dump writes it
+// (UTF-8 kept, controls escaped, ill-formed bytes replaced by U+FFFD).
+void AppendJsonString(std::string& out, std::string_view s) {
+  if (!IsValidUtf8(s)) {
+    out += nlohmann::ordered_json(std::string(s))
+               .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  size_t plain_from = 0;  // start of the bytes not yet copied
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s, plain_from, i - plain_from);
+    plain_from = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
+    }
+  }
+  out.append(s, plain_from);
+  out += '"';
+}
 
 nlohmann::ordered_json OptionalText(const std::optional<std::string>& v) {
   return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
@@ -39,11 +85,54 @@ nlohmann::ordered_json EnterpriseToJson(const Enterprise& e) {
 }
 
 std::string EnterpriseAuditJson(const Enterprise& e) {
-  auto j = EnterpriseToJson(e);
-  j.erase("production_type_label");
-  j.erase("size_class_label");
-  j.erase("created_at");
-  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  // Written directly, not through a JSON tree: an import audits every row it
+  // writes, and the tree was a sixth of a 100,000-row import.
+  std::string out;
+  out.reserve(512);
+  char separator = '{';
+  auto key = [&](std::string_view name) {
+    out += separator;
+    separator = ',';
+    out += '"';
+    out += name;
+    out += "\":";
+  };
+  auto text = [&](std::string_view name, std::string_view value) {
+    key(name);
+    AppendJsonString(out, value);
+  };
+  auto optional_text = [&](std::string_view name, const std::optional<std::string>& value) {
+    key(name);
+    if (value) {
+      AppendJsonString(out, *value);
+    } else {
+      out += "null";
+    }
+  };
+  auto integer = [&](std::string_view name, int64_t value) {
+    key(name);
+    fmt::format_to(std::back_inserter(out), "{}", value);
+  };
+  text("uscc", e.uscc);
+  text("name", e.name);
+  text("unit_code", e.unit_code);
+  text("industry_code", e.industry_code);
+  text("production_type", e.production_type);
+  integer("employees", e.employees);
+  key("revenue_10k_yuan");
+  out += nlohmann::ordered_json(e.revenue_10k_yuan).dump();
+  text("size_class", SizeClassName(e.size_class));
+  key("above_scale");
+  out += e.above_scale ? "true" : "false";
+  optional_text("ownership", e.ownership);
+  optional_text("address", e.address);
+  optional_text("contact_name", e.contact_name);
+  optional_text("contact_phone", e.contact_phone);
+  optional_text("contact_email", e.contact_email);
+  integer("version", e.version);
+  text("updated_at", e.updated_at);
+  out += '}';
+  return out;
 }
 
 Result<EnterpriseFields> EnterpriseFieldsFromJson(const nlohmann::ordered_json& body, std::string_view skip) {

@@ -127,6 +127,12 @@ class EnterpriseImport : public importer::RowVisitor {
     return {};
   }
 
+  // Makes room for `rows` rows, when their number is known beforehand.
+  void Reserve(size_t rows) {
+    valid_.reserve(rows);
+    first_row_of_.reserve(rows);
+  }
+
   Result<ImportReport> Finish();
 
  private:
@@ -152,19 +158,24 @@ Result<ImportReport> EnterpriseImport::Finish() {
   // Write in one transaction, auditing each change. An enterprise that
   // another region registered is refused without saying so; the province
   // sees the attempt in its audit trail.
-  ImportReport write_errors;
-  std::vector<const Enterprise*> refused;
+  // Written in USCC order, so that the key's index pages fill in order
+  // rather than at random (a tenth of a 100,000-row import).
+  std::vector<const ValidRow*> in_code_order;
+  in_code_order.reserve(valid_.size());
+  for (const ValidRow& row : valid_) in_code_order.push_back(&row);
+  std::sort(in_code_order.begin(), in_code_order.end(), [](const ValidRow* a, const ValidRow* b) {
+    return a->enterprise.uscc < b->enterprise.uscc;
+  });
+  std::vector<const ValidRow*> refused;
   auto written = InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
     const std::string now = tx.Now();
-    for (size_t i = 0; i < valid_.size(); ++i) {
-      const Enterprise& e = valid_[i].enterprise;
+    for (size_t i = 0; i < in_code_order.size(); ++i) {
+      const Enterprise& e = in_code_order[i]->enterprise;
       auto existing = store::FindEnterpriseUnscoped(tx, e.uscc);
       if (!existing) return Fail(existing.error());
       if (*existing && options_.principal &&
           !index_.UnitInScope(*options_.principal, (*existing)->unit_code)) {
-        AddError(write_errors, options_.max_listed_errors,
-                 {valid_[i].row, "uscc", std::string(kUsccUnavailableMessage)});
-        refused.push_back(&e);
+        refused.push_back(in_code_order[i]);
         continue;
       }
       auto changed = store::UpsertEnterprise(tx, e, *existing, now);
@@ -191,20 +202,28 @@ Result<ImportReport> EnterpriseImport::Finish() {
         options_.progress(i + 1, valid_.size());
       }
     }
-    if (write_errors.error_count > 0 && !options_.skip_invalid) {
+    if (!refused.empty() && !options_.skip_invalid) {
       return Fail(Error::Invalid("rows_rejected", "存在无法导入的行"));
     }
     return true;
   });
   if (!written && written.error().code != "rows_rejected") return Fail(written.error());
+  std::sort(refused.begin(), refused.end(),
+            [](const ValidRow* a, const ValidRow* b) { return a->row < b->row; });
+  ImportReport write_errors;
+  for (const ValidRow* r : refused) {
+    AddError(write_errors, options_.max_listed_errors,
+             {r->row, "uscc", std::string(kUsccUnavailableMessage)});
+  }
   if (!refused.empty()) {
     // Recorded apart from the import, so that it stays when the import is
     // rolled back.
     auto audited = InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<void> {
-      for (const Enterprise* e : refused) {
-        if (auto r = store::RecordAudit(tx, {0, "", options_.actor, "enterprise.register_refused",
-                                             "enterprise", e->uscc, std::nullopt,
-                                             EnterpriseAuditJson(*e), options_.request_id});
+      for (const ValidRow* row : refused) {
+        const Enterprise& e = row->enterprise;
+        if (auto r = store::RecordAudit(
+                tx, {0, "", options_.actor, "enterprise.register_refused", "enterprise", e.uscc,
+                     std::nullopt, EnterpriseAuditJson(e), options_.request_id});
             !r) {
           return r;
         }
@@ -234,6 +253,7 @@ Result<ImportReport> EnterpriseImport::Finish() {
 Result<ImportReport> ImportEnterprises(store::Db& db, const importer::Table& table,
                                        const ImportOptions& options) {
   EnterpriseImport import(db, options);
+  import.Reserve(table.rows.size());
   if (auto r = import.Header(table.header); !r) return Fail(r.error());
   for (size_t i = 0; i < table.rows.size(); ++i) {
     if (auto r = import.Row(table.rows[i], table.row_numbers[i]); !r) return Fail(r.error());

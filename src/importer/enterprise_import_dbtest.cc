@@ -2,10 +2,12 @@
 #include <gtest/gtest.h>
 #include <xlsxwriter.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "core/clock.h"
+#include "domain/enterprise.h"
 #include "importer/enterprise_import.h"
 #include "store/test_support.h"
 
@@ -200,6 +202,41 @@ TEST(EnterpriseImport, UnitAdminCannotImportIntoAnotherUnit) {
                           "'深圳某有限公司'"),
             1);
   EXPECT_EQ(Count(t.db(), "SELECT COUNT(*) FROM enterprises"), 1);
+}
+
+TEST(EnterpriseImport, RefusedCodesAreListedInRowOrderWhateverOrderTheyAreWrittenIn) {
+  // Rows are written in USCC order; what the importer is told stays in the
+  // order of the file's rows, and only the first ones are listed.
+  TempDb t;
+  const std::string header = "uscc,name,unit_code,industry_code,production_type,employees,revenue_10k_yuan\n";
+  std::vector<std::string> held;
+  for (int n = 31; n <= 34; ++n) held.push_back(MakeUscc("440300", n));
+  std::string sz = header;
+  for (const auto& code : held) sz += code + ",深圳某有限公司,440300,39,process,30,500\n";
+  ASSERT_TRUE(ImportEnterprises(t.db(), *importer::ReadCsv(sz), {})->written);
+  std::sort(held.rbegin(), held.rend());  // the file lists them in descending code order
+  std::string csv = header + MakeUscc("440100", 35) + ",广州某有限公司,440100,39,process,30,500\n";
+  for (const auto& code : held) csv += code + ",改名公司,440100,39,process,30,500\n";
+  Principal guangzhou;
+  guangzhou.role = Role::kUnit;
+  guangzhou.scope_code = "440100";
+  guangzhou.username = "gz";
+  ImportOptions options;
+  options.principal = &guangzhou;
+  options.max_listed_errors = 2;
+  options.skip_invalid = true;
+  auto r = ImportEnterprises(t.db(), *importer::ReadCsv(csv), options);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->written);
+  EXPECT_EQ(r->inserted, 1u);
+  EXPECT_EQ(r->error_count, 4u);
+  EXPECT_TRUE(r->errors_truncated);
+  ASSERT_EQ(r->errors.size(), 2u);
+  EXPECT_EQ(r->errors[0].row, 3);
+  EXPECT_EQ(r->errors[1].row, 4);
+  EXPECT_EQ(r->errors[0].message, kUsccUnavailableMessage);
+  EXPECT_EQ(Count(t.db(), "SELECT COUNT(*) FROM audit_log WHERE action = 'enterprise.register_refused'"), 4);
+  EXPECT_EQ(Count(t.db(), "SELECT COUNT(*) FROM enterprises WHERE name = '改名公司'"), 0);
 }
 
 }  // namespace
