@@ -51,7 +51,7 @@ class BenchmarkPackTest : public ::testing::Test {
   RowsByGroup Rows() {
     RowsByGroup out;
     snapshot_.Read("gd-2016", model_id_, [&](const ResultColumns& c, const ResultsSnapshot& s) {
-      auto text = [&](Attribute a, size_t row) { return s.Dictionary(a)[c.attributes[static_cast<int>(a)][row]]; };
+      auto text = [&](Attribute a, size_t row) { return s.Dictionary(a)[c.AttributesOf(row)[static_cast<int>(a)]]; };
       for (size_t row = 0; row < c.rows(); ++row) {
         const std::string size = text(Attribute::kSize, row), group = text(Attribute::kIndustryGroup, row),
                           division = text(Attribute::kDivision, row);
@@ -60,7 +60,7 @@ class BenchmarkPackTest : public ::testing::Test {
           auto& columns = out.values[id];
           columns.resize(c.numeric_columns());
           for (size_t j = 0; j < c.numeric_columns(); ++j) {
-            const double v = c.NumericColumn(j)[row];
+            const double v = c.Value(j, row);
             if (!std::isnan(v)) columns[j].push_back(v);
           }
         }

@@ -30,10 +30,38 @@ uint16_t ResultsSnapshot::Intern(Attribute a, std::string_view value) {
   return index;
 }
 
-size_t ResultColumns::AttributeHash::operator()(const AttributeValues& a) const {
+std::pair<uint32_t, bool> ResultColumns::CellIndex::FindOrInsert(const AttributeValues& key, uint32_t fresh) {
+  if (2 * (size_ + 1) > slots_.size()) {
+    std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(std::max<size_t>(64, 2 * slots_.size())));
+    size_ = 0;
+    for (const Slot& slot : old) {
+      if (slot.cell != kEmpty) FindOrInsert(slot.key, slot.cell);
+    }
+  }
   uint64_t h = 0;
-  for (uint16_t v : a) h = (h ^ v) * 0x100000001B3ULL;
-  return static_cast<size_t>(h ^ (h >> 29));
+  for (uint16_t v : key) h = (h ^ v) * 0x100000001B3ULL;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = (h ^ (h >> 29)) & mask;; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (slot.cell == kEmpty) {
+      slot = {key, fresh};
+      ++size_;
+      return {fresh, true};
+    }
+    if (slot.key == key) return {slot.cell, false};
+  }
+}
+
+void KeyIndicatorColumn::MoveLastTo(size_t row) {
+  auto move_last = [row](auto& values) {
+    values[row] = values.back();
+    values.pop_back();
+  };
+  if (yes_no_) {
+    move_last(flags_);
+  } else {
+    move_last(numbers_);
+  }
 }
 
 void GroupSums::Reset(const model::Model& m) {
@@ -50,8 +78,7 @@ void GroupSums::Add(const ResultColumns& c, size_t row) {
   ++n;
   total_sum += c.total[row];
   if (c.level[row] >= 0 && static_cast<size_t>(c.level[row]) < levels.size()) ++levels[c.level[row]];
-  auto add = [row](const std::vector<std::vector<double>>& columns, std::vector<double>& sum,
-                   std::vector<int64_t>& count) {
+  auto add = [row](const auto& columns, std::vector<double>& sum, std::vector<int64_t>& count) {
     for (size_t i = 0; i < sum.size(); ++i) {
       double v = columns[i][row];
       if (std::isnan(v)) continue;
@@ -96,7 +123,7 @@ void EraseValue(std::vector<uint32_t>& v, uint32_t value) {
 ResultsSnapshot::Location* ResultsSnapshot::RowIndex::Find(int64_t id) {
   if (id >= 0 && static_cast<uint64_t>(id) < dense_.size()) {
     Location& l = dense_[static_cast<size_t>(id)];
-    return l.columns ? &l : nullptr;
+    return l.slot != 0 ? &l : nullptr;
   }
   auto it = sparse_.find(id);
   return it == sparse_.end() ? nullptr : &it->second;
@@ -137,7 +164,7 @@ void ResultsSnapshot::RowIndex::Erase(int64_t id) {
   if (!l) return;
   --size_;
   if (id >= 0 && static_cast<uint64_t>(id) < dense_.size()) {
-    l->columns = nullptr;
+    l->slot = 0;
   } else {
     sparse_.erase(id);
   }
@@ -152,7 +179,7 @@ size_t ResultsSnapshot::RowIndex::MemoryBytes() const {
 void ResultsSnapshot::Remove(int64_t id) {
   const Location* w = where_.Find(id);
   if (!w) return;
-  ResultColumns& c = *w->columns;
+  ResultColumns& c = *slots_[w->slot - 1];
   const uint32_t row = w->row;
   const auto last = static_cast<uint32_t>(c.rows() - 1);
   EraseValue(c.cells[c.cell[row]].rows, row);
@@ -167,11 +194,10 @@ void ResultsSnapshot::Remove(int64_t id) {
     column.pop_back();
   };
   move_last(c.uscc);
-  for (auto& a : c.attributes) move_last(a);
   move_last(c.total);
   move_last(c.level);
   for (auto& d : c.dimensions) move_last(d);
-  for (auto& k : c.key_indicators) move_last(k);
+  for (auto& k : c.key_indicators) k.MoveLastTo(row);
   move_last(c.assessment_id);
   move_last(c.cell);
   where_.Erase(id);
@@ -191,47 +217,57 @@ ResultColumns* ResultsSnapshot::Append(const Placed& p) {
                                   &scratch_.vector)) {
     return nullptr;
   }
-  where_.Set(p.id, {&c, static_cast<uint32_t>(c.rows())});
+  const auto& v = scratch_.vector;
+  for (size_t k = 0; k < v.key_indicators.size(); ++k) {
+    if (!c.key_indicators[k].Holds(v.key_indicators[k])) return nullptr;  // not a yes/no value
+  }
+  where_.Set(p.id, {c.slot_, static_cast<uint32_t>(c.rows())});
   c.assessment_id.push_back(p.id);
   UsccChars uscc;
   std::copy_n(p.uscc.data(), uscc.size(), uscc.begin());
   c.uscc.push_back(uscc);
-  for (int a = 0; a < kAttributeCount; ++a) c.attributes[a].push_back(p.attributes[a]);
   c.total.push_back(p.total);
   c.level.push_back(static_cast<int8_t>(p.level));
-  const auto& v = scratch_.vector;
   for (size_t d = 0; d < v.dimensions.size(); ++d) c.dimensions[d].push_back(v.dimensions[d]);
   for (size_t k = 0; k < v.key_indicators.size(); ++k) c.key_indicators[k].push_back(v.key_indicators[k]);
   return &c;
 }
 
-void ResultsSnapshot::AssignCell(ResultColumns& c, uint32_t row) {
-  AttributeValues attributes;
-  for (int a = 0; a < kAttributeCount; ++a) attributes[a] = c.attributes[a][row];
-  auto [it, fresh] = c.cell_of_.try_emplace(attributes, static_cast<uint32_t>(c.cells.size()));
+uint32_t ResultColumns::CellOf(const AttributeValues& attributes) {
+  const auto [index, fresh] = cell_of_.FindOrInsert(attributes, static_cast<uint32_t>(cells.size()));
   if (fresh) {
-    c.cells.emplace_back();
-    c.cells.back().attributes = attributes;
+    cells.emplace_back();
+    cells.back().attributes = attributes;
   }
-  if (c.cell.size() <= row) c.cell.resize(row + 1);
-  c.cell[row] = it->second;
-  ResultCell& cell = c.cells[it->second];
+  return index;
+}
+
+bool ResultColumns::AddToCell(uint32_t row, uint32_t index) {
+  ResultCell& c = cells[index];
   // Sums are made over a cell's rows in the order of assessment id, so that
   // they never depend on the order results arrived in: a result newer than
   // all of its cell's is added now, any other makes the cell redo its sums.
-  const int64_t id = c.assessment_id[row];
-  if (!cell.stale && (cell.rows.empty() || c.assessment_id[cell.rows.back()] < id)) {
-    if (cell.rows.empty()) cell.sums.Reset(*c.model);
-    cell.sums.Add(c, row);
-  } else {
-    c.MarkStale(it->second);
+  const int64_t id = assessment_id[row];
+  const bool in_order = !c.stale && (c.rows.empty() || c.newest_id < id);
+  if (in_order) {
+    if (c.rows.empty()) c.sums.Reset(*model);
+    c.sums.Add(*this, row);
   }
-  cell.rows.push_back(row);
-  cell.unsorted = true;
+  c.newest_id = std::max(c.newest_id, id);
+  c.rows.push_back(row);
+  c.unsorted = true;
+  return in_order;
+}
+
+void ResultsSnapshot::AssignCell(ResultColumns& c, uint32_t row, const AttributeValues& attributes) {
+  const uint32_t index = c.CellOf(attributes);
+  if (c.cell.size() <= row) c.cell.resize(row + 1);
+  c.cell[row] = index;
+  if (!c.AddToCell(row, index)) c.MarkStale(index);
 }
 
 void ResultsSnapshot::Place(const Placed& p) {
-  if (ResultColumns* c = Append(p)) AssignCell(*c, static_cast<uint32_t>(c->rows() - 1));
+  if (ResultColumns* c = Append(p)) AssignCell(*c, static_cast<uint32_t>(c->rows() - 1), p.attributes);
 }
 
 void ResultsSnapshot::ApplyChange(const store::ResultChangeRow& r) {
@@ -336,34 +372,56 @@ Result<void> ResultsSnapshot::Bootstrap(store::Db& db) {
         return enterprises;
       });
     });
-    auto counted = store::CountAssessmentsByRoundAndModel(
-        tx, [&](std::string_view round, std::string_view model, int64_t count) {
-          Reserve(round, model, static_cast<size_t>(count));
-        });
-    if (!counted) return Fail(counted.error());
     where_.ReserveIds(positions->max_assessment_id);
-    // The results are appended meanwhile, with their unit; cells follow
-    // once the enterprises are known.
+    // The results are appended meanwhile, their units kept aside; cells
+    // follow once the enterprises are known.
+    std::unordered_map<const ResultColumns*, std::vector<uint16_t>> unit_of_row;
+    const ResultColumns* last_columns = nullptr;
+    std::vector<uint16_t>* units = nullptr;
     auto scanned = store::ScanCompletedResults(tx, [&](const store::CompletedResultRow& r) {
-      Placed p{r.id, r.round, r.model, r.uscc, r.score_vector, r.total, r.level, {}};
-      p.attributes[static_cast<int>(Attribute::kUnit)] = Intern(Attribute::kUnit, r.unit);
-      Append(p);
+      ResultColumns* c = Append({r.id, r.round, r.model, r.uscc, r.score_vector, r.total, r.level, {}});
+      if (!c) return;
+      if (c != last_columns) {
+        last_columns = c;
+        units = &unit_of_row[c];
+      }
+      units->push_back(Intern(Attribute::kUnit, r.unit));
     });
     auto enterprises = read_enterprises.get();
     if (!scanned) return scanned;
     if (!enterprises) return Fail(enterprises.error());
+    // Each row's cell, then the cells' rows and sums on two threads, each
+    // thread the cells of one parity (the sums' cache misses were most of
+    // the time here).
     std::vector<int64_t> orphans;  // results whose enterprise is gone: none expected
     for (auto& [key, c] : columns_) {
+      const std::vector<uint16_t>& unit = unit_of_row[&c];
+      c.cell.resize(c.rows());
       for (uint32_t row = 0; row < c.rows(); ++row) {
-        const AttributeValues* attributes = enterprises->Find({c.uscc[row].data(), c.uscc[row].size()});
-        if (!attributes) orphans.push_back(c.assessment_id[row]);
-        for (int a = 0; a < kAttributeCount; ++a) {
-          if (a != static_cast<int>(Attribute::kUnit) && attributes) c.attributes[a][row] = (*attributes)[a];
-        }
-        AssignCell(c, row);
+        const AttributeValues* found = enterprises->Find({c.uscc[row].data(), c.uscc[row].size()});
+        if (!found) orphans.push_back(c.assessment_id[row]);
+        AttributeValues attributes = found ? *found : AttributeValues{};
+        attributes[static_cast<int>(Attribute::kUnit)] = unit[row];
+        c.cell[row] = c.CellOf(attributes);
       }
     }
+    auto fill = [this](uint32_t parity) {
+      std::vector<std::pair<ResultColumns*, uint32_t>> out_of_order;  // none: rows come by id
+      for (auto& [key, c] : columns_) {
+        for (uint32_t row = 0; row < c.rows(); ++row) {
+          if (c.cell[row] % 2 == parity && !c.AddToCell(row, c.cell[row])) out_of_order.emplace_back(&c, c.cell[row]);
+        }
+      }
+      return out_of_order;
+    };
+    auto odd = std::async(std::launch::async, fill, 1);
+    auto out_of_order = fill(0);
+    for (const auto& cell : odd.get()) out_of_order.push_back(cell);
+    for (const auto& [c, index] : out_of_order) c->MarkStale(index);
     for (int64_t id : orphans) Remove(id);
+    // The columns grew as the rows came (counting them first took longer
+    // than the growing); what they hold is what a snapshot keeps.
+    for (auto& [key, c] : columns_) c.ShrinkToFit();
     feed_.StartAfter(positions->last_seq);
     return {};
   });
@@ -376,24 +434,23 @@ ResultColumns* ResultsSnapshot::ColumnsFor(std::string_view round, std::string_v
   if (!c.model) {
     c.model = *m;
     c.dimensions.resize((*m)->dimensions.size());
-    c.key_indicators.resize((*m)->key_indicators.size());
+    for (const auto& k : (*m)->key_indicators) c.key_indicators.emplace_back(k.share);
+    slots_.push_back(&c);
+    c.slot_ = static_cast<uint32_t>(slots_.size());
   }
   return &c;
 }
 
-void ResultsSnapshot::Reserve(std::string_view round, std::string_view model, size_t rows) {
-  ResultColumns* columns = ColumnsFor(round, model);
-  if (!columns) return;
-  ResultColumns& c = *columns;
-  const size_t n = c.rows() + rows;
-  c.uscc.reserve(n);
-  for (auto& a : c.attributes) a.reserve(n);
-  c.total.reserve(n);
-  c.level.reserve(n);
-  for (auto& d : c.dimensions) d.reserve(n);
-  for (auto& k : c.key_indicators) k.reserve(n);
-  c.assessment_id.reserve(n);
-  c.cell.reserve(n);
+void ResultColumns::ShrinkToFit() {
+  uscc.shrink_to_fit();
+  total.shrink_to_fit();
+  level.shrink_to_fit();
+  for (auto& d : dimensions) d.shrink_to_fit();
+  for (auto& k : key_indicators) k.shrink_to_fit();
+  assessment_id.shrink_to_fit();
+  cell.shrink_to_fit();
+  cells.shrink_to_fit();
+  for (auto& c : cells) c.rows.shrink_to_fit();
 }
 
 namespace {
@@ -431,7 +488,11 @@ void ResultsSnapshot::RefreshCells() {
       std::sort(cell.rows.begin(), cell.rows.end(),
                 [&c](uint32_t a, uint32_t b) { return c.assessment_id[a] < c.assessment_id[b]; });
       cell.sums.Reset(*c.model);
-      for (uint32_t row : cell.rows) cell.sums.Add(c, row);
+      cell.newest_id = 0;
+      for (uint32_t row : cell.rows) {
+        cell.sums.Add(c, row);
+        cell.newest_id = c.assessment_id[row];
+      }
     }
     c.stale_cells_.clear();
   }
@@ -575,11 +636,9 @@ size_t ResultColumns::MemoryBytes() const {
     sum += bytes(c.rows) + bytes(c.sorted) + bytes(c.sorted_end) + bytes(c.sums.levels) + bytes(c.sums.dimension_sum) + bytes(c.sums.dimension_n) +
            bytes(c.sums.key_sum) + bytes(c.sums.key_n);
   }
-  sum += cell_of_.size() * (sizeof(std::pair<const AttributeValues, uint32_t>) + 2 * sizeof(void*)) +
-         cell_of_.bucket_count() * sizeof(void*);
-  for (const auto& a : attributes) sum += bytes(a);
+  sum += cell_of_.MemoryBytes();
   for (const auto& d : dimensions) sum += bytes(d);
-  for (const auto& k : key_indicators) sum += bytes(k);
+  for (const auto& k : key_indicators) sum += k.MemoryBytes();
   return sum;
 }
 

@@ -6,7 +6,9 @@
 #define RONGPING_ANALYTICS_RESULTS_SNAPSHOT_H_
 
 #include <array>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,6 +41,54 @@ using UsccChars = std::array<char, 18>;
 inline std::string ToString(const UsccChars& uscc) { return std::string(uscc.data(), uscc.size()); }
 
 struct ResultColumns;
+
+// One key indicator's values by row. A yes/no indicator's value (1, 0, or
+// NaN when unknown) is held in one byte, a number as a double: most key
+// indicators are yes/no, and a million rows of them are a quarter of the
+// snapshot as doubles.
+class KeyIndicatorColumn {
+ public:
+  explicit KeyIndicatorColumn(bool yes_no = false) : yes_no_(yes_no) {}
+
+  bool yes_no() const { return yes_no_; }
+  size_t size() const { return yes_no_ ? flags_.size() : numbers_.size(); }
+  double operator[](size_t row) const {
+    if (!yes_no_) return numbers_[row];
+    const int8_t flag = flags_[row];
+    return flag < 0 ? std::numeric_limits<double>::quiet_NaN() : flag;
+  }
+  // Whether `value` can be held: for a yes/no indicator only 1, 0 and NaN.
+  bool Holds(double value) const { return !yes_no_ || value == 0 || value == 1 || std::isnan(value); }
+  // REQUIRES: Holds(value).
+  void push_back(double value) {
+    if (!yes_no_) {
+      numbers_.push_back(value);
+    } else {
+      flags_.push_back(static_cast<int8_t>(std::isnan(value) ? -1 : value));
+    }
+  }
+  // Moves the last row's value to `row` and drops the last row.
+  void MoveLastTo(size_t row);
+  void reserve(size_t rows) {
+    if (yes_no_) {
+      flags_.reserve(rows);
+    } else {
+      numbers_.reserve(rows);
+    }
+  }
+  // The values of a numeric indicator. REQUIRES: !yes_no().
+  const std::vector<double>& numbers() const { return numbers_; }
+  size_t MemoryBytes() const { return numbers_.capacity() * sizeof(double) + flags_.capacity(); }
+  void shrink_to_fit() {
+    numbers_.shrink_to_fit();
+    flags_.shrink_to_fit();
+  }
+
+ private:
+  bool yes_no_;
+  std::vector<double> numbers_;
+  std::vector<int8_t> flags_;  // 1, 0, -1 unknown
+};
 
 // Sums over a set of rows: what the data map shows of a group.
 struct GroupSums {
@@ -73,6 +123,9 @@ struct ResultCell {
   // ResultsSnapshot::SortedCell) or in the background after a first build.
   std::vector<double> sorted;
   std::vector<uint32_t> sorted_end;  // column j ends at sorted_end[j]
+  // At least the newest assessment id among `rows` (it stays when that row
+  // goes, until the sums are redone).
+  int64_t newest_id = 0;
   bool stale = false;     // rows changed since the sums were made
   bool unsorted = false;  // rows changed since `sorted` was made
 
@@ -88,22 +141,29 @@ struct ResultCell {
 struct ResultColumns {
   std::shared_ptr<const model::Model> model;
   std::vector<UsccChars> uscc;
-  std::array<std::vector<uint16_t>, kAttributeCount> attributes;
   std::vector<double> total;
   std::vector<int8_t> level;
   std::vector<std::vector<double>> dimensions;      // [dimension][row]
-  std::vector<std::vector<double>> key_indicators;  // [key][row]; bool as 1/0, NaN missing
+  std::vector<KeyIndicatorColumn> key_indicators;   // [key][row]; NaN missing
   std::vector<int64_t> assessment_id;               // row -> assessment id
   std::vector<uint32_t> cell;                       // row -> index into cells
   std::vector<ResultCell> cells;                    // some may be empty
 
   size_t rows() const { return total.size(); }
+  // The attributes of row `row`: those of its cell.
+  const AttributeValues& AttributesOf(size_t row) const { return cells[cell[row]].attributes; }
   // The numeric columns by one index: 0 the total, then the dimensions,
   // then the key indicators.
   size_t numeric_columns() const { return 1 + dimensions.size() + key_indicators.size(); }
+  // Row `row`'s value of numeric column j.
+  double Value(size_t j, size_t row) const {
+    if (j == 0) return total[row];
+    return j <= dimensions.size() ? dimensions[j - 1][row] : key_indicators[j - 1 - dimensions.size()][row];
+  }
+  // Numeric column j whole. REQUIRES: KeepsSorted(j).
   const std::vector<double>& NumericColumn(size_t j) const {
     if (j == 0) return total;
-    return j <= dimensions.size() ? dimensions[j - 1] : key_indicators[j - 1 - dimensions.size()];
+    return j <= dimensions.size() ? dimensions[j - 1] : key_indicators[j - 1 - dimensions.size()].numbers();
   }
   // False for yes/no key indicators, which cells count instead of sorting.
   bool KeepsSorted(size_t j) const {
@@ -111,13 +171,36 @@ struct ResultColumns {
   }
   // Bytes held by the columns and cells (capacity, not size).
   size_t MemoryBytes() const;
+  // Gives back what the columns and cells' rows hold beyond their size.
+  void ShrinkToFit();
 
  private:
   friend class ResultsSnapshot;
-  struct AttributeHash {
-    size_t operator()(const AttributeValues& a) const;
+  uint32_t slot_ = 0;  // 1 + its index among the snapshot's columns
+  // Attributes -> cell index, by open addressing: the lookup every placed
+  // row makes, one probe into one array where a node map made three misses.
+  class CellIndex {
+   public:
+    // The cell of `key`, or `fresh` given to it; second is true when it was.
+    std::pair<uint32_t, bool> FindOrInsert(const AttributeValues& key, uint32_t fresh);
+    size_t MemoryBytes() const { return slots_.capacity() * sizeof(Slot); }
+
+   private:
+    static constexpr uint32_t kEmpty = UINT32_MAX;
+    struct Slot {
+      AttributeValues key{};
+      uint32_t cell = kEmpty;
+    };
+    std::vector<Slot> slots_;  // a power of two, at most half full
+    size_t size_ = 0;
   };
-  std::unordered_map<AttributeValues, uint32_t, AttributeHash> cell_of_;
+  CellIndex cell_of_;
+  // The cell of `attributes`, made if there is none.
+  uint32_t CellOf(const AttributeValues& attributes);
+  // Puts row `row` in cell `index`, adding it to the sums when it is newer
+  // than the cell's rows; false when it is not (the sums must be redone).
+  // Changes cell `index` only.
+  bool AddToCell(uint32_t row, uint32_t index);
   std::vector<uint32_t> stale_cells_;  // sums to redo before readers see them
   void MarkStale(uint32_t cell) {
     cells[cell].unsorted = true;
@@ -196,9 +279,9 @@ class ResultsSnapshot {
   static std::string Key(std::string_view round, std::string_view model) {
     return std::string(round) + "\x1f" + std::string(model);
   }
-  // Where an assessment's row is.
+  // Where an assessment's row is: eight bytes, one per assessment id.
   struct Location {
-    ResultColumns* columns = nullptr;
+    uint32_t slot = 0;  // the columns' slot_; 0 for none
     uint32_t row = 0;
   };
   // A completed result to place.
@@ -211,11 +294,11 @@ class ResultsSnapshot {
   };
   uint16_t Intern(Attribute a, std::string_view value);
   void Remove(int64_t assessment_id);
-  // Adds a result's row without a cell (its attributes as given); returns
-  // its columns, or null when it is not kept (unknown model, bad vector).
+  // Adds a result's row without a cell; returns its columns, or null when
+  // it is not kept (unknown model, bad vector).
   ResultColumns* Append(const Placed& result);
-  // Puts a row in the cell of its attributes.
-  void AssignCell(ResultColumns& columns, uint32_t row);
+  // Puts a row in the cell of `attributes`.
+  void AssignCell(ResultColumns& columns, uint32_t row, const AttributeValues& attributes);
   void Place(const Placed& result);
   void ApplyChange(const store::ResultChangeRow& row);
   Result<void> Bootstrap(store::Db& db);
@@ -226,11 +309,10 @@ class ResultsSnapshot {
   // The columns of a round and model, made on first use; null when the
   // model cannot be loaded.
   ResultColumns* ColumnsFor(std::string_view round, std::string_view model_id);
-  // Room for `rows` more rows in the columns of a round and model.
-  void Reserve(std::string_view round, std::string_view model, size_t rows);
 
   mutable std::shared_mutex mu_;
   std::map<std::string, ResultColumns, std::less<>> columns_;  // nodes stay put
+  std::vector<ResultColumns*> slots_;  // slots_[slot_ - 1] is the columns
   std::array<std::vector<std::string>, kAttributeCount> dictionaries_;
   std::array<StringMap<uint16_t>, kAttributeCount> intern_;
   // Assessment id -> row. The store assigns ids densely, so mostly a vector

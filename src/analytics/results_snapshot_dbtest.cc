@@ -1,5 +1,6 @@
 #include "analytics/results_snapshot.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -8,6 +9,7 @@
 
 #include "analytics/datamap.h"
 #include "analytics/feed_follower.h"
+#include "scoring/score_vector.h"
 #include "auth/auth_service.h"
 #include "demo/demo_test_support.h"
 #include "store/campaign.h"
@@ -22,7 +24,11 @@ namespace {
 // attribute texts) the assessment ids and the sums; per assessment its row.
 struct Picture {
   std::map<std::vector<std::string>, std::pair<std::vector<int64_t>, GroupSums>> cells;
-  std::map<int64_t, std::tuple<std::string, std::vector<std::string>, double, int, std::vector<double>>> rows;
+  // id -> USCC, attribute texts, total, level, dimensions, key indicators
+  // (as text, so that unknown ones compare equal).
+  std::map<int64_t, std::tuple<std::string, std::vector<std::string>, double, int, std::vector<double>,
+                               std::vector<std::string>>>
+      rows;
 };
 
 Picture Take(const ResultsSnapshot& s, const std::string& round, const std::string& model) {
@@ -41,11 +47,12 @@ Picture Take(const ResultsSnapshot& s, const std::string& round, const std::stri
       p.cells[texts(cell.attributes)] = {ids, cell.sums};
     }
     for (size_t row = 0; row < c.rows(); ++row) {
-      AttributeValues a{};
-      for (int i = 0; i < kAttributeCount; ++i) a[i] = c.attributes[i][row];
+      const AttributeValues& a = c.AttributesOf(row);
       std::vector<double> dims;
       for (const auto& d : c.dimensions) dims.push_back(d[row]);
-      p.rows[c.assessment_id[row]] = {ToString(c.uscc[row]), texts(a), c.total[row], c.level[row], dims};
+      std::vector<std::string> keys;
+      for (const auto& k : c.key_indicators) keys.push_back(fmt::format("{}", k[row]));
+      p.rows[c.assessment_id[row]] = {ToString(c.uscc[row]), texts(a), c.total[row], c.level[row], dims, keys};
     }
   });
   return p;
@@ -113,6 +120,61 @@ TEST_F(ResultsSnapshotTest, HoldsExactlyTheCompletedScoredAssessments) {
   EXPECT_GT(s.rows(), 100u);
   EXPECT_EQ(static_cast<int64_t>(s.rows()), expected->rows[0].Int(0));
   EXPECT_GT(s.MemoryBytes(), s.rows() * 100);
+}
+
+TEST_F(ResultsSnapshotTest, KeyIndicatorsAreTheStoredValuesAndAYesNoThatIsNeitherIsLeftOut) {
+  // Yes/no key indicators are held in a byte each: every value read back
+  // equals the stored vector's, unknown (NaN) included.
+  auto stored = InTx(t_.db(), store::TxMode::kRead, [](store::Tx& tx) {
+    return tx.Query("SELECT id, score_vector FROM assessments WHERE score_vector IS NOT NULL ORDER BY id");
+  });
+  ASSERT_TRUE(stored);
+  std::map<int64_t, std::string> vector_of;
+  for (const auto& r : stored->rows) vector_of[r.Int(0)] = r.Text(1);
+  ResultsSnapshot s;
+  ASSERT_TRUE(s.CatchUp(t_.db()));
+  const std::string model_id = s.ModelsOf("gd-2016").at(0);
+  int yes_no = -1;
+  size_t yes = 0, no = 0;
+  s.Read("gd-2016", model_id, [&](const ResultColumns& c, const ResultsSnapshot&) {
+    for (size_t k = 0; k < c.key_indicators.size() && yes_no < 0; ++k) {
+      if (c.key_indicators[k].yes_no()) yes_no = static_cast<int>(k);
+    }
+    for (size_t row = 0; row < c.rows(); ++row) {
+      scoring::ScoreVector v;
+      ASSERT_TRUE(scoring::DecodeScoreVector(vector_of.at(c.assessment_id[row]), c.dimensions.size(),
+                                             c.key_indicators.size(), &v));
+      for (size_t k = 0; k < c.key_indicators.size(); ++k) {
+        const double got = c.key_indicators[k][row], want = v.key_indicators[k];
+        EXPECT_TRUE(got == want || (std::isnan(got) && std::isnan(want))) << "row " << row << " key " << k;
+        if (c.key_indicators[k].yes_no()) (got == 1 ? yes : no) += 1;
+      }
+    }
+  });
+  ASSERT_GE(yes_no, 0) << "the model has a yes/no key indicator";
+  EXPECT_GT(yes, 0u);
+  EXPECT_GT(no, 0u);
+  // A stored vector whose yes/no value is neither (a hand-edited row) is
+  // not kept, like any vector that does not read back.
+  int64_t id = 0;
+  s.Read("gd-2016", model_id, [&](const ResultColumns& c, const ResultsSnapshot&) { id = c.assessment_id.at(0); });
+  const std::string& text = vector_of.at(id);
+  size_t at = text.find('|');  // the key indicators follow, comma-separated
+  for (int k = 0; k < yes_no; ++k) at = text.find(',', at + 1);
+  ASSERT_NE(at, std::string::npos);
+  const size_t end = std::min(text.find(',', at + 1), text.size());
+  const std::string edited = text.substr(0, at + 1) + "0.5" + text.substr(end);
+  ASSERT_TRUE(InTx(t_.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+    auto r = tx.Exec("UPDATE assessments SET score_vector = $1 WHERE id = $2", {edited, id});
+    if (!r) return Fail(r.error());
+    return *r == 1;
+  }));
+  ResultsSnapshot fresh;
+  ASSERT_TRUE(fresh.CatchUp(t_.db()));
+  EXPECT_EQ(fresh.rows(), s.rows() - 1);
+  fresh.Read("gd-2016", model_id, [&](const ResultColumns& c, const ResultsSnapshot&) {
+    EXPECT_EQ(std::find(c.assessment_id.begin(), c.assessment_id.end(), id), c.assessment_id.end());
+  });
 }
 
 // Followed by a FeedFollower, a snapshot shows this process's own write as
@@ -280,7 +342,7 @@ TEST_F(ResultsSnapshotTest, SortedValuesAreTheCellsValuesInOrder) {
         std::vector<double> want;
         if (c.KeepsSorted(j)) {
           for (uint32_t row : cell.rows) {
-            if (!std::isnan(c.NumericColumn(j)[row])) want.push_back(c.NumericColumn(j)[row]);
+            if (!std::isnan(c.Value(j, row))) want.push_back(c.Value(j, row));
           }
         }
         std::sort(want.begin(), want.end());

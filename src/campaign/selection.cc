@@ -50,7 +50,7 @@ Result<Selection> Match(analytics::ResultsSnapshot& results, const domain::Refer
           return;
         }
         auto value = [&](analytics::Attribute a, size_t row) -> const std::string& {
-          return s.Dictionary(a)[col.attributes[static_cast<int>(a)][row]];
+          return s.Dictionary(a)[col.AttributesOf(row)[static_cast<int>(a)]];
         };
         for (size_t row = 0; row < col.total.size(); ++row) {
           const std::string& unit = value(analytics::Attribute::kUnit, row);

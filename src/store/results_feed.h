@@ -33,10 +33,6 @@ struct EnterpriseAttributesRow {
 };
 Result<void> ScanEnterpriseAttributes(Tx& tx, const std::function<void(const EnterpriseAttributesRow&)>& row);
 
-// The number of assessments (any status) per round and model.
-Result<void> CountAssessmentsByRoundAndModel(
-    Tx& tx, const std::function<void(std::string_view round, std::string_view model, int64_t count)>& row);
-
 // Every completed, scored assessment (approved, or submitted in a round
 // that counts submissions), by id, with the unit it was submitted for.
 struct CompletedResultRow {
