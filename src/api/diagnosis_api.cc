@@ -169,10 +169,11 @@ Json PrioritiesJson(const model::Model& m, const analytics::Diagnosis& d, const 
   return priorities;
 }
 
-Json TrendJson(const std::vector<domain::Assessment>& history) {
+Json TrendJson(const std::vector<store::RoundAssessment>& history) {
   Json trend = Json::array();
-  for (const auto& a : history) {
+  for (const auto& [a, round_name] : history) {
     trend.push_back({{"round", a.round_code},
+                     {"round_name", round_name},
                      {"model", a.model_id},
                      {"status", domain::AssessmentStatusName(a.status)},
                      {"status_label", domain::AssessmentStatusLabel(a.status)},
@@ -207,9 +208,9 @@ Json DiagnosisJson(Context& c, const campaign::EnterpriseDiagnosis& d) {
 // Everything a diagnosis's JSON is a function of: the assessment (its id
 // and version: every change of it makes a new version), the model, the
 // enterprise's fields it shows and groups peers by, the round's name, the
-// enterprise's rounds as the trend shows them, the results snapshot's
-// position, the reference lists and the national pack (by address), and
-// the minimum group size.
+// enterprise's rounds as the trend shows them (with their names), the
+// results snapshot's position, the reference lists and the national pack
+// (by address), and the minimum group size.
 std::string DiagnosisKey(const campaign::EnterpriseDiagnosis& d, int64_t min_group_size) {
   const domain::Assessment& a = d.view.record;
   const Enterprise& e = d.view.enterprise;
@@ -218,10 +219,10 @@ std::string DiagnosisKey(const campaign::EnterpriseDiagnosis& d, int64_t min_gro
       d.view.model->hash, e.name, e.unit_code.str(), e.industry_code, SizeClassName(e.size_class), d.view.round_name,
       d.results_seq, static_cast<const void*>(d.index.get()), static_cast<const void*>(d.national_pack.get()),
       min_group_size, a.round_code, a.uscc.str());
-  for (const auto& h : d.history) {
-    fmt::format_to(std::back_inserter(key), "\x1e{}\x1f{}\x1f{}\x1f{}\x1f{}", h.round_code, h.model_id,
-                   domain::AssessmentStatusName(h.status), h.total ? fmt::format("{:a}", *h.total) : "-",
-                   h.level_id.value_or("-"));
+  for (const auto& [h, round_name] : d.history) {
+    fmt::format_to(std::back_inserter(key), "\x1e{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", h.round_code, round_name,
+                   h.model_id, domain::AssessmentStatusName(h.status),
+                   h.total ? fmt::format("{:a}", *h.total) : "-", h.level_id.value_or("-"));
   }
   return key;
 }

@@ -14,12 +14,13 @@
 #include "campaign/lifecycle.h"
 #include "core/result.h"
 #include "domain/assessment.h"
+#include "store/campaign.h"
 
 namespace rongping::campaign {
 
 struct EnterpriseDiagnosis {
   AssessmentView view;                      // the assessment, its scoring, the enterprise
-  std::vector<domain::Assessment> history;  // every round of the enterprise, oldest first
+  std::vector<store::RoundAssessment> history;  // every round of the enterprise, oldest first
   analytics::GroupKey key;                  // its peer group attributes (codes)
   analytics::GroupKey labels;               // the same in 中文
   // The reference lists the labels come from, and the results snapshot's

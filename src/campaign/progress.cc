@@ -39,6 +39,7 @@ ProgressTable BuildProgress(const domain::Round& round, const domain::ReferenceI
                             const std::string& as_of) {
   ProgressTable table;
   table.round_code = round.code;
+  table.round_name = round.name;
   table.root_code = root_code;
   table.as_of = as_of;
   table.completion = round.completion;

@@ -141,7 +141,8 @@ TEST_F(SelectionTest, TheDiagnosisOfAnEnterpriseInScopeOnly) {
   EXPECT_EQ(d->labels.unit, e.unit_name);
   EXPECT_TRUE(d->diagnosis.has_peers);
   ASSERT_FALSE(d->history.empty());
-  EXPECT_EQ(d->history.back().round_code, "gd-2016");
+  EXPECT_EQ(d->history.back().assessment.round_code, "gd-2016");
+  EXPECT_EQ(d->history.back().round_name, "2016年广东省两化融合评估诊断和对标引导");
   EXPECT_FALSE(d->national_pack);
   EXPECT_FALSE(d->national_pack_unreadable);
   const std::string other_city = e.unit_code.substr(0, 4) == "4403" ? "440100" : "440300";

@@ -30,6 +30,7 @@ struct ProgressRow {
 
 struct ProgressTable {
   std::string round_code;
+  std::string round_name;  // as documents title the round
   std::string root_code;  // the unit whose children are the rows
   std::string as_of;      // YYYY-MM-DD the counts and the pace refer to
   Completion completion = Completion::kSubmitted;

@@ -527,7 +527,11 @@ std::string TrendSection(const Json& d) {
     const Json& level = Field(entry, "level");
     auto title = stage_titles.find(RawText(level));
     std::string stage = title != stage_titles.end() ? title->second : RawText(level);
-    table.rows.push_back({TableCell::Text(RawText(Field(entry, "round"))),
+    // A round by its name (a diagnosis made before names were given has the code only).
+    const Json& name = Field(entry, "round_name");
+    const std::string round = name.is_string() && !name.get<std::string>().empty() ? RawText(name)
+                                                                                   : RawText(Field(entry, "round"));
+    table.rows.push_back({TableCell::Text(round),
                           TableCell::Text(RawText(Field(entry, "model"))), TableCell::Text(stage),
                           Figure(Field(entry, "total")),
                           TableCell::Text(StatusText(Field(entry, "status")))});

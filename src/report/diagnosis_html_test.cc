@@ -257,6 +257,7 @@ TEST(DiagnosisHtml, TrendNamesStagesAndStatusesInChinese) {
                              {"total", 20.04},
                              {"level", "integration"}},
                             {{"round", "gd-2016"},
+                             {"round_name", "2016年广东省两化融合评估诊断和对标引导"},
                              {"model", "m"},
                              {"status", "rejected"},
                              {"total", 33.3},
@@ -266,9 +267,11 @@ TEST(DiagnosisHtml, TrendNamesStagesAndStatusesInChinese) {
   ASSERT_NE(trend, std::string::npos);
   const std::string table = html.substr(trend);
   for (const char* text :
-       {">gd-2015<", ">集成提升<", ">20.0<", ">已提交<", ">单项覆盖<", ">已退回<"}) {
+       {">gd-2015<", ">2016年广东省两化融合评估诊断和对标引导<", ">集成提升<", ">20.0<", ">已提交<", ">单项覆盖<",
+        ">已退回<"}) {
     EXPECT_NE(table.find(text), std::string::npos) << text;
   }
+  EXPECT_EQ(table.find(">gd-2016<"), std::string::npos) << "a named round is shown by its name";
 }
 
 TEST(DiagnosisHtml, IsSelfContainedAndPrintable) {

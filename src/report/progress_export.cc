@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "domain/date.h"
 #include "report/table.h"
 
 namespace rongping::report {
@@ -64,7 +65,10 @@ Table ProgressTableOf(const domain::ProgressTable& t, const std::string& title) 
   table.title = title;
   table.sheet_name = "进度";
   table.title_in_sheet = true;
-  table.caption = fmt::format("统计日期：{}；评估周期：{}", t.as_of, t.round_code);
+  // As an official writes them: the day in Chinese, the round by its name.
+  const auto day = domain::Date::Parse(t.as_of);
+  table.caption = fmt::format("统计日期：{}；评估周期：{}", day ? day->ToChinese() : t.as_of,
+                              t.round_name.empty() ? t.round_code : t.round_name);
   table.header = {"属地", "参与评估数", "完成评估数", "目标完成数", "完成率", "是否达标", "排名"};
   auto count = [](const std::optional<int64_t>& v) {
     return TableCell::Maybe(v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt);

@@ -357,17 +357,17 @@ Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who,
   return page;
 }
 
-Result<std::vector<domain::Assessment>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc) {
-  auto rows = tx.Query(fmt::format("SELECT {} FROM assessments a JOIN rounds r ON r.code = "
+Result<std::vector<RoundAssessment>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc) {
+  auto rows = tx.Query(fmt::format("SELECT {}, r.name FROM assessments a JOIN rounds r ON r.code = "
                                    "a.round_code WHERE a.uscc = $1 ORDER BY r.year, r.opens_on, a.id",
                                    kAssessmentSummaryColumns),
                        {std::string(uscc)});
   if (!rows) return Fail(rows.error());
-  std::vector<domain::Assessment> out;
+  std::vector<RoundAssessment> out;
   for (const auto& r : rows->rows) {
     auto a = AssessmentFromRow(r);
     if (!a) return Fail(a.error());
-    out.push_back(std::move(*a));
+    out.push_back({std::move(*a), r.Text(20)});
   }
   return out;
 }

@@ -96,9 +96,14 @@ struct AssessmentPage {
 Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who,
                                        const domain::AssessmentQuery& query);
 
+// One of an enterprise's assessments with its round's name.
+struct RoundAssessment {
+  domain::Assessment assessment;
+  std::string round_name;
+};
 // Every assessment of an enterprise, oldest round first (for its trend),
 // without its answers and score vector (empty, unset).
-Result<std::vector<domain::Assessment>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc);
+Result<std::vector<RoundAssessment>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc);
 
 Result<void> UpsertTarget(Tx& tx, std::string_view round_code, std::string_view unit_code,
                           std::string_view rule);

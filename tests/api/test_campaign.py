@@ -1142,6 +1142,13 @@ class C05Progress(ApiTest):
             strings = z.read("xl/sharedStrings.xml").decode("utf-8")
         for s in ("属地", "参与评估数", "完成评估数", "全省"):
             self.assertIn(s, strings)
+        # The title area as an official writes it: the day in Chinese, the
+        # round by its name, not its code.
+        as_of = progress_json("guangdong", self.R)["as_of"]
+        y, m, d = (int(x) for x in as_of.split("-"))
+        name = SERVER.request("GET", f"/api/v1/rounds/{self.R}", SERVER.token("guangdong")).json()["name"]
+        self.assertIn(f"统计日期：{y}年{m}月{d}日；评估周期：{name}", strings)
+        self.assertNotIn(self.R, strings)
 
     def test_other_format_422(self):
         for fmt in ("pdf", "CSV", "xml"):

@@ -290,7 +290,8 @@ class DiagnosisTest(unittest.TestCase):
             for ind in p["indicators"]:
                 self.assertTrue(ind["advice"], ind)
         self.assertIn("steps", d["path_to_next_level"])
-        self.assertEqual([t["round"] for t in d["trend"]], ["gd-2016"])
+        self.assertEqual([(t["round"], t["round_name"]) for t in d["trend"]],
+                         [("gd-2016", "2016年广东省两化融合评估诊断和对标引导")])
         # The trend says each round's stage and status in words.
         trend = d["trend"][0]
         if trend["level"] is not None:
@@ -419,6 +420,13 @@ class DiagnosisTest(unittest.TestCase):
             self.assertEqual(r.status, 200, r)
             e = r.json()
             self.assertEqual(self.diagnosis("guangdong", uscc).json()["enterprise_name"], name)
+        # The round renamed (by another server, here in SQL), then named back:
+        # the header and the trend's row name it as it is now.
+        old = SERVER.sql("SELECT name FROM rounds WHERE code = 'gd-2016'")[0][0]
+        for name in ("2016年广东省两化融合评估（更名）", old):
+            SERVER.sql("UPDATE rounds SET name = ? WHERE code = 'gd-2016'", name)
+            d = self.diagnosis("guangdong", uscc).json()
+            self.assertEqual((d["round_name"], [t["round_name"] for t in d["trend"]]), (name, [name]))
 
     def test_scope(self):
         uscc = self.own_uscc()  # a 广州 enterprise

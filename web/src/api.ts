@@ -181,7 +181,7 @@ export interface Diagnosis {
   priorities: { title: string; score: number; gap_to_p75: number; gap_to_p90: number; indicators: { title: string; advice: string }[] }[]
   path_to_next_level: { target_level: { id: string; title: string } | null; reachable: boolean; total_after?: number; steps: { text: string; from: string; to: string }[] }
   level_advice: string
-  trend: { round: string; status: string; status_label: string; total: number | null; level: string | null; level_title: string | null }[]
+  trend: { round: string; round_name: string; status: string; status_label: string; total: number | null; level: string | null; level_title: string | null }[]
 }
 export interface DataMapCell {
   key: string
