@@ -253,7 +253,8 @@ http::Response ListAssessmentsHandler(Context& c, http::Request& req) {
                                           std::string(req.Query("submitted_to")),
                                           std::string(req.Query("q")),
                                           *per_page,
-                                          (*page - 1) * *per_page};
+                                          (*page - 1) * *per_page,
+                                          std::string(req.Query("sort"))};
   auto found = c.lifecycle.List(*who, request);
   if (!found) return ErrorToResponse(found.error());
   Json out = Json::array();

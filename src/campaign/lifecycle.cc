@@ -226,6 +226,21 @@ Result<domain::AssessmentQuery> QueryOf(const AssessmentListRequest& r) {
   }
   q.submitted_from = *from;
   q.submitted_to = *to;
+  if (!r.sort.empty()) {
+    const bool descending = r.sort[0] == '-';
+    const std::string_view by = std::string_view(r.sort).substr(descending ? 1 : 0);
+    if (by == "updated_at") {
+      q.order = domain::AssessmentOrder::kUpdated;
+    } else if (by == "submitted_at") {
+      q.order = domain::AssessmentOrder::kSubmitted;
+    } else if (by == "total") {
+      q.order = domain::AssessmentOrder::kTotal;
+    } else {
+      return Fail(Error::Invalid("invalid_parameter",
+                                 "sort 应为 updated_at、submitted_at 或 total，前加 - 表示从大到小", "sort"));
+    }
+    q.descending = descending;
+  }
   if (!IsValidUtf8(r.text) || HasControlCharacter(r.text) || CountCodePoints(r.text) > 50) {
     return Fail(Error::Invalid("invalid_parameter", "搜索内容最多50个字符，不含控制字符", "q"));
   }

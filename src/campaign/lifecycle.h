@@ -84,6 +84,9 @@ struct AssessmentListRequest {
   std::string text;            // part of a name, or the start of a code
   int64_t limit = 50;
   int64_t offset = 0;
+  // updated_at | submitted_at | total, ascending; "-" before it for
+  // descending; empty for the newest change first.
+  std::string sort;
 };
 
 class LifecycleService {

@@ -193,12 +193,44 @@ TEST(ReviewQueue, FiltersPagesAndScope) {
         {AssessmentListRequest{.submitted_from = "2016-02-30"}, "submitted_from"},
         {AssessmentListRequest{.submitted_from = "2016-06-02", .submitted_to = "2016-06-01"},
          "submitted_to"},
-        {AssessmentListRequest{.text = std::string(51, 'x')}, "q"}}) {
+        {AssessmentListRequest{.text = std::string(51, 'x')}, "q"},
+        {AssessmentListRequest{.sort = "name"}, "sort"},
+        {AssessmentListRequest{.sort = "--total"}, "sort"}}) {
     auto refused = list(province, request);
     ASSERT_FALSE(refused) << field;
     EXPECT_EQ(refused.error().kind, ErrorKind::kInvalid) << field;
     EXPECT_EQ(refused.error().field, field);
   }
+  // Each order, both ways; a submission time or total that is not there
+  // comes last either way, on both backends.
+  auto values = [&](const std::string& sort, bool totals) {
+    auto page = list(province, {.limit = 500, .sort = sort});
+    EXPECT_TRUE(page) << sort;
+    std::vector<std::optional<std::string>> out;
+    for (const auto& item : page ? page->items : std::vector<store::AssessmentListItem>{}) {
+      const auto& a = item.assessment;
+      if (totals) {
+        out.push_back(a.total ? std::optional(fmt::format("{:020.6f}", *a.total)) : std::nullopt);
+      } else {
+        out.push_back(sort.ends_with("updated_at") ? std::optional(a.updated_at) : a.submitted_at);
+      }
+    }
+    return out;
+  };
+  for (const std::string by : {"submitted_at", "total", "updated_at"}) {
+    for (const bool descending : {false, true}) {
+      const std::string sort = (descending ? "-" : "") + by;
+      const auto got = values(sort, by == "total");
+      ASSERT_GT(got.size(), 100u) << sort;
+      const auto known_end = std::find(got.begin(), got.end(), std::nullopt);
+      EXPECT_TRUE(std::all_of(known_end, got.end(), [](const auto& v) { return !v; })) << sort << ": gaps last";
+      EXPECT_TRUE(descending ? std::is_sorted(got.begin(), known_end, std::greater<>())
+                             : std::is_sorted(got.begin(), known_end))
+          << sort;
+    }
+  }
+  EXPECT_EQ(values("", false), values("-updated_at", false)) << "the newest change first by default";
+
 }
 
 }  // namespace

@@ -60,6 +60,11 @@ struct AssessmentEvent {
 
 // Which assessments of a round to list (the review queue), the most
 // recently changed first. Unset or empty fields do not filter.
+// The order of a list of assessments: by when each was last changed, was
+// submitted, or by its total; those without a date or total come last
+// either way. Ties in id order.
+enum class AssessmentOrder { kUpdated, kSubmitted, kTotal };
+
 struct AssessmentQuery {
   std::string round;
   std::string unit;  // this unit and the units under it
@@ -71,6 +76,8 @@ struct AssessmentQuery {
   std::string text;                    // part of the enterprise's name, or the start of its code
   int64_t limit = 50;
   int64_t offset = 0;
+  AssessmentOrder order = AssessmentOrder::kUpdated;
+  bool descending = true;  // newest, highest first
 };
 
 // An agency's (服务机构) access to one enterprise, as the enterprise sees it.

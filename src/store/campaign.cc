@@ -344,10 +344,21 @@ Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who,
   page.total = count->rows[0].Int(0);
   params.push_back(query.limit);
   params.push_back(query.offset);
-  auto rows = tx.Query(
-      fmt::format("SELECT {}, e.name {} ORDER BY a.updated_at DESC, a.id LIMIT ${} OFFSET ${}",
-                  kAssessmentSummaryColumns, from, params.size() - 1, params.size()),
-      params);
+  // The default walks migration 12's index. A submission time or total
+  // that is not there comes last in both directions and on both backends
+  // (SQLite and PostgreSQL put NULL at opposite ends).
+  const char* direction = query.descending ? " DESC" : "";
+  std::string order;
+  switch (query.order) {
+    case domain::AssessmentOrder::kUpdated: order = fmt::format("a.updated_at{}, a.id", direction); break;
+    case domain::AssessmentOrder::kSubmitted:
+      order = fmt::format("a.submitted_at IS NULL, a.submitted_at{}, a.id", direction);
+      break;
+    case domain::AssessmentOrder::kTotal: order = fmt::format("a.total IS NULL, a.total{}, a.id", direction); break;
+  }
+  auto rows = tx.Query(fmt::format("SELECT {}, e.name {} ORDER BY {} LIMIT ${} OFFSET ${}", kAssessmentSummaryColumns,
+                                   from, order, params.size() - 1, params.size()),
+                       params);
   if (!rows) return Fail(rows.error());
   for (const auto& r : rows->rows) {
     auto a = AssessmentFromRow(r);

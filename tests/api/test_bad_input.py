@@ -781,6 +781,7 @@ QUERY_PARAMETERS = [
     _get("export: size=huge", E + "/export?size=huge", "guangzhou", 422, "invalid_parameter", "size"),
     _get("assessments: status=zz", R + "/assessments?status=zz", "guangdong", 422, "invalid_parameter", "status"),
     _get("assessments: unit=999999", R + "/assessments?unit=999999", "guangdong", 422, "invalid_parameter", "unit"),
+    _get("assessments: sort=name", R + "/assessments?sort=name", "guangdong", 422, "invalid_parameter", "sort"),
     _get("assessments: page=0", R + "/assessments?page=0", "guangdong", 422, "invalid_parameter", "page"),
     _get("assessments: per_page=10^12", R + "/assessments?per_page=1000000000000", "guangdong", 422,
          "invalid_parameter", "per_page"),
