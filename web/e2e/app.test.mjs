@@ -163,6 +163,59 @@ test('the data map renders the units with a legend for the chosen indicator', as
   await page.close()
 })
 
+test('the review queue and the enterprise list sort all their rows on the server, showing that they load; pages below a list say where they sit', async () => {
+  const page = await loggedIn('guangdong')
+  // The review queue by score: the whole queue's highest first, then its lowest (not the page's).
+  const queue = (sort) => server.api('guangdong', 'GET', `/api/v1/rounds/gd-2016/assessments?status=submitted&per_page=1&sort=${sort}`)
+  await page.goto(`${server.url}/review`)
+  const review = page.locator('[data-test=review-table]')
+  await review.locator('tbody tr').first().waitFor()
+  const scoreHeader = review.locator('th', { hasText: '总分' })
+  await scoreHeader.click()
+  const highest = (await queue('-total')).items[0]
+  await review.locator('tbody tr').first().locator(`[data-test=view-${highest.uscc}]`).waitFor()
+  const scores = (await review.locator('tbody tr td:nth-child(5)').allInnerTexts()).map((x) => parseFloat(x.replace(/,/g, '')))
+  assert.ok(scores.length > 10)
+  assert.deepEqual(scores, [...scores].sort((a, b) => b - a))
+  await scoreHeader.click()
+  const lowest = (await queue('total')).items[0]
+  await review.locator('tbody tr').first().locator(`[data-test=view-${lowest.uscc}]`).waitFor()
+
+  // The enterprises by revenue, highest first, with the table masked while the server answers.
+  let release
+  const held = new Promise((resolve) => (release = resolve))
+  await page.goto(`${server.url}/enterprises`)
+  const list = page.locator('[data-test=enterprise-table]')
+  await list.locator('tbody tr').first().waitFor()
+  await page.route('**/api/v1/enterprises?*', async (route) => {
+    await held
+    await route.continue()
+  })
+  await list.locator('th', { hasText: '主营业务收入' }).click()
+  await list.locator('.el-loading-mask').waitFor({ state: 'visible' })
+  release()
+  const richest = (await server.api('guangdong', 'GET', '/api/v1/enterprises?sort=-revenue&per_page=1')).items[0]
+  await list.locator('tbody tr').first().locator('a', { hasText: richest.name }).waitFor()
+  await list.locator('.el-loading-mask').waitFor({ state: 'hidden' })
+  await page.unroute('**/api/v1/enterprises?*')
+
+  // From a unit's count in the progress table to its queue, and back by the breadcrumb.
+  await page.goto(`${server.url}/progress`)
+  await page.click('[data-test=participating-440100]')
+  const crumbs = page.locator('[data-test=breadcrumb]')
+  await crumbs.filter({ hasText: '审核（广州市）' }).waitFor()
+  await crumbs.locator('a, .is-link', { hasText: '评估进度' }).click()
+  await page.waitForURL('**/progress')
+
+  // A questionnaire opened for an enterprise names it, under the list and its record.
+  await page.goto(`${server.url}/assessment?uscc=${richest.uscc}`)
+  await crumbs.filter({ hasText: richest.name }).waitFor()
+  assert.match(await crumbs.innerText(), /企业\s*\/\s*.+\s*\/\s*填报评估/)
+  await crumbs.locator('a, .is-link', { hasText: richest.name }).click()
+  await page.waitForURL(`**/enterprises/${richest.uscc}`)
+  await page.close()
+})
+
 test('the progress table sorts its units by a column, the total staying at the bottom', async () => {
   const page = await loggedIn('guangdong')
   await page.waitForURL('**/progress')

@@ -92,6 +92,7 @@ export type RoundSettings = Pick<Round, 'name' | 'year' | 'province_code' | 'mod
 export interface AssessmentFilter {
   unit?: string; status?: string; industry?: string; level?: string
   submitted_from?: string; submitted_to?: string; q?: string; page?: number; per_page?: number
+  sort?: string  // updated_at | submitted_at | total, '-' first for descending
 }
 export interface ProgressRow {
   unit_code: string
@@ -289,7 +290,7 @@ export const api = {
   productionTypes: () => request<{ items: { value: string; label: string }[] }>('GET', '/production-types'),
   updateEnterprise: (uscc: string, fields: Partial<Enterprise>) =>
     request<Enterprise>('PATCH', `/enterprises/${encodeURIComponent(uscc)}`, fields),
-  enterprises: (params: { q?: string; unit?: string; industry?: string; size?: string; page?: number; per_page?: number }) =>
+  enterprises: (params: { q?: string; unit?: string; industry?: string; size?: string; page?: number; per_page?: number; sort?: string }) =>
     request<{ items: Enterprise[]; total: number }>('GET', `/enterprises${q(params)}`),
   importEnterprises: (file: File, skipInvalid: boolean) =>
     request<{ report: ImportReport }>(
