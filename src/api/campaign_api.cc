@@ -53,6 +53,7 @@ Json AssessmentJson(const campaign::AssessmentView& v, bool with_history) {
     }
     j["history"] = std::move(history);
   }
+  if (v.pledge) j["pledge"] = {{"text", v.pledge->text}, {"username", v.pledge->username}, {"at", v.pledge->at}};
   return j;
 }
 
@@ -102,7 +103,8 @@ Result<void> ReadRoundDates(const Json& body, domain::Round& round) {
 Result<domain::Round> RoundFromBody(const Json& body, const std::string& code,
                                          campaign::CountingRules* rules) {
   if (auto r = CheckKnownFields(body, {"name", "year", "province_code", "models", "opens_on", "closes_on",
-                                       "deadline", "review_required", "contacts_due", "completion", "entries"});
+                                       "deadline", "review_required", "contacts_due", "completion", "entries",
+                                       "pledge"});
       !r) {
     return Fail(r.error());
   }
@@ -115,6 +117,9 @@ Result<domain::Round> RoundFromBody(const Json& body, const std::string& code,
     *target = *v;
   }
   if (auto r = ReadRoundDates(body, round); !r) return Fail(r.error());
+  auto pledge = StringField(body, "pledge", false);
+  if (!pledge) return Fail(pledge.error());
+  round.pledge = *pledge;
   auto year = body.find("year");
   if (year == body.end() || !year->is_number_integer()) {
     return Fail(Error::Invalid("invalid_field", "year 应为 2000 至 2100 的整数", "year"));
@@ -310,18 +315,22 @@ http::Response SubmitHandler(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
   bool override_close = false;
+  bool pledged = false;
   if (!req.body.empty()) {
     auto body = ParseJsonObject(req);
     if (!body) return ErrorToResponse(body.error());
-    if (auto r = CheckKnownFields(*body, {"override"}); !r) return ErrorToResponse(r.error());
-    auto o = body->find("override");
-    if (o != body->end()) {
-      if (!o->is_boolean()) return ErrorToResponse(Error::Invalid("wrong_type", "override 应为 true 或 false", "override"));
-      override_close = o->get<bool>();
+    if (auto r = CheckKnownFields(*body, {"override", "pledge"}); !r) return ErrorToResponse(r.error());
+    for (auto [field, target] : {std::pair{"override", &override_close}, {"pledge", &pledged}}) {
+      auto o = body->find(field);
+      if (o == body->end()) continue;
+      if (!o->is_boolean()) {
+        return ErrorToResponse(Error::Invalid("wrong_type", fmt::format("{} 应为 true 或 false", field), field));
+      }
+      *target = o->get<bool>();
     }
   }
   std::vector<Error> details;
-  auto view = c.lifecycle.Submit(*who, req.path_params["round"], PathUscc(req), override_close,
+  auto view = c.lifecycle.Submit(*who, req.path_params["round"], PathUscc(req), override_close, pledged,
                                  req.request_id, &details);
   if (!view) return ErrorToResponse(view.error(), details);
   return JsonResponse(AssessmentJson(*view, false));

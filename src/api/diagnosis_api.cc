@@ -202,6 +202,7 @@ Json DiagnosisJson(Context& c, const campaign::EnterpriseDiagnosis& d) {
   auto advice = m.level_advice.find(m.levels[result.level].id);
   out["level_advice"] = advice == m.level_advice.end() ? "" : advice->second;
   out["trend"] = TrendJson(d.history);
+  if (const auto& p = d.view.pledge) out["pledge"] = {{"text", p->text}, {"username", p->username}, {"at", p->at}};
   return out;
 }
 
@@ -210,7 +211,7 @@ Json DiagnosisJson(Context& c, const campaign::EnterpriseDiagnosis& d) {
 // enterprise's fields it shows and groups peers by, the round's name, the
 // enterprise's rounds as the trend shows them (with their names), the
 // results snapshot's position, the reference lists and the national pack
-// (by address), and the minimum group size.
+// (by address), the minimum group size, and the submission's pledge.
 std::string DiagnosisKey(const campaign::EnterpriseDiagnosis& d, int64_t min_group_size) {
   const domain::Assessment& a = d.view.record;
   const Enterprise& e = d.view.enterprise;
@@ -224,6 +225,7 @@ std::string DiagnosisKey(const campaign::EnterpriseDiagnosis& d, int64_t min_gro
                    h.model_id, domain::AssessmentStatusName(h.status),
                    h.total ? fmt::format("{:a}", *h.total) : "-", h.level_id.value_or("-"));
   }
+  if (const auto& p = d.view.pledge) fmt::format_to(std::back_inserter(key), "\x1d{}\x1f{}\x1f{}", p->username, p->at, p->text);
   return key;
 }
 

@@ -19,6 +19,11 @@ Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleServ
     auto view = lifecycle.Get(tx, who, round, uscc);
     if (!view) return Fail(view.error());
     out.view = std::move(*view);
+    if (const auto& submitted_at = out.view.record.submitted_at) {
+      auto pledge = store::FindPledge(tx, out.view.record.id, *submitted_at);
+      if (!pledge) return Fail(pledge.error());
+      out.view.pledge = std::move(*pledge);
+    }
     auto rounds = store::ListEnterpriseAssessments(tx, uscc);
     if (!rounds) return Fail(rounds.error());
     out.history = std::move(*rounds);

@@ -19,7 +19,7 @@
 namespace rongping::campaign {
 
 struct EnterpriseDiagnosis {
-  AssessmentView view;                      // the assessment, its scoring, the enterprise
+  AssessmentView view;  // the assessment, its scoring, the enterprise, the submission's pledge
   std::vector<store::RoundAssessment> history;  // every round of the enterprise, oldest first
   analytics::GroupKey key;                  // its peer group attributes (codes)
   analytics::GroupKey labels;               // the same in 中文

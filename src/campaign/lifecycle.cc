@@ -81,7 +81,7 @@ AssessmentView ViewOf(const Context& ctx, domain::Assessment record,
   if (!result) result = *scoring::ScoreStored(*m, record.production_type, record.answers_json);
   AssessmentGuide guide = GuideFor(record, ctx.round, today, ctx.rights);
   return {std::move(record), std::move(m), std::move(*result), ctx.enterprise, {}, std::move(guide),
-          ctx.round.name};
+          ctx.round.name, std::nullopt};
 }
 
 // kForbidden unless the caller of `ctx` may fill in (or submit).
@@ -176,12 +176,18 @@ Result<AssessmentView> LifecycleService::Get(store::Tx& tx, const Principal& who
 Result<AssessmentView> LifecycleService::GetWithHistory(const Principal& who, const std::string& round,
                                                         const std::string& uscc) {
   std::vector<domain::AssessmentEvent> history;
+  std::optional<domain::Pledge> pledge;
   auto ctx = InTx(db_, store::TxMode::kRead, [&](store::Tx& tx) -> Result<Context> {
     auto loaded = Load(tx, who, round, uscc);
     if (!loaded || !loaded->existing) return loaded;
     auto events = store::ListAssessmentEvents(tx, loaded->existing->id);
     if (!events) return Fail(events.error());
     history = std::move(*events);
+    if (loaded->existing->submitted_at) {
+      auto found = store::FindPledge(tx, loaded->existing->id, *loaded->existing->submitted_at);
+      if (!found) return Fail(found.error());
+      pledge = std::move(*found);
+    }
     return loaded;
   });
   if (!ctx) return Fail(ctx.error());
@@ -190,6 +196,7 @@ Result<AssessmentView> LifecycleService::GetWithHistory(const Principal& who, co
   if (!m) return Fail(m.error());
   AssessmentView view = ViewOf(*ctx, *ctx->existing, *m, domain::Date::TodayInChina(clock_));
   view.history = std::move(history);
+  view.pledge = std::move(pledge);
   return view;
 }
 
@@ -346,7 +353,7 @@ Result<AssessmentView> LifecycleService::SaveDraft(const Principal& who, const s
 }
 
 Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std::string& round,
-                                                const std::string& uscc, bool override_close,
+                                                const std::string& uscc, bool override_close, bool pledged,
                                                 const std::string& request_id,
                                                 std::vector<Error>* details) {
   return writes_.Write([&](store::Tx& tx) -> Result<AssessmentView> {
@@ -401,6 +408,9 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
       return Fail(first);
     }
     if (auto inconsistent = InconsistencyError(**m, result, details)) return Fail(*inconsistent);
+    if (!ctx->round.pledge.empty() && !pledged) {
+      return Fail(Error::Invalid("pledge_required", "提交前请阅读并确认真实性承诺", "pledge"));
+    }
     std::optional<domain::AssessmentStatus> from = record.status;
     record.status = domain::AssessmentStatus::kSubmitted;
     record.total = result.total;
@@ -433,7 +443,14 @@ Result<AssessmentView> LifecycleService::Submit(const Principal& who, const std:
         return Fail(a.error());
       }
     }
-    return ViewOf(*ctx, std::move(record), *m, today, std::move(result));
+    std::optional<domain::Pledge> pledge;
+    if (!ctx->round.pledge.empty()) {
+      pledge = domain::Pledge{ctx->round.pledge, who.username, *record.submitted_at};
+      if (auto r = store::RecordPledge(tx, record.id, *pledge); !r) return Fail(r.error());
+    }
+    AssessmentView view = ViewOf(*ctx, std::move(record), *m, today, std::move(result));
+    view.pledge = std::move(pledge);
+    return view;
   });
 }
 

@@ -56,6 +56,9 @@ struct AssessmentView {
   std::vector<domain::AssessmentEvent> history;
   AssessmentGuide guide;  // for the caller, now
   std::string round_name;  // the round's name, as documents title it
+  // The 真实性承诺 confirmed with the current submission, if any; filled by
+  // GetWithHistory and Submit.
+  std::optional<domain::Pledge> pledge;
 };
 
 // Answers (a JSON object: question id -> answer) read for a model; kInvalid
@@ -121,9 +124,12 @@ class LifecycleService {
   // answered (else kInvalid listing them) and no consistency rule of
   // severity error broken (InconsistencyError); broken warnings are recorded
   // with the submission (audit "assessment.submit_warnings"). After the close date only a
-  // province or ministry admin can submit, with `override` (audited).
+  // province or ministry admin can submit, with `override` (audited). When
+  // the round asks for a 真实性承诺, the submitter must confirm it
+  // (`pledged`; else kInvalid "pledge_required"); the confirmation is kept
+  // with the submission.
   Result<AssessmentView> Submit(const Principal& who, const std::string& round,
-                                const std::string& uscc, bool override_close,
+                                const std::string& uscc, bool override_close, bool pledged,
                                 const std::string& request_id, std::vector<Error>* details);
 
   // Approves or rejects a submitted assessment (unit, province or ministry

@@ -16,6 +16,61 @@
 namespace rongping::campaign {
 namespace {
 
+// A round that asks for a 真实性承诺 takes no submission without it and
+// keeps who confirmed which text with each submission; a round without one
+// keeps none.
+TEST(LifecyclePledge, ARoundsPledgeIsConfirmedWithEachSubmissionAndKept) {
+  testing::TempDb t;
+  ASSERT_TRUE(demo::testing::LoadGuangdong2016(t.db()));
+  auto rows = InTx(t.db(), store::TxMode::kRead, [](store::Tx& tx) {
+    return tx.Query("SELECT uscc FROM assessments WHERE round_code = 'gd-2016' AND status = 'submitted' "
+                    "ORDER BY id LIMIT 1");
+  });
+  ASSERT_TRUE(rows && !rows->empty());
+  const std::string uscc = rows->rows[0].Text(0);
+  Principal enterprise{0, "enterprise-test", "", Role::kEnterprise, uscc, {}, "", false};
+  FixedClock clock = FixedClock::AtChinaDate("2016-06-01", 10);
+  LifecycleService lifecycle(t.db(), clock);
+  const std::string pledge = "本企业承诺：所填报的信息真实、准确。\n如有虚假，愿承担责任。";
+  auto set_pledge = [&](const std::string& text) {
+    ASSERT_TRUE(InTx(t.db(), store::TxMode::kWrite, [&](store::Tx& tx) -> Result<bool> {
+      auto round = store::FindRound(tx, "gd-2016");
+      if (!round || !*round) return Fail(Error::Internal("no round"));
+      (*round)->pledge = text;
+      if (auto r = store::UpsertRound(tx, **round); !r) return Fail(r.error());
+      return true;
+    }));
+  };
+  set_pledge(pledge);
+  ASSERT_TRUE(lifecycle.Withdraw(enterprise, "gd-2016", uscc, ""));
+  auto refused = lifecycle.Submit(enterprise, "gd-2016", uscc, false, false, "", nullptr);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "pledge_required");
+  EXPECT_EQ(refused.error().field, "pledge");
+  EXPECT_EQ(lifecycle.Get(enterprise, "gd-2016", uscc)->record.status, domain::AssessmentStatus::kDraft);
+
+  auto submitted = lifecycle.Submit(enterprise, "gd-2016", uscc, false, true, "", nullptr);
+  ASSERT_TRUE(submitted) << submitted.error().message;
+  ASSERT_TRUE(submitted->pledge);
+  EXPECT_EQ(submitted->pledge->text, pledge);
+  auto read = lifecycle.GetWithHistory(enterprise, "gd-2016", uscc);
+  ASSERT_TRUE(read && read->pledge);
+  EXPECT_EQ(read->pledge->username, "enterprise-test");
+  EXPECT_EQ(read->pledge->text, pledge);
+  EXPECT_EQ(read->pledge->at, *read->record.submitted_at);
+
+  // Without a pledge asked, a later submission carries none: the earlier
+  // confirmation belongs to the earlier submission.
+  set_pledge("");
+  clock.AdvanceSeconds(60);
+  ASSERT_TRUE(lifecycle.Withdraw(enterprise, "gd-2016", uscc, ""));
+  ASSERT_TRUE(lifecycle.Submit(enterprise, "gd-2016", uscc, false, false, "", nullptr));
+  read = lifecycle.GetWithHistory(enterprise, "gd-2016", uscc);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->record.status, domain::AssessmentStatus::kSubmitted);
+  EXPECT_FALSE(read->pledge);
+}
+
 // The round is open or closed by the clock the service is given, in China's
 // time zone, and the times it records come from that clock.
 TEST(LifecycleClock, OpenOrClosedByTheServicesClockAndRecordedAtItsTime) {
@@ -33,12 +88,12 @@ TEST(LifecycleClock, OpenOrClosedByTheServicesClockAndRecordedAtItsTime) {
   LifecycleService lifecycle(t.db(), clock);
   auto withdrawn = lifecycle.Withdraw(enterprise, "gd-2016", uscc, "");
   ASSERT_TRUE(withdrawn) << withdrawn.error().message;
-  auto submitted = lifecycle.Submit(enterprise, "gd-2016", uscc, false, "", nullptr);
+  auto submitted = lifecycle.Submit(enterprise, "gd-2016", uscc, false, false, "", nullptr);
   ASSERT_TRUE(submitted) << submitted.error().message;
   EXPECT_EQ(submitted->record.submitted_at, "2016-06-30T15:00:00.000Z");
   EXPECT_TRUE(submitted->guide.can_withdraw);
   ASSERT_TRUE(lifecycle.Withdraw(enterprise, "gd-2016", uscc, ""));
-  auto again = lifecycle.Submit(enterprise, "gd-2016", uscc, false, "", nullptr);
+  auto again = lifecycle.Submit(enterprise, "gd-2016", uscc, false, false, "", nullptr);
   ASSERT_TRUE(again) << again.error().message;
 
   clock.AdvanceSeconds(3600);  // midnight: 2016-07-01 in China, still 2016-06-30 in UTC
@@ -51,7 +106,7 @@ TEST(LifecycleClock, OpenOrClosedByTheServicesClockAndRecordedAtItsTime) {
   EXPECT_EQ(read->record.status, domain::AssessmentStatus::kSubmitted);
   EXPECT_EQ(read->guide.round_state, domain::RoundState::kClosed);
   EXPECT_FALSE(read->guide.can_withdraw || read->guide.can_edit || read->guide.can_submit);
-  auto late = lifecycle.Submit(enterprise, "gd-2016", uscc, false, "", nullptr);
+  auto late = lifecycle.Submit(enterprise, "gd-2016", uscc, false, false, "", nullptr);
   ASSERT_FALSE(late);
   EXPECT_NE(late.error().message.find("2016-06-30 截止"), std::string::npos) << late.error().message;
   auto edit = lifecycle.SaveDraft(enterprise, "gd-2016", uscc, "{}", withdrawn->record.version + 2, "", nullptr);
@@ -89,7 +144,7 @@ TEST(LifecycleStore, AFailingStoreWritesNothing) {
             }),
             4);
   EXPECT_GE(testing::ExpectAllOrNothing(
-                t.db(), [&](store::Db& db) { return with(db).Submit(enterprise, "gd-2016", uscc, false, "", nullptr); }),
+                t.db(), [&](store::Db& db) { return with(db).Submit(enterprise, "gd-2016", uscc, false, false, "", nullptr); }),
             4);
   EXPECT_GE(testing::ExpectAllOrNothing(t.db(), [&](store::Db& db) {
               return with(db).Review(province, "gd-2016", uscc, false, "数据需核实", "");

@@ -63,6 +63,13 @@ Result<void> ValidateRound(const domain::Round& round) {
   if (round.models.empty()) {
     return Fail(Error::Invalid("invalid_field", "models 应为至少含一个模型标识的数组", "models"));
   }
+  // Paragraphs may break lines; nothing else invisible.
+  std::string pledge_lines = round.pledge;
+  std::replace(pledge_lines.begin(), pledge_lines.end(), '\n', ' ');
+  if (!IsValidUtf8(round.pledge) || CountCodePoints(round.pledge) > 2000 || HasControlCharacter(pledge_lines) ||
+      (!round.pledge.empty() && !HasVisibleCharacter(round.pledge))) {
+    return Fail(Error::Invalid("invalid_field", "真实性承诺最多2000个字符，不含换行以外的控制字符", "pledge"));
+  }
   for (const auto& m : round.models) {
     if (!scoring::SharedModel(m)) {
       std::string shown = IsValidUtf8(m) && !HasControlCharacter(m) ? m.substr(0, 40) : "?";
@@ -188,6 +195,7 @@ Json RoundToJson(const domain::Round& r, std::optional<domain::Date> today) {
             {"contacts_due", r.contacts_due ? Json(r.contacts_due->ToString()) : Json(nullptr)},
             {"completion", store::CompletionName(r.completion)},
             {"entries", store::EntryCountName(r.entries)},
+            {"pledge", r.pledge},
             {"counting_note", CountingNote(r)}};
   if (today) {
     const domain::RoundState state = domain::StateOn(r, *today);

@@ -259,6 +259,7 @@ Result<DemoReport> LoadTrial(store::Db& db, AuthService& auth, const DemoOptions
     round.models = {std::string(kModel)};
     round.opens_on = domain::Date::Of(fmt::format("{}-01-01", year));
     round.closes_on = round.deadline = domain::Date::Of(fmt::format("{}-12-31", year));
+    round.pledge = "本企业承诺：所填报的信息和数据真实、准确、完整，并对其真实性负责。";
     if (auto r = store::UpsertRound(tx, round); !r) return Fail(r.error());
     return true;
   });
@@ -298,7 +299,7 @@ Result<DemoReport> LoadTrial(store::Db& db, AuthService& auth, const DemoOptions
     auto saved =
         lifecycle.SaveDraft(returned, code, people[1].uscc, answers.json, 0, "demo", &details);
     if (!saved) return Fail(saved.error());
-    if (auto s = lifecycle.Submit(returned, code, people[1].uscc, false, "demo", &details); !s)
+    if (auto s = lifecycle.Submit(returned, code, people[1].uscc, false, true, "demo", &details); !s)
       return Fail(s.error());
     const Principal province{0, "guangdong", "", Role::kProvince, "440000", {}, "", false};
     auto sent_back =

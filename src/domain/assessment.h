@@ -80,6 +80,14 @@ struct AssessmentQuery {
   bool descending = true;  // newest, highest first
 };
 
+// A 真实性承诺 confirmed with a submission: the round's text as it stood,
+// who confirmed it, and when (the submission's own time).
+struct Pledge {
+  std::string text;
+  std::string username;
+  std::string at;
+};
+
 // An agency's (服务机构) access to one enterprise, as the enterprise sees it.
 struct AgencyGrant {
   std::string agency_username;

@@ -44,6 +44,9 @@ struct Round {
   std::optional<Date> contacts_due;  // the day the 联系人表 is due; unset when none
   Completion completion = Completion::kSubmitted;
   EntryCount entries = EntryCount::kEnterprise;
+  // The 真实性承诺 a submitter confirms before submitting; empty when the
+  // round asks for none.
+  std::string pledge = {};
 };
 
 // Where a round stands on a day in China: before opens_on, from opens_on to

@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/time.h"
 #include "report/html.h"
 #include "report/table.h"
 
@@ -342,6 +343,17 @@ std::string KeyIndicatorsSvg(const std::vector<KeyRow>& rows) {
   return svg + "</svg>";
 }
 
+// A stored instant (RFC 3339) as China's date and time, "2016年6月21日 12:21";
+// the text itself when it does not parse.
+std::string ChinaDateTime(std::string_view instant) {
+  auto seconds = ParseRfc3339(instant);
+  if (!seconds) return std::string(instant);
+  const int64_t local = *seconds + 8 * 3600;
+  const int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+  const int64_t of_day = local - days * 86400;
+  return fmt::format("{} {:02}:{:02}", ChineseDate(FormatDate(days)), of_day / 3600, of_day % 3600 / 60);
+}
+
 // ---- Sections. Each returns escaped HTML.
 
 std::string HeaderSection(const Json& d, std::string_view issued_on) {
@@ -361,6 +373,10 @@ std::string HeaderSection(const Json& d, std::string_view issued_on) {
   row("评估周期", round_name.empty() ? Text(Field(d, "round")) : round_name);
   row("评估状态", HtmlEscape(StatusText(Field(d, "status"))));
   row("评分模型", model_text);
+  if (const Json& pledge = Field(d, "pledge"); pledge.is_object()) {
+    row("真实性承诺", fmt::format("已由 {} 于 {} 确认", Text(Field(pledge, "username")),
+                                  HtmlEscape(ChinaDateTime(RawText(Field(pledge, "at"))))));
+  }
   row("报告日期", HtmlEscape(ChineseDate(issued_on)));
   h += "</tbody></table>\n";
   if (Field(model, "reference_only") == true) {

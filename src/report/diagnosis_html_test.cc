@@ -274,6 +274,15 @@ TEST(DiagnosisHtml, TrendNamesStagesAndStatusesInChinese) {
   EXPECT_EQ(table.find(">gd-2016<"), std::string::npos) << "a named round is shown by its name";
 }
 
+TEST(DiagnosisHtml, TheHeaderSaysWhoConfirmedThePledgeAndWhenInChinasTime) {
+  Json d = Diagnosis();
+  EXPECT_EQ(Render(d).find("真实性承诺"), std::string::npos) << "no pledge, no line";
+  d["pledge"] = {{"text", "承诺"}, {"username", "ent<b>"}, {"at", "2016-06-21T04:21:00.000Z"}};
+  const std::string html = Render(d);
+  EXPECT_NE(html.find("<th>真实性承诺</th><td>已由 ent&lt;b&gt; 于 2016年6月21日 12:21 确认</td>"), std::string::npos)
+      << html.substr(0, 2000);
+}
+
 TEST(DiagnosisHtml, IsSelfContainedAndPrintable) {
   const std::string html = Render(Diagnosis());
   for (const char* bad : {"<script", "http://", "https://", "src=", "url(", "<link", "@import"}) {

@@ -38,12 +38,13 @@ Result<domain::Round> RoundFromRow(const Row& r) {
   }
   round.completion = ParseCompletion(r.Text(10)).value_or(Completion::kApproved);
   round.entries = ParseEntryCount(r.Text(11)).value_or(EntryCount::kEnterprise);
+  round.pledge = r.Text(12);
   return round;
 }
 
 constexpr std::string_view kRoundColumns =
     "code, name, year, province_code, models, opens_on, closes_on, deadline, review_required, "
-    "contacts_due, completion, entries";
+    "contacts_due, completion, entries, pledge";
 
 constexpr std::string_view kAssessmentColumns =
     "a.id, a.round_code, a.uscc, a.model_id, a.unit_code, a.production_type, a.status, "
@@ -101,16 +102,16 @@ Result<void> Done(const Result<int64_t>& r) {
 Result<void> UpsertRound(Tx& tx, const domain::Round& r) {
   return Done(tx.Exec(
       "INSERT INTO rounds (code, name, year, province_code, models, opens_on, closes_on, deadline, "
-      "review_required, created_at, contacts_due, completion, entries) VALUES ($1, $2, $3, $4, $5, "
-      "$6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
+      "review_required, created_at, contacts_due, completion, entries, pledge) VALUES ($1, $2, $3, $4, "
+      "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
       "year = excluded.year, province_code = excluded.province_code, models = excluded.models, "
       "opens_on = excluded.opens_on, closes_on = excluded.closes_on, deadline = excluded.deadline, "
       "review_required = excluded.review_required, contacts_due = excluded.contacts_due, "
-      "completion = excluded.completion, entries = excluded.entries",
+      "completion = excluded.completion, entries = excluded.entries, pledge = excluded.pledge",
       {r.code, r.name, r.year, r.province_code, JoinCodes(r.models), r.opens_on.ToString(),
        r.closes_on.ToString(), r.deadline.ToString(), int64_t{r.review_required ? 1 : 0}, tx.Now(),
        r.contacts_due ? Value(r.contacts_due->ToString()) : Value(),
-       std::string(CompletionName(r.completion)), std::string(EntryCountName(r.entries))}));
+       std::string(CompletionName(r.completion)), std::string(EntryCountName(r.entries)), r.pledge}));
 }
 
 Result<std::optional<domain::Round>> FindRound(Tx& tx, std::string_view code) {
@@ -228,6 +229,21 @@ Result<void> RecordAssessmentEvent(Tx& tx, const domain::AssessmentEvent& e) {
       {e.assessment_id, e.at.empty() ? tx.Now() : e.at, e.actor,
        e.from_status ? Value(std::string(domain::AssessmentStatusName(*e.from_status))) : Value(),
        std::string(domain::AssessmentStatusName(e.to_status)), Nullable(e.reason)}));
+}
+
+Result<void> RecordPledge(Tx& tx, int64_t assessment_id, const domain::Pledge& pledge) {
+  return Done(tx.Exec("INSERT INTO pledges (assessment_id, at, username, text) VALUES ($1, $2, $3, $4)",
+                      {assessment_id, pledge.at, pledge.username, pledge.text}));
+}
+
+Result<std::optional<domain::Pledge>> FindPledge(Tx& tx, int64_t assessment_id, const std::string& submitted_at) {
+  auto rows = tx.Query(
+      "SELECT text, username, at FROM pledges WHERE assessment_id = $1 AND at = $2 ORDER BY id DESC LIMIT 1",
+      {assessment_id, submitted_at});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return std::optional<domain::Pledge>();
+  const auto& r = rows->rows[0];
+  return std::optional<domain::Pledge>(domain::Pledge{r.Text(0), r.Text(1), r.Text(2)});
 }
 
 Result<std::vector<domain::AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_t assessment_id) {

@@ -42,6 +42,12 @@ Result<domain::Assessment> SaveAssessment(Tx& tx, domain::Assessment record, int
 Result<void> RecordAssessmentEvent(Tx& tx, const domain::AssessmentEvent& event);
 Result<std::vector<domain::AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_t assessment_id);
 
+// Keeps the pledge confirmed with a submission of assessment `assessment_id`.
+Result<void> RecordPledge(Tx& tx, int64_t assessment_id, const domain::Pledge& pledge);
+// The pledge confirmed with the submission made at `submitted_at` (its time
+// as stored); nullopt when that submission came without one.
+Result<std::optional<domain::Pledge>> FindPledge(Tx& tx, int64_t assessment_id, const std::string& submitted_at);
+
 // The change feed: assessments written after `after_seq`, oldest first,
 // with their current state (an assessment written twice appears twice).
 // Views are valid only during the callback.

@@ -287,6 +287,20 @@ constexpr std::string_view kV12 = R"SQL(
 CREATE INDEX assessments_round_updated ON assessments(round_code, updated_at DESC, id)
 )SQL";
 
+// A round's 真实性承诺 (empty: none asked), and each confirmation of it:
+// who confirmed which text when, for the submission it came with.
+constexpr std::string_view kV13 = R"SQL(
+ALTER TABLE rounds ADD COLUMN pledge TEXT NOT NULL DEFAULT '';
+CREATE TABLE pledges (
+  id INTEGER PRIMARY KEY,
+  assessment_id BIGINT NOT NULL REFERENCES assessments(id),
+  at TEXT NOT NULL,
+  username TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX pledges_assessment ON pledges(assessment_id, id)
+)SQL";
+
 // Assessment times imported before they were normalised kept the offset
 // they came with ("2016-05-01T09:00:00+08:00"), which compares as text 8
 // hours late against the UTC times everything else stores: rewritten as
@@ -325,6 +339,7 @@ const std::vector<Migration>& AllMigrations() {
       {10, "assessment times in UTC", "", TimesInUtc},
       {11, "versions of the reference lists", kV11},
       {12, "the review queue's order", kV12},
+      {13, "the authenticity pledge", kV13},
   };
   return kAll;
 }

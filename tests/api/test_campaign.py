@@ -1462,6 +1462,45 @@ class C09Grants(ApiTest):
         self.assertError(get_assessment(R, user="agency"), 404, "not_found")
 
 
+class C09bPledge(ApiTest):
+    """A round may ask for a 真实性承诺: no submission without it, and the
+    confirmation (text, who, when) is kept with the submission and shown to
+    the reviewer."""
+
+    def test_a_submission_needs_the_rounds_pledge_and_keeps_it(self):
+        R = "t-pledge"
+        text = "本企业承诺：所填报的信息和数据真实、准确、完整。\n如有虚假，愿承担相应责任。"
+        # The text is checked like any field: line breaks, nothing else invisible.
+        self.assertError(put_round("guangdong", R, round_body("承诺测试周期", pledge="承诺\u202e")), 422,
+                         "invalid_field", "pledge")
+        self.assertError(put_round("guangdong", R, round_body("承诺测试周期", pledge=["承诺"])), 422,
+                         "wrong_type", "pledge")
+        self.assertEqual(put_round("guangdong", R, round_body("承诺测试周期", pledge=text)).status, 200)
+        self.assertEqual(get_round(R).json()["pledge"], text)
+        cur = current(R)
+        self.assertEqual(save(R, COMPLETE, cur["version"] if cur else 0).status, 200)
+        # Without the confirmation: refused, nothing changed.
+        self.assertError(submit(R), 422, "pledge_required", "pledge")
+        self.assertError(submit(R, body={"pledge": False}), 422, "pledge_required", "pledge")
+        self.assertError(submit(R, body={"pledge": "yes"}), 422, "wrong_type", "pledge")
+        self.assertEqual(current(R)["status"], "draft")
+        self.assertNotIn("pledge", current(R))
+        r = submit(R, body={"pledge": True})
+        self.assertEqual(r.status, 200, r)
+        kept = r.json()["pledge"]
+        self.assertEqual((kept["text"], kept["username"], kept["at"]), (text, "enterprise", r.json()["submitted_at"]))
+        # The reviewer reads it with the submission.
+        seen = get_assessment(R, user="guangzhou").json()
+        self.assertEqual(seen["pledge"], kept)
+        # And the diagnosis (whose report prints it) carries it.
+        d = request("GET", apath(R).replace("/assessment", "/diagnosis"), token("enterprise"))
+        self.assertEqual(d.status, 200, d)
+        self.assertEqual(d.json()["pledge"], kept)
+        # A round asking none: submissions carry none.
+        self.assertEqual(put_round("guangdong", R, round_body("承诺测试周期")).status, 200)
+        self.assertEqual(get_round(R).json()["pledge"], "")
+
+
 class C10KeptDiagnosis(ApiTest):
     """The server keeps finished diagnoses by what they are made of: a draft
     saved again (same status, other answers) is a new version of the

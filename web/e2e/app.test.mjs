@@ -845,6 +845,53 @@ test('an enterprise completes and submits its questionnaire with the keyboard al
   await page.close()
 })
 
+test('a round asking a pledge of authenticity: refused without it, ticked in its dialog before submitting, shown to the reviewer', async () => {
+  const round = await server.api('guangdong', 'GET', '/api/v1/rounds/gd-now')
+  const settings = (pledge) => ({
+    name: round.name, year: round.year, province_code: round.province_code, models: round.models, opens_on: round.opens_on,
+    closes_on: round.closes_on, deadline: round.deadline, review_required: round.review_required, pledge,
+  })
+  const pledge = '本企业承诺：所填报的信息和数据真实、准确、完整。\n如有虚假，愿承担相应责任。'
+  await server.api('guangdong', 'PUT', '/api/v1/rounds/gd-now', settings(pledge))
+  try {
+    const source = (await server.api('enterprise', 'GET', '/api/v1/session')).user.scope
+    const record = await server.api('guangdong', 'GET', `/api/v1/enterprises/${source}`)
+    const answers = (await server.api('guangdong', 'GET', `/api/v1/rounds/gd-2016/enterprises/${source}/assessment`)).answers
+    const uscc = await newEnterprise('pledgeco', 891, '承诺测试精密机械有限公司', {
+      unit_code: '440100', industry_code: record.industry_code, production_type: record.production_type,
+      employees: record.employees, revenue_10k_yuan: record.revenue_10k_yuan,
+    })
+    const path = `/api/v1/rounds/gd-now/enterprises/${uscc}/assessment`
+    await server.api('pledgeco', 'PUT', path, { answers, version: 0 })
+    // Not without it.
+    await assert.rejects(server.api('pledgeco', 'POST', `${path}/submit`), /422 .*pledge_required/)
+
+    const page = await loggedIn('pledgeco')
+    await page.goto(`${server.url}/assessment`)
+    await page.locator('[data-test=q-it_planning]').waitFor()
+    await page.click('[data-test=submit]')
+    const dialog = page.locator('[data-test=pledge-dialog]')
+    assert.equal(await dialog.locator('[data-test=pledge-text]').innerText(), pledge)
+    assert.ok(await dialog.locator('[data-test=pledge-submit]').isDisabled(), 'submitting waits for the tick')
+    await dialog.locator('[data-test=pledge-agree]').click()
+    await dialog.locator('[data-test=pledge-submit]').click()
+    await page.waitForURL('**/result')
+    await expectStatus(page, '已提交待审核', '等待主管部门审核')
+    await page.close()
+    const kept = (await server.api('guangzhou', 'GET', path)).pledge
+    assert.deepEqual([kept.text, kept.username], [pledge, 'pledgeco'])
+
+    // The reviewer reads who confirmed it, and when.
+    const reviewer = await loggedIn('guangzhou')
+    await reviewer.goto(`${server.url}/review`)
+    await reviewer.click(`[data-test=view-${uscc}]`)
+    assert.match(await reviewer.locator('[data-test=drawer-pledge]').innerText(), /真实性承诺：已由 pledgeco 于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 确认/)
+    await reviewer.close()
+  } finally {
+    await server.api('guangdong', 'PUT', '/api/v1/rounds/gd-now', settings(''))
+  }
+})
+
 test('150 typed into a 0–100 field stays as typed and the question says why, until corrected', async () => {
   const uscc = await newEnterprise('rangeco', 890, '范围校验电子有限公司')
   const page = await loggedIn('rangeco')

@@ -85,9 +85,10 @@ export interface Round {
   completion: 'submitted' | 'approved'; entries: 'enterprise' | 'assessment'; counting_note: string
   state: 'not_open' | 'open' | 'closed'; state_label: string  // today, as the server sees it
   stages: { id: string; title: string }[]  // the stages its models give
+  pledge: string  // the 真实性承诺 a submitter confirms; empty when none is asked
 }
 export type RoundSettings = Pick<Round, 'name' | 'year' | 'province_code' | 'models' | 'opens_on' | 'closes_on' | 'deadline'
-  | 'review_required' | 'completion' | 'entries'> & { contacts_due?: string | null }
+  | 'review_required' | 'completion' | 'entries' | 'pledge'> & { contacts_due?: string | null }
 // The review queue's filters (GET /rounds/{round}/assessments); empty ones do not filter.
 export interface AssessmentFilter {
   unit?: string; status?: string; industry?: string; level?: string
@@ -243,6 +244,8 @@ export interface Assessment {
   version: number
   answers: Record<string, Answer>
   review_reason: string | null
+  // The 真实性承诺 confirmed with this submission, when the round asks one (single reads only).
+  pledge?: { text: string; username: string; at: string }
   result: { total: number; level: { name: string; title: string }; missing: string[]; consistency: ConsistencyIssue[] }
 }
 // A consistency rule (逻辑校验) the answers break: an error blocks submission.
@@ -303,8 +306,9 @@ export const api = {
   assessment: (round: string, uscc: string) => request<Assessment>('GET', `/rounds/${round}/enterprises/${uscc}/assessment`),
   saveDraft: (round: string, uscc: string, answers: Record<string, Answer>, version: number) =>
     request<Assessment>('PUT', `/rounds/${round}/enterprises/${uscc}/assessment`, { answers, version }),
-  submit: (round: string, uscc: string) =>
-    request<Assessment>('POST', `/rounds/${round}/enterprises/${uscc}/assessment/submit`),
+  // `pledged`: the submitter confirmed the round's 真实性承诺 (required when it has one).
+  submit: (round: string, uscc: string, pledged = false) =>
+    request<Assessment>('POST', `/rounds/${round}/enterprises/${uscc}/assessment/submit`, pledged ? { pledge: true } : undefined),
   withdraw: (round: string, uscc: string) =>
     request<Assessment>('POST', `/rounds/${round}/enterprises/${uscc}/assessment/withdraw`),
   questionnaire: (model: string, productionType: string) =>

@@ -43,6 +43,7 @@ const zh = {
   countingApproved: '注：参与评估数指系统中有评估记录的{entry}，完成评估数指完成评估获得评分并在系统中上报、且经审核通过的{entry}。',
   countingPerEnterprise: '企业数（每家企业只计一次）', countingPerAssessment: '评估条目数（一家企业的每份答卷各计一条）',
   confirmSubmit: '提交后答卷将交主管部门审核，审核期间不能修改（审核前可撤回）。确定提交吗？', confirm: '确定', cancel: '取消',
+  pledgeTitle: '真实性承诺', pledgeAgree: '我已阅读并承诺以上内容', pledgeConfirmed: '真实性承诺：已由 {name} 于 {at} 确认', pledge: '真实性承诺（提交前须确认，留空则不要求）',
   submittedToast: '已提交，等待审核', withdraw: '撤回答卷', confirmWithdraw: '撤回后答卷回到草稿，修改后须再次提交。确定撤回吗？',
   withdrawnToast: '已撤回，可以继续修改', assessmentStatus: '答卷状态', roundClosedNotice: '本评估周期已截止，答卷只能查看',
   startFilling: '开始填报', noAssessmentYet: '本评估周期尚未填报答卷。',
@@ -98,6 +99,7 @@ const en: typeof zh = {
   countingApproved: 'Participating counts {entry} with an assessment record; completed counts {entry} scored, submitted and approved.',
   countingPerEnterprise: 'enterprises (each once)', countingPerAssessment: 'assessments (each of an enterprise\'s questionnaires)',
   confirmSubmit: 'Once submitted, the answers go to review and cannot be changed (you may withdraw before review). Submit?', confirm: 'OK', cancel: 'Cancel',
+  pledgeTitle: 'Pledge of authenticity', pledgeAgree: 'I have read and make this pledge', pledgeConfirmed: 'Pledge of authenticity confirmed by {name} at {at}', pledge: 'Pledge of authenticity (confirmed before submitting; empty for none)',
   submittedToast: 'Submitted; awaiting review', withdraw: 'Withdraw', confirmWithdraw: 'Withdrawing makes the answers a draft again; submit again when done. Withdraw?',
   withdrawnToast: 'Withdrawn; you may edit again', assessmentStatus: 'Status', roundClosedNotice: 'This round has closed; the answers are read only',
   startFilling: 'Start the questionnaire', noAssessmentYet: 'No answers yet in this round.',
@@ -117,6 +119,9 @@ export function toggleLocale() {
 }
 
 // Numbers as Chinese officials write them: thousands separators, fixed decimals.
+// A stored instant (UTC) as officials read it: China's date and time, "2016-06-21 12:21".
+export const chinaTime = (iso: string | null) =>
+  iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).replace(/\//g, '-') : '—'
 export const num = (v: number | null | undefined, digits = 1) =>
   v === null || v === undefined || Number.isNaN(v) ? '—' : v.toLocaleString('zh-CN', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 export const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${num(rate * 100)}%`)
