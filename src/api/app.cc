@@ -58,6 +58,7 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterDiagnosisRoutes(router, c);
   RegisterCircularRoutes(router, c);
   RegisterSelectionRoutes(router, c);
+  RegisterOutstandingRoutes(router, c);
   RegisterJobRoutes(router, c);
   RegisterModelRoutes(router, c);
   RegisterBenchmarkRoutes(router, c);

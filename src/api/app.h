@@ -29,6 +29,7 @@ void RegisterDataMapRoutes(http::Router& router, Context& context);
 void RegisterDiagnosisRoutes(http::Router& router, Context& context);
 void RegisterCircularRoutes(http::Router& router, Context& context);
 void RegisterSelectionRoutes(http::Router& router, Context& context);
+void RegisterOutstandingRoutes(http::Router& router, Context& context);
 void RegisterJobRoutes(http::Router& router, Context& context);
 void RegisterModelRoutes(http::Router& router, Context& context);
 void RegisterBenchmarkRoutes(http::Router& router, Context& context);

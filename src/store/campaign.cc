@@ -384,6 +384,77 @@ Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who,
   return page;
 }
 
+std::string_view OutstandingName(Outstanding o) {
+  switch (o) {
+    case Outstanding::kNotStarted: return "not_started";
+    case Outstanding::kDraft: return "draft";
+    case Outstanding::kRejected: return "rejected";
+    case Outstanding::kWaitingReview: return "waiting_review";
+  }
+  return "";
+}
+
+std::optional<Outstanding> ParseOutstanding(std::string_view name) {
+  for (auto o : {Outstanding::kNotStarted, Outstanding::kDraft, Outstanding::kRejected, Outstanding::kWaitingReview}) {
+    if (OutstandingName(o) == name) return o;
+  }
+  return std::nullopt;
+}
+
+Result<OutstandingPage> ListOutstanding(Tx& tx, const Principal& who, const OutstandingQuery& query) {
+  std::vector<Value> params{query.round, query.province, int64_t{query.review_required ? 1 : 0},
+                            query.submitted_before};
+  std::string where = EnterpriseScopeCondition(who, params) +
+                      " AND e.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units "
+                      "WHERE code = $2) || '%')";
+  if (!query.unit.empty()) {
+    params.push_back(query.unit);
+    where += fmt::format(
+        " AND e.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units WHERE code = ${}) || "
+        "'%')",
+        params.size());
+  }
+  // Each enterprise of the region with its kind of outstanding ('' when it
+  // has none): the state names are OutstandingName's.
+  const std::string outstanding = fmt::format(
+      "WITH o AS (SELECT e.uscc, e.name, e.unit_code, e.contact_name, e.contact_phone, e.contact_email, "
+      "CASE WHEN a.id IS NULL THEN 'not_started' WHEN a.status = 'draft' THEN 'draft' "
+      "WHEN a.status = 'rejected' THEN 'rejected' WHEN a.status = 'submitted' AND $3 = 1 AND "
+      "a.submitted_at < $4 THEN 'waiting_review' ELSE '' END AS state, "
+      "CASE WHEN a.status = 'submitted' THEN a.submitted_at ELSE a.updated_at END AS since "
+      "FROM enterprises e LEFT JOIN assessments a ON a.uscc = e.uscc AND a.round_code = $1 WHERE {}) ",
+      where);
+  OutstandingPage page;
+  auto counts = tx.Query(outstanding + "SELECT state, COUNT(*) FROM o WHERE state <> '' GROUP BY state", params);
+  if (!counts) return Fail(counts.error());
+  for (const auto& r : counts->rows) {
+    if (auto o = ParseOutstanding(r.Text(0))) page.counts[*o] = r.Int(1);
+  }
+  for (const auto& [state, n] : page.counts) {
+    if (!query.state || *query.state == state) page.total += n;
+  }
+  std::string filter = "state <> ''";
+  if (query.state) {
+    params.push_back(std::string(OutstandingName(*query.state)));
+    filter = fmt::format("state = ${}", params.size());
+  }
+  params.push_back(query.limit);
+  params.push_back(query.offset);
+  auto rows = tx.Query(
+      outstanding + fmt::format("SELECT uscc, name, unit_code, contact_name, contact_phone, contact_email, state, "
+                                "since FROM o WHERE {} ORDER BY CASE state WHEN 'not_started' THEN 0 WHEN "
+                                "'draft' THEN 1 WHEN 'rejected' THEN 2 ELSE 3 END, unit_code, name, uscc "
+                                "LIMIT ${} OFFSET ${}",
+                                filter, params.size() - 1, params.size()),
+      params);
+  if (!rows) return Fail(rows.error());
+  for (const auto& r : rows->rows) {
+    page.rows.push_back({r.Text(0), r.Text(1), r.Text(2), r.OptText(3), r.OptText(4), r.OptText(5),
+                         ParseOutstanding(r.Text(6)).value_or(Outstanding::kNotStarted), r.OptText(7)});
+  }
+  return page;
+}
+
 Result<std::vector<RoundAssessment>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc) {
   auto rows = tx.Query(fmt::format("SELECT {}, r.name FROM assessments a JOIN rounds r ON r.code = "
                                    "a.round_code WHERE a.uscc = $1 ORDER BY r.year, r.opens_on, a.id",

@@ -4,6 +4,7 @@
 #define RONGPING_STORE_CAMPAIGN_H_
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -101,6 +102,42 @@ struct AssessmentPage {
 // answers and score vectors (empty, unset).
 Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who,
                                        const domain::AssessmentQuery& query);
+
+// 督办: what is outstanding for an enterprise in a round. Not started (no
+// assessment), a draft not submitted, sent back and not submitted again, or
+// submitted and waiting for review since before a cutoff.
+enum class Outstanding { kNotStarted, kDraft, kRejected, kWaitingReview };
+std::string_view OutstandingName(Outstanding o);  // not_started | draft | rejected | waiting_review
+std::optional<Outstanding> ParseOutstanding(std::string_view name);
+
+struct OutstandingRow {
+  std::string uscc;
+  std::string name;
+  std::string unit_code;
+  std::optional<std::string> contact_name, contact_phone, contact_email;
+  Outstanding state = Outstanding::kNotStarted;
+  std::optional<std::string> since;  // last change (submission, for one waiting); none when not started
+};
+
+struct OutstandingQuery {
+  std::string round;
+  std::string province;  // the round's province: its enterprises only
+  std::string unit;      // a subtree within it; empty: all of it
+  std::optional<Outstanding> state;  // empty: every kind
+  bool review_required = true;       // whether submissions wait for review at all
+  std::string submitted_before;      // RFC 3339: a submission waits too long before this
+  int64_t limit = 50;
+  int64_t offset = 0;
+};
+
+struct OutstandingPage {
+  std::map<Outstanding, int64_t> counts;  // by kind, over all of `query` but its state
+  int64_t total = 0;                      // rows matching `query`, state included
+  std::vector<OutstandingRow> rows;       // not started first, then drafts, sent back, waiting; by unit, name
+};
+
+// The enterprises in `who`'s scope with something outstanding in a round.
+Result<OutstandingPage> ListOutstanding(Tx& tx, const Principal& who, const OutstandingQuery& query);
 
 // One of an enterprise's assessments with its round's name.
 struct RoundAssessment {

@@ -275,6 +275,7 @@ ROUTES = {
     "GET /api/v1/rounds/{round}/datamap": {"round": round_param},
     "GET /api/v1/datamap/trend": {},
     "GET /api/v1/rounds/{round}/selection": {"round": round_param},
+    "GET /api/v1/rounds/{round}/outstanding": {"round": round_param},
     "GET /api/v1/enterprises/{uscc}/grants": {"uscc": uscc_param},
     "PUT /api/v1/enterprises/{uscc}/grants/{agency}": {"uscc": uscc_param, "agency": fixed("agency"),
                                                        "body": lambda p: {"can_submit": True}},
