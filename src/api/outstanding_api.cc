@@ -17,10 +17,13 @@ constexpr int64_t kMaxExported = 100'000;
 
 Json OutstandingJson(const campaign::OutstandingList& list, int64_t page, int64_t per_page) {
   Json counts = Json::object();
+  Json labels = Json::object();
   for (auto state : {store::Outstanding::kNotStarted, store::Outstanding::kDraft, store::Outstanding::kRejected,
                      store::Outstanding::kWaitingReview}) {
+    const std::string name(store::OutstandingName(state));
     auto n = list.page.counts.find(state);
-    counts[std::string(store::OutstandingName(state))] = n == list.page.counts.end() ? 0 : n->second;
+    counts[name] = n == list.page.counts.end() ? 0 : n->second;
+    labels[name] = campaign::OutstandingLabel(state, list.waiting_days);
   }
   Json items = Json::array();
   auto opt = [](const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); };
@@ -41,6 +44,7 @@ Json OutstandingJson(const campaign::OutstandingList& list, int64_t page, int64_
           {"waiting_days", list.waiting_days},
           {"as_of", list.as_of},
           {"counts", std::move(counts)},
+          {"labels", std::move(labels)},
           {"total", list.page.total},
           {"page", page},
           {"per_page", per_page},

@@ -216,6 +216,37 @@ test('the review queue and the enterprise list sort all their rows on the server
   await page.close()
 })
 
+test('督办: from a unit behind its target to who has not done their part, one kind at a time, exported to Excel', async () => {
+  const page = await loggedIn('guangdong')
+  await page.waitForURL('**/progress')
+  const gap = page.locator('[data-test^=gap-]').first()
+  await gap.waitFor()
+  const unit = (await gap.getAttribute('data-test')).slice('gap-'.length)
+  await gap.click()
+  await page.waitForURL((url) => url.pathname === '/outstanding' && url.searchParams.get('unit') === unit)
+  const list = await server.api('guangdong', 'GET', `/api/v1/rounds/gd-2016/outstanding?unit=${unit}`)
+  await page.locator('[data-test=breadcrumb]', { hasText: `督办（${list.region_name}）` }).waitFor()
+  // The counts are the region's, each kind named as the server names it.
+  const counts = page.locator('[data-test=outstanding-counts]')
+  for (const kind of ['not_started', 'draft', 'rejected', 'waiting_review']) {
+    await counts.getByText(`${list.labels[kind]} ${list.counts[kind]}`).waitFor()
+  }
+  const table = page.locator('[data-test=outstanding-table]')
+  await table.locator('tbody tr').first().waitFor()
+  assert.equal(await table.locator('tbody tr').count(), Math.min(50, list.total))
+  // One kind: the sent-back ones, with whom to call.
+  await page.click('[data-test=filter-state]')
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '已退回未重新提交' }).click()
+  const rejected = await server.api('guangdong', 'GET', `/api/v1/rounds/gd-2016/outstanding?unit=${unit}&state=rejected`)
+  assert.ok(rejected.total > 0)
+  await table.locator(`[data-test=state-${rejected.items[0].uscc}]`).waitFor()
+  const kinds = await table.locator('tbody [data-test^=state-]').allInnerTexts()
+  assert.deepEqual([...new Set(kinds)], ['已退回未重新提交'])
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=export]')])
+  assert.match(download.suggestedFilename(), new RegExp(`^两化融合评估督办清单（${list.region_name}，2016年广东省两化融合评估诊断和对标引导，截至\\d{4}年\\d{1,2}月\\d{1,2}日）\\.xlsx$`))
+  await page.close()
+})
+
 test('the progress table sorts its units by a column, the total staying at the bottom', async () => {
   const page = await loggedIn('guangdong')
   await page.waitForURL('**/progress')
@@ -713,7 +744,7 @@ async function overflowAt(page) {
 test('every page fits the screen on a phone (390 × 844) and at a desk (1440 × 900); on the phone the menu, round and logout are in the drawer', async () => {
   const pages = {
     enterprise: ['/result', '/assessment', '/grants', '/password', '/enterprises/'],
-    guangzhou: ['/progress', '/review', '/enterprises', '/datamap', '/contacts'],
+    guangzhou: ['/progress', '/review', '/outstanding', '/enterprises', '/datamap', '/contacts'],
     guangdong: ['/progress', '/review', '/datamap', '/circulars', '/contacts', '/selection', '/rounds'],
   }
   const problems = []
@@ -932,7 +963,7 @@ async function axeViolations(page) {
 test('axe-core finds no serious or critical accessibility violation on any page, at a desk or on a phone', async () => {
   const pages = {
     enterprise: ['/result', '/assessment', '/grants', '/password', '/enterprises/'],
-    guangzhou: ['/progress', '/review', '/enterprises', '/datamap', '/contacts'],
+    guangzhou: ['/progress', '/review', '/outstanding', '/enterprises', '/datamap', '/contacts'],
     guangdong: ['/circulars', '/selection', '/rounds'],
   }
   const found = []

@@ -18,6 +18,7 @@ try {
     ['enterprise', '/assessment', 'questionnaire', '[data-test^=q-]'],
     ['guangdong', '/progress', 'progress', '[data-test=progress-table]'],
     ['guangzhou', '/review', 'review', '[data-test=review-table]'],
+    ['guangzhou', '/outstanding', 'outstanding', '[data-test=outstanding-table]'],
     ['guangzhou', '/enterprises', 'enterprises', '[data-test=enterprise-table]'],
     ['guangdong', '/datamap', 'datamap', '[data-test=map] svg path'],
     ['guangdong', '/circulars', 'circulars', '[data-test=circulars-table]'],

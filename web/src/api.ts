@@ -95,6 +95,17 @@ export interface AssessmentFilter {
   submitted_from?: string; submitted_to?: string; q?: string; page?: number; per_page?: number
   sort?: string  // updated_at | submitted_at | total, '-' first for descending
 }
+// 督办 (GET /rounds/{round}/outstanding): who has not done their part yet.
+export type OutstandingState = 'not_started' | 'draft' | 'rejected' | 'waiting_review'
+export interface OutstandingItem {
+  uscc: string; name: string; unit_code: string; unit_name: string; state: OutstandingState; state_label: string
+  since: string | null; contact_name: string | null; contact_phone: string | null; contact_email: string | null
+}
+export interface OutstandingList {
+  round: string; region_name: string; waiting_days: number; as_of: string
+  counts: Record<OutstandingState, number>; labels: Record<OutstandingState, string>; total: number; page: number; per_page: number; items: OutstandingItem[]
+}
+export interface OutstandingFilter { unit?: string; state?: string; waiting_days?: number; page?: number; per_page?: number }
 export interface ProgressRow {
   unit_code: string
   unit_name: string
@@ -284,6 +295,10 @@ export const api = {
   progress: (round: string, unit?: string) => request<Progress>('GET', `/rounds/${round}/progress${q({ unit })}`),
   progressExportUrl: (round: string, unit: string, format: 'csv' | 'xlsx') =>
     `/api/v1/rounds/${round}/progress${q({ unit, format })}`,
+  outstanding: (round: string, params: OutstandingFilter) =>
+    request<OutstandingList>('GET', `/rounds/${round}/outstanding${q({ ...params })}`),
+  outstandingExportUrl: (round: string, params: OutstandingFilter) =>
+    `/api/v1/rounds/${round}/outstanding${q({ ...params, page: undefined, per_page: undefined, format: 'xlsx' })}`,
   assessments: (round: string, params: AssessmentFilter) =>
     request<{ items: AssessmentItem[]; total: number; page: number; per_page: number }>('GET', `/rounds/${round}/assessments${q({ ...params })}`),
   review: (round: string, uscc: string, decision: 'approve' | 'reject', reason?: string) =>

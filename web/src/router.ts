@@ -17,6 +17,7 @@ export const router = createRouter({
         { path: 'assessment', component: () => import('./views/AssessmentView.vue') },
         { path: 'progress', component: () => import('./views/ProgressView.vue') },
         { path: 'review', component: () => import('./views/ReviewView.vue') },
+        { path: 'outstanding', component: () => import('./views/OutstandingView.vue') },
         { path: 'enterprises', component: () => import('./views/EnterprisesView.vue') },
         { path: 'enterprises/:uscc', component: () => import('./views/EnterpriseView.vue') },
         { path: 'datamap', component: () => import('./views/DataMapView.vue') },
@@ -36,6 +37,7 @@ router.beforeEach(async (to) => {
   if (to.path === '/login') return true
   if (!user.value && !(await restore())) return { path: '/login', query: { next: to.fullPath } }
   if (['/progress', '/review'].includes(to.path) && !isOfficial() && user.value?.role !== 'association') return '/'
+  if (to.path === '/outstanding' && !isOfficial()) return '/'
   if (['/selection', '/rounds'].includes(to.path) && !['province', 'ministry'].includes(user.value?.role ?? '')) return '/'
   return true
 })
