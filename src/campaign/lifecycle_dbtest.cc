@@ -16,18 +16,23 @@
 namespace rongping::campaign {
 namespace {
 
+// The USCC of gd-2016's first submitted assessment; empty if none.
+std::string FirstSubmitted(store::Db& db) {
+  auto rows = InTx(db, store::TxMode::kRead, [](store::Tx& tx) {
+    return tx.Query("SELECT uscc FROM assessments WHERE round_code = 'gd-2016' AND status = 'submitted' "
+                    "ORDER BY id LIMIT 1");
+  });
+  return rows && !rows->empty() ? rows->rows[0].Text(0) : "";
+}
+
 // A round that asks for a 真实性承诺 takes no submission without it and
 // keeps who confirmed which text with each submission; a round without one
 // keeps none.
 TEST(LifecyclePledge, ARoundsPledgeIsConfirmedWithEachSubmissionAndKept) {
   testing::TempDb t;
   ASSERT_TRUE(demo::testing::LoadGuangdong2016(t.db()));
-  auto rows = InTx(t.db(), store::TxMode::kRead, [](store::Tx& tx) {
-    return tx.Query("SELECT uscc FROM assessments WHERE round_code = 'gd-2016' AND status = 'submitted' "
-                    "ORDER BY id LIMIT 1");
-  });
-  ASSERT_TRUE(rows && !rows->empty());
-  const std::string uscc = rows->rows[0].Text(0);
+  const std::string uscc = FirstSubmitted(t.db());
+  ASSERT_FALSE(uscc.empty());
   Principal enterprise{0, "enterprise-test", "", Role::kEnterprise, uscc, {}, "", false};
   FixedClock clock = FixedClock::AtChinaDate("2016-06-01", 10);
   LifecycleService lifecycle(t.db(), clock);
@@ -76,12 +81,8 @@ TEST(LifecyclePledge, ARoundsPledgeIsConfirmedWithEachSubmissionAndKept) {
 TEST(LifecycleClock, OpenOrClosedByTheServicesClockAndRecordedAtItsTime) {
   testing::TempDb t;
   ASSERT_TRUE(demo::testing::LoadGuangdong2016(t.db()));
-  auto rows = InTx(t.db(), store::TxMode::kRead, [](store::Tx& tx) {
-    return tx.Query("SELECT uscc FROM assessments WHERE round_code = 'gd-2016' AND status = 'submitted' "
-                    "ORDER BY id LIMIT 1");
-  });
-  ASSERT_TRUE(rows && !rows->empty());
-  const std::string uscc = rows->rows[0].Text(0);
+  const std::string uscc = FirstSubmitted(t.db());
+  ASSERT_FALSE(uscc.empty());
   Principal enterprise{0, "enterprise-test", "", Role::kEnterprise, uscc, {}, "", false};
 
   FixedClock clock = FixedClock::AtChinaDate("2016-06-30", 23);  // the last day, 23:00 in China
