@@ -21,7 +21,7 @@ struct TableSpec {
   std::string_view auto_key;  // the auto-assigned key column, if any
 };
 
-constexpr std::array<TableSpec, 20> kTables = {{
+constexpr std::array<TableSpec, 21> kTables = {{
     {"schema_migrations", "version", ""},
     {"units", "LENGTH(path), code", ""},
     {"industries", "code", ""},
@@ -35,6 +35,7 @@ constexpr std::array<TableSpec, 20> kTables = {{
     {"rounds", "code", ""},
     {"assessments", "id", "id"},
     {"assessment_events", "id", "id"},
+    {"pledges", "id", "id"},
     {"targets", "round_code, unit_code", ""},
     {"contacts", "round_code, unit_code, role", ""},
     {"circulars", "id", "id"},

@@ -34,7 +34,7 @@ def tearDownModule():
 
 def _more_tables():
     """Rows in the tables the scenario leaves empty: sessions, a circular (and
-    its job-free snapshot), contacts, an agency grant."""
+    its job-free snapshot), contacts, an agency grant, a pledge."""
     gd = SERVER.token("guangdong")
     r = SERVER.request("POST", "/api/v1/rounds/gd-2016/circulars", gd, body={"as_of": "2016-06-30"})
     if r.status != 201:
@@ -45,6 +45,9 @@ def _more_tables():
                        body={"leader": person, "liaison": person, "platform_admin": person})
     if r.status != 200:
         raise RuntimeError(f"contacts: {r!r}")
+    # A pledge confirmed with a submission (rounds of the scenario ask none).
+    SERVER.sql("INSERT INTO pledges (assessment_id, at, username, text) SELECT id, submitted_at, 'enterprise', "
+               "'本企业承诺：所填报的信息真实、准确。' FROM assessments WHERE submitted_at IS NOT NULL ORDER BY id LIMIT 1")
 
 
 def copy(source, target):
