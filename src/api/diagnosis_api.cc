@@ -211,7 +211,8 @@ Json DiagnosisJson(Context& c, const campaign::EnterpriseDiagnosis& d) {
 // enterprise's fields it shows and groups peers by, the round's name, the
 // enterprise's rounds as the trend shows them (with their names), the
 // results snapshot's position, the reference lists and the national pack
-// (by address), the minimum group size, and the submission's pledge.
+// (by address), and the minimum group size. (The submission's pledge is
+// written with the submission: the version covers it.)
 std::string DiagnosisKey(const campaign::EnterpriseDiagnosis& d, int64_t min_group_size) {
   const domain::Assessment& a = d.view.record;
   const Enterprise& e = d.view.enterprise;
@@ -225,7 +226,6 @@ std::string DiagnosisKey(const campaign::EnterpriseDiagnosis& d, int64_t min_gro
                    h.model_id, domain::AssessmentStatusName(h.status),
                    h.total ? fmt::format("{:a}", *h.total) : "-", h.level_id.value_or("-"));
   }
-  if (const auto& p = d.view.pledge) fmt::format_to(std::back_inserter(key), "\x1d{}\x1f{}\x1f{}", p->username, p->at, p->text);
   return key;
 }
 
@@ -245,7 +245,9 @@ Result<std::shared_ptr<const KeptJson>> BuildDiagnosis(Context& c, const Princip
   if (!d) return Fail(d.error());
   const std::string key = DiagnosisKey(*d, c.options.min_group_size);
   if (auto kept = KeptDiagnoses().Get(key)) return kept;
-  campaign::DiagnosePeers(c.results, c.options.min_group_size, *d);
+  if (auto completed = campaign::CompleteDiagnosis(c.db, c.results, c.options.min_group_size, *d); !completed) {
+    return Fail(completed.error());
+  }
   auto made = std::make_shared<const KeptJson>(
       KeptJson{{d->index, d->national_pack}, JsonResponse(DiagnosisJson(c, *d)).body});
   // A pack that could not be read is not kept: the next request tries again.

@@ -18,8 +18,7 @@ constexpr int64_t kMaxExported = 100'000;
 Json OutstandingJson(const campaign::OutstandingList& list, int64_t page, int64_t per_page) {
   Json counts = Json::object();
   Json labels = Json::object();
-  for (auto state : {store::Outstanding::kNotStarted, store::Outstanding::kDraft, store::Outstanding::kRejected,
-                     store::Outstanding::kWaitingReview}) {
+  for (auto state : store::kOutstandingKinds) {
     const std::string name(store::OutstandingName(state));
     auto n = list.page.counts.find(state);
     counts[name] = n == list.page.counts.end() ? 0 : n->second;

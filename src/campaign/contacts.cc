@@ -129,38 +129,6 @@ std::vector<std::string> ContactUnitsFor(const Principal& who, const domain::Rou
   return out;
 }
 
-namespace {
-std::optional<int64_t> ParseUtcSeconds(std::string_view s) {
-  // YYYY-MM-DDTHH:MM:SS[.fff]Z
-  if (s.size() < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s.back() != 'Z') {
-    return std::nullopt;
-  }
-  auto days = ParseDateDays(s.substr(0, 10));
-  if (!days) return std::nullopt;
-  int v[3];
-  for (int k = 0; k < 3; ++k) {
-    char a = s[11 + 3 * k], b = s[12 + 3 * k];
-    if (a < '0' || a > '9' || b < '0' || b > '9') return std::nullopt;
-    v[k] = (a - '0') * 10 + (b - '0');
-  }
-  if (v[0] > 23 || v[1] > 59 || v[2] > 60) return std::nullopt;
-  return *days * 86400 + v[0] * 3600 + v[1] * 60 + v[2];
-}
-}  // namespace
-
-std::optional<std::string> ChinaDateOf(std::string_view rfc3339_utc) {
-  auto t = ParseUtcSeconds(rfc3339_utc);
-  if (!t) return std::nullopt;
-  return FormatRfc3339(*t + 8 * 3600).substr(0, 10);
-}
-
-std::string ChinaDateTimeOf(std::string_view rfc3339_utc) {
-  auto t = ParseUtcSeconds(rfc3339_utc);
-  if (!t) return std::string(rfc3339_utc);
-  std::string s = FormatRfc3339(*t + 8 * 3600);  // 2016-05-10T08:30:00Z
-  return s.substr(0, 10) + " " + s.substr(11, 5);
-}
-
 ContactsOverview BuildContactsOverview(const domain::Round& round,
                                        const domain::ReferenceIndex& index,
                                        const std::vector<std::string>& units,

@@ -77,12 +77,6 @@ bool MayHandleContacts(const Principal& who);
 std::vector<std::string> ContactUnitsFor(const Principal& who, const domain::Round& round,
                                          const domain::ReferenceIndex& index);
 
-// The date in China (UTC+8), "YYYY-MM-DD", of an RFC 3339 UTC time such as
-// "2016-05-10T16:30:00Z" (which is 2016-05-11 in China); nullopt when the
-// text is not such a time.
-std::optional<std::string> ChinaDateOf(std::string_view rfc3339_utc);
-// "YYYY-MM-DD HH:MM" in China time, for people; the input when unparsable.
-std::string ChinaDateTimeOf(std::string_view rfc3339_utc);
 
 struct ContactsEntry {
   std::string unit_code;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/clock.h"
+#include "core/time.h"
 #include "store/audit.h"
 #include "store/test_support.h"
 

@@ -19,11 +19,6 @@ Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleServ
     auto view = lifecycle.Get(tx, who, round, uscc);
     if (!view) return Fail(view.error());
     out.view = std::move(*view);
-    if (const auto& submitted_at = out.view.record.submitted_at) {
-      auto pledge = store::FindPledge(tx, out.view.record.id, *submitted_at);
-      if (!pledge) return Fail(pledge.error());
-      out.view.pledge = std::move(*pledge);
-    }
     auto rounds = store::ListEnterpriseAssessments(tx, uscc);
     if (!rounds) return Fail(rounds.error());
     out.history = std::move(*rounds);
@@ -60,10 +55,15 @@ Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleServ
   return out;
 }
 
-void DiagnosePeers(const analytics::ResultsSnapshot& results, int64_t min_group_size,
-                   EnterpriseDiagnosis& d) {
+Result<void> CompleteDiagnosis(store::Db& db, const analytics::ResultsSnapshot& results, int64_t min_group_size,
+                               EnterpriseDiagnosis& d) {
+  auto pledge = store::InTx(db, store::TxMode::kReadOne,
+                            [&](store::Tx& tx) { return store::FindPledge(tx, d.view.record); });
+  if (!pledge) return Fail(pledge.error());
+  d.view.pledge = std::move(*pledge);
   d.diagnosis = analytics::Diagnose(results, d.view.record.round_code, *d.view.model, d.key, d.labels,
                                     d.view.result, min_group_size);
+  return {};
 }
 
 Result<EnterpriseDiagnosis> DiagnoseEnterprise(store::Db& db, LifecycleService& lifecycle,
@@ -72,7 +72,8 @@ Result<EnterpriseDiagnosis> DiagnoseEnterprise(store::Db& db, LifecycleService& 
                                                const std::string& round, const std::string& uscc,
                                                int64_t min_group_size) {
   auto d = ReadEnterpriseDiagnosis(db, lifecycle, results, packs, who, round, uscc);
-  if (d) DiagnosePeers(results, min_group_size, *d);
+  if (!d) return d;
+  if (auto completed = CompleteDiagnosis(db, results, min_group_size, *d); !completed) return Fail(completed.error());
   return d;
 }
 

@@ -19,7 +19,7 @@
 namespace rongping::campaign {
 
 struct EnterpriseDiagnosis {
-  AssessmentView view;  // the assessment, its scoring, the enterprise, the submission's pledge
+  AssessmentView view;  // the assessment, its scoring, the enterprise (and the pledge: CompleteDiagnosis)
   std::vector<store::RoundAssessment> history;  // every round of the enterprise, oldest first
   analytics::GroupKey key;                  // its peer group attributes (codes)
   analytics::GroupKey labels;               // the same in 中文
@@ -45,11 +45,14 @@ Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleServ
                                                     BenchmarkPackCache& packs, const Principal& who,
                                                     const std::string& round, const std::string& uscc);
 
-// Fills d.diagnosis: d against the region's peers in `results` (read by
-// ReadEnterpriseDiagnosis), which need `min_group_size` enterprises
-// (analytics::Diagnose).
-void DiagnosePeers(const analytics::ResultsSnapshot& results, int64_t min_group_size,
-                   EnterpriseDiagnosis& d);
+// Completes d with what only a diagnosis's body needs, made again only when
+// what ReadEnterpriseDiagnosis read changed: d.diagnosis, d against the
+// region's peers in `results` (analytics::Diagnose, groups of at least
+// `min_group_size`), and d.view.pledge, the pledge confirmed with the
+// submission (written with it, so it changes only with the assessment's
+// version).
+Result<void> CompleteDiagnosis(store::Db& db, const analytics::ResultsSnapshot& results, int64_t min_group_size,
+                               EnterpriseDiagnosis& d);
 
 // Both: the whole diagnosis.
 Result<EnterpriseDiagnosis> DiagnoseEnterprise(store::Db& db, LifecycleService& lifecycle,

@@ -183,11 +183,9 @@ Result<AssessmentView> LifecycleService::GetWithHistory(const Principal& who, co
     auto events = store::ListAssessmentEvents(tx, loaded->existing->id);
     if (!events) return Fail(events.error());
     history = std::move(*events);
-    if (loaded->existing->submitted_at) {
-      auto found = store::FindPledge(tx, loaded->existing->id, *loaded->existing->submitted_at);
-      if (!found) return Fail(found.error());
-      pledge = std::move(*found);
-    }
+    auto found = store::FindPledge(tx, *loaded->existing);
+    if (!found) return Fail(found.error());
+    pledge = std::move(*found);
     return loaded;
   });
   if (!ctx) return Fail(ctx.error());

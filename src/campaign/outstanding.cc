@@ -56,7 +56,6 @@ Result<OutstandingList> ListOutstanding(store::Db& db, const Clock& clock, const
       return Fail(Error::Invalid("invalid_parameter", "unit 不是您管辖范围内、本评估周期所在省的单位", "unit"));
     }
     store::OutstandingQuery query{round.code,
-                                  round.province_code,
                                   region,
                                   state,
                                   round.review_required,
@@ -84,13 +83,9 @@ report::Table OutstandingTable(const OutstandingList& list) {
   table.text_columns = {0, 1, 2, 3, 4, 5, 6, 7};
   for (const auto& r : list.page.rows) {
     const auto unit = list.unit_names.find(r.unit_code);
-    std::string since;
-    if (r.since) {
-      if (auto seconds = ParseRfc3339(*r.since)) {
-        const auto local = domain::Date::FromDays((*seconds + 8 * 3600) / 86400);
-        since = local.ToChinese();
-      }
-    }
+    const auto day = r.since ? ChinaDateOf(*r.since) : std::nullopt;
+    const auto date = day ? domain::Date::Parse(*day) : std::nullopt;
+    const std::string since = date ? date->ToChinese() : "";
     using Cell = report::TableCell;
     table.rows.push_back({Cell::Text(unit == list.unit_names.end() ? r.unit_code : unit->second), Cell::Text(r.name),
                           Cell::Text(r.uscc), Cell::Text(OutstandingLabel(r.state, list.waiting_days)),

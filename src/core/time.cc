@@ -102,4 +102,17 @@ std::optional<int64_t> ParseRfc3339(std::string_view s) {
   return *days * 86400 + hour * 3600 + minute * 60 + second - offset;
 }
 
+std::optional<std::string> ChinaDateOf(std::string_view rfc3339) {
+  auto t = ParseRfc3339(rfc3339);
+  if (!t) return std::nullopt;
+  return FormatRfc3339(*t + 8 * 3600).substr(0, 10);
+}
+
+std::string ChinaDateTimeOf(std::string_view rfc3339) {
+  auto t = ParseRfc3339(rfc3339);
+  if (!t) return std::string(rfc3339);
+  std::string s = FormatRfc3339(*t + 8 * 3600);  // 2016-05-10T08:30:00Z
+  return s.substr(0, 10) + " " + s.substr(11, 5);
+}
+
 }  // namespace rongping

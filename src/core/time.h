@@ -45,6 +45,13 @@ std::optional<int64_t> ParseRfc3339(std::string_view text);
 // Formats days since 1970-01-01 as "YYYY-MM-DD".
 std::string FormatDate(int64_t days);
 
+// The date in China (UTC+8), "YYYY-MM-DD", of an RFC 3339 time such as
+// "2016-05-10T16:30:00Z" (which is 2016-05-11 in China); nullopt when the
+// text is not such a time.
+std::optional<std::string> ChinaDateOf(std::string_view rfc3339);
+// "YYYY-MM-DD HH:MM" in China time, for people; the input when unparsable.
+std::string ChinaDateTimeOf(std::string_view rfc3339);
+
 }  // namespace rongping
 
 #endif  // RONGPING_CORE_TIME_H_

@@ -346,12 +346,8 @@ std::string KeyIndicatorsSvg(const std::vector<KeyRow>& rows) {
 // A stored instant (RFC 3339) as China's date and time, "2016年6月21日 12:21";
 // the text itself when it does not parse.
 std::string ChinaDateTime(std::string_view instant) {
-  auto seconds = ParseRfc3339(instant);
-  if (!seconds) return std::string(instant);
-  const int64_t local = *seconds + 8 * 3600;
-  const int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-  const int64_t of_day = local - days * 86400;
-  return fmt::format("{} {:02}:{:02}", ChineseDate(FormatDate(days)), of_day / 3600, of_day % 3600 / 60);
+  const std::string local = ChinaDateTimeOf(instant);  // "2016-06-21 12:21"
+  return ChineseDate(std::string_view(local).substr(0, 10)) + std::string(std::string_view(local).substr(10));
 }
 
 // ---- Sections. Each returns escaped HTML.

@@ -236,10 +236,11 @@ Result<void> RecordPledge(Tx& tx, int64_t assessment_id, const domain::Pledge& p
                       {assessment_id, pledge.at, pledge.username, pledge.text}));
 }
 
-Result<std::optional<domain::Pledge>> FindPledge(Tx& tx, int64_t assessment_id, const std::string& submitted_at) {
+Result<std::optional<domain::Pledge>> FindPledge(Tx& tx, const domain::Assessment& assessment) {
+  if (!assessment.submitted_at) return std::optional<domain::Pledge>();
   auto rows = tx.Query(
       "SELECT text, username, at FROM pledges WHERE assessment_id = $1 AND at = $2 ORDER BY id DESC LIMIT 1",
-      {assessment_id, submitted_at});
+      {assessment.id, *assessment.submitted_at});
   if (!rows) return Fail(rows.error());
   if (rows->empty()) return std::optional<domain::Pledge>();
   const auto& r = rows->rows[0];
@@ -333,11 +334,7 @@ Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who,
     params.push_back(std::move(value));
     where += " AND " + fmt::format(fmt::runtime(condition), params.size());
   };
-  if (!query.unit.empty()) {
-    add("a.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units WHERE code "
-        "= ${}) || '%')",
-        query.unit);
-  }
+  if (!query.unit.empty()) where += " AND " + UnitSubtreeCondition("a.unit_code", query.unit, params);
   if (query.status) add("a.status = ${}", std::string(domain::AssessmentStatusName(*query.status)));
   if (!query.industry.empty()) add("e.industry_code = ${}", query.industry);
   if (!query.level.empty()) add("a.level_id = ${}", query.level);
@@ -395,32 +392,23 @@ std::string_view OutstandingName(Outstanding o) {
 }
 
 std::optional<Outstanding> ParseOutstanding(std::string_view name) {
-  for (auto o : {Outstanding::kNotStarted, Outstanding::kDraft, Outstanding::kRejected, Outstanding::kWaitingReview}) {
+  for (auto o : kOutstandingKinds) {
     if (OutstandingName(o) == name) return o;
   }
   return std::nullopt;
 }
 
 Result<OutstandingPage> ListOutstanding(Tx& tx, const Principal& who, const OutstandingQuery& query) {
-  std::vector<Value> params{query.round, query.province, int64_t{query.review_required ? 1 : 0},
-                            query.submitted_before};
-  std::string where = EnterpriseScopeCondition(who, params) +
-                      " AND e.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units "
-                      "WHERE code = $2) || '%')";
-  if (!query.unit.empty()) {
-    params.push_back(query.unit);
-    where += fmt::format(
-        " AND e.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units WHERE code = ${}) || "
-        "'%')",
-        params.size());
-  }
+  std::vector<Value> params{query.round, int64_t{query.review_required ? 1 : 0}, query.submitted_before};
+  const std::string where =
+      EnterpriseScopeCondition(who, params) + " AND " + UnitSubtreeCondition("e.unit_code", query.unit, params);
   // Each enterprise of the region with its kind of outstanding ('' when it
   // has none): the state names are OutstandingName's.
   const std::string outstanding = fmt::format(
       "WITH o AS (SELECT e.uscc, e.name, e.unit_code, e.contact_name, e.contact_phone, e.contact_email, "
       "CASE WHEN a.id IS NULL THEN 'not_started' WHEN a.status = 'draft' THEN 'draft' "
-      "WHEN a.status = 'rejected' THEN 'rejected' WHEN a.status = 'submitted' AND $3 = 1 AND "
-      "a.submitted_at < $4 THEN 'waiting_review' ELSE '' END AS state, "
+      "WHEN a.status = 'rejected' THEN 'rejected' WHEN a.status = 'submitted' AND $2 = 1 AND "
+      "a.submitted_at < $3 THEN 'waiting_review' ELSE '' END AS state, "
       "CASE WHEN a.status = 'submitted' THEN a.submitted_at ELSE a.updated_at END AS since "
       "FROM enterprises e LEFT JOIN assessments a ON a.uscc = e.uscc AND a.round_code = $1 WHERE {}) ",
       where);

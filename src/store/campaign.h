@@ -45,9 +45,9 @@ Result<std::vector<domain::AssessmentEvent>> ListAssessmentEvents(Tx& tx, int64_
 
 // Keeps the pledge confirmed with a submission of assessment `assessment_id`.
 Result<void> RecordPledge(Tx& tx, int64_t assessment_id, const domain::Pledge& pledge);
-// The pledge confirmed with the submission made at `submitted_at` (its time
-// as stored); nullopt when that submission came without one.
-Result<std::optional<domain::Pledge>> FindPledge(Tx& tx, int64_t assessment_id, const std::string& submitted_at);
+// The pledge confirmed with the assessment's current submission; nullopt
+// when it is not submitted or its submission came without one.
+Result<std::optional<domain::Pledge>> FindPledge(Tx& tx, const domain::Assessment& assessment);
 
 // The change feed: assessments written after `after_seq`, oldest first,
 // with their current state (an assessment written twice appears twice).
@@ -107,6 +107,8 @@ Result<AssessmentPage> ListAssessments(Tx& tx, const Principal& who,
 // assessment), a draft not submitted, sent back and not submitted again, or
 // submitted and waiting for review since before a cutoff.
 enum class Outstanding { kNotStarted, kDraft, kRejected, kWaitingReview };
+inline constexpr Outstanding kOutstandingKinds[] = {Outstanding::kNotStarted, Outstanding::kDraft,
+                                                    Outstanding::kRejected, Outstanding::kWaitingReview};
 std::string_view OutstandingName(Outstanding o);  // not_started | draft | rejected | waiting_review
 std::optional<Outstanding> ParseOutstanding(std::string_view name);
 
@@ -121,8 +123,7 @@ struct OutstandingRow {
 
 struct OutstandingQuery {
   std::string round;
-  std::string province;  // the round's province: its enterprises only
-  std::string unit;      // a subtree within it; empty: all of it
+  std::string unit;  // the subtree listed; REQUIRES: within the round's province
   std::optional<Outstanding> state;  // empty: every kind
   bool review_required = true;       // whether submissions wait for review at all
   std::string submitted_before;      // RFC 3339: a submission waits too long before this

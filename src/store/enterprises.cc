@@ -132,13 +132,7 @@ Result<EnterprisePage> ListEnterprises(Tx& tx, const Principal& who,
   }
   std::vector<Value> params;
   std::string where = EnterpriseScopeCondition(who, params);
-  if (!query.unit.empty()) {
-    params.push_back(query.unit);
-    where += fmt::format(
-        " AND e.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units "
-        "WHERE code = ${}) || '%')",
-        params.size());
-  }
+  if (!query.unit.empty()) where += " AND " + UnitSubtreeCondition("e.unit_code", query.unit, params);
   if (!query.industry.empty()) {
     params.push_back(query.industry);
     where += fmt::format(

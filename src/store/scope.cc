@@ -10,8 +10,10 @@ std::string NextParam(std::vector<Value>& params, Value v) {
   return fmt::format("${}", params.size());
 }
 
-std::string InSubtree(std::string_view column, const std::string& unit_code,
-                      std::vector<Value>& params) {
+}  // namespace
+
+std::string UnitSubtreeCondition(std::string_view column, const std::string& unit_code,
+                                 std::vector<Value>& params) {
   std::string p = NextParam(params, unit_code);
   return fmt::format(
       "{} IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units WHERE code = {}) "
@@ -19,15 +21,13 @@ std::string InSubtree(std::string_view column, const std::string& unit_code,
       column, p);
 }
 
-}  // namespace
-
 std::string EnterpriseScopeCondition(const Principal& principal, std::vector<Value>& params) {
   switch (principal.role) {
     case Role::kMinistry:
       return "1 = 1";
     case Role::kProvince:
     case Role::kUnit:
-      return InSubtree("e.unit_code", principal.scope_code, params);
+      return UnitSubtreeCondition("e.unit_code", principal.scope_code, params);
     case Role::kAssociation: {
       if (principal.industries.empty()) return "1 = 0";
       std::string in;
@@ -36,7 +36,7 @@ std::string EnterpriseScopeCondition(const Principal& principal, std::vector<Val
         in += NextParam(params, code);
       }
       return fmt::format("({} AND e.industry_code IN ({}))",
-                         InSubtree("e.unit_code", principal.scope_code, params), in);
+                         UnitSubtreeCondition("e.unit_code", principal.scope_code, params), in);
     }
     case Role::kAgency:
       return fmt::format("e.uscc IN (SELECT uscc FROM agency_grants WHERE agency_user_id = {})",
@@ -52,7 +52,7 @@ std::string UnitScopeCondition(const Principal& principal, std::vector<Value>& p
     case Role::kProvince:
     case Role::kUnit:
     case Role::kAssociation:
-      return InSubtree("u.code", principal.scope_code, params);
+      return UnitSubtreeCondition("u.code", principal.scope_code, params);
     default:
       return "1 = 1";
   }

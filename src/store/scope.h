@@ -4,6 +4,7 @@
 #define RONGPING_STORE_SCOPE_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/principal.h"
@@ -14,6 +15,11 @@ namespace rongping::store {
 // Returns a boolean SQL expression over `e.*` and appends its parameters to
 // `params` (numbered after the ones already there).
 std::string EnterpriseScopeCondition(const Principal& principal, std::vector<Value>& params);
+
+// `column` (a unit code) is `unit_code` or a unit under it; its parameter is
+// appended to `params`.
+std::string UnitSubtreeCondition(std::string_view column, const std::string& unit_code,
+                                 std::vector<Value>& params);
 
 // Condition selecting units (alias u) inside the principal's region; ministry
 // and roles without a region see every unit.

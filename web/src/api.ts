@@ -280,6 +280,11 @@ export interface ContactsOverview {
 }
 export interface Job { id: number; status: string; error?: string; result_url?: string }
 
+// A table's sort (Element Plus's sort-change) as the API's `sort`
+// parameter: the column's prop, '-' first from high to low; '' for none.
+export const sortParam = ({ prop, order }: { prop: string; order: 'ascending' | 'descending' | null }) =>
+  order ? `${order === 'descending' ? '-' : ''}${prop}` : ''
+
 export const api = {
   login: (username: string, password: string) =>
     request<{ token: string; user: User }>('POST', '/session', { username, password }),
