@@ -33,7 +33,8 @@ ALLOWED = {
     "auth": {"core", "domain", "store"},
     "enterprise": {"core", "domain", "store", "auth"},
     "http": {"core", "domain"},
-    "jobs": {"core", "domain", "store"},
+    "mail": {"core"},
+    "jobs": {"core", "domain", "store", "mail"},
     "report": {"core", "domain", "model", "scoring"},
     "analytics": {"core", "domain", "model", "scoring", "store", "auth"},
     "campaign": {"core", "domain", "model", "scoring", "store", "auth", "enterprise", "analytics", "report"},
@@ -42,7 +43,7 @@ ALLOWED = {
     # Not store: a handler calls a service, which owns its transactions.
     "api": {"core", "domain", "model", "scoring", "auth", "enterprise", "http", "jobs", "report", "analytics",
             "campaign", "importer", "demo"},
-    "cli": {"core", "domain", "model", "scoring", "store", "auth", "enterprise", "http", "jobs", "report", "analytics",
+    "cli": {"core", "domain", "model", "scoring", "store", "auth", "enterprise", "http", "mail", "jobs", "report", "analytics",
             "campaign", "importer", "demo", "api"},
 }
 

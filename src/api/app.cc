@@ -59,6 +59,7 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterCircularRoutes(router, c);
   RegisterSelectionRoutes(router, c);
   RegisterOutstandingRoutes(router, c);
+  RegisterReminderRoutes(router, c);
   RegisterJobRoutes(router, c);
   RegisterModelRoutes(router, c);
   RegisterBenchmarkRoutes(router, c);

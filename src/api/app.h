@@ -30,6 +30,7 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& context);
 void RegisterCircularRoutes(http::Router& router, Context& context);
 void RegisterSelectionRoutes(http::Router& router, Context& context);
 void RegisterOutstandingRoutes(http::Router& router, Context& context);
+void RegisterReminderRoutes(http::Router& router, Context& context);
 void RegisterJobRoutes(http::Router& router, Context& context);
 void RegisterModelRoutes(http::Router& router, Context& context);
 void RegisterBenchmarkRoutes(http::Router& router, Context& context);

@@ -10,10 +10,12 @@
 #include "auth/auth_service.h"
 #include "campaign/benchmark_packs.h"
 #include "campaign/lifecycle.h"
+#include "campaign/reminders.h"
 #include "core/clock.h"
 #include "enterprise/enterprise_service.h"
 #include "http/static_files.h"
 #include "jobs/job_runner.h"
+#include "jobs/mail_outbox.h"
 #include "report/pdf.h"
 
 namespace rongping::store {
@@ -30,6 +32,10 @@ struct AppOptions {
   int64_t min_group_size = 5;
   // Headless Chromium for PDF reports.
   report::PdfOptions pdf;
+  // 督办 reminders: the platform's address in them, rate limits.
+  campaign::ReminderSettings reminders;
+  // The mail server reminders are e-mailed through (none: in-app only).
+  jobs::MailOutboxOptions mail;
 };
 
 struct Context {
@@ -40,7 +46,8 @@ struct Context {
         auth(db, options.auth),
         enterprises(db),
         lifecycle(db, clock),
-        jobs(db, {.clock = &clock}) {
+        jobs(db, {.clock = &clock}),
+        mail(db, WithClock(options.mail, clock)) {
     db.SetClock(clock);  // the rows a transaction stamps read the services' time
   }
   store::Db& db;
@@ -55,7 +62,21 @@ struct Context {
   analytics::ResultsSnapshot results;    // likewise
   campaign::BenchmarkPackCache benchmark_packs;  // the loaded packs, parsed
   jobs::JobRunner jobs;                  // handlers registered with the routes
+  jobs::MailOutbox mail;                 // reminders' e-mails; started by the composition root
   http::StaticFiles web_app;             // the built web app; empty: a start page
+
+  // The reminder settings, with whether e-mails go out.
+  campaign::ReminderSettings reminder_settings() const {
+    campaign::ReminderSettings s = options.reminders;
+    s.mail_enabled = mail.enabled();
+    return s;
+  }
+
+ private:
+  static jobs::MailOutboxOptions WithClock(jobs::MailOutboxOptions o, const Clock& clock) {
+    o.clock = &clock;
+    return o;
+  }
 };
 
 }  // namespace rongping::api

@@ -27,7 +27,9 @@ std::string RandomToken(size_t bytes) {
   return out;
 }
 
-Principal ToPrincipal(const store::UserRecord& u) {
+}  // namespace
+
+Principal PrincipalOf(const store::UserRecord& u) {
   Principal p;
   p.user_id = u.id;
   p.username = u.username;
@@ -37,8 +39,6 @@ Principal ToPrincipal(const store::UserRecord& u) {
   p.industries = u.industries;
   return p;
 }
-
-}  // namespace
 
 AuthService::AuthService(store::Db& db, AuthOptions options)
     : db_(db), options_(std::move(options)) {
@@ -195,7 +195,7 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
     store::SessionRecord s{HashToken(result.token), (*user)->id, result.csrf_token, now,
                            result.expires_at};
     if (auto r = store::InsertSession(tx, s); !r) return Fail(r.error());
-    result.principal = ToPrincipal(**user);
+    result.principal = PrincipalOf(**user);
     result.principal.csrf_token = result.csrf_token;
     return result;
   });
@@ -208,7 +208,7 @@ Result<Principal> AuthService::Authenticate(const std::string& token) const {
   });
   if (!found) return Fail(found.error());
   if (!*found) return Fail(Error::Unauthenticated("登录已过期，请重新登录"));
-  Principal p = ToPrincipal((*found)->second);
+  Principal p = PrincipalOf((*found)->second);
   p.csrf_token = (*found)->first.csrf_token;
   return p;
 }
@@ -243,7 +243,10 @@ Result<void> AuthService::ChangePassword(const Principal& who, const std::string
 Result<int64_t> AuthService::CreateUser(const std::string& username, const std::string& password,
                                         Role role, const std::string& scope_code,
                                         const std::vector<std::string>& industries,
-                                        const std::string& display_name) {
+                                        const std::string& display_name, const std::string& email) {
+  if (!email.empty() && !IsMailAddress(email)) {
+    return Fail(Error::Invalid("invalid_email", fmt::format("电子邮箱“{}”无效", email), "email"));
+  }
   if (username.size() < 3 || username.size() > 64 ||
       !std::all_of(username.begin(), username.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
@@ -261,6 +264,7 @@ Result<int64_t> AuthService::CreateUser(const std::string& username, const std::
     u.role = role;
     u.display_name = display_name.empty() ? username : display_name;
     u.industries = industries;
+    u.email = email;
     auto index = store::LoadReferenceIndex(tx);
     if (!index) return Fail(index.error());
     switch (role) {

@@ -42,6 +42,13 @@ struct AuthOptions {
   const Clock* clock = nullptr;
 };
 
+namespace store {
+struct UserRecord;
+}  // namespace store
+
+// The principal a user acts as (no session: csrf_token empty).
+Principal PrincipalOf(const store::UserRecord& user);
+
 struct LoginResult {
   std::string token;  // bearer token, shown once; only its hash is stored
   std::string csrf_token;
@@ -84,7 +91,7 @@ class AuthService {
   Result<int64_t> CreateUser(const std::string& username, const std::string& password, Role role,
                              const std::string& scope_code,
                              const std::vector<std::string>& industries,
-                             const std::string& display_name);
+                             const std::string& display_name, const std::string& email = "");
 
   static std::string HashToken(const std::string& token);
 

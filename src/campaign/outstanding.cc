@@ -21,6 +21,21 @@ std::string OutstandingLabel(store::Outstanding state, int64_t waiting_days) {
   return "";
 }
 
+Result<std::string> OfficialRegion(const Principal& who, const domain::Round& round,
+                                   const domain::ReferenceIndex& index, const std::string& unit) {
+  std::string region = unit;
+  if (region.empty()) {
+    region = who.role == Role::kMinistry || index.InSubtree(round.province_code, who.scope_code)
+                 ? round.province_code
+                 : who.scope_code;
+  }
+  if (!index.units.count(region) || !index.UnitInScope(who, region) ||
+      !index.InSubtree(region, round.province_code)) {
+    return Fail(Error::Invalid("invalid_parameter", "unit 不是您管辖范围内、本评估周期所在省的单位", "unit"));
+  }
+  return region;
+}
+
 Result<OutstandingList> ListOutstanding(store::Db& db, const Clock& clock, const Principal& who,
                                         const OutstandingRequest& request) {
   if (!IsRegionAdmin(who.role)) return Fail(Error::Forbidden("只有主管部门管理员可以查看督办清单"));
@@ -44,19 +59,10 @@ Result<OutstandingList> ListOutstanding(store::Db& db, const Clock& clock, const
     const domain::ReferenceIndex& index = **shared;
     if (!*found || !RoundConcerns(who, **found, index)) return Fail(Error::NotFound("评估周期不存在"));
     const domain::Round& round = **found;
-    // The region asked for: a unit of the caller's, in the round's province.
-    std::string region = request.unit;
-    if (region.empty()) {
-      region = who.role == Role::kMinistry || index.InSubtree(round.province_code, who.scope_code)
-                   ? round.province_code
-                   : who.scope_code;
-    }
-    if (!index.units.count(region) || !index.UnitInScope(who, region) ||
-        !index.InSubtree(region, round.province_code)) {
-      return Fail(Error::Invalid("invalid_parameter", "unit 不是您管辖范围内、本评估周期所在省的单位", "unit"));
-    }
+    auto region = OfficialRegion(who, round, index, request.unit);
+    if (!region) return Fail(region.error());
     store::OutstandingQuery query{round.code,
-                                  region,
+                                  *region,
                                   state,
                                   round.review_required,
                                   Clock::Rfc3339OfMillis(now_millis - request.waiting_days * 86'400'000),
@@ -64,7 +70,7 @@ Result<OutstandingList> ListOutstanding(store::Db& db, const Clock& clock, const
                                   request.offset};
     auto page = store::ListOutstanding(tx, who, query);
     if (!page) return Fail(page.error());
-    OutstandingList list{round, index.UnitName(region), request.waiting_days,
+    OutstandingList list{round, index.UnitName(*region), request.waiting_days,
                          domain::Date::TodayInChina(clock).ToString(), std::move(*page), {}};
     for (const auto& row : list.page.rows) list.unit_names.emplace(row.unit_code, index.UnitName(row.unit_code));
     return list;

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "domain/principal.h"
+#include "domain/reference.h"
 #include "report/table.h"
 #include "store/campaign.h"
 #include "store/db.h"
@@ -35,6 +36,13 @@ struct OutstandingList {
   store::OutstandingPage page;
   std::map<std::string, std::string> unit_names;  // code -> name, for the rows' units
 };
+
+// The region an official works on in `round`: `unit` when given (kInvalid
+// naming "unit" unless it is a unit of the caller's region in the round's
+// province), else the round's province for the ministry and the province's
+// admins, else the caller's own unit.
+Result<std::string> OfficialRegion(const Principal& who, const domain::Round& round,
+                                   const domain::ReferenceIndex& index, const std::string& unit);
 
 // The outstanding enterprises of `request.round` in `who`'s region. 403
 // unless a region admin (unit, province, ministry); 404 when the round does not exist

@@ -22,6 +22,7 @@
 #include "auth/auth_service.h"
 #include "campaign/benchmark_packs.h"
 #include "campaign/progress.h"
+#include "campaign/reminders.h"
 #include "core/json_parse.h"
 #include "cli/gen_command.h"
 #include "core/text.h"
@@ -30,6 +31,7 @@
 #include "report/progress_export.h"
 #include "demo/demo.h"
 #include "http/server.h"
+#include "mail/smtp.h"
 #include "importer/enterprise_import.h"
 #include "importer/reference.h"
 #include "model/model.h"
@@ -77,6 +79,9 @@ struct ServeFlags {
   std::string chromium = "/usr/bin/chromium";
   std::vector<std::string> trusted_proxies;
   std::string metrics_listen;  // HOST:PORT of the private metrics listener; empty: none
+  std::string smtp_url;        // smtp://… or smtps://…; empty: reminders in the app only
+  std::string mail_from;       // the address reminders are e-mailed from
+  std::string public_url;      // the platform's address, given in reminders
 };
 
 // "HOST:PORT" into its parts; nullopt when the form or the port is wrong.
@@ -98,6 +103,13 @@ int Serve(const ServeFlags& f) {
   options.auth.password_hash_cost = f.password_hash_cost;
   options.secure_cookies = f.secure_cookies;
   options.pdf.chromium = f.chromium;
+  if (!f.smtp_url.empty() && (!mail::IsSmtpUrl(f.smtp_url) || !IsMailAddress(f.mail_from))) {
+    std::cerr << "错误: --smtp-url 应为 smtp://主机:端口 或 smtps://主机:端口，并须以 --mail-from 给出有效的发件地址\n";
+    return kExitUsage;
+  }
+  options.mail.smtp.url = f.smtp_url;
+  options.mail.from_address = f.mail_from;
+  options.reminders.public_url = f.public_url;
   api::Context context(**db, options);
   // The snapshots follow the change feed in the background from now on.
   analytics::FeedFollower follower(**db, context.results, context.progress);
@@ -107,6 +119,13 @@ int Serve(const ServeFlags& f) {
   http::Router router;
   api::RegisterRoutes(router, context);
   context.jobs.Start();
+  // Scheduled reminders that fall due are sent by the outbox's thread.
+  context.mail.BeforeEachPass([&context] {
+    if (auto sent = campaign::SendDueReminders(context.db, context.clock, context.reminder_settings()); !sent) {
+      spdlog::warn("scheduled reminders: {}", sent.error().message);
+    }
+  });
+  context.mail.Start();
   http::Metrics metrics;
   store::Db* raw_db = db->get();
   const store::GroupCommit& writes = context.lifecycle.writes();
@@ -158,6 +177,7 @@ int Serve(const ServeFlags& f) {
   if (metrics_server) metrics_thread = std::thread([&] { metrics_server->Run(); });
   server.Run();
   context.jobs.Stop();  // a job in hand goes back to the queue
+  context.mail.Stop();
   if (metrics_server) {
     metrics_server->Stop();
     metrics_thread.join();
@@ -284,7 +304,7 @@ int PrintImportReport(const ImportReport& r) {
 
 int UserAdd(const std::string& url, const std::string& username, const std::string& role_name,
             const std::string& scope, const std::string& industries,
-            const std::string& display_name, const std::string& cost) {
+            const std::string& display_name, const std::string& email, const std::string& cost) {
   auto role = ParseRole(role_name);
   if (!role) {
     std::cerr << "错误: --role 应为 ministry、province、unit、association、agency 或 enterprise\n";
@@ -309,7 +329,7 @@ int UserAdd(const std::string& url, const std::string& username, const std::stri
     if (end > start) codes.push_back(industries.substr(start, end - start));
     start = end + 1;
   }
-  auto id = auth.CreateUser(username, password, *role, scope, codes, display_name);
+  auto id = auth.CreateUser(username, password, *role, scope, codes, display_name, email);
   if (!id) return Report(id.error());
   std::cout << fmt::format("已创建用户 {}（{}）\n", username, RoleLabel(*role));
   return 0;
@@ -515,6 +535,9 @@ int Main(int argc, char** argv) {
   serve->add_flag("--secure-cookies", serve_flags.secure_cookies, "会话 Cookie 加 Secure（HTTPS）");
   serve->add_option("--trusted-proxy", serve_flags.trusted_proxies,
                     "反向代理的地址（如 nginx 的 127.0.0.1）：来自它的请求以 X-Real-IP 为客户端地址");
+  serve->add_option("--smtp-url", serve_flags.smtp_url, "发送督办提醒邮件的 SMTP 服务器，如 smtp://127.0.0.1:25");
+  serve->add_option("--mail-from", serve_flags.mail_from, "提醒邮件的发件地址");
+  serve->add_option("--public-url", serve_flags.public_url, "平台的访问地址，写入提醒");
   serve->add_option("--chromium", serve_flags.chromium, "生成 PDF 报告用的 Chromium 浏览器")
       ->capture_default_str();
 
@@ -537,7 +560,7 @@ int Main(int argc, char** argv) {
 
   auto* user = app.add_subcommand("user", "管理用户 / manage users");
   user->require_subcommand(1);
-  std::string username, role, scope, industries, display_name;
+  std::string username, role, scope, industries, display_name, email;
   auto* user_add = user->add_subcommand("add", "新增用户，密码从标准输入读取 / add a user; password on stdin");
   user_add->add_option("--db", db_url, "sqlite:PATH 或 postgresql://…")->required();
   user_add->add_option("--username", username, "用户名")->required();
@@ -546,6 +569,7 @@ int Main(int argc, char** argv) {
   user_add->add_option("--scope", scope, "单位代码，或企业的统一社会信用代码");
   user_add->add_option("--industries", industries, "行业协会覆盖的行业大类，如 38,39");
   user_add->add_option("--display-name", display_name, "显示名称");
+  user_add->add_option("--email", email, "电子邮箱（单位管理员接收督办提醒）");
   user_add->add_option("--password-hash-cost", hash_cost, "interactive 或 minimum")
       ->check(CLI::IsMember({"interactive", "minimum"}));
 
@@ -631,7 +655,7 @@ int Main(int argc, char** argv) {
   }
   if (*demo_cmd) return Demo(db_url, demo_options, hash_cost);
   if (*user_add) {
-    return UserAdd(db_url, username, role, scope, industries, display_name, hash_cost);
+    return UserAdd(db_url, username, role, scope, industries, display_name, email, hash_cost);
   }
   if (*import) return ImportCommand(db_url, kind, file, skip_invalid);
   if (*model_check) return ModelCheck(model_path);

@@ -219,4 +219,23 @@ std::vector<std::string> SplitCodes(std::string_view text) {
   return out;
 }
 
+bool IsMailAddress(std::string_view text) {
+  if (text.empty() || text.size() > 254) return false;
+  const auto at = text.find('@');
+  if (at == 0 || at == std::string_view::npos || text.find('@', at + 1) != std::string_view::npos) return false;
+  const std::string_view domain = text.substr(at + 1);
+  const auto dot = domain.find('.');
+  if (dot == 0 || dot == std::string_view::npos || domain.back() == '.') return false;
+  for (unsigned char c : text) {
+    if (c <= 0x20 || c >= 0x7f) return false;
+    switch (c) {
+      case '"': case '\'': case '<': case '>': case ',': case ';': case '(': case ')': case '[': case ']':
+      case '\\': case ':':
+        return false;
+      default: break;
+    }
+  }
+  return true;
+}
+
 }  // namespace rongping

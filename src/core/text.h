@@ -44,6 +44,11 @@ std::optional<int64_t> ParseInteger(std::string_view s);
 std::string JoinCodes(const std::vector<std::string>& items);
 std::vector<std::string> SplitCodes(std::string_view text);
 
+// Whether `text` is an e-mail address the platform sends to: local@domain
+// in printable ASCII, no spaces, quotes, brackets, commas, colons or
+// semicolons, a dot inside the domain, at most 254 bytes.
+bool IsMailAddress(std::string_view text);
+
 }  // namespace rongping
 
 #endif  // RONGPING_CORE_TEXT_H_

@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::string_view kUserColumns =
     "u.id, u.username, u.password_hash, u.role, u.scope_code, u.industries, u.display_name, "
-    "u.disabled";
+    "u.disabled, u.email";
 
 
 
@@ -24,6 +24,7 @@ UserRecord UserFromRow(const Row& r, size_t o = 0) {
   u.industries = SplitCodes(r.Text(o + 5));
   u.display_name = r.Text(o + 6);
   u.disabled = r.Int(o + 7) != 0;
+  u.email = r.OptText(o + 8).value_or("");
   return u;
 }
 
@@ -52,11 +53,11 @@ Result<int64_t> InsertUser(Tx& tx, const UserRecord& user) {
   std::string now = tx.Now();
   auto rows = tx.Query(
       "INSERT INTO users (username, password_hash, role, scope_code, industries, display_name, "
-      "disabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+      "disabled, created_at, updated_at, email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
       {user.username, user.password_hash, std::string(RoleName(user.role)),
        user.scope_code.empty() ? Value{} : Value{user.scope_code},
        user.industries.empty() ? Value{} : Value{JoinCodes(user.industries)}, user.display_name,
-       int64_t{user.disabled ? 1 : 0}, now});
+       int64_t{user.disabled ? 1 : 0}, now, user.email.empty() ? Value{} : Value{user.email}});
   if (!rows) return Fail(rows.error());
   return rows->rows[0].Int(0);
 }

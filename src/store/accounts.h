@@ -20,6 +20,7 @@ struct UserRecord {
   std::vector<std::string> industries;
   std::string display_name;
   bool disabled = false;
+  std::string email = {};  // where a unit's reminders are e-mailed; empty: none
 };
 
 // Inserts a user; kConflict when the username exists. Returns the new id.

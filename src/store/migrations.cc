@@ -301,6 +301,59 @@ CREATE TABLE pledges (
 CREATE INDEX pledges_assessment ON pledges(assessment_id, id)
 )SQL";
 
+// 督办 reminders: a batch is one sending (at once, or scheduled for
+// due_at) by one official to a selection in a region; each reminder is
+// what one recipient (an enterprise by USCC, or a unit owing its 联系人表)
+// was sent, shown to it as an in-app notice (read_at) and e-mailed to its
+// address through the mail outbox (mail_state none | queued | sent |
+// failed). Users gain the address a unit's reminders are sent to.
+constexpr std::string_view kV14 = R"SQL(
+ALTER TABLE users ADD COLUMN email TEXT;
+CREATE TABLE reminder_batches (
+  id INTEGER PRIMARY KEY,
+  round_code TEXT NOT NULL REFERENCES rounds(code),
+  unit_code TEXT NOT NULL,
+  target TEXT NOT NULL,
+  states TEXT NOT NULL,
+  recipients TEXT NOT NULL,
+  message TEXT NOT NULL,
+  sender_id BIGINT NOT NULL REFERENCES users(id),
+  sender_name TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  state TEXT NOT NULL,
+  sent_at TEXT,
+  reminded BIGINT NOT NULL DEFAULT 0,
+  skipped BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX reminder_batches_due ON reminder_batches(state, due_at);
+CREATE INDEX reminder_batches_sender ON reminder_batches(sender_id, created_at);
+CREATE INDEX reminder_batches_round ON reminder_batches(round_code, id);
+CREATE TABLE reminders (
+  id INTEGER PRIMARY KEY,
+  batch_id BIGINT NOT NULL REFERENCES reminder_batches(id),
+  round_code TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  recipient_kind TEXT NOT NULL,
+  recipient_name TEXT NOT NULL,
+  unit_code TEXT NOT NULL,
+  state TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  read_at TEXT,
+  email TEXT,
+  mail_state TEXT NOT NULL,
+  mail_attempts BIGINT NOT NULL DEFAULT 0,
+  mail_lease_until BIGINT NOT NULL DEFAULT 0,
+  mail_sent_at TEXT,
+  mail_error TEXT
+);
+CREATE INDEX reminders_recipient ON reminders(recipient_kind, recipient, created_at);
+CREATE INDEX reminders_mail ON reminders(mail_state, mail_lease_until);
+CREATE INDEX reminders_batch ON reminders(batch_id, id)
+)SQL";
+
 // Assessment times imported before they were normalised kept the offset
 // they came with ("2016-05-01T09:00:00+08:00"), which compares as text 8
 // hours late against the UTC times everything else stores: rewritten as
@@ -340,6 +393,7 @@ const std::vector<Migration>& AllMigrations() {
       {11, "versions of the reference lists", kV11},
       {12, "the review queue's order", kV12},
       {13, "the authenticity pledge", kV13},
+      {14, "督办 reminders and users' e-mail addresses", kV14},
   };
   return kAll;
 }

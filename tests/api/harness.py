@@ -253,11 +253,13 @@ class Server:
             self.tokens[username] = r.json()["token"]
         return self.tokens[username]
 
-    def user_add(self, username, role, scope=None, password=PASSWORD):
+    def user_add(self, username, role, scope=None, password=PASSWORD, email=None):
         """`rongping user add` on the server's database."""
         args = [BIN, "user", "add", "--db", self.db_url, "--username", username, "--role", role]
         if scope:
             args += ["--scope", scope]
+        if email:
+            args += ["--email", email]
         r = subprocess.run(args + HASH_COST, input=(password + "\n").encode(),
                            capture_output=True, timeout=30)
         if r.returncode != 0:

@@ -214,6 +214,10 @@ def circular_body():
     return {"as_of": "2016-06-30"}
 
 
+def reminder_body():
+    return {"target": "contacts", "message": "请尽快报送联系人表"}
+
+
 def score_body():
     return {"production_type": "process", "answers": {}}
 
@@ -248,6 +252,7 @@ ROUND_PATH = "/api/v1/rounds/" + ROUND
 TARGET = f"/api/v1/rounds/{ROUND}/targets/440100"
 CONTACTS = f"/api/v1/rounds/{ROUND}/contacts/440100"
 CIRCULARS = f"/api/v1/rounds/{ROUND}/circulars"
+REMINDERS = f"/api/v1/rounds/{ROUND}/reminders"
 SCORE = f"/api/v1/models/{MODEL}/score"
 REVIEW = f"/api/v1/rounds/{ROUND}/enterprises/{{gz}}/assessment/review"
 PATCH = "/api/v1/enterprises/{gz}"
@@ -595,6 +600,30 @@ WRONG_CONTACTS = [
          contacts_body, 404, "not_found"),
 ]
 
+WRONG_REMINDERS = [
+    Case(f"reminders: {label}", "POST", REMINDERS, "guangdong", edit(reminder_body, changes), 422, code, field)
+    for label, changes, code, field in [
+        ("target a number", {"target": 1}, "wrong_type", "target"),
+        ("target unknown", {"target": "everyone"}, "invalid_field", "target"),
+        ("states a string", {"target": "enterprises", "states": "draft"}, "invalid_field", "states"),
+        ("states of numbers", {"target": "enterprises", "states": [1]}, "invalid_field", "states"),
+        ("states waiting_review", {"target": "enterprises", "states": ["waiting_review"]}, "invalid_field",
+         "states"),
+        ("states with contacts", {"states": ["draft"]}, "invalid_field", "states"),
+        ("recipients an object", {"recipients": {"uscc": "x"}}, "invalid_field", "recipients"),
+        ("recipients of 10,001", {"recipients": ["440100"] * 10_001}, "invalid_field", "recipients"),
+        ("recipients a path", {"recipients": ["../../etc/passwd"]}, "invalid_field", "recipients"),
+        ("message of 501 characters", {"message": "催" * 501}, "invalid_field", "message"),
+        ("at a date without a time", {"at": "2016-06-30"}, "invalid_field", "at"),
+        ("at in the past", {"at": "2016-06-01T09:00:00+08:00"}, "invalid_field", "at"),
+        ("at a number", {"at": 1}, "wrong_type", "at"),
+        ("unit unknown", {"unit": "999999"}, "invalid_parameter", "unit"),
+        ("unit of another province", {"unit": "450000"}, "invalid_parameter", "unit"),
+        ("enterprises of a closed round", {"target": "enterprises"}, "invalid_field", "round"),
+        ("an unknown field", {"channel": "sms"}, "unknown_field", "channel"),
+    ]
+]
+
 WRONG_CIRCULAR = [
     Case(f"circular: {label}", "POST", CIRCULARS, "guangdong", edit(circular_body, changes), status, code, field)
     for label, changes, status, code, field in [
@@ -719,6 +748,7 @@ TEXT_FIELDS = [
         ("enterprise update", "PATCH", PATCH, "guangzhou", patch_body, "name", VISIBLE_REQUIRED),
         ("round", "PUT", ROUND_PATH, "guangdong", round_body, "name", VISIBLE_REQUIRED),
         ("circular", "POST", CIRCULARS, "guangdong", circular_body, "title", OPTIONAL),
+        ("reminders", "POST", REMINDERS, "guangdong", reminder_body, "message", OPTIONAL),
         ("contacts form", "PUT", CONTACTS, "guangzhou", contacts_body, "leader.name", VISIBLE_REQUIRED),
         ("contacts form", "PUT", CONTACTS, "guangzhou", contacts_body, "liaison.department_title",
          VISIBLE_REQUIRED),
@@ -1387,6 +1417,7 @@ CATALOGUE = {
     "wrong types (target)": WRONG_TARGET,
     "wrong types (contacts)": WRONG_CONTACTS,
     "wrong types (circular)": WRONG_CIRCULAR,
+    "wrong types (reminders)": WRONG_REMINDERS,
     "wrong types (score)": WRONG_SCORE,
     "wrong types (other bodies)": WRONG_OTHER_BODIES,
     "hostile text": TEXT_FIELDS,
