@@ -923,6 +923,72 @@ test('a round asking a pledge of authenticity: refused without it, ticked in its
   }
 })
 
+test('督办 reminders: a city reminds the enterprises it ticks, not twice in a day, schedules one and cancels it; the enterprise finds the notice', async () => {
+  const page = await loggedIn('guangzhou')
+  await page.goto(`${server.url}/outstanding`)  // gd-now, the newest round
+  const rows = page.locator('[data-test=outstanding-table] .el-table__body-wrapper tr')
+  await rows.first().waitFor()
+  const usccOf = async (i) => (await rows.nth(i).locator('[data-test^=state-]').getAttribute('data-test')).slice('state-'.length)
+  const picked = [await usccOf(0), await usccOf(1)]
+  const tick = async () => {
+    for (const i of [0, 1]) await rows.nth(i).locator('.el-checkbox').click()
+    await page.locator('[data-test=remind]', { hasText: '提醒选中的 2 家' }).click()
+  }
+  const dialog = page.locator('[data-test=remind-dialog]')
+  await tick()
+  assert.match(await dialog.locator('[data-test=remind-who]').innerText(), /将向选中的 2 家企业发送站内通知/)
+  await dialog.locator('.el-alert', { hasText: '平台未配置邮件服务器' }).waitFor()  // this server has none
+  await dialog.locator('textarea[data-test=remind-message], [data-test=remind-message] textarea').fill('请于本周内完成填报。')
+  await dialog.locator('[data-test=remind-send]').click()
+  await page.locator('.el-message--success', { hasText: '已提醒 2 家；0 家 24 小时内已提醒过' }).waitFor()
+  const history = page.locator('[data-test=reminder-history]')
+  await history.locator('tr', { hasText: '已发送' }).first().waitFor()
+
+  // The same two again: nobody is reminded twice within the day.
+  await page.reload()
+  await rows.first().waitFor()
+  await tick()
+  await dialog.locator('[data-test=remind-send]').click()
+  await page.locator('.el-message--success', { hasText: '已提醒 0 家；2 家 24 小时内已提醒过' }).waitFor()
+
+  // One scheduled for later, then cancelled.
+  await page.reload()
+  await rows.first().waitFor()
+  await tick()
+  await dialog.locator('[data-test=remind-schedule]').click()
+  const later = new Date(Date.now() + 10 * 60_000)
+  const pad = (n) => String(n).padStart(2, '0')
+  const local = `${later.getFullYear()}-${pad(later.getMonth() + 1)}-${pad(later.getDate())} ${pad(later.getHours())}:${pad(later.getMinutes())}:00`
+  const at = dialog.locator('input[placeholder=发送时间]')
+  await at.fill(local)
+  await at.press('Enter')
+  await dialog.locator('[data-test=remind-send]', { hasText: '定时发送' }).click()
+  await page.locator('.el-message--success', { hasText: '已安排在' }).waitFor()
+  const batches = await server.api('guangzhou', 'GET', '/api/v1/rounds/gd-now/reminders')
+  const scheduled = batches.items.find((b) => b.state === 'scheduled')
+  assert.ok(scheduled, 'a scheduled batch is listed')
+  assert.ok(Math.abs(Date.parse(scheduled.due_at) - later.getTime()) < 60_000, `at the time picked: ${scheduled.due_at}`)
+  await history.locator(`[data-test=batch-state-${scheduled.id}]`, { hasText: '定时待发' }).waitFor()
+  await history.locator(`[data-test=cancel-${scheduled.id}]`).click()
+  await page.click('.el-message-box__btns .el-button--primary')
+  await history.locator(`[data-test=batch-state-${scheduled.id}]`, { hasText: '已撤销' }).waitFor()
+  await page.close()
+
+  // The first enterprise, on its next visit: one unread notice, with the city's words.
+  server.addUser('reminded', 'enterprise', picked[0])
+  const enterprise = await loggedIn('reminded')
+  const bell = enterprise.locator('[data-test=notices]')
+  await bell.waitFor()
+  assert.match(await bell.getAttribute('aria-label'), /1 条未读/)
+  await bell.click()
+  const notice = enterprise.locator('[data-test=notices-drawer] article').first()
+  assert.match(await notice.innerText(), /【督办提醒】[\s\S]*尚未开始填报评估问卷[\s\S]*请于本周内完成填报。[\s\S]*广州市/)
+  await enterprise.reload()
+  await bell.waitFor()
+  assert.doesNotMatch(await bell.getAttribute('aria-label'), /未读/, 'read once opened')
+  await enterprise.close()
+})
+
 test('150 typed into a 0–100 field stays as typed and the question says why, until corrected', async () => {
   const uscc = await newEnterprise('rangeco', 890, '范围校验电子有限公司')
   const page = await loggedIn('rangeco')

@@ -105,6 +105,17 @@ export interface OutstandingList {
   round: string; region_name: string; waiting_days: number; as_of: string
   counts: Record<OutstandingState, number>; labels: Record<OutstandingState, string>; total: number; page: number; per_page: number; items: OutstandingItem[]
 }
+// 督办 reminders (POST/GET /rounds/{round}/reminders) and the notices they leave.
+export interface ReminderRequest {
+  target: 'enterprises' | 'contacts'; unit?: string; states?: string[]; recipients?: string[]; message?: string; at?: string
+}
+export interface ReminderBatch {
+  id: number; target: 'enterprises' | 'contacts'; unit_code: string; states: string[]; recipients: string[]; message: string
+  sender: string; created_at: string; due_at: string; state: 'scheduled' | 'sent' | 'cancelled'; sent_at: string | null
+  reminded: number; skipped: number; mail: { sent: number; queued: number; failed: number; none: number }
+  not_outstanding?: number
+}
+export interface Notice { id: number; round: string; subject: string; body: string; created_at: string; read_at: string | null }
 export interface OutstandingFilter { unit?: string; state?: string; waiting_days?: number; page?: number; per_page?: number }
 export interface ProgressRow {
   unit_code: string
@@ -304,6 +315,12 @@ export const api = {
     request<OutstandingList>('GET', `/rounds/${round}/outstanding${q({ ...params })}`),
   outstandingExportUrl: (round: string, params: OutstandingFilter) =>
     `/api/v1/rounds/${round}/outstanding${q({ ...params, page: undefined, per_page: undefined, format: 'xlsx' })}`,
+  sendReminders: (round: string, body: ReminderRequest) => request<ReminderBatch>('POST', `/rounds/${round}/reminders`, body),
+  reminders: (round: string, unit?: string) =>
+    request<{ mail_enabled: boolean; items: ReminderBatch[] }>('GET', `/rounds/${round}/reminders${q({ unit })}`),
+  cancelReminders: (round: string, id: number) => request<ReminderBatch>('DELETE', `/rounds/${round}/reminders/${id}`),
+  notices: () => request<{ unread: number; items: Notice[] }>('GET', '/notices'),
+  readNotice: (id: number) => request<unknown>('POST', `/notices/${id}/read`),
   assessments: (round: string, params: AssessmentFilter) =>
     request<{ items: AssessmentItem[]; total: number; page: number; per_page: number }>('GET', `/rounds/${round}/assessments${q({ ...params })}`),
   review: (round: string, uscc: string, decision: 'approve' | 'reject', reason?: string) =>
