@@ -535,7 +535,8 @@ int Main(int argc, char** argv) {
   serve->add_flag("--secure-cookies", serve_flags.secure_cookies, "会话 Cookie 加 Secure（HTTPS）");
   serve->add_option("--trusted-proxy", serve_flags.trusted_proxies,
                     "反向代理的地址（如 nginx 的 127.0.0.1）：来自它的请求以 X-Real-IP 为客户端地址");
-  serve->add_option("--smtp-url", serve_flags.smtp_url, "发送督办提醒邮件的 SMTP 服务器，如 smtp://127.0.0.1:25");
+  serve->add_option("--smtp-url", serve_flags.smtp_url, "发送督办提醒邮件的 SMTP 服务器，如 smtp://127.0.0.1:25")
+      ->envname("RONGPING_SMTP_URL");
   serve->add_option("--mail-from", serve_flags.mail_from, "提醒邮件的发件地址");
   serve->add_option("--public-url", serve_flags.public_url, "平台的访问地址，写入提醒");
   serve->add_option("--chromium", serve_flags.chromium, "生成 PDF 报告用的 Chromium 浏览器")
