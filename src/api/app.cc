@@ -60,6 +60,7 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterSelectionRoutes(router, c);
   RegisterOutstandingRoutes(router, c);
   RegisterReminderRoutes(router, c);
+  RegisterAccountRoutes(router, c);
   RegisterJobRoutes(router, c);
   RegisterModelRoutes(router, c);
   RegisterBenchmarkRoutes(router, c);

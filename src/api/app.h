@@ -31,6 +31,7 @@ void RegisterCircularRoutes(http::Router& router, Context& context);
 void RegisterSelectionRoutes(http::Router& router, Context& context);
 void RegisterOutstandingRoutes(http::Router& router, Context& context);
 void RegisterReminderRoutes(http::Router& router, Context& context);
+void RegisterAccountRoutes(http::Router& router, Context& context);
 void RegisterJobRoutes(http::Router& router, Context& context);
 void RegisterModelRoutes(http::Router& router, Context& context);
 void RegisterBenchmarkRoutes(http::Router& router, Context& context);

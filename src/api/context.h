@@ -7,6 +7,7 @@
 
 #include "analytics/progress_snapshot.h"
 #include "analytics/results_snapshot.h"
+#include "auth/account_admin.h"
 #include "auth/auth_service.h"
 #include "campaign/benchmark_packs.h"
 #include "campaign/lifecycle.h"
@@ -44,6 +45,7 @@ struct Context {
         options(std::move(opts)),
         clock(options.auth.clock ? *options.auth.clock : SystemClock::Get()),
         auth(db, options.auth),
+        accounts(db, auth),
         enterprises(db),
         lifecycle(db, clock),
         jobs(db, {.clock = &clock}),
@@ -56,6 +58,7 @@ struct Context {
   // options.auth.clock, or the system's.
   const Clock& clock;
   AuthService auth;
+  AccountAdmin accounts;  // hashes with `auth`
   EnterpriseService enterprises;
   campaign::LifecycleService lifecycle;
   analytics::ProgressSnapshot progress;  // kept current from the change feed

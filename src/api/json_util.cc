@@ -88,7 +88,16 @@ Result<std::string> StringField(const Json& object, std::string_view name, bool 
   return it->get<std::string>();
 }
 
-Result<Principal> Authenticate(Context& context, const http::Request& request) {
+namespace {
+
+// What an account with an issued password may do before changing it: read
+// and end its session, and change the password.
+bool AllowedBeforePasswordChange(const http::Request& request) {
+  return (request.path == "/api/v1/session" && (request.method == "GET" || request.method == "DELETE")) ||
+         (request.path == "/api/v1/session/password" && request.method == "PUT");
+}
+
+Result<Principal> SessionPrincipal(Context& context, const http::Request& request) {
   std::string_view auth = request.Header("Authorization");
   constexpr std::string_view kBearer = "Bearer ";
   if (auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer) {
@@ -102,6 +111,17 @@ Result<Principal> Authenticate(Context& context, const http::Request& request) {
   bool safe = request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS";
   if (!safe && request.Header("X-CSRF-Token") != principal->csrf_token) {
     return Fail(Error::Forbidden("缺少或错误的 CSRF 令牌（X-CSRF-Token）"));
+  }
+  return principal;
+}
+
+}  // namespace
+
+Result<Principal> Authenticate(Context& context, const http::Request& request) {
+  auto principal = SessionPrincipal(context, request);
+  if (principal && principal->must_change_password && !AllowedBeforePasswordChange(request)) {
+    return Fail(Error{ErrorKind::kForbidden, "password_change_required", "请先修改密码：该密码由管理员发放，须在首次登录时修改",
+                      "", 0});
   }
   return principal;
 }

@@ -67,7 +67,9 @@ Result<void> CheckKnownFields(const Json& object, const std::vector<std::string_
 Result<std::string> StringField(const Json& object, std::string_view name, bool required = true);
 
 // The principal of the request (Bearer token, or session cookie plus the
-// X-CSRF-Token header on unsafe methods); 401 otherwise.
+// X-CSRF-Token header on unsafe methods); 401 otherwise. An account whose
+// password an official issued gets 403 password_change_required for
+// everything but reading or ending its session and changing the password.
 Result<Principal> Authenticate(Context& context, const http::Request& request);
 
 // Parses a positive integer query parameter with a default and bounds.

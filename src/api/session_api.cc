@@ -18,7 +18,8 @@ Json UserJson(const Principal& p) {
           {"role", RoleName(p.role)},
           {"role_label", RoleLabel(p.role)},
           {"scope", p.scope_code},
-          {"industries", industries}};
+          {"industries", industries},
+          {"must_change_password", p.must_change_password}};
 }
 
 std::string SessionCookie(const Context& c, const std::string& value, int64_t max_age) {

@@ -37,6 +37,7 @@ Principal PrincipalOf(const store::UserRecord& u) {
   p.role = u.role;
   p.scope_code = u.scope_code;
   p.industries = u.industries;
+  p.must_change_password = u.must_change_password;
   return p;
 }
 
@@ -184,6 +185,7 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
     if (auto r = store::RememberLoginAddress(tx, (*user)->id, remote_address, now); !r) {
       return Fail(r.error());
     }
+    if (auto r = store::RecordLogin(tx, (*user)->id, FormatRfc3339Millis(now)); !r) return Fail(r.error());
     if (auto r = store::DeleteExpiredSessions(tx, now); !r) return Fail(r.error());
     if (auto r = store::DeleteStaleThrottles(tx, now - options_.failure_window_seconds, now); !r) {
       return Fail(r.error());
@@ -240,10 +242,9 @@ Result<void> AuthService::ChangePassword(const Principal& who, const std::string
   });
 }
 
-Result<int64_t> AuthService::CreateUser(const std::string& username, const std::string& password,
-                                        Role role, const std::string& scope_code,
-                                        const std::vector<std::string>& industries,
-                                        const std::string& display_name, const std::string& email) {
+Result<store::UserRecord> CheckNewUser(store::Tx& tx, const std::string& username, Role role,
+                                       const std::string& scope_code, const std::vector<std::string>& industries,
+                                       const std::string& display_name, const std::string& email) {
   if (!email.empty() && !IsMailAddress(email)) {
     return Fail(Error::Invalid("invalid_email", fmt::format("电子邮箱“{}”无效", email), "email"));
   }
@@ -255,64 +256,80 @@ Result<int64_t> AuthService::CreateUser(const std::string& username, const std::
                                "用户名应为3至64个字符，只含字母、数字、下划线、连字符和点",
                                "username"));
   }
+  store::UserRecord u;
+  u.username = username;
+  u.role = role;
+  u.display_name = display_name.empty() ? username : display_name;
+  u.industries = industries;
+  u.email = email;
+  auto index = store::LoadReferenceIndex(tx);
+  if (!index) return Fail(index.error());
+  switch (role) {
+    case Role::kMinistry:
+    case Role::kAgency:
+      if (!scope_code.empty()) {
+        return Fail(Error::Invalid("invalid_scope",
+                                   fmt::format("角色 {} 不需要指定范围", RoleName(role)), "scope"));
+      }
+      break;
+    case Role::kProvince:
+    case Role::kUnit:
+    case Role::kAssociation:
+      if (!index->units.count(scope_code)) {
+        return Fail(Error::Invalid(
+            "invalid_scope", fmt::format("范围“{}”不是已登记的单位代码", scope_code), "scope"));
+      }
+      if (role == Role::kAssociation) {
+        if (industries.empty()) {
+          return Fail(Error::Invalid("invalid_scope", "行业协会须指定所覆盖的行业大类代码",
+                                     "industries"));
+        }
+        for (const auto& code : industries) {
+          if (!index->IsIndustry(code)) {
+            return Fail(Error::Invalid("invalid_scope",
+                                       fmt::format("行业代码“{}”无效", code), "industries"));
+          }
+        }
+      }
+      u.scope_code = scope_code;
+      break;
+    case Role::kEnterprise: {
+      auto code = ValidateUscc(scope_code);
+      if (!code) {
+        Error error = code.error();
+        error.field = "scope";
+        return Fail(error);
+      }
+      auto e = store::FindEnterpriseUnscoped(tx, *code);
+      if (!e) return Fail(e.error());
+      if (!*e) {
+        return Fail(Error::Invalid("invalid_scope",
+                                   fmt::format("企业 {} 尚未登记", *code), "scope"));
+      }
+      u.scope_code = *code;
+      break;
+    }
+  }
+  if (role != Role::kAssociation && !industries.empty()) {
+    return Fail(Error::Invalid("invalid_scope", "只有行业协会需要指定行业", "industries"));
+  }
+  return u;
+}
+
+Result<int64_t> AuthService::CreateUser(const std::string& username, const std::string& password,
+                                        Role role, const std::string& scope_code,
+                                        const std::vector<std::string>& industries,
+                                        const std::string& display_name, const std::string& email) {
   auto hash = HashPassword(password);
   if (!hash) return Fail(hash.error());
   return InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<int64_t> {
-    store::UserRecord u;
-    u.username = username;
-    u.password_hash = *hash;
-    u.role = role;
-    u.display_name = display_name.empty() ? username : display_name;
-    u.industries = industries;
-    u.email = email;
-    auto index = store::LoadReferenceIndex(tx);
-    if (!index) return Fail(index.error());
-    switch (role) {
-      case Role::kMinistry:
-      case Role::kAgency:
-        if (!scope_code.empty()) {
-          return Fail(Error::Invalid("invalid_scope",
-                                     fmt::format("角色 {} 不需要指定范围", RoleName(role)), "scope"));
-        }
-        break;
-      case Role::kProvince:
-      case Role::kUnit:
-      case Role::kAssociation:
-        if (!index->units.count(scope_code)) {
-          return Fail(Error::Invalid(
-              "invalid_scope", fmt::format("范围“{}”不是已登记的单位代码", scope_code), "scope"));
-        }
-        if (role == Role::kAssociation) {
-          if (industries.empty()) {
-            return Fail(Error::Invalid("invalid_scope", "行业协会须指定所覆盖的行业大类代码",
-                                       "industries"));
-          }
-          for (const auto& code : industries) {
-            if (!index->IsIndustry(code)) {
-              return Fail(Error::Invalid("invalid_scope",
-                                         fmt::format("行业代码“{}”无效", code), "industries"));
-            }
-          }
-        }
-        u.scope_code = scope_code;
-        break;
-      case Role::kEnterprise: {
-        auto code = ValidateUscc(scope_code);
-        if (!code) return Fail(code.error());
-        auto e = store::FindEnterpriseUnscoped(tx, *code);
-        if (!e) return Fail(e.error());
-        if (!*e) {
-          return Fail(Error::Invalid("invalid_scope",
-                                     fmt::format("企业 {} 尚未登记", *code), "scope"));
-        }
-        u.scope_code = *code;
-        break;
-      }
-    }
-    auto id = store::InsertUser(tx, u);
+    auto u = CheckNewUser(tx, username, role, scope_code, industries, display_name, email);
+    if (!u) return Fail(u.error());
+    u->password_hash = *hash;
+    auto id = store::InsertUser(tx, *u);
     if (!id) return Fail(id.error());
     std::string after = fmt::format(R"({{"username":"{}","role":"{}","scope":"{}"}})", username,
-                                    RoleName(role), u.scope_code);
+                                    RoleName(role), u->scope_code);
     if (auto r = store::RecordAudit(tx, {0, "", "cli", "user.create", "user", username,
                                          std::nullopt, after, ""});
         !r) {

@@ -49,6 +49,15 @@ struct UserRecord;
 // The principal a user acts as (no session: csrf_token empty).
 Principal PrincipalOf(const store::UserRecord& user);
 
+// The record of a new user as CreateUser checks it (username, e-mail, the
+// scope fitting the role: a unit code for province, unit and association,
+// with industries for an association only, a registered USCC for an
+// enterprise, nothing for ministry and agency), without its password hash.
+// kInvalid naming the field otherwise.
+Result<store::UserRecord> CheckNewUser(store::Tx& tx, const std::string& username, Role role,
+                                       const std::string& scope_code, const std::vector<std::string>& industries,
+                                       const std::string& display_name, const std::string& email);
+
 struct LoginResult {
   std::string token;  // bearer token, shown once; only its hash is stored
   std::string csrf_token;

@@ -30,6 +30,9 @@ struct Principal {
   std::vector<std::string> industries;
   std::string csrf_token;  // of the session, checked on unsafe cookie requests
   bool via_cookie = false;
+  // The password was issued by an official: nothing but changing it (and
+  // reading or ending the session) until it is changed.
+  bool must_change_password = false;
 };
 
 // True for roles that administer enterprises in a region (create, edit,

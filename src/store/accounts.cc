@@ -4,13 +4,14 @@
 
 #include "core/text.h"
 #include "core/time.h"
+#include "store/scope.h"
 
 namespace rongping::store {
 namespace {
 
 constexpr std::string_view kUserColumns =
     "u.id, u.username, u.password_hash, u.role, u.scope_code, u.industries, u.display_name, "
-    "u.disabled, u.email";
+    "u.disabled, u.email, u.must_change_password, u.last_login_at, u.home_unit, u.created_at";
 
 
 
@@ -25,6 +26,10 @@ UserRecord UserFromRow(const Row& r, size_t o = 0) {
   u.display_name = r.Text(o + 6);
   u.disabled = r.Int(o + 7) != 0;
   u.email = r.OptText(o + 8).value_or("");
+  u.must_change_password = r.Int(o + 9) != 0;
+  u.last_login_at = r.OptText(o + 10);
+  u.home_unit = r.OptText(o + 11).value_or("");
+  u.created_at = r.Text(o + 12);
   return u;
 }
 
@@ -53,11 +58,13 @@ Result<int64_t> InsertUser(Tx& tx, const UserRecord& user) {
   std::string now = tx.Now();
   auto rows = tx.Query(
       "INSERT INTO users (username, password_hash, role, scope_code, industries, display_name, "
-      "disabled, created_at, updated_at, email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
+      "disabled, created_at, updated_at, email, must_change_password, home_unit) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+      "$8, $8, $9, $10, $11) RETURNING id",
       {user.username, user.password_hash, std::string(RoleName(user.role)),
        user.scope_code.empty() ? Value{} : Value{user.scope_code},
        user.industries.empty() ? Value{} : Value{JoinCodes(user.industries)}, user.display_name,
-       int64_t{user.disabled ? 1 : 0}, now, user.email.empty() ? Value{} : Value{user.email}});
+       int64_t{user.disabled ? 1 : 0}, now, user.email.empty() ? Value{} : Value{user.email},
+       int64_t{user.must_change_password ? 1 : 0}, user.home_unit.empty() ? Value{} : Value{user.home_unit}});
   if (!rows) return Fail(rows.error());
   return rows->rows[0].Int(0);
 }
@@ -70,9 +77,83 @@ Result<std::optional<UserRecord>> FindUserById(Tx& tx, int64_t id) {
   return FindUserWhere(tx, "u.id = $1", id);
 }
 
-Result<void> SetPasswordHash(Tx& tx, int64_t user_id, const std::string& hash) {
-  return Done(tx.Exec("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3",
-                      {hash, tx.Now(), user_id}));
+Result<void> SetPasswordHash(Tx& tx, int64_t user_id, const std::string& hash, bool issued) {
+  return Done(tx.Exec(
+      "UPDATE users SET password_hash = $1, updated_at = $2, must_change_password = $4 WHERE id = $3",
+      {hash, tx.Now(), user_id, int64_t{issued ? 1 : 0}}));
+}
+
+Result<void> SetUserDisabled(Tx& tx, int64_t user_id, bool disabled) {
+  return Done(tx.Exec("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3",
+                      {int64_t{disabled ? 1 : 0}, tx.Now(), user_id}));
+}
+
+Result<void> RecordLogin(Tx& tx, int64_t user_id, std::string_view at) {
+  return Done(tx.Exec("UPDATE users SET last_login_at = $1 WHERE id = $2", {std::string(at), user_id}));
+}
+
+Result<void> DeleteUserSessions(Tx& tx, int64_t user_id) {
+  return Done(tx.Exec("DELETE FROM sessions WHERE user_id = $1", {user_id}));
+}
+
+namespace {
+
+// The users `who` administers, as a condition on users u (AccountAdmin's
+// rule: the ministry everyone but the ministry; a province the units and
+// associations strictly inside it, its enterprises' users and the agencies
+// it registered; a unit its enterprises' users; nobody else anyone).
+std::string AdministeredCondition(const Principal& who, std::vector<Value>& params) {
+  const auto enterprise_in = [&] {
+    std::string subtree = UnitSubtreeCondition("e.unit_code", who.scope_code, params);
+    return fmt::format("(u.role = 'enterprise' AND EXISTS (SELECT 1 FROM enterprises e WHERE e.uscc = u.scope_code "
+                       "AND {}))",
+                       subtree);
+  };
+  switch (who.role) {
+    case Role::kMinistry:
+      return "u.role <> 'ministry'";
+    case Role::kProvince: {
+      const std::string enterprises = enterprise_in();
+      const std::string units = UnitSubtreeCondition("u.scope_code", who.scope_code, params);
+      params.push_back(who.scope_code);
+      const size_t own = params.size();
+      return fmt::format("({} OR (u.role IN ('unit', 'association') AND {} AND u.scope_code <> ${}) OR "
+                         "(u.role = 'agency' AND u.home_unit = ${}))",
+                         enterprises, units, own, own);
+    }
+    case Role::kUnit:
+      return enterprise_in();
+    default:
+      return "1 = 0";
+  }
+}
+
+}  // namespace
+
+Result<UserPage> ListAdministeredUsers(Tx& tx, const Principal& who, const UserQuery& query) {
+  std::vector<Value> params;
+  std::string where = AdministeredCondition(who, params);
+  if (!query.role.empty()) {
+    params.push_back(query.role);
+    where += fmt::format(" AND u.role = ${}", params.size());
+  }
+  if (!query.q.empty()) {
+    params.push_back("%" + EscapeLike(query.q) + "%");
+    where += fmt::format(" AND (u.username LIKE ${0} ESCAPE '\\' OR u.display_name LIKE ${0} ESCAPE '\\')",
+                         params.size());
+  }
+  auto count = tx.Query(fmt::format("SELECT COUNT(*) FROM users u WHERE {}", where), params);
+  if (!count) return Fail(count.error());
+  UserPage page;
+  page.total = count->rows.at(0).Int(0);
+  params.push_back(query.limit);
+  params.push_back(query.offset);
+  auto rows = tx.Query(fmt::format("SELECT {} FROM users u WHERE {} ORDER BY u.id DESC LIMIT ${} OFFSET ${}",
+                                   kUserColumns, where, params.size() - 1, params.size()),
+                       params);
+  if (!rows) return Fail(rows.error());
+  for (const auto& r : rows->rows) page.items.push_back(UserFromRow(r));
+  return page;
 }
 
 Result<void> InsertSession(Tx& tx, const SessionRecord& s) {

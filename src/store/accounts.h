@@ -21,13 +21,38 @@ struct UserRecord {
   std::string display_name;
   bool disabled = false;
   std::string email = {};  // where a unit's reminders are e-mailed; empty: none
+  bool must_change_password = false;  // an issued password: changed at the next login
+  std::optional<std::string> last_login_at = {};
+  std::string home_unit = {};  // an agency's: the unit whose admin registered it; empty: the ministry's
+  std::string created_at = {};
 };
 
 // Inserts a user; kConflict when the username exists. Returns the new id.
 Result<int64_t> InsertUser(Tx& tx, const UserRecord& user);
 Result<std::optional<UserRecord>> FindUserByName(Tx& tx, std::string_view username);
 Result<std::optional<UserRecord>> FindUserById(Tx& tx, int64_t id);
-Result<void> SetPasswordHash(Tx& tx, int64_t user_id, const std::string& hash);
+// Sets a user's password hash; `issued` marks it one an official issued,
+// to be changed at the next login (false clears the mark).
+Result<void> SetPasswordHash(Tx& tx, int64_t user_id, const std::string& hash, bool issued = false);
+// Disables or re-enables a user.
+Result<void> SetUserDisabled(Tx& tx, int64_t user_id, bool disabled);
+// Records a successful login at `at` (RFC 3339).
+Result<void> RecordLogin(Tx& tx, int64_t user_id, std::string_view at);
+// Ends every session of a user.
+Result<void> DeleteUserSessions(Tx& tx, int64_t user_id);
+
+// The users `who` administers (AccountAdmin's rule, as SQL), newest first.
+struct UserQuery {
+  std::string q;     // part of the username or display name
+  std::string role;  // a role name; empty: all
+  int64_t limit = 50;
+  int64_t offset = 0;
+};
+struct UserPage {
+  int64_t total = 0;
+  std::vector<UserRecord> items;
+};
+Result<UserPage> ListAdministeredUsers(Tx& tx, const Principal& who, const UserQuery& query);
 
 struct SessionRecord {
   std::string token_hash;  // hex SHA-256 of the bearer token

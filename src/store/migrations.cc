@@ -354,6 +354,15 @@ CREATE INDEX reminders_mail ON reminders(mail_state, mail_lease_until);
 CREATE INDEX reminders_batch ON reminders(batch_id, id)
 )SQL";
 
+// Account administration: a password an official issued (must be changed at
+// the next login), the last login, and for an agency the province admin's
+// unit that registered it (who administers it besides the ministry).
+constexpr std::string_view kV15 = R"SQL(
+ALTER TABLE users ADD COLUMN must_change_password BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN last_login_at TEXT;
+ALTER TABLE users ADD COLUMN home_unit TEXT
+)SQL";
+
 // Assessment times imported before they were normalised kept the offset
 // they came with ("2016-05-01T09:00:00+08:00"), which compares as text 8
 // hours late against the UTC times everything else stores: rewritten as
@@ -394,6 +403,7 @@ const std::vector<Migration>& AllMigrations() {
       {12, "the review queue's order", kV12},
       {13, "the authenticity pledge", kV13},
       {14, "督办 reminders and users' e-mail addresses", kV14},
+      {15, "account administration", kV15},
   };
   return kAll;
 }

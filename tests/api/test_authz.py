@@ -59,6 +59,9 @@ class F:
     gd_batch = None    # reminders sent by 广州 in gd-2016, and by 深圳
     sz_batch = None
     notice = {}        # principal -> a notice of theirs (enterprise, unit admin)
+    account = {}       # principal -> an account it administers; and accounts it does not
+    other_account = {}
+    gx_account = None
 
 
 def setUpModule():
@@ -150,6 +153,16 @@ def _setup():
     F.notice = {p: n["id"] for p in ("enterprise", "guangzhou")
                 for n in req("GET", "/api/v1/notices", p).json()["items"][:1]}
     assert set(F.notice) == {"enterprise", "guangzhou"}, F.notice
+    # Accounts to administer: one below each admin, one beside 广州, one of 广西.
+    sz_e = _one("SELECT uscc FROM enterprises WHERE unit_code = '440300' ORDER BY uscc LIMIT 1")
+    for username, role, scope in (("acct-ent", "enterprise", e), ("acct-unit", "unit", "440100"),
+                                  ("acct-prov", "province", "440000"), ("acct-sz", "enterprise", sz_e),
+                                  ("acct-gx", "province", "450000")):
+        SERVER.user_add(username, role, scope)
+    ids = {name: id for id, name in SERVER.sql("SELECT id, username FROM users")}
+    F.account = {"ministry": ids["acct-prov"], "guangdong": ids["acct-unit"], "guangzhou": ids["acct-ent"]}
+    F.other_account = {"guangzhou": ids["acct-sz"]}
+    F.gx_account = ids["acct-gx"]
     # Every enterprise, and those each principal may see.
     rows = SERVER.sql("SELECT e.uscc, e.unit_code, e.industry_code, u.path FROM enterprises e "
                       "JOIN units u ON u.code = e.unit_code")
@@ -240,6 +253,11 @@ def notice_param(p, variant):
             "missing": 99999999}[variant]
 
 
+def account_param(p, variant):
+    return {"own": F.account.get(p), "other": F.other_account.get(p),
+            "province": None if p == "ministry" else F.gx_account, "missing": 99999999}[variant]
+
+
 def fixed(value):
     """A parameter that names no object of anyone's scope."""
     return lambda p, variant: value if variant == "own" else None
@@ -313,6 +331,11 @@ ROUTES = {
     "GET /api/v1/rounds/{round}/reminders/{batch}": {"round": round_param, "batch": batch_param},
     "DELETE /api/v1/rounds/{round}/reminders/{batch}": {"round": round_param, "batch": batch_param},
     "GET /api/v1/notices": {},
+    "GET /api/v1/users": {},
+    "POST /api/v1/users": {"body": lambda p: {"username": f"authz-new-{p}", "role": "enterprise",
+                                              "scope": F.own_uscc.get(p, F.own_uscc["ministry"])}},
+    "PATCH /api/v1/users/{id}": {"id": account_param, "body": lambda p: {"disabled": False}},
+    "POST /api/v1/users/{id}/password-reset": {"id": account_param},
     "POST /api/v1/notices/{id}/read": {"id": notice_param},
     "GET /api/v1/enterprises/{uscc}/grants": {"uscc": uscc_param},
     "PUT /api/v1/enterprises/{uscc}/grants/{agency}": {"uscc": uscc_param, "agency": fixed("agency"),

@@ -218,6 +218,10 @@ def reminder_body():
     return {"target": "contacts", "message": "请尽快报送联系人表"}
 
 
+def account_body():
+    return {"username": "bad-input-unit", "role": "unit", "scope": "440100", "display_name": "广州市联络员"}
+
+
 def score_body():
     return {"production_type": "process", "answers": {}}
 
@@ -253,6 +257,7 @@ TARGET = f"/api/v1/rounds/{ROUND}/targets/440100"
 CONTACTS = f"/api/v1/rounds/{ROUND}/contacts/440100"
 CIRCULARS = f"/api/v1/rounds/{ROUND}/circulars"
 REMINDERS = f"/api/v1/rounds/{ROUND}/reminders"
+ACCOUNTS_PATH = "/api/v1/users"
 SCORE = f"/api/v1/models/{MODEL}/score"
 REVIEW = f"/api/v1/rounds/{ROUND}/enterprises/{{gz}}/assessment/review"
 PATCH = "/api/v1/enterprises/{gz}"
@@ -600,6 +605,25 @@ WRONG_CONTACTS = [
          contacts_body, 404, "not_found"),
 ]
 
+WRONG_ACCOUNTS = [
+    Case(f"new account: {label}", "POST", ACCOUNTS_PATH, "guangdong", edit(account_body, changes), 422, code, field)
+    for label, changes, code, field in [
+        ("username missing", {"username": DROP}, "missing_field", "username"),
+        ("username a number", {"username": 7}, "wrong_type", "username"),
+        ("username with a space", {"username": "bad name"}, "invalid_username", "username"),
+        ("username of 65 characters", {"username": "u" * 65}, "invalid_username", "username"),
+        ("role missing", {"role": DROP}, "missing_field", "role"),
+        ("role unknown", {"role": "emperor"}, "invalid_field", "role"),
+        ("scope a number", {"scope": 440100}, "wrong_type", "scope"),
+        ("scope unknown", {"scope": "999999"}, "invalid_scope", "scope"),
+        ("email without a domain", {"email": "liaison@"}, "invalid_email", "email"),
+        ("email with a line break", {"email": "a@b.cn\r\nBcc: x@y.cn"}, "invalid_email", "email"),
+        ("industries for a unit", {"industries": ["38"]}, "invalid_scope", "industries"),
+        ("industries a string", {"role": "association", "industries": "38"}, "invalid_field", "industries"),
+        ("an unknown field", {"password": "Chosen2026"}, "unknown_field", "password"),
+    ]
+]
+
 WRONG_REMINDERS = [
     Case(f"reminders: {label}", "POST", REMINDERS, "guangdong", edit(reminder_body, changes), 422, code, field)
     for label, changes, code, field in [
@@ -749,6 +773,7 @@ TEXT_FIELDS = [
         ("round", "PUT", ROUND_PATH, "guangdong", round_body, "name", VISIBLE_REQUIRED),
         ("circular", "POST", CIRCULARS, "guangdong", circular_body, "title", OPTIONAL),
         ("reminders", "POST", REMINDERS, "guangdong", reminder_body, "message", OPTIONAL),
+        ("new account", "POST", ACCOUNTS_PATH, "guangdong", account_body, "display_name", OPTIONAL),
         ("contacts form", "PUT", CONTACTS, "guangzhou", contacts_body, "leader.name", VISIBLE_REQUIRED),
         ("contacts form", "PUT", CONTACTS, "guangzhou", contacts_body, "liaison.department_title",
          VISIBLE_REQUIRED),
@@ -1418,6 +1443,7 @@ CATALOGUE = {
     "wrong types (contacts)": WRONG_CONTACTS,
     "wrong types (circular)": WRONG_CIRCULAR,
     "wrong types (reminders)": WRONG_REMINDERS,
+    "wrong types (accounts)": WRONG_ACCOUNTS,
     "wrong types (score)": WRONG_SCORE,
     "wrong types (other bodies)": WRONG_OTHER_BODIES,
     "hostile text": TEXT_FIELDS,
