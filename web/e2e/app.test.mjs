@@ -744,7 +744,7 @@ async function overflowAt(page) {
 test('every page fits the screen on a phone (390 × 844) and at a desk (1440 × 900); on the phone the menu, round and logout are in the drawer', async () => {
   const pages = {
     enterprise: ['/result', '/assessment', '/grants', '/password', '/enterprises/'],
-    guangzhou: ['/progress', '/review', '/outstanding', '/enterprises', '/datamap', '/contacts'],
+    guangzhou: ['/progress', '/review', '/outstanding', '/enterprises', '/datamap', '/contacts', '/accounts'],
     guangdong: ['/progress', '/review', '/datamap', '/circulars', '/contacts', '/selection', '/rounds'],
   }
   const problems = []
@@ -989,6 +989,60 @@ test('督办 reminders: a city reminds the enterprises it ticks, not twice in a 
   await enterprise.close()
 })
 
+test('accounts: the province issues a city account, whose first login must change the password; a city cannot grant beyond its own', async () => {
+  const page = await loggedIn('guangdong')
+  await page.goto(`${server.url}/accounts`)
+  await page.locator('[data-test=accounts-table]').waitFor()
+  await page.click('[data-test=new-account]')
+  const dialog = page.locator('[data-test=account-dialog]')
+  await dialog.locator('[data-test=account-role]').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '地市主管部门' }).click()
+  await dialog.locator('[data-test=account-scope]').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '广州市（440100）' }).click()
+  await dialog.locator('input[data-test=account-username], [data-test=account-username] input').fill('e2e-gz-officer')
+  await dialog.locator('input[data-test=account-name], [data-test=account-name] input').fill('广州市工信局信息化科')
+  await dialog.locator('[data-test=account-create]').click()
+  const slip = page.locator('[data-test=issued-dialog]')
+  const password = (await slip.locator('[data-test=issued-password]').innerText()).trim()
+  assert.match(password, /^[A-Za-z2-9]{12}$/)
+  await slip.locator('.el-button--primary').click()
+  await page.locator('[data-test=account-state-e2e-gz-officer]', { hasText: '待修改密码' }).waitFor()
+
+  // The first login: only the password page, until it is changed.
+  const officer = await browser.newPage({ locale: 'zh-CN' })
+  await officer.goto(`${server.url}/login`)
+  await officer.fill('input[name=username]', 'e2e-gz-officer')
+  await officer.fill('input[name=password]', password)
+  await officer.click('button[type=submit]')
+  await officer.waitForURL('**/password')
+  await officer.locator('[data-test=must-change]').waitFor()
+  await officer.goto(`${server.url}/progress`)
+  await officer.waitForURL('**/password')
+  await officer.fill('input[name=current-password]', password)
+  await officer.fill('input[name=new-password]', 'Guangzhou2026')
+  await officer.click('button[type=submit]')
+  await officer.waitForURL((url) => url.pathname === '/progress')
+  await officer.locator('.el-menu-item', { hasText: '督办' }).first().waitFor()
+  await officer.close()
+  await page.reload()
+  await page.locator('[data-test=account-state-e2e-gz-officer]', { hasText: '正常' }).waitFor()
+
+  // A city admin asking for a 深圳 enterprise's account is told it is beyond its scope; nothing is made.
+  const sz = (await server.api('guangdong', 'GET', '/api/v1/enterprises?unit=440300&per_page=1')).items[0].uscc
+  const city = await loggedIn('guangzhou')
+  await city.goto(`${server.url}/accounts`)
+  await city.click('[data-test=new-account]')
+  const cityDialog = city.locator('[data-test=account-dialog]')
+  await cityDialog.locator('input[data-test=account-uscc], [data-test=account-uscc] input').fill(sz)
+  await cityDialog.locator('input[data-test=account-username], [data-test=account-username] input').fill('e2e-sz-enterprise')
+  await cityDialog.locator('[data-test=account-create]').click()
+  await cityDialog.locator('[data-test=account-error]', { hasText: '超出您的管辖范围' }).waitFor()
+  const found = await server.api('guangdong', 'GET', '/api/v1/users?q=e2e-sz-enterprise')
+  assert.equal(found.total, 0)
+  await city.close()
+  await page.close()
+})
+
 test('150 typed into a 0–100 field stays as typed and the question says why, until corrected', async () => {
   const uscc = await newEnterprise('rangeco', 890, '范围校验电子有限公司')
   const page = await loggedIn('rangeco')
@@ -1029,7 +1083,7 @@ async function axeViolations(page) {
 test('axe-core finds no serious or critical accessibility violation on any page, at a desk or on a phone', async () => {
   const pages = {
     enterprise: ['/result', '/assessment', '/grants', '/password', '/enterprises/'],
-    guangzhou: ['/progress', '/review', '/outstanding', '/enterprises', '/datamap', '/contacts'],
+    guangzhou: ['/progress', '/review', '/outstanding', '/enterprises', '/datamap', '/contacts', '/accounts'],
     guangdong: ['/circulars', '/selection', '/rounds'],
   }
   const found = []

@@ -78,7 +78,13 @@ export interface User {
   role_label: string
   scope: string
   industries: string[]
+  must_change_password: boolean  // an issued password: changed before anything else
 }
+// An account an official administers (GET /users).
+export interface Account extends Omit<User, 'must_change_password'> {
+  email: string | null; disabled: boolean; must_change_password: boolean; last_login_at: string | null; created_at: string
+}
+export interface NewAccount { username: string; role: string; scope?: string; industries?: string[]; display_name?: string; email?: string }
 export interface Round {
   code: string; name: string; year: number; models: string[]; review_required: boolean
   opens_on: string; closes_on: string; deadline: string; contacts_due: string | null; province_code: string
@@ -319,6 +325,11 @@ export const api = {
   reminders: (round: string, unit?: string) =>
     request<{ mail_enabled: boolean; items: ReminderBatch[] }>('GET', `/rounds/${round}/reminders${q({ unit })}`),
   cancelReminders: (round: string, id: number) => request<ReminderBatch>('DELETE', `/rounds/${round}/reminders/${id}`),
+  accounts: (params: { q?: string; role?: string; page?: number; per_page?: number }) =>
+    request<{ total: number; items: Account[] }>('GET', `/users${q(params)}`),
+  createAccount: (account: NewAccount) => request<{ user: Account; one_time_password: string }>('POST', '/users', account),
+  setAccountDisabled: (id: number, disabled: boolean) => request<Account>('PATCH', `/users/${id}`, { disabled }),
+  resetAccountPassword: (id: number) => request<{ user: Account; one_time_password: string }>('POST', `/users/${id}/password-reset`),
   notices: () => request<{ unread: number; items: Notice[] }>('GET', '/notices'),
   readNotice: (id: number) => request<unknown>('POST', `/notices/${id}/read`),
   assessments: (round: string, params: AssessmentFilter) =>

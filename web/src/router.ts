@@ -27,6 +27,7 @@ export const router = createRouter({
         { path: 'contacts', component: () => import('./views/ContactsView.vue') },
         { path: 'grants', component: () => import('./views/GrantsView.vue') },
         { path: 'password', component: () => import('./views/PasswordView.vue') },
+        { path: 'accounts', component: () => import('./views/AccountsView.vue') },
       ],
     },
     { path: '/:rest(.*)', redirect: '/' },
@@ -36,8 +37,10 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (to.path === '/login') return true
   if (!user.value && !(await restore())) return { path: '/login', query: { next: to.fullPath } }
+  // A password an official issued is changed before anything else.
+  if (user.value?.must_change_password && to.path !== '/password') return '/password'
   if (['/progress', '/review'].includes(to.path) && !isOfficial() && user.value?.role !== 'association') return '/'
-  if (to.path === '/outstanding' && !isOfficial()) return '/'
+  if (['/outstanding', '/accounts'].includes(to.path) && !isOfficial()) return '/'
   if (['/selection', '/rounds'].includes(to.path) && !['province', 'ministry'].includes(user.value?.role ?? '')) return '/'
   return true
 })

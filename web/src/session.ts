@@ -14,7 +14,7 @@ export async function restore(): Promise<boolean> {
     const current = await api.session()
     if (!hasToken()) useCookieSession(current.csrf_token)
     user.value = current.user
-    await loadRound()
+    if (!current.user.must_change_password) await loadRound()
     return true
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) setToken('')
@@ -26,6 +26,13 @@ export async function login(username: string, password: string) {
   const r = await api.login(username, password)
   setToken(r.token)
   user.value = r.user
+  if (!r.user.must_change_password) await loadRound()
+}
+
+// After the password was changed: the session as the server now sees it.
+export async function passwordChanged() {
+  if (!user.value?.must_change_password) return
+  user.value = (await api.session()).user
   await loadRound()
 }
 
