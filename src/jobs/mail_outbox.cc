@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/text.h"
-#include "store/reminders.h"
+#include "store/mail_outbox.h"
 
 namespace rongping::jobs {
 
@@ -54,20 +54,19 @@ Result<int64_t> MailOutbox::RunOnce() {
       return store::ClaimMails(tx, NowSeconds(), options_.lease_seconds, options_.claim_batch);
     });
     if (!claimed) return Fail(claimed.error());
-    for (const auto& r : *claimed) {
-      mail::MailMessage message{options_.from_address, options_.from_name, SplitCodes(r.email.value_or("")),
-                                r.subject, r.body, NowSeconds(), fmt::format("reminder-{}.{}", r.id, r.mail_attempts)};
+    for (const auto& m : *claimed) {
+      mail::MailMessage message{options_.from_address, options_.from_name, m.to, m.subject, m.body, NowSeconds(),
+                                fmt::format("mail-{}.{}", m.id, m.attempts)};
       auto delivered = message.to.empty() ? Fail(Error::Invalid("no_address", "无电子邮箱")) : sender_.Send(message);
       auto recorded = store::InTx(db_, store::TxMode::kWrite, [&](store::Tx& tx) {
-        return delivered ? store::MailSent(tx, r.id, Clock::Rfc3339OfMillis(NowSeconds() * 1000))
-                         : store::MailFailed(tx, r.id, delivered.error().message,
-                                             r.mail_attempts >= options_.max_attempts);
+        return delivered ? store::MailSent(tx, m.id, Clock::Rfc3339OfMillis(NowSeconds() * 1000))
+                         : store::MailFailed(tx, m.id, delivered.error().message, m.attempts >= options_.max_attempts);
       });
       if (!recorded) return Fail(recorded.error());
       if (delivered) {
         ++sent;
       } else {
-        spdlog::warn("mail outbox: reminder {}: {}", r.id, delivered.error().message);
+        spdlog::warn("mail outbox: mail {}: {}", m.id, delivered.error().message);
       }
       std::lock_guard lock(mu_);
       if (stop_) return sent;

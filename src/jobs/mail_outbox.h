@@ -1,4 +1,4 @@
-// Sends the e-mails that wait in the database's outbox (store/reminders.h)
+// Sends the e-mails that wait in the database's outbox (store/mail_outbox.h)
 // on a thread of its own, through an SMTP server. Several servers may each
 // run one on the same database: an e-mail goes to one of them, and one
 // whose server stopped mid-send is sent again after its lease. A failed

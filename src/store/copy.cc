@@ -21,7 +21,7 @@ struct TableSpec {
   std::string_view auto_key;  // the auto-assigned key column, if any
 };
 
-constexpr std::array<TableSpec, 23> kTables = {{
+constexpr std::array<TableSpec, 24> kTables = {{
     {"schema_migrations", "version", ""},
     {"units", "LENGTH(path), code", ""},
     {"industries", "code", ""},
@@ -43,6 +43,7 @@ constexpr std::array<TableSpec, 23> kTables = {{
     {"jobs", "id", "id"},
     {"login_addresses", "user_id, address", ""},
     {"benchmark_packs", "id", "id"},
+    {"mail_outbox", "id", "id"},
     {"reminder_batches", "id", "id"},
     {"reminders", "id", "id"},
 }};

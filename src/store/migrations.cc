@@ -301,14 +301,28 @@ CREATE TABLE pledges (
 CREATE INDEX pledges_assessment ON pledges(assessment_id, id)
 )SQL";
 
-// 督办 reminders: a batch is one sending (at once, or scheduled for
-// due_at) by one official to a selection in a region; each reminder is
-// what one recipient (an enterprise by USCC, or a unit owing its 联系人表)
-// was sent, shown to it as an in-app notice (read_at) and e-mailed to its
-// address through the mail outbox (mail_state none | queued | sent |
-// failed). Users gain the address a unit's reminders are sent to.
+// The mail outbox: every e-mail the platform sends, queued | sent | failed,
+// leased by the server sending it. 督办 reminders: a batch is one sending
+// (at once, or scheduled for due_at) by one official to a selection in a
+// region; each reminder is what one recipient (an enterprise by USCC, or a
+// unit owing its 联系人表) was sent, shown to it as an in-app notice
+// (read_at) and e-mailed to its addresses (mail_id; mail_error says why
+// not). Users gain the address a unit's reminders are sent to.
 constexpr std::string_view kV14 = R"SQL(
 ALTER TABLE users ADD COLUMN email TEXT;
+CREATE TABLE mail_outbox (
+  id INTEGER PRIMARY KEY,
+  recipients TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts BIGINT NOT NULL,
+  lease_until BIGINT NOT NULL,
+  created_at TEXT NOT NULL,
+  sent_at TEXT,
+  error TEXT
+);
+CREATE INDEX mail_outbox_queue ON mail_outbox(state, lease_until);
 CREATE TABLE reminder_batches (
   id INTEGER PRIMARY KEY,
   round_code TEXT NOT NULL REFERENCES rounds(code),
@@ -343,14 +357,10 @@ CREATE TABLE reminders (
   created_at TEXT NOT NULL,
   read_at TEXT,
   email TEXT,
-  mail_state TEXT NOT NULL,
-  mail_attempts BIGINT NOT NULL DEFAULT 0,
-  mail_lease_until BIGINT NOT NULL DEFAULT 0,
-  mail_sent_at TEXT,
+  mail_id BIGINT REFERENCES mail_outbox(id),
   mail_error TEXT
 );
 CREATE INDEX reminders_recipient ON reminders(recipient_kind, recipient, created_at);
-CREATE INDEX reminders_mail ON reminders(mail_state, mail_lease_until);
 CREATE INDEX reminders_batch ON reminders(batch_id, id)
 )SQL";
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/text.h"
+#include "store/mail_outbox.h"
 #include "store/scope.h"
 
 namespace rongping::store {
@@ -14,10 +15,13 @@ constexpr std::string_view kBatchColumns =
 
 // The mail counts of a batch's reminders, as four columns after kBatchColumns.
 constexpr std::string_view kMailCounts =
-    "(SELECT COUNT(*) FROM reminders r WHERE r.batch_id = b.id AND r.mail_state = 'sent'), "
-    "(SELECT COUNT(*) FROM reminders r WHERE r.batch_id = b.id AND r.mail_state = 'queued'), "
-    "(SELECT COUNT(*) FROM reminders r WHERE r.batch_id = b.id AND r.mail_state = 'failed'), "
-    "(SELECT COUNT(*) FROM reminders r WHERE r.batch_id = b.id AND r.mail_state = 'none')";
+    "(SELECT COUNT(*) FROM reminders r JOIN mail_outbox m ON m.id = r.mail_id WHERE r.batch_id = b.id AND "
+    "m.state = 'sent'), "
+    "(SELECT COUNT(*) FROM reminders r JOIN mail_outbox m ON m.id = r.mail_id WHERE r.batch_id = b.id AND "
+    "m.state = 'queued'), "
+    "(SELECT COUNT(*) FROM reminders r JOIN mail_outbox m ON m.id = r.mail_id WHERE r.batch_id = b.id AND "
+    "m.state = 'failed'), "
+    "(SELECT COUNT(*) FROM reminders r WHERE r.batch_id = b.id AND r.mail_id IS NULL)";
 
 ReminderBatch BatchFromRow(const Row& r, bool with_mail_counts) {
   ReminderBatch b{r.Int(0),      r.Text(1),     r.Text(2),      r.Text(3),     SplitCodes(r.Text(4)),
@@ -32,9 +36,11 @@ ReminderBatch BatchFromRow(const Row& r, bool with_mail_counts) {
   return b;
 }
 
+// A reminder with its e-mail's progress (none when it was not e-mailed).
 constexpr std::string_view kReminderColumns =
-    "id, batch_id, round_code, recipient, recipient_kind, recipient_name, unit_code, state, subject, body, "
-    "created_at, read_at, email, mail_state, mail_attempts, mail_sent_at, mail_error";
+    "r.id, r.batch_id, r.round_code, r.recipient, r.recipient_kind, r.recipient_name, r.unit_code, r.state, "
+    "r.subject, r.body, r.created_at, r.read_at, r.email, COALESCE(m.state, 'none'), COALESCE(m.attempts, 0), "
+    "m.sent_at, COALESCE(m.error, r.mail_error)";
 
 Reminder ReminderFromRow(const Row& r) {
   return {r.Int(0),  r.Int(1),      r.Text(2),     r.Text(3),  r.Text(4),     r.Text(5),
@@ -43,7 +49,10 @@ Reminder ReminderFromRow(const Row& r) {
 }
 
 Result<std::vector<Reminder>> Reminders(Tx& tx, std::string_view where, const std::vector<Value>& params) {
-  auto rows = tx.Query(fmt::format("SELECT {} FROM reminders WHERE {}", kReminderColumns, where), params);
+  auto rows = tx.Query(
+      fmt::format("SELECT {} FROM reminders r LEFT JOIN mail_outbox m ON m.id = r.mail_id WHERE {}", kReminderColumns,
+                  where),
+      params);
   if (!rows) return Fail(rows.error());
   std::vector<Reminder> out;
   out.reserve(rows->rows.size());
@@ -119,12 +128,18 @@ Result<bool> SetReminderBatchState(Tx& tx, int64_t id, std::string_view from_sta
 }
 
 Result<int64_t> InsertReminder(Tx& tx, const Reminder& r) {
+  Value mail_id;
+  if (r.mail_state == "queued") {
+    auto queued = QueueMail(tx, SplitCodes(r.email.value_or("")), r.subject, r.body);
+    if (!queued) return Fail(queued.error());
+    mail_id = *queued;
+  }
   auto rows = tx.Query(
       "INSERT INTO reminders (batch_id, round_code, recipient, recipient_kind, recipient_name, unit_code, state, "
-      "subject, body, created_at, email, mail_state, mail_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-      "$11, $12, $13) RETURNING id",
+      "subject, body, created_at, email, mail_id, mail_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+      "$12, $13) RETURNING id",
       {r.batch_id, r.round_code, r.recipient, r.recipient_kind, r.recipient_name, r.unit_code, r.state, r.subject,
-       r.body, r.created_at, OptionalText(r.email), r.mail_state, OptionalText(r.mail_error)});
+       r.body, r.created_at, OptionalText(r.email), mail_id, OptionalText(r.mail_error)});
   if (!rows) return Fail(rows.error());
   return rows->rows.at(0).Int(0);
 }
@@ -139,12 +154,12 @@ Result<std::set<std::string>> RemindedSince(Tx& tx, std::string_view kind, std::
 }
 
 Result<std::vector<Reminder>> ListBatchReminders(Tx& tx, int64_t batch_id) {
-  return Reminders(tx, "batch_id = $1 ORDER BY id", {batch_id});
+  return Reminders(tx, "r.batch_id = $1 ORDER BY r.id", {batch_id});
 }
 
 Result<std::vector<Reminder>> ListRecipientReminders(Tx& tx, std::string_view round_code, std::string_view kind,
                                                      std::string_view recipient) {
-  return Reminders(tx, "round_code = $1 AND recipient_kind = $2 AND recipient = $3 ORDER BY id",
+  return Reminders(tx, "r.round_code = $1 AND r.recipient_kind = $2 AND r.recipient = $3 ORDER BY r.id",
                    {std::string(round_code), std::string(kind), std::string(recipient)});
 }
 
@@ -155,7 +170,7 @@ Result<Notices> ListNotices(Tx& tx, std::string_view kind, std::string_view reci
       {std::string(kind), std::string(recipient)});
   if (!unread) return Fail(unread.error());
   notices.unread = unread->rows.at(0).Int(0);
-  auto items = Reminders(tx, "recipient_kind = $1 AND recipient = $2 ORDER BY created_at DESC, id DESC LIMIT $3",
+  auto items = Reminders(tx, "r.recipient_kind = $1 AND r.recipient = $2 ORDER BY r.created_at DESC, r.id DESC LIMIT $3",
                          {std::string(kind), std::string(recipient), limit});
   if (!items) return Fail(items.error());
   notices.items = std::move(*items);
@@ -181,46 +196,6 @@ Result<std::vector<std::string>> UnitAdminEmails(Tx& tx, std::string_view unit_c
   std::vector<std::string> out;
   for (const auto& r : rows->rows) out.push_back(r.Text(0));
   return out;
-}
-
-Result<bool> HasClaimableMail(Tx& tx, int64_t now_seconds) {
-  auto rows = tx.Query("SELECT 1 FROM reminders WHERE mail_state = 'queued' AND mail_lease_until < $1 LIMIT 1",
-                       {now_seconds});
-  if (!rows) return Fail(rows.error());
-  return !rows->empty();
-}
-
-Result<std::vector<Reminder>> ClaimMails(Tx& tx, int64_t now_seconds, int64_t lease_seconds, int64_t limit) {
-  auto found = Reminders(tx, "mail_state = 'queued' AND mail_lease_until < $1 ORDER BY id LIMIT $2",
-                         {now_seconds, limit});
-  if (!found) return Fail(found.error());
-  std::vector<Reminder> claimed;
-  for (auto& r : *found) {
-    // The attempt count makes the claim safe against another server's.
-    auto taken = tx.Exec(
-        "UPDATE reminders SET mail_lease_until = $2, mail_attempts = mail_attempts + 1 WHERE id = $1 AND "
-        "mail_state = 'queued' AND mail_attempts = $3",
-        {r.id, now_seconds + lease_seconds, r.mail_attempts});
-    if (!taken) return Fail(taken.error());
-    if (*taken == 0) continue;
-    ++r.mail_attempts;
-    claimed.push_back(std::move(r));
-  }
-  return claimed;
-}
-
-Result<void> MailSent(Tx& tx, int64_t reminder_id, std::string_view at) {
-  auto done = tx.Exec("UPDATE reminders SET mail_state = 'sent', mail_sent_at = $2, mail_error = NULL WHERE id = $1",
-                      {reminder_id, std::string(at)});
-  if (!done) return Fail(done.error());
-  return {};
-}
-
-Result<void> MailFailed(Tx& tx, int64_t reminder_id, std::string_view error, bool final) {
-  auto done = tx.Exec("UPDATE reminders SET mail_state = $2, mail_error = $3 WHERE id = $1",
-                      {reminder_id, std::string(final ? "failed" : "queued"), std::string(error)});
-  if (!done) return Fail(done.error());
-  return {};
 }
 
 }  // namespace rongping::store

@@ -1,7 +1,7 @@
 // 督办 reminders in the database (migration 14): batches (one sending by
-// one official, at once or scheduled), the reminders they made (one per
-// recipient, each also the recipient's in-app notice) and the mail outbox
-// those reminders' e-mails wait in.
+// one official, at once or scheduled) and the reminders they made (one per
+// recipient, each also the recipient's in-app notice, its e-mail queued in
+// the mail outbox, store/mail_outbox.h).
 #ifndef RONGPING_STORE_REMINDERS_H_
 #define RONGPING_STORE_REMINDERS_H_
 
@@ -82,7 +82,8 @@ Result<std::vector<ReminderBatch>> DueReminderBatches(Tx& tx, std::string_view n
 Result<bool> SetReminderBatchState(Tx& tx, int64_t id, std::string_view from_state, std::string_view to_state,
                                    std::optional<std::string> sent_at, int64_t reminded, int64_t skipped);
 
-// Inserts a reminder (id, read and mail progress ignored); returns its id.
+// Inserts a reminder (id, read and mail progress ignored), queueing its
+// e-mail to `email` when its mail_state is "queued"; returns its id.
 Result<int64_t> InsertReminder(Tx& tx, const Reminder& reminder);
 
 // Of `kind`'s recipients, those reminded at or after `since` (RFC 3339).
@@ -106,19 +107,6 @@ Result<bool> MarkNoticeRead(Tx& tx, int64_t id, std::string_view kind, std::stri
 // The addresses of the enabled users who administer `unit_code` (its unit
 // or province admins), sorted.
 Result<std::vector<std::string>> UnitAdminEmails(Tx& tx, std::string_view unit_code);
-
-// The mail outbox. Takes up to `limit` queued e-mails whose lease ended
-// before `now_seconds` (their server stopped, or the last attempt failed),
-// leases them until now_seconds + lease_seconds and counts the attempt.
-// Safe when several servers claim at once: an e-mail goes to one of them.
-Result<std::vector<Reminder>> ClaimMails(Tx& tx, int64_t now_seconds, int64_t lease_seconds, int64_t limit);
-// Whether ClaimMails would find something (a read).
-Result<bool> HasClaimableMail(Tx& tx, int64_t now_seconds);
-// Records that the e-mail went out at `at`.
-Result<void> MailSent(Tx& tx, int64_t reminder_id, std::string_view at);
-// Records a failed attempt: queued again (after its lease) unless `final`,
-// then failed with `error`.
-Result<void> MailFailed(Tx& tx, int64_t reminder_id, std::string_view error, bool final);
 
 }  // namespace rongping::store
 
