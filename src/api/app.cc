@@ -61,6 +61,7 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterOutstandingRoutes(router, c);
   RegisterReminderRoutes(router, c);
   RegisterAccountRoutes(router, c);
+  RegisterRegistrationRoutes(router, c);
   RegisterJobRoutes(router, c);
   RegisterModelRoutes(router, c);
   RegisterBenchmarkRoutes(router, c);

@@ -32,6 +32,7 @@ void RegisterSelectionRoutes(http::Router& router, Context& context);
 void RegisterOutstandingRoutes(http::Router& router, Context& context);
 void RegisterReminderRoutes(http::Router& router, Context& context);
 void RegisterAccountRoutes(http::Router& router, Context& context);
+void RegisterRegistrationRoutes(http::Router& router, Context& context);
 void RegisterJobRoutes(http::Router& router, Context& context);
 void RegisterModelRoutes(http::Router& router, Context& context);
 void RegisterBenchmarkRoutes(http::Router& router, Context& context);

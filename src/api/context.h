@@ -14,6 +14,7 @@
 #include "campaign/reminders.h"
 #include "core/clock.h"
 #include "enterprise/enterprise_service.h"
+#include "enterprise/registration.h"
 #include "http/static_files.h"
 #include "jobs/job_runner.h"
 #include "jobs/mail_outbox.h"
@@ -35,6 +36,8 @@ struct AppOptions {
   report::PdfOptions pdf;
   // 督办 reminders: the platform's address in them, rate limits.
   campaign::ReminderSettings reminders;
+  // Enterprise self-registration: rate limits (the address is reminders').
+  RegistrationSettings registrations;
   // The mail server reminders are e-mailed through (none: in-app only).
   jobs::MailOutboxOptions mail;
 };
@@ -67,6 +70,14 @@ struct Context {
   jobs::JobRunner jobs;                  // handlers registered with the routes
   jobs::MailOutbox mail;                 // reminders' e-mails; started by the composition root
   http::StaticFiles web_app;             // the built web app; empty: a start page
+
+  // The registration settings, with whether e-mails go out.
+  RegistrationSettings registration_settings() const {
+    RegistrationSettings s = options.registrations;
+    s.mail_enabled = mail.enabled();
+    s.public_url = options.reminders.public_url;
+    return s;
+  }
 
   // The reminder settings, with whether e-mails go out.
   campaign::ReminderSettings reminder_settings() const {

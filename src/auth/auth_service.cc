@@ -242,19 +242,20 @@ Result<void> AuthService::ChangePassword(const Principal& who, const std::string
   });
 }
 
+bool IsValidUsername(std::string_view username) {
+  return username.size() >= 3 && username.size() <= 64 && std::all_of(username.begin(), username.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+         });
+}
+
 Result<store::UserRecord> CheckNewUser(store::Tx& tx, const std::string& username, Role role,
                                        const std::string& scope_code, const std::vector<std::string>& industries,
                                        const std::string& display_name, const std::string& email) {
   if (!email.empty() && !IsMailAddress(email)) {
     return Fail(Error::Invalid("invalid_email", fmt::format("电子邮箱“{}”无效", email), "email"));
   }
-  if (username.size() < 3 || username.size() > 64 ||
-      !std::all_of(username.begin(), username.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
-      })) {
-    return Fail(Error::Invalid("invalid_username",
-                               "用户名应为3至64个字符，只含字母、数字、下划线、连字符和点",
-                               "username"));
+  if (!IsValidUsername(username)) {
+    return Fail(Error::Invalid("invalid_username", std::string(kUsernameRule), "username"));
   }
   store::UserRecord u;
   u.username = username;

@@ -49,6 +49,10 @@ struct UserRecord;
 // The principal a user acts as (no session: csrf_token empty).
 Principal PrincipalOf(const store::UserRecord& user);
 
+// Whether `username` may name an account: 3 to 64 letters, digits and _ - .
+bool IsValidUsername(std::string_view username);
+inline constexpr std::string_view kUsernameRule = "用户名应为3至64个字符，只含字母、数字、下划线、连字符和点";
+
 // The record of a new user as CreateUser checks it (username, e-mail, the
 // scope fitting the role: a unit code for province, unit and association,
 // with industries for an association only, a registered USCC for an

@@ -15,11 +15,6 @@
 namespace rongping {
 namespace {
 
-EnterpriseReference ReferenceFrom(const domain::ReferenceIndex& index) {
-  return {[&index](std::string_view c) { return index.IsLeafUnit(c); },
-          [&index](std::string_view c) { return index.IsIndustry(c); }};
-}
-
 Result<Enterprise> FirstError(std::vector<Error> errors, std::vector<Error>* field_errors) {
   Error first = errors.front();
   if (field_errors) *field_errors = std::move(errors);
@@ -27,6 +22,11 @@ Result<Enterprise> FirstError(std::vector<Error> errors, std::vector<Error>* fie
 }
 
 }  // namespace
+
+EnterpriseReference ReferenceFrom(const domain::ReferenceIndex& index) {
+  return {[&index](std::string_view c) { return index.IsLeafUnit(c); },
+          [&index](std::string_view c) { return index.IsIndustry(c); }};
+}
 
 Result<Enterprise> EnterpriseService::Get(const Principal& who, std::string_view uscc) {
   auto found = InTx(db_, store::TxMode::kRead,

@@ -8,11 +8,16 @@
 #include "domain/assessment.h"
 #include "domain/enterprise.h"
 #include "domain/principal.h"
+#include "domain/reference.h"
 #include "store/db.h"
 #include "store/enterprises.h"
 
 namespace rongping {
 
+
+// What enterprise validation needs of the reference lists, from `index`
+// (which must outlive the result).
+EnterpriseReference ReferenceFrom(const domain::ReferenceIndex& index);
 
 class EnterpriseService {
  public:

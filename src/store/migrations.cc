@@ -373,6 +373,29 @@ ALTER TABLE users ADD COLUMN last_login_at TEXT;
 ALTER TABLE users ADD COLUMN home_unit TEXT
 )SQL";
 
+// Enterprise self-registration (企业注册): what an enterprise submitted
+// (its record's fields as JSON, the username it asked for, the address it
+// came from), waiting for its unit admin, and the decision.
+constexpr std::string_view kV16 = R"SQL(
+CREATE TABLE registrations (
+  id INTEGER PRIMARY KEY,
+  uscc TEXT NOT NULL,
+  unit_code TEXT NOT NULL,
+  fields_json TEXT NOT NULL,
+  username TEXT NOT NULL,
+  contact_email TEXT NOT NULL,
+  remote_address TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  state TEXT NOT NULL,
+  decided_by TEXT,
+  decided_at TEXT,
+  reason TEXT,
+  user_id BIGINT REFERENCES users(id)
+);
+CREATE INDEX registrations_state ON registrations(state, unit_code, id);
+CREATE INDEX registrations_address ON registrations(remote_address, created_at)
+)SQL";
+
 // Assessment times imported before they were normalised kept the offset
 // they came with ("2016-05-01T09:00:00+08:00"), which compares as text 8
 // hours late against the UTC times everything else stores: rewritten as
@@ -414,6 +437,7 @@ const std::vector<Migration>& AllMigrations() {
       {13, "the authenticity pledge", kV13},
       {14, "督办 reminders and users' e-mail addresses", kV14},
       {15, "account administration", kV15},
+      {16, "enterprise self-registration", kV16},
   };
   return kAll;
 }

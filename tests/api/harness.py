@@ -12,6 +12,8 @@ Standard library only (psql for PostgreSQL). RONGPING_BIN overrides the binary.
 """
 import http.client
 import json
+import email
+import email.policy
 import os
 import random
 import re
@@ -265,6 +267,53 @@ class Server:
         if r.returncode != 0:
             raise AssertionError(f"user add {username} failed ({r.returncode}): "
                                  + r.stderr.decode("utf-8", "replace"))
+
+
+class SmtpSink:
+    """A real SMTP server on loopback (Debian's python3-aiosmtpd, which
+    scripts/install-deps installs) keeping every message it accepts in a
+    maildir, for a server started with smtp_args()."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.root = tempfile.mkdtemp(prefix="rongping-mail-")
+        self.maildir = os.path.join(self.root, "maildir")  # made by aiosmtpd with new/, cur/, tmp/
+        self.proc = None
+
+    def smtp_args(self):
+        return ["--smtp-url", f"smtp://127.0.0.1:{self.port}", "--mail-from", "noreply@rongping.example.cn",
+                "--public-url", "https://rongping.example.cn"]
+
+    def _listening(self):
+        with socket.socket() as s:
+            return s.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def start(self):
+        command = shutil.which("aiosmtpd", path="/usr/bin:" + os.environ.get("PATH", "")) or "aiosmtpd"
+        self.proc = subprocess.Popen([command, "-n", "-l", f"127.0.0.1:{self.port}", "-c",
+                                      "aiosmtpd.handlers.Mailbox", self.maildir],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if within(10, self._listening) is None:
+            raise RuntimeError("aiosmtpd did not start: " + self.proc.stderr.read(2000).decode("utf-8", "replace"))
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc.stderr.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def mails(self):
+        """Every message accepted so far, parsed."""
+        out = []
+        new = os.path.join(self.maildir, "new")
+        for name in sorted(os.listdir(new)) if os.path.isdir(new) else []:
+            with open(os.path.join(new, name), "rb") as f:
+                out.append(email.message_from_binary_file(f, policy=email.policy.default))
+        return out
+
+    def mails_to(self, address):
+        return [m for m in self.mails() if address in str(m["To"])]
 
 
 def pg_database_url(name, server=None):

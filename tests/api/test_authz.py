@@ -62,6 +62,10 @@ class F:
     account = {}       # principal -> an account it administers; and accounts it does not
     other_account = {}
     gx_account = None
+    to_approve = {}    # principal -> a pending registration in its region; and the same to reject
+    to_reject = {}
+    sz_registration = None
+    gx_registration = None
 
 
 def setUpModule():
@@ -163,6 +167,22 @@ def _setup():
     F.account = {"ministry": ids["acct-prov"], "guangdong": ids["acct-unit"], "guangzhou": ids["acct-ent"]}
     F.other_account = {"guangzhou": ids["acct-sz"]}
     F.gx_account = ids["acct-gx"]
+    # Registrations waiting (fixtures written directly: the anonymous route
+    # allows five an hour from one address, and is itself in the matrix).
+    def pending(unit, username):
+        SERVER.sql("INSERT INTO registrations (uscc, unit_code, fields_json, username, contact_email, remote_address, "
+                   "created_at, state) VALUES (?, ?, ?, ?, ?, '192.0.2.1', '2026-01-01T00:00:00.000Z', 'pending')",
+                   make_uscc(unit[:4] + "00" if unit != "450000" else "450000"), unit,
+                   json.dumps({"name": f"{username}有限公司", "unit_code": unit, "industry_code": "34",
+                               "production_type": "discrete_mass", "employees": "100", "revenue_10k_yuan": "5000",
+                               "contact_email": f"{username}@example.cn"}, ensure_ascii=False),
+                   username, f"{username}@example.cn")
+        return SERVER.sql("SELECT id FROM registrations WHERE username = ?", username)[0][0]
+    for p in ("ministry", "guangdong", "guangzhou"):
+        F.to_approve[p] = pending("440100", f"reg-approve-{p}")
+        F.to_reject[p] = pending("440100", f"reg-reject-{p}")
+    F.sz_registration = pending("440300", "reg-sz")
+    F.gx_registration = pending("450000", "reg-gx")
     # Every enterprise, and those each principal may see.
     rows = SERVER.sql("SELECT e.uscc, e.unit_code, e.industry_code, u.path FROM enterprises e "
                       "JOIN units u ON u.code = e.unit_code")
@@ -258,6 +278,13 @@ def account_param(p, variant):
             "province": None if p == "ministry" else F.gx_account, "missing": 99999999}[variant]
 
 
+def registration_param(which):
+    def param(p, variant):
+        return {"own": which.get(p), "other": F.sz_registration if p == "guangzhou" else None,
+                "province": None if p == "ministry" else F.gx_registration, "missing": 99999999}[variant]
+    return param
+
+
 def fixed(value):
     """A parameter that names no object of anyone's scope."""
     return lambda p, variant: value if variant == "own" else None
@@ -332,6 +359,15 @@ ROUTES = {
     "DELETE /api/v1/rounds/{round}/reminders/{batch}": {"round": round_param, "batch": batch_param},
     "GET /api/v1/notices": {},
     "GET /api/v1/users": {},
+    "GET /api/v1/registration-form": {},
+    "POST /api/v1/registrations": {"body": lambda p: {
+        "uscc": make_uscc("440100"), "name": "矩阵注册机械有限公司", "unit_code": "440100", "industry_code": "34",
+        "production_type": "discrete_mass", "employees": 90, "revenue_10k_yuan": 3000,
+        "contact_email": f"matrix-{p}@example.cn", "username": f"matrix-{p}"}},
+    "GET /api/v1/registrations": {},
+    "POST /api/v1/registrations/{id}/approve": {"id": registration_param(F.to_approve), "body": lambda p: {}},
+    "POST /api/v1/registrations/{id}/reject": {"id": registration_param(F.to_reject),
+                                               "body": lambda p: {"reason": "信息不全"}},
     "POST /api/v1/users": {"body": lambda p: {"username": f"authz-new-{p}", "role": "enterprise",
                                               "scope": F.own_uscc.get(p, F.own_uscc["ministry"])}},
     "PATCH /api/v1/users/{id}": {"id": account_param, "body": lambda p: {"disabled": False}},

@@ -222,6 +222,12 @@ def account_body():
     return {"username": "bad-input-unit", "role": "unit", "scope": "440100", "display_name": "广州市联络员"}
 
 
+def registration_body():
+    return {"uscc": "91440100MA4AX22017", "name": "坏输入测试机械有限公司", "unit_code": "440100", "industry_code": "34",
+            "production_type": "discrete_mass", "employees": 100, "revenue_10k_yuan": 5000,
+            "contact_email": "bad-input@example.cn", "username": "bad-input-reg"}
+
+
 def score_body():
     return {"production_type": "process", "answers": {}}
 
@@ -621,6 +627,23 @@ WRONG_ACCOUNTS = [
         ("industries for a unit", {"industries": ["38"]}, "invalid_scope", "industries"),
         ("industries a string", {"role": "association", "industries": "38"}, "invalid_field", "industries"),
         ("an unknown field", {"password": "Chosen2026"}, "unknown_field", "password"),
+    ]
+]
+
+WRONG_REGISTRATION = [
+    Case(f"registration: {label}", "POST", "/api/v1/registrations", None, edit(registration_body, changes), 422,
+         code, field)
+    for label, changes, code, field in [
+        ("username missing", {"username": DROP}, "missing_field", "username"),
+        ("username a number", {"username": 12}, "wrong_type", "username"),
+        ("username with a slash", {"username": "../admin"}, "invalid_username", "username"),
+        ("uscc with a wrong check character", {"uscc": "91440100MA4AX2201X"}, None, "uscc"),
+        ("unit unknown", {"unit_code": "999999"}, None, "unit_code"),
+        ("contact_email missing", {"contact_email": DROP}, "invalid_field", "contact_email"),
+        ("contact_email with a header", {"contact_email": "a@b.cn\r\nBcc: c@d.cn"}, "invalid_field",
+         "contact_email"),
+        ("employees an object", {"employees": {"n": 1}}, "wrong_type", "employees"),
+        ("a role asked for", {"role": "ministry"}, "unknown_field", "role"),
     ]
 ]
 
@@ -1444,6 +1467,7 @@ CATALOGUE = {
     "wrong types (circular)": WRONG_CIRCULAR,
     "wrong types (reminders)": WRONG_REMINDERS,
     "wrong types (accounts)": WRONG_ACCOUNTS,
+    "wrong types (registration)": WRONG_REGISTRATION,
     "wrong types (score)": WRONG_SCORE,
     "wrong types (other bodies)": WRONG_OTHER_BODIES,
     "hostile text": TEXT_FIELDS,

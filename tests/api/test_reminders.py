@@ -11,72 +11,33 @@ Runs on SQLite, and on PostgreSQL with RONGPING_API_PG (scripts/test).
 
     python3 tests/api/test_reminders.py -v
 """
-import email
-import email.header
-import email.policy
 import os
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 import unittest
 from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, free_port, within  # noqa: E402
+from harness import Server, SmtpSink, within  # noqa: E402
 
-SMTP_PORT = free_port()
-MAIL_ROOT = tempfile.mkdtemp(prefix="rongping-mail-")
-MAILDIR = os.path.join(MAIL_ROOT, "maildir")  # made by the server with new/, cur/, tmp/
-SERVER = Server(serve_args=["--smtp-url", f"smtp://127.0.0.1:{SMTP_PORT}", "--mail-from",
-                            "noreply@rongping.example.cn", "--public-url", "https://rongping.example.cn"])
-SMTPD = None
+SMTP = SmtpSink()
+SERVER = Server(serve_args=SMTP.smtp_args())
 YEAR = datetime.now(timezone(timedelta(hours=8))).year
 ROUND = f"trial-{YEAR}"
 
 
-def aiosmtpd():
-    """The command of Debian's python3-aiosmtpd (scripts/install-deps)."""
-    return shutil.which("aiosmtpd", path="/usr/bin:" + os.environ.get("PATH", "")) or "aiosmtpd"
-
-
-def smtp_listening():
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", SMTP_PORT)) == 0
-
-
 def setUpModule():
-    global SMTPD
-    SMTPD = subprocess.Popen([aiosmtpd(), "-n", "-l", f"127.0.0.1:{SMTP_PORT}", "-c", "aiosmtpd.handlers.Mailbox",
-                              MAILDIR], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if within(10, smtp_listening) is None:
-        raise RuntimeError("aiosmtpd did not start: " + SMTPD.stderr.read(2000).decode("utf-8", "replace"))
+    SMTP.start()
     SERVER.start("trial")
 
 
 def tearDownModule():
     SERVER.stop()
-    if SMTPD:
-        SMTPD.terminate()
-        SMTPD.wait(10)
-        SMTPD.stderr.close()
-    shutil.rmtree(MAIL_ROOT, ignore_errors=True)
+    SMTP.stop()
 
 
-def mails():
-    """Every message the SMTP server accepted, parsed."""
-    out = []
-    new = os.path.join(MAILDIR, "new")
-    for name in sorted(os.listdir(new)) if os.path.isdir(new) else []:
-        with open(os.path.join(new, name), "rb") as f:
-            out.append(email.message_from_binary_file(f, policy=email.policy.default))
-    return out
-
-
-def mails_to(address):
-    return [m for m in mails() if address in str(m["To"])]
+mails = SMTP.mails
+mails_to = SMTP.mails_to
 
 
 def remind(user, **body):
