@@ -744,7 +744,7 @@ async function overflowAt(page) {
 test('every page fits the screen on a phone (390 × 844) and at a desk (1440 × 900); on the phone the menu, round and logout are in the drawer', async () => {
   const pages = {
     enterprise: ['/result', '/assessment', '/grants', '/password', '/enterprises/'],
-    guangzhou: ['/progress', '/review', '/outstanding', '/enterprises', '/datamap', '/contacts', '/accounts'],
+    guangzhou: ['/progress', '/review', '/outstanding', '/enterprises', '/datamap', '/contacts', '/accounts', '/accounts?tab=registrations'],
     guangdong: ['/progress', '/review', '/datamap', '/circulars', '/contacts', '/selection', '/rounds'],
   }
   const problems = []
@@ -1043,6 +1043,60 @@ test('accounts: the province issues a city account, whose first login must chang
   await page.close()
 })
 
+test('an enterprise registers itself, its city approves, and the first login changes the issued password', async () => {
+  const uscc = server.makeUscc(977)
+  const visitor = await browser.newPage({ locale: 'zh-CN' })
+  await visitor.goto(`${server.url}/login`)
+  await visitor.click('[data-test=register-link]')
+  await visitor.waitForURL('**/register')
+  const fill = (name, value) => visitor.fill(`input[name=${name}]`, value)
+  await fill('name', '自助注册智能制造有限公司')
+  await fill('uscc', uscc)
+  await fill('employees', '260')
+  await fill('revenue_10k_yuan', '18000')
+  await fill('contact_name', '林工')
+  await fill('contact_email', 'lin@self-registered.example.cn')
+  await fill('username', 'self-registered')
+  // Typed into each select, its first match taken: the lists are long.
+  const choose = async (select, typed) => {
+    await visitor.click(`[data-test=${select}]`)
+    await visitor.keyboard.type(typed)
+    await visitor.locator('.el-select-dropdown__item:visible', { hasText: typed }).first().click()
+    await visitor.locator('.el-select-dropdown:visible').waitFor({ state: 'hidden' })
+  }
+  await choose('register-unit', '440100')
+  await choose('register-industry', '34 ')
+  await visitor.click('[data-test=register-type]')
+  await visitor.locator('.el-select-dropdown__item:visible', { hasText: '离散大批量' }).click()
+  await visitor.click('[data-test=register-submit]')
+  await visitor.locator('[data-test=register-done]', { hasText: '注册申请已提交' }).waitFor()
+  await visitor.close()
+
+  const city = await loggedIn('guangzhou')
+  await city.goto(`${server.url}/accounts?tab=registrations`)
+  const row = city.locator('[data-test=registrations-table] tr', { hasText: '自助注册智能制造有限公司' })
+  await row.waitFor()
+  await row.locator('[data-test^=approve-registration-]').click()
+  await city.locator('.el-message-box__btns .el-button--primary').click()
+  const slip = city.locator('[data-test=issued-dialog]')
+  await slip.locator('[data-test=issued-username]', { hasText: 'self-registered' }).waitFor()
+  const password = (await slip.locator('[data-test=issued-password]').innerText()).trim()
+  await city.close()
+
+  const enterprise = await browser.newPage({ locale: 'zh-CN' })
+  await enterprise.goto(`${server.url}/login`)
+  await enterprise.fill('input[name=username]', 'self-registered')
+  await enterprise.fill('input[name=password]', password)
+  await enterprise.click('button[type=submit]')
+  await enterprise.waitForURL('**/password')
+  await enterprise.fill('input[name=current-password]', password)
+  await enterprise.fill('input[name=new-password]', 'SelfMade2026')
+  await enterprise.click('button[type=submit]')
+  await enterprise.waitForURL((url) => url.pathname === '/result')
+  assert.equal((await server.api('guangzhou', 'GET', `/api/v1/enterprises/${uscc}`)).name, '自助注册智能制造有限公司')
+  await enterprise.close()
+})
+
 test('150 typed into a 0–100 field stays as typed and the question says why, until corrected', async () => {
   const uscc = await newEnterprise('rangeco', 890, '范围校验电子有限公司')
   const page = await loggedIn('rangeco')
@@ -1083,7 +1137,7 @@ async function axeViolations(page) {
 test('axe-core finds no serious or critical accessibility violation on any page, at a desk or on a phone', async () => {
   const pages = {
     enterprise: ['/result', '/assessment', '/grants', '/password', '/enterprises/'],
-    guangzhou: ['/progress', '/review', '/outstanding', '/enterprises', '/datamap', '/contacts', '/accounts'],
+    guangzhou: ['/progress', '/review', '/outstanding', '/enterprises', '/datamap', '/contacts', '/accounts', '/accounts?tab=registrations'],
     guangdong: ['/circulars', '/selection', '/rounds'],
   }
   const found = []

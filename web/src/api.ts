@@ -85,6 +85,15 @@ export interface Account extends Omit<User, 'must_change_password'> {
   email: string | null; disabled: boolean; must_change_password: boolean; last_login_at: string | null; created_at: string
 }
 export interface NewAccount { username: string; role: string; scope?: string; industries?: string[]; display_name?: string; email?: string }
+// Enterprise self-registration (POST /registrations) and its review.
+export interface RegistrationForm {
+  units: { code: string; name: string }[]; industries: { code: string; name: string }[]; production_types: { value: string; label: string }[]
+}
+export interface Registration {
+  id: number; uscc: string; unit_code: string; username: string; contact_email: string; created_at: string
+  state: 'pending' | 'approved' | 'rejected'; decided_by: string | null; decided_at: string | null; reason: string | null
+  submitted: Enterprise; on_record: Enterprise | null; held_elsewhere: boolean; has_account: boolean; username_taken: boolean
+}
 export interface Round {
   code: string; name: string; year: number; models: string[]; review_required: boolean
   opens_on: string; closes_on: string; deadline: string; contacts_due: string | null; province_code: string
@@ -330,6 +339,12 @@ export const api = {
   createAccount: (account: NewAccount) => request<{ user: Account; one_time_password: string }>('POST', '/users', account),
   setAccountDisabled: (id: number, disabled: boolean) => request<Account>('PATCH', `/users/${id}`, { disabled }),
   resetAccountPassword: (id: number) => request<{ user: Account; one_time_password: string }>('POST', `/users/${id}/password-reset`),
+  registrationForm: () => request<RegistrationForm>('GET', '/registration-form'),
+  register: (body: Record<string, string | number>) => request<{ message: string }>('POST', '/registrations', body),
+  registrations: (state: string) => request<{ items: Registration[] }>('GET', `/registrations${q({ state })}`),
+  approveRegistration: (id: number, username?: string) =>
+    request<{ user: { username: string }; one_time_password: string; mailed: boolean }>('POST', `/registrations/${id}/approve`, username ? { username } : {}),
+  rejectRegistration: (id: number, reason: string) => request<unknown>('POST', `/registrations/${id}/reject`, { reason }),
   notices: () => request<{ unread: number; items: Notice[] }>('GET', '/notices'),
   readNotice: (id: number) => request<unknown>('POST', `/notices/${id}/read`),
   assessments: (round: string, params: AssessmentFilter) =>

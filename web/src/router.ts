@@ -8,6 +8,7 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', component: LoginView },
+    { path: '/register', component: () => import('./views/RegisterView.vue') },
     {
       path: '/',
       component: () => import('./views/ShellView.vue'),
@@ -28,6 +29,7 @@ export const router = createRouter({
         { path: 'grants', component: () => import('./views/GrantsView.vue') },
         { path: 'password', component: () => import('./views/PasswordView.vue') },
         { path: 'accounts', component: () => import('./views/AccountsView.vue') },
+        { path: 'registrations', redirect: { path: '/accounts', query: { tab: 'registrations' } } },
       ],
     },
     { path: '/:rest(.*)', redirect: '/' },
@@ -35,12 +37,12 @@ export const router = createRouter({
 })
 
 router.beforeEach(async (to) => {
-  if (to.path === '/login') return true
+  if (to.path === '/login' || to.path === '/register') return true
   if (!user.value && !(await restore())) return { path: '/login', query: { next: to.fullPath } }
   // A password an official issued is changed before anything else.
   if (user.value?.must_change_password && to.path !== '/password') return '/password'
   if (['/progress', '/review'].includes(to.path) && !isOfficial() && user.value?.role !== 'association') return '/'
-  if (['/outstanding', '/accounts'].includes(to.path) && !isOfficial()) return '/'
+  if (['/outstanding', '/accounts', '/registrations'].includes(to.path) && !isOfficial()) return '/'
   if (['/selection', '/rounds'].includes(to.path) && !['province', 'ministry'].includes(user.value?.role ?? '')) return '/'
   return true
 })
