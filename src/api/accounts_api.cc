@@ -34,17 +34,15 @@ Json IssuedJson(const IssuedAccount& issued) {
 http::Response ListHandler(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
-  auto page = IntQuery(req, "page", 1, 1, 1'000'000);
-  if (!page) return ErrorToResponse(page.error());
-  auto per_page = IntQuery(req, "per_page", 50, 1, 500);
-  if (!per_page) return ErrorToResponse(per_page.error());
-  store::UserQuery query{std::string(req.Query("q")), std::string(req.Query("role")), *per_page,
-                         (*page - 1) * *per_page};
+  auto paging = PagingQuery(req);
+  if (!paging) return ErrorToResponse(paging.error());
+  store::UserQuery query{std::string(req.Query("q")), std::string(req.Query("role")), paging->per_page,
+                         paging->offset()};
   auto found = c.accounts.List(*who, query);
   if (!found) return ErrorToResponse(found.error());
   Json items = Json::array();
   for (const auto& u : found->items) items.push_back(AccountJson(u));
-  return JsonResponse({{"total", found->total}, {"page", *page}, {"per_page", *per_page}, {"items", std::move(items)}});
+  return JsonResponse({{"total", found->total}, {"page", paging->page}, {"per_page", paging->per_page}, {"items", std::move(items)}});
 }
 
 Result<NewAccount> ParseNewAccount(const http::Request& req) {

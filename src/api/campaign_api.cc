@@ -245,10 +245,8 @@ http::Response ProgressHandler(Context& c, http::Request& req) {
 http::Response ListAssessmentsHandler(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
-  auto page = IntQuery(req, "page", 1, 1, 1'000'000);
-  if (!page) return ErrorToResponse(page.error());
-  auto per_page = IntQuery(req, "per_page", 50, 1, 500);
-  if (!per_page) return ErrorToResponse(per_page.error());
+  auto paging = PagingQuery(req);
+  if (!paging) return ErrorToResponse(paging.error());
   campaign::AssessmentListRequest request{req.path_params["round"],
                                           std::string(req.Query("unit")),
                                           std::string(req.Query("status")),
@@ -257,8 +255,8 @@ http::Response ListAssessmentsHandler(Context& c, http::Request& req) {
                                           std::string(req.Query("submitted_from")),
                                           std::string(req.Query("submitted_to")),
                                           std::string(req.Query("q")),
-                                          *per_page,
-                                          (*page - 1) * *per_page,
+                                          paging->per_page,
+                                          paging->offset(),
                                           std::string(req.Query("sort"))};
   auto found = c.lifecycle.List(*who, request);
   if (!found) return ErrorToResponse(found.error());
@@ -278,7 +276,7 @@ http::Response ListAssessmentsHandler(Context& c, http::Request& req) {
                    {"updated_at", a.updated_at}});
   }
   return JsonResponse(
-      {{"items", out}, {"total", found->total}, {"page", *page}, {"per_page", *per_page}});
+      {{"items", out}, {"total", found->total}, {"page", paging->page}, {"per_page", paging->per_page}});
 }
 
 http::Response GetAssessmentHandler(Context& c, http::Request& req) {

@@ -47,12 +47,10 @@ Result<EnterpriseQuery> QueryFrom(const http::Request& req) {
     q.descending = sort[0] == '-';
     q.sort = q.descending ? sort.substr(1) : sort;
   }
-  auto page = IntQuery(req, "page", 1, 1, 1'000'000);
-  if (!page) return Fail(page.error());
-  auto per_page = IntQuery(req, "per_page", 20, 1, 500);
-  if (!per_page) return Fail(per_page.error());
-  q.page = *page;
-  q.per_page = *per_page;
+  auto paging = PagingQuery(req, 20);
+  if (!paging) return Fail(paging.error());
+  q.page = paging->page;
+  q.per_page = paging->per_page;
   return q;
 }
 

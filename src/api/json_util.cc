@@ -137,6 +137,14 @@ Json LevelTitleJson(const std::string& model_id, const std::optional<std::string
   return *level_id;
 }
 
+Result<Paging> PagingQuery(const http::Request& request, int64_t default_per_page) {
+  auto page = IntQuery(request, "page", 1, 1, 1'000'000);
+  if (!page) return Fail(page.error());
+  auto per_page = IntQuery(request, "per_page", default_per_page, 1, 500);
+  if (!per_page) return Fail(per_page.error());
+  return Paging{*page, *per_page};
+}
+
 Result<int64_t> IntQuery(const http::Request& request, std::string_view name, int64_t fallback,
                          int64_t min, int64_t max) {
   std::string_view raw = request.Query(name);

@@ -76,6 +76,15 @@ Result<Principal> Authenticate(Context& context, const http::Request& request);
 Result<int64_t> IntQuery(const http::Request& request, std::string_view name, int64_t fallback,
                          int64_t min, int64_t max);
 
+// The page of a list a request asks for: `page` from 1, `per_page` 1-500
+// (`default_per_page` when absent); kInvalid naming the parameter otherwise.
+struct Paging {
+  int64_t page = 1;
+  int64_t per_page = 50;
+  int64_t offset() const { return (page - 1) * per_page; }
+};
+Result<Paging> PagingQuery(const http::Request& request, int64_t default_per_page = 50);
+
 // Name of the session cookie.
 inline constexpr std::string_view kSessionCookie = "rp_session";
 

@@ -57,10 +57,8 @@ http::Response OutstandingHandler(Context& c, http::Request& req) {
   if (!format.empty() && format != "json" && format != "xlsx") {
     return ErrorToResponse(Error::Invalid("invalid_parameter", "format 应为 json 或 xlsx", "format"));
   }
-  auto page = IntQuery(req, "page", 1, 1, 1'000'000);
-  if (!page) return ErrorToResponse(page.error());
-  auto per_page = IntQuery(req, "per_page", 50, 1, 500);
-  if (!per_page) return ErrorToResponse(per_page.error());
+  auto paging = PagingQuery(req);
+  if (!paging) return ErrorToResponse(paging.error());
   auto waiting_days = IntQuery(req, "waiting_days", 7, 0, 365);
   if (!waiting_days) return ErrorToResponse(waiting_days.error());
   const bool workbook = format == "xlsx";
@@ -68,11 +66,11 @@ http::Response OutstandingHandler(Context& c, http::Request& req) {
                                        std::string(req.Query("unit")),
                                        std::string(req.Query("state")),
                                        *waiting_days,
-                                       workbook ? kMaxExported : *per_page,
-                                       workbook ? 0 : (*page - 1) * *per_page};
+                                       workbook ? kMaxExported : paging->per_page,
+                                       workbook ? 0 : paging->offset()};
   auto list = campaign::ListOutstanding(c.db, c.clock, *who, request);
   if (!list) return ErrorToResponse(list.error());
-  if (!workbook) return JsonResponse(OutstandingJson(*list, *page, *per_page));
+  if (!workbook) return JsonResponse(OutstandingJson(*list, paging->page, paging->per_page));
   const report::Table table = campaign::OutstandingTable(*list);
   auto bytes = report::TableToXlsx(table);
   if (!bytes) return ErrorToResponse(bytes.error());

@@ -34,8 +34,9 @@ Result<bool> Administers(store::Tx& tx, const Principal& who, const store::UserR
     case Role::kProvince:
       switch (user.role) {
         case Role::kUnit:
-        case Role::kAssociation:
           return user.scope_code != who.scope_code && units.InSubtree(user.scope_code, who.scope_code);
+        case Role::kAssociation:  // its industries narrow even a province-wide one
+          return units.InSubtree(user.scope_code, who.scope_code);
         case Role::kEnterprise:
           return enterprise_in_region();
         case Role::kAgency:

@@ -1,7 +1,8 @@
 // Account administration: officials create, disable, re-enable and reset
 // the passwords of the accounts below them, and see when each last logged
 // in. The ministry administers every account but the ministry's; a province
-// admin the unit and association accounts strictly inside its province, the
+// admin the unit accounts strictly inside its province, the associations of
+// its province (an association's industries narrow its region), the
 // accounts of its enterprises and the agencies it registered; a unit admin
 // its enterprises' accounts; nobody else any. No one can create an account
 // with a wider scope than their own. A password an official issues is shown

@@ -99,9 +99,9 @@ Result<void> DeleteUserSessions(Tx& tx, int64_t user_id) {
 namespace {
 
 // The users `who` administers, as a condition on users u (AccountAdmin's
-// rule: the ministry everyone but the ministry; a province the units and
-// associations strictly inside it, its enterprises' users and the agencies
-// it registered; a unit its enterprises' users; nobody else anyone).
+// rule: the ministry everyone but the ministry; a province the units
+// strictly inside it, its associations, its enterprises' users and the
+// agencies it registered; a unit its enterprises' users; nobody else anyone).
 std::string AdministeredCondition(const Principal& who, std::vector<Value>& params) {
   const auto enterprise_in = [&] {
     std::string subtree = UnitSubtreeCondition("e.unit_code", who.scope_code, params);
@@ -117,9 +117,9 @@ std::string AdministeredCondition(const Principal& who, std::vector<Value>& para
       const std::string units = UnitSubtreeCondition("u.scope_code", who.scope_code, params);
       params.push_back(who.scope_code);
       const size_t own = params.size();
-      return fmt::format("({} OR (u.role IN ('unit', 'association') AND {} AND u.scope_code <> ${}) OR "
-                         "(u.role = 'agency' AND u.home_unit = ${}))",
-                         enterprises, units, own, own);
+      return fmt::format("({0} OR (u.role = 'unit' AND {1} AND u.scope_code <> ${2}) OR (u.role = 'association' AND {1}) "
+                         "OR (u.role = 'agency' AND u.home_unit = ${2}))",
+                         enterprises, units, own);
     }
     case Role::kUnit:
       return enterprise_in();

@@ -69,7 +69,9 @@ class A_IssuedPasswords(unittest.TestCase):
         self.assertEqual(changed.status, 200, changed)
         self.assertEqual(SERVER.request("GET", "/api/v1/enterprises", token).status, 200)
         self.assertFalse(SERVER.request("GET", "/api/v1/session", token).json()["user"]["must_change_password"])
-        listed = {u["username"]: u for u in users("guangdong", q="gz-liaison").json()["items"]}
+        listed = users("guangdong", q="gz-liaison")
+        self.assertNotIn("$argon2", listed.text, "no password hash in the list")
+        listed = {u["username"]: u for u in listed.json()["items"]}
         self.assertIsNotNone(listed["gz-liaison"]["last_login_at"])
         self.assertEqual(listed["gz-liaison"]["email"], "liaison@gz.example.cn")
 
@@ -126,12 +128,13 @@ class B_NoWiderScope(unittest.TestCase):
         made = [
             ("guangzhou", {"role": "enterprise", "scope": enterprise_of("440100")}),
             ("guangdong", {"role": "association", "scope": "440100", "industries": ["38", "39"]}),
+            ("guangdong", {"role": "association", "scope": "440000", "industries": ["34"]}),  # province-wide
             ("guangdong", {"role": "agency"}),
             ("guangdong", {"role": "unit", "scope": "440606"}),  # 顺德区, inside 佛山市
             ("ministry", {"role": "province", "scope": "450000"}),
         ]
-        for admin, account in made:
-            r = create(admin, username=f"ok-{admin}-{account['role']}", **account)
+        for i, (admin, account) in enumerate(made):
+            r = create(admin, username=f"ok-{i}-{admin}-{account['role']}", **account)
             self.assertEqual(r.status, 201, (admin, account, r))
         # The agency 广东 registered is 广东's to administer, not 广西's.
         agency = create("guangdong", username="gd-agency-2", role="agency").json()["user"]
@@ -149,7 +152,7 @@ class B_NoWiderScope(unittest.TestCase):
         self.assertNotIn("sz-enterprise", listed)
         self.assertTrue(listed.isdisjoint({"guangzhou", "guangdong", "ministry", "shenzhen"}))
         province = {u["username"] for u in users("guangdong", per_page=500).json()["items"]}
-        self.assertTrue({"guangzhou", "shenzhen", "enterprise", "sz-enterprise"} <= province)
+        self.assertTrue({"guangzhou", "shenzhen", "enterprise", "sz-enterprise", "association"} <= province)
         self.assertTrue(province.isdisjoint({"guangdong", "ministry"}))
         ids = {name: id for id, name in SERVER.sql("SELECT id, username FROM users")}
         for target in ("sz-enterprise", "guangdong", "shenzhen"):

@@ -23,6 +23,8 @@ try {
     ['guangdong', '/datamap', 'datamap', '[data-test=map] svg path'],
     ['guangdong', '/circulars', 'circulars', '[data-test=circulars-table]'],
     ['guangzhou', '/contacts', 'contacts', 'input[data-test=leader-name]'],
+    ['guangdong', '/accounts', 'accounts', '[data-test=accounts-table] .el-table__row'],
+    [null, '/register', 'register', '[data-test=register-submit]'],
     // On a phone (390 × 844), as officials and managers open links.
     ['enterprise', '/result', 'phone-result', 'img[data-test=key-chart]', true],
     ['enterprise', '/assessment', 'phone-questionnaire', '[data-test^=q-]', true],
