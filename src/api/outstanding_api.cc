@@ -34,6 +34,7 @@ Json OutstandingJson(const campaign::OutstandingList& list, int64_t page, int64_
                      {"state", store::OutstandingName(r.state)},
                      {"state_label", campaign::OutstandingLabel(r.state, list.waiting_days)},
                      {"since", opt(r.since)},
+                     {"reminded_at", opt(r.reminded_at)},
                      {"contact_name", opt(r.contact_name)},
                      {"contact_phone", opt(r.contact_phone)},
                      {"contact_email", opt(r.contact_email)}});

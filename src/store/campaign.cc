@@ -430,7 +430,9 @@ Result<OutstandingPage> ListOutstanding(Tx& tx, const Principal& who, const Outs
   params.push_back(query.offset);
   auto rows = tx.Query(
       outstanding + fmt::format("SELECT uscc, name, unit_code, contact_name, contact_phone, contact_email, state, "
-                                "since FROM o WHERE {} ORDER BY CASE state WHEN 'not_started' THEN 0 WHEN "
+                                "since, (SELECT MAX(r.created_at) FROM reminders r WHERE r.recipient_kind = "
+                                "'enterprise' AND r.recipient = o.uscc AND r.round_code = $1) "
+                                "FROM o WHERE {} ORDER BY CASE state WHEN 'not_started' THEN 0 WHEN "
                                 "'draft' THEN 1 WHEN 'rejected' THEN 2 ELSE 3 END, unit_code, name, uscc "
                                 "LIMIT ${} OFFSET ${}",
                                 filter, params.size() - 1, params.size()),
@@ -438,7 +440,7 @@ Result<OutstandingPage> ListOutstanding(Tx& tx, const Principal& who, const Outs
   if (!rows) return Fail(rows.error());
   for (const auto& r : rows->rows) {
     page.rows.push_back({r.Text(0), r.Text(1), r.Text(2), r.OptText(3), r.OptText(4), r.OptText(5),
-                         ParseOutstanding(r.Text(6)).value_or(Outstanding::kNotStarted), r.OptText(7)});
+                         ParseOutstanding(r.Text(6)).value_or(Outstanding::kNotStarted), r.OptText(7), r.OptText(8)});
   }
   return page;
 }

@@ -119,6 +119,7 @@ struct OutstandingRow {
   std::optional<std::string> contact_name, contact_phone, contact_email;
   Outstanding state = Outstanding::kNotStarted;
   std::optional<std::string> since;  // last change (submission, for one waiting); none when not started
+  std::optional<std::string> reminded_at = {};  // the last 督办 reminder of the round it was sent; none: never
 };
 
 struct OutstandingQuery {

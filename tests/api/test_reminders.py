@@ -11,10 +11,12 @@ Runs on SQLite, and on PostgreSQL with RONGPING_API_PG (scripts/test).
 
     python3 tests/api/test_reminders.py -v
 """
+import io
 import os
 import sys
 import time
 import unittest
+import zipfile
 from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -123,6 +125,25 @@ class A_Delivery(unittest.TestCase):
         listed = SERVER.request("GET", f"/api/v1/rounds/{ROUND}/reminders", SERVER.token("guangzhou")).json()
         self.assertTrue(listed["mail_enabled"])
         self.assertIn(r.json()["id"], [b["id"] for b in listed["items"]])
+
+
+    def test_d_the_outstanding_list_and_its_workbook_say_when_each_was_last_reminded(self):
+        uscc, name, _ = enterprise("newcomer")
+        last = SERVER.sql("SELECT MAX(created_at) FROM reminders WHERE recipient = ?", uscc)[0][0]
+        items = SERVER.request("GET", f"/api/v1/rounds/{ROUND}/outstanding?unit=440100&per_page=500",
+                               SERVER.token("guangzhou")).json()["items"]
+        by_uscc = {i["uscc"]: i for i in items}
+        self.assertEqual(by_uscc[uscc]["reminded_at"], last)
+        reminded = {u for (u,) in SERVER.sql("SELECT DISTINCT recipient FROM reminders WHERE round_code = ?", ROUND)}
+        self.assertTrue(all(i["reminded_at"] is None for i in items if i["uscc"] not in reminded))
+        r = SERVER.request("GET", f"/api/v1/rounds/{ROUND}/outstanding?unit=440100&format=xlsx",
+                           SERVER.token("guangzhou"))
+        with zipfile.ZipFile(io.BytesIO(r.body)) as z:
+            strings = z.read("xl/sharedStrings.xml").decode("utf-8")
+        day = datetime.fromisoformat(last.replace("Z", "+00:00")).astimezone(timezone(timedelta(hours=8)))
+        self.assertIn("最近提醒", strings)
+        self.assertIn(f"{day.year}年{day.month}月{day.day}日", strings)
+        self.assertIn(name, strings)
 
 
 class B_Scope(unittest.TestCase):

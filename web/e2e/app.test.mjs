@@ -943,6 +943,7 @@ test('督办 reminders: a city reminds the enterprises it ticks, not twice in a 
   await page.locator('.el-message--success', { hasText: '已提醒 2 家；0 家 24 小时内已提醒过' }).waitFor()
   const history = page.locator('[data-test=reminder-history]')
   await history.locator('tr', { hasText: '已发送' }).first().waitFor()
+  await page.locator(`[data-test=reminded-${picked[0]}]`, { hasText: /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/ }).waitFor()
 
   // The same two again: nobody is reminded twice within the day.
   await page.reload()

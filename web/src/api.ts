@@ -114,6 +114,7 @@ export interface AssessmentFilter {
 export type OutstandingState = 'not_started' | 'draft' | 'rejected' | 'waiting_review'
 export interface OutstandingItem {
   uscc: string; name: string; unit_code: string; unit_name: string; state: OutstandingState; state_label: string
+  reminded_at: string | null  // the last 督办 reminder sent in the round
   since: string | null; contact_name: string | null; contact_phone: string | null; contact_email: string | null
 }
 export interface OutstandingList {
