@@ -23,7 +23,7 @@ Json AccountJson(const store::UserRecord& u) {
           {"email", u.email.empty() ? Json(nullptr) : Json(u.email)},
           {"disabled", u.disabled},
           {"must_change_password", u.must_change_password},
-          {"last_login_at", u.last_login_at ? Json(*u.last_login_at) : Json(nullptr)},
+          {"last_login_at", OptionalJson(u.last_login_at)},
           {"created_at", u.created_at}};
 }
 

@@ -20,7 +20,6 @@ namespace {
 
 Json AssessmentJson(const campaign::AssessmentView& v, bool with_history) {
   const auto& a = v.record;
-  auto opt = [](const auto& o) { return o ? Json(*o) : Json(nullptr); };
   Json j = {{"round", a.round_code},
             {"uscc", a.uscc},
             {"model", a.model_id},
@@ -35,12 +34,12 @@ Json AssessmentJson(const campaign::AssessmentView& v, bool with_history) {
             {"next_step", v.guide.next_step},
             {"version", a.version},
             {"answers", Json::parse(a.answers_json, nullptr, false)},
-            {"submitted_at", opt(a.submitted_at)},
-            {"reviewed_at", opt(a.reviewed_at)},
-            {"reviewer", opt(a.reviewer)},
-            {"review_reason", opt(a.review_reason)},
+            {"submitted_at", OptionalJson(a.submitted_at)},
+            {"reviewed_at", OptionalJson(a.reviewed_at)},
+            {"reviewer", OptionalJson(a.reviewer)},
+            {"review_reason", OptionalJson(a.review_reason)},
             {"updated_at", a.updated_at},
-            {"model_hash", opt(a.model_hash)},
+            {"model_hash", OptionalJson(a.model_hash)},
             {"result", scoring::ResultToJson(*v.model, v.result, false)}};
   if (with_history) {
     Json history = Json::array();
@@ -49,7 +48,7 @@ Json AssessmentJson(const campaign::AssessmentView& v, bool with_history) {
                          {"actor", e.actor},
                          {"from", e.from_status ? Json(domain::AssessmentStatusName(*e.from_status)) : Json(nullptr)},
                          {"to", domain::AssessmentStatusName(e.to_status)},
-                         {"reason", opt(e.reason)}});
+                         {"reason", OptionalJson(e.reason)}});
     }
     j["history"] = std::move(history);
   }

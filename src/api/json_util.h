@@ -18,6 +18,12 @@ namespace rongping::api {
 
 using Json = nlohmann::ordered_json;
 
+// The value, or null when there is none.
+template <typename T>
+Json OptionalJson(const std::optional<T>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
 // 200 (or `status`) with a JSON body.
 http::Response JsonResponse(const Json& body, int status = 200);
 

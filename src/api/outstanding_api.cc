@@ -25,7 +25,6 @@ Json OutstandingJson(const campaign::OutstandingList& list, int64_t page, int64_
     labels[name] = campaign::OutstandingLabel(state, list.waiting_days);
   }
   Json items = Json::array();
-  auto opt = [](const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); };
   for (const auto& r : list.page.rows) {
     items.push_back({{"uscc", r.uscc},
                      {"name", r.name},
@@ -33,11 +32,11 @@ Json OutstandingJson(const campaign::OutstandingList& list, int64_t page, int64_
                      {"unit_name", list.unit_names.at(r.unit_code)},
                      {"state", store::OutstandingName(r.state)},
                      {"state_label", campaign::OutstandingLabel(r.state, list.waiting_days)},
-                     {"since", opt(r.since)},
-                     {"reminded_at", opt(r.reminded_at)},
-                     {"contact_name", opt(r.contact_name)},
-                     {"contact_phone", opt(r.contact_phone)},
-                     {"contact_email", opt(r.contact_email)}});
+                     {"since", OptionalJson(r.since)},
+                     {"reminded_at", OptionalJson(r.reminded_at)},
+                     {"contact_name", OptionalJson(r.contact_name)},
+                     {"contact_phone", OptionalJson(r.contact_phone)},
+                     {"contact_email", OptionalJson(r.contact_email)}});
   }
   return {{"round", list.round.code},
           {"region_name", list.region_name},

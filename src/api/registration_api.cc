@@ -53,7 +53,6 @@ http::Response SubmitHandler(Context& c, http::Request& req) {
 
 Json RegistrationJson(const RegistrationView& v) {
   const auto& r = v.record;
-  auto opt = [](const std::optional<std::string>& s) { return s ? Json(*s) : Json(nullptr); };
   return {{"id", r.id},
           {"uscc", r.uscc},
           {"unit_code", r.unit_code},
@@ -61,9 +60,9 @@ Json RegistrationJson(const RegistrationView& v) {
           {"contact_email", r.contact_email},
           {"created_at", r.created_at},
           {"state", r.state},
-          {"decided_by", opt(r.decided_by)},
-          {"decided_at", opt(r.decided_at)},
-          {"reason", opt(r.reason)},
+          {"decided_by", OptionalJson(r.decided_by)},
+          {"decided_at", OptionalJson(r.decided_at)},
+          {"reason", OptionalJson(r.reason)},
           {"submitted", EnterpriseToJson(v.submitted)},
           {"on_record", v.on_record ? EnterpriseToJson(*v.on_record) : Json(nullptr)},
           {"held_elsewhere", v.held_elsewhere},

@@ -15,8 +15,6 @@
 namespace rongping::api {
 namespace {
 
-auto Opt(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
-
 Json BatchJson(const store::ReminderBatch& b) {
   return {{"id", b.id},
           {"round", b.round_code},
@@ -29,7 +27,7 @@ Json BatchJson(const store::ReminderBatch& b) {
           {"created_at", b.created_at},
           {"due_at", b.due_at},
           {"state", b.state},
-          {"sent_at", Opt(b.sent_at)},
+          {"sent_at", OptionalJson(b.sent_at)},
           {"reminded", b.reminded},
           {"skipped", b.skipped},
           {"mail", {{"sent", b.mail_sent}, {"queued", b.mail_queued}, {"failed", b.mail_failed}, {"none", b.mail_none}}}};
@@ -47,11 +45,11 @@ Json ReminderJson(const store::Reminder& r) {
           {"subject", r.subject},
           {"body", r.body},
           {"created_at", r.created_at},
-          {"read_at", Opt(r.read_at)},
-          {"email", Opt(r.email)},
+          {"read_at", OptionalJson(r.read_at)},
+          {"email", OptionalJson(r.email)},
           {"mail_state", r.mail_state},
-          {"mail_sent_at", Opt(r.mail_sent_at)},
-          {"mail_error", Opt(r.mail_error)}};
+          {"mail_sent_at", OptionalJson(r.mail_sent_at)},
+          {"mail_error", OptionalJson(r.mail_error)}};
 }
 
 // An optional array of strings; kInvalid naming it otherwise.
@@ -159,7 +157,7 @@ http::Response NoticesHandler(Context& c, http::Request& req) {
                      {"subject", r.subject},
                      {"body", r.body},
                      {"created_at", r.created_at},
-                     {"read_at", Opt(r.read_at)}});
+                     {"read_at", OptionalJson(r.read_at)}});
   }
   return JsonResponse({{"unread", notices->unread}, {"items", std::move(items)}});
 }

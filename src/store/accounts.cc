@@ -41,11 +41,6 @@ Result<std::optional<UserRecord>> FindUserWhere(Tx& tx, std::string_view where, 
   return std::optional<UserRecord>{UserFromRow(rows->rows[0])};
 }
 
-Result<void> Done(const Result<int64_t>& r) {
-  if (!r) return Fail(r.error());
-  return {};
-}
-
 }  // namespace
 
 Result<int64_t> InsertUser(Tx& tx, const UserRecord& user) {

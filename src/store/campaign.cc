@@ -92,11 +92,6 @@ Result<domain::Assessment> AssessmentFromRow(const Row& r) {
   return a;
 }
 
-Result<void> Done(const Result<int64_t>& r) {
-  if (!r) return Fail(r.error());
-  return {};
-}
-
 }  // namespace
 
 Result<void> UpsertRound(Tx& tx, const domain::Round& r) {

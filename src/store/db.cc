@@ -87,6 +87,11 @@ Error OneStatementOnly() {
   return Error::Internal("单语句读取（TxMode::kReadOne）中执行了第二条语句");
 }
 
+Result<void> Done(const Result<int64_t>& changed) {
+  if (!changed) return Fail(changed.error());
+  return {};
+}
+
 std::string EscapeLike(std::string_view text) {
   std::string out;
   out.reserve(text.size());

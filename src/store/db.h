@@ -230,6 +230,9 @@ auto InTx(Db& db, TxMode mode, F&& body) -> decltype(body(std::declval<Tx&>())) 
 // The error of a second statement in a TxMode::kReadOne read.
 Error OneStatementOnly();
 
+// The outcome of a statement whose count of changed rows does not matter.
+Result<void> Done(const Result<int64_t>& changed);
+
 // Escapes % _ and \ for use in LIKE ... ESCAPE '\'.
 std::string EscapeLike(std::string_view text);
 

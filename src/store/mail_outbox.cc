@@ -11,11 +11,6 @@ QueuedMail FromRow(const Row& r) {
   return {r.Int(0), SplitCodes(r.Text(1)), r.Text(2), r.Text(3), r.Text(4), r.Int(5), r.OptText(6), r.OptText(7)};
 }
 
-Result<void> Done(const Result<int64_t>& r) {
-  if (!r) return Fail(r.error());
-  return {};
-}
-
 }  // namespace
 
 Result<int64_t> QueueMail(Tx& tx, const std::vector<std::string>& to, std::string_view subject,
