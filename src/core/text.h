@@ -49,6 +49,11 @@ std::vector<std::string> SplitCodes(std::string_view text);
 // semicolons, a dot inside the domain, at most 254 bytes.
 bool IsMailAddress(std::string_view text);
 
+// Appends `s` as a JSON string exactly as nlohmann's compact dump writes it
+// with ensure_ascii off: UTF-8 kept, ", \\ and controls escaped, each
+// ill-formed byte sequence replaced by U+FFFD.
+void AppendJsonString(std::string& out, std::string_view s);
+
 }  // namespace rongping
 
 #endif  // RONGPING_CORE_TEXT_H_

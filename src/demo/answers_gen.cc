@@ -13,6 +13,7 @@
 
 #include "core/random.h"
 #include "core/size_class.h"
+#include "core/text.h"
 #include "importer/reference.h"
 #include "importer/table.h"
 
@@ -123,33 +124,6 @@ bool IsAutomationQuestion(const model::Question& q) {
     if (q.text.find(word) != std::string::npos) return true;
   }
   return false;
-}
-
-void AppendJsonString(std::string& out, std::string_view s) {
-  out.push_back('"');
-  if (std::none_of(s.begin(), s.end(), [](char c) {
-        return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
-      })) {
-    out.append(s);  // ids and most texts: nothing to escape
-    out.push_back('"');
-    return;
-  }
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
 }
 
 std::map<std::string, size_t> HeaderIndex(const importer::Table& t) {

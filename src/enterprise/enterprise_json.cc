@@ -9,51 +9,6 @@
 namespace rongping {
 namespace {
 
-// Appends `s` as a JSON string exactly as nlohmann's compact dump writes it
-// (UTF-8 kept, controls escaped, ill-formed bytes replaced by U+FFFD).
-void AppendJsonString(std::string& out, std::string_view s) {
-  if (!IsValidUtf8(s)) {
-    out += nlohmann::ordered_json(std::string(s))
-               .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-    return;
-  }
-  out += '"';
-  size_t plain_from = 0;  // start of the bytes not yet copied
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s, plain_from, i - plain_from);
-    plain_from = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
-    }
-  }
-  out.append(s, plain_from);
-  out += '"';
-}
-
 nlohmann::ordered_json OptionalText(const std::optional<std::string>& v) {
   return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
 }

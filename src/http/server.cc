@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <ctime>
 #include <exception>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -29,9 +30,10 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <nlohmann/json.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/text.h"
 #include "http/target.h"
 
 namespace rongping::http {
@@ -109,18 +111,24 @@ std::string Rfc3339Utc(std::chrono::system_clock::time_point when) {
   return text;
 }
 
-// "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110 IMF-fixdate), locale independent.
-std::string HttpDate(std::chrono::system_clock::time_point when) {
+// "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110 IMF-fixdate) for now,
+// locale independent; made once a second per thread.
+const std::string& HttpDateNow() {
   static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
+  thread_local std::time_t made_for = -1;
+  thread_local std::string text;
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  if (seconds == made_for) return text;
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char text[64];
-  std::snprintf(text, sizeof(text), "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[utc.tm_wday],
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[utc.tm_wday],
                 utc.tm_mday, kMonths[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min,
                 utc.tm_sec);
+  text = buffer;
+  made_for = seconds;
   return text;
 }
 
@@ -162,6 +170,18 @@ std::string AddressText(const asio::ip::address& address) {
 
 class Session;
 
+// How often the server looks for connections past their deadline: often
+// enough for the shortest timeout to be kept to within an eighth of it.
+std::chrono::milliseconds SweepInterval(const ServerOptions& options) {
+  auto shortest = std::min({options.header_timeout, options.read_timeout, options.write_timeout,
+                            options.idle_timeout, std::chrono::milliseconds(kLingerTime)});
+  return std::clamp(shortest / 8, std::chrono::milliseconds(5), std::chrono::milliseconds(100));
+}
+
+// Access log lines for stdout wait here at most one sweep interval (or
+// until this many bytes are waiting), then go out in one write.
+constexpr size_t kAccessLogBufferBytes = 64 * 1024;
+
 // State shared by the server and its connections. Connections hold it by
 // shared_ptr because the last of them may be destroyed after the server.
 struct ServerState {
@@ -181,6 +201,8 @@ struct ServerState {
     };
   }
 
+  ~ServerState() { FlushAccessLog(); }
+
   void WriteAccessLog(std::string_view line) {
     if (options.access_log) {
       try {
@@ -193,9 +215,29 @@ struct ServerState {
       return;
     }
     std::lock_guard<std::mutex> lock(stdout_mu);
-    std::fwrite(line.data(), 1, line.size(), stdout);
-    std::fputc('\n', stdout);
+    pending_log.append(line);
+    pending_log.push_back('\n');
+    if (pending_log.size() >= kAccessLogBufferBytes) FlushAccessLogLocked();
+  }
+
+  // Writes the access log lines waiting for stdout.
+  void FlushAccessLog() {
+    std::lock_guard<std::mutex> lock(stdout_mu);
+    FlushAccessLogLocked();
+  }
+
+  void FlushAccessLogLocked() {
+    if (pending_log.empty()) return;
+    std::fwrite(pending_log.data(), 1, pending_log.size(), stdout);
     std::fflush(stdout);
+    pending_log.clear();
+  }
+
+  // The executor of a new connection: the I/O context itself when one
+  // thread runs it, else a strand of it.
+  asio::any_io_executor ConnectionExecutor() {
+    if (options.io_threads > 1) return asio::make_strand(ioc);
+    return ioc.get_executor();
   }
 
   const ServerOptions options;
@@ -207,23 +249,27 @@ struct ServerState {
   std::atomic<bool> stopping{false};
   std::atomic<int> jobs_in_pool{0};  // handlers queued or running
 
+  // Every live connection. A connection removes itself in its destructor
+  // under the mutex, so one found here under the mutex is not yet destroyed.
   std::mutex sessions_mu;
   std::unordered_map<const Session*, std::weak_ptr<Session>> sessions;  // guarded by sessions_mu
 
   std::mutex stdout_mu;
+  std::string pending_log;  // guarded by stdout_mu
 };
 
-// One connection. All members are used on the connection's strand, except
-// `request` handed to a worker by value and the immutable executor_/state_.
+// One connection. All members are used on the connection's executor, except
+// `request` handed to a worker by value, the immutable executor_/state_ and
+// the atomic deadline_, which the server's sweep reads.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<ServerState> state)
-      : stream_(std::move(socket)),
-        executor_(stream_.get_executor()),
+      : socket_(std::move(socket)),
+        executor_(socket_.get_executor()),
         state_(std::move(state)),
         options_(state_->options) {
     beast::error_code ec;
-    tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+    tcp::endpoint peer = socket_.remote_endpoint(ec);
     if (!ec) remote_ = AddressText(peer.address());
   }
 
@@ -240,8 +286,24 @@ class Session : public std::enable_shared_from_this<Session> {
   // The server is stopping: close the connection unless a request is being
   // received, handled or answered.
   void OnServerStopping() {
-    asio::dispatch(executor_, [self = shared_from_this()] {
+    asio::post(executor_, [self = shared_from_this()] {
       if (self->phase_ == Phase::kWaiting || self->phase_ == Phase::kLingering) self->Close();
+    });
+  }
+
+  // Whether the read or write under way has a deadline before `now`.
+  // Callable from any thread while the connection exists.
+  bool DeadlinePassed(Clock::time_point now) const {
+    return deadline_.load(std::memory_order_relaxed) < now.time_since_epoch().count();
+  }
+
+  // Closes the connection if its deadline has passed by the time this runs
+  // on its executor: the read or write under way ends with an error.
+  void OnDeadline() {
+    asio::post(executor_, [self = shared_from_this()] {
+      if (self->phase_ == Phase::kClosed || !self->DeadlinePassed(Clock::now())) return;
+      self->timed_out_ = true;
+      self->Close();
     });
   }
 
@@ -252,6 +314,8 @@ class Session : public std::enable_shared_from_this<Session> {
     kLingering,  // discarding input before closing
     kClosed,
   };
+
+  static constexpr Clock::rep kNoDeadline = std::numeric_limits<Clock::rep>::max();
 
   // What the access log and metrics need about the current request.
   struct Exchange {
@@ -266,6 +330,13 @@ class Session : public std::enable_shared_from_this<Session> {
     size_t bytes = 0;
   };
 
+  // The read or write about to start must end within `limit`.
+  void ExpireAfter(std::chrono::milliseconds limit) {
+    deadline_.store((Clock::now() + limit).time_since_epoch().count(), std::memory_order_relaxed);
+  }
+
+  void NoDeadline() { deadline_.store(kNoDeadline, std::memory_order_relaxed); }
+
   void ReadHeader() {
     phase_ = Phase::kWaiting;
     if (state_->stopping) return Close();
@@ -273,14 +344,15 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(
         std::min<size_t>(options_.header_limit_bytes, UINT32_MAX)));
     parser_->body_limit(static_cast<std::uint64_t>(options_.body_limit_bytes));
-    stream_.expires_after(options_.header_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
+    ExpireAfter(options_.header_timeout);
+    bhttp::async_read_header(socket_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code ec, size_t) {
                                self->OnHeader(ec);
                              });
   }
 
   void OnHeader(beast::error_code ec) {
+    if (timed_out_) return Close();
     if (ec == bhttp::error::body_limit) {
       BeginExchange();
       return Reply(TooLargeResponse(), /*close=*/true, /*linger=*/true);
@@ -293,7 +365,7 @@ class Session : public std::enable_shared_from_this<Session> {
       BeginExchange();
       return Reply(BadRequestResponse("请求格式错误"), true, true);
     }
-    if (ec) return Close();  // closed by the client, timed out, or shut down
+    if (ec) return Close();  // closed by the client, or shut down
 
     BeginExchange();
     auto& message = parser_->get();
@@ -306,8 +378,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (message.version() >= 11 && !parser_->is_done() &&
         beast::iequals(message[bhttp::field::expect], "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      stream_.expires_after(options_.write_timeout);
-      asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+      ExpireAfter(options_.write_timeout);
+      asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
                         [self = shared_from_this()](beast::error_code write_ec, size_t) {
                           if (write_ec) return self->Abandon();
                           self->ReadBody();
@@ -319,22 +391,22 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadBody() {
     if (parser_->is_done()) return Dispatch();
-    stream_.expires_after(options_.read_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
+    ExpireAfter(options_.read_timeout);
+    bhttp::async_read(socket_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, size_t) {
                         self->OnBody(ec);
                       });
   }
 
   void OnBody(beast::error_code ec) {
-    if (ec == bhttp::error::body_limit) return Reply(TooLargeResponse(), true, true);
-    if (IsHttpParseError(ec)) return Reply(BadRequestResponse("请求格式错误"), true, true);
-    if (ec == beast::error::timeout) {
-      // The stream has closed the socket; record the request as timed out.
+    if (timed_out_) {
+      // The connection is closed; record the request as timed out.
       exchange_.status = 408;
       FinishExchange();
       return Close();
     }
+    if (ec == bhttp::error::body_limit) return Reply(TooLargeResponse(), true, true);
+    if (IsHttpParseError(ec)) return Reply(BadRequestResponse("请求格式错误"), true, true);
     // The client ended its side before the whole body arrived: it may still
     // read the answer.
     if (ec == bhttp::error::partial_message) {
@@ -345,6 +417,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Dispatch() {
+    NoDeadline();  // handlers are not timed
     auto& message = parser_->get();
     keep_alive_ = message.keep_alive();
 
@@ -456,13 +529,21 @@ class Session : public std::enable_shared_from_this<Session> {
     close_after_ = close || !keep_alive_ || state_->stopping;
     linger_ = linger;
     BuildResponse(std::move(response));
-    stream_.expires_after(options_.write_timeout);
-    bhttp::async_write(stream_, response_,
-                       [self = shared_from_this()](beast::error_code ec, size_t) {
-                         self->OnWritten(ec);
-                       });
+    ExpireAfter(options_.write_timeout);
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
+    asio::async_write(socket_, buffers, [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->OnWritten(ec);
+    });
   }
 
+  void AppendHeader(std::string_view name, std::string_view value) {
+    head_.append(name);
+    head_.append(": ");
+    head_.append(value);
+    head_.append("\r\n");
+  }
+
+  // Fills head_ (status line and headers) and body_ from `response`.
   void BuildResponse(Response&& response) {
     int status = response.status;
     if (status < 100 || status > 599) {
@@ -470,41 +551,50 @@ class Session : public std::enable_shared_from_this<Session> {
       response = ErrorResponse(500, "internal", "服务器内部错误");
       status = 500;
     }
-    response_ = {};
-    response_.version(version_);
-    response_.result(static_cast<unsigned>(status));
+    head_.clear();
+    fmt::format_to(std::back_inserter(head_), "HTTP/1.{} {} {}\r\n", version_ == 10 ? 0 : 1, status,
+                   ToStd(bhttp::obsolete_reason(static_cast<bhttp::status>(status))));
+    // The server sets these itself, whatever the handler said.
+    static constexpr std::array<std::string_view, 6> kServerFields = {
+        "X-Request-Id", "Server", "Date", "Content-Length", "Connection", "Transfer-Encoding"};
+    auto handler_set = [&response](std::string_view name) {
+      return std::any_of(response.headers.begin(), response.headers.end(),
+                         [name](const auto& header) { return EqualsIgnoringCase(header.first, name); });
+    };
     for (const auto& [name, value] : response.headers) {
       if (name.empty() || HasLineBreak(name) || HasLineBreak(value)) {
         spdlog::error("丢弃含换行的响应头 {} request_id={}", name, exchange_.request_id);
         continue;
       }
-      response_.insert(name, value);
-    }
-    auto set_if_absent = [this](bhttp::field field, std::string_view value) {
-      if (response_.find(field) == response_.end()) response_.set(field, ToBeast(value));
-    };
-    auto set_named_if_absent = [this](std::string_view name, std::string_view value) {
-      if (response_.find(ToBeast(name)) == response_.end()) {
-        response_.set(ToBeast(name), ToBeast(value));
+      if (std::any_of(kServerFields.begin(), kServerFields.end(),
+                      [&name](std::string_view field) { return EqualsIgnoringCase(name, field); })) {
+        continue;
       }
+      AppendHeader(name, value);
+    }
+    auto set_if_absent = [&](std::string_view name, std::string_view value) {
+      if (!handler_set(name)) AppendHeader(name, value);
     };
     if (!response.content_type.empty() && !HasLineBreak(response.content_type)) {
-      set_if_absent(bhttp::field::content_type, response.content_type);
+      set_if_absent("Content-Type", response.content_type);
     }
-    response_.set("X-Request-Id", exchange_.request_id);
-    set_named_if_absent("Content-Security-Policy", kContentSecurityPolicy);
-    set_named_if_absent("X-Content-Type-Options", "nosniff");
-    set_named_if_absent("X-Frame-Options", "DENY");
-    set_named_if_absent("Referrer-Policy", "same-origin");
-    if (exchange_.path.rfind("/api/", 0) == 0) set_if_absent(bhttp::field::cache_control, "no-store");
-    response_.set(bhttp::field::server, options_.server_name);
-    response_.set(bhttp::field::date, HttpDate(std::chrono::system_clock::now()));
+    AppendHeader("X-Request-Id", exchange_.request_id);
+    set_if_absent("Content-Security-Policy", kContentSecurityPolicy);
+    set_if_absent("X-Content-Type-Options", "nosniff");
+    set_if_absent("X-Frame-Options", "DENY");
+    set_if_absent("Referrer-Policy", "same-origin");
+    if (exchange_.path.rfind("/api/", 0) == 0) set_if_absent("Cache-Control", "no-store");
+    AppendHeader("Server", options_.server_name);
+    AppendHeader("Date", HttpDateNow());
 
     const bool bodiless_status = status < 200 || status == 204 || status == 304;
     const size_t body_size = bodiless_status ? 0 : response.body.size();
-    if (!bodiless_status) response_.content_length(body_size);
-    if (!exchange_.head && !bodiless_status) response_.body() = std::move(response.body);
-    response_.keep_alive(!close_after_);
+    if (!bodiless_status) AppendHeader("Content-Length", std::to_string(body_size));
+    if (version_ == 11 && close_after_) AppendHeader("Connection", "close");
+    if (version_ == 10 && !close_after_) AppendHeader("Connection", "keep-alive");
+    head_.append("\r\n");
+    body_.clear();
+    if (!exchange_.head && !bodiless_status) body_ = std::move(response.body);
 
     exchange_.status = status;
     exchange_.bytes = exchange_.head ? 0 : body_size;
@@ -519,12 +609,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void WaitForNextRequest() {
     parser_.reset();
-    response_ = {};
+    body_.clear();
     if (state_->stopping) return Close();
     if (buffer_.size() > 0) return ReadHeader();  // pipelined
     phase_ = Phase::kWaiting;
-    stream_.expires_after(options_.idle_timeout);
-    stream_.async_read_some(buffer_.prepare(kIdleReadBytes),
+    ExpireAfter(options_.idle_timeout);
+    socket_.async_read_some(buffer_.prepare(kIdleReadBytes),
                             [self = shared_from_this()](beast::error_code ec, size_t n) {
                               self->buffer_.commit(n);
                               if (ec) return self->Close();
@@ -537,14 +627,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void Linger() {
     phase_ = Phase::kLingering;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(kLingerTime);
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    ExpireAfter(kLingerTime);
     discard_.resize(kDiscardChunkBytes);
     DiscardInput();
   }
 
   void DiscardInput() {
-    stream_.async_read_some(asio::buffer(discard_),
+    socket_.async_read_some(asio::buffer(discard_),
                             [self = shared_from_this()](beast::error_code ec, size_t) {
                               if (ec) return self->Close();
                               self->DiscardInput();
@@ -562,9 +652,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Close() {
     phase_ = Phase::kClosed;
+    NoDeadline();
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
   }
 
   void FinishExchange() {
@@ -573,31 +664,42 @@ class Session : public std::enable_shared_from_this<Session> {
     state_->metrics.RequestFinished();
     const double seconds = std::chrono::duration<double>(Clock::now() - exchange_.start).count();
     state_->metrics.ObserveRequest(exchange_.route, exchange_.method, exchange_.status, seconds);
-
-    nlohmann::ordered_json line = {
-        {"ts", Rfc3339Utc(std::chrono::system_clock::now())},
-        {"request_id", exchange_.request_id},
-        {"remote", exchange_.remote.empty() ? remote_ : exchange_.remote},
-        {"method", exchange_.method},
-        {"path", exchange_.path},
-        {"route", exchange_.route},
-        {"status", exchange_.status},
-        {"bytes", exchange_.bytes},
-        {"duration_ms", std::round(seconds * 1e6) / 1e3},
-    };
-    state_->WriteAccessLog(
-        line.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace));
+    state_->WriteAccessLog(AccessLogLine(seconds));
   }
 
-  beast::tcp_stream stream_;
+  // {"ts","request_id","remote","method","path","route","status","bytes","duration_ms"}
+  std::string AccessLogLine(double seconds) const {
+    std::string line;
+    line.reserve(256);
+    line += "{\"ts\":\"";
+    line += Rfc3339Utc(std::chrono::system_clock::now());
+    line += "\",\"request_id\":";
+    AppendJsonString(line, exchange_.request_id);
+    line += ",\"remote\":";
+    AppendJsonString(line, exchange_.remote.empty() ? remote_ : exchange_.remote);
+    line += ",\"method\":";
+    AppendJsonString(line, exchange_.method);
+    line += ",\"path\":";
+    AppendJsonString(line, exchange_.path);
+    line += ",\"route\":";
+    AppendJsonString(line, exchange_.route);
+    fmt::format_to(std::back_inserter(line), ",\"status\":{},\"bytes\":{},\"duration_ms\":{}}}", exchange_.status,
+                   exchange_.bytes, std::round(seconds * 1e6) / 1e3);
+    return line;
+  }
+
+  tcp::socket socket_;
   const asio::any_io_executor executor_;
   const std::shared_ptr<ServerState> state_;
   const ServerOptions& options_;
   std::string remote_;
+  std::atomic<Clock::rep> deadline_{kNoDeadline};
+  bool timed_out_ = false;  // the sweep closed the connection at its deadline
 
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  bhttp::response<bhttp::string_body> response_;
+  std::string head_;  // the response's status line and headers
+  std::string body_;  // the response's body as sent (empty for HEAD)
   std::vector<char> discard_;
 
   Phase phase_ = Phase::kWaiting;
@@ -629,6 +731,7 @@ class Server::Impl {
         acceptor_(asio::make_strand(ioc_)),
         accept_retry_timer_(acceptor_.get_executor()),
         drain_timer_(acceptor_.get_executor()),
+        sweep_timer_(acceptor_.get_executor()),
         signals_(acceptor_.get_executor()),
         state_(std::make_shared<ServerState>(std::move(options), router, metrics, ioc_,
                                              workers_)) {}
@@ -682,6 +785,7 @@ class Server::Impl {
     }
     started_ = true;
     DoAccept();
+    Sweep();
     return {};
   }
 
@@ -695,6 +799,7 @@ class Server::Impl {
     }
     RunIo();
     for (std::thread& thread : extra_threads) thread.join();
+    state_->FlushAccessLog();
     // Connections are gone (or were cut at drain_timeout): drop queued jobs
     // and wait for the running ones.
     workers_.stop();
@@ -725,7 +830,7 @@ class Server::Impl {
   }
 
   void DoAccept() {
-    acceptor_.async_accept(asio::make_strand(ioc_),
+    acceptor_.async_accept(state_->ConnectionExecutor(),
                            [this](beast::error_code ec, tcp::socket socket) {
                              OnAccept(ec, std::move(socket));
                            });
@@ -752,6 +857,31 @@ class Server::Impl {
     }
     session->Start();
     DoAccept();
+  }
+
+  // Every sweep interval: closes the connections past their deadline and
+  // writes the access log lines waiting for stdout.
+  void Sweep() {
+    sweep_timer_.expires_after(sweep_interval_);
+    sweep_timer_.async_wait([this](beast::error_code ec) {
+      if (ec) return;
+      CloseConnectionsPastDeadline();
+      state_->FlushAccessLog();
+      Sweep();
+    });
+  }
+
+  void CloseConnectionsPastDeadline() {
+    const auto now = Clock::now();
+    std::vector<std::shared_ptr<Session>> late;
+    {
+      std::lock_guard<std::mutex> lock(state_->sessions_mu);
+      for (const auto& [session, weak] : state_->sessions) {
+        if (!session->DeadlinePassed(now)) continue;
+        if (auto owned = weak.lock()) late.push_back(std::move(owned));
+      }
+    }
+    for (const auto& session : late) session->OnDeadline();
   }
 
   // Runs on the acceptor's strand.
@@ -797,9 +927,11 @@ class Server::Impl {
   tcp::acceptor acceptor_;
   asio::steady_timer accept_retry_timer_;
   asio::steady_timer drain_timer_;
+  asio::steady_timer sweep_timer_;
   asio::signal_set signals_;
   std::shared_ptr<ServerState> state_;
   Clock::time_point drain_deadline_;
+  const std::chrono::milliseconds sweep_interval_ = SweepInterval(state_->options);
   uint16_t port_ = 0;
   bool started_ = false;
   std::atomic<bool> ran_{false};

@@ -619,6 +619,36 @@ TEST_F(ServerTest, WritesAccessLogLines) {
   EXPECT_EQ(line.find("secret"), std::string::npos);
 }
 
+TEST_F(ServerTest, ABodyThatStallsIsClosedAtTheReadTimeoutAndLoggedAs408) {
+  const auto start = Clock::now();
+  Client client(port());
+  client.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+  EXPECT_TRUE(client.WaitForClose(milliseconds(4000)));
+  const long closed_ms = MillisSince(start);
+  EXPECT_GE(closed_ms, 1500);  // read_timeout is 2 s
+  EXPECT_LE(closed_ms, 3500);
+  StopServer();
+  std::vector<std::string> lines = LogLines();
+  ASSERT_EQ(lines.size(), 1u);
+  nlohmann::ordered_json entry = nlohmann::ordered_json::parse(lines[0]);
+  EXPECT_EQ(entry["status"], 408) << lines[0];
+  EXPECT_EQ(entry["path"], "/echo");
+}
+
+TEST_F(ServerTest, AccessLogLinesEscapeWhatTheClientSent) {
+  {
+    Client client(port());
+    ASSERT_TRUE(client.Request(Get("/api/v1/items/%22x%5C%0A%E4%B8%AD%FF")));
+  }
+  StopServer();
+  std::vector<std::string> lines = LogLines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].find('\n'), std::string::npos);
+  nlohmann::ordered_json entry = nlohmann::ordered_json::parse(lines[0]);
+  EXPECT_EQ(entry["path"], "/api/v1/items/\"x\\\n中\xEF\xBF\xBD") << lines[0];
+  EXPECT_EQ(entry["status"], 200);
+}
+
 TEST(ServerStartTest, ReportsBindErrorInChinese) {
   Router router;
   Metrics metrics;
