@@ -204,22 +204,20 @@ Result<void> RemoveBenchmarkPack(store::Db& db, const Actor& actor, const std::s
   });
 }
 
-Result<std::shared_ptr<const analytics::BenchmarkPack>> BenchmarkPackCache::For(store::Db& db,
+Result<std::shared_ptr<const analytics::BenchmarkPack>> BenchmarkPackCache::For(store::Tx& tx,
                                                                                 const model::Model& m,
                                                                                 const std::string& province_code) {
   // Which packs are loaded, in one statement: the province's and the installation's.
-  auto digests = store::InTx(db, store::TxMode::kReadOne, [&](store::Tx& tx) {
-    return store::FindBenchmarkPackDigests(tx, m.id, province_code);
-  });
+  auto digests = store::FindBenchmarkPackDigests(tx, m.id, province_code);
   if (!digests) return Fail(digests.error());
   if (!province_code.empty()) {
-    auto own = Stored(db, m, province_code, digests->province);
+    auto own = Stored(tx, m, province_code, digests->province);
     if (!own || *own) return own;
   }
-  return Stored(db, m, "", digests->installation);
+  return Stored(tx, m, "", digests->installation);
 }
 
-Result<std::shared_ptr<const analytics::BenchmarkPack>> BenchmarkPackCache::Stored(store::Db& db,
+Result<std::shared_ptr<const analytics::BenchmarkPack>> BenchmarkPackCache::Stored(store::Tx& tx,
                                                                                    const model::Model& m,
                                                                                    const std::string& province,
                                                                                    const std::string& digest) {
@@ -235,8 +233,7 @@ Result<std::shared_ptr<const analytics::BenchmarkPack>> BenchmarkPackCache::Stor
       return it->second.pack;
     }
   }
-  auto stored =
-      store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) { return store::FindBenchmarkPack(tx, m.id, province); });
+  auto stored = store::FindBenchmarkPack(tx, m.id, province);
   if (!stored) return Fail(stored.error());
   std::shared_ptr<const analytics::BenchmarkPack> pack;
   if (*stored) {

@@ -81,10 +81,12 @@ Result<void> RemoveBenchmarkPack(store::Db& db, const Actor& actor, const std::s
 // The pack a diagnosis in `province_code` compares with: the province's
 // own, else the whole installation's; parsed once per load and shared by
 // readers. Null when none is loaded or the one loaded no longer fits the
-// model (the installed model was changed after the load). Thread-safe.
+// model (the installed model was changed after the load). Reads in the
+// caller's transaction `tx`: which packs are loaded every time, a pack's
+// body only when it changed. Thread-safe.
 class BenchmarkPackCache {
  public:
-  Result<std::shared_ptr<const analytics::BenchmarkPack>> For(store::Db& db, const model::Model& model,
+  Result<std::shared_ptr<const analytics::BenchmarkPack>> For(store::Tx& tx, const model::Model& model,
                                                               const std::string& province_code);
 
  private:
@@ -97,7 +99,7 @@ class BenchmarkPackCache {
   // The pack of one model and province ("" for the whole installation)
   // whose stored digest is `digest` ("" when none is loaded): the cached
   // one, or read and parsed now.
-  Result<std::shared_ptr<const analytics::BenchmarkPack>> Stored(store::Db& db, const model::Model& model,
+  Result<std::shared_ptr<const analytics::BenchmarkPack>> Stored(store::Tx& tx, const model::Model& model,
                                                                  const std::string& province_code,
                                                                  const std::string& digest);
   std::unordered_map<std::string, Entry> by_key_;  // model id, '\x1f', province

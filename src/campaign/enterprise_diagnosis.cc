@@ -12,8 +12,8 @@ Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleServ
                                                     analytics::ResultsSnapshot& results,
                                                     BenchmarkPackCache& packs, const Principal& who,
                                                     const std::string& round, const std::string& uscc) {
-  // The assessment in the caller's scope, the enterprise's rounds and the
-  // reference lists, in one read.
+  // The assessment in the caller's scope, the enterprise's rounds, the
+  // reference lists and the national pack, in one read.
   EnterpriseDiagnosis out;
   auto read = store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<void> {
     auto view = lifecycle.Get(tx, who, round, uscc);
@@ -25,6 +25,10 @@ Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleServ
     auto index = store::SharedReferenceIndex(tx);
     if (!index) return Fail(index.error());
     out.index = std::move(*index);
+    // A pack that cannot be read is left out, the diagnosis given.
+    auto pack = packs.For(tx, *out.view.model, out.index->ProvinceOf(out.view.enterprise.unit_code));
+    if (pack) out.national_pack = std::move(*pack);
+    out.national_pack_unreadable = !pack;
     return {};
   });
   if (!read) return Fail(read.error());
@@ -49,9 +53,6 @@ Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleServ
                 ""};
   if (auto r = results.Current(db); !r) return Fail(r.error());
   out.results_seq = results.last_seq();
-  auto pack = packs.For(db, *out.view.model, province);
-  if (pack) out.national_pack = std::move(*pack);
-  out.national_pack_unreadable = !pack;
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include "scoring/model_loading.h"
 
@@ -38,6 +39,21 @@ TEST(ScoreStored, EqualsParsingAndScoringAndIsMadeOncePerAnswers) {
   EXPECT_NE(AnswersDigest(m, "process", answers), AnswersDigest(m, "discrete_mass", answers));
   EXPECT_NE(AnswersDigest(m, "discrete_mass", answers + " "), AnswersDigest(m, "discrete_mass", answers));
   EXPECT_EQ(AnswersDigest(m, "discrete_mass", answers).size(), 32u);
+}
+
+TEST(AnswersDigest, IsTheSha256OfTheModelHashProductionTypeAndAnswersEachEndedByUnitSeparator) {
+  const model::Model& m = *Tiny();
+  const std::string answers = R"({"plan":"B","pcs":40,"nc":10,"tools":["cad2d"],"mes":true})";
+  const std::string joined = m.hash + "\x1f" + "process" + "\x1f" + answers + "\x1f";
+  std::string expected(crypto_hash_sha256_BYTES, '\0');
+  crypto_hash_sha256(reinterpret_cast<unsigned char*>(expected.data()),
+                     reinterpret_cast<const unsigned char*>(joined.data()), joined.size());
+  EXPECT_EQ(AnswersDigest(m, "process", answers), expected);
+  const std::string big(100000, 'x');  // many blocks
+  const std::string joined_big = m.hash + "\x1f\x1f" + big + "\x1f";
+  crypto_hash_sha256(reinterpret_cast<unsigned char*>(expected.data()),
+                     reinterpret_cast<const unsigned char*>(joined_big.data()), joined_big.size());
+  EXPECT_EQ(AnswersDigest(m, "", big), expected);
 }
 
 }  // namespace
