@@ -236,12 +236,15 @@ LruCache<KeptJson>& KeptDiagnoses() {
   return kept;
 }
 
-// The diagnosis of the enterprise `uscc` in `round` as `who` may see it
-// (kNotFound outside its scope): read afresh, made again only when what it
+// The diagnosis of the enterprise `uscc` in `round` as the request's caller
+// may see it (kNotFound outside its scope), the caller put in `*who`: read
+// afresh with the session in one transaction, made again only when what it
 // is made of changed.
-Result<std::shared_ptr<const KeptJson>> BuildDiagnosis(Context& c, const Principal& who,
-                                                            const std::string& round, const std::string& uscc) {
-  auto d = campaign::ReadEnterpriseDiagnosis(c.db, c.lifecycle, c.results, c.benchmark_packs, who, round, uscc);
+Result<std::shared_ptr<const KeptJson>> BuildDiagnosis(Context& c, const http::Request& req, const std::string& round,
+                                                       const std::string& uscc, Principal* who) {
+  auto d = campaign::ReadEnterpriseDiagnosis(
+      c.db, c.lifecycle, c.results, c.benchmark_packs,
+      [&](store::Tx& tx) { return Authenticate(c, req, tx); }, round, uscc, who);
   if (!d) return Fail(d.error());
   const std::string key = DiagnosisKey(*d, c.options.min_group_size);
   if (auto kept = KeptDiagnoses().Get(key)) return kept;
@@ -258,13 +261,12 @@ Result<std::shared_ptr<const KeptJson>> BuildDiagnosis(Context& c, const Princip
 // Runs `respond` on the diagnosis the request asks for, or answers its error.
 template <typename F>
 http::Response WithDiagnosis(Context& c, http::Request& req, F&& respond) {
-  auto who = Authenticate(c, req);
-  if (!who) return ErrorToResponse(who.error());
   const std::string round = req.path_params["round"];
   const std::string uscc = NormalizeUscc(req.path_params["uscc"]);
-  auto diagnosis = BuildDiagnosis(c, *who, round, uscc);
+  Principal who;
+  auto diagnosis = BuildDiagnosis(c, req, round, uscc, &who);
   if (!diagnosis) return ErrorToResponse(diagnosis.error());
-  return respond(*who, **diagnosis, fmt::format("report-{}-{}", round, uscc));
+  return respond(who, **diagnosis, fmt::format("report-{}-{}", round, uscc));
 }
 
 std::string ReportHtml(const Json& diagnosis, const Clock& clock) {

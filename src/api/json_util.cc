@@ -97,15 +97,18 @@ bool AllowedBeforePasswordChange(const http::Request& request) {
          (request.path == "/api/v1/session/password" && request.method == "PUT");
 }
 
-Result<Principal> SessionPrincipal(Context& context, const http::Request& request) {
+// The principal of the request's bearer token or session cookie, its
+// session found by `find(token)`.
+template <typename Find>
+Result<Principal> SessionPrincipal(const http::Request& request, const Find& find) {
   std::string_view auth = request.Header("Authorization");
   constexpr std::string_view kBearer = "Bearer ";
   if (auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer) {
-    return context.auth.Authenticate(std::string(auth.substr(kBearer.size())));
+    return find(std::string(auth.substr(kBearer.size())));
   }
   std::string cookie = request.Cookie(kSessionCookie);
   if (cookie.empty()) return Fail(Error::Unauthenticated());
-  auto principal = context.auth.Authenticate(cookie);
+  Result<Principal> principal = find(cookie);
   if (!principal) return principal;
   principal->via_cookie = true;
   bool safe = request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS";
@@ -115,15 +118,25 @@ Result<Principal> SessionPrincipal(Context& context, const http::Request& reques
   return principal;
 }
 
-}  // namespace
-
-Result<Principal> Authenticate(Context& context, const http::Request& request) {
-  auto principal = SessionPrincipal(context, request);
+Result<Principal> HeldToPasswordChange(Result<Principal> principal, const http::Request& request) {
   if (principal && principal->must_change_password && !AllowedBeforePasswordChange(request)) {
     return Fail(Error{ErrorKind::kForbidden, "password_change_required", "请先修改密码：该密码由管理员发放，须在首次登录时修改",
                       "", 0});
   }
   return principal;
+}
+
+}  // namespace
+
+Result<Principal> Authenticate(Context& context, const http::Request& request) {
+  return HeldToPasswordChange(
+      SessionPrincipal(request, [&](const std::string& token) { return context.auth.Authenticate(token); }), request);
+}
+
+Result<Principal> Authenticate(Context& context, const http::Request& request, store::Tx& tx) {
+  return HeldToPasswordChange(
+      SessionPrincipal(request, [&](const std::string& token) { return context.auth.Authenticate(tx, token); }),
+      request);
 }
 
 Json LevelTitleJson(const std::string& model_id, const std::optional<std::string>& level_id) {

@@ -77,6 +77,8 @@ Result<std::string> StringField(const Json& object, std::string_view name, bool 
 // password an official issued gets 403 password_change_required for
 // everything but reading or ending its session and changing the password.
 Result<Principal> Authenticate(Context& context, const http::Request& request);
+// The same, the session read in the caller's read transaction `tx`.
+Result<Principal> Authenticate(Context& context, const http::Request& request, store::Tx& tx);
 
 // Parses a positive integer query parameter with a default and bounds.
 Result<int64_t> IntQuery(const http::Request& request, std::string_view name, int64_t fallback,

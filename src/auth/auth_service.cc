@@ -205,9 +205,12 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
 
 Result<Principal> AuthService::Authenticate(const std::string& token) const {
   if (token.empty() || token.size() > 256) return Fail(Error::Unauthenticated());
-  auto found = InTx(db_, store::TxMode::kReadOne, [&](store::Tx& tx) {
-    return store::FindLiveSession(tx, HashToken(token), Now());
-  });
+  return InTx(db_, store::TxMode::kReadOne, [&](store::Tx& tx) { return Authenticate(tx, token); });
+}
+
+Result<Principal> AuthService::Authenticate(store::Tx& tx, const std::string& token) const {
+  if (token.empty() || token.size() > 256) return Fail(Error::Unauthenticated());
+  auto found = store::FindLiveSession(tx, HashToken(token), Now());
   if (!found) return Fail(found.error());
   if (!*found) return Fail(Error::Unauthenticated("登录已过期，请重新登录"));
   Principal p = PrincipalOf((*found)->second);

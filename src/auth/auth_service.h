@@ -89,6 +89,8 @@ class AuthService {
 
   // The principal of a live session token; kUnauthenticated otherwise.
   Result<Principal> Authenticate(const std::string& token) const;
+  // The same, read in the caller's transaction (one statement).
+  Result<Principal> Authenticate(store::Tx& tx, const std::string& token) const;
 
   Result<void> Logout(const std::string& token);
 

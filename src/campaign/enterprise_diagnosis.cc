@@ -12,11 +12,24 @@ Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleServ
                                                     analytics::ResultsSnapshot& results,
                                                     BenchmarkPackCache& packs, const Principal& who,
                                                     const std::string& round, const std::string& uscc) {
-  // The assessment in the caller's scope, the enterprise's rounds, the
+  Principal same;
+  return ReadEnterpriseDiagnosis(
+      db, lifecycle, results, packs, [&who](store::Tx&) -> Result<Principal> { return who; }, round, uscc, &same);
+}
+
+Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleService& lifecycle,
+                                                    analytics::ResultsSnapshot& results,
+                                                    BenchmarkPackCache& packs, const CallerInTx& caller,
+                                                    const std::string& round, const std::string& uscc,
+                                                    Principal* who) {
+  // The caller, the assessment in its scope, the enterprise's rounds, the
   // reference lists and the national pack, in one read.
   EnterpriseDiagnosis out;
   auto read = store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<void> {
-    auto view = lifecycle.Get(tx, who, round, uscc);
+    auto found = caller(tx);
+    if (!found) return Fail(found.error());
+    *who = std::move(*found);
+    auto view = lifecycle.Get(tx, *who, round, uscc);
     if (!view) return Fail(view.error());
     out.view = std::move(*view);
     auto rounds = store::ListEnterpriseAssessments(tx, uscc);

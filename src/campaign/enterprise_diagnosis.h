@@ -4,6 +4,7 @@
 #ifndef RONGPING_CAMPAIGN_ENTERPRISE_DIAGNOSIS_H_
 #define RONGPING_CAMPAIGN_ENTERPRISE_DIAGNOSIS_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,18 @@ Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleServ
                                                     analytics::ResultsSnapshot& results,
                                                     BenchmarkPackCache& packs, const Principal& who,
                                                     const std::string& round, const std::string& uscc);
+
+// The caller of a read, found in the read's transaction (a session's
+// principal), or why there is none.
+using CallerInTx = std::function<Result<Principal>(store::Tx&)>;
+
+// The same, the caller found by `caller` in the same read transaction (its
+// error returned as it is) and put in `*who`.
+Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleService& lifecycle,
+                                                    analytics::ResultsSnapshot& results,
+                                                    BenchmarkPackCache& packs, const CallerInTx& caller,
+                                                    const std::string& round, const std::string& uscc,
+                                                    Principal* who);
 
 // Completes d with what only a diagnosis's body needs, made again only when
 // what ReadEnterpriseDiagnosis read changed: d.diagnosis, d against the

@@ -45,9 +45,9 @@ Result<Context> Load(store::Tx& tx, const Principal& who, const std::string& rou
   if (!*e) return Fail(Error::NotFound("未找到该企业"));
   // A round is its province's: an enterprise of another province has no
   // assessment in it, whoever asks.
-  auto within = store::UnitWithin(tx, (*e)->unit_code, (*r)->province_code);
-  if (!within) return Fail(within.error());
-  if (!*within) return Fail(Error::NotFound("该企业不属于本评估周期所在的省份"));
+  auto index = store::SharedReferenceIndex(tx);
+  if (!index) return Fail(index.error());
+  if (!(*index)->InSubtree((*e)->unit_code, (*r)->province_code)) return Fail(Error::NotFound("该企业不属于本评估周期所在的省份"));
   auto a = store::FindAssessment(tx, round, uscc);
   if (!a) return Fail(a.error());
   auto rights = RightsOf(tx, who, uscc);

@@ -122,6 +122,14 @@ class Tx {
     return now_;
   }
 
+  // The reference lists a read transaction has read (SharedReferenceIndex):
+  // a second use in it costs no statement. Null until then, and always in a
+  // write transaction, which may change them.
+  const std::shared_ptr<const domain::ReferenceIndex>& reference_index() const { return reference_index_; }
+  void set_reference_index(std::shared_ptr<const domain::ReferenceIndex> index) {
+    if (mode_ != TxMode::kWrite) reference_index_ = std::move(index);
+  }
+
  protected:
   // Commit() as the backend does it.
   virtual Result<void> CommitTransaction() = 0;
@@ -133,6 +141,7 @@ class Tx {
   int64_t begun_millis_ = 0;
   mutable std::string now_;
   bool appends_feed_ = false;
+  std::shared_ptr<const domain::ReferenceIndex> reference_index_;
 };
 
 // A database. Thread-safe: any number of threads may Begin() transactions.

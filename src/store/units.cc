@@ -131,26 +131,22 @@ Result<std::vector<domain::Industry>> ListIndustries(Tx& tx) {
   return out;
 }
 
-Result<bool> UnitWithin(Tx& tx, std::string_view code, std::string_view root) {
-  auto rows = tx.Query(
-      "SELECT 1 FROM units u JOIN units r ON r.code = $2 WHERE u.code = $1 AND "
-      "SUBSTR(u.path, 1, LENGTH(r.path)) = r.path",
-      {std::string(code), std::string(root)});
-  if (!rows) return Fail(rows.error());
-  return !rows->empty();
-}
-
 Result<std::shared_ptr<const domain::ReferenceIndex>> SharedReferenceIndex(Tx& tx) {
+  if (tx.reference_index()) return tx.reference_index();
   auto newest = tx.Query("SELECT COALESCE(MAX(version), 0) FROM reference_versions");
   if (!newest) return Fail(newest.error());
   const int64_t version = newest->rows[0].Int(0);
   Db::ReferenceMemo kept = tx.db().reference_memo();
-  if (kept.index && kept.version == version) return kept.index;
+  if (kept.index && kept.version == version) {
+    tx.set_reference_index(kept.index);
+    return kept.index;
+  }
   auto index = LoadReferenceIndex(tx);
   if (!index) return Fail(index.error());
   auto shared = std::make_shared<const domain::ReferenceIndex>(std::move(*index));
   // A write transaction's lists may yet be rolled back.
   if (tx.mode() == TxMode::kRead) tx.db().set_reference_memo({version, shared});
+  tx.set_reference_index(shared);
   return shared;
 }
 

@@ -36,12 +36,9 @@ Result<domain::ReferenceIndex> LoadReferenceIndex(Tx& tx);
 // (LoadReferenceIndex) only when their newest version differs from that of
 // the copy the transaction's Db keeps. Every write of units or industries
 // (UpsertUnits, UpsertIndustries) adds a version in its transaction; only a
-// read transaction's lists are kept. One short query when nothing changed.
+// read transaction's lists are kept. One short query when nothing changed;
+// none when a read transaction asks again.
 Result<std::shared_ptr<const domain::ReferenceIndex>> SharedReferenceIndex(Tx& tx);
-
-// Whether unit `code` lies in the reporting subtree of `root` (inclusive);
-// false when either is unknown. One query, for checks that need no index.
-Result<bool> UnitWithin(Tx& tx, std::string_view code, std::string_view root);
 
 }  // namespace rongping::store
 

@@ -63,11 +63,18 @@ class A_IssuedPasswords(unittest.TestCase):
         held = SERVER.request("GET", "/api/v1/enterprises", token)
         self.assertEqual(held.status, 403, held)
         self.assertEqual(held.json()["error"]["code"], "password_change_required")
+        # The diagnosis reads the session in its own transaction: held the same.
+        [[uscc]] = SERVER.sql("SELECT uscc FROM assessments WHERE round_code = 'gd-2016' AND unit_code = '440100' "
+                              "AND status = 'approved' ORDER BY uscc LIMIT 1")
+        diagnosis = f"/api/v1/rounds/gd-2016/enterprises/{uscc}/diagnosis"
+        held = SERVER.request("GET", diagnosis, token)
+        self.assertEqual((held.status, held.json()["error"]["code"]), (403, "password_change_required"))
         self.assertEqual(SERVER.request("GET", "/api/v1/session", token).status, 200)
         changed = SERVER.request("PUT", "/api/v1/session/password", token,
                                  body={"current_password": otp, "new_password": NEW_PASSWORD})
         self.assertEqual(changed.status, 200, changed)
         self.assertEqual(SERVER.request("GET", "/api/v1/enterprises", token).status, 200)
+        self.assertEqual(SERVER.request("GET", diagnosis, token).status, 200)
         self.assertFalse(SERVER.request("GET", "/api/v1/session", token).json()["user"]["must_change_password"])
         listed = users("guangdong", q="gz-liaison")
         self.assertNotIn("$argon2", listed.text, "no password hash in the list")
@@ -91,9 +98,14 @@ class A_IssuedPasswords(unittest.TestCase):
         token = SERVER.login("sz-worker", "Rongping2016").json()["token"]
         [u] = [u for u in users("guangdong", q="sz-worker").json()["items"] if u["username"] == "sz-worker"]
         path = f"/api/v1/users/{u['id']}"
+        [[uscc]] = SERVER.sql("SELECT uscc FROM assessments WHERE round_code = 'gd-2016' AND unit_code = '440300' "
+                              "AND status = 'approved' ORDER BY uscc LIMIT 1")
+        diagnosis = f"/api/v1/rounds/gd-2016/enterprises/{uscc}/diagnosis"
+        self.assertEqual(SERVER.request("GET", diagnosis, token).status, 200)  # made and kept
         r = SERVER.request("PATCH", path, SERVER.token("guangdong"), body={"disabled": True})
         self.assertEqual((r.status, r.json()["disabled"]), (200, True))
         self.assertEqual(SERVER.request("GET", "/api/v1/session", token).status, 401)
+        self.assertEqual(SERVER.request("GET", diagnosis, token).status, 401, "a kept diagnosis is not a session")
         self.assertEqual(SERVER.login("sz-worker", "Rongping2016").status, 401)
         r = SERVER.request("PATCH", path, SERVER.token("guangdong"), body={"disabled": False})
         self.assertEqual((r.status, r.json()["disabled"]), (200, False))
