@@ -87,14 +87,14 @@ report::Table OutstandingTable(const OutstandingList& list) {
                               day ? day->ToChinese() : list.as_of);
   table.header = {"属地", "企业名称", "统一社会信用代码", "督办事项", "最近变动", "最近提醒", "联系人", "联系电话", "电子邮箱"};
   table.text_columns = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+  // A stored time as the day officials write: 2026年12月7日.
+  auto chinese_day = [](const std::optional<std::string>& at) -> std::string {
+    const auto day = at ? ChinaDateOf(*at) : std::nullopt;
+    const auto date = day ? domain::Date::Parse(*day) : std::nullopt;
+    return date ? date->ToChinese() : "";
+  };
   for (const auto& r : list.page.rows) {
     const auto unit = list.unit_names.find(r.unit_code);
-    // A stored time as the day officials write: 2026年12月7日.
-    auto chinese_day = [](const std::optional<std::string>& at) -> std::string {
-      const auto day = at ? ChinaDateOf(*at) : std::nullopt;
-      const auto date = day ? domain::Date::Parse(*day) : std::nullopt;
-      return date ? date->ToChinese() : "";
-    };
     using Cell = report::TableCell;
     table.rows.push_back({Cell::Text(unit == list.unit_names.end() ? r.unit_code : unit->second), Cell::Text(r.name),
                           Cell::Text(r.uscc), Cell::Text(OutstandingLabel(r.state, list.waiting_days)),

@@ -45,6 +45,13 @@ def enterprise_of(unit):
     return SERVER.sql("SELECT uscc FROM enterprises WHERE unit_code = ? ORDER BY uscc LIMIT 1", unit)[0][0]
 
 
+def diagnosis_in(unit):
+    """The path of the diagnosis of an approved gd-2016 assessment in `unit`."""
+    [[uscc]] = SERVER.sql("SELECT uscc FROM assessments WHERE round_code = 'gd-2016' AND unit_code = ? "
+                          "AND status = 'approved' ORDER BY uscc LIMIT 1", unit)
+    return f"/api/v1/rounds/gd-2016/enterprises/{uscc}/diagnosis"
+
+
 class A_IssuedPasswords(unittest.TestCase):
     def test_a_new_account_must_change_its_password_before_anything_else(self):
         r = create("guangdong", username="gz-liaison", role="unit", scope="440100", display_name="广州市联络员",
@@ -64,9 +71,7 @@ class A_IssuedPasswords(unittest.TestCase):
         self.assertEqual(held.status, 403, held)
         self.assertEqual(held.json()["error"]["code"], "password_change_required")
         # The diagnosis reads the session in its own transaction: held the same.
-        [[uscc]] = SERVER.sql("SELECT uscc FROM assessments WHERE round_code = 'gd-2016' AND unit_code = '440100' "
-                              "AND status = 'approved' ORDER BY uscc LIMIT 1")
-        diagnosis = f"/api/v1/rounds/gd-2016/enterprises/{uscc}/diagnosis"
+        diagnosis = diagnosis_in("440100")
         held = SERVER.request("GET", diagnosis, token)
         self.assertEqual((held.status, held.json()["error"]["code"]), (403, "password_change_required"))
         self.assertEqual(SERVER.request("GET", "/api/v1/session", token).status, 200)
@@ -98,9 +103,7 @@ class A_IssuedPasswords(unittest.TestCase):
         token = SERVER.login("sz-worker", "Rongping2016").json()["token"]
         [u] = [u for u in users("guangdong", q="sz-worker").json()["items"] if u["username"] == "sz-worker"]
         path = f"/api/v1/users/{u['id']}"
-        [[uscc]] = SERVER.sql("SELECT uscc FROM assessments WHERE round_code = 'gd-2016' AND unit_code = '440300' "
-                              "AND status = 'approved' ORDER BY uscc LIMIT 1")
-        diagnosis = f"/api/v1/rounds/gd-2016/enterprises/{uscc}/diagnosis"
+        diagnosis = diagnosis_in("440300")
         self.assertEqual(SERVER.request("GET", diagnosis, token).status, 200)  # made and kept
         r = SERVER.request("PATCH", path, SERVER.token("guangdong"), body={"disabled": True})
         self.assertEqual((r.status, r.json()["disabled"]), (200, True))

@@ -126,7 +126,6 @@ class A_Delivery(unittest.TestCase):
         self.assertTrue(listed["mail_enabled"])
         self.assertIn(r.json()["id"], [b["id"] for b in listed["items"]])
 
-
     def test_d_the_outstanding_list_and_its_workbook_say_when_each_was_last_reminded(self):
         uscc, name, _ = enterprise("newcomer")
         last = SERVER.sql("SELECT MAX(created_at) FROM reminders WHERE recipient = ?", uscc)[0][0]
