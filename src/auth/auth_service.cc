@@ -12,6 +12,7 @@
 #include "store/accounts.h"
 #include "store/audit.h"
 #include "store/enterprises.h"
+#include "store/memo.h"
 #include "store/units.h"
 
 namespace rongping {
@@ -210,12 +211,25 @@ Result<Principal> AuthService::Authenticate(const std::string& token) const {
 
 Result<Principal> AuthService::Authenticate(store::Tx& tx, const std::string& token) const {
   if (token.empty() || token.size() > 256) return Fail(Error::Unauthenticated());
-  auto found = store::FindLiveSession(tx, HashToken(token), Now());
+  // A live session's principal, kept while no session or account changes.
+  struct LiveSession {
+    Principal principal;
+    int64_t expires_at;
+  };
+  const int64_t now = Now();
+  const std::string token_hash = HashToken(token);
+  auto found = store::Memoized<LiveSession>(
+      tx, store::MemoKind::kAccounts, token_hash, [&](store::Tx& t) -> Result<std::optional<LiveSession>> {
+        auto live = store::FindLiveSession(t, token_hash, now);
+        if (!live) return Fail(live.error());
+        if (!*live) return std::optional<LiveSession>();
+        LiveSession session{PrincipalOf((*live)->second), (*live)->first.expires_at};
+        session.principal.csrf_token = (*live)->first.csrf_token;
+        return std::optional<LiveSession>(std::move(session));
+      });
   if (!found) return Fail(found.error());
-  if (!*found) return Fail(Error::Unauthenticated("登录已过期，请重新登录"));
-  Principal p = PrincipalOf((*found)->second);
-  p.csrf_token = (*found)->first.csrf_token;
-  return p;
+  if (!*found || (*found)->expires_at <= now) return Fail(Error::Unauthenticated("登录已过期，请重新登录"));
+  return std::move((*found)->principal);
 }
 
 Result<void> AuthService::Logout(const std::string& token) {

@@ -89,7 +89,9 @@ class AuthService {
 
   // The principal of a live session token; kUnauthenticated otherwise.
   Result<Principal> Authenticate(const std::string& token) const;
-  // The same, read in the caller's transaction (one statement).
+  // The same, read in the caller's transaction: one statement, or in a
+  // read transaction (kRead) none while no session or account was changed,
+  // on any server, since the session was last read here (store/memo.h).
   Result<Principal> Authenticate(store::Tx& tx, const std::string& token) const;
 
   Result<void> Logout(const std::string& token);

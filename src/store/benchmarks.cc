@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "store/memo.h"
+
 namespace rongping::store {
 namespace {
 
@@ -73,13 +75,19 @@ Result<std::optional<domain::LoadedBenchmarkPack>> FindBenchmarkPack(Tx& tx, std
 
 Result<BenchmarkPackDigests> FindBenchmarkPackDigests(Tx& tx, std::string_view model_id,
                                                       std::string_view province_code) {
-  auto rows = tx.Query("SELECT province_code, digest FROM benchmark_packs WHERE model_id = $1 AND "
-                       "province_code IN ($2, '')",
-                       {std::string(model_id), std::string(province_code)});
-  if (!rows) return Fail(rows.error());
-  BenchmarkPackDigests out;
-  for (const auto& r : rows->rows) (r.Text(0).empty() ? out.installation : out.province) = r.Text(1);
-  return out;
+  std::string key = std::string(model_id) + '\x1f' + std::string(province_code);
+  auto found = Memoized<BenchmarkPackDigests>(
+      tx, MemoKind::kBenchmarkPacks, key, [&](Tx& t) -> Result<std::optional<BenchmarkPackDigests>> {
+        auto rows = t.Query("SELECT province_code, digest FROM benchmark_packs WHERE model_id = $1 AND "
+                            "province_code IN ($2, '')",
+                            {std::string(model_id), std::string(province_code)});
+        if (!rows) return Fail(rows.error());
+        BenchmarkPackDigests out;
+        for (const auto& r : rows->rows) (r.Text(0).empty() ? out.installation : out.province) = r.Text(1);
+        return std::optional<BenchmarkPackDigests>(std::move(out));
+      });
+  if (!found) return Fail(found.error());
+  return std::move(**found);
 }
 
 Result<std::vector<domain::LoadedBenchmarkPack>> ListBenchmarkPacks(Tx& tx) {

@@ -28,7 +28,8 @@ Result<std::optional<domain::LoadedBenchmarkPack>> FindBenchmarkPack(Tx& tx, std
 
 // The digests of a model's packs for a province and for the whole
 // installation ("" where none is loaded), in one statement: a cheap check
-// for a cache.
+// for a cache. In a read transaction, from memory while no pack was written
+// since they were last read (store/memo.h).
 struct BenchmarkPackDigests {
   std::string province;      // empty too when province_code is ""
   std::string installation;

@@ -5,6 +5,7 @@
 #include "core/text.h"
 #include "core/time.h"
 #include "core/uscc.h"
+#include "store/memo.h"
 #include "store/scope.h"
 
 namespace rongping::store {
@@ -110,13 +111,15 @@ Result<void> UpsertRound(Tx& tx, const domain::Round& r) {
 }
 
 Result<std::optional<domain::Round>> FindRound(Tx& tx, std::string_view code) {
-  static const std::string kSql = fmt::format("SELECT {} FROM rounds WHERE code = $1", kRoundColumns);
-  auto rows = tx.Query(kSql, {std::string(code)});
-  if (!rows) return Fail(rows.error());
-  if (rows->empty()) return std::optional<domain::Round>{};
-  auto round = RoundFromRow(rows->rows[0]);
-  if (!round) return Fail(round.error());
-  return std::optional<domain::Round>{std::move(*round)};
+  return Memoized<domain::Round>(tx, MemoKind::kRounds, std::string(code), [code](Tx& t) -> Result<std::optional<domain::Round>> {
+    static const std::string kSql = fmt::format("SELECT {} FROM rounds WHERE code = $1", kRoundColumns);
+    auto rows = t.Query(kSql, {std::string(code)});
+    if (!rows) return Fail(rows.error());
+    if (rows->empty()) return std::optional<domain::Round>{};
+    auto round = RoundFromRow(rows->rows[0]);
+    if (!round) return Fail(round.error());
+    return std::optional<domain::Round>{std::move(*round)};
+  });
 }
 
 Result<bool> RoundHasAssessments(Tx& tx, std::string_view code) {

@@ -25,6 +25,8 @@ using domain::ParseEntryCount;
 
 
 Result<void> UpsertRound(Tx& tx, const domain::Round& round);
+// The round `code`, or nullopt. In a read transaction, from memory while no
+// round was written since it was last read (store/memo.h).
 Result<std::optional<domain::Round>> FindRound(Tx& tx, std::string_view code);
 Result<std::vector<domain::Round>> ListRounds(Tx& tx);
 // Whether the round has any assessment record (draft or later).

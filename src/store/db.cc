@@ -23,6 +23,25 @@ Result<void> Tx::Commit() {
   return committed;
 }
 
+std::shared_ptr<const void> Db::FindMemo(MemoKind kind, int64_t version, const std::string& key) const {
+  std::lock_guard lock(memo_mu_);
+  const MemoShelf& shelf = memo_shelves_[static_cast<size_t>(kind)];
+  if (shelf.version != version) return nullptr;
+  auto it = shelf.values.find(key);
+  return it == shelf.values.end() ? nullptr : it->second;
+}
+
+void Db::KeepMemo(MemoKind kind, int64_t version, const std::string& key, std::shared_ptr<const void> value) {
+  std::lock_guard lock(memo_mu_);
+  MemoShelf& shelf = memo_shelves_[static_cast<size_t>(kind)];
+  if (version < shelf.version) return;
+  if (version > shelf.version || shelf.values.size() >= kMaxMemoValues) {
+    shelf.values.clear();
+    shelf.version = version;
+  }
+  shelf.values[key] = std::move(value);
+}
+
 Result<bool> Db::WaitForFeedNotice(std::chrono::milliseconds) {
   return Fail(Error::Internal("本数据库不提供变更通知"));
 }

@@ -5,6 +5,7 @@
 #ifndef RONGPING_STORE_DB_H_
 #define RONGPING_STORE_DB_H_
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -82,6 +84,18 @@ class RowCursor {
 
 class Db;
 
+// What read transactions may keep in memory between them (store/memo.h),
+// each kind a counter that every write to its tables increments.
+enum class MemoKind { kAccounts, kRounds, kBenchmarkPacks };
+inline constexpr size_t kMemoKinds = 3;
+
+// The versions a transaction sees of what may be kept in memory: each memo
+// kind's counter and the reference lists' version (store::SharedReferenceIndex).
+struct StoreVersions {
+  std::array<int64_t, kMemoKinds> memo{};
+  int64_t reference = 0;
+};
+
 // A transaction. It is rolled back on destruction unless Commit() succeeded.
 // A Tx is used by one thread at a time.
 class Tx {
@@ -130,6 +144,14 @@ class Tx {
     if (mode_ != TxMode::kWrite) reference_index_ = std::move(index);
   }
 
+  // The versions a read transaction has read (store::ReadStoreVersions): a
+  // second use in it costs no statement. Empty until then, and always in any
+  // other transaction.
+  const std::optional<StoreVersions>& store_versions() const { return store_versions_; }
+  void set_store_versions(const StoreVersions& versions) {
+    if (mode_ == TxMode::kRead) store_versions_ = versions;
+  }
+
  protected:
   // Commit() as the backend does it.
   virtual Result<void> CommitTransaction() = 0;
@@ -142,6 +164,7 @@ class Tx {
   mutable std::string now_;
   bool appends_feed_ = false;
   std::shared_ptr<const domain::ReferenceIndex> reference_index_;
+  std::optional<StoreVersions> store_versions_;
 };
 
 // A database. Thread-safe: any number of threads may Begin() transactions.
@@ -193,6 +216,16 @@ class Db {
     reference_memo_ = std::move(memo);
   }
 
+  // Values read by read transactions and kept for later ones (store/memo.h):
+  // FindMemo returns the value kept for `key` of `kind` at exactly `version`,
+  // or null. KeepMemo keeps one at `version`; a newer version than the
+  // kind's kept values replaces them all, an older one keeps nothing. At
+  // most kMaxMemoValues per kind (the kind's values are dropped when full).
+  // Thread-safe.
+  static constexpr size_t kMaxMemoValues = 10000;
+  std::shared_ptr<const void> FindMemo(MemoKind kind, int64_t version, const std::string& key) const;
+  void KeepMemo(MemoKind kind, int64_t version, const std::string& key, std::shared_ptr<const void> value);
+
   // Whether the backend tells of other connections' commits to the feed
   // (PostgreSQL: NOTIFY on commit, a dedicated connection LISTENs). SQLite
   // does not: followers poll.
@@ -222,6 +255,11 @@ class Db {
   std::function<void()> feed_listener_;
   mutable std::mutex memo_mu_;
   ReferenceMemo reference_memo_;
+  struct MemoShelf {
+    int64_t version = -1;
+    std::unordered_map<std::string, std::shared_ptr<const void>> values;
+  };
+  std::array<MemoShelf, kMemoKinds> memo_shelves_;
 };
 
 // Runs `body(Tx&)` in a transaction and commits when it returns a value.

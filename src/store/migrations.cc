@@ -418,6 +418,58 @@ Result<void> TimesInUtc(Tx& tx) {
   return {};
 }
 
+// What read transactions may keep in memory between them (store/memo.h):
+// one counter per kind, which every write to the kind's tables increments in
+// the writing transaction, by database triggers, so that writes from other
+// app servers and by hand are counted too. The users' columns a principal
+// is made of count; a login's last_login_at does not. A session inserted
+// changes no kept value; one updated or deleted does.
+constexpr std::string_view kV17 = R"SQL(
+CREATE TABLE cache_versions (
+  accounts BIGINT NOT NULL,
+  rounds BIGINT NOT NULL,
+  benchmark_packs BIGINT NOT NULL
+);
+INSERT INTO cache_versions (accounts, rounds, benchmark_packs) VALUES (0, 0, 0)
+)SQL";
+
+Result<void> CacheVersionTriggers(Tx& tx) {
+  struct Watched {
+    std::string_view table, events, counter;
+  };
+  constexpr std::string_view kPrincipalColumns =
+      "username, password_hash, role, scope_code, industries, display_name, disabled, email, "
+      "must_change_password, home_unit";
+  const std::string user_update = fmt::format("UPDATE OF {}", kPrincipalColumns);
+  const Watched watched[] = {
+      {"sessions", "UPDATE", "accounts"},        {"sessions", "DELETE", "accounts"},
+      {"users", user_update, "accounts"},        {"users", "DELETE", "accounts"},
+      {"rounds", "INSERT", "rounds"},            {"rounds", "UPDATE", "rounds"},
+      {"rounds", "DELETE", "rounds"},            {"benchmark_packs", "INSERT", "benchmark_packs"},
+      {"benchmark_packs", "UPDATE", "benchmark_packs"}, {"benchmark_packs", "DELETE", "benchmark_packs"},
+  };
+  const bool postgres = tx.db().Dialect() == "postgresql";
+  if (postgres) {
+    for (std::string_view counter : {"accounts", "rounds", "benchmark_packs"}) {
+      auto made = tx.Exec(fmt::format(
+          "CREATE FUNCTION cache_versions_{0}() RETURNS trigger LANGUAGE plpgsql AS "
+          "'BEGIN UPDATE cache_versions SET {0} = {0} + 1; RETURN NULL; END'",
+          counter));
+      if (!made) return Fail(made.error());
+    }
+  }
+  int n = 0;
+  for (const Watched& w : watched) {
+    const std::string name = fmt::format("{}_cache_version_{}", w.table, ++n);
+    const std::string sql = fmt::format(
+        fmt::runtime(postgres ? "CREATE TRIGGER {0} AFTER {1} ON {2} FOR EACH ROW EXECUTE FUNCTION cache_versions_{3}()"
+                 : "CREATE TRIGGER {0} AFTER {1} ON {2} BEGIN UPDATE cache_versions SET {3} = {3} + 1; END"),
+        name, w.events, w.table, w.counter);
+    if (auto made = tx.Exec(sql); !made) return Fail(made.error());
+  }
+  return {};
+}
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -438,6 +490,7 @@ const std::vector<Migration>& AllMigrations() {
       {14, "督办 reminders and users' e-mail addresses", kV14},
       {15, "account administration", kV15},
       {16, "enterprise self-registration", kV16},
+      {17, "versions of what read transactions keep", kV17, CacheVersionTriggers},
   };
   return kAll;
 }

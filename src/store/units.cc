@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "store/memo.h"
+
 namespace rongping::store {
 
 namespace {
@@ -133,9 +135,9 @@ Result<std::vector<domain::Industry>> ListIndustries(Tx& tx) {
 
 Result<std::shared_ptr<const domain::ReferenceIndex>> SharedReferenceIndex(Tx& tx) {
   if (tx.reference_index()) return tx.reference_index();
-  auto newest = tx.Query("SELECT COALESCE(MAX(version), 0) FROM reference_versions");
-  if (!newest) return Fail(newest.error());
-  const int64_t version = newest->rows[0].Int(0);
+  auto versions = ReadStoreVersions(tx);
+  if (!versions) return Fail(versions.error());
+  const int64_t version = versions->reference;
   Db::ReferenceMemo kept = tx.db().reference_memo();
   if (kept.index && kept.version == version) {
     tx.set_reference_index(kept.index);

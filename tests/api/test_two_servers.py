@@ -18,7 +18,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, make_uscc, qs, within  # noqa: E402
+from harness import PASSWORD, Server, make_uscc, qs, within  # noqa: E402
 from test_campaign import OPEN, answers  # noqa: E402
 
 A = Server(str_body_type="application/json")
@@ -115,6 +115,39 @@ class TwoServersTest(unittest.TestCase):
         self.assertIsNotNone(took, "B's progress table did not count A's submissions within 1 s")
         took = within(1.0, lambda: mapped(B) == 5)
         self.assertIsNotNone(took, "B's data map did not count A's submissions within 1 s")
+
+    def test_2b_an_ended_session_or_a_changed_account_is_refused_on_the_other_at_once(self):
+        # A diagnosis reads its session in its own read, which a server takes
+        # from memory while no session or account changed on any server.
+        [(uscc, user)] = new_enterprises(1)
+        self.assertEqual(A.request("POST", path(uscc) + "/submit", A.token(user)).status, 200)
+        diagnosis = f"/api/v1/rounds/{ROUND}/enterprises/{uscc}/diagnosis"
+
+        def kept_on_a():
+            token = A.login(user).json()["token"]
+            for _ in range(2):
+                r = A.request("GET", diagnosis, token)
+                self.assertEqual(r.status, 200, r)
+            return token
+
+        token = kept_on_a()
+        self.assertEqual(B.request("DELETE", "/api/v1/session", token).status, 200)
+        self.assertEqual(A.request("GET", diagnosis, token).status, 401, "logged out on B")
+
+        token, other = kept_on_a(), A.login(user).json()["token"]
+        r = B.request("PUT", "/api/v1/session/password", other,
+                      body={"current_password": PASSWORD, "new_password": "Changed2016x"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(A.request("GET", diagnosis, token).status, 401, "password changed on B")
+        self.assertEqual(A.request("GET", diagnosis, other).status, 200, "the session that changed it goes on")
+
+        token = A.login(user, "Changed2016x").json()["token"]
+        self.assertEqual(A.request("GET", diagnosis, token).status, 200)
+        [[user_id]] = A.sql("SELECT id FROM users WHERE username = ?", user)
+        r = B.request("PATCH", f"/api/v1/users/{user_id}", B.token("guangdong"), body={"disabled": True})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(A.request("GET", diagnosis, token).status, 401, "disabled on B")
+        self.assertEqual(A.request("GET", diagnosis, other).status, 401, "disabled on B")
 
     def test_3_killing_one_in_a_burst_loses_nothing_it_acknowledged(self):
         people = new_enterprises(40)
