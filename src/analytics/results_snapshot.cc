@@ -340,6 +340,7 @@ class EnterpriseAttributes {
 // read transaction that also fixes the feed position to continue from.
 Result<void> ResultsSnapshot::Bootstrap(store::Db& db) {
   return InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<void> {
+    if (auto whole = tx.ReadTablesWhole(); !whole) return whole;
     auto positions = store::ReadResultFeedPositions(tx);
     if (!positions) return Fail(positions.error());
     // The enterprises are read on a second thread meanwhile, in a read
@@ -350,6 +351,7 @@ Result<void> ResultsSnapshot::Bootstrap(store::Db& db) {
     // its own dictionary).
     auto read_enterprises = std::async(std::launch::async, [&]() {
       return InTx(db, store::TxMode::kRead, [&](store::Tx& etx) -> Result<EnterpriseAttributes> {
+        if (auto whole = etx.ReadTablesWhole(); !whole) return Fail(whole.error());
         // Industry groups by division, then the enterprises without a join.
         StringMap<uint16_t> group_of;
         auto scanned = store::ScanIndustryGroups(etx, [&](std::string_view division, std::string_view group) {

@@ -113,6 +113,12 @@ class Tx {
   // translates portable DDL (BIGINT, DOUBLE PRECISION, INTEGER PRIMARY KEY as
   // an auto-assigned key) to its dialect.
   virtual Result<void> ExecScript(std::string_view ddl) = 0;
+  // Says that this read transaction reads tables whole (a snapshot's first
+  // build). SQLite then maps the database file into memory for it: faster
+  // for whole tables, but a mapping is dropped and made again whenever
+  // another connection writes, so serving's connections never map it.
+  // Call before the transaction's first statement.
+  virtual Result<void> ReadTablesWhole() { return {}; }
   // Commits. When the transaction appended to the change feed
   // (NoteFeedAppend), its Db then counts the commit and tells its listener
   // (Db::LocalFeedCommits, Db::SetFeedCommitListener).

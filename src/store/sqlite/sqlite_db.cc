@@ -76,7 +76,7 @@ class Connection {
     sqlite3_busy_timeout(raw, 10000);
     for (const char* pragma :
          {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL",
-          "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY", "PRAGMA mmap_size=4294967296"}) {
+          "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"}) {
       if (auto r = conn->ExecPlain(pragma); !r) return Fail(r.error());
     }
     return conn;
@@ -205,6 +205,9 @@ class SqliteTx final : public Tx {
   Result<void> ExecScript(std::string_view ddl) override {
     return conn_->ExecPlain(TranslateDdlForSqlite(ddl));
   }
+  // Moves the transaction to a connection that maps the file, kept apart
+  // from serving's (SqliteDb::TakeMapped, ParkMapped).
+  Result<void> ReadTablesWhole() override;
   Result<void> CommitTransaction() override {
     if (mode_ == TxMode::kReadOne) {  // no transaction was begun
       done_ = true;
@@ -227,6 +230,7 @@ class SqliteTx final : public Tx {
   TxMode mode_;
   int statements_ = 0;
   bool done_ = false;
+  bool mapped_ = false;  // ReadTablesWhole
 };
 
 class SqliteDb final : public Db {
@@ -269,6 +273,23 @@ class SqliteDb final : public Db {
 
   std::string_view Dialect() const override { return "sqlite"; }
 
+  const std::string& path() const { return path_; }
+
+  // Connections that map the database file (SqliteTx::ReadTablesWhole):
+  // idle ones are kept apart, so that their mappings stay made while
+  // serving's connections, which writes would make remap, never map.
+  std::unique_ptr<Connection> TakeMapped() {
+    std::lock_guard lock(mu_);
+    if (idle_mapped_.empty()) return nullptr;
+    auto conn = std::move(idle_mapped_.back());
+    idle_mapped_.pop_back();
+    return conn;
+  }
+  void ParkMapped(std::unique_ptr<Connection> conn) {
+    std::lock_guard lock(mu_);
+    if (idle_mapped_.size() < kMaxIdleMapped) idle_mapped_.push_back(std::move(conn));
+  }
+
   void Release(std::unique_ptr<Connection> conn, TxMode mode) {
     std::lock_guard lock(mu_);
     if (mode == TxMode::kWrite) {
@@ -281,16 +302,40 @@ class SqliteDb final : public Db {
 
  private:
   static constexpr size_t kMaxIdleReaders = 16;
+  static constexpr size_t kMaxIdleMapped = 2;  // a first build reads on two
   std::string path_;
   std::mutex mu_;
   std::condition_variable writer_free_;
   std::unique_ptr<Connection> writer_;
   std::vector<std::unique_ptr<Connection>> readers_;
+  std::vector<std::unique_ptr<Connection>> idle_mapped_;
 };
 
 SqliteTx::~SqliteTx() {
   if (!done_ && mode_ != TxMode::kReadOne) (void)conn_->Command("ROLLBACK");
+  if (mapped_) {
+    db_->ParkMapped(std::move(conn_));
+  } else {
+    db_->Release(std::move(conn_), mode_);
+  }
+}
+
+Result<void> SqliteTx::ReadTablesWhole() {
+  if (mode_ != TxMode::kRead || mapped_) return {};
+  std::unique_ptr<Connection> mapped = db_->TakeMapped();
+  if (!mapped) {
+    auto opened = Connection::Open(db_->path());
+    if (!opened) return Fail(opened.error());
+    mapped = std::move(*opened);
+    if (auto r = mapped->ExecPlain("PRAGMA mmap_size=4294967296"); !r) return r;
+  }
+  // Nothing was read yet: the transaction begins again on the mapped connection.
+  if (auto r = mapped->Command("BEGIN"); !r) return r;
+  (void)conn_->Command("ROLLBACK");
   db_->Release(std::move(conn_), mode_);
+  conn_ = std::move(mapped);
+  mapped_ = true;
+  return {};
 }
 
 }  // namespace
