@@ -143,6 +143,20 @@ Result<std::shared_ptr<const domain::ReferenceIndex>> SharedReferenceIndex(Tx& t
     tx.set_reference_index(kept.index);
     return kept.index;
   }
+  if (tx.mode() == TxMode::kWrite) {
+    // What a write transaction reads may yet be rolled back, so it keeps
+    // nothing: the committed lists are read and kept by a read of their own,
+    // and used when they are the version this transaction sees (it changed
+    // none). Writes take turns, so at most one waits on a second connection.
+    auto committed = InTx(tx.db(), TxMode::kRead, [](Tx& read) -> Result<Db::ReferenceMemo> {
+      auto index = SharedReferenceIndex(read);
+      if (!index) return Fail(index.error());
+      auto seen = ReadStoreVersions(read);
+      if (!seen) return Fail(seen.error());
+      return Db::ReferenceMemo{seen->reference, *index};
+    });
+    if (committed && committed->version == version) return committed->index;
+  }
   auto index = LoadReferenceIndex(tx);
   if (!index) return Fail(index.error());
   auto shared = std::make_shared<const domain::ReferenceIndex>(std::move(*index));

@@ -67,5 +67,22 @@ TEST(SharedReferenceIndex, IsReadWholeOnlyWhenAWriteOfTheListsCommitted) {
   EXPECT_EQ(Read(t.db()), unchanged);
 }
 
+// A write transaction uses the lists as committed, kept for the version it
+// sees (read and kept for it by a read of their own when none is), and its
+// own lists once it has changed them.
+TEST(SharedReferenceIndex, AWriteUsesTheCommittedListsUntilItChangesThem) {
+  testing::TempDb t;
+  Rename(t.db(), "440100", "新广州市");  // nothing kept for this version yet
+  auto in_write = InTx(t.db(), TxMode::kWrite, [](Tx& tx) { return SharedReferenceIndex(tx); });
+  ASSERT_TRUE(in_write) << in_write.error().message;
+  EXPECT_EQ((*in_write)->UnitName("440100"), "新广州市");
+  EXPECT_EQ(Read(t.db()), *in_write);  // kept by the write's own read
+  auto again = InTx(t.db(), TxMode::kWrite, [](Tx& tx) { return SharedReferenceIndex(tx); });
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, *in_write);
+  EXPECT_EQ(Rename(t.db(), "440100", "再改广州市", /*roll_back=*/true), "再改广州市");
+  EXPECT_EQ(Read(t.db())->UnitName("440100"), "新广州市");
+}
+
 }  // namespace
 }  // namespace rongping::store
