@@ -40,7 +40,8 @@ Result<std::optional<T>> Memoized(Tx& tx, MemoKind kind, const std::string& key,
   auto versions = ReadStoreVersions(tx);
   if (!versions) return Fail(versions.error());
   const int64_t version = versions->memo[static_cast<size_t>(kind)];
-  if (auto kept = tx.db().FindMemo(kind, version, key)) return std::optional<T>(*std::static_pointer_cast<const T>(kept));
+  if (auto kept = tx.db().FindMemo(kind, version, key))
+    return std::optional<T>(*std::static_pointer_cast<const T>(kept));
   Result<std::optional<T>> loaded = load(tx);
   if (loaded && *loaded) tx.db().KeepMemo(kind, version, key, std::make_shared<const T>(**loaded));
   return loaded;

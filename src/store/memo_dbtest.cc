@@ -1,8 +1,6 @@
 // What read transactions keep between them (store/memo.h), on SQLite and,
 // as ctest's postgresql.* tests, on PostgreSQL: which writes change which
 // kind's version (the triggers of migration 17), and what is kept when.
-#include "store/memo.h"
-
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -10,6 +8,7 @@
 
 #include "store/accounts.h"
 #include "store/campaign.h"
+#include "store/memo.h"
 #include "store/test_support.h"
 
 namespace rongping {
@@ -26,10 +25,13 @@ T Ok(Result<T> r) {
 }
 
 store::StoreVersions Versions(store::Db& db) {
-  return Ok(store::InTx(db, store::TxMode::kRead, [](store::Tx& tx) { return store::ReadStoreVersions(tx); }));
+  return Ok(store::InTx(db, store::TxMode::kRead,
+                        [](store::Tx& tx) { return store::ReadStoreVersions(tx); }));
 }
 
-int64_t At(const store::StoreVersions& versions, MemoKind kind) { return versions.memo[static_cast<size_t>(kind)]; }
+int64_t At(const store::StoreVersions& versions, MemoKind kind) {
+  return versions.memo[static_cast<size_t>(kind)];
+}
 
 void Write(store::Db& db, const std::function<Result<void>(store::Tx&)>& body) {
   auto done = store::InTx(db, store::TxMode::kWrite, body);
@@ -61,10 +63,11 @@ int64_t UserWithSession(store::Db& db) {
 std::optional<std::string> ReadKept(store::Db& db, const std::string& key, int* loads,
                                     std::optional<std::string> value = "value") {
   return Ok(store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) {
-    return store::Memoized<std::string>(tx, MemoKind::kRounds, key, [&](store::Tx&) -> Result<std::optional<std::string>> {
-      ++*loads;
-      return value;
-    });
+    return store::Memoized<std::string>(tx, MemoKind::kRounds, key,
+                                        [&](store::Tx&) -> Result<std::optional<std::string>> {
+                                          ++*loads;
+                                          return value;
+                                        });
   }));
 }
 
@@ -87,10 +90,11 @@ TEST(Memo, NothingIsKeptOfAValueNotFoundNorByAWriteOrASingleStatementRead) {
   EXPECT_EQ(loads, 2);
   for (store::TxMode mode : {store::TxMode::kWrite, store::TxMode::kReadOne}) {
     auto read = store::InTx(t.db(), mode, [&](store::Tx& tx) {
-      return store::Memoized<std::string>(tx, MemoKind::kRounds, "w", [&](store::Tx&) -> Result<std::optional<std::string>> {
-        ++loads;
-        return std::optional<std::string>("from " + std::to_string(static_cast<int>(mode)));
-      });
+      return store::Memoized<std::string>(
+          tx, MemoKind::kRounds, "w", [&](store::Tx&) -> Result<std::optional<std::string>> {
+            ++loads;
+            return std::optional<std::string>("from " + std::to_string(static_cast<int>(mode)));
+          });
     });
     ASSERT_TRUE(read) << read.error().message;
   }
@@ -134,13 +138,21 @@ TEST(Memo, SessionsAndTheColumnsOfAPrincipalCountAsAccounts) {
     EXPECT_EQ(At(after, MemoKind::kRounds), At(before, MemoKind::kRounds));
     return At(after, MemoKind::kAccounts) - At(before, MemoKind::kAccounts);
   };
-  EXPECT_EQ(counted([&](store::Tx& tx) { return store::RecordLogin(tx, user, "2026-12-07T10:00:00Z"); }), 0);
-  EXPECT_EQ(counted([&](store::Tx& tx) { return store::InsertSession(tx, {"token-2", user, "c", 0, 4'000'000'000}); }), 0);
+  EXPECT_EQ(
+      counted([&](store::Tx& tx) { return store::RecordLogin(tx, user, "2026-12-07T10:00:00Z"); }),
+      0);
+  EXPECT_EQ(counted([&](store::Tx& tx) {
+              return store::InsertSession(tx, {"token-2", user, "c", 0, 4'000'000'000});
+            }),
+            0);
   EXPECT_GE(counted([&](store::Tx& tx) { return store::SetUserDisabled(tx, user, true); }), 1);
   EXPECT_GE(counted([&](store::Tx& tx) { return store::SetPasswordHash(tx, user, "y", true); }), 1);
   EXPECT_GE(counted([&](store::Tx& tx) { return store::DeleteSession(tx, "token-2"); }), 1);
   EXPECT_EQ(counted([&](store::Tx& tx) { return store::DeleteSession(tx, "no-such-token"); }), 0);
-  EXPECT_GE(counted([&](store::Tx& tx) { return store::Done(tx.Exec("UPDATE users SET role = 'province'")); }), 1);
+  EXPECT_GE(counted([&](store::Tx& tx) {
+              return store::Done(tx.Exec("UPDATE users SET role = 'province'"));
+            }),
+            1);
   EXPECT_GE(counted([&](store::Tx& tx) { return store::Done(tx.Exec("DELETE FROM users")); }), 1);
 }
 
@@ -158,7 +170,8 @@ TEST(Memo, RoundsAndBenchmarkPacksCountEachAsTheirOwnKind) {
 
   before = after;
   Sql(t.db(),
-      "INSERT INTO benchmark_packs (digest, model_id, province_code, model_version, model_hash, installation, "
+      "INSERT INTO benchmark_packs (digest, model_id, province_code, model_version, model_hash, "
+      "installation, "
       "scope, round_code, round_title, as_of, group_count, loaded_at, loaded_by, body) VALUES "
       "('d', 'm', '', 'v', 'h', 'i', 's', 'r', 't', 'a', 1, 'l', 'b', '{}')");
   Sql(t.db(), "UPDATE benchmark_packs SET digest = 'e'");
@@ -174,7 +187,8 @@ TEST(Memo, ARoundEditedByHandIsReadAsEdited) {
   TempDb t;
   Write(t.db(), [](store::Tx& tx) { return store::UpsertRound(tx, testing::TestRound("r")); });
   const auto name = [&] {
-    auto round = Ok(store::InTx(t.db(), store::TxMode::kRead, [](store::Tx& tx) { return store::FindRound(tx, "r"); }));
+    auto round = Ok(store::InTx(t.db(), store::TxMode::kRead,
+                                [](store::Tx& tx) { return store::FindRound(tx, "r"); }));
     return round ? round->name : "";
   };
   const std::string first = name();
