@@ -979,12 +979,16 @@ test('督办 reminders: a city reminds the enterprises it ticks, not twice in a 
   server.addUser('reminded', 'enterprise', picked[0])
   const enterprise = await loggedIn('reminded')
   const bell = enterprise.locator('[data-test=notices]')
-  await bell.waitFor()
-  assert.match(await bell.getAttribute('aria-label'), /1 条未读/)
+  // The bell is drawn before its count arrives: wait for the count.
+  await enterprise.locator('[data-test=notices][aria-label*="1 条未读"]').waitFor()
+  const marked = enterprise.waitForResponse((r) => /^\/api\/v1\/notices\/\d+\/read$/.test(new URL(r.url()).pathname))
   await bell.click()
   const notice = enterprise.locator('[data-test=notices-drawer] article').first()
   assert.match(await notice.innerText(), /【督办提醒】[\s\S]*尚未开始填报评估问卷[\s\S]*请于本周内完成填报。[\s\S]*广州市/)
+  await marked  // opening the drawer marked it read
+  const listed = enterprise.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/notices' && r.request().method() === 'GET')
   await enterprise.reload()
+  assert.equal((await (await listed).json()).unread, 0, 'read once opened')
   await bell.waitFor()
   assert.doesNotMatch(await bell.getAttribute('aria-label'), /未读/, 'read once opened')
   await enterprise.close()
