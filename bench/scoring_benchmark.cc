@@ -8,7 +8,11 @@
 //
 //   BM_ScoreOne             scoring::Score for one assessment, with the full
 //                           result (dimensions, indicators, contributions,
-//                           key indicators, missing list). Target <= 1.5 us.
+//                           key indicators, missing list), cycling through
+//                           4,096 assessments (their answers out of the
+//                           cache). Target <= 1.5 us.
+//   BM_ScoreOneInCache      the same cycling through 8 (answers in the cache,
+//                           as right after parsing them).
 //   BM_EvaluateOne          scoring::Evaluate on a prepared slot array: the
 //                           core without result assembly.
 //   BM_PathToNextLevel      scoring::PathToNextLevel (the diagnosis's path to
@@ -197,6 +201,17 @@ void BM_ScoreOne(benchmark::State& state) {
   });
 }
 BENCHMARK(BM_ScoreOne)->Unit(benchmark::kNanosecond);
+
+// The same over 8 assessments, whose answers stay in the cache: as when the
+// server scores answers it has just parsed (a draft, a submission).
+void BM_ScoreOneInCache(benchmark::State& state) {
+  const Data& d = GetData();
+  Cycle(state, 8, [&](size_t i) {
+    auto r = scoring::Score(*d.model, d.sample[i], d.types[i]);
+    benchmark::DoNotOptimize(r.total);
+  });
+}
+BENCHMARK(BM_ScoreOneInCache)->Unit(benchmark::kNanosecond);
 
 void BM_EvaluateOne(benchmark::State& state) {
   const Data& d = GetData();

@@ -22,25 +22,25 @@ constexpr double kMaskLimit = 4503599627370496.0;  // 2^52
 // Opcodes of the stack machine. "Push" adds one value; binary operators pop
 // two and push one. Bool values on the stack are always exactly 0 or 1.
 enum Op : uint8_t {
-  kConst,             // push value
-  kLoadNumber,        // push slots[arg]
-  kLoadBool,          // push 1 when slots[arg] is neither 0 nor NaN, else 0
-  kLoadBoolOrNaN,     // push 1, 0, or NaN when slots[arg] is NaN (an operand of == / !=)
-  kSlotEq,            // push slots[arg] == value (single choice selected, enum ==)
-  kSlotNe,            // push slots[arg] != value, false when NaN (enum !=)
-  kSlotGe,            // push slots[arg] >= value (at_least)
-  kMaskHas,           // push bit `value` of the mask in slots[arg]
-  kMaskCount,         // push the number of bits set in the mask in slots[arg]
-  kAnswered,          // push slots[arg] is not NaN
+  kConst,          // push value
+  kLoadNumber,     // push slots[arg]
+  kLoadBool,       // push 1 when slots[arg] is neither 0 nor NaN, else 0
+  kLoadBoolOrNaN,  // push 1, 0, or NaN when slots[arg] is NaN (an operand of == / !=)
+  kSlotEq,         // push slots[arg] == value (single choice selected, enum ==)
+  kSlotNe,         // push slots[arg] != value, false when NaN (enum !=)
+  kSlotGe,         // push slots[arg] >= value (at_least)
+  kMaskHas,        // push bit `value` of the mask in slots[arg]
+  kMaskCount,      // push the number of bits set in the mask in slots[arg]
+  kAnswered,       // push slots[arg] is not NaN
   kAdd,
   kSub,
   kMul,
-  kDiv,               // NaN when the divisor is 0
+  kDiv,  // NaN when the divisor is 0
   kNeg,
   kAbs,
-  kMin,               // pop arg values, push the least non-NaN one
-  kMax,               // pop arg values, push the greatest non-NaN one
-  kClamp,             // pop x, lo, hi
+  kMin,    // pop arg values, push the least non-NaN one
+  kMax,    // pop arg values, push the greatest non-NaN one
+  kClamp,  // pop x, lo, hi
   kEq,
   kNe,
   kLt,
@@ -53,10 +53,43 @@ enum Op : uint8_t {
   kJumpIfFalseOrPop,  // when top is false, pc = arg (keeping it); else pop (and)
   kJumpIfTrueOrPop,   // when top is true, pc = arg (keeping it); else pop (or)
   // Only in the block program, which has no jumps:
-  kSelectAnd,         // pop b, a; push a when a is false, else b
-  kSelectOr,          // pop b, a; push a when a is true, else b
-  kSelectIf,          // pop b, a, cond; push b when cond is false, else a
+  kSelectAnd,  // pop b, a; push a when a is false, else b
+  kSelectOr,   // pop b, a; push a when a is true, else b
+  kSelectIf,   // pop b, a, cond; push b when cond is false, else a
+  // Only in the one-at-a-time program, made by FuseLeaves: a comparison of
+  // a slot with a constant, and `not` of a leaf that pushes 0 or 1.
+  kSlotLt,  // push slots[arg] < value
+  kSlotLe,  // push slots[arg] <= value
+  kSlotGt,  // push slots[arg] > value
+  kNotLoadBool,
+  kNotSlotEq,
+  kNotSlotNe,
+  kNotSlotGe,
+  kNotMaskHas,
+  kNotAnswered,
+  kOpCount,
 };
+
+// The leaf that pushes `not` of what `op` pushes, when `op` is a leaf that
+// pushes exactly 0 or 1; kOpCount otherwise.
+constexpr Op NegatedLeaf(Op op) {
+  switch (op) {
+    case kLoadBool:
+      return kNotLoadBool;
+    case kSlotEq:
+      return kNotSlotEq;
+    case kSlotNe:
+      return kNotSlotNe;
+    case kSlotGe:
+      return kNotSlotGe;
+    case kMaskHas:
+      return kNotMaskHas;
+    case kAnswered:
+      return kNotAnswered;
+    default:
+      return kOpCount;
+  }
+}
 
 // Values an instruction pops and pushes in the block program.
 std::pair<int, int> BlockStackEffect(Op op, int32_t arg) {
@@ -112,6 +145,19 @@ inline double Leaf(double v, double value) {
     return ReadMask(v, &mask) ? static_cast<double>(std::popcount(mask)) : 0.0;
   }
   if constexpr (kOp == kAnswered) return std::isnan(v) ? 0.0 : 1.0;
+  if constexpr (kOp == kSlotLt) return v < value ? 1.0 : 0.0;
+  if constexpr (kOp == kSlotLe) return v <= value ? 1.0 : 0.0;
+  if constexpr (kOp == kSlotGt) return v > value ? 1.0 : 0.0;
+  if constexpr (kOp >= kNotLoadBool) {  // kNot after the leaf: 0 for anything but 0
+    constexpr Op kPositive = kOp == kNotLoadBool  ? kLoadBool
+                             : kOp == kNotSlotEq  ? kSlotEq
+                             : kOp == kNotSlotNe  ? kSlotNe
+                             : kOp == kNotSlotGe  ? kSlotGe
+                             : kOp == kNotMaskHas ? kMaskHas
+                                                  : kAnswered;
+    static_assert(NegatedLeaf(kPositive) == kOp);
+    return Leaf<kPositive>(v, value) != 0 ? 0.0 : 1.0;
+  }
 }
 
 // Leaf<op> for an op known only when running; NaN for an op that is not a
@@ -127,6 +173,24 @@ inline double LeafValue(Op op, double v, double value) {
     case kMaskHas: return Leaf<kMaskHas>(v, value);
     case kMaskCount: return Leaf<kMaskCount>(v, value);
     case kAnswered: return Leaf<kAnswered>(v, value);
+    case kSlotLt:
+      return Leaf<kSlotLt>(v, value);
+    case kSlotLe:
+      return Leaf<kSlotLe>(v, value);
+    case kSlotGt:
+      return Leaf<kSlotGt>(v, value);
+    case kNotLoadBool:
+      return Leaf<kNotLoadBool>(v, value);
+    case kNotSlotEq:
+      return Leaf<kNotSlotEq>(v, value);
+    case kNotSlotNe:
+      return Leaf<kNotSlotNe>(v, value);
+    case kNotSlotGe:
+      return Leaf<kNotSlotGe>(v, value);
+    case kNotMaskHas:
+      return Leaf<kNotMaskHas>(v, value);
+    case kNotAnswered:
+      return Leaf<kNotAnswered>(v, value);
     default: return kNaN;
   }
 }
@@ -987,6 +1051,7 @@ Result<CompiledExpr> CompileExpr(std::string_view source, ExprType expected,
   out.code_.reserve(compiler.code().size());
   for (const Code& c : compiler.code()) out.code_.push_back(CompiledExpr::Instr{c.op, c.arg, c.value});
   const size_t block_values = CompiledExpr::BuildBlockCode(out.code_, &out.block_code_);
+  out.code_ = CompiledExpr::FuseLeaves(out.code_);
   out.block_stack_ = 2 * block_values;
   if (block_values > static_cast<size_t>(kMaxExprBlockStack)) {
     return Fail(SourceError(source, 0, fmt::format("表达式过于复杂：逐列计算时需要同时保存的中间值超过{}个",
@@ -995,6 +1060,63 @@ Result<CompiledExpr> CompileExpr(std::string_view source, ExprType expected,
   out.slots_read_ = compiler.slots();
   out.names_ = compiler.names();
   out.source_ = std::string(source);
+  return out;
+}
+
+// The one-at-a-time program with fewer instructions, each pushing the same
+// bits: a number slot compared with a constant becomes one leaf, and so does
+// `not` after a leaf that pushes 0 or 1. Nothing is fused across the target
+// of a jump.
+std::vector<CompiledExpr::Instr> CompiledExpr::FuseLeaves(const std::vector<Instr>& code) {
+  auto is_jump = [](uint8_t op) {
+    return op == kJump || op == kJumpIfFalse || op == kJumpIfFalseOrPop || op == kJumpIfTrueOrPop;
+  };
+  std::vector<bool> target(code.size() + 1);
+  for (const Instr& in : code) {
+    if (is_jump(in.op)) target[static_cast<size_t>(in.arg)] = true;
+  }
+  auto compare_with_constant = [](uint8_t op) {
+    switch (op) {
+      case kLt:
+        return kSlotLt;
+      case kLe:
+        return kSlotLe;
+      case kGt:
+        return kSlotGt;
+      case kGe:
+        return kSlotGe;
+      case kEq:
+        return kSlotEq;
+      case kNe:
+        return kSlotNe;
+      default:
+        return kOpCount;
+    }
+  };
+  std::vector<Instr> out;
+  std::vector<int32_t> moved(code.size() + 1);  // old index -> new index
+  for (size_t pc = 0; pc < code.size();) {
+    moved[pc] = static_cast<int32_t>(out.size());
+    const Instr& in = code[pc];
+    if (in.op == kLoadNumber && pc + 2 < code.size() && code[pc + 1].op == kConst &&
+        !target[pc + 1] && !target[pc + 2] && compare_with_constant(code[pc + 2].op) != kOpCount) {
+      out.push_back({compare_with_constant(code[pc + 2].op), in.arg, code[pc + 1].value});
+      pc += 3;
+      continue;
+    }
+    if (in.op == kNot && !target[pc] && !out.empty() &&
+        NegatedLeaf(static_cast<Op>(out.back().op)) != kOpCount) {
+      out.back().op = NegatedLeaf(static_cast<Op>(out.back().op));
+      ++pc;
+      continue;
+    }
+    out.push_back(in);
+    ++pc;
+  }
+  moved[code.size()] = static_cast<int32_t>(out.size());
+  for (Instr& in : out) {
+    if (is_jump(in.op)) in.arg = moved[static_cast<size_t>(in.arg)];
+  }
   return out;
 }
 
@@ -1213,141 +1335,171 @@ double CompiledExpr::Run(const double* slots) const {
     const double r = in.op == kConst ? in.value : LeafValue(static_cast<Op>(in.op), slots[in.arg], in.value);
     return std::isnan(r) ? kNaN : r;
   }
+  // Threaded dispatch (GCC's labels as values): each instruction jumps to
+  // the next one's code directly, which the branch predictor learns per
+  // instruction kind and position, where one switch shares a single jump.
+  static const void* const kCode[] = {
+      &&op_const,
+      &&op_load_number,
+      &&op_load_bool,
+      &&op_load_bool_or_nan,
+      &&op_slot_eq,
+      &&op_slot_ne,
+      &&op_slot_ge,
+      &&op_mask_has,
+      &&op_mask_count,
+      &&op_answered,
+      &&op_add,
+      &&op_sub,
+      &&op_mul,
+      &&op_div,
+      &&op_neg,
+      &&op_abs,
+      &&op_min,
+      &&op_max,
+      &&op_clamp,
+      &&op_eq,
+      &&op_ne,
+      &&op_lt,
+      &&op_le,
+      &&op_gt,
+      &&op_ge,
+      &&op_not,
+      &&op_jump,
+      &&op_jump_if_false,
+      &&op_jump_if_false_or_pop,
+      &&op_jump_if_true_or_pop,
+      // kSelectAnd, kSelectOr, kSelectIf: only in the block program.
+      &&op_end,
+      &&op_end,
+      &&op_end,
+      &&op_slot_lt,
+      &&op_slot_le,
+      &&op_slot_gt,
+      &&op_not_load_bool,
+      &&op_not_slot_eq,
+      &&op_not_slot_ne,
+      &&op_not_slot_ge,
+      &&op_not_mask_has,
+      &&op_not_answered,
+  };
+  static_assert(std::size(kCode) == kOpCount, "one label per opcode");
   double stack[kMaxExprStack];
   int sp = 0;  // number of values on the stack
-  const Instr* code = code_.data();
+  const Instr* const code = code_.data();
   const size_t n = code_.size();
   size_t pc = 0;
-  while (pc < n) {
-    const Instr& in = code[pc++];
-    switch (static_cast<Op>(in.op)) {
-      case kConst:
-        stack[sp++] = in.value;
-        break;
-      case kLoadNumber:
-        stack[sp++] = Leaf<kLoadNumber>(slots[in.arg], in.value);
-        break;
-      case kLoadBool:
-        stack[sp++] = Leaf<kLoadBool>(slots[in.arg], in.value);
-        break;
-      case kLoadBoolOrNaN:
-        stack[sp++] = Leaf<kLoadBoolOrNaN>(slots[in.arg], in.value);
-        break;
-      case kSlotEq:
-        stack[sp++] = Leaf<kSlotEq>(slots[in.arg], in.value);
-        break;
-      case kSlotNe:
-        stack[sp++] = Leaf<kSlotNe>(slots[in.arg], in.value);
-        break;
-      case kSlotGe:
-        stack[sp++] = Leaf<kSlotGe>(slots[in.arg], in.value);
-        break;
-      case kMaskHas:
-        stack[sp++] = Leaf<kMaskHas>(slots[in.arg], in.value);
-        break;
-      case kMaskCount:
-        stack[sp++] = Leaf<kMaskCount>(slots[in.arg], in.value);
-        break;
-      case kAnswered:
-        stack[sp++] = Leaf<kAnswered>(slots[in.arg], in.value);
-        break;
-      case kAdd:
-        --sp;
-        stack[sp - 1] = stack[sp - 1] + stack[sp];
-        break;
-      case kSub:
-        --sp;
-        stack[sp - 1] = stack[sp - 1] - stack[sp];
-        break;
-      case kMul:
-        --sp;
-        stack[sp - 1] = stack[sp - 1] * stack[sp];
-        break;
-      case kDiv:
-        --sp;
-        stack[sp - 1] = stack[sp] == 0 ? kNaN : stack[sp - 1] / stack[sp];
-        break;
-      case kNeg:
-        stack[sp - 1] = -stack[sp - 1];
-        break;
-      case kAbs:
-        stack[sp - 1] = std::fabs(stack[sp - 1]);
-        break;
-      case kMin:
-      case kMax: {
-        const int count = in.arg;
-        const double* args = stack + sp - count;
-        double r = kNaN;
-        for (int i = 0; i < count; ++i) {
-          double v = args[i];
-          if (std::isnan(v)) continue;
-          if (std::isnan(r) || (in.op == kMin ? v < r : v > r)) r = v;
-        }
-        sp -= count - 1;
-        stack[sp - 1] = r;
-        break;
-      }
-      case kClamp: {
-        sp -= 2;
-        double x = stack[sp - 1], lo = stack[sp], hi = stack[sp + 1];
-        double r;
-        if (std::isnan(x) || std::isnan(lo) || std::isnan(hi)) {
-          r = kNaN;
-        } else {
-          r = x;
-          if (r < lo) r = lo;
-          if (r > hi) r = hi;
-        }
-        stack[sp - 1] = r;
-        break;
-      }
-      case kEq:
-        --sp;
-        stack[sp - 1] = stack[sp - 1] == stack[sp] ? 1 : 0;
-        break;
-      case kNe:
-        --sp;
-        stack[sp - 1] = (stack[sp - 1] < stack[sp] || stack[sp - 1] > stack[sp]) ? 1 : 0;
-        break;
-      case kLt:
-        --sp;
-        stack[sp - 1] = stack[sp - 1] < stack[sp] ? 1 : 0;
-        break;
-      case kLe:
-        --sp;
-        stack[sp - 1] = stack[sp - 1] <= stack[sp] ? 1 : 0;
-        break;
-      case kGt:
-        --sp;
-        stack[sp - 1] = stack[sp - 1] > stack[sp] ? 1 : 0;
-        break;
-      case kGe:
-        --sp;
-        stack[sp - 1] = stack[sp - 1] >= stack[sp] ? 1 : 0;
-        break;
-      case kNot:
-        stack[sp - 1] = stack[sp - 1] != 0 ? 0 : 1;
-        break;
-      case kJump:
-        pc = static_cast<size_t>(in.arg);
-        break;
-      case kJumpIfFalse:
-        --sp;
-        if (stack[sp] == 0) pc = static_cast<size_t>(in.arg);
-        break;
-      case kJumpIfFalseOrPop:
-        if (stack[sp - 1] == 0) pc = static_cast<size_t>(in.arg);
-        else --sp;
-        break;
-      case kJumpIfTrueOrPop:
-        if (stack[sp - 1] != 0) pc = static_cast<size_t>(in.arg);
-        else --sp;
-        break;
-      case kSelectAnd:
-      case kSelectOr:
-      case kSelectIf: break;  // only in the block program
-    }
+  const Instr* in = nullptr;
+#define RONGPING_EXPR_NEXT()  \
+  do {                        \
+    if (pc == n) goto op_end; \
+    in = &code[pc++];         \
+    goto* kCode[in->op];      \
+  } while (0)
+#define RONGPING_EXPR_LEAF(label, kind)                \
+  label:                                               \
+  stack[sp++] = Leaf<kind>(slots[in->arg], in->value); \
+  RONGPING_EXPR_NEXT()
+#define RONGPING_EXPR_BINARY(label, expression)    \
+  label : {                                        \
+    --sp;                                          \
+    const double a = stack[sp - 1], b = stack[sp]; \
+    stack[sp - 1] = (expression);                  \
+  }                                                \
+  RONGPING_EXPR_NEXT()
+
+  RONGPING_EXPR_NEXT();
+op_const:
+  stack[sp++] = in->value;
+  RONGPING_EXPR_NEXT();
+  RONGPING_EXPR_LEAF(op_load_number, kLoadNumber);
+  RONGPING_EXPR_LEAF(op_load_bool, kLoadBool);
+  RONGPING_EXPR_LEAF(op_load_bool_or_nan, kLoadBoolOrNaN);
+  RONGPING_EXPR_LEAF(op_slot_eq, kSlotEq);
+  RONGPING_EXPR_LEAF(op_slot_ne, kSlotNe);
+  RONGPING_EXPR_LEAF(op_slot_ge, kSlotGe);
+  RONGPING_EXPR_LEAF(op_mask_has, kMaskHas);
+  RONGPING_EXPR_LEAF(op_mask_count, kMaskCount);
+  RONGPING_EXPR_LEAF(op_answered, kAnswered);
+  RONGPING_EXPR_LEAF(op_slot_lt, kSlotLt);
+  RONGPING_EXPR_LEAF(op_slot_le, kSlotLe);
+  RONGPING_EXPR_LEAF(op_slot_gt, kSlotGt);
+  RONGPING_EXPR_LEAF(op_not_load_bool, kNotLoadBool);
+  RONGPING_EXPR_LEAF(op_not_slot_eq, kNotSlotEq);
+  RONGPING_EXPR_LEAF(op_not_slot_ne, kNotSlotNe);
+  RONGPING_EXPR_LEAF(op_not_slot_ge, kNotSlotGe);
+  RONGPING_EXPR_LEAF(op_not_mask_has, kNotMaskHas);
+  RONGPING_EXPR_LEAF(op_not_answered, kNotAnswered);
+  RONGPING_EXPR_BINARY(op_add, a + b);
+  RONGPING_EXPR_BINARY(op_sub, a - b);
+  RONGPING_EXPR_BINARY(op_mul, a * b);
+  RONGPING_EXPR_BINARY(op_div, b == 0 ? kNaN : a / b);
+  RONGPING_EXPR_BINARY(op_eq, a == b ? 1 : 0);
+  RONGPING_EXPR_BINARY(op_ne, (a < b || a > b) ? 1 : 0);
+  RONGPING_EXPR_BINARY(op_lt, a < b ? 1 : 0);
+  RONGPING_EXPR_BINARY(op_le, a <= b ? 1 : 0);
+  RONGPING_EXPR_BINARY(op_gt, a > b ? 1 : 0);
+  RONGPING_EXPR_BINARY(op_ge, a >= b ? 1 : 0);
+op_neg:
+  stack[sp - 1] = -stack[sp - 1];
+  RONGPING_EXPR_NEXT();
+op_abs:
+  stack[sp - 1] = std::fabs(stack[sp - 1]);
+  RONGPING_EXPR_NEXT();
+op_min:
+op_max : {
+  const int count = in->arg;
+  const double* args = stack + sp - count;
+  double r = kNaN;
+  for (int i = 0; i < count; ++i) {
+    double v = args[i];
+    if (std::isnan(v)) continue;
+    if (std::isnan(r) || (in->op == kMin ? v < r : v > r)) r = v;
   }
+  sp -= count - 1;
+  stack[sp - 1] = r;
+}
+  RONGPING_EXPR_NEXT();
+op_clamp : {
+  sp -= 2;
+  double x = stack[sp - 1], lo = stack[sp], hi = stack[sp + 1];
+  double r;
+  if (std::isnan(x) || std::isnan(lo) || std::isnan(hi)) {
+    r = kNaN;
+  } else {
+    r = x;
+    if (r < lo) r = lo;
+    if (r > hi) r = hi;
+  }
+  stack[sp - 1] = r;
+}
+  RONGPING_EXPR_NEXT();
+op_not:
+  stack[sp - 1] = stack[sp - 1] != 0 ? 0 : 1;
+  RONGPING_EXPR_NEXT();
+op_jump:
+  pc = static_cast<size_t>(in->arg);
+  RONGPING_EXPR_NEXT();
+op_jump_if_false:
+  --sp;
+  if (stack[sp] == 0) pc = static_cast<size_t>(in->arg);
+  RONGPING_EXPR_NEXT();
+op_jump_if_false_or_pop:
+  if (stack[sp - 1] == 0)
+    pc = static_cast<size_t>(in->arg);
+  else
+    --sp;
+  RONGPING_EXPR_NEXT();
+op_jump_if_true_or_pop:
+  if (stack[sp - 1] != 0)
+    pc = static_cast<size_t>(in->arg);
+  else
+    --sp;
+  RONGPING_EXPR_NEXT();
+#undef RONGPING_EXPR_BINARY
+#undef RONGPING_EXPR_LEAF
+#undef RONGPING_EXPR_NEXT
+op_end:
   double r = sp > 0 ? stack[sp - 1] : kNaN;
   return std::isnan(r) ? kNaN : r;
 }

@@ -151,6 +151,9 @@ class CompiledExpr {
   // The jump-free program of `code` for EvaluateBlock, and the columns it
   // holds at once.
   static size_t BuildBlockCode(const std::vector<Instr>& code, std::vector<Instr>* block);
+  // `code` with runs of instructions that push one value from one slot
+  // made single instructions (the same values, fewer steps for Run).
+  static std::vector<Instr> FuseLeaves(const std::vector<Instr>& code);
 
   ExprType type_ = ExprType::kNumber;
   std::vector<Instr> code_;

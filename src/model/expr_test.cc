@@ -449,6 +449,69 @@ TEST(Expr, AtLeast) {
   EXPECT_FALSE(Bool("at_least(q1, 'A')", s));
 }
 
+// The one-at-a-time program makes `not` of a leaf, and a comparison of a
+// number with a constant, single instructions; their values stay those of
+// the instructions they replace (the block program, which keeps them apart,
+// is compared by Bool), for every kind of slot value, and nothing is fused
+// across the target of a jump.
+TEST(Expr, FusedLeavesKeepTheirMeaning) {
+  const double kValues[] = {kNaN,  0.0,
+                            -0.0,  1,
+                            2,     3,
+                            2.5,   -1,
+                            31,    4503599627370496.0,
+                            1e300, std::numeric_limits<double>::infinity()};
+  const char* kLeaves[] = {"selected(q1, 'B')",
+                           "at_least(q1, 'C')",
+                           "selected(q2, 'C')",
+                           "answered(q2)",
+                           "production_type == 'mixed'",
+                           "production_type != 'mixed'",
+                           "b",
+                           "answered(x)"};
+  const int kSlotsOf[] = {kQ1, kQ1, kQ2, kQ2, kProductionType, kProductionType, kB, kX};
+  for (size_t i = 0; i < std::size(kLeaves); ++i) {
+    for (double v : kValues) {
+      Slots s = Defaults();
+      s.Set(kSlotsOf[i], v);
+      const std::string leaf = kLeaves[i];
+      const bool positive = Bool(leaf, s);
+      EXPECT_EQ(Bool("not " + leaf, s), !positive) << leaf << " at " << v;
+      EXPECT_EQ(Num("if(not " + leaf + ", 1, 0)", s), positive ? 0 : 1) << leaf << " at " << v;
+      EXPECT_EQ(Bool("not " + leaf + " or c", s), !positive) << leaf << " at " << v;
+    }
+  }
+  const char* kOps[] = {"<", "<=", ">", ">=", "==", "!="};
+  for (const char* op : kOps) {
+    for (double v : kValues) {
+      Slots s = Defaults();
+      s.Set(kX, v);
+      const std::string o = op;
+      const bool want = !std::isnan(v) && (o == "<"    ? v < 2
+                                           : o == "<=" ? v <= 2
+                                           : o == ">"  ? v > 2
+                                           : o == ">=" ? v >= 2
+                                           : o == "==" ? v == 2
+                                                       : v != 2);
+      EXPECT_EQ(Bool("x " + o + " 2", s), want) << op << " at " << v;
+      EXPECT_EQ(Bool("not x " + o + " 2", s), !want) << op << " at " << v;
+      // A jump lands on the constant (then-branch) or on the comparison.
+      s.Set(kY, 5);
+      EXPECT_EQ(Bool("if(b, y, x) " + o + " 2", s), Bool("y " + o + " 2", s)) << op << " at " << v;
+      s.Set(kB, 0);
+      EXPECT_EQ(Bool("if(b, y, x) " + o + " 2", s), want) << op << " at " << v;
+    }
+  }
+  Slots s = Defaults();
+  for (double b : {kNaN, 0.0, 1.0}) {
+    for (double c : {kNaN, 0.0, 1.0}) {
+      s.Set(kB, b).Set(kC, c);
+      const bool cond = !std::isnan(b) && b != 0, then = cond, otherwise = !std::isnan(c) && c != 0;
+      EXPECT_EQ(Bool("not if(b, b, c)", s), !(cond ? then : otherwise)) << b << " " << c;
+    }
+  }
+}
+
 TEST(Expr, AnsweredAndScore) {
   Slots s = Defaults();
   s.Set(kQ1, 0).Set(kScoreQ1, 75);

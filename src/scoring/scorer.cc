@@ -33,21 +33,35 @@ bool ScoreResult::HasInconsistency(const model::Model& model) const {
 }
 
 ScoreResult Score(const model::Model& m, const Answers& answers, int production_type) {
+  // The answers are read once, in order; ask for all of them now, so that
+  // memory fetches them while the result's storage is made ready.
+  const auto* answer_bytes = reinterpret_cast<const char*>(answers.values.data());
+  for (size_t at = 0; at < answers.values.size() * sizeof(double); at += 64) {
+    __builtin_prefetch(answer_bytes + at);
+  }
   ScoreResult r;
   r.model_id = m.id;
   r.model_hash = m.hash;
   r.dimensions.reserve(m.dimensions.size());
   r.indicators.reserve(m.indicators.size());
   r.key_indicators.reserve(m.key_indicators.size());
-  r.questions.resize(m.questions.size());
-  std::vector<double> slots(m.slot_count, kNaN);
+  r.questions.reserve(m.questions.size());
+  // This thread's working values, kept from one call to the next: the slots,
+  // the weights of the parts that apply (per indicator, per dimension, total)
+  // and the shares of indicators and dimensions; every one written before read.
+  thread_local std::vector<double> scratch;
+  const size_t weight_count = m.indicators.size() + m.dimensions.size() + 1;
+  scratch.resize(m.slot_count + weight_count + m.indicators.size() + m.dimensions.size());
+  double* const slots = scratch.data();
+  double* const weight_sums = slots + m.slot_count;
+  double* const indicator_shares = weight_sums + weight_count;
+  double* const dimension_shares = indicator_shares + m.indicators.size();
+  std::fill(slots, slots + m.slot_count, kNaN);
   slots[m.production_type_slot] = production_type;
   for (size_t i = 0; i < m.questions.size(); ++i) {
     slots[m.scoring_questions[i].answer_slot] = answers.values[i];
   }
-  // The weights of the parts that apply: per indicator, per dimension, total.
-  std::vector<double> weight_sums(m.indicators.size() + m.dimensions.size() + 1);
-  r.level = Evaluate(m, slots.data(), weight_sums.data());
+  r.level = Evaluate(m, slots, weight_sums);
   r.total = slots[m.total_slot];
   for (const auto& d : m.dimensions) r.dimensions.push_back(slots[d.score_slot]);
   for (const auto& i : m.indicators) r.indicators.push_back(slots[i.score_slot]);
@@ -57,20 +71,19 @@ ScoreResult Score(const model::Model& m, const Answers& answers, int production_
     bool checked = std::all_of(rule.questions.begin(), rule.questions.end(), [&](int qi) {
       return applies[qi] && !std::isnan(answers.values[qi]);
     });
-    if (checked && !rule.expr.EvaluateBool(slots.data())) r.broken_rules.push_back(static_cast<int>(i));
+    if (checked && !rule.expr.EvaluateBool(slots)) r.broken_rules.push_back(static_cast<int>(i));
   }
   for (const auto& k : m.key_indicators) {
     r.key_indicators.push_back(k.expr.type() == model::ExprType::kBool
-                                   ? (k.expr.EvaluateBool(slots.data()) ? 1.0 : 0.0)
-                                   : k.expr.EvaluateNumber(slots.data()));
+                                   ? (k.expr.EvaluateBool(slots) ? 1.0 : 0.0)
+                                   : k.expr.EvaluateNumber(slots));
   }
   // Each question's share of the total: its weight within its indicator,
   // the indicator's within its dimension, the dimension's within the total,
   // all among the parts that apply. The last two quotients once per node.
-  const double* question_weights = weight_sums.data();
+  const double* question_weights = weight_sums;
   const double* indicator_weights = question_weights + m.indicators.size();
   const double dimension_weights = indicator_weights[m.dimensions.size()];
-  std::vector<double> indicator_shares(m.indicators.size()), dimension_shares(m.dimensions.size());
   for (size_t i = 0; i < m.indicators.size(); ++i) {
     indicator_shares[i] = m.indicators[i].weight / indicator_weights[m.indicators[i].dimension];
   }
@@ -79,7 +92,7 @@ ScoreResult Score(const model::Model& m, const Answers& answers, int production_
   }
   for (size_t qi = 0; qi < m.questions.size(); ++qi) {
     const auto& q = m.scoring_questions[qi];
-    QuestionResult& qr = r.questions[qi];
+    QuestionResult& qr = r.questions.emplace_back();
     qr.applicable = applies[qi] != 0;
     qr.answered = q.type == model::QuestionType::kText ? !answers.texts[qi].empty()
                                                        : !std::isnan(answers.values[qi]);
