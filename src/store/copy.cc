@@ -21,11 +21,10 @@ struct TableSpec {
   std::string_view auto_key;  // the auto-assigned key column, if any
 };
 
-constexpr std::array<TableSpec, 25> kTables = {{
+constexpr std::array<TableSpec, 24> kTables = {{
     {"schema_migrations", "version", ""},
     {"units", "LENGTH(path), code", ""},
     {"industries", "code", ""},
-    {"reference_versions", "version", ""},
     {"enterprises", "uscc", ""},
     {"users", "id", "id"},
     {"sessions", "token_hash", ""},

@@ -86,14 +86,14 @@ class Db;
 
 // What read transactions may keep in memory between them (store/memo.h),
 // each kind a counter that every write to its tables increments.
-enum class MemoKind { kAccounts, kRounds, kBenchmarkPacks };
-inline constexpr size_t kMemoKinds = 3;
+enum class MemoKind { kAccounts, kRounds, kBenchmarkPacks, kReferenceLists };
+inline constexpr size_t kMemoKinds = 4;
 
 // The versions a transaction sees of what may be kept in memory: each memo
-// kind's counter and the reference lists' version (store::SharedReferenceIndex).
+// kind's counter.
 struct StoreVersions {
   std::array<int64_t, kMemoKinds> memo{};
-  int64_t reference = 0;
+  int64_t of(MemoKind kind) const { return memo[static_cast<size_t>(kind)]; }
 };
 
 // A transaction. It is rolled back on destruction unless Commit() succeeded.
@@ -207,21 +207,6 @@ class Db {
   // after the count reached N has every change of those N commits.
   uint64_t LocalFeedCommits() const { return feed_commits_.load(std::memory_order_acquire); }
 
-  // The reference lists last read by a read transaction, with their
-  // version: what store::SharedReferenceIndex keeps. Thread-safe.
-  struct ReferenceMemo {
-    int64_t version = -1;
-    std::shared_ptr<const domain::ReferenceIndex> index;
-  };
-  ReferenceMemo reference_memo() const {
-    std::lock_guard lock(memo_mu_);
-    return reference_memo_;
-  }
-  void set_reference_memo(ReferenceMemo memo) {
-    std::lock_guard lock(memo_mu_);
-    reference_memo_ = std::move(memo);
-  }
-
   // Values read by read transactions and kept for later ones (store/memo.h):
   // FindMemo returns the value kept for `key` of `kind` at exactly `version`,
   // or null. KeepMemo keeps one at `version`; a newer version than the
@@ -260,7 +245,6 @@ class Db {
   std::atomic<uint64_t> feed_commits_{0};
   std::function<void()> feed_listener_;
   mutable std::mutex memo_mu_;
-  ReferenceMemo reference_memo_;
   struct MemoShelf {
     int64_t version = -1;
     std::unordered_map<std::string, std::shared_ptr<const void>> values;

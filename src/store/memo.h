@@ -1,8 +1,8 @@
 // Values a read transaction takes from memory instead of a statement: what an
 // earlier read transaction read, kept under the version of its kind
 // (MemoKind) that it saw. Every write to a kind's tables increments the
-// kind's counter in the writing transaction (database triggers, migration 17:
-// also writes from other app servers and by hand), so a read transaction
+// kind's counter in the writing transaction (database triggers, migrations 17
+// and 18: also writes from other app servers and by hand), so a read transaction
 // that sees the same version would read the same values: a logout, a
 // disabled account or an edited round on any server takes effect at the
 // next read on every server.
@@ -11,6 +11,7 @@
 //                              columns a principal is made of)
 //   MemoKind::kRounds          rounds
 //   MemoKind::kBenchmarkPacks  benchmark packs
+//   MemoKind::kReferenceLists  units and industries (store::SharedReferenceIndex)
 #ifndef RONGPING_STORE_MEMO_H_
 #define RONGPING_STORE_MEMO_H_
 
@@ -39,7 +40,7 @@ Result<std::optional<T>> Memoized(Tx& tx, MemoKind kind, const std::string& key,
   if (tx.mode() != TxMode::kRead) return load(tx);
   auto versions = ReadStoreVersions(tx);
   if (!versions) return Fail(versions.error());
-  const int64_t version = versions->memo[static_cast<size_t>(kind)];
+  const int64_t version = versions->of(kind);
   if (auto kept = tx.db().FindMemo(kind, version, key))
     return std::optional<T>(*std::static_pointer_cast<const T>(kept));
   Result<std::optional<T>> loaded = load(tx);

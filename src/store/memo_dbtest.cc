@@ -1,6 +1,7 @@
 // What read transactions keep between them (store/memo.h), on SQLite and,
 // as ctest's postgresql.* tests, on PostgreSQL: which writes change which
-// kind's version (the triggers of migration 17), and what is kept when.
+// kind's version (the triggers of migrations 17 and 18), and what is kept
+// when.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -179,6 +180,23 @@ TEST(Memo, RoundsAndBenchmarkPacksCountEachAsTheirOwnKind) {
   after = versions();
   EXPECT_EQ(At(after, MemoKind::kBenchmarkPacks) - At(before, MemoKind::kBenchmarkPacks), 3);
   EXPECT_EQ(At(after, MemoKind::kRounds), At(before, MemoKind::kRounds));
+}
+
+TEST(Memo, UnitsAndIndustriesCountAsTheReferenceLists) {
+  TempDb t;
+  const auto versions = [&] { return Versions(t.db()); };
+  const auto before = versions();
+  Sql(t.db(), "INSERT INTO units (code, name, kind, path) VALUES ('990000', '试验单位', 'province', '990000')");
+  Sql(t.db(), "UPDATE units SET name = '改名' WHERE code = '990000'");
+  Sql(t.db(), "DELETE FROM units WHERE code = '990000'");
+  Sql(t.db(), "INSERT INTO industries (code, name, section, grp) VALUES ('9999', '试验行业', 'Z', 'z')");
+  Sql(t.db(), "UPDATE industries SET name = '改名' WHERE code = '9999'");
+  Sql(t.db(), "DELETE FROM industries WHERE code = '9999'");
+  const auto after = versions();
+  EXPECT_EQ(At(after, MemoKind::kReferenceLists) - At(before, MemoKind::kReferenceLists), 6);
+  for (MemoKind other : {MemoKind::kAccounts, MemoKind::kRounds, MemoKind::kBenchmarkPacks}) {
+    EXPECT_EQ(At(after, other), At(before, other));
+  }
 }
 
 // The round a read transaction reads is the one last written, also when it

@@ -433,24 +433,18 @@ CREATE TABLE cache_versions (
 INSERT INTO cache_versions (accounts, rounds, benchmark_packs) VALUES (0, 0, 0)
 )SQL";
 
-Result<void> CacheVersionTriggers(Tx& tx) {
-  struct Watched {
-    std::string_view table, events, counter;
-  };
-  constexpr std::string_view kPrincipalColumns =
-      "username, password_hash, role, scope_code, industries, display_name, disabled, email, "
-      "must_change_password, home_unit";
-  const std::string user_update = fmt::format("UPDATE OF {}", kPrincipalColumns);
-  const Watched watched[] = {
-      {"sessions", "UPDATE", "accounts"},        {"sessions", "DELETE", "accounts"},
-      {"users", user_update, "accounts"},        {"users", "DELETE", "accounts"},
-      {"rounds", "INSERT", "rounds"},            {"rounds", "UPDATE", "rounds"},
-      {"rounds", "DELETE", "rounds"},            {"benchmark_packs", "INSERT", "benchmark_packs"},
-      {"benchmark_packs", "UPDATE", "benchmark_packs"}, {"benchmark_packs", "DELETE", "benchmark_packs"},
-  };
+// A table's writes that a counter of cache_versions counts.
+struct CountedWrites {
+  std::string_view table, events, counter;
+};
+
+// Makes the triggers that count `writes`, each in the writing transaction;
+// on PostgreSQL also one function per counter of `new_counters`.
+Result<void> CountWrites(Tx& tx, std::initializer_list<std::string_view> new_counters,
+                         std::initializer_list<CountedWrites> writes) {
   const bool postgres = tx.db().Dialect() == "postgresql";
   if (postgres) {
-    for (std::string_view counter : {"accounts", "rounds", "benchmark_packs"}) {
+    for (std::string_view counter : new_counters) {
       auto made = tx.Exec(fmt::format(
           "CREATE FUNCTION cache_versions_{0}() RETURNS trigger LANGUAGE plpgsql AS "
           "'BEGIN UPDATE cache_versions SET {0} = {0} + 1; RETURN NULL; END'",
@@ -459,7 +453,7 @@ Result<void> CacheVersionTriggers(Tx& tx) {
     }
   }
   int n = 0;
-  for (const Watched& w : watched) {
+  for (const CountedWrites& w : writes) {
     const std::string name = fmt::format("{}_cache_version_{}", w.table, ++n);
     const std::string sql = fmt::format(
         fmt::runtime(postgres ? "CREATE TRIGGER {0} AFTER {1} ON {2} FOR EACH ROW EXECUTE FUNCTION cache_versions_{3}()"
@@ -468,6 +462,46 @@ Result<void> CacheVersionTriggers(Tx& tx) {
     if (auto made = tx.Exec(sql); !made) return Fail(made.error());
   }
   return {};
+}
+
+Result<void> CacheVersionTriggers(Tx& tx) {
+  constexpr std::string_view kPrincipalColumns =
+      "username, password_hash, role, scope_code, industries, display_name, disabled, email, "
+      "must_change_password, home_unit";
+  const std::string user_update = fmt::format("UPDATE OF {}", kPrincipalColumns);
+  return CountWrites(tx, {"accounts", "rounds", "benchmark_packs"},
+                     {
+                         {"sessions", "UPDATE", "accounts"},
+                         {"sessions", "DELETE", "accounts"},
+                         {"users", user_update, "accounts"},
+                         {"users", "DELETE", "accounts"},
+                         {"rounds", "INSERT", "rounds"},
+                         {"rounds", "UPDATE", "rounds"},
+                         {"rounds", "DELETE", "rounds"},
+                         {"benchmark_packs", "INSERT", "benchmark_packs"},
+                         {"benchmark_packs", "UPDATE", "benchmark_packs"},
+                         {"benchmark_packs", "DELETE", "benchmark_packs"},
+                     });
+}
+
+// The reference lists (units, industries) counted as the other kinds are,
+// by triggers (an edit by hand included), in place of migration 11's table
+// that the program added a row to when it wrote them.
+constexpr std::string_view kV18 = R"SQL(
+ALTER TABLE cache_versions ADD COLUMN reference_lists BIGINT NOT NULL DEFAULT 0;
+DROP TABLE reference_versions
+)SQL";
+
+Result<void> ReferenceListTriggers(Tx& tx) {
+  return CountWrites(tx, {"reference_lists"},
+                     {
+                         {"units", "INSERT", "reference_lists"},
+                         {"units", "UPDATE", "reference_lists"},
+                         {"units", "DELETE", "reference_lists"},
+                         {"industries", "INSERT", "reference_lists"},
+                         {"industries", "UPDATE", "reference_lists"},
+                         {"industries", "DELETE", "reference_lists"},
+                     });
 }
 
 }  // namespace
@@ -491,6 +525,7 @@ const std::vector<Migration>& AllMigrations() {
       {15, "account administration", kV15},
       {16, "enterprise self-registration", kV16},
       {17, "versions of what read transactions keep", kV17, CacheVersionTriggers},
+      {18, "versions of the reference lists by trigger", kV18, ReferenceListTriggers},
   };
   return kAll;
 }

@@ -8,15 +8,6 @@
 
 namespace rongping::store {
 
-namespace {
-
-// A version more of the reference lists (see SharedReferenceIndex).
-Result<int64_t> AddReferenceVersion(Tx& tx) {
-  return tx.Exec("INSERT INTO reference_versions (version) SELECT COALESCE(MAX(version), 0) + 1 FROM reference_versions");
-}
-
-}  // namespace
-
 Result<int64_t> UpsertUnits(Tx& tx, std::vector<domain::Unit> units) {
   auto existing = ListUnits(tx);
   if (!existing) return Fail(existing.error());
@@ -79,9 +70,6 @@ Result<int64_t> UpsertUnits(Tx& tx, std::vector<domain::Unit> units) {
     if (!r) return Fail(r.error());
     written += *r;
   }
-  if (written > 0) {
-    if (auto v = AddReferenceVersion(tx); !v) return Fail(v.error());
-  }
   return written;
 }
 
@@ -95,9 +83,6 @@ Result<int64_t> UpsertIndustries(Tx& tx, const std::vector<domain::Industry>& in
         {i.code, i.name, i.section, i.group});
     if (!r) return Fail(r.error());
     written += *r;
-  }
-  if (written > 0) {
-    if (auto v = AddReferenceVersion(tx); !v) return Fail(v.error());
   }
   return written;
 }
@@ -134,34 +119,40 @@ Result<std::vector<domain::Industry>> ListIndustries(Tx& tx) {
 }
 
 Result<std::shared_ptr<const domain::ReferenceIndex>> SharedReferenceIndex(Tx& tx) {
+  using Shared = std::shared_ptr<const domain::ReferenceIndex>;
   if (tx.reference_index()) return tx.reference_index();
   auto versions = ReadStoreVersions(tx);
   if (!versions) return Fail(versions.error());
-  const int64_t version = versions->reference;
-  Db::ReferenceMemo kept = tx.db().reference_memo();
-  if (kept.index && kept.version == version) {
-    tx.set_reference_index(kept.index);
-    return kept.index;
-  }
-  if (tx.mode() == TxMode::kWrite) {
+  const int64_t version = versions->of(MemoKind::kReferenceLists);
+  // Lists kept at the version this transaction sees are the ones it would
+  // read, in a write transaction too: had it written them, the version it
+  // sees would be one it made.
+  Shared shared = std::static_pointer_cast<const domain::ReferenceIndex>(
+      tx.db().FindMemo(MemoKind::kReferenceLists, version, ""));
+  if (!shared && tx.mode() == TxMode::kWrite) {
     // What a write transaction reads may yet be rolled back, so it keeps
     // nothing: the committed lists are read and kept by a read of their own,
-    // and used when they are the version this transaction sees (it changed
-    // none). Writes take turns, so at most one waits on a second connection.
-    auto committed = InTx(tx.db(), TxMode::kRead, [](Tx& read) -> Result<Db::ReferenceMemo> {
+    // and used when they are the version this transaction sees. Writes take
+    // turns, so at most one waits on a second connection.
+    struct Committed {
+      int64_t version;
+      Shared index;
+    };
+    auto committed = InTx(tx.db(), TxMode::kRead, [](Tx& read) -> Result<Committed> {
       auto index = SharedReferenceIndex(read);
       if (!index) return Fail(index.error());
       auto seen = ReadStoreVersions(read);
       if (!seen) return Fail(seen.error());
-      return Db::ReferenceMemo{seen->reference, *index};
+      return Committed{seen->of(MemoKind::kReferenceLists), *index};
     });
-    if (committed && committed->version == version) return committed->index;
+    if (committed && committed->version == version) shared = committed->index;
   }
-  auto index = LoadReferenceIndex(tx);
-  if (!index) return Fail(index.error());
-  auto shared = std::make_shared<const domain::ReferenceIndex>(std::move(*index));
-  // A write transaction's lists may yet be rolled back.
-  if (tx.mode() == TxMode::kRead) tx.db().set_reference_memo({version, shared});
+  if (!shared) {
+    auto index = LoadReferenceIndex(tx);
+    if (!index) return Fail(index.error());
+    shared = std::make_shared<const domain::ReferenceIndex>(std::move(*index));
+    if (tx.mode() == TxMode::kRead) tx.db().KeepMemo(MemoKind::kReferenceLists, version, "", shared);
+  }
   tx.set_reference_index(shared);
   return shared;
 }

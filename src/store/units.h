@@ -33,13 +33,13 @@ Result<std::vector<domain::Industry>> ListIndustries(Tx& tx);
 Result<domain::ReferenceIndex> LoadReferenceIndex(Tx& tx);
 
 // The reference lists as this transaction sees them, shared: read whole
-// (LoadReferenceIndex) only when their newest version differs from that of
-// the copy the transaction's Db keeps. Every write of units or industries
-// (UpsertUnits, UpsertIndustries) adds a version in its transaction; only a
-// read transaction's lists are kept (a write transaction that finds none
-// for the version it sees reads them in a read transaction of its own, which
-// keeps them). One short query when nothing changed (ReadStoreVersions);
-// none when a read transaction asks again.
+// (LoadReferenceIndex) only when the copy the transaction's Db keeps is of
+// another version (MemoKind::kReferenceLists: every write of units or
+// industries, by hand too, counts). Only a read transaction's lists are
+// kept; a write transaction that finds none for the version it sees reads
+// them in a read transaction of its own, which keeps them. One short query
+// when nothing changed (ReadStoreVersions); none when a read transaction
+// asks again.
 Result<std::shared_ptr<const domain::ReferenceIndex>> SharedReferenceIndex(Tx& tx);
 
 }  // namespace rongping::store

@@ -67,6 +67,24 @@ TEST(SharedReferenceIndex, IsReadWholeOnlyWhenAWriteOfTheListsCommitted) {
   EXPECT_EQ(Read(t.db()), unchanged);
 }
 
+// The lists kept are those last written, also when an operator edited them
+// by hand, which the triggers count as any other write.
+TEST(SharedReferenceIndex, AnEditByHandIsReadAtTheNextRead) {
+  testing::TempDb t;
+  auto first = Read(t.db());
+  ASSERT_NE(first, nullptr);
+  const std::string industry = first->industries.begin()->first;
+  auto edited = InTx(t.db(), TxMode::kWrite, [&](Tx& tx) -> Result<int64_t> {
+    if (auto u = tx.Exec("UPDATE units SET name = '手改广州市' WHERE code = '440100'"); !u) return u;
+    return tx.Exec("UPDATE industries SET name = '手改行业' WHERE code = $1", {industry});
+  });
+  ASSERT_TRUE(edited) << edited.error().message;
+  auto now = Read(t.db());
+  EXPECT_EQ(now->UnitName("440100"), "手改广州市");
+  EXPECT_EQ(now->industries.at(industry).name, "手改行业");
+  EXPECT_EQ(first->UnitName("440100"), "广州市");
+}
+
 // A write transaction uses the lists as committed, kept for the version it
 // sees (read and kept for it by a read of their own when none is), and its
 // own lists once it has changed them.

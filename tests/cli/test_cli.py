@@ -122,7 +122,7 @@ class CliTest(unittest.TestCase):
     def test_migrate_twice_is_safe(self):
         first = run("migrate", "--db", self.db)
         self.assertEqual(first.returncode, 0, first.stderr)
-        self.assertIn("0 → 17（本次应用 17 个迁移）", first.stdout)  # one per numbered migration
+        self.assertIn("0 → 18（本次应用 18 个迁移）", first.stdout)  # one per numbered migration
         second = run("migrate", "--db", self.db)
         self.assertEqual(second.returncode, 0, second.stderr)
         self.assertIn("本次应用 0 个迁移", second.stdout)
