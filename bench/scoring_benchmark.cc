@@ -193,24 +193,21 @@ void Cycle(benchmark::State& state, size_t inputs, F one) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_ScoreOne(benchmark::State& state) {
+// Score of one assessment after another, cycling through the first `inputs`.
+void ScoreCycling(benchmark::State& state, size_t inputs) {
   const Data& d = GetData();
-  Cycle(state, kSample, [&](size_t i) {
+  Cycle(state, inputs, [&](size_t i) {
     auto r = scoring::Score(*d.model, d.sample[i], d.types[i]);
     benchmark::DoNotOptimize(r.total);
   });
 }
+
+void BM_ScoreOne(benchmark::State& state) { ScoreCycling(state, kSample); }
 BENCHMARK(BM_ScoreOne)->Unit(benchmark::kNanosecond);
 
 // The same over 8 assessments, whose answers stay in the cache: as when the
 // server scores answers it has just parsed (a draft, a submission).
-void BM_ScoreOneInCache(benchmark::State& state) {
-  const Data& d = GetData();
-  Cycle(state, 8, [&](size_t i) {
-    auto r = scoring::Score(*d.model, d.sample[i], d.types[i]);
-    benchmark::DoNotOptimize(r.total);
-  });
-}
+void BM_ScoreOneInCache(benchmark::State& state) { ScoreCycling(state, 8); }
 BENCHMARK(BM_ScoreOneInCache)->Unit(benchmark::kNanosecond);
 
 void BM_EvaluateOne(benchmark::State& state) {
