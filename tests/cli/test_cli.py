@@ -119,14 +119,6 @@ class CliTest(unittest.TestCase):
         self.assertIn("sqlite:PATH", r.stderr)
         self.assertEqual(run("demo", "--db", self.db, "--scenario", "nope").returncode, 2)
 
-    def test_the_server_allocates_with_jemalloc(self):
-        # jemalloc prints its statistics at exit when MALLOC_CONF asks; glibc's
-        # malloc ignores the variable (docs/PERFORMANCE.md: why jemalloc).
-        r = subprocess.run([BIN, "--help"], capture_output=True, text=True, timeout=60,
-                           env={**os.environ, "MALLOC_CONF": "stats_print:true"})
-        self.assertEqual(r.returncode, 0)
-        self.assertIn("Begin jemalloc statistics", r.stderr)
-
     def test_migrate_twice_is_safe(self):
         first = run("migrate", "--db", self.db)
         self.assertEqual(first.returncode, 0, first.stderr)
