@@ -149,12 +149,12 @@ inline double Leaf(double v, double value) {
   if constexpr (kOp == kSlotLe) return v <= value ? 1.0 : 0.0;
   if constexpr (kOp == kSlotGt) return v > value ? 1.0 : 0.0;
   if constexpr (kOp >= kNotLoadBool) {  // kNot after the leaf: 0 for anything but 0
-    constexpr Op kPositive = kOp == kNotLoadBool  ? kLoadBool
-                             : kOp == kNotSlotEq  ? kSlotEq
-                             : kOp == kNotSlotNe  ? kSlotNe
-                             : kOp == kNotSlotGe  ? kSlotGe
-                             : kOp == kNotMaskHas ? kMaskHas
-                                                  : kAnswered;
+    constexpr Op kPositive = [] {
+      for (int op = 0; op < kNotLoadBool; ++op) {
+        if (NegatedLeaf(static_cast<Op>(op)) == kOp) return static_cast<Op>(op);
+      }
+      return kOpCount;
+    }();
     static_assert(NegatedLeaf(kPositive) == kOp);
     return Leaf<kPositive>(v, value) != 0 ? 0.0 : 1.0;
   }
@@ -173,24 +173,15 @@ inline double LeafValue(Op op, double v, double value) {
     case kMaskHas: return Leaf<kMaskHas>(v, value);
     case kMaskCount: return Leaf<kMaskCount>(v, value);
     case kAnswered: return Leaf<kAnswered>(v, value);
-    case kSlotLt:
-      return Leaf<kSlotLt>(v, value);
-    case kSlotLe:
-      return Leaf<kSlotLe>(v, value);
-    case kSlotGt:
-      return Leaf<kSlotGt>(v, value);
-    case kNotLoadBool:
-      return Leaf<kNotLoadBool>(v, value);
-    case kNotSlotEq:
-      return Leaf<kNotSlotEq>(v, value);
-    case kNotSlotNe:
-      return Leaf<kNotSlotNe>(v, value);
-    case kNotSlotGe:
-      return Leaf<kNotSlotGe>(v, value);
-    case kNotMaskHas:
-      return Leaf<kNotMaskHas>(v, value);
-    case kNotAnswered:
-      return Leaf<kNotAnswered>(v, value);
+    case kSlotLt: return Leaf<kSlotLt>(v, value);
+    case kSlotLe: return Leaf<kSlotLe>(v, value);
+    case kSlotGt: return Leaf<kSlotGt>(v, value);
+    case kNotLoadBool: return Leaf<kNotLoadBool>(v, value);
+    case kNotSlotEq: return Leaf<kNotSlotEq>(v, value);
+    case kNotSlotNe: return Leaf<kNotSlotNe>(v, value);
+    case kNotSlotGe: return Leaf<kNotSlotGe>(v, value);
+    case kNotMaskHas: return Leaf<kNotMaskHas>(v, value);
+    case kNotAnswered: return Leaf<kNotAnswered>(v, value);
     default: return kNaN;
   }
 }

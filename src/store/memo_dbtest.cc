@@ -30,9 +30,7 @@ store::StoreVersions Versions(store::Db& db) {
                         [](store::Tx& tx) { return store::ReadStoreVersions(tx); }));
 }
 
-int64_t At(const store::StoreVersions& versions, MemoKind kind) {
-  return versions.memo[static_cast<size_t>(kind)];
-}
+int64_t At(const store::StoreVersions& versions, MemoKind kind) { return versions.of(kind); }
 
 void Write(store::Db& db, const std::function<Result<void>(store::Tx&)>& body) {
   auto done = store::InTx(db, store::TxMode::kWrite, body);
