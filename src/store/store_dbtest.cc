@@ -153,7 +153,73 @@ TEST(PostgresDialect, TranslatesDdlAndRedactsPasswords) {
   EXPECT_EQ(store::RedactDbUrl("sqlite:/tmp/a.db"), "sqlite:/tmp/a.db");
 }
 
+TEST(PostgresDialect, ReadsItsOwnUrlParameterAndLeavesLibpqTheRest) {
+  auto url = store::ReadPgUrl(
+      "postgresql://app@db1/rp?sslmode=require&prepared_statements=off&application_name=x");
+  ASSERT_TRUE(url);
+  EXPECT_EQ(url->libpq_url, "postgresql://app@db1/rp?sslmode=require&application_name=x");
+  EXPECT_FALSE(url->prepared_statements);
+  url = store::ReadPgUrl("postgresql://app@db1/rp?prepared_statements=on");
+  ASSERT_TRUE(url);
+  EXPECT_EQ(url->libpq_url, "postgresql://app@db1/rp");
+  EXPECT_TRUE(url->prepared_statements);
+  url = store::ReadPgUrl("postgresql://app@db1/rp");
+  ASSERT_TRUE(url);
+  EXPECT_EQ(url->libpq_url, "postgresql://app@db1/rp");
+  EXPECT_TRUE(url->prepared_statements);
+  for (const char* bad :
+       {"postgresql://h/rp?prepared_statements=no", "postgresql://h/rp?prepared_statements"}) {
+    auto db = store::Db::Open(bad);
+    ASSERT_FALSE(db) << bad;
+    EXPECT_EQ(db.error().kind, ErrorKind::kInvalid);
+    EXPECT_NE(db.error().message.find("prepared_statements 应为 on 或 off"), std::string::npos)
+        << db.error().message;
+  }
+}
+
 // PostgresBackend.*: only in ctest's postgresql.* run, against a real server.
+
+TEST(PostgresBackend, PreparesStatementsUnlessTheUrlSaysOff) {
+  TempDb t;
+  ASSERT_EQ(t.db().Dialect(), "postgresql");
+  // The statements of a query this connection has prepared, after running
+  // it three times and once with another parameter type.
+  auto prepared_after_runs = [](store::Db& db) -> int64_t {
+    auto tx = db.Begin(store::TxMode::kRead);
+    EXPECT_TRUE(tx);
+    for (int64_t i = 0; i < 3; ++i) {
+      auto rows = (*tx)->Query("SELECT COUNT(*) FROM units WHERE length(code) > $1", {i});
+      EXPECT_TRUE(rows && rows->rows[0].Int(0) > 20);
+    }
+    auto text =
+        (*tx)->Query("SELECT COUNT(*) FROM units WHERE length(code) > $1", {std::string("1")});
+    EXPECT_TRUE(text && text->rows[0].Int(0) > 20);
+    auto n = (*tx)->Query(
+        "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE '%length(' || 'code)%'");
+    EXPECT_TRUE(n);
+    return n ? n->rows[0].Int(0) : -1;
+  };
+  // One per parameter type.
+  EXPECT_EQ(prepared_after_runs(t.db()), 2);
+  auto off = store::Db::Open(t.url() + "&prepared_statements=off");
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_EQ(prepared_after_runs(**off), 0);
+  // A statement the connection lost (as behind a pooler that switches
+  // server connections) fails that transaction with a message that says
+  // what to change, and the connection is not pooled again.
+  {
+    auto tx = t.db().Begin(store::TxMode::kRead);
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE((*tx)->Query("SELECT COUNT(*) FROM units WHERE length(code) > $1", {int64_t{1}}));
+    ASSERT_TRUE((*tx)->Exec("DEALLOCATE ALL"));
+    auto lost = (*tx)->Query("SELECT COUNT(*) FROM units WHERE length(code) > $1", {int64_t{1}});
+    ASSERT_FALSE(lost);
+    EXPECT_EQ(lost.error().kind, ErrorKind::kUnavailable);
+    EXPECT_NE(lost.error().message.find("prepared_statements=off"), std::string::npos)
+        << lost.error().message;
+  }
+  EXPECT_EQ(prepared_after_runs(t.db()), 2);
+}
 
 TEST(PostgresBackend, WriteTransactionsTakeTurnsAcrossServers) {
   TempDb t;

@@ -8,7 +8,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <mutex>
+#include <random>
 #include <regex>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -144,7 +146,9 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  static Result<std::unique_ptr<Connection>> Open(const std::string& url) {
+  // Opens a connection to `url`; `prepare`: keep the program's statements
+  // prepared (RunPrepared).
+  static Result<std::unique_ptr<Connection>> Open(const std::string& url, bool prepare) {
     // Defaults first: what the URL says overrides them.
     const char* keys[] = {"client_encoding", "application_name", "connect_timeout", "dbname", nullptr};
     const char* values[] = {"UTF8", "rongping", "10", url.c_str(), nullptr};
@@ -157,23 +161,37 @@ class Connection {
     // Notices ("already exists, skipping") are not errors; they are dropped
     // rather than written to stderr.
     PQsetNoticeProcessor(conn->conn_, [](void*, const char*) {}, nullptr);
+    conn->prepare_ = prepare;
+    conn->name_prefix_ = std::random_device()();
     return conn;
   }
 
   // True when the connection is usable and outside any transaction.
   bool Reusable() const {
-    return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+    return !discard_ && PQstatus(conn_) == CONNECTION_OK &&
+           PQtransactionStatus(conn_) == PQTRANS_IDLE;
   }
   bool Lost() const { return PQstatus(conn_) != CONNECTION_OK; }
 
-  // Runs one statement; the result on success.
+  // Runs one statement as it is (BEGIN, COMMIT, DDL); the result on success.
   Result<PgResult> Run(std::string_view sql, const std::vector<Value>& params) {
     const std::string text(sql);
     Params p(params);
-    PgResult res(PQexecParams(conn_, text.c_str(), p.count(), p.types(), p.values(), nullptr, nullptr, 0));
-    const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Fail(PgError(conn_, res.get(), sql));
-    return res;
+    return Checked(
+        PQexecParams(conn_, text.c_str(), p.count(), p.types(), p.values(), nullptr, nullptr, 0),
+        sql);
+  }
+
+  // Runs one of the program's statements (Tx::Exec, Query): prepared on
+  // this connection the first time it is run with parameters of these
+  // types, when the connection keeps prepared statements.
+  Result<PgResult> RunPrepared(std::string_view sql, const std::vector<Value>& params) {
+    Params p(params);
+    auto name = Prepared(sql, p);
+    if (!name) return Fail(name.error());
+    if (!*name) return Run(sql, params);
+    return Checked(
+        PQexecPrepared(conn_, (*name)->c_str(), p.count(), p.values(), nullptr, nullptr, 0), sql);
   }
 
   // Frees the notifications libpq holds for this connection. A pooled
@@ -214,11 +232,15 @@ class Connection {
   // whole result.
   Result<void> Stream(std::string_view sql, const std::vector<Value>& params,
                       const std::function<void(const RowCursor&)>& on_row) {
-    const std::string text(sql);
     Params p(params);
-    if (!PQsendQueryParams(conn_, text.c_str(), p.count(), p.types(), p.values(), nullptr, nullptr, 0)) {
-      return Fail(PgError(conn_, nullptr, sql));
-    }
+    auto name = Prepared(sql, p);
+    if (!name) return Fail(name.error());
+    const std::string text = *name ? std::string() : std::string(sql);
+    const int sent = *name ? PQsendQueryPrepared(conn_, (*name)->c_str(), p.count(), p.values(),
+                                                 nullptr, nullptr, 0)
+                           : PQsendQueryParams(conn_, text.c_str(), p.count(), p.types(),
+                                               p.values(), nullptr, nullptr, 0);
+    if (!sent) return Fail(PgError(conn_, nullptr, sql));
     PQsetSingleRowMode(conn_);
     std::optional<Error> failed;
     ResultCursor cursor;
@@ -232,7 +254,7 @@ class Connection {
         cursor.result = raw;
         on_row(cursor);
       } else if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && !failed) {
-        failed = PgError(conn_, raw, sql);
+        failed = StatementError(raw, sql);
       }
     }
     if (failed) return Fail(*failed);
@@ -240,7 +262,64 @@ class Connection {
   }
 
  private:
+  // The most statements one connection keeps prepared; a statement beyond
+  // them is sent as it is. (Each costs the server a plan's memory per
+  // connection; the program's statements are far fewer.)
+  static constexpr size_t kMaxPrepared = 256;
+
+  // The result of a statement sent, or its error.
+  Result<PgResult> Checked(PGresult* raw, std::string_view sql) {
+    PgResult res(raw);
+    const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+      return Fail(StatementError(res.get(), sql));
+    return res;
+  }
+
+  // The error of a failed statement. A prepared statement the server no
+  // longer has (a pooler that hands each transaction another server
+  // connection) or whose plan no longer fits (the schema changed beneath
+  // it) makes the connection one not to use again.
+  Error StatementError(const PGresult* res, std::string_view sql) {
+    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    const std::string_view code = state ? state : "";
+    if (!prepared_.empty() && (code == "26000" || code == "0A000")) {
+      discard_ = true;
+      if (code == "26000") {
+        return Error::Unavailable(
+            "数据库连接上的预备语句已不存在：连接池须为会话模式（pgbouncer pool_mode = session），"
+            "或在数据库地址中加 prepared_statements=off");
+      }
+    }
+    return PgError(conn_, res, sql);
+  }
+
+  // The name of the statement prepared for `sql` with parameters of `p`'s
+  // types (prepared now if it was not), or null to send it as it is.
+  Result<const std::string*> Prepared(std::string_view sql, const Params& p) {
+    if (!prepare_) return nullptr;
+    std::string key(sql);
+    key.push_back('\0');
+    key.append(reinterpret_cast<const char*>(p.types()),
+               sizeof(Oid) * static_cast<size_t>(p.count()));
+    if (auto kept = prepared_.find(key); kept != prepared_.end()) return &kept->second;
+    if (prepared_.size() >= kMaxPrepared) return nullptr;
+    std::string name = fmt::format("rp{:x}_{}", name_prefix_, prepared_.size());
+    const std::string text(sql);
+    if (auto r = Checked(PQprepare(conn_, name.c_str(), text.c_str(), p.count(), p.types()), sql);
+        !r) {
+      return Fail(r.error());
+    }
+    return &prepared_.emplace(std::move(key), std::move(name)).first->second;
+  }
+
   PGconn* conn_;
+  bool prepare_ = true;
+  bool discard_ = false;  // not to be pooled again (StatementError)
+  uint64_t name_prefix_ =
+      0;  // random: names never meet another connection's on a shared server connection
+  std::unordered_map<std::string, std::string>
+      prepared_;  // sql, NUL, parameter types -> statement name
 };
 
 class PgDb;
@@ -329,7 +408,7 @@ class PgTx final : public Tx {
 
 class PgDb final : public Db {
  public:
-  explicit PgDb(std::string url) : url_(std::move(url)) {}
+  PgDb(std::string url, bool prepare) : url_(std::move(url)), prepare_(prepare) {}
 
   Result<std::unique_ptr<Tx>> BeginTransaction(TxMode mode) override {
     // A pooled connection may have been ended by the server (a restart, an
@@ -353,7 +432,7 @@ class PgDb final : public Db {
     std::lock_guard lock(listen_mu_);
     if (!listener_ || listener_->Lost()) {
       listener_.reset();
-      auto conn = Connection::Open(url_);
+      auto conn = Connection::Open(url_, false);
       if (!conn) return Fail(conn.error());
       if (auto r = (*conn)->Run("LISTEN rongping_feed", {}); !r) return Fail(r.error());
       listener_ = std::move(*conn);
@@ -364,7 +443,7 @@ class PgDb final : public Db {
   }
 
   // A new connection, outside the pool.
-  Result<std::unique_ptr<Connection>> OpenConnection() { return Connection::Open(url_); }
+  Result<std::unique_ptr<Connection>> OpenConnection() { return Connection::Open(url_, prepare_); }
 
   // Takes back a connection a transaction is done with.
   void Release(std::unique_ptr<Connection> conn) {
@@ -389,7 +468,7 @@ class PgDb final : public Db {
       }
     }
     *pooled = false;
-    return Connection::Open(url_);
+    return OpenConnection();
   }
 
   static Result<void> StartTransaction(Connection& conn, TxMode mode) {
@@ -407,6 +486,7 @@ class PgDb final : public Db {
   }
 
   std::string url_;
+  const bool prepare_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_;
   std::mutex listen_mu_;
@@ -414,15 +494,15 @@ class PgDb final : public Db {
 };
 
 Result<PgResult> PgTx::RunStatement(std::string_view sql, const std::vector<Value>& params) {
-  if (mode_ != TxMode::kReadOne) return conn_->Run(sql, params);
+  if (mode_ != TxMode::kReadOne) return conn_->RunPrepared(sql, params);
   if (statements_++ > 0) return Fail(OneStatementOnly());
-  auto res = conn_->Run(sql, params);
+  auto res = conn_->RunPrepared(sql, params);
   if (res || !pooled_ || res.error().kind != ErrorKind::kUnavailable) return res;
   auto fresh = db_->OpenConnection();
   if (!fresh) return Fail(fresh.error());
   conn_ = std::move(*fresh);
   pooled_ = false;
-  return conn_->Run(sql, params);
+  return conn_->RunPrepared(sql, params);
 }
 
 PgTx::~PgTx() {
@@ -449,8 +529,38 @@ std::string RedactDbUrl(std::string_view url) {
   return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
 }
 
+Result<PgUrl> ReadPgUrl(std::string_view url) {
+  constexpr std::string_view kParameter = "prepared_statements";
+  PgUrl out;
+  const size_t query = url.find('?');
+  out.libpq_url = std::string(url.substr(0, query));
+  if (query == std::string_view::npos) return out;
+  char separator = '?';
+  for (std::string_view rest = url.substr(query + 1); !rest.empty();) {
+    const size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (pair.substr(0, pair.find('=')) != kParameter) {
+      if (!pair.empty()) (out.libpq_url += separator) += pair;
+      separator = '&';
+      continue;
+    }
+    const std::string_view value =
+        pair.size() > kParameter.size() ? pair.substr(kParameter.size() + 1) : "";
+    if (value != "on" && value != "off") {
+      return Fail(Error::Invalid(
+          "invalid_db_url",
+          fmt::format("数据库地址参数 {} 应为 on 或 off，而不是“{}”", kParameter, value), "db"));
+    }
+    out.prepared_statements = value == "on";
+  }
+  return out;
+}
+
 Result<std::unique_ptr<Db>> OpenPostgres(const std::string& url) {
-  auto db = std::make_unique<PgDb>(url);
+  auto read = ReadPgUrl(url);
+  if (!read) return Fail(read.error());
+  auto db = std::make_unique<PgDb>(std::move(read->libpq_url), read->prepared_statements);
   if (auto ping = db->Ping(); !ping) return Fail(ping.error());
   return std::unique_ptr<Db>(std::move(db));
 }
