@@ -342,12 +342,14 @@ TEST(PostgresBackend, PooledConnectionsSurviveTheServerDroppingThem) {
   const std::string name = "rp_drop_" + std::to_string(reinterpret_cast<uintptr_t>(&t) % 100000);
   auto db = store::Db::Open(t.url() + "&application_name=" + name);
   ASSERT_TRUE(db) << db.error().message;
-  // Pool two connections (each used by a transaction of `mode`), then have
-  // the server end every one of them (as a restart would); the next reads
-  // of `mode` succeed.
+  // Pool two connections (each used by a transaction of `mode`, or by a
+  // read for a write: two writes at once would wait for each other), then
+  // have the server end every one of them (as a restart would); the next
+  // transactions of `mode` succeed.
   auto pool_end_and_read = [&](store::TxMode mode) {
     {
-      auto a = (*db)->Begin(mode), b = (*db)->Begin(mode);
+      const store::TxMode pooling = mode == store::TxMode::kWrite ? store::TxMode::kRead : mode;
+      auto a = (*db)->Begin(pooling), b = (*db)->Begin(pooling);
       ASSERT_TRUE(a && b);
       ASSERT_TRUE((*a)->Query("SELECT 1") && (*b)->Query("SELECT 1"));
       ASSERT_TRUE((*a)->Commit() && (*b)->Commit());
@@ -364,10 +366,58 @@ TEST(PostgresBackend, PooledConnectionsSurviveTheServerDroppingThem) {
       EXPECT_GT(rows->rows[0].Int(0), 20);
     }
   };
+  // A read or write meets the ended connection at its BEGIN and begins
+  // again on a fresh one; a read of one statement meets it at that
+  // statement (it sends no BEGIN first) and runs it again on a fresh one.
   pool_end_and_read(store::TxMode::kRead);
-  // A read of one statement meets the ended connection at that statement
-  // (it sends no BEGIN first) and runs it again on a fresh one.
   pool_end_and_read(store::TxMode::kReadOne);
+  pool_end_and_read(store::TxMode::kWrite);
+}
+
+TEST(PostgresBackend, AFailedStatementLeavesThePoolClean) {
+  TempDb t;
+  ASSERT_EQ(t.db().Dialect(), "postgresql");
+  auto count = [](store::Tx& tx) { return tx.Query("SELECT COUNT(*) FROM industries")->rows[0].Int(0); };
+  // A read that runs nothing commits.
+  {
+    auto idle = t.db().Begin(store::TxMode::kRead);
+    ASSERT_TRUE(idle);
+    ASSERT_TRUE((*idle)->Commit());
+  }
+  // The first statement fails: the transaction is over for the caller, and
+  // the connection serves the next read from a clean state, twice (the
+  // statement prepared with the failing one is not kept).
+  for (int i = 0; i < 2; ++i) {
+    auto tx = t.db().Begin(store::TxMode::kRead);
+    ASSERT_TRUE(tx);
+    auto bad = (*tx)->Query("SELECT no_such_column FROM industries WHERE code = $1", {std::string("C13")});
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().kind, ErrorKind::kInternal);
+    EXPECT_NE(bad.error().message.find("no_such_column"), std::string::npos) << bad.error().message;
+    EXPECT_FALSE((*tx)->Query("SELECT 1"));  // the transaction is aborted, not gone
+  }
+  // A read whose first statement is a Scan, and one whose first is a Query,
+  // each see one snapshot from that statement on, on the pooled connection.
+  for (bool scan_first : {true, false}) {
+    auto reader = t.db().Begin(store::TxMode::kRead);
+    ASSERT_TRUE(reader);
+    int64_t before = -1;
+    if (scan_first) {
+      ASSERT_TRUE((*reader)->Scan("SELECT COUNT(*) FROM industries", {},
+                                  [&](const store::RowCursor& r) { before = r.Int(0); }));
+    } else {
+      before = count(**reader);
+    }
+    ASSERT_GT(before, 0);
+    ASSERT_TRUE(InTx(t.db(), store::TxMode::kWrite, [&](store::Tx& tx) {
+      return tx.Exec("INSERT INTO industries (code, name, section, grp) VALUES ($1, 'b', 'Z', 'g')",
+                     {std::string(scan_first ? "Z8" : "Z9")});
+    }));
+    EXPECT_EQ(count(**reader), before);
+    ASSERT_TRUE((*reader)->Commit());
+    auto later = t.db().Begin(store::TxMode::kRead);
+    EXPECT_EQ(count(**later), before + 1);
+  }
 }
 
 TEST(Units, ShundeReportsToTheProvinceNotToFoshan) {
