@@ -154,9 +154,13 @@ def main():
                          capture_output=True, text=True).stdout.strip()
     try:
         pg = run("PostgreSQL", url, args.clients, args.seconds)
+        # The same with every statement parsed and planned at each run, as
+        # behind a pooler in transaction mode (docs/deploy.md).
+        unprepared = run("PG unprep.", url + ("&" if "?" in url else "?") + "prepared_statements=off",
+                         args.clients, args.seconds)
     finally:
         subprocess.run([cluster, "stop", pgdir])
-    print(f"PostgreSQL / SQLite: {pg / sqlite:.2f}")
+    print(f"PostgreSQL / SQLite: {pg / sqlite:.2f}; PostgreSQL prepared / unprepared: {pg / unprepared:.2f}")
 
 
 if __name__ == "__main__":

@@ -318,8 +318,9 @@ class SmtpSink:
 
 def pg_database_url(name, server=None):
     """The URL of database `name` on `server` (a URL of any database there;
-    RONGPING_API_PG by default)."""
-    return (server or PG).rsplit("/", 1)[0] + "/" + name
+    RONGPING_API_PG by default), with the same parameters."""
+    base, mark, query = (server or PG).partition("?")
+    return base.rsplit("/", 1)[0] + "/" + name + mark + query
 
 
 def create_pg_database(name, server=None):
@@ -355,6 +356,8 @@ def _psql(url, statement):
     query = statement.lstrip().upper().startswith(("SELECT", "WITH"))
     if query:
         statement = f"SELECT COALESCE(json_agg(q), '[]') FROM ({statement}) q"
+    # psql knows no rongping parameter.
+    url = re.sub(r"[?&]prepared_statements=[a-z]*$|(?<=[?&])prepared_statements=[a-z]*&", "", url)
     r = subprocess.run(["psql", url, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", statement],
                        capture_output=True, timeout=120)
     if r.returncode != 0:
