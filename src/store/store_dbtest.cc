@@ -159,6 +159,9 @@ TEST(PostgresDialect, ReadsItsOwnUrlParameterAndLeavesLibpqTheRest) {
   ASSERT_TRUE(url);
   EXPECT_EQ(url->libpq_url, "postgresql://app@db1/rp?sslmode=require&application_name=x");
   EXPECT_FALSE(url->prepared_statements);
+  url = store::ReadPgUrl("postgresql://app@db1/rp?prepared_statements=on&&connect_timeout=5");
+  ASSERT_TRUE(url);
+  EXPECT_EQ(url->libpq_url, "postgresql://app@db1/rp?connect_timeout=5");
   url = store::ReadPgUrl("postgresql://app@db1/rp?prepared_statements=on");
   ASSERT_TRUE(url);
   EXPECT_EQ(url->libpq_url, "postgresql://app@db1/rp");

@@ -316,10 +316,11 @@ class Connection {
   PGconn* conn_;
   bool prepare_ = true;
   bool discard_ = false;  // not to be pooled again (StatementError)
-  uint64_t name_prefix_ =
-      0;  // random: names never meet another connection's on a shared server connection
-  std::unordered_map<std::string, std::string>
-      prepared_;  // sql, NUL, parameter types -> statement name
+  // Random, so that names never meet another connection's on a server
+  // connection a pooler shares.
+  uint64_t name_prefix_ = 0;
+  // The statements prepared: sql, NUL, parameter types -> statement name.
+  std::unordered_map<std::string, std::string> prepared_;
 };
 
 class PgDb;
@@ -541,8 +542,10 @@ Result<PgUrl> ReadPgUrl(std::string_view url) {
     const std::string_view pair = rest.substr(0, amp);
     rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
     if (pair.substr(0, pair.find('=')) != kParameter) {
-      if (!pair.empty()) (out.libpq_url += separator) += pair;
-      separator = '&';
+      if (!pair.empty()) {
+        (out.libpq_url += separator) += pair;
+        separator = '&';
+      }
       continue;
     }
     const std::string_view value =
