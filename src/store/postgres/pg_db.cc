@@ -173,13 +173,11 @@ class Connection {
   }
   bool Lost() const { return PQstatus(conn_) != CONNECTION_OK; }
 
-  // Runs one statement as it is (BEGIN, COMMIT, DDL); the result on success.
-  Result<PgResult> Run(std::string_view sql, const std::vector<Value>& params) {
+  // Runs a statement without parameters as it is (BEGIN, COMMIT, DDL); the
+  // result on success.
+  Result<PgResult> Run(std::string_view sql) {
     const std::string text(sql);
-    Params p(params);
-    return Checked(
-        PQexecParams(conn_, text.c_str(), p.count(), p.types(), p.values(), nullptr, nullptr, 0),
-        sql);
+    return Checked(PQexecParams(conn_, text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0), sql);
   }
 
   // Runs one of the program's statements (Tx::Exec, Query): prepared on
@@ -189,9 +187,10 @@ class Connection {
     Params p(params);
     auto name = Prepared(sql, p);
     if (!name) return Fail(name.error());
-    if (!*name) return Run(sql, params);
-    return Checked(
-        PQexecPrepared(conn_, (*name)->c_str(), p.count(), p.values(), nullptr, nullptr, 0), sql);
+    const std::string text = *name ? std::string() : std::string(sql);
+    return Checked(*name ? PQexecPrepared(conn_, (*name)->c_str(), p.count(), p.values(), nullptr, nullptr, 0)
+                         : PQexecParams(conn_, text.c_str(), p.count(), p.types(), p.values(), nullptr, nullptr, 0),
+                   sql);
   }
 
   // Frees the notifications libpq holds for this connection. A pooled
@@ -370,7 +369,7 @@ class PgTx final : public Tx {
       if (end == std::string::npos) end = text.size();
       std::string_view statement(text.data() + start, end - start);
       if (statement.find_first_not_of(" \t\r\n") != std::string_view::npos) {
-        if (auto r = conn_->Run(statement, {}); !r) return Fail(r.error());
+        if (auto r = conn_->Run(statement); !r) return Fail(r.error());
       }
       start = end + 1;
     }
@@ -385,9 +384,9 @@ class PgTx final : public Tx {
     // Other app servers LISTEN on the channel (PgDb::WaitForFeedNotice);
     // PostgreSQL delivers it only when the transaction commits.
     if (appends_feed()) {
-      if (auto n = conn_->Run("NOTIFY rongping_feed", {}); !n) return Fail(n.error());
+      if (auto n = conn_->Run("NOTIFY rongping_feed"); !n) return Fail(n.error());
     }
-    auto r = conn_->Run("COMMIT", {});
+    auto r = conn_->Run("COMMIT");
     if (!r) return Fail(r.error());
     done_ = true;
     return {};
@@ -435,7 +434,7 @@ class PgDb final : public Db {
       listener_.reset();
       auto conn = Connection::Open(url_, false);
       if (!conn) return Fail(conn.error());
-      if (auto r = (*conn)->Run("LISTEN rongping_feed", {}); !r) return Fail(r.error());
+      if (auto r = (*conn)->Run("LISTEN rongping_feed"); !r) return Fail(r.error());
       listener_ = std::move(*conn);
     }
     auto noticed = listener_->WaitForNotice(timeout);
@@ -474,12 +473,11 @@ class PgDb final : public Db {
 
   static Result<void> StartTransaction(Connection& conn, TxMode mode) {
     auto begun = conn.Run(mode == TxMode::kRead ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
-                                                : "BEGIN ISOLATION LEVEL READ COMMITTED",
-                          {});
+                                                : "BEGIN ISOLATION LEVEL READ COMMITTED");
     if (!begun) return Fail(begun.error());
     if (mode == TxMode::kWrite) {
-      if (auto locked = conn.Run(kWriterLock, {}); !locked) {
-        (void)conn.Run("ROLLBACK", {});
+      if (auto locked = conn.Run(kWriterLock); !locked) {
+        (void)conn.Run("ROLLBACK");
         return Fail(locked.error());
       }
     }
@@ -507,7 +505,7 @@ Result<PgResult> PgTx::RunStatement(std::string_view sql, const std::vector<Valu
 }
 
 PgTx::~PgTx() {
-  if (!done_ && mode_ != TxMode::kReadOne && !conn_->Lost()) (void)conn_->Run("ROLLBACK", {});
+  if (!done_ && mode_ != TxMode::kReadOne && !conn_->Lost()) (void)conn_->Run("ROLLBACK");
   db_->Release(std::move(conn_));
 }
 
