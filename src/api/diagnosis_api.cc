@@ -236,25 +236,51 @@ LruCache<KeptJson>& KeptDiagnoses() {
   return kept;
 }
 
+// The same diagnoses, found by the caller, the enterprise and the stamp of
+// the read that made them (campaign::StampedDiagnosisKey): a request that
+// finds one there costs one statement.
+LruCache<KeptJson>& StampedDiagnoses() {
+  static LruCache<KeptJson> kept(4096);
+  return kept;
+}
+
 // The diagnosis of the enterprise `uscc` in `round` as the request's caller
-// may see it (kNotFound outside its scope), the caller put in `*who`: read
-// afresh with the session in one transaction, made again only when what it
-// is made of changed.
+// may see it (kNotFound outside its scope), the caller put in `*who`: when
+// the caller's session is kept in memory and this caller read the same
+// stamp before, its diagnosis as then; otherwise read afresh with the
+// session in one transaction, and made again only when what it is made of
+// changed.
 Result<std::shared_ptr<const KeptJson>> BuildDiagnosis(Context& c, const http::Request& req, const std::string& round,
                                                        const std::string& uscc, Principal* who) {
+  auto now = campaign::ReadDiagnosisStamp(
+      c.db, c.results, [&](store::Tx& tx) { return KeptPrincipal(c, req, tx); }, uscc);
+  if (!now) return Fail(now.error());
+  if (now->who) {
+    auto key = campaign::StampedDiagnosisKey(*now->who, round, uscc, now->stamp);
+    if (auto kept = key ? StampedDiagnoses().Get(*key) : nullptr) {
+      *who = std::move(*now->who);
+      return kept;
+    }
+  }
   auto d = campaign::ReadEnterpriseDiagnosis(
       c.db, c.lifecycle, c.results, c.benchmark_packs,
       [&](store::Tx& tx) { return Authenticate(c, req, tx); }, round, uscc, who);
   if (!d) return Fail(d.error());
+  const auto stamped_key = campaign::StampedDiagnosisKey(*who, round, uscc, d->stamp);
   const std::string key = DiagnosisKey(*d, c.options.min_group_size);
-  if (auto kept = KeptDiagnoses().Get(key)) return kept;
-  if (auto completed = campaign::CompleteDiagnosis(c.db, c.results, c.options.min_group_size, *d); !completed) {
-    return Fail(completed.error());
+  auto made = KeptDiagnoses().Get(key);
+  if (!made) {
+    if (auto completed = campaign::CompleteDiagnosis(c.db, c.results, c.options.min_group_size, *d);
+        !completed) {
+      return Fail(completed.error());
+    }
+    made = std::make_shared<const KeptJson>(
+        KeptJson{{d->index, d->national_pack}, JsonResponse(DiagnosisJson(c, *d)).body});
+    // A pack that could not be read is not kept: the next request tries again.
+    if (d->national_pack_unreadable) return made;
+    KeptDiagnoses().Put(key, made);
   }
-  auto made = std::make_shared<const KeptJson>(
-      KeptJson{{d->index, d->national_pack}, JsonResponse(DiagnosisJson(c, *d)).body});
-  // A pack that could not be read is not kept: the next request tries again.
-  if (!d->national_pack_unreadable) KeptDiagnoses().Put(key, made);
+  if (stamped_key) StampedDiagnoses().Put(*stamped_key, made);
   return made;
 }
 

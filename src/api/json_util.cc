@@ -97,22 +97,34 @@ bool AllowedBeforePasswordChange(const http::Request& request) {
          (request.path == "/api/v1/session/password" && request.method == "PUT");
 }
 
+// The request's bearer token, else its session cookie (`*via_cookie`);
+// empty when it has neither.
+std::string SessionToken(const http::Request& request, bool* via_cookie) {
+  std::string_view auth = request.Header("Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  *via_cookie = false;
+  if (auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer) {
+    return std::string(auth.substr(kBearer.size()));
+  }
+  *via_cookie = true;
+  return request.Cookie(kSessionCookie);
+}
+
+bool IsSafeMethod(const http::Request& request) {
+  return request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS";
+}
+
 // The principal of the request's bearer token or session cookie, its
 // session found by `find(token)`.
 template <typename Find>
 Result<Principal> SessionPrincipal(const http::Request& request, const Find& find) {
-  std::string_view auth = request.Header("Authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer) {
-    return find(std::string(auth.substr(kBearer.size())));
-  }
-  std::string cookie = request.Cookie(kSessionCookie);
-  if (cookie.empty()) return Fail(Error::Unauthenticated());
-  Result<Principal> principal = find(cookie);
-  if (!principal) return principal;
+  bool via_cookie = false;
+  const std::string token = SessionToken(request, &via_cookie);
+  if (token.empty()) return Fail(Error::Unauthenticated());
+  Result<Principal> principal = find(token);
+  if (!principal || !via_cookie) return principal;
   principal->via_cookie = true;
-  bool safe = request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS";
-  if (!safe && request.Header("X-CSRF-Token") != principal->csrf_token) {
+  if (!IsSafeMethod(request) && request.Header("X-CSRF-Token") != principal->csrf_token) {
     return Fail(Error::Forbidden("缺少或错误的 CSRF 令牌（X-CSRF-Token）"));
   }
   return principal;
@@ -137,6 +149,16 @@ Result<Principal> Authenticate(Context& context, const http::Request& request, s
   return HeldToPasswordChange(
       SessionPrincipal(request, [&](const std::string& token) { return context.auth.Authenticate(tx, token); }),
       request);
+}
+
+std::optional<Principal> KeptPrincipal(Context& context, const http::Request& request,
+                                       store::Tx& tx) {
+  if (!IsSafeMethod(request)) return std::nullopt;
+  bool via_cookie = false;
+  auto principal = context.auth.KeptPrincipal(tx, SessionToken(request, &via_cookie));
+  if (!principal || principal->must_change_password) return std::nullopt;
+  principal->via_cookie = via_cookie;
+  return principal;
 }
 
 Json LevelTitleJson(const std::string& model_id, const std::optional<std::string>& level_id) {

@@ -79,6 +79,12 @@ Result<std::string> StringField(const Json& object, std::string_view name, bool 
 Result<Principal> Authenticate(Context& context, const http::Request& request);
 // The same, the session read in the caller's read transaction `tx`.
 Result<Principal> Authenticate(Context& context, const http::Request& request, store::Tx& tx);
+// The principal of a GET (or HEAD) request's session as a read transaction
+// kept it at the accounts version `tx` has read already
+// (AuthService::KeptPrincipal): nullopt when none is kept, and for any
+// request Authenticate would refuse or hold to a password change.
+std::optional<Principal> KeptPrincipal(Context& context, const http::Request& request,
+                                       store::Tx& tx);
 
 // Parses a positive integer query parameter with a default and bounds.
 Result<int64_t> IntQuery(const http::Request& request, std::string_view name, int64_t fallback,

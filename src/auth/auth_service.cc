@@ -28,6 +28,13 @@ std::string RandomToken(size_t bytes) {
   return out;
 }
 
+// A live session's principal, kept (store/memo.h) while no session or
+// account changes.
+struct LiveSession {
+  Principal principal;
+  int64_t expires_at;
+};
+
 }  // namespace
 
 Principal PrincipalOf(const store::UserRecord& u) {
@@ -211,11 +218,6 @@ Result<Principal> AuthService::Authenticate(const std::string& token) const {
 
 Result<Principal> AuthService::Authenticate(store::Tx& tx, const std::string& token) const {
   if (token.empty() || token.size() > 256) return Fail(Error::Unauthenticated());
-  // A live session's principal, kept while no session or account changes.
-  struct LiveSession {
-    Principal principal;
-    int64_t expires_at;
-  };
   const int64_t now = Now();
   const std::string token_hash = HashToken(token);
   auto found = store::Memoized<LiveSession>(
@@ -230,6 +232,13 @@ Result<Principal> AuthService::Authenticate(store::Tx& tx, const std::string& to
   if (!found) return Fail(found.error());
   if (!*found || (*found)->expires_at <= now) return Fail(Error::Unauthenticated("登录已过期，请重新登录"));
   return std::move((*found)->principal);
+}
+
+std::optional<Principal> AuthService::KeptPrincipal(store::Tx& tx, const std::string& token) const {
+  if (token.empty() || token.size() > 256) return std::nullopt;
+  auto kept = store::FindKept<LiveSession>(tx, store::MemoKind::kAccounts, HashToken(token));
+  if (!kept || kept->expires_at <= Now()) return std::nullopt;
+  return kept->principal;
 }
 
 Result<void> AuthService::Logout(const std::string& token) {

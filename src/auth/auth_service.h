@@ -7,12 +7,13 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "domain/principal.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "domain/principal.h"
 #include "store/db.h"
 
 namespace rongping {
@@ -93,6 +94,11 @@ class AuthService {
   // read transaction (kRead) none while no session or account was changed,
   // on any server, since the session was last read here (store/memo.h).
   Result<Principal> Authenticate(store::Tx& tx, const std::string& token) const;
+  // The principal of the live session `token` as a read transaction kept it
+  // at the accounts version `tx` has read already (store::FindKept); nullopt
+  // when none is kept there (Authenticate reads it), or the session has
+  // expired. Runs no statement.
+  std::optional<Principal> KeptPrincipal(store::Tx& tx, const std::string& token) const;
 
   Result<void> Logout(const std::string& token);
 

@@ -1,5 +1,7 @@
 #include "campaign/enterprise_diagnosis.h"
 
+#include <fmt/format.h>
+
 #include "analytics/results_snapshot.h"
 #include "core/size_class.h"
 #include "store/campaign.h"
@@ -22,10 +24,13 @@ Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleServ
                                                     BenchmarkPackCache& packs, const CallerInTx& caller,
                                                     const std::string& round, const std::string& uscc,
                                                     Principal* who) {
-  // The caller, the assessment in its scope, the enterprise's rounds, the
-  // reference lists and the national pack, in one read.
+  // The stamp, the caller, the assessment in its scope, the enterprise's
+  // rounds, the reference lists and the national pack, in one read.
   EnterpriseDiagnosis out;
   auto read = store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) -> Result<void> {
+    auto stamp = store::ReadEnterpriseStamp(tx, uscc);
+    if (!stamp) return Fail(stamp.error());
+    out.stamp.store = std::move(*stamp);
     auto found = caller(tx);
     if (!found) return Fail(found.error());
     *who = std::move(*found);
@@ -66,7 +71,33 @@ Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleServ
                 ""};
   if (auto r = results.Current(db); !r) return Fail(r.error());
   out.results_seq = results.last_seq();
+  out.stamp.results_seq = out.results_seq;
   return out;
+}
+
+Result<DiagnosisStampNow> ReadDiagnosisStamp(store::Db& db, analytics::ResultsSnapshot& results,
+                                             const KeptCallerInTx& kept_caller,
+                                             const std::string& uscc) {
+  DiagnosisStampNow now;
+  auto read = store::InTx(db, store::TxMode::kReadOne, [&](store::Tx& tx) -> Result<void> {
+    auto stamp = store::ReadEnterpriseStamp(tx, uscc);
+    if (!stamp) return Fail(stamp.error());
+    now.stamp.store = std::move(*stamp);
+    now.who = kept_caller(tx);
+    return {};
+  });
+  if (!read) return Fail(read.error());
+  if (auto r = results.Current(db); !r) return Fail(r.error());
+  now.stamp.results_seq = results.last_seq();
+  return now;
+}
+
+std::optional<std::string> StampedDiagnosisKey(const Principal& who, const std::string& round,
+                                               const std::string& uscc,
+                                               const DiagnosisStamp& stamp) {
+  if (who.role == Role::kAgency) return std::nullopt;
+  return fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}", who.user_id, round, uscc, stamp.results_seq,
+                     stamp.store);
 }
 
 Result<void> CompleteDiagnosis(store::Db& db, const analytics::ResultsSnapshot& results, int64_t min_group_size,

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,18 @@
 
 namespace rongping::campaign {
 
+// Where a read of an enterprise's diagnosis stood: what
+// store::ReadEnterpriseStamp read in the read's transaction, and the results
+// snapshot's position after it. Two reads at equal stamps, by callers with
+// the same principal, make the same diagnosis.
+struct DiagnosisStamp {
+  std::string store;
+  int64_t results_seq = 0;
+  bool operator==(const DiagnosisStamp&) const = default;
+};
+
 struct EnterpriseDiagnosis {
+  DiagnosisStamp stamp;  // where ReadEnterpriseDiagnosis read it
   AssessmentView view;  // the assessment, its scoring, the enterprise (and the pledge: CompleteDiagnosis)
   std::vector<store::RoundAssessment> history;  // every round of the enterprise, oldest first
   analytics::GroupKey key;                  // its peer group attributes (codes)
@@ -57,6 +69,30 @@ Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleServ
                                                     BenchmarkPackCache& packs, const CallerInTx& caller,
                                                     const std::string& round, const std::string& uscc,
                                                     Principal* who);
+
+// The caller of a read as found in memory in the read's transaction
+// (api::KeptPrincipal), or nullopt when only a statement could tell.
+using KeptCallerInTx = std::function<std::optional<Principal>(store::Tx&)>;
+
+// What one statement tells of the diagnosis of `uscc` now: its stamp, and
+// the caller as `kept_caller` finds it in the same read (nullopt: not kept).
+struct DiagnosisStampNow {
+  DiagnosisStamp stamp;
+  std::optional<Principal> who;
+};
+Result<DiagnosisStampNow> ReadDiagnosisStamp(store::Db& db, analytics::ResultsSnapshot& results,
+                                             const KeptCallerInTx& kept_caller,
+                                             const std::string& uscc);
+
+// The key under which the diagnosis of `uscc` in `round` that `who` read at
+// `stamp` may be kept and found again by ReadDiagnosisStamp alone: the same
+// key means the same caller's principal (the stamp holds the accounts'
+// version), the same enterprise, unit tree and round, and so the same
+// scope check and the same body. nullopt for an agency, whose scope (its
+// grants) the stamp does not hold.
+std::optional<std::string> StampedDiagnosisKey(const Principal& who, const std::string& round,
+                                               const std::string& uscc,
+                                               const DiagnosisStamp& stamp);
 
 // Completes d with what only a diagnosis's body needs, made again only when
 // what ReadEnterpriseDiagnosis read changed: d.diagnosis, d against the

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+#include <type_traits>
+#include <variant>
+
 #include "core/text.h"
 #include "core/time.h"
 #include "core/uscc.h"
@@ -456,6 +460,44 @@ Result<std::vector<RoundAssessment>> ListEnterpriseAssessments(Tx& tx, std::stri
     out.push_back({std::move(*a), r.Text(20)});
   }
   return out;
+}
+
+Result<std::string> ReadEnterpriseStamp(Tx& tx, std::string_view uscc) {
+  auto rows = tx.Query(
+      "SELECT v.accounts, v.rounds, v.benchmark_packs, v.reference_lists, e.version, e.name, "
+      "e.unit_code, "
+      "e.industry_code, e.size_class, a.id, a.version, a.round_code, a.model_id, a.status, "
+      "a.total, "
+      "a.level_id FROM cache_versions v LEFT JOIN enterprises e ON e.uscc = $1 "
+      "LEFT JOIN assessments a ON a.uscc = e.uscc ORDER BY a.id",
+      {std::string(uscc)});
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return Fail(Error::Internal("cache_versions 表应恰有一行"));
+  StoreVersions versions;
+  for (size_t i = 0; i < kMemoKinds; ++i) versions.memo[i] = rows->rows[0].Int(i);
+  tx.set_store_versions(versions);
+  // Each value with its type (and a text with its length), so that no two
+  // different rows make the same text; reals exactly.
+  std::string stamp;
+  for (const Row& r : rows->rows) {
+    stamp += '\x1e';
+    for (size_t i = 0; i < r.size(); ++i) {
+      std::visit(
+          [&stamp](const auto& v) {
+            using V = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<V, std::monostate>)
+              stamp += "\x1fn";
+            else if constexpr (std::is_same_v<V, int64_t>)
+              fmt::format_to(std::back_inserter(stamp), "\x1fi{}", v);
+            else if constexpr (std::is_same_v<V, double>)
+              fmt::format_to(std::back_inserter(stamp), "\x1fr{:a}", v);
+            else
+              fmt::format_to(std::back_inserter(stamp), "\x1ft{}:{}", v.size(), v);
+          },
+          r[i]);
+    }
+  }
+  return stamp;
 }
 
 Result<void> UpsertTarget(Tx& tx, std::string_view round_code, std::string_view unit_code,

@@ -152,6 +152,16 @@ struct RoundAssessment {
 // without its answers and score vector (empty, unset).
 Result<std::vector<RoundAssessment>> ListEnterpriseAssessments(Tx& tx, std::string_view uscc);
 
+// What a read of the enterprise `uscc` and its assessments can show, in one
+// statement, as text: the store versions (MemoKind's counters: kept in a
+// kRead or kReadOne `tx` as ReadStoreVersions keeps them) and the columns of
+// the enterprise and of each of its assessments that its diagnosis shows,
+// groups peers by or is scoped by (the enterprise's unit and industry).
+// Equal texts mean that none of these changed, also when they were written
+// by hand; the text names no other enterprise. The one statement of a
+// kReadOne `tx`, or the first of a kRead one.
+Result<std::string> ReadEnterpriseStamp(Tx& tx, std::string_view uscc);
+
 Result<void> UpsertTarget(Tx& tx, std::string_view round_code, std::string_view unit_code,
                           std::string_view rule);
 // The rule text of the unit's target in the round; nullopt when unset.

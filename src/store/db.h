@@ -150,12 +150,13 @@ class Tx {
     if (mode_ != TxMode::kWrite) reference_index_ = std::move(index);
   }
 
-  // The versions a read transaction has read (store::ReadStoreVersions): a
-  // second use in it costs no statement. Empty until then, and always in any
-  // other transaction.
+  // The versions a read has read (store::ReadStoreVersions, or
+  // store::ReadEnterpriseStamp, the one statement of a kReadOne read): a
+  // second use in it costs no statement. Empty until then, and always in a
+  // write transaction.
   const std::optional<StoreVersions>& store_versions() const { return store_versions_; }
   void set_store_versions(const StoreVersions& versions) {
-    if (mode_ == TxMode::kRead) store_versions_ = versions;
+    if (mode_ != TxMode::kWrite) store_versions_ = versions;
   }
 
  protected:

@@ -48,6 +48,18 @@ Result<std::optional<T>> Memoized(Tx& tx, MemoKind kind, const std::string& key,
   return loaded;
 }
 
+// The value kept for `key` of `kind` at the version `tx` has read already
+// (Tx::store_versions), as Memoized would find it; null when none is kept
+// there or `tx` has read no versions yet. Runs no statement: for a kReadOne
+// read whose one statement read the versions (ReadEnterpriseStamp).
+// REQUIRES: T is the type Memoized keeps for `kind`.
+template <typename T>
+std::shared_ptr<const T> FindKept(Tx& tx, MemoKind kind, const std::string& key) {
+  if (!tx.store_versions()) return nullptr;
+  return std::static_pointer_cast<const T>(
+      tx.db().FindMemo(kind, tx.store_versions()->of(kind), key));
+}
+
 }  // namespace rongping::store
 
 #endif  // RONGPING_STORE_MEMO_H_

@@ -519,5 +519,73 @@ class AuthorizationMatrix(unittest.TestCase):
         self.assertGreater(checked, 500)
 
 
+class KeptDiagnoses(unittest.TestCase):
+    """A diagnosis asked for again is found by one statement while the
+    caller's session and what the enterprise's stamp holds are unchanged:
+    still only for callers whose scope holds the enterprise, and showing a
+    change made by hand at once. Each test restores what it changed."""
+
+    def diagnosis(self, who, token=None):
+        uscc = F.own_uscc["guangzhou"]
+        return SERVER.request("GET", f"/api/v1/rounds/gd-2016/enterprises/{uscc}/diagnosis",
+                              token or SERVER.token(who))
+
+    def kept(self, who, token=None):
+        for _ in range(3):
+            r = self.diagnosis(who, token)
+            self.assertEqual(r.status, 200, r)
+        return r
+
+    def test_another_citys_official_never_gets_it(self):
+        self.kept("guangzhou")
+        for _ in range(3):  # the second time with its session kept too
+            self.assertEqual(self.diagnosis("shenzhen").status, 404)
+        self.assertEqual(self.diagnosis("guangzhou").status, 200)
+
+    def test_an_edit_by_hand_shows_at_once(self):
+        uscc = F.own_uscc["guangzhou"]
+        [[name]] = SERVER.sql("SELECT name FROM enterprises WHERE uscc = ?", uscc)
+        self.assertEqual(self.kept("guangzhou").json()["enterprise_name"], name)
+        try:
+            SERVER.sql("UPDATE enterprises SET name = ? WHERE uscc = ?", name + "（改）", uscc)
+            self.assertEqual(self.diagnosis("guangzhou").json()["enterprise_name"], name + "（改）")
+        finally:
+            SERVER.sql("UPDATE enterprises SET name = ? WHERE uscc = ?", name, uscc)
+        self.assertEqual(self.diagnosis("guangzhou").json()["enterprise_name"], name)
+
+    def test_an_enterprise_moved_to_another_city_leaves_the_first_citys_scope_at_once(self):
+        uscc = F.own_uscc["guangzhou"]
+        [[unit]] = SERVER.sql("SELECT unit_code FROM enterprises WHERE uscc = ?", uscc)
+        self.assertEqual(unit, "440100")
+        self.kept("guangzhou")
+        self.assertEqual(self.diagnosis("shenzhen").status, 404)
+        try:
+            SERVER.sql("UPDATE enterprises SET unit_code = '440300' WHERE uscc = ?", uscc)
+            self.assertEqual(self.diagnosis("guangzhou").status, 404)
+            self.assertEqual(self.kept("shenzhen").status, 200)
+        finally:
+            SERVER.sql("UPDATE enterprises SET unit_code = ? WHERE uscc = ?", unit, uscc)
+        self.assertEqual(self.diagnosis("shenzhen").status, 404)
+        self.assertEqual(self.diagnosis("guangzhou").status, 200)
+
+    def test_a_revoked_grant_ends_the_agencys_reading_at_once(self):
+        grant = f"/api/v1/enterprises/{F.own_uscc['agency']}/grants/agency"
+        self.kept("agency")
+        r = req("DELETE", grant, "enterprise")
+        self.assertLess(r.status, 300, r)
+        try:
+            self.assertEqual(self.diagnosis("agency").status, 404)
+        finally:
+            r = req("PUT", grant, "enterprise", body={"can_submit": True})
+            self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.diagnosis("agency").status, 200)
+
+    def test_a_logout_ends_it_at_once(self):
+        token = SERVER.login("guangzhou").json()["token"]
+        self.kept("guangzhou", token)
+        self.assertEqual(SERVER.request("DELETE", "/api/v1/session", token).status, 200)
+        self.assertEqual(self.diagnosis("guangzhou", token).status, 401)
+
+
 if __name__ == "__main__":
     unittest.main()
