@@ -238,10 +238,24 @@ LruCache<KeptJson>& KeptDiagnoses() {
 
 // The same diagnoses, found by the caller, the enterprise and the stamp of
 // the read that made them (campaign::StampedDiagnosisKey): a request that
-// finds one there costs one statement.
+// finds one there costs one statement. Mostly the same bodies as
+// KeptDiagnoses holds.
 LruCache<KeptJson>& StampedDiagnoses() {
-  static LruCache<KeptJson> kept(4096);
+  static LruCache<KeptJson> kept(1024);
   return kept;
+}
+
+// The enterprises' rounds and results positions at which StampedDiagnoses
+// holds a diagnosis for some caller: at any other, the stamp's statement
+// cannot find one, and is not run (while submissions move the position,
+// a diagnosis costs what a full read costs, not one statement more).
+LruCache<bool>& StampedPositions() {
+  static LruCache<bool> kept(1024);
+  return kept;
+}
+
+std::string PositionKey(const std::string& round, const std::string& uscc, int64_t results_seq) {
+  return fmt::format("{}\x1f{}\x1f{}", round, uscc, results_seq);
 }
 
 // The diagnosis of the enterprise `uscc` in `round` as the request's caller
@@ -252,14 +266,17 @@ LruCache<KeptJson>& StampedDiagnoses() {
 // changed.
 Result<std::shared_ptr<const KeptJson>> BuildDiagnosis(Context& c, const http::Request& req, const std::string& round,
                                                        const std::string& uscc, Principal* who) {
-  auto now = campaign::ReadDiagnosisStamp(
-      c.db, c.results, [&](store::Tx& tx) { return KeptPrincipal(c, req, tx); }, uscc);
-  if (!now) return Fail(now.error());
-  if (now->who) {
-    auto key = campaign::StampedDiagnosisKey(*now->who, round, uscc, now->stamp);
-    if (auto kept = key ? StampedDiagnoses().Get(*key) : nullptr) {
-      *who = std::move(*now->who);
-      return kept;
+  if (auto current = c.results.Current(c.db); !current) return Fail(current.error());
+  if (StampedPositions().Get(PositionKey(round, uscc, c.results.last_seq()))) {
+    auto now = campaign::ReadDiagnosisStamp(
+        c.db, c.results, [&](store::Tx& tx) { return KeptPrincipal(c, req, tx); }, uscc);
+    if (!now) return Fail(now.error());
+    if (now->who) {
+      auto key = campaign::StampedDiagnosisKey(*now->who, round, uscc, now->stamp);
+      if (auto kept = key ? StampedDiagnoses().Get(*key) : nullptr) {
+        *who = std::move(*now->who);
+        return kept;
+      }
     }
   }
   auto d = campaign::ReadEnterpriseDiagnosis(
@@ -280,7 +297,11 @@ Result<std::shared_ptr<const KeptJson>> BuildDiagnosis(Context& c, const http::R
     if (d->national_pack_unreadable) return made;
     KeptDiagnoses().Put(key, made);
   }
-  if (stamped_key) StampedDiagnoses().Put(*stamped_key, made);
+  if (stamped_key) {
+    StampedDiagnoses().Put(*stamped_key, made);
+    StampedPositions().Put(PositionKey(round, uscc, d->stamp.results_seq),
+                           std::make_shared<const bool>(true));
+  }
   return made;
 }
 
