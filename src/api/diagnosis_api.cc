@@ -219,7 +219,7 @@ std::string DiagnosisKey(const campaign::EnterpriseDiagnosis& d, int64_t min_gro
   std::string key = fmt::format(
       "{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", a.id, a.version,
       d.view.model->hash, e.name, e.unit_code.str(), e.industry_code, SizeClassName(e.size_class), d.view.round_name,
-      d.results_seq, static_cast<const void*>(d.index.get()), static_cast<const void*>(d.national_pack.get()),
+      d.stamp.results_seq, static_cast<const void*>(d.index.get()), static_cast<const void*>(d.national_pack.get()),
       min_group_size, a.round_code, a.uscc.str());
   for (const auto& [h, round_name] : d.history) {
     fmt::format_to(std::back_inserter(key), "\x1e{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", h.round_code, round_name,

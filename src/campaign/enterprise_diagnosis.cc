@@ -70,8 +70,7 @@ Result<EnterpriseDiagnosis> ReadEnterpriseDiagnosis(store::Db& db, LifecycleServ
                 std::string(SizeClassLabel(enterprise.size_class)),
                 ""};
   if (auto r = results.Current(db); !r) return Fail(r.error());
-  out.results_seq = results.last_seq();
-  out.stamp.results_seq = out.results_seq;
+  out.stamp.results_seq = results.last_seq();
   return out;
 }
 

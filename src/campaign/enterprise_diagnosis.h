@@ -36,11 +36,9 @@ struct EnterpriseDiagnosis {
   std::vector<store::RoundAssessment> history;  // every round of the enterprise, oldest first
   analytics::GroupKey key;                  // its peer group attributes (codes)
   analytics::GroupKey labels;               // the same in 中文
-  // The reference lists the labels come from, and the results snapshot's
-  // position in the change feed when it was read: the peer figures show
-  // this position or a later one.
+  // The reference lists the labels come from. (The peer figures show the
+  // results snapshot's position in stamp.results_seq or a later one.)
   std::shared_ptr<const domain::ReferenceIndex> index;
-  int64_t results_seq = 0;
   analytics::Diagnosis diagnosis;           // against the region's peers (DiagnosePeers)
   // The national benchmark pack for its model and province; null when none
   // is loaded, or when it could not be read (national_pack_unreadable: the

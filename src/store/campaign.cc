@@ -1,10 +1,10 @@
 #include "store/campaign.h"
 
-#include <fmt/format.h>
-
 #include <iterator>
 #include <type_traits>
 #include <variant>
+
+#include <fmt/format.h>
 
 #include "core/text.h"
 #include "core/time.h"
@@ -464,11 +464,10 @@ Result<std::vector<RoundAssessment>> ListEnterpriseAssessments(Tx& tx, std::stri
 
 Result<std::string> ReadEnterpriseStamp(Tx& tx, std::string_view uscc) {
   auto rows = tx.Query(
-      "SELECT v.accounts, v.rounds, v.benchmark_packs, v.reference_lists, e.version, e.name, "
-      "e.unit_code, "
-      "e.industry_code, e.size_class, a.id, a.version, a.round_code, a.model_id, a.status, "
-      "a.total, "
-      "a.level_id FROM cache_versions v LEFT JOIN enterprises e ON e.uscc = $1 "
+      "SELECT v.accounts, v.rounds, v.benchmark_packs, v.reference_lists, "
+      "e.version, e.name, e.unit_code, e.industry_code, e.size_class, "
+      "a.id, a.version, a.round_code, a.model_id, a.status, a.total, a.level_id "
+      "FROM cache_versions v LEFT JOIN enterprises e ON e.uscc = $1 "
       "LEFT JOIN assessments a ON a.uscc = e.uscc ORDER BY a.id",
       {std::string(uscc)});
   if (!rows) return Fail(rows.error());
