@@ -45,12 +45,12 @@ class DiagnosisStampTest : public ::testing::Test {
     ASSERT_TRUE(done) << done.error().message;
   }
 
-  // A session begun (no change of the accounts' version) and ended (one).
-  void BeginAndEndASession() {
+  // A session begun (no change of the accounts' version), and ended (one).
+  void BeginASession() {
     Sql("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
         "SELECT 'stamp-test', id, 'c', 0, 4000000000 FROM users ORDER BY id LIMIT 1");
-    Sql("DELETE FROM sessions WHERE token_hash = 'stamp-test'");
   }
+  void EndTheSession() { Sql("DELETE FROM sessions WHERE token_hash = 'stamp-test'"); }
 
   testing::TempDb t_;
   std::string uscc_;   // an enterprise with an approved assessment in gd-2016
@@ -79,7 +79,9 @@ TEST_F(DiagnosisStampTest, ChangesWithWhatADiagnosisShowsOrIsScopedByWhoeverWrit
     EXPECT_NE(after, before);
     before = after;
   }
-  BeginAndEndASession();
+  BeginASession();
+  EXPECT_EQ(Stamp(uscc_), before) << "a session begun";
+  EndTheSession();
   EXPECT_NE(Stamp(uscc_), before) << "a session ended";
   before = Stamp(uscc_);
   // Another enterprise's edits leave the stamp as it was.
@@ -133,7 +135,8 @@ TEST_F(DiagnosisStampTest, OneStatementFindsTheStampOfTheFullReadAndTheCallerKep
 
   // A session ended: the caller is no longer known without a statement,
   // and the stamp is another.
-  BeginAndEndASession();
+  BeginASession();
+  EndTheSession();
   auto after = ReadDiagnosisStamp(t_.db(), results, kept_caller, uscc_);
   ASSERT_TRUE(after) << after.error().message;
   EXPECT_FALSE(after->who);
