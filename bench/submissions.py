@@ -2,23 +2,31 @@
 """Durable submissions per second with 64 concurrent clients, on SQLite and
 on PostgreSQL, in one invocation (docs/PERFORMANCE.md).
 
-Each client is an enterprise of its own, logged in, with complete answers
-saved in an open round that needs review; it submits (the server validates
-and scores the answers and records the submission, its event and the change
-feed in one transaction, and answers only after the commit), withdraws, and
-submits again, for the whole run, on one kept-alive connection. Counted:
-submissions the server acknowledged with 200. SQLite runs WAL with
-synchronous=NORMAL (a commit survives the process being killed, not a power
-cut); PostgreSQL runs with fsync and synchronous_commit on (a commit
-survives a power cut).
+Enterprises of their own, logged in, with complete answers saved in an open
+round that needs review, are submitted (the server validates and scores the
+answers and records the submission, its event and the change feed in one
+transaction, and answers only after the commit), withdrawn, and submitted
+again, for the whole run, by 64 kept-alive connections. Counted: submissions
+the server acknowledged with 200. SQLite runs WAL with synchronous=NORMAL (a
+commit survives the process being killed, not a power cut); PostgreSQL runs
+with fsync and synchronous_commit on (a commit survives a power cut).
 
-    python3 bench/submissions.py [--clients 64] [--seconds 20]
+The load comes from wrk (`--generator wrk`, the default: a Lua script, 2
+threads, each connection taking the next of 4 enterprises per connection in
+turn, so that an enterprise's submission has been answered before its
+withdrawal is sent; one that was not is refused and counted as refused), or
+from 64 Python threads, each one enterprise on one connection
+(`--generator python`: the figures recorded before 2026-12-07 night; the
+clients take much of the two cores).
 
-Run after scripts/build. Needs psql and PostgreSQL's server binaries
+    python3 bench/submissions.py [--clients 64] [--seconds 20] [--generator wrk|python] [--workers 8]
+
+Run after scripts/build. Needs wrk, psql and PostgreSQL's server binaries
 (scripts/install-deps installs them).
 """
 import argparse
 import http.client
+import json
 import os
 import re
 import statistics
@@ -109,6 +117,59 @@ def load(server, people, seconds):
     return latencies, time.monotonic() - started, errors[0]
 
 
+# wrk's script: each thread takes every second enterprise; each request is
+# the next enterprise's next step (submit, then withdraw on the next pass).
+WRK_SCRIPT = """
+local threads, count = {}, 0
+function setup(thread)
+  thread:set("first", count)
+  count = count + 1
+  table.insert(threads, thread)
+end
+function init(args)
+  mine, k, submitted, withdrawn, refused = {}, 0, 0, 0, 0
+  for i = first + 1, #people, 2 do mine[#mine + 1] = people[i] end
+end
+function request()
+  local p = mine[(k % #mine) + 1]
+  local step = (math.floor(k / #mine) % 2 == 0) and "/submit" or "/withdraw"
+  k = k + 1
+  return wrk.format("POST", p[1] .. step, {["Authorization"] = "Bearer " .. p[2], ["Content-Length"] = "0"})
+end
+function response(status, headers, body)
+  if status ~= 200 then refused = refused + 1
+  elseif body:find('"status":"submitted"', 1, true) then submitted = submitted + 1
+  else withdrawn = withdrawn + 1 end
+end
+function done(summary, latency, requests)
+  local s, w, r = 0, 0, 0
+  for _, t in ipairs(threads) do
+    s, w, r = s + t:get("submitted"), w + t:get("withdrawn"), r + t:get("refused")
+  end
+  io.write(string.format("RESULT %d %d %d %d %d %d\\n", s, w, r, summary.duration,
+                         latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def load_wrk(server, people, seconds, connections):
+    """wrk submits and withdraws the enterprises in turn on `connections`
+    connections; (acknowledged submissions, seconds, p50 and p99 of every
+    write in ms, refused)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write("people = " + "{" + ", ".join(
+            "{%s, %s}" % (json.dumps(path), json.dumps(token)) for path, token in people) + "}\n")
+        f.write(WRK_SCRIPT)
+    try:
+        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "-s", f.name,
+                              f"http://127.0.0.1:{server.port}/"],
+                             capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(f.name)
+    s, _, refused, micros, p50, p99 = map(int, re.search(r"^RESULT (.*)$", out, re.M).group(1).split())
+    return s, micros / 1e6, p50 / 1000, p99 / 1000, refused
+
+
 def write_counters(metrics_port):
     """(transactions, writes) of assessments so far, from the server's /metrics."""
     text = urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).read().decode()
@@ -116,27 +177,31 @@ def write_counters(metrics_port):
     return int(values["rongping_write_groups_total"]), int(values["rongping_write_jobs_total"])
 
 
-def run(name, pg, clients, seconds):
+def run(name, pg, clients, seconds, generator, workers):
     """The load on a server whose database is a SQLite file (pg "") or on `pg`."""
     metrics_port = free_port()
     server = Server(str_body_type="application/json", pg=pg,
-                    serve_args=["--workers", "8", "--metrics-listen", f"127.0.0.1:{metrics_port}"])
+                    serve_args=["--workers", str(workers), "--metrics-listen", f"127.0.0.1:{metrics_port}"])
     server.start("default")
     try:
-        people = prepare(server, clients)
+        people = prepare(server, clients * (4 if generator == "wrk" else 1))
         groups_before, jobs_before = write_counters(metrics_port)
-        latencies, took, errors = load(server, people, seconds)
+        if generator == "wrk":
+            submitted, took, p50, p99, errors = load_wrk(server, people, seconds, clients)
+        else:
+            latencies, took, errors = load(server, people, seconds)
+            latencies.sort()
+            submitted = len(latencies)
+            p50 = statistics.median(latencies) * 1000
+            p99 = latencies[int(0.99 * (len(latencies) - 1))] * 1000
         groups, jobs = write_counters(metrics_port)
     finally:
         server.stop()
     groups -= groups_before
     jobs -= jobs_before
-    latencies.sort()
-    rate = len(latencies) / took
-    p50 = statistics.median(latencies) * 1000
-    p99 = latencies[int(0.99 * (len(latencies) - 1))] * 1000
-    print(f"{name:<11} {len(latencies):>7} submissions in {took:5.1f} s = {rate:7.1f}/s  "
-          f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  errors {errors}; "
+    rate = submitted / took
+    print(f"{name:<11} {submitted:>7} submissions in {took:5.1f} s = {rate:7.1f}/s  "
+          f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  refused {errors}; "
           f"{jobs} writes in {groups} transactions ({jobs / max(groups, 1):.1f} per transaction)", flush=True)
     return rate
 
@@ -145,19 +210,22 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--clients", type=int, default=64)
     ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--generator", choices=("wrk", "python"), default="wrk")
+    ap.add_argument("--workers", type=int, default=8, help="the server's worker threads")
     args = ap.parse_args()
-    print(f"{args.clients} clients, {args.seconds:g} s each, server with 8 workers", flush=True)
-    sqlite = run("SQLite", "", args.clients, args.seconds)
+    print(f"{args.clients} clients ({args.generator}), {args.seconds:g} s each, server with {args.workers} workers",
+          flush=True)
+    sqlite = run("SQLite", "", args.clients, args.seconds, args.generator, args.workers)
     cluster = os.path.join(REPO, "scripts", "pg-cluster")
     pgdir = tempfile.mkdtemp(prefix="rongping-bench-pg-")
     url = subprocess.run([cluster, "start", pgdir], env=dict(os.environ, RONGPING_PG_FSYNC="on"), check=True,
                          capture_output=True, text=True).stdout.strip()
     try:
-        pg = run("PostgreSQL", url, args.clients, args.seconds)
+        pg = run("PostgreSQL", url, args.clients, args.seconds, args.generator, args.workers)
         # The same with every statement parsed and planned at each run, as
         # behind a pooler in transaction mode (docs/deploy.md).
         unprepared = run("PG unprep.", url + ("&" if "?" in url else "?") + "prepared_statements=off",
-                         args.clients, args.seconds)
+                         args.clients, args.seconds, args.generator, args.workers)
     finally:
         subprocess.run([cluster, "stop", pgdir])
     print(f"PostgreSQL / SQLite: {pg / sqlite:.2f}; PostgreSQL prepared / unprepared: {pg / unprepared:.2f}")
