@@ -258,6 +258,25 @@ std::string PositionKey(const std::string& round, const std::string& uscc, int64
   return fmt::format("{}\x1f{}\x1f{}", round, uscc, results_seq);
 }
 
+// The diagnosis this request's caller read at the stamp the enterprise has
+// now, the caller put in `*who`; null when none is kept (or when no
+// caller's is kept at the results position the snapshot shows, without a
+// statement).
+Result<std::shared_ptr<const KeptJson>> FindStampedDiagnosis(Context& c, const http::Request& req,
+                                                             const std::string& round,
+                                                             const std::string& uscc,
+                                                             Principal* who) {
+  if (!StampedPositions().Get(PositionKey(round, uscc, c.results.last_seq()))) return nullptr;
+  auto now = campaign::ReadDiagnosisStamp(
+      c.db, c.results, [&](store::Tx& tx) { return KeptPrincipal(c, req, tx); }, uscc);
+  if (!now) return Fail(now.error());
+  if (!now->who) return nullptr;
+  auto key = campaign::StampedDiagnosisKey(*now->who, round, uscc, now->stamp);
+  auto kept = key ? StampedDiagnoses().Get(*key) : nullptr;
+  if (kept) *who = std::move(*now->who);
+  return kept;
+}
+
 // The diagnosis of the enterprise `uscc` in `round` as the request's caller
 // may see it (kNotFound outside its scope), the caller put in `*who`: when
 // the caller's session is kept in memory and this caller read the same
@@ -266,19 +285,8 @@ std::string PositionKey(const std::string& round, const std::string& uscc, int64
 // changed.
 Result<std::shared_ptr<const KeptJson>> BuildDiagnosis(Context& c, const http::Request& req, const std::string& round,
                                                        const std::string& uscc, Principal* who) {
-  if (auto current = c.results.Current(c.db); !current) return Fail(current.error());
-  if (StampedPositions().Get(PositionKey(round, uscc, c.results.last_seq()))) {
-    auto now = campaign::ReadDiagnosisStamp(
-        c.db, c.results, [&](store::Tx& tx) { return KeptPrincipal(c, req, tx); }, uscc);
-    if (!now) return Fail(now.error());
-    if (now->who) {
-      auto key = campaign::StampedDiagnosisKey(*now->who, round, uscc, now->stamp);
-      if (auto kept = key ? StampedDiagnoses().Get(*key) : nullptr) {
-        *who = std::move(*now->who);
-        return kept;
-      }
-    }
-  }
+  auto stamped = FindStampedDiagnosis(c, req, round, uscc, who);
+  if (!stamped || *stamped) return stamped;
   auto d = campaign::ReadEnterpriseDiagnosis(
       c.db, c.lifecycle, c.results, c.benchmark_packs,
       [&](store::Tx& tx) { return Authenticate(c, req, tx); }, round, uscc, who);

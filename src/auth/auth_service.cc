@@ -28,6 +28,9 @@ std::string RandomToken(size_t bytes) {
   return out;
 }
 
+// Whether `token` may be a session's: anything else is refused unread.
+bool MayBeSessionToken(const std::string& token) { return !token.empty() && token.size() <= 256; }
+
 // A live session's principal, kept (store/memo.h) while no session or
 // account changes.
 struct LiveSession {
@@ -212,12 +215,12 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
 }
 
 Result<Principal> AuthService::Authenticate(const std::string& token) const {
-  if (token.empty() || token.size() > 256) return Fail(Error::Unauthenticated());
+  if (!MayBeSessionToken(token)) return Fail(Error::Unauthenticated());
   return InTx(db_, store::TxMode::kReadOne, [&](store::Tx& tx) { return Authenticate(tx, token); });
 }
 
 Result<Principal> AuthService::Authenticate(store::Tx& tx, const std::string& token) const {
-  if (token.empty() || token.size() > 256) return Fail(Error::Unauthenticated());
+  if (!MayBeSessionToken(token)) return Fail(Error::Unauthenticated());
   const int64_t now = Now();
   const std::string token_hash = HashToken(token);
   auto found = store::Memoized<LiveSession>(
@@ -235,7 +238,7 @@ Result<Principal> AuthService::Authenticate(store::Tx& tx, const std::string& to
 }
 
 std::optional<Principal> AuthService::KeptPrincipal(store::Tx& tx, const std::string& token) const {
-  if (token.empty() || token.size() > 256) return std::nullopt;
+  if (!MayBeSessionToken(token)) return std::nullopt;
   auto kept = store::FindKept<LiveSession>(tx, store::MemoKind::kAccounts, HashToken(token));
   if (!kept || kept->expires_at <= Now()) return std::nullopt;
   return kept->principal;

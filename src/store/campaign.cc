@@ -463,18 +463,15 @@ Result<std::vector<RoundAssessment>> ListEnterpriseAssessments(Tx& tx, std::stri
 }
 
 Result<std::string> ReadEnterpriseStamp(Tx& tx, std::string_view uscc) {
-  auto rows = tx.Query(
-      "SELECT v.accounts, v.rounds, v.benchmark_packs, v.reference_lists, "
-      "e.version, e.name, e.unit_code, e.industry_code, e.size_class, "
+  static const std::string kSql = fmt::format(
+      "SELECT {}, e.version, e.name, e.unit_code, e.industry_code, e.size_class, "
       "a.id, a.version, a.round_code, a.model_id, a.status, a.total, a.level_id "
       "FROM cache_versions v LEFT JOIN enterprises e ON e.uscc = $1 "
       "LEFT JOIN assessments a ON a.uscc = e.uscc ORDER BY a.id",
-      {std::string(uscc)});
+      kStoreVersionColumns);
+  auto rows = tx.Query(kSql, {std::string(uscc)});
   if (!rows) return Fail(rows.error());
-  if (rows->empty()) return Fail(Error::Internal("cache_versions 表应恰有一行"));
-  StoreVersions versions;
-  for (size_t i = 0; i < kMemoKinds; ++i) versions.memo[i] = rows->rows[0].Int(i);
-  tx.set_store_versions(versions);
+  if (auto versions = KeepStoreVersions(tx, *rows); !versions) return Fail(versions.error());
   // Each value with its type (and a text with its length), so that no two
   // different rows make the same text; reals exactly.
   std::string stamp;

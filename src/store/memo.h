@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 #include "store/db.h"
@@ -27,6 +28,17 @@ namespace rongping::store {
 // The versions `tx` sees: in a read transaction (kRead) read once, one
 // statement, and then kept in it; in any other transaction read each time.
 Result<StoreVersions> ReadStoreVersions(Tx& tx);
+
+// The columns of cache_versions in MemoKind's order, the table aliased `v`:
+// a statement that reads the versions beside other columns selects these
+// first and hands its rows to KeepStoreVersions.
+inline constexpr std::string_view kStoreVersionColumns =
+    "v.accounts, v.rounds, v.benchmark_packs, v.reference_lists";
+
+// The versions in the first columns of `rows` (each row holding the one row
+// of cache_versions; kInternal when there is none), kept in `tx` as
+// ReadStoreVersions keeps them.
+Result<StoreVersions> KeepStoreVersions(Tx& tx, const Rows& rows);
 
 // In a read transaction (kRead): the value kept for `key` of `kind` at the
 // version `tx` sees, else what `load(tx)` returns, kept when it found one
