@@ -21,7 +21,7 @@ struct TableSpec {
   std::string_view auto_key;  // the auto-assigned key column, if any
 };
 
-constexpr std::array<TableSpec, 24> kTables = {{
+constexpr std::array<TableSpec, 27> kTables = {{
     {"schema_migrations", "version", ""},
     {"units", "LENGTH(path), code", ""},
     {"industries", "code", ""},
@@ -46,6 +46,9 @@ constexpr std::array<TableSpec, 24> kTables = {{
     {"reminder_batches", "id", "id"},
     {"reminders", "id", "id"},
     {"registrations", "id", "id"},
+    {"support_measures", "id", "id"},
+    {"support_recipients", "measure_id, uscc", ""},
+    {"typical_cases", "year, uscc", ""},
 }};
 
 // Adds one value, with its type, to a row's hash.

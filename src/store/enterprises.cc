@@ -88,10 +88,10 @@ Result<std::optional<Enterprise>> FindEnterprise(Tx& tx, const Principal& who,
   return std::optional<Enterprise>{FromRow(rows->rows[0])};
 }
 
-Result<std::map<std::string, std::string>> FindEnterpriseNames(Tx& tx, const Principal& who,
-                                                               const std::vector<std::string>& usccs) {
+Result<std::map<std::string, EnterpriseLabel>> FindEnterpriseUnits(
+    Tx& tx, const Principal& who, const std::vector<std::string>& usccs) {
   constexpr size_t kPerQuery = 500;
-  std::map<std::string, std::string> out;
+  std::map<std::string, EnterpriseLabel> out;
   for (size_t start = 0; start < usccs.size(); start += kPerQuery) {
     const size_t end = std::min(usccs.size(), start + kPerQuery);
     std::vector<Value> params;
@@ -101,11 +101,23 @@ Result<std::map<std::string, std::string>> FindEnterpriseNames(Tx& tx, const Pri
       in += fmt::format("{}${}", in.empty() ? "" : ", ", params.size());
     }
     std::string cond = EnterpriseScopeCondition(who, params);
-    auto rows = tx.Query(fmt::format("SELECT e.uscc, e.name FROM enterprises e WHERE e.uscc IN ({}) AND {}", in, cond),
-                         params);
+    auto rows = tx.Query(
+        fmt::format(
+            "SELECT e.uscc, e.name, e.unit_code FROM enterprises e WHERE e.uscc IN ({}) AND {}", in,
+            cond),
+        params);
     if (!rows) return Fail(rows.error());
-    for (const auto& r : rows->rows) out[r.Text(0)] = r.Text(1);
+    for (const auto& r : rows->rows) out[r.Text(0)] = {r.Text(1), r.Text(2)};
   }
+  return out;
+}
+
+Result<std::map<std::string, std::string>> FindEnterpriseNames(
+    Tx& tx, const Principal& who, const std::vector<std::string>& usccs) {
+  auto found = FindEnterpriseUnits(tx, who, usccs);
+  if (!found) return Fail(found.error());
+  std::map<std::string, std::string> out;
+  for (auto& [uscc, label] : *found) out.emplace(uscc, std::move(label.name));
   return out;
 }
 

@@ -15,6 +15,15 @@
 
 namespace rongping::store {
 
+// The name and unit of each enterprise of `usccs` that exists and is in
+// `who`'s scope, by USCC.
+struct EnterpriseLabel {
+  std::string name;
+  std::string unit_code;
+};
+Result<std::map<std::string, EnterpriseLabel>> FindEnterpriseUnits(
+    Tx& tx, const Principal& who, const std::vector<std::string>& usccs);
+
 // The names of those of `usccs` that exist and are in `who`'s scope, by
 // USCC (others are left out), read a few hundred at a time.
 Result<std::map<std::string, std::string>> FindEnterpriseNames(Tx& tx, const Principal& who,

@@ -504,6 +504,46 @@ Result<void> ReferenceListTriggers(Tx& tx) {
                      });
 }
 
+// 政策联动: support measures, the enterprises that received each, and the
+// cases marked as examples (典型经验) for a year.
+constexpr std::string_view kV19 = R"SQL(
+CREATE TABLE support_measures (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  year BIGINT NOT NULL,
+  amount_10k_yuan DOUBLE PRECISION,
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  note TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version BIGINT NOT NULL
+);
+CREATE INDEX support_measures_year ON support_measures(year);
+CREATE TABLE support_recipients (
+  measure_id BIGINT NOT NULL REFERENCES support_measures(id) ON DELETE CASCADE,
+  uscc TEXT NOT NULL REFERENCES enterprises(uscc),
+  amount_10k_yuan DOUBLE PRECISION,
+  note TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  added_at TEXT NOT NULL,
+  PRIMARY KEY (measure_id, uscc)
+);
+CREATE INDEX support_recipients_uscc ON support_recipients(uscc);
+CREATE TABLE typical_cases (
+  year BIGINT NOT NULL,
+  uscc TEXT NOT NULL REFERENCES enterprises(uscc),
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  measure_id BIGINT REFERENCES support_measures(id) ON DELETE SET NULL,
+  marked_by TEXT NOT NULL,
+  marked_at TEXT NOT NULL,
+  PRIMARY KEY (year, uscc)
+)
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -526,6 +566,7 @@ const std::vector<Migration>& AllMigrations() {
       {16, "enterprise self-registration", kV16},
       {17, "versions of what read transactions keep", kV17, CacheVersionTriggers},
       {18, "versions of the reference lists by trigger", kV18, ReferenceListTriggers},
+      {19, "support measures, their recipients, typical cases", kV19},
   };
   return kAll;
 }
