@@ -58,6 +58,7 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterDiagnosisRoutes(router, c);
   RegisterCircularRoutes(router, c);
   RegisterSelectionRoutes(router, c);
+  RegisterSupportRoutes(router, c);
   RegisterOutstandingRoutes(router, c);
   RegisterReminderRoutes(router, c);
   RegisterAccountRoutes(router, c);

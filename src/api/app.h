@@ -29,6 +29,7 @@ void RegisterDataMapRoutes(http::Router& router, Context& context);
 void RegisterDiagnosisRoutes(http::Router& router, Context& context);
 void RegisterCircularRoutes(http::Router& router, Context& context);
 void RegisterSelectionRoutes(http::Router& router, Context& context);
+void RegisterSupportRoutes(http::Router& router, Context& context);
 void RegisterOutstandingRoutes(http::Router& router, Context& context);
 void RegisterReminderRoutes(http::Router& router, Context& context);
 void RegisterAccountRoutes(http::Router& router, Context& context);

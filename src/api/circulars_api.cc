@@ -87,11 +87,8 @@ http::Response ListHandler(Context& c, http::Request& req) {
 http::Response GetHandler(Context& c, http::Request& req) {
   auto who = Authenticate(c, req);
   if (!who) return ErrorToResponse(who.error());
-  const std::string& id_text = req.path_params["id"];
-  auto id = ParseInteger(id_text);
-  bool ascii_digits = !id_text.empty() && id_text.size() <= 18 &&
-                      id_text.find_first_not_of("0123456789") == std::string::npos;
-  if (!ascii_digits || !id || *id <= 0) return ErrorToResponse(Error::NotFound("通报不存在"));
+  auto id = PathId(req, "id", "通报不存在");
+  if (!id) return ErrorToResponse(id.error());
   std::string_view format = req.Query("format");
   if (!format.empty() && format != "json" && format != "html" && format != "xlsx") {
     return ErrorToResponse(

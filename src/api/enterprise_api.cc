@@ -14,17 +14,6 @@
 namespace rongping::api {
 namespace {
 
-// What one upload may hold (the body itself is bounded by the server's
-// --body-limit-mib): at most 50,000 data rows, and an .xlsx whose parts
-// decompress to at most 64 MiB, so that reading one costs a bounded amount
-// of memory. Larger registers are imported in parts or with the command line.
-const importer::ReadLimits kUploadLimits = [] {
-  importer::ReadLimits limits;
-  limits.max_rows = 50'000;
-  limits.max_uncompressed_bytes = 64u << 20;
-  return limits;
-}();
-
 std::vector<std::string_view> AllowedFields(bool with_version) {
   std::vector<std::string_view> allowed = EnterpriseFieldNames();
   if (with_version) allowed.push_back("version");
@@ -150,22 +139,6 @@ http::Response Export(Context& c, http::Request& req) {
               AttachmentDisposition("enterprises.csv", "企业名录.csv"));
   r.body = std::move(csv);
   return r;
-}
-
-Json ReportJson(const ImportReport& report) {
-  Json errors = Json::array();
-  for (const auto& e : report.errors) {
-    errors.push_back({{"row", e.row}, {"column", e.column}, {"message", e.message}});
-  }
-  return {{"rows", report.rows},
-          {"invalid_rows", report.invalid_rows},
-          {"inserted", report.inserted},
-          {"updated", report.updated},
-          {"unchanged", report.unchanged},
-          {"written", report.written},
-          {"errors", errors},
-          {"error_count", report.error_count},
-          {"errors_truncated", report.errors_truncated}};
 }
 
 http::Response Import(Context& c, http::Request& req) {

@@ -4,6 +4,8 @@
 
 #include "core/json_parse.h"
 #include "core/text.h"
+#include "importer/enterprise_import.h"
+#include "importer/table.h"
 #include "scoring/model_loading.h"
 
 namespace rongping::api {
@@ -172,6 +174,18 @@ Json LevelTitleJson(const std::string& model_id, const std::optional<std::string
   return *level_id;
 }
 
+Result<int64_t> PathId(const http::Request& request, const std::string& name,
+                       std::string not_found) {
+  auto it = request.path_params.find(name);
+  const std::string text = it == request.path_params.end() ? "" : it->second;
+  auto id = ParseInteger(text);
+  if (text.empty() || text.size() > 18 ||
+      text.find_first_not_of("0123456789") != std::string::npos || !id || *id <= 0) {
+    return Fail(Error::NotFound(std::move(not_found)));
+  }
+  return *id;
+}
+
 Result<Paging> PagingQuery(const http::Request& request, int64_t default_per_page) {
   auto page = IntQuery(request, "page", 1, 1, 1'000'000);
   if (!page) return Fail(page.error());
@@ -204,6 +218,33 @@ std::string AttachmentDisposition(std::string_view ascii_name, std::string_view 
     encoded += plain ? std::string(1, static_cast<char>(ch)) : fmt::format("%{:02X}", ch);
   }
   return fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}", ascii_name, encoded);
+}
+
+// What one upload may hold (the body itself is bounded by the server's
+// --body-limit-mib): at most 50,000 data rows, and an .xlsx whose parts
+// decompress to at most 64 MiB, so that reading one costs a bounded amount
+// of memory. Larger registers are imported in parts or with the command line.
+extern const importer::ReadLimits kUploadLimits = [] {
+  importer::ReadLimits limits;
+  limits.max_rows = 50'000;
+  limits.max_uncompressed_bytes = 64u << 20;
+  return limits;
+}();
+
+Json ReportJson(const ImportReport& report) {
+  Json errors = Json::array();
+  for (const auto& e : report.errors) {
+    errors.push_back({{"row", e.row}, {"column", e.column}, {"message", e.message}});
+  }
+  return {{"rows", report.rows},
+          {"invalid_rows", report.invalid_rows},
+          {"inserted", report.inserted},
+          {"updated", report.updated},
+          {"unchanged", report.unchanged},
+          {"written", report.written},
+          {"errors", errors},
+          {"error_count", report.error_count},
+          {"errors_truncated", report.errors_truncated}};
 }
 
 }  // namespace rongping::api

@@ -14,6 +14,14 @@
 #include "core/result.h"
 #include "http/message.h"
 
+namespace rongping {
+struct ImportReport;
+}  // namespace rongping
+
+namespace rongping::importer {
+struct ReadLimits;
+}  // namespace rongping::importer
+
 namespace rongping::api {
 
 using Json = nlohmann::ordered_json;
@@ -90,6 +98,12 @@ std::optional<Principal> KeptPrincipal(Context& context, const http::Request& re
 Result<int64_t> IntQuery(const http::Request& request, std::string_view name, int64_t fallback,
                          int64_t min, int64_t max);
 
+// The positive number path parameter `name` names (up to 18 ASCII digits);
+// 404 with `not_found` for anything else, as for a number that names
+// nothing.
+Result<int64_t> PathId(const http::Request& request, const std::string& name,
+                       std::string not_found);
+
 // The page of a list a request asks for: `page` from 1, `per_page` 1-500
 // (`default_per_page` when absent); kInvalid naming the parameter otherwise.
 struct Paging {
@@ -101,6 +115,14 @@ Result<Paging> PagingQuery(const http::Request& request, int64_t default_per_pag
 
 // Name of the session cookie.
 inline constexpr std::string_view kSessionCookie = "rp_session";
+
+// What one upload of a spreadsheet may hold: at most 50,000 data rows, and
+// an .xlsx whose parts decompress to at most 64 MiB.
+extern const importer::ReadLimits kUploadLimits;
+
+// An import's report as every import answers it: counts, and each row's
+// problems (row, column, message).
+Json ReportJson(const ImportReport& report);
 
 }  // namespace rongping::api
 

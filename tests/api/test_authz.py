@@ -67,6 +67,10 @@ class F:
     to_reject = {}
     sz_registration = None
     gx_registration = None
+    measure = None     # a support measure of 广州 (made by the province) with the demo enterprise as recipient
+    sz_measure = None  # one of 深圳, and one of 广西
+    gx_measure = None
+    doomed = {}        # principal -> a measure of its own to delete
 
 
 def setUpModule():
@@ -184,6 +188,7 @@ def _setup():
         F.to_reject[p] = pending("440100", f"reg-reject-{p}")
     F.sz_registration = pending("440300", "reg-sz")
     F.gx_registration = pending("450000", "reg-gx")
+    _support_setup()
     # Every enterprise, and those each principal may see.
     rows = SERVER.sql("SELECT e.uscc, e.unit_code, e.industry_code, u.path FROM enterprises e "
                       "JOIN units u ON u.code = e.unit_code")
@@ -201,6 +206,50 @@ def _setup():
 
 
 @functools.cache
+
+def _support_setup():
+    """Support measures of 广州, 深圳 and 广西, and a typical case."""
+    def measure(who, unit):
+        r = req("POST", "/api/v1/support-measures", who,
+                body={"name": "矩阵测试专项资金", "kind": "fund", "year": 2015, "unit_code": unit})
+        assert r.status == 201, r
+        return r.json()["id"]
+    F.measure = measure("guangdong", "440100")
+    F.sz_measure = measure("guangdong", "440300")
+    F.gx_measure = measure("ministry", "450000")
+    F.doomed = {p: measure(p, "440100") for p in ("ministry", "guangdong", "guangzhou")}
+    readd_recipient()
+
+
+def readd_recipient():
+    r = req("POST", f"/api/v1/support-measures/{F.measure}/recipients", "guangdong",
+            body={"items": [{"uscc": F.own_uscc["guangzhou"]}]})
+    assert r.status == 200, r
+
+
+def remark_case():
+    r = req("PUT", f"/api/v1/typical-cases/2016/{F.own_uscc['guangzhou']}", "guangdong", body=CASE)
+    assert r.status == 200, r
+
+
+CASE = {"title": "矩阵典型经验", "text": "以评促建，补齐短板。"}
+
+
+def measure_param(p, variant):
+    return {"own": F.measure, "other": F.sz_measure if p == "guangzhou" else None,
+            "province": None if p == "ministry" else F.gx_measure, "missing": 99999999}[variant]
+
+
+def doomed_param(p, variant):
+    """A measure the route deletes: each admin its own; others are refused on the shared one."""
+    return F.doomed.get(p, F.measure) if variant == "own" else measure_param(p, variant)
+
+
+def current_measure_body(p):
+    version = req("GET", f"/api/v1/support-measures/{F.measure}", "ministry").json()["version"]
+    return {"name": "矩阵测试专项资金", "kind": "fund", "year": 2015, "version": version}
+
+
 def tables():
     """The store's tables (the matrix changes no schema)."""
     return sorted(r[0] for r in (SERVER.sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
@@ -363,6 +412,22 @@ ROUTES = {
     "GET /api/v1/rounds/{round}/datamap": {"round": round_param},
     "GET /api/v1/datamap/trend": {},
     "GET /api/v1/rounds/{round}/selection": {"round": round_param},
+    "GET /api/v1/support-measures": {},
+    "POST /api/v1/support-measures": {"body": lambda p: {"name": "矩阵新建措施", "kind": "pilot", "year": 2016,
+                                                         "unit_code": "440100"}},
+    "GET /api/v1/support-measures/{id}": {"id": measure_param},
+    "PUT /api/v1/support-measures/{id}": {"id": measure_param, "body": current_measure_body},
+    "DELETE /api/v1/support-measures/{id}": {"id": doomed_param},
+    "POST /api/v1/support-measures/{id}/recipients": {
+        "id": measure_param, "body": lambda p: {"items": [{"uscc": F.own_uscc["guangzhou"]}]}},
+    "POST /api/v1/support-measures/{id}/recipients/import": {
+        "id": measure_param, "raw": lambda p: "统一社会信用代码\r\n" + F.own_uscc["guangzhou"] + "\r\n"},
+    "DELETE /api/v1/support-measures/{id}/recipients/{uscc}": {"id": measure_param, "uscc": uscc_param,
+                                                               "after": "readd_recipient"},
+    "GET /api/v1/support-measures/{id}/effect": {"id": measure_param},
+    "GET /api/v1/typical-cases": {},
+    "PUT /api/v1/typical-cases/{year}/{uscc}": {"year": fixed("2016"), "uscc": uscc_param, "body": lambda p: CASE},
+    "DELETE /api/v1/typical-cases/{year}/{uscc}": {"year": fixed("2016"), "uscc": uscc_param, "after": "remark_case"},
     "GET /api/v1/rounds/{round}/outstanding": {"round": round_param},
     "POST /api/v1/rounds/{round}/reminders": {"round": round_param, "body": lambda p: {"target": "contacts"}},
     "GET /api/v1/rounds/{round}/reminders": {"round": round_param},
@@ -463,6 +528,10 @@ class AuthorizationMatrix(unittest.TestCase):
             r = req("PUT", f"/api/v1/enterprises/{F.own_uscc['enterprise']}/grants/agency", "enterprise",
                     body={"can_submit": True})
             self.assertEqual(r.status, 200, r)
+        if spec.get("after") == "readd_recipient":
+            readd_recipient()
+        if spec.get("after") == "remark_case":
+            remark_case()
         if spec.get("after") == "reload_pack":
             for admin in ("ministry", "guangdong"):
                 r = req("PUT", f"/api/v1/benchmark-packs/{MODEL}", admin, body=F.pack)
