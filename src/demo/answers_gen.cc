@@ -311,6 +311,7 @@ double AnswerGenerator::Maturity(const SyntheticEnterprise& e, int round, uint64
   }
   latent += p.enterprise_sigma * rng.Normal();
   for (int r = 1; r <= round; ++r) latent += p.round_growth + p.round_sigma * rng.Noise();
+  for (int r = round; r < 0; ++r) latent -= p.round_growth + p.round_sigma * rng.Noise();
   return latent;
 }
 
@@ -338,7 +339,7 @@ GeneratedAnswers AnswerGenerator::Generate(const SyntheticEnterprise& e, int rou
 
   const uint64_t es = EnterpriseSeed(seed, e);
   Rng persist(Mix(es, kPersistStream));
-  Rng per_round(Mix(Mix(es, kRoundStream), static_cast<uint64_t>(std::max(round, 0))));
+  Rng per_round(Mix(Mix(es, kRoundStream), static_cast<uint64_t>(static_cast<int64_t>(round))));
 
   const auto& applies = applies_[static_cast<size_t>(pt)];
   auto to_answer = [&](size_t qi) {

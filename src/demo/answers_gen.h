@@ -178,7 +178,8 @@ class AnswerGenerator {
   // production type).
   bool Applies(const SyntheticEnterprise& enterprise) const;
 
-  // The enterprise's latent maturity in `round` (0 = the first round).
+  // The enterprise's latent maturity in `round` (0 = the first round; a
+  // negative round is one before it, less mature by the same growth).
   double Maturity(const SyntheticEnterprise& enterprise, int round, uint64_t seed) const;
 
   // Answers for the enterprise in `round`. `completeness` in [0, 1] is the

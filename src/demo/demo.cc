@@ -130,10 +130,30 @@ Result<DemoReport> LoadDefault(store::Db& db, AuthService& auth, const DemoOptio
   return report;
 }
 
+// Imports a round's demo answers (JSON lines) unless the round has some
+// already: a second run keeps what is there.
+Result<void> ImportRoundAnswers(store::Db& db, std::string_view round, const std::string& jsonl) {
+  auto existing =
+      InTx(db, store::TxMode::kRead, [&](store::Tx& tx) { return store::CountByUnit(tx, round); });
+  if (!existing) return Fail(existing.error());
+  if (!existing->empty()) return {};
+  ImportOptions options;
+  options.actor = "demo";
+  auto assessed = ImportAssessments(db, jsonl, options);
+  if (!assessed) return Fail(assessed.error());
+  if (!assessed->written) {
+    const auto& e = assessed->errors.front();
+    return Fail(
+        Error::Internal(fmt::format("演示答卷第{}行无效（{}）：{}", e.row, e.column, e.message)));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<DemoReport> LoadGuangdong2016(store::Db& db, AuthService& auth, const DemoOptions& options) {
   constexpr std::string_view kRound = "gd-2016";
+  constexpr std::string_view kPreviousRound = "gd-2015";
   constexpr std::string_view kModel = "gbt23020-2013";
   auto index = InTx(db, store::TxMode::kRead,
                     [](store::Tx& tx) { return store::LoadReferenceIndex(tx); });
@@ -153,6 +173,14 @@ Result<DemoReport> LoadGuangdong2016(store::Db& db, AuthService& auth, const Dem
                         true,
                         domain::Date::Of("2016-05-10")};
     if (auto r = store::UpsertRound(tx, round); !r) return Fail(r.error());
+    domain::Round previous = round;
+    previous.code = std::string(kPreviousRound);
+    previous.name = "2015年广东省两化融合评估诊断和对标引导";
+    previous.year = 2015;
+    previous.opens_on = domain::Date::Of("2015-04-20");
+    previous.closes_on = previous.deadline = domain::Date::Of("2015-06-30");
+    previous.contacts_due.reset();
+    if (auto r = store::UpsertRound(tx, previous); !r) return Fail(r.error());
     auto units = importer::ReadCsv(kGuangdongUnitsCsv);
     if (!units) return Fail(units.error());
     for (const auto& row : units->rows) {
@@ -179,7 +207,7 @@ Result<DemoReport> LoadGuangdong2016(store::Db& db, AuthService& auth, const Dem
   AnswerGenerator generator(*m, inputs->second);
 
   std::vector<SyntheticEnterprise> population;
-  std::string jsonl;
+  std::string jsonl, previous_jsonl;
   uint64_t unit_seed = options.seed;
   for (const auto& row : progress->rows) {
     if (row.size() < 3 || row[0] == "全省") continue;
@@ -212,25 +240,23 @@ Result<DemoReport> LoadGuangdong2016(store::Db& db, AuthService& auth, const Dem
         jsonl += fmt::format(R"({{"uscc":"{}","round":"{}","model":"{}","status":"{}","answers":{},"updated_at":"{}"}})",
                              e.uscc, kRound, kModel, status, answers.json, when);
         jsonl += "\n";
+        // Four in five of those that completed 2016 had completed the
+        // year before too (a panel for comparisons over the years).
+        if (i < completed && i % 5 != 4) {
+          auto earlier = generator.Generate(e, -1, options.seed + static_cast<uint64_t>(i), 1.0);
+          previous_jsonl += fmt::format(
+              R"({{"uscc":"{}","round":"{}","model":"{}","status":"approved","answers":{},"updated_at":"2015-{}"}})",
+              e.uscc, kPreviousRound, kModel, earlier.json, when.substr(5));
+          previous_jsonl += "\n";
+        }
       }
       population.push_back(e);
     }
   }
   auto imported = ImportAll(db, PopulationTable(population));
   if (!imported) return Fail(imported.error());
-  // A second run keeps the assessments already there.
-  auto existing = InTx(db, store::TxMode::kRead,
-                       [&](store::Tx& tx) { return store::CountByUnit(tx, kRound); });
-  if (!existing) return Fail(existing.error());
-  ImportOptions assessment_options;
-  assessment_options.actor = "demo";
-  auto assessed = existing->empty() ? ImportAssessments(db, jsonl, assessment_options)
-                                    : Result<ImportReport>(ImportReport{0, 0, 0, 0, 0, true, {}});
-  if (!assessed) return Fail(assessed.error());
-  if (!assessed->written) {
-    const auto& e = assessed->errors.front();
-    return Fail(Error::Internal(fmt::format("演示答卷第{}行无效（{}）：{}", e.row, e.column, e.message)));
-  }
+  if (auto r = ImportRoundAnswers(db, kRound, jsonl); !r) return Fail(r.error());
+  if (auto r = ImportRoundAnswers(db, kPreviousRound, previous_jsonl); !r) return Fail(r.error());
   DemoReport report;
   report.enterprises_inserted = static_cast<int64_t>(imported->inserted);
   report.enterprises_unchanged = static_cast<int64_t>(imported->unchanged);

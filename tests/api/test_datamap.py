@@ -290,10 +290,15 @@ class DiagnosisTest(unittest.TestCase):
             for ind in p["indicators"]:
                 self.assertTrue(ind["advice"], ind)
         self.assertIn("steps", d["path_to_next_level"])
-        self.assertEqual([(t["round"], t["round_name"]) for t in d["trend"]],
-                         [("gd-2016", "2016年广东省两化融合评估诊断和对标引导")])
+        # The trend: each round the enterprise took part in, oldest first
+        # (the scenario's enterprises that completed 2016 mostly took part in
+        # 2015 too).
+        took_part = SERVER.sql("SELECT r.code, r.name FROM assessments a JOIN rounds r ON r.code = a.round_code "
+                               "WHERE a.uscc = ? ORDER BY r.year", uscc)
+        self.assertEqual([(t["round"], t["round_name"]) for t in d["trend"]], [tuple(r) for r in took_part])
+        self.assertEqual(took_part[-1][0], "gd-2016")
         # The trend says each round's stage and status in words.
-        trend = d["trend"][0]
+        trend = d["trend"][-1]
         if trend["level"] is not None:
             self.assertRegex(trend["level_title"], r"^(起步建设|单项覆盖|集成提升|创新突破)$")
         self.assertIn(trend["status_label"], ("草稿", "已提交待审核", "已通过", "已退回"))
@@ -423,10 +428,12 @@ class DiagnosisTest(unittest.TestCase):
         # The round renamed (by another server, here in SQL), then named back:
         # the header and the trend's row name it as it is now.
         old = SERVER.sql("SELECT name FROM rounds WHERE code = 'gd-2016'")[0][0]
+        earlier = [r[0] for r in SERVER.sql("SELECT r.name FROM assessments a JOIN rounds r ON r.code = a.round_code "
+                                            "WHERE a.uscc = ? AND r.code <> 'gd-2016' ORDER BY r.year", uscc)]
         for name in ("2016年广东省两化融合评估（更名）", old):
             SERVER.sql("UPDATE rounds SET name = ? WHERE code = 'gd-2016'", name)
             d = self.diagnosis("guangdong", uscc).json()
-            self.assertEqual((d["round_name"], [t["round_name"] for t in d["trend"]]), (name, [name]))
+            self.assertEqual((d["round_name"], [t["round_name"] for t in d["trend"]]), (name, earlier + [name]))
 
     def test_scope(self):
         uscc = self.own_uscc()  # a 广州 enterprise

@@ -1,5 +1,5 @@
 """The data map's trend across rounds (GET /api/v1/datamap/trend) on the
-guangdong-2016 scenario plus a second round written straight into the
+guangdong-2016 scenario (rounds gd-2015 and gd-2016) plus a third round written straight into the
 database (as another app server would), which the server picks up from the
 change feed within a second."""
 import os
@@ -44,36 +44,40 @@ class TrendTest(unittest.TestCase):
         one = trend("guangdong", by="unit")
         self.assertEqual(one.status, 200, one)
         d = one.json()
-        self.assertEqual([r["code"] for r in d["rounds"]], ["gd-2016"])
-        self.assertEqual([p["n"] for p in d["total"]["points"]], [1531])
-        mean_2016 = d["total"]["points"][0]["mean_total"]
+        # The scenario's two rounds: gd-2015's results are all approved.
+        [[n_2015]] = SERVER.sql("SELECT COUNT(*) FROM assessments WHERE round_code = 'gd-2015' "
+                                "AND status = 'approved'")
+        self.assertGreater(n_2015, 1000)
+        self.assertEqual([r["code"] for r in d["rounds"]], ["gd-2015", "gd-2016"])
+        self.assertEqual([p["n"] for p in d["total"]["points"]], [n_2015, 1531])
+        mean_2016 = d["total"]["points"][1]["mean_total"]
 
         add_round_2017()
-        took = within(1.0, lambda: len(trend("guangdong", by="unit").json()["rounds"]) == 2)
+        took = within(1.0, lambda: len(trend("guangdong", by="unit").json()["rounds"]) == 3)
         self.assertIsNotNone(took, "the server did not follow the change feed within 1 s")
         d = trend("guangdong", by="unit").json()
-        self.assertEqual([r["code"] for r in d["rounds"]], ["gd-2016", "gd-2017"])
+        self.assertEqual([r["code"] for r in d["rounds"]], ["gd-2015", "gd-2016", "gd-2017"])
         self.assertEqual(d["total"]["label"], "广东省")
         points = d["total"]["points"]
-        self.assertEqual([p["round"] for p in points], ["gd-2016", "gd-2017"])
-        self.assertEqual([p["n"] for p in points], [1531, 1531])
-        self.assertAlmostEqual(points[1]["mean_total"] - mean_2016, 5, delta=0.011)
+        self.assertEqual([p["round"] for p in points], ["gd-2015", "gd-2016", "gd-2017"])
+        self.assertEqual([p["n"] for p in points], [n_2015, 1531, 1531])
+        self.assertAlmostEqual(points[2]["mean_total"] - mean_2016, 5, delta=0.011)
         k = d["min_group_size"]
         by_key = {s["key"]: s for s in d["series"]}
         self.assertIn("440606", by_key)  # 顺德 is a series of its own
         for s in d["series"]:
-            self.assertEqual([p["round"] for p in s["points"]], ["gd-2016", "gd-2017"], s["key"])
+            self.assertEqual([p["round"] for p in s["points"]], ["gd-2015", "gd-2016", "gd-2017"], s["key"])
             for p in s["points"]:
                 if p["n"] is None:
                     self.assertIn(p["status"], ("primary", "complementary"))
                     self.assertNotIn("mean_total", p)
                 else:
                     self.assertGreaterEqual(p["n"], k)
-        self.assertEqual(by_key["440200"]["points"][1]["status"], "primary")  # 韶关: 3 each year
+        self.assertEqual(by_key["440200"]["points"][2]["status"], "primary")  # 韶关: 3 in 2016 and 2017
         # The same figures as the round's own data map.
         one_round = SERVER.request("GET", "/api/v1/rounds/gd-2017/datamap?by=unit", SERVER.token("guangdong")).json()
         for cell in one_round["cells"]:
-            self.assertEqual(by_key[cell["key"]]["points"][1]["n"], cell["n"], cell["key"])
+            self.assertEqual(by_key[cell["key"]]["points"][2]["n"], cell["n"], cell["key"])
 
     def test_scope_and_parameters(self):
         d = trend("foshan", by="unit").json()
