@@ -316,6 +316,80 @@ test('the province selects enterprises for policy support by stage and exports t
   await city.close()
 })
 
+test('政策联动: the province records a support measure, adds enterprises from the selection and by code, and compares them before and after; a city does not see it', async () => {
+  const name = '2015年两化融合专项资金'
+  const chosen = (await server.api('guangdong', 'GET', '/api/v1/rounds/gd-2015/selection')).items.slice(0, 4)
+  assert.equal(chosen.length, 4)
+  const page = await loggedIn('guangdong')
+  await page.click('.el-menu-item:has-text("政策联动")')
+  await page.click('[data-test=new-measure]')
+  const dialog = page.locator('[data-test=measure-dialog]')
+  await dialog.locator('input[data-test=measure-name]').fill(name)
+  await dialog.locator('[data-test=measure-kind]').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '专项资金' }).click()
+  await dialog.locator('[data-test=measure-year] input, input[data-test=measure-year]').fill('2015')
+  await dialog.locator('[data-test=measure-amount] input, input[data-test=measure-amount]').fill('500')
+  await dialog.locator('[data-test=measure-save]').click()
+  // A new measure opens at once.
+  await page.waitForURL(/\/policy\?measure=\d+$/)
+  const id = Number(new URL(page.url()).searchParams.get('measure'))
+  const saved = await server.api('guangdong', 'GET', `/api/v1/support-measures/${id}`)
+  assert.deepEqual([saved.name, saved.kind, saved.year, saved.amount_10k_yuan, saved.recipients.length], [name, 'fund', 2015, 500, 0])
+
+  // Two from the 2015 round's selection, ticked and added to the measure.
+  const gd2015 = (await server.api('guangdong', 'GET', '/api/v1/rounds')).items.find((r) => r.code === 'gd-2015')
+  await page.click('.el-menu-item:has-text("政策遴选")')
+  await page.locator('[data-test=selection-table]').waitFor()
+  const listed = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/rounds/gd-2015/selection')
+  await page.locator('[data-test=round]').first().click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: gd2015.name }).click()
+  await listed
+  const rows = page.locator('[data-test=selection-table] .el-table__body-wrapper tr')
+  for (const e of chosen.slice(0, 2)) await rows.filter({ hasText: e.uscc }).locator('.el-checkbox').click()
+  await page.locator('[data-test=add-to-measure]', { hasText: '加入支持措施（2）' }).click()
+  const adding = page.locator('[data-test=add-to-measure-dialog]')
+  await adding.locator('[data-test=measure-choice]').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: name }).click()
+  await adding.locator('[data-test=add-to-measure-go]').click()
+  await page.locator('.el-message--success', { hasText: '已加入 2 家' }).waitFor()
+
+  // The third by its code, on the measure's own page.
+  await page.goto(`${server.url}/policy?measure=${id}`)
+  await page.locator('input[data-test=recipient-uscc]').fill(chosen[2].uscc)
+  await page.click('[data-test=add-recipient]')
+  await page.locator('[data-test=recipients-table] tr', { hasText: chosen[2].uscc }).waitFor()
+  // A list with a bad code is refused whole: nothing of it is added.
+  await assert.rejects(server.api('guangdong', 'POST', `/api/v1/support-measures/${id}/recipients`,
+    { items: [{ uscc: chosen[3].uscc }, { uscc: 'BAD' }] }), /422/)
+  const recipients = (await server.api('guangdong', 'GET', `/api/v1/support-measures/${id}`)).recipients.map((r) => r.uscc).sort()
+  assert.deepEqual(recipients, chosen.slice(0, 3).map((e) => e.uscc).sort())
+
+  // Before and after: the screen shows the server's own figures.
+  const effect = await server.api('guangdong', 'GET', `/api/v1/support-measures/${id}/effect`)
+  assert.deepEqual([effect.before.round, effect.after.round], ['gd-2015', 'gd-2016'])
+  await page.locator('.el-tabs__item', { hasText: '支持前后对比' }).click()
+  const after = page.locator('[data-test=effect-after-total]')
+  await after.waitFor()
+  const total = effect.recipients.after.total
+  const shown = total === null ? '—' : total.toLocaleString('zh-CN', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+  assert.equal((await after.innerText()).trim(), shown)
+  assert.match(await page.locator('[data-test=effect-before]').innerText(), new RegExp(effect.before.name))
+  assert.match(await page.locator('[data-test=effect-counts]').innerText(),
+    new RegExp(`3 家受支持企业中有 ${effect.recipients.with_both} 家两期均有评估结果`))
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=export-effect]')])
+  assert.match(file.suggestedFilename(), /^支持前后对比.*\.xlsx$/)
+  await page.close()
+
+  // A city's officials have their own measures, not the province's.
+  const city = await loggedIn('guangzhou')
+  await city.click('.el-menu-item:has-text("政策联动")')
+  await city.locator('[data-test=measures-table] :is(.el-table__empty-text, tbody tr)').first().waitFor()
+  await city.locator('[data-test=measures-table] .el-loading-mask').waitFor({ state: 'hidden' })
+  assert.doesNotMatch(await city.locator('[data-test=measures-table]').innerText(), new RegExp(name))
+  assert.ok(!(await server.api('guangzhou', 'GET', '/api/v1/support-measures')).items.some((m) => m.id === id))
+  await city.close()
+})
+
 test('a unit official imports enterprises and sees every invalid row, then imports the valid ones', async () => {
   const good = server.makeUscc(901)
   const csv = 'uscc,name,unit_code,industry_code,production_type,employees,revenue_10k_yuan\n' +

@@ -306,6 +306,45 @@ export interface ContactsOverview {
   missing: { unit_code: string; unit_name: string; overdue: boolean }[]
 }
 export interface Job { id: number; status: string; error?: string; result_url?: string }
+// 政策联动: the support measures (支持措施) of the caller's region, the
+// enterprises each supported, and how they did before and after.
+export interface Measure {
+  id: number; name: string; kind: 'fund' | 'pilot' | 'standard' | 'voucher' | 'other'; kind_label: string; year: number
+  amount_10k_yuan: number | null; unit_code: string; unit_name: string; note: string
+  recipients: number  // how many enterprises it supports
+  created_by: string; created_at: string; updated_at: string; version: number
+}
+// What a measure's form sends (POST /support-measures; PUT adds the version read, never the unit).
+export interface MeasureForm { name: string; kind: string; year: number; amount_10k_yuan?: number; unit_code?: string; note?: string }
+export interface Recipient {
+  uscc: string; name: string; unit_code: string; unit_name: string; amount_10k_yuan: number | null; note: string; added_by: string; added_at: string
+}
+export type MeasureDetail = Omit<Measure, 'recipients'> & { recipients: Recipient[] }
+export interface RecipientInput { uscc: string; amount_10k_yuan?: number; note?: string }
+// Means over a group of enterprises: the total, each dimension and key
+// indicator in the model's order; a yes/no indicator's is a share (0–1).
+export interface Figures { total: number | null; dimensions: (number | null)[]; key_indicators: (number | null)[] }
+export interface EffectRound { round: string; name: string; year: number }
+export interface EffectScore { total: number; level_id: string; level_title: string }
+export interface Effect {
+  measure: Measure; model: { id: string; name: string }; before: EffectRound; after: EffectRound; min_group_size: number
+  rounds: EffectRound[]  // the rounds that could be compared
+  dimensions: { id: string; title: string }[]
+  key_indicators: { id: string; title: string; type: 'bool' | 'number'; unit: string }[]
+  levels: { id: string; title: string }[]
+  recipients: { count: number; with_both: number; before: Figures; after: Figures; change: Figures; levels_before: number[]; levels_after: number[] }
+  comparable: null | { recipients_matched: number; enterprises: number; recipients_change: Figures; change: Figures; difference: Figures }
+  enterprises: {
+    uscc: string; name: string; unit_name: string; before: EffectScore | null; after: EffectScore | null
+    change: number | null; comparable_change: number | null; comparable_n: number | null
+  }[]
+}
+export type EffectParams = { before?: string; after?: string }
+// 典型经验: an enterprise's experience a region marks for a year.
+export interface TypicalCase {
+  year: number; uscc: string; name: string; unit_code: string; unit_name: string; title: string; text: string
+  measure_id: number | null; marked_by: string; marked_at: string
+}
 
 // A table's sort (Element Plus's sort-change) as the API's `sort`
 // parameter: the column's prop, '-' first from high to low; '' for none.
@@ -361,7 +400,7 @@ export const api = {
     request<{ items: Enterprise[]; total: number }>('GET', `/enterprises${q(params)}`),
   importEnterprises: (file: File, skipInvalid: boolean) =>
     request<{ report: ImportReport }>(
-      'POST', `/enterprises/import${q({ format: file.name.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv', skip_invalid: skipInvalid ? 'true' : undefined })}`,
+      'POST', `/enterprises/import${q({ format: fileFormat(file), skip_invalid: skipInvalid ? 'true' : undefined })}`,
       file),
   enterprise: (uscc: string) => request<Enterprise>('GET', `/enterprises/${encodeURIComponent(uscc)}`),
   diagnosis: (round: string, uscc: string) => request<Diagnosis>('GET', `/rounds/${round}/enterprises/${uscc}/diagnosis`),
@@ -401,6 +440,25 @@ export const api = {
   datamapTrend: (params: DataMapParams) =>
     request<{ rounds: { code: string; name: string; year: number }[]; total: { points: (DataMapCell & { round: string })[] } }>(
       'GET', `/datamap/trend${q(params)}`),
+  measures: (year?: number) =>
+    request<{ items: Measure[]; kinds: { id: string; label: string }[] }>('GET', `/support-measures${q({ year })}`),
+  createMeasure: (form: MeasureForm) => request<Measure>('POST', '/support-measures', form),
+  measure: (id: number) => request<MeasureDetail>('GET', `/support-measures/${id}`),
+  updateMeasure: (id: number, form: Omit<MeasureForm, 'unit_code'> & { version: number }) =>
+    request<Measure>('PUT', `/support-measures/${id}`, form),
+  deleteMeasure: (id: number) => request<unknown>('DELETE', `/support-measures/${id}`),
+  addRecipients: (id: number, items: RecipientInput[]) =>
+    request<{ added: number; unchanged: number }>('POST', `/support-measures/${id}/recipients`, { items }),
+  importRecipients: (id: number, file: File) =>
+    request<{ report: ImportReport }>('POST', `/support-measures/${id}/recipients/import${q({ format: fileFormat(file) })}`, file),
+  removeRecipient: (id: number, uscc: string) =>
+    request<unknown>('DELETE', `/support-measures/${id}/recipients/${encodeURIComponent(uscc)}`),
+  effect: (id: number, params: EffectParams) => request<Effect>('GET', `/support-measures/${id}/effect${q(params)}`),
+  effectExportUrl: (id: number, params: EffectParams) => `/api/v1/support-measures/${id}/effect${q({ ...params, format: 'xlsx' })}`,
+  typicalCases: (year: number) => request<{ items: TypicalCase[] }>('GET', `/typical-cases${q({ year })}`),
+  putTypicalCase: (year: number, uscc: string, body: { title: string; text: string; measure_id?: number }) =>
+    request<TypicalCase>('PUT', `/typical-cases/${year}/${encodeURIComponent(uscc)}`, body),
+  deleteTypicalCase: (year: number, uscc: string) => request<unknown>('DELETE', `/typical-cases/${year}/${encodeURIComponent(uscc)}`),
   // Downloads need the session too: fetched as a blob and saved under the
   // name the server gives (the document's title), else `fallback`.
   async download(url: string, fallback: string) {
@@ -416,6 +474,9 @@ export const api = {
   chartImage: (round: string, uscc: string, chart: 'radar' | 'key-indicators') =>
     objectUrl(`/api/v1/rounds/${round}/enterprises/${uscc}/charts/${chart}.svg`),
 }
+
+// An uploaded table's format, by its name: Excel or CSV.
+const fileFormat = (file: File) => (file.name.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv')
 
 // A resource fetched with the session; ApiError when it is not there.
 async function fetched(url: string): Promise<Response> {

@@ -75,6 +75,20 @@ const zh = {
   confirmApprove: '确定通过“{name}”的答卷吗？通过后计入完成评估数。', confirmApproveMany: '确定通过选中的 {n} 份答卷吗？',
   approvedToast: '已通过', rejectedToast: '已退回，企业将看到退回原因', approvedMany: '已通过 {ok} 份', failedMany: '{n} 份未能通过：{why}',
   answers: '答卷', consistency: '逻辑校验', noIssues: '未发现前后矛盾', unanswered: '未作答', submittedAt: '提交时间',
+  policy: '政策联动', measures: '支持措施', newMeasure: '新建支持措施', editMeasure: '编辑支持措施', measureName: '名称', measureKind: '类型',
+  amount: '金额（万元）', ownerUnit: '所属单位', recipientCount: '受支持企业数', note: '备注', allYears: '全部', noMeasures: '暂无支持措施',
+  measuresNote: '本地区的专项资金、试点示范等支持措施及其支持的企业，并按评估结果对比企业受支持前后的变化。',
+  deleteAction: '删除', confirmDeleteMeasure: '删除支持措施“{name}”？其受支持企业名单一并删除。', deletedToast: '已删除',
+  recipients: '受支持企业', noRecipients: '尚无受支持企业', addRecipient: '添加企业', importRecipients: '导入名单',
+  importRecipientsHint: 'CSV（UTF-8 或 GBK）或 Excel，列为：统一社会信用代码（必填）、企业名称、金额（万元）、备注；有错误的行会逐行列出。',
+  removeAction: '移除', confirmRemoveRecipient: '将“{name}”移出本措施的受支持企业名单？', addedToast: '已加入 {n} 家', addedUnchanged: '，{n} 家原已在名单中',
+  markTypical: '标记为典型经验', typicalCases: '典型经验', caseText: '内容', markedBy: '标记人', markedAt: '时间', noTypicalCases: '本年度暂无典型经验',
+  confirmDeleteCase: '删除“{name}”的典型经验？', caseSaved: '已标记为典型经验',
+  effect: '支持前后对比', beforeSupport: '支持前', afterSupport: '支持后', change: '变化', comparableChange: '可比企业变化', difference: '差异',
+  figure: '项目', meanTotal: '总分均值', comparableCount: '可比企业 {n} 家', noComparable: '无可比企业',
+  withBoth: '{n} 家受支持企业中有 {m} 家两期均有评估结果', beforeScore: '支持前总分/阶段', afterScore: '支持后总分/阶段',
+  peerChange: '同组可比企业变化', tooFewComparable: '可比企业不足 {k} 家，不予显示', percentPoints: '{v} 个百分点',
+  addToMeasure: '加入支持措施', chooseMeasure: '选择支持措施', selectedCount: '已选 {n} 家企业',
 }
 const en: typeof zh = {
   app: 'rongping · IT–industry integration assessment', appShort: 'rongping',
@@ -153,6 +167,20 @@ const en: typeof zh = {
   confirmApprove: 'Approve the answers of “{name}”? They will count as completed.', confirmApproveMany: 'Approve the {n} selected?',
   approvedToast: 'Approved', rejectedToast: 'Returned; the enterprise will see the reason', approvedMany: '{ok} approved', failedMany: '{n} not approved: {why}',
   answers: 'Answers', consistency: 'Consistency checks', noIssues: 'No contradictions found', unanswered: 'Not answered', submittedAt: 'Submitted at',
+  policy: 'Policy linkage', measures: 'Support measures', newMeasure: 'New support measure', editMeasure: 'Edit support measure', measureName: 'Name', measureKind: 'Kind',
+  amount: 'Amount (10k yuan)', ownerUnit: 'Unit', recipientCount: 'Enterprises supported', note: 'Note', allYears: 'All', noMeasures: 'No support measures',
+  measuresNote: 'Special funds, pilots and other support measures of your region and the enterprises they support, with how those enterprises changed after the support.',
+  deleteAction: 'Delete', confirmDeleteMeasure: 'Delete the support measure “{name}”? Its list of enterprises goes with it.', deletedToast: 'Deleted',
+  recipients: 'Enterprises supported', noRecipients: 'No enterprises yet', addRecipient: 'Add enterprise', importRecipients: 'Import list',
+  importRecipientsHint: 'CSV (UTF-8 or GBK) or Excel with the columns 统一社会信用代码 (required), 企业名称, 金额（万元）, 备注; every invalid row is listed.',
+  removeAction: 'Remove', confirmRemoveRecipient: 'Remove “{name}” from the enterprises this measure supports?', addedToast: '{n} added', addedUnchanged: '; {n} were already listed',
+  markTypical: 'Mark as typical case', typicalCases: 'Typical cases', caseText: 'Text', markedBy: 'Marked by', markedAt: 'Time', noTypicalCases: 'No typical cases this year',
+  confirmDeleteCase: 'Delete the typical case of “{name}”?', caseSaved: 'Marked as a typical case',
+  effect: 'Before and after support', beforeSupport: 'Before', afterSupport: 'After', change: 'Change', comparableChange: 'Comparable change', difference: 'Difference',
+  figure: 'Figure', meanTotal: 'Mean score', comparableCount: '{n} comparable enterprises', noComparable: 'No comparable enterprises',
+  withBoth: '{m} of the {n} supported enterprises have results in both rounds', beforeScore: 'Score/stage before', afterScore: 'Score/stage after',
+  peerChange: 'Change of comparable peers', tooFewComparable: 'Fewer than {k} comparable enterprises: not shown', percentPoints: '{v} pp',
+  addToMeasure: 'Add to a support measure', chooseMeasure: 'Choose a support measure', selectedCount: '{n} enterprises selected',
 }
 
 export const locale = ref<'zh' | 'en'>((localStorage.getItem('rp_locale') as 'zh' | 'en') ?? 'zh')
@@ -169,6 +197,9 @@ export const chinaTime = (iso: string | null) =>
 export const num = (v: number | null | undefined, digits = 1) =>
   v === null || v === undefined || Number.isNaN(v) ? '—' : v.toLocaleString('zh-CN', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 export const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${num(rate * 100)}%`)
+// A sum of money as officials write it: at most two decimals, nothing when there is none.
+export const money = (v: number | null | undefined) =>
+  v === null || v === undefined ? '' : v.toLocaleString('zh-CN', { maximumFractionDigits: 2 })
 
 // The size classes (统计上大中小微型企业划分办法) as the API names them, for filters.
 export const sizeClasses = () => [

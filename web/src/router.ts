@@ -24,6 +24,7 @@ export const router = createRouter({
         { path: 'datamap', component: () => import('./views/DataMapView.vue') },
         { path: 'circulars', component: () => import('./views/CircularsView.vue') },
         { path: 'selection', component: () => import('./views/SelectionView.vue') },
+        { path: 'policy', component: () => import('./views/PolicyView.vue') },
         { path: 'rounds', component: () => import('./views/RoundsView.vue') },
         { path: 'contacts', component: () => import('./views/ContactsView.vue') },
         { path: 'grants', component: () => import('./views/GrantsView.vue') },
@@ -42,7 +43,7 @@ router.beforeEach(async (to) => {
   // A password an official issued is changed before anything else.
   if (user.value?.must_change_password && to.path !== '/password') return '/password'
   if (['/progress', '/review'].includes(to.path) && !isOfficial() && user.value?.role !== 'association') return '/'
-  if (['/outstanding', '/accounts', '/registrations'].includes(to.path) && !isOfficial()) return '/'
+  if (['/outstanding', '/accounts', '/registrations', '/policy'].includes(to.path) && !isOfficial()) return '/'
   if (['/selection', '/rounds'].includes(to.path) && !['province', 'ministry'].includes(user.value?.role ?? '')) return '/'
   return true
 })
