@@ -1,21 +1,24 @@
 // The composition root: parses the command line and wires the store, the
 // services and the HTTP server together. Exit status: 0 success, 1 the work
 // failed, 2 bad usage.
-#include <unistd.h>
-
-#include <csignal>
-#include <filesystem>
-#include <cstdio>
-#include <iostream>
-#include <iterator>
-#include <optional>
-#include <thread>
-#include <tuple>
-
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cctype>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <thread>
+#include <tuple>
 
 #include "analytics/feed_follower.h"
 #include "api/app.h"
@@ -23,26 +26,24 @@
 #include "campaign/benchmark_packs.h"
 #include "campaign/progress.h"
 #include "campaign/reminders.h"
-#include "core/json_parse.h"
 #include "cli/gen_command.h"
+#include "core/json_parse.h"
 #include "core/text.h"
 #include "core/time.h"
-#include "importer/assessment_import.h"
-#include "report/progress_export.h"
 #include "demo/demo.h"
 #include "http/server.h"
-#include "mail/smtp.h"
+#include "importer/assessment_import.h"
 #include "importer/enterprise_import.h"
 #include "importer/reference.h"
+#include "importer/support_import.h"
+#include "mail/smtp.h"
 #include "model/model.h"
+#include "report/progress_export.h"
 #include "scoring/model_loading.h"
 #include "scoring/result_json.h"
 #include "scoring/scorer.h"
 #include "store/copy.h"
 #include "store/migrations.h"
-#include <nlohmann/json.hpp>
-#include <fstream>
-#include <sstream>
 
 namespace rongping {
 namespace {
@@ -238,18 +239,53 @@ int ImportBenchmarks(store::Db& db, const std::string& file) {
   return 0;
 }
 
+// The enterprises that received support measure `measure` (政策联动), as the
+// operator: any measure, from its unit's enterprises.
+int ImportSupportRecipients(store::Db& db, int64_t measure, const std::string& file) {
+  if (measure <= 0) {
+    std::cerr << "错误: 导入受支持企业须用 --measure 指明支持措施编号\n";
+    return kExitUsage;
+  }
+  auto ends_with = [&file](std::string_view ext) {
+    if (file.size() < ext.size()) return false;
+    std::string tail = file.substr(file.size() - ext.size());
+    for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return tail == ext;
+  };
+  FileFormat format = FileFormat::kCsv;
+  if (ends_with(".xlsx")) {
+    format = FileFormat::kXlsx;
+  } else if (!ends_with(".csv")) {
+    std::cerr << "错误: 受支持企业名单应为 .csv 或 .xlsx 文件\n";
+    return kExitUsage;
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  Principal operator_principal;
+  operator_principal.role = Role::kMinistry;
+  operator_principal.username = "cli:import";
+  auto report = ImportSupportRecipients(db, operator_principal, measure, bytes.str(), format,
+                                        importer::ReadLimits{}, "");
+  if (!report) return Report(report.error());
+  return PrintImportReport(*report);
+}
+
 int ImportCommand(const std::string& url, const std::string& kind, const std::string& file,
-                  bool skip_invalid) {
+                  bool skip_invalid, int64_t measure) {
   if (kind != "enterprises" && kind != "units" && kind != "assessments" && kind != "targets" &&
-      kind != "benchmarks") {
-    std::cerr << fmt::format("错误: 导入类型应为 units、enterprises、assessments、targets 或 benchmarks，不支持“{}”\n",
-                             kind);
+      kind != "benchmarks" && kind != "support-recipients") {
+    std::cerr << fmt::format(
+        "错误: 导入类型应为 units、enterprises、assessments、targets、benchmarks 或 "
+        "support-recipients，不支持“{}”\n",
+        kind);
     return kExitUsage;
   }
   auto db = OpenMigrated(url);
   if (!db) return Report(db.error());
   if (auto r = LoadReferenceData(**db); !r) return Report(r.error());
   if (kind == "benchmarks") return ImportBenchmarks(**db, file);
+  if (kind == "support-recipients") return ImportSupportRecipients(**db, measure, file);
   ImportOptions options;
   options.skip_invalid = skip_invalid;
   options.actor = "cli:import";
@@ -576,11 +612,18 @@ int Main(int argc, char** argv) {
 
   std::string kind, file;
   bool skip_invalid = false;
-  auto* import = app.add_subcommand("import", "导入数据 / import data (units, enterprises, assessments, targets, benchmarks)");
+  auto* import = app.add_subcommand("import",
+                                    "导入数据 / import data (units, enterprises, assessments, "
+                                    "targets, benchmarks, support-recipients)");
   import->add_option("--db", db_url, "sqlite:PATH 或 postgresql://…")->required();
-  import->add_option("kind", kind, "units、enterprises、assessments、targets 或 benchmarks")->required();
+  import
+      ->add_option("kind", kind,
+                   "units、enterprises、assessments、targets、benchmarks 或 support-recipients")
+      ->required();
   import->add_option("file", file, ".csv、.xlsx、.jsonl 或基准数据包 .json")->required()->check(CLI::ExistingFile);
   import->add_flag("--skip-invalid", skip_invalid, "只导入正确的行");
+  int64_t measure = 0;
+  import->add_option("--measure", measure, "support-recipients：支持措施编号");
 
   auto* model_cmd = app.add_subcommand("model", "评估模型 / assessment models");
   model_cmd->require_subcommand(1);
@@ -658,7 +701,7 @@ int Main(int argc, char** argv) {
   if (*user_add) {
     return UserAdd(db_url, username, role, scope, industries, display_name, email, hash_cost);
   }
-  if (*import) return ImportCommand(db_url, kind, file, skip_invalid);
+  if (*import) return ImportCommand(db_url, kind, file, skip_invalid, measure);
   if (*model_check) return ModelCheck(model_path);
   if (*export_cmd && export_what == "benchmarks") {
     return ExportBenchmarks(db_url, export_round, export_model, export_k, export_installation, export_out);

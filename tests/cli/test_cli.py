@@ -122,7 +122,7 @@ class CliTest(unittest.TestCase):
     def test_migrate_twice_is_safe(self):
         first = run("migrate", "--db", self.db)
         self.assertEqual(first.returncode, 0, first.stderr)
-        self.assertIn("0 → 18（本次应用 18 个迁移）", first.stdout)  # one per numbered migration
+        self.assertIn("0 → 19（本次应用 19 个迁移）", first.stdout)  # one per numbered migration
         second = run("migrate", "--db", self.db)
         self.assertEqual(second.returncode, 0, second.stderr)
         self.assertIn("本次应用 0 个迁移", second.stdout)
@@ -288,6 +288,35 @@ class Guangdong2016Test(unittest.TestCase):
                 "--out", out, "--as-of", "2016-06-30", *extra)
         self.assertEqual(r.returncode, 0, r.stderr)
         return out
+
+    def test_support_recipients_import_is_all_or_nothing_and_names_the_rows(self):
+        path = self.db[len("sqlite:"):]
+        with sqlite3.connect(path) as c:
+            cur = c.execute("INSERT INTO support_measures (name, kind, year, unit_code, note, created_by, created_at, "
+                            "updated_at, version) VALUES ('广州市服务券', 'voucher', 2016, '440100', '', 'test', "
+                            "'2016-07-01T00:00:00Z', '2016-07-01T00:00:00Z', 1)")
+            measure = cur.lastrowid
+            gz = [u for (u,) in c.execute("SELECT uscc FROM enterprises WHERE unit_code = '440100' ORDER BY uscc "
+                                          "LIMIT 2")]
+            [sz] = c.execute("SELECT uscc FROM enterprises WHERE unit_code = '440300' LIMIT 1").fetchone()
+        bad = os.path.join(self.dir, "recipients-bad.csv")
+        write_csv(bad, [["统一社会信用代码", "金额（万元）"], [gz[0], "3"], [sz, "3"], [gz[1], "三"]])
+        r = run("import", "--db", self.db, "support-recipients", bad, "--measure", str(measure))
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("第3行 统一社会信用代码", r.stderr)  # 深圳's enterprise, outside 广州's measure
+        self.assertIn("第4行 金额（万元）", r.stderr)
+        with sqlite3.connect(path) as c:
+            self.assertEqual(c.execute("SELECT COUNT(*) FROM support_recipients").fetchone()[0], 0)
+        good = os.path.join(self.dir, "recipients.csv")
+        write_csv(good, [["统一社会信用代码", "金额（万元）"], [gz[0], "3"], [gz[1], "2.5"]])
+        r = run("import", "--db", self.db, "support-recipients", good, "--measure", str(measure))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("新增 2", r.stdout)
+        r = run("import", "--db", self.db, "support-recipients", good)  # which measure?
+        self.assertEqual(r.returncode, 2, r.stderr)
+        r = run("import", "--db", self.db, "support-recipients", good, "--measure", "999999")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("支持措施不存在", r.stderr)
 
     def test_json_export_matches_all_44_unit_figures_and_the_totals(self):
         import json
