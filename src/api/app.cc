@@ -59,6 +59,8 @@ void RegisterRoutes(http::Router& router, Context& c) {
   RegisterCircularRoutes(router, c);
   RegisterSelectionRoutes(router, c);
   RegisterSupportRoutes(router, c);
+  RegisterReportRoutes(router, c);
+  RegisterPdfJobs(c);
   RegisterOutstandingRoutes(router, c);
   RegisterReminderRoutes(router, c);
   RegisterAccountRoutes(router, c);

@@ -30,6 +30,7 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& context);
 void RegisterCircularRoutes(http::Router& router, Context& context);
 void RegisterSelectionRoutes(http::Router& router, Context& context);
 void RegisterSupportRoutes(http::Router& router, Context& context);
+void RegisterReportRoutes(http::Router& router, Context& context);
 void RegisterOutstandingRoutes(http::Router& router, Context& context);
 void RegisterReminderRoutes(http::Router& router, Context& context);
 void RegisterAccountRoutes(http::Router& router, Context& context);

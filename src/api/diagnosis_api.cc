@@ -329,7 +329,6 @@ std::string ReportHtml(const Json& diagnosis, const Clock& clock) {
 }
 
 // The job kind that renders a report page (the job's input) to PDF.
-constexpr std::string_view kPdfJob = "html_to_pdf";
 
 }  // namespace
 
@@ -361,33 +360,19 @@ void RegisterDiagnosisRoutes(http::Router& router, Context& c) {
   });
   // The page is made now, with what the caller may see; only its rendering
   // waits in the queue.
-  router.Add("POST", "/api/v1/rounds/{round}/enterprises/{uscc}/report.pdf", LoggedIn(), [&c](http::Request& r) {
-    return WithDiagnosis(c, r, [&c](const Principal& who, const KeptJson& kept, const std::string& name) {
-      const Json d = Json::parse(kept.body);
-      // Saved under the document's title: 两化融合评估诊断报告（企业，评估周期）.pdf.
-      const std::string title = fmt::format("两化融合评估诊断报告（{}，{}）.pdf", d["enterprise_name"].get<std::string>(),
-                                            d["round_name"].get<std::string>());
-      Json input{{"html", ReportHtml(d, c.clock)}, {"name", title}};
-      auto id = c.jobs.Enqueue(kPdfJob, who.user_id, input.dump());
-      if (!id) return ErrorToResponse(id.error());
-      http::Response resp = JsonResponse(
-          {{"job", {{"id", *id}, {"kind", kPdfJob}, {"status", "queued"}}}, {"status_url", fmt::format("/api/v1/jobs/{}", *id)}},
-          202);
-      resp.SetHeader("Location", fmt::format("/api/v1/jobs/{}", *id));
-      return resp;
-    });
-  });
-  c.jobs.Handle(std::string(kPdfJob),
-                [&c](const domain::Job& job, std::stop_token stop) -> Result<jobs::JobOutput> {
-                  auto input = Json::parse(job.input, nullptr, false);
-                  if (!input.is_object() || !input["html"].is_string())
-                    return Fail(Error::Internal("任务内容无效"));
-                  auto pdf =
-                      report::RenderPdf(input["html"].get<std::string>(), c.options.pdf, stop);
-                  if (!pdf) return Fail(pdf.error());
-                  return jobs::JobOutput{"application/pdf", input.value("name", "report.pdf"),
-                                         std::move(*pdf)};
-                });
+  router.Add("POST", "/api/v1/rounds/{round}/enterprises/{uscc}/report.pdf", LoggedIn(),
+             [&c](http::Request& r) {
+               return WithDiagnosis(
+                   c, r, [&c](const Principal& who, const KeptJson& kept, const std::string& name) {
+                     const Json d = Json::parse(kept.body);
+                     // Saved under the document's title:
+                     // 两化融合评估诊断报告（企业，评估周期）.pdf.
+                     const std::string title = fmt::format("两化融合评估诊断报告（{}，{}）.pdf",
+                                                           d["enterprise_name"].get<std::string>(),
+                                                           d["round_name"].get<std::string>());
+                     return QueuePdf(c, who.user_id, ReportHtml(d, c.clock), title);
+                   });
+             });
 }
 
 }  // namespace rongping::api

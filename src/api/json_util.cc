@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "importer/enterprise_import.h"
 #include "importer/table.h"
+#include "report/pdf.h"
 #include "scoring/model_loading.h"
 
 namespace rongping::api {
@@ -245,6 +246,37 @@ Json ReportJson(const ImportReport& report) {
           {"errors", errors},
           {"error_count", report.error_count},
           {"errors_truncated", report.errors_truncated}};
+}
+
+namespace {
+constexpr std::string_view kPdfJob = "html_to_pdf";
+}  // namespace
+
+http::Response QueuePdf(Context& c, int64_t owner, const std::string& html,
+                        const std::string& file_name) {
+  Json input{{"html", html}, {"name", file_name}};
+  auto id = c.jobs.Enqueue(kPdfJob, owner, input.dump());
+  if (!id) return ErrorToResponse(id.error());
+  http::Response resp =
+      JsonResponse({{"job", {{"id", *id}, {"kind", kPdfJob}, {"status", "queued"}}},
+                    {"status_url", fmt::format("/api/v1/jobs/{}", *id)}},
+                   202);
+  resp.SetHeader("Location", fmt::format("/api/v1/jobs/{}", *id));
+  return resp;
+}
+
+void RegisterPdfJobs(Context& c) {
+  c.jobs.Handle(std::string(kPdfJob),
+                [&c](const domain::Job& job, std::stop_token stop) -> Result<jobs::JobOutput> {
+                  auto input = Json::parse(job.input, nullptr, false);
+                  if (!input.is_object() || !input["html"].is_string())
+                    return Fail(Error::Internal("任务内容无效"));
+                  auto pdf =
+                      report::RenderPdf(input["html"].get<std::string>(), c.options.pdf, stop);
+                  if (!pdf) return Fail(pdf.error());
+                  return jobs::JobOutput{"application/pdf", input.value("name", "report.pdf"),
+                                         std::move(*pdf)};
+                });
 }
 
 }  // namespace rongping::api

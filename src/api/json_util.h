@@ -116,6 +116,14 @@ Result<Paging> PagingQuery(const http::Request& request, int64_t default_per_pag
 // Name of the session cookie.
 inline constexpr std::string_view kSessionCookie = "rp_session";
 
+// Queues the page `html` to be printed to PDF by a background job of
+// `owner`'s, saved as `file_name`: 202 with the job and where to follow it,
+// or the queue's refusal (429, 503). The handler of these jobs is
+// registered by RegisterPdfJobs.
+http::Response QueuePdf(Context& context, int64_t owner, const std::string& html,
+                        const std::string& file_name);
+void RegisterPdfJobs(Context& context);
+
 // What one upload of a spreadsheet may hold: at most 50,000 data rows, and
 // an .xlsx whose parts decompress to at most 64 MiB.
 extern const importer::ReadLimits kUploadLimits;

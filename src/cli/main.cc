@@ -21,11 +21,13 @@
 #include <tuple>
 
 #include "analytics/feed_follower.h"
+#include "analytics/results_snapshot.h"
 #include "api/app.h"
 #include "auth/auth_service.h"
 #include "campaign/benchmark_packs.h"
 #include "campaign/progress.h"
 #include "campaign/reminders.h"
+#include "campaign/yearly_report.h"
 #include "cli/gen_command.h"
 #include "core/json_parse.h"
 #include "core/text.h"
@@ -38,6 +40,8 @@
 #include "importer/support_import.h"
 #include "mail/smtp.h"
 #include "model/model.h"
+#include "report/document.h"
+#include "report/pdf.h"
 #include "report/progress_export.h"
 #include "scoring/model_loading.h"
 #include "scoring/result_json.h"
@@ -319,6 +323,38 @@ int ImportCommand(const std::string& url, const std::string& kind, const std::st
   auto report = ImportEnterprises(**db, *table, options);
   if (!report) return Report(report.error());
   return PrintImportReport(*report);
+}
+
+// `rongping report yearly`: the region's work report of `year` as an HTML
+// page, a Word document or a PDF, to `out` (an HTML page to stdout without).
+int YearlyReportCommand(const std::string& url, int year, const std::string& unit,
+                        const std::string& format, const std::string& out) {
+  if (out.empty() && format != "html") {
+    std::cerr << "错误: Word 和 PDF 格式须用 --out 指明输出文件\n";
+    return kExitUsage;
+  }
+  auto db = OpenMigrated(url);
+  if (!db) return Report(db.error());
+  if (auto r = LoadReferenceData(**db); !r) return Report(r.error());
+  analytics::ResultsSnapshot results;
+  campaign::YearlyReportRequest request{year, unit,
+                                        domain::Date::TodayInChina(SystemClock::Get()).ToString(),
+                                        api::AppOptions{}.min_group_size};
+  auto document = campaign::BuildYearlyReport(**db, results, nullptr, request);
+  if (!document) return Report(document.error());
+  Result<std::string> bytes = report::DocumentToHtml(*document);
+  if (format == "docx") bytes = report::DocumentToDocx(*document);
+  if (format == "pdf") bytes = report::RenderPdf(*bytes);
+  if (!bytes) return Report(bytes.error());
+  if (out.empty()) {
+    std::cout << *bytes;
+    return 0;
+  }
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  file << *bytes;
+  if (!file.flush()) return Report(Error::Invalid("unwritable", "无法写入 " + out));
+  std::cerr << fmt::format("已生成 {}\n", out);
+  return 0;
 }
 
 int PrintImportReport(const ImportReport& r) {
@@ -661,6 +697,19 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   export_cmd->add_option("--installation", export_installation, "基准数据包注明的来源平台名称");
 
+  int report_year = 0;
+  std::string report_unit, report_format = "html", report_out;
+  auto* report_cmd = app.add_subcommand("report", "生成报告 / reports (yearly)");
+  report_cmd->require_subcommand(1);
+  auto* yearly = report_cmd->add_subcommand("yearly", "年度工作报告 / the yearly work report");
+  yearly->add_option("--db", db_url, "sqlite:PATH 或 postgresql://…")->required();
+  yearly->add_option("--year", report_year, "年度")->required();
+  yearly->add_option("--scope", report_unit, "地区的单位代码，如 440000")->required();
+  yearly->add_option("--format", report_format, "html|docx|pdf")
+      ->check(CLI::IsMember({"html", "docx", "pdf"}))
+      ->capture_default_str();
+  yearly->add_option("--out", report_out, "输出文件（html 默认标准输出）");
+
   std::string copy_from, copy_to;
   auto* copy = app.add_subcommand("copy", "在数据库之间完整复制数据并核对 / copy all data between databases");
   copy->add_option("--from", copy_from, "源数据库 sqlite:PATH 或 postgresql://…")->required();
@@ -698,6 +747,8 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (*demo_cmd) return Demo(db_url, demo_options, hash_cost);
+  if (*yearly)
+    return YearlyReportCommand(db_url, report_year, report_unit, report_format, report_out);
   if (*user_add) {
     return UserAdd(db_url, username, role, scope, industries, display_name, email, hash_cost);
   }

@@ -309,6 +309,8 @@ void WriteForm(lxw_workbook* wb, Formats& formats, const Form& form) {
 }
 }  // namespace
 
+std::string CellText(const TableCell& cell) { return cell.number ? NumberText(cell) : cell.text; }
+
 std::string TableToCsv(const Table& table) {
   std::string out = "\xEF\xBB\xBF";
   for (size_t i = 0; i < table.header.size(); ++i)
@@ -357,7 +359,7 @@ std::string TableToHtml(const Table& table, std::string_view caption) {
     h += r < table.total_rows ? "<tr class=\"total\">" : "<tr>";
     for (size_t c = 0; c < table.rows[r].size() && c < table.header.size(); ++c) {
       const TableCell& cell = table.rows[r][c];
-      std::string shown = cell.number ? NumberText(cell) : cell.text;
+      std::string shown = CellText(cell);
       if (shown.empty()) shown = "—";
       h += fmt::format("<td class=\"{}\">{}</td>", is_text[c] ? "name" : "num", HtmlEscape(shown));
     }

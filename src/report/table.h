@@ -97,6 +97,10 @@ struct Form {
 
 using Sheet = std::variant<Table, Form>;
 
+// What a page shows of a cell: its number as written (1,234 is 1234, 33.3%,
+// +3, ↑2, 持平) or its text; empty when it has neither.
+std::string CellText(const TableCell& cell);
+
 // The table as CSV: the header, then the rows.
 std::string TableToCsv(const Table& table);
 

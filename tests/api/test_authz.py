@@ -428,6 +428,8 @@ ROUTES = {
     "GET /api/v1/typical-cases": {},
     "PUT /api/v1/typical-cases/{year}/{uscc}": {"year": fixed("2016"), "uscc": uscc_param, "body": lambda p: CASE},
     "DELETE /api/v1/typical-cases/{year}/{uscc}": {"year": fixed("2016"), "uscc": uscc_param, "after": "remark_case"},
+    "GET /api/v1/reports/yearly": {"query": "?year=2016&unit=440100"},
+    "POST /api/v1/reports/yearly/pdf": {"query": "?year=2016&unit=440100"},
     "GET /api/v1/rounds/{round}/outstanding": {"round": round_param},
     "POST /api/v1/rounds/{round}/reminders": {"round": round_param, "body": lambda p: {"target": "contacts"}},
     "GET /api/v1/rounds/{round}/reminders": {"round": round_param},
@@ -506,6 +508,7 @@ class AuthorizationMatrix(unittest.TestCase):
 
     def send(self, route, spec, who, path):
         method = route["method"]
+        path += spec.get("query", "")
         if spec.get("fresh_login") and who:
             token = SERVER.login(who).json()["token"]
             return SERVER.request(method, path, token)

@@ -289,6 +289,23 @@ class Guangdong2016Test(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         return out
 
+    def test_yearly_report_as_a_page_and_a_word_document(self):
+        r = run("report", "yearly", "--db", self.db, "--year", "2016", "--scope", "440000")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("<h1>广东省2016年两化融合评估诊断和对标引导工作报告</h1>", r.stdout)
+        self.assertIn("较上年变化", r.stdout)
+        out = os.path.join(self.dir, "report.docx")
+        r = run("report", "yearly", "--db", self.db, "--year", "2016", "--scope", "440300", "--format", "docx",
+                "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with zipfile.ZipFile(out) as z:
+            self.assertIn("深圳市2016年两化融合评估诊断和对标引导工作报告", z.read("word/document.xml").decode("utf-8"))
+        r = run("report", "yearly", "--db", self.db, "--year", "2016", "--scope", "440000", "--format", "docx")
+        self.assertEqual(r.returncode, 2, r.stderr)  # a Word document needs --out
+        r = run("report", "yearly", "--db", self.db, "--year", "2014", "--scope", "440000")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("2014", r.stderr)
+
     def test_support_recipients_import_is_all_or_nothing_and_names_the_rows(self):
         path = self.db[len("sqlite:"):]
         with sqlite3.connect(path) as c:
