@@ -338,7 +338,7 @@ Result<CaseView> MarkCase(store::Db& db, const Principal& who, domain::TypicalCa
         !a) {
       return Fail(a.error());
     }
-    return CaseView{**saved, (*e)->name, (*index)->UnitName((*e)->unit_code)};
+    return CaseView{**saved, (*e)->name, (*e)->unit_code, (*index)->UnitName((*e)->unit_code)};
   });
 }
 
@@ -371,7 +371,7 @@ Result<std::vector<CaseView>> ListCases(store::Db& db, const Principal& who, int
     for (auto& c : *cases) {
       auto it = visible->find(c.uscc);
       if (it == visible->end()) continue;
-      out.push_back({std::move(c), it->second.name, (*index)->UnitName(it->second.unit_code)});
+      out.push_back({std::move(c), it->second.name, it->second.unit_code, (*index)->UnitName(it->second.unit_code)});
     }
     return out;
   });

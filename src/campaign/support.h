@@ -109,6 +109,7 @@ Result<void> RemoveRecipient(store::Db& db, const Principal& who, int64_t id,
 struct CaseView {
   domain::TypicalCase c;
   std::string name;
+  std::string unit_code;  // the enterprise's unit now
   std::string unit_name;
 };
 // Marks an enterprise's case for `c.year` (2000-2100): a title of 1-60

@@ -265,9 +265,10 @@ Block DataMapBlock(const analytics::DataMap& map, const std::string& caption,
   return Block::TableOf(caption, std::move(t));
 }
 
+// The measures of the region's units, of the year and the year before.
 Block PolicyBlock(store::Db& db, analytics::ResultsSnapshot& results, const Principal& who,
-                  int year, const std::string& after_round, int64_t k, Figures& f,
-                  Result<void>* error) {
+                  const domain::ReferenceIndex& index, const std::string& root, int year,
+                  const std::string& after_round, int64_t k, Figures& f, Result<void>* error) {
   std::vector<domain::SupportMeasure> measures;
   for (int y : {year - 1, year}) {
     auto list = ListMeasures(db, who, y, nullptr);
@@ -275,7 +276,9 @@ Block PolicyBlock(store::Db& db, analytics::ResultsSnapshot& results, const Prin
       *error = Fail(list.error());
       return Block::Paragraph("");
     }
-    measures.insert(measures.end(), list->begin(), list->end());
+    for (auto& m : *list) {
+      if (index.InSubtree(m.unit_code, root)) measures.push_back(std::move(m));
+    }
   }
   Table t;
   t.header = {"支持措施",     "类型",     "年度",         "金额（万元）",
@@ -424,8 +427,13 @@ Result<report::Document> BuildYearlyReport(store::Db& db, analytics::ResultsSnap
                               analytics::Attribute::kIndustryGroup, k);
     if (!by_group) return Fail(by_group.error());
     section("数据地图");
-    body.push_back(DataMapBlock(**by_unit, "各地发展水平", "属地", f.region,
-                                [&](const std::string& code) { return (*index)->UnitName(code); }));
+    // A region without units below it has no table of them.
+    const auto& cells = (*by_unit)->cells;
+    if (!(cells.size() == 1 && cells.front().key == root)) {
+      body.push_back(
+          DataMapBlock(**by_unit, "各地发展水平", "属地", f.region,
+                       [&](const std::string& code) { return (*index)->UnitName(code); }));
+    }
     if (*by_group) {
       body.push_back(DataMapBlock(**by_group, "各行业组发展水平", "行业组", f.region,
                                   [](const std::string& group) { return group; }));
@@ -436,13 +444,14 @@ Result<report::Document> BuildYearlyReport(store::Db& db, analytics::ResultsSnap
   }
 
   section("政策联动");
-  body.push_back(
-      PolicyBlock(db, results, caller, request.year, rounds->current.code, k, f, &error));
+  body.push_back(PolicyBlock(db, results, caller, **index, root, request.year, rounds->current.code,
+                             k, f, &error));
   if (!error) return Fail(error.error());
 
   section("典型经验");
   auto cases = ListCases(db, caller, request.year);
   if (!cases) return Fail(cases.error());
+  std::erase_if(*cases, [&](const CaseView& c) { return !(*index)->InSubtree(c.unit_code, root); });
   f.cases = cases->size();
   if (cases->empty()) body.push_back(Block::Paragraph("本年度尚未标记典型经验。"));
   for (size_t i = 0; i < cases->size(); ++i) {
@@ -455,16 +464,24 @@ Result<report::Document> BuildYearlyReport(store::Db& db, analytics::ResultsSnap
   section("联系人表报送情况");
   auto contacts = GetContactsOverview(db, caller, rounds->current.code, as_of);
   if (contacts) {
-    f.contacts_asked = static_cast<int64_t>(contacts->entries.size());
-    f.contacts_submitted = contacts->submitted;
+    // The units of the report's region that the round asks for a form.
     std::string missing;
-    for (const auto& code : contacts->missing)
-      missing += (missing.empty() ? "" : "、") + (*index)->UnitName(code);
-    body.push_back(Block::Paragraph(fmt::format("应报送联系人表的单位{}个，已报送{}个{}。",
-                                                f.contacts_asked, f.contacts_submitted,
-                                                missing.empty() ? "" : "，未报送：" + missing)));
+    for (const auto& e : contacts->entries) {
+      if (!(*index)->InSubtree(e.unit_code, root)) continue;
+      ++f.contacts_asked;
+      if (e.contacts) {
+        ++f.contacts_submitted;
+      } else {
+        missing += (missing.empty() ? "" : "、") + e.unit_name;
+      }
+    }
+    body.push_back(Block::Paragraph(
+        f.contacts_asked == 0
+            ? std::string("本地区无须报送联系人表。")
+            : fmt::format("应报送联系人表的单位{}个，已报送{}个{}。", f.contacts_asked,
+                          f.contacts_submitted, missing.empty() ? "" : "，未报送：" + missing)));
   } else {
-    body.push_back(Block::Paragraph("本地区不报送联系人表。"));
+    body.push_back(Block::Paragraph("本地区无须报送联系人表。"));
   }
 
   d.blocks.push_back(Block::Heading("总体情况"));

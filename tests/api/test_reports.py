@@ -55,6 +55,9 @@ class YearlyReport(unittest.TestCase):
                 body={"items": [{"uscc": e["uscc"]} for e in sel]})
         assert r.status == 200, r
         cls.case_enterprise = sel[0]
+        r = req("POST", "/api/v1/support-measures", "shenzhen",
+                body={"name": "深圳市两化融合服务券", "kind": "voucher", "year": 2016})
+        assert r.status == 201, r
         r = req("PUT", f"/api/v1/typical-cases/2016/{sel[0]['uscc']}", "guangdong",
                 body={"title": "以评促建建成智能工厂", "text": "对标找差，补齐生产管控短板。"})
         assert r.status == 200, r
@@ -157,6 +160,12 @@ class YearlyReport(unittest.TestCase):
         self.assertNotIn("深圳市", r.text)
         self.assertIn("Content-Security-Policy", r.headers)
         self.assertEqual(req("GET", "/api/v1/reports/yearly?year=2016&unit=440300", "guangzhou").status, 404)
+        # The ministry's report of one city holds that city's measures only.
+        r = req("GET", "/api/v1/reports/yearly?year=2016&unit=440100", "ministry")
+        self.assertIn("广州市2016年", r.text)
+        self.assertNotIn("深圳市", r.text)
+        self.assertIn("应报送联系人表的单位1个，已报送0个，未报送：广州市。", r.text)
+        self.assertIn("深圳市两化融合服务券", req("GET", "/api/v1/reports/yearly?year=2016", "guangdong").text)
         self.assertEqual(req("GET", "/api/v1/reports/yearly?year=2016", "enterprise").status, 403)
         for path, field in (("?unit=440000", "year"), ("?year=2030&unit=440000", "year"), ("?year=2016", "unit"),
                             ("?year=2016&unit=999999", "unit"), ("?year=2016&unit=440000&format=pdf", "format")):
