@@ -16,7 +16,7 @@ namespace {
 Result<report::Document> YearlyReport(Context& c, const http::Request& req, const Principal& who) {
   auto year = IntQuery(req, "year", 0, 0, 9999);
   if (!year) return Fail(year.error());
-  if (*year == 0) return Fail(Error::Invalid("required", "请选择年度", "year"));
+  if (*year == 0) return Fail(Error::Invalid("invalid_parameter", "请选择年度", "year"));
   campaign::YearlyReportRequest request{static_cast<int>(*year), std::string(req.Query("unit")),
                                         domain::Date::TodayInChina(c.clock).ToString(),
                                         c.options.min_group_size};

@@ -46,11 +46,12 @@ Result<std::optional<int64_t>> IntField(const Json& body, std::string_view name,
   auto it = body.find(name);
   if (it == body.end() || it->is_null()) {
     if (!required) return std::optional<int64_t>();
-    return Fail(Error::Invalid("required", fmt::format("缺少 {}", name), std::string(name)));
+    return Fail(
+        Error::Invalid("missing_field", fmt::format("缺少字段 {}", name), std::string(name)));
   }
   if (!it->is_number_integer() || (it->is_number_unsigned() && it->get<uint64_t>() > INT64_MAX)) {
     return Fail(
-        Error::Invalid("invalid_number", fmt::format("{} 应为整数", name), std::string(name)));
+        Error::Invalid("wrong_type", fmt::format("字段 {} 应为整数", name), std::string(name)));
   }
   return std::optional<int64_t>(it->get<int64_t>());
 }
@@ -60,8 +61,7 @@ Result<std::optional<double>> NumberField(const Json& body, std::string_view nam
                                           const std::string& field) {
   auto it = body.find(name);
   if (it == body.end() || it->is_null()) return std::optional<double>();
-  if (!it->is_number())
-    return Fail(Error::Invalid("invalid_number", "金额（万元）应为数值", field));
+  if (!it->is_number()) return Fail(Error::Invalid("wrong_type", "金额（万元）应为数值", field));
   return std::optional<double>(it->get<double>());
 }
 
@@ -82,7 +82,7 @@ Result<cs::MeasureInput> MeasureFromBody(const http::Request& req, bool update) 
   auto year = IntField(*body, "year", true);
   if (!year) return Fail(year.error());
   if (**year < 0 || **year > 9999)
-    return Fail(Error::Invalid("invalid_year", "年度应为 2000 至 2100 之间的年份", "year"));
+    return Fail(Error::Invalid("invalid_field", "年度应为 2000 至 2100 之间的年份", "year"));
   auto amount = NumberField(*body, "amount_10k_yuan", "amount_10k_yuan");
   if (!amount) return Fail(amount.error());
   auto version = IntField(*body, "version", update);
@@ -180,9 +180,9 @@ http::Response DeleteHandler(Context& c, http::Request& req) {
 Result<std::vector<cs::RecipientInput>> RecipientsFromBody(const Json& body) {
   if (auto ok = CheckKnownFields(body, {"items"}); !ok) return Fail(ok.error());
   auto items = body.find("items");
-  if (items == body.end() || !items->is_array()) {
-    return Fail(Error::Invalid("required", "items 应为企业列表", "items"));
-  }
+  if (items == body.end())
+    return Fail(Error::Invalid("missing_field", "缺少字段 items（企业列表）", "items"));
+  if (!items->is_array()) return Fail(Error::Invalid("wrong_type", "items 应为企业列表", "items"));
   if (items->size() > cs::kMaxRecipientsAdded) {
     return Fail(Error::TooLarge(fmt::format("一次最多添加 {} 家企业", cs::kMaxRecipientsAdded)));
   }
@@ -190,7 +190,7 @@ Result<std::vector<cs::RecipientInput>> RecipientsFromBody(const Json& body) {
   for (size_t i = 0; i < items->size(); ++i) {
     const Json& item = (*items)[i];
     const std::string at = fmt::format("items[{}]", i);
-    if (!item.is_object()) return Fail(Error::Invalid("invalid_item", "每一项应为对象", at));
+    if (!item.is_object()) return Fail(Error::Invalid("wrong_type", "每一项应为对象", at));
     if (auto ok = CheckKnownFields(item, {"uscc", "amount_10k_yuan", "note"}); !ok) {
       Error e = ok.error();
       e.field = at + "." + e.field;
@@ -199,8 +199,8 @@ Result<std::vector<cs::RecipientInput>> RecipientsFromBody(const Json& body) {
     auto uscc = StringField(item, "uscc");
     auto note = StringField(item, "note", false);
     auto amount = NumberField(item, "amount_10k_yuan", at + ".amount_10k_yuan");
-    if (!uscc) return Fail(Error::Invalid("required", "请填写统一社会信用代码", at + ".uscc"));
-    if (!note) return Fail(Error::Invalid("invalid_text", "备注应为文字", at + ".note"));
+    if (!uscc) return Fail(Error::Invalid("missing_field", "请填写统一社会信用代码", at + ".uscc"));
+    if (!note) return Fail(Error::Invalid("wrong_type", "备注应为文字", at + ".note"));
     if (!amount) return Fail(amount.error());
     out.push_back({*uscc, *amount, *note, static_cast<int>(i)});
   }
@@ -221,8 +221,8 @@ http::Response AddRecipientsHandler(Context& c, http::Request& req) {
   if (!added) {
     std::vector<Error> details;
     for (const auto& p : problems) {
-      details.push_back(Error::Invalid("invalid_recipient", p.message,
-                                       fmt::format("items[{}].{}", p.row, p.field)));
+      details.push_back(
+          Error::Invalid("invalid_field", p.message, fmt::format("items[{}].{}", p.row, p.field)));
     }
     Error e = added.error();
     if (!details.empty()) e.field = details.front().field;

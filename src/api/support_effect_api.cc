@@ -182,7 +182,7 @@ http::Response MarkCaseHandler(Context& c, http::Request& req) {
   if (auto m = body->find("measure_id"); m != body->end() && !m->is_null()) {
     if (!m->is_number_integer()) {
       return ErrorToResponse(
-          Error::Invalid("invalid_measure", "measure_id 应为支持措施编号", "measure_id"));
+          Error::Invalid("wrong_type", "measure_id 应为支持措施编号", "measure_id"));
     }
     tc.measure_id = m->get<int64_t>();
   }

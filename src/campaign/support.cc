@@ -31,38 +31,41 @@ Error NoSuchMeasure() { return Error::NotFound("支持措施不存在"); }
 Result<void> CheckAmount(const std::optional<double>& amount, const std::string& field) {
   if (!amount || (std::isfinite(*amount) && *amount >= 0 && *amount < 1e9)) return {};
   return Fail(
-      Error::Invalid("invalid_amount", "金额（万元）应为不小于 0 且小于 10 亿的数值", field));
+      Error::Invalid("invalid_field", "金额（万元）应为不小于 0 且小于 10 亿的数值", field));
 }
 
-// A text of at most `max` characters, without control characters; with
-// `required`, with something visible.
+// A text of at most `max` characters, without control characters (line
+// breaks allowed when `multiline`); with `required`, with something visible.
 Result<void> CheckText(const std::string& text, size_t max, bool required, const std::string& field,
-                       const std::string& label) {
-  if (!IsValidUtf8(text) || HasControlCharacter(text)) {
-    return Fail(Error::Invalid("invalid_text", label + "含有无法识别的字符", field));
+                       const std::string& label, bool multiline = false) {
+  std::string lines = text;
+  if (multiline) std::erase_if(lines, [](char c) { return c == '\n' || c == '\r'; });
+  if (!IsValidUtf8(text) || HasControlCharacter(lines)) {
+    return Fail(Error::Invalid("invalid_field", label + "含有无法识别的字符", field));
   }
   if (required && !HasVisibleCharacter(text))
-    return Fail(Error::Invalid("required", "请填写" + label, field));
+    return Fail(Error::Invalid("invalid_field", "请填写" + label, field));
   if (CountCodePoints(text) > max) {
-    return Fail(Error::Invalid("too_long", fmt::format("{}不能超过 {} 个字", label, max), field));
+    return Fail(
+        Error::Invalid("invalid_field", fmt::format("{}不能超过 {} 个字", label, max), field));
   }
   return {};
 }
 
 Result<void> CheckYear(int year) {
   if (year >= 2000 && year <= 2100) return {};
-  return Fail(Error::Invalid("invalid_year", "年度应为 2000 至 2100 之间的年份", "year"));
+  return Fail(Error::Invalid("invalid_field", "年度应为 2000 至 2100 之间的年份", "year"));
 }
 
 Result<void> CheckMeasure(const MeasureInput& in) {
   if (auto r = CheckText(in.name, 100, true, "name", "措施名称"); !r) return r;
   if (domain::SupportKindLabel(in.kind).empty()) {
-    return Fail(Error::Invalid("invalid_kind", "支持类型应为专项资金、试点示范、贯标、服务券或其他",
-                               "kind"));
+    return Fail(Error::Invalid("invalid_field",
+                               "支持类型应为专项资金、试点示范、贯标、服务券或其他", "kind"));
   }
   if (auto r = CheckYear(in.year); !r) return r;
   if (auto r = CheckAmount(in.amount_10k_yuan, "amount_10k_yuan"); !r) return r;
-  return CheckText(in.note, 500, false, "note", "备注");
+  return CheckText(in.note, 500, false, "note", "备注", true);
 }
 
 std::string MeasureJson(const SupportMeasure& m) {
@@ -136,9 +139,9 @@ Result<SupportMeasure> CreateMeasure(store::Db& db, const Principal& who, const 
   if (!index) return Fail(index.error());
   if (auto ok = CheckMeasure(input); !ok) return Fail(ok.error());
   std::string unit = input.unit_code.empty() ? who.scope_code : input.unit_code;
-  if (unit.empty()) return Fail(Error::Invalid("required", "请选择措施所属单位", "unit_code"));
+  if (unit.empty()) return Fail(Error::Invalid("missing_field", "请选择措施所属单位", "unit_code"));
   if (!(*index)->units.count(unit) || !(*index)->UnitInScope(who, unit)) {
-    return Fail(Error::Invalid("invalid_unit", "所属单位不存在或不在本地区", "unit_code"));
+    return Fail(Error::Invalid("invalid_field", "所属单位不存在或不在本地区", "unit_code"));
   }
   SupportMeasure m;
   m.name = Trim(input.name);
@@ -244,7 +247,7 @@ Result<RecipientsAdded> AddRecipients(store::Db& db, const Principal& who, int64
                                       std::vector<RecipientProblem>* problems) {
   auto index = IndexFor(db, who);
   if (!index) return Fail(index.error());
-  if (inputs.empty()) return Fail(Error::Invalid("no_recipients", "没有要添加的企业", "items"));
+  if (inputs.empty()) return Fail(Error::Invalid("missing_field", "没有要添加的企业", "items"));
   if (inputs.size() > kMaxRecipientsAdded) {
     return Fail(Error::TooLarge(fmt::format("一次最多添加 {} 家企业", kMaxRecipientsAdded)));
   }
@@ -316,14 +319,15 @@ Result<CaseView> MarkCase(store::Db& db, const Principal& who, domain::TypicalCa
   if (!index) return Fail(index.error());
   if (auto r = CheckYear(c.year); !r) return Fail(r.error());
   if (auto r = CheckText(c.title, 60, true, "title", "标题"); !r) return Fail(r.error());
-  if (auto r = CheckText(c.text, 500, true, "text", "典型经验内容"); !r) return Fail(r.error());
+  if (auto r = CheckText(c.text, 500, true, "text", "典型经验内容", true); !r)
+    return Fail(r.error());
   return store::InTx(db, store::TxMode::kWrite, [&](store::Tx& tx) -> Result<CaseView> {
     auto e = store::FindEnterprise(tx, who, c.uscc);
     if (!e) return Fail(e.error());
     if (!*e) return Fail(Error::NotFound("未找到该企业"));
     if (c.measure_id) {
       auto m = VisibleMeasure(tx, **index, who, *c.measure_id);
-      if (!m) return Fail(Error::Invalid("invalid_measure", "所选支持措施不存在", "measure_id"));
+      if (!m) return Fail(Error::Invalid("invalid_field", "所选支持措施不存在", "measure_id"));
     }
     c.unit_code = (*e)->unit_code;
     c.marked_by = who.username;

@@ -135,7 +135,7 @@ Result<Chosen> ChooseRounds(store::Db& db, analytics::ResultsSnapshot& results,
         if (r.code == code) return r;
       }
       return Fail(
-          Error::Invalid("invalid_round", "所选评估周期不是本省已有评估结果的评估周期", field));
+          Error::Invalid("invalid_parameter", "所选评估周期不是本省已有评估结果的评估周期", field));
     }
     const domain::Round* found = nullptr;
     for (const auto& r : rounds) {
@@ -158,7 +158,7 @@ Result<Chosen> ChooseRounds(store::Db& db, analytics::ResultsSnapshot& results,
   };
   if (position(*before) >= position(*after)) {
     return Fail(
-        Error::Invalid("invalid_round", "支持前的评估周期应早于支持后的评估周期", "before"));
+        Error::Invalid("invalid_parameter", "支持前的评估周期应早于支持后的评估周期", "before"));
   }
   out.before = std::move(*before);
   out.after = std::move(*after);

@@ -360,15 +360,15 @@ Result<report::Document> BuildYearlyReport(store::Db& db, analytics::ResultsSnap
   if (!today) return Fail(Error::Internal("today 不是日期"));
   if (request.year < 2000 || request.year > today->year()) {
     return Fail(Error::Invalid(
-        "invalid_year", fmt::format("年度应为 2000 至 {} 之间的年份", today->year()), "year"));
+        "invalid_parameter", fmt::format("年度应为 2000 至 {} 之间的年份", today->year()), "year"));
   }
   auto index = LoadReference(db);
   if (!index) return Fail(index.error());
   std::string root = request.unit.empty() ? caller.scope_code : request.unit;
   if (root.empty())
-    return Fail(Error::Invalid("required", "请选择报告的地区（省级单位代码）", "unit"));
+    return Fail(Error::Invalid("invalid_parameter", "请选择报告的地区（省级单位代码）", "unit"));
   if (!(*index)->units.count(root))
-    return Fail(Error::Invalid("invalid_unit", "单位不存在", "unit"));
+    return Fail(Error::Invalid("invalid_parameter", "单位不存在", "unit"));
   if (!(*index)->UnitInScope(caller, root)) return Fail(Error::NotFound("单位不存在"));
   auto rounds = FindRounds(db, (*index)->ProvinceOf(root), request.year);
   if (!rounds) return Fail(rounds.error());

@@ -76,6 +76,7 @@ class F:
     csrf = None
     other_csrf = None      # the CSRF token of another session of guangdong
     ended_token = None     # a token whose session was ended
+    measure = None         # a support measure of 广东省 (政策联动)
 
 
 def setUpModule():
@@ -103,6 +104,9 @@ def _setup():
     cookies = first.headers.get_all("Set-Cookie") or []
     F.cookie = next(c for c in cookies if c.startswith("rp_session=")).split(";")[0].split("=", 1)[1]
     F.csrf, F.other_csrf = first.json()["csrf_token"], second.json()["csrf_token"]
+    r = SERVER.request("POST", MEASURES, SERVER.token("guangdong"), body=measure_body())
+    assert r.status == 201, r
+    F.measure = r.json()["id"]
     ended = SERVER.login("shenzhen").json()["token"]
     r = SERVER.request("DELETE", "/api/v1/session", ended)
     assert r.status == 200, r
@@ -214,6 +218,18 @@ def circular_body():
     return {"as_of": "2016-06-30"}
 
 
+def measure_body():
+    return {"name": "2016年两化融合专项资金", "kind": "fund", "year": 2016, "amount_10k_yuan": 300, "note": "首批"}
+
+
+def recipients_body():
+    return {"items": [{"uscc": F.gz, "amount_10k_yuan": 10, "note": ""}]}
+
+
+def case_body():
+    return {"title": "以评促建", "text": "补齐短板。"}
+
+
 def reminder_body():
     return {"target": "contacts", "message": "请尽快报送联系人表"}
 
@@ -262,6 +278,9 @@ ROUND_PATH = "/api/v1/rounds/" + ROUND
 TARGET = f"/api/v1/rounds/{ROUND}/targets/440100"
 CONTACTS = f"/api/v1/rounds/{ROUND}/contacts/440100"
 CIRCULARS = f"/api/v1/rounds/{ROUND}/circulars"
+MEASURES = "/api/v1/support-measures"
+RECIPIENTS = "/api/v1/support-measures/{measure}/recipients"
+CASE = "/api/v1/typical-cases/2016/{gz}"
 REMINDERS = f"/api/v1/rounds/{ROUND}/reminders"
 ACCOUNTS_PATH = "/api/v1/users"
 SCORE = f"/api/v1/models/{MODEL}/score"
@@ -279,6 +298,9 @@ JSON_ENDPOINTS = [
     ("contacts form", "PUT", CONTACTS, "guangzhou", contacts_body),
     ("circular", "POST", CIRCULARS, "guangdong", circular_body),
     ("what-if score", "POST", SCORE, "guangzhou", score_body),
+    ("support measure", "POST", MEASURES, "guangdong", measure_body),
+    ("recipients", "POST", RECIPIENTS, "guangdong", recipients_body),
+    ("typical case", "PUT", CASE, "guangzhou", case_body),
 ]
 
 
@@ -1454,6 +1476,68 @@ CREDENTIALS = [
     Case("an agency without a grant fills in", "PUT", OPEN_DRAFT, "agency", draft_body, 404, "not_found"),
 ]
 
+
+WRONG_SUPPORT = [
+    Case(f"support measure: {label}", "POST", MEASURES, "guangdong", edit(measure_body, changes), 422, code, field)
+    for label, changes, code, field in [
+        ("name missing", {"name": DROP}, "missing_field", "name"),
+        ("name a number", {"name": 1}, "wrong_type", "name"),
+        ("kind unknown", {"kind": "loan"}, "invalid_field", "kind"),
+        ("year a string", {"year": "2016"}, "wrong_type", "year"),
+        ("year 1999", {"year": 1999}, "invalid_field", "year"),
+        ("year 10^20", {"year": 10**20}, "wrong_type", "year"),
+        ("year a fraction", {"year": 2016.5}, "wrong_type", "year"),
+        ("amount negative", {"amount_10k_yuan": -1}, "invalid_field", "amount_10k_yuan"),
+        ("amount 10^9", {"amount_10k_yuan": 1e9}, "invalid_field", "amount_10k_yuan"),
+        ("amount a string", {"amount_10k_yuan": "300"}, "wrong_type", "amount_10k_yuan"),
+        ("unit unknown", {"unit_code": "999999"}, "invalid_field", "unit_code"),
+        ("unit of another province", {"unit_code": "450000"}, "invalid_field", "unit_code"),
+        ("a version on creation", {"version": 1}, "unknown_field", "version"),
+    ]
+] + [
+    Case(f"recipients: {label}", "POST", RECIPIENTS, "guangdong", body, status, code, field)
+    for label, body, status, code, field in [
+        ("items missing", {}, 422, "missing_field", "items"),
+        ("items an object", {"items": {"uscc": "x"}}, 422, "wrong_type", "items"),
+        ("an item a string", {"items": ["91440100MA59XXXXX1"]}, 422, "wrong_type", "items[0]"),
+        ("an item without its code", {"items": [{"note": "x"}]}, 422, "missing_field", "items[0].uscc"),
+        ("an item with an unknown field", {"items": [{"uscc": "x", "name": "y"}]}, 422, "unknown_field",
+         "items[0].name"),
+        ("an amount a string", {"items": [{"uscc": "x", "amount_10k_yuan": "1"}]}, 422, "wrong_type",
+         "items[0].amount_10k_yuan"),
+        ("a code that is not one", {"items": [{"uscc": "91440100MA59XXXXX1"}]}, 422, "invalid_recipients",
+         "items[0].uscc"),
+        ("no items", {"items": []}, 422, "missing_field", "items"),
+        ("20,001 items", {"items": [{"uscc": "x"}] * 20_001}, 413, None, None),
+    ]
+] + [
+    Case(f"typical case: {label}", method, path, "guangzhou", body, status, code, field)
+    for label, method, path, body, status, code, field in [
+        ("title missing", "PUT", CASE, edit(case_body, {"title": DROP}), 422, "missing_field", "title"),
+        ("text of 501 characters", "PUT", CASE, edit(case_body, {"text": "经" * 501}), 422, "invalid_field", "text"),
+        ("a measure id a string", "PUT", CASE, edit(case_body, {"measure_id": "1"}), 422, "wrong_type", "measure_id"),
+        ("a measure that does not exist", "PUT", CASE, edit(case_body, {"measure_id": 99999999}), 422,
+         "invalid_field", "measure_id"),
+        ("a year of letters", "PUT", "/api/v1/typical-cases/20x6/{gz}", case_body, 404, "not_found", None),
+        ("a year of five digits", "DELETE", "/api/v1/typical-cases/20160/{gz}", None, 404, "not_found", None),
+    ]
+] + [
+    Case(f"{label}", "GET", path, "guangdong", None, status, code, field)
+    for label, path, status, code, field in [
+        ("a measure id of letters", "/api/v1/support-measures/abc", 404, "not_found", None),
+        ("a measure id of 23 digits", "/api/v1/support-measures/99999999999999999999999", 404, "not_found", None),
+        ("an effect as pdf", "/api/v1/support-measures/{measure}/effect?format=pdf", 422, "invalid_parameter",
+         "format"),
+        ("an effect after an unknown round", "/api/v1/support-measures/{measure}/effect?after=nope", 422,
+         "invalid_parameter", "after"),
+        ("a yearly report without a year", "/api/v1/reports/yearly", 422, "invalid_parameter", "year"),
+        ("a yearly report of year abc", "/api/v1/reports/yearly?year=abc", 422, "invalid_parameter", "year"),
+        ("a yearly report of 2999", "/api/v1/reports/yearly?year=2999", 422, "invalid_parameter", "year"),
+        ("a yearly report as pdf by GET", "/api/v1/reports/yearly?year=2016&format=pdf", 422, "invalid_parameter",
+         "format"),
+    ]
+]
+
 # Every table, for the count.
 CATALOGUE = {
     "malformed JSON": MALFORMED_JSON,
@@ -1469,6 +1553,7 @@ CATALOGUE = {
     "wrong types (accounts)": WRONG_ACCOUNTS,
     "wrong types (registration)": WRONG_REGISTRATION,
     "wrong types (score)": WRONG_SCORE,
+    "wrong types (政策联动, reports)": WRONG_SUPPORT,
     "wrong types (other bodies)": WRONG_OTHER_BODIES,
     "hostile text": TEXT_FIELDS,
     "accepted hostile text": ACCEPTED_HOSTILE_TEXT,
@@ -1488,7 +1573,7 @@ CATALOGUE = {
 # The tests
 
 def fill(path):
-    return path.replace("{own}", F.own).replace("{gz}", F.gz)
+    return path.replace("{own}", F.own).replace("{gz}", F.gz).replace("{measure}", str(F.measure))
 
 
 def send(case):
@@ -1581,6 +1666,9 @@ class WrongTypesAndRanges(BadInput):
 
     def test_what_if_score(self):
         self.run_table(WRONG_SCORE)
+
+    def test_support_measures_typical_cases_and_reports(self):
+        self.run_table(WRONG_SUPPORT)
 
     def test_review_update_password_and_grant(self):
         self.run_table(WRONG_OTHER_BODIES)
