@@ -289,6 +289,33 @@ test('the province generates a circular and it is listed for download', async ()
   await page.close()
 })
 
+test('工作报告: the province previews its yearly report and downloads it as Word and as PDF; a city gets its own', async () => {
+  const page = await loggedIn('guangdong')
+  await page.click('.el-menu-item:has-text("工作报告")')
+  await page.waitForURL('**/reports')
+  await page.click('[data-test=report-year]')
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '2016' }).click()
+  // The page itself, in a new tab that goes with the cookie session.
+  const [tab] = await Promise.all([page.waitForEvent('popup'), page.click('[data-test=report-preview]')])
+  await tab.waitForLoadState()
+  assert.match(await tab.locator('body').innerText(), /广东省2016年两化融合评估诊断和对标引导工作报告/)
+  await tab.close()
+  const [word] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=report-docx]')])
+  assert.equal(word.suggestedFilename(), '广东省2016年两化融合评估诊断和对标引导工作报告.docx')
+  // Printed by a background job, then downloaded.
+  const [pdf] = await Promise.all([page.waitForEvent('download', { timeout: 90000 }), page.click('[data-test=report-pdf]')])
+  assert.equal(pdf.suggestedFilename(), '广东省2016年两化融合评估诊断和对标引导工作报告.pdf')
+  assert.equal(await page.locator('[data-test=report-error]').count(), 0)
+  await page.close()
+  const city = await loggedIn('guangzhou')
+  await city.click('.el-menu-item:has-text("工作报告")')
+  await city.click('[data-test=report-year]')
+  await city.locator('.el-select-dropdown__item:visible', { hasText: '2016' }).click()
+  const [own] = await Promise.all([city.waitForEvent('download'), city.click('[data-test=report-docx]')])
+  assert.match(own.suggestedFilename(), /^广州市2016年.*\.docx$/)
+  await city.close()
+})
+
 test('the province selects enterprises for policy support by stage and exports the list; a city has no such screen', async () => {
   const api = (query) => server.api('guangdong', 'GET', `/api/v1/rounds/gd-2016/selection${query}`)
   const page = await loggedIn('guangdong')
@@ -818,8 +845,8 @@ async function overflowAt(page) {
 test('every page fits the screen on a phone (390 × 844) and at a desk (1440 × 900); on the phone the menu, round and logout are in the drawer', async () => {
   const pages = {
     enterprise: ['/result', '/assessment', '/grants', '/password', '/enterprises/'],
-    guangzhou: ['/progress', '/review', '/outstanding', '/enterprises', '/datamap', '/contacts', '/accounts', '/accounts?tab=registrations'],
-    guangdong: ['/progress', '/review', '/datamap', '/circulars', '/contacts', '/selection', '/rounds'],
+    guangzhou: ['/progress', '/review', '/outstanding', '/enterprises', '/datamap', '/contacts', '/policy', '/accounts', '/accounts?tab=registrations'],
+    guangdong: ['/progress', '/review', '/datamap', '/circulars', '/contacts', '/selection', '/policy', '/reports', '/rounds'],
   }
   const problems = []
   for (const viewport of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) {
@@ -1216,8 +1243,8 @@ async function axeViolations(page) {
 test('axe-core finds no serious or critical accessibility violation on any page, at a desk or on a phone', async () => {
   const pages = {
     enterprise: ['/result', '/assessment', '/grants', '/password', '/enterprises/'],
-    guangzhou: ['/progress', '/review', '/outstanding', '/enterprises', '/datamap', '/contacts', '/accounts', '/accounts?tab=registrations'],
-    guangdong: ['/circulars', '/selection', '/rounds'],
+    guangzhou: ['/progress', '/review', '/outstanding', '/enterprises', '/datamap', '/contacts', '/policy', '/accounts', '/accounts?tab=registrations'],
+    guangdong: ['/circulars', '/selection', '/policy', '/reports', '/rounds'],
   }
   const found = []
   for (const viewport of [{ width: 1360, height: 900 }, { width: 390, height: 844 }]) {

@@ -306,6 +306,8 @@ export interface ContactsOverview {
   missing: { unit_code: string; unit_name: string; overdue: boolean }[]
 }
 export interface Job { id: number; status: string; error?: string; result_url?: string }
+// A reporting unit (GET /units): a province's `kind` is 'province'.
+export interface Unit { code: string; name: string; parent_code: string | null; kind: string; leaf: boolean }
 // 政策联动: the support measures (支持措施) of the caller's region, the
 // enterprises each supported, and how they did before and after.
 export interface Measure {
@@ -391,7 +393,7 @@ export const api = {
     request<{ items: AssessmentItem[]; total: number; page: number; per_page: number }>('GET', `/rounds/${round}/assessments${q({ ...params })}`),
   review: (round: string, uscc: string, decision: 'approve' | 'reject', reason?: string) =>
     request<unknown>('POST', `/rounds/${round}/enterprises/${uscc}/assessment/review`, { decision, reason }),
-  units: () => request<{ items: { code: string; name: string; leaf: boolean }[] }>('GET', '/units'),
+  units: () => request<{ items: Unit[] }>('GET', '/units'),
   industries: () => request<{ items: { code: string; name: string; group: string }[] }>('GET', '/industries'),
   productionTypes: () => request<{ items: { value: string; label: string }[] }>('GET', '/production-types'),
   updateEnterprise: (uscc: string, fields: Partial<Enterprise>) =>
@@ -432,6 +434,16 @@ export const api = {
     request<unknown>('PUT', `/enterprises/${uscc}/grants/${encodeURIComponent(agency)}`, { can_submit }),
   revoke: (uscc: string, agency: string) => request<unknown>('DELETE', `/enterprises/${uscc}/grants/${encodeURIComponent(agency)}`),
   job: (id: number) => request<Job>('GET', `/jobs/${id}`),
+  // Waits for a queued job (a PDF being printed) and downloads what it made
+  // under the server's name, else `fallback`; an Error when it failed.
+  async downloadJobResult(job: Job, fallback: string) {
+    while (job.status === 'queued' || job.status === 'running') {
+      await new Promise((r) => setTimeout(r, 700))
+      job = await api.job(job.id)
+    }
+    if (job.status !== 'done' || !job.result_url) throw new Error(job.error ?? 'PDF')
+    await api.download(job.result_url, fallback)
+  },
   datamap: (round: string, params: DataMapParams) => request<DataMap>('GET', `/rounds/${round}/datamap${q(params)}`),
   datamapExportUrl: (round: string, params: DataMapParams, format: 'csv' | 'xlsx') =>
     `/api/v1/rounds/${round}/datamap${q({ ...params, format })}`,
@@ -455,6 +467,10 @@ export const api = {
     request<unknown>('DELETE', `/support-measures/${id}/recipients/${encodeURIComponent(uscc)}`),
   effect: (id: number, params: EffectParams) => request<Effect>('GET', `/support-measures/${id}/effect${q(params)}`),
   effectExportUrl: (id: number, params: EffectParams) => `/api/v1/support-measures/${id}/effect${q({ ...params, format: 'xlsx' })}`,
+  // 工作报告: a region's yearly work report; `unit` only for the ministry (others get their own region).
+  yearlyReportUrl: (year: number, unit?: string, format?: 'docx') => `/api/v1/reports/yearly${q({ year, unit, format })}`,
+  queueYearlyReportPdf: (year: number, unit?: string) =>
+    request<{ job: Job; status_url: string }>('POST', `/reports/yearly/pdf${q({ year, unit })}`),
   typicalCases: (year: number) => request<{ items: TypicalCase[] }>('GET', `/typical-cases${q({ year })}`),
   putTypicalCase: (year: number, uscc: string, body: { title: string; text: string; measure_id?: number }) =>
     request<TypicalCase>('PUT', `/typical-cases/${year}/${encodeURIComponent(uscc)}`, body),
@@ -469,6 +485,11 @@ export const api = {
     a.click()
     URL.revokeObjectURL(a.href)
   },
+  // A page of the API (a report to read or print) in a new tab, which goes
+  // with the browser's cookie session as any tab opened later does.
+  openPage(url: string) {
+    window.open(url, '_blank', 'noopener')
+  },
   // The diagnosis report's own charts (drawn by the server, the same images
   // as in the report), as object URLs for <img>; revoke them when done.
   chartImage: (round: string, uscc: string, chart: 'radar' | 'key-indicators') =>
@@ -478,11 +499,18 @@ export const api = {
 // An uploaded table's format, by its name: Excel or CSV.
 const fileFormat = (file: File) => (file.name.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv')
 
-// A resource fetched with the session; ApiError when it is not there.
+// A resource fetched with the session; ApiError when it is not there,
+// with the server's message when it gave one.
 async function fetched(url: string): Promise<Response> {
   const r = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
-  if (!r.ok) throw new ApiError(r.status, 'download', `${t('downloadFailed')}（${r.status}）`)
-  return r
+  if (r.ok) return r
+  let e: { code?: string; message?: string; field?: string } = {}
+  try {
+    e = (await r.json()).error ?? {}
+  } catch {
+    // not JSON: the status says it
+  }
+  throw new ApiError(r.status, e.code ?? 'download', e.message ?? `${t('downloadFailed')}（${r.status}）`, e.field ?? '')
 }
 
 // A resource fetched with the session, as an object URL.

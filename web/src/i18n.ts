@@ -89,6 +89,8 @@ const zh = {
   withBoth: '{n} 家受支持企业中有 {m} 家两期均有评估结果', beforeScore: '支持前总分/阶段', afterScore: '支持后总分/阶段',
   peerChange: '同组可比企业变化', tooFewComparable: '可比企业不足 {k} 家，不予显示', percentPoints: '{v} 个百分点',
   addToMeasure: '加入支持措施', chooseMeasure: '选择支持措施', selectedCount: '已选 {n} 家企业',
+  reports: '工作报告', preview: '预览', downloadWord: '下载 Word', generatePdf: '生成 PDF', provinceUnit: '省级单位',
+  reportsNote: '按年度生成本地区两化融合评估诊断和对标引导工作报告：各地进展（附件2）、进展通报、发展水平与上年比较、数据地图、政策联动、典型经验和联系人表报送情况；统计数字与进度表、数据地图一致。',
 }
 const en: typeof zh = {
   app: 'rongping · IT–industry integration assessment', appShort: 'rongping',
@@ -181,6 +183,8 @@ const en: typeof zh = {
   withBoth: '{m} of the {n} supported enterprises have results in both rounds', beforeScore: 'Score/stage before', afterScore: 'Score/stage after',
   peerChange: 'Change of comparable peers', tooFewComparable: 'Fewer than {k} comparable enterprises: not shown', percentPoints: '{v} pp',
   addToMeasure: 'Add to a support measure', chooseMeasure: 'Choose a support measure', selectedCount: '{n} enterprises selected',
+  reports: 'Work report', preview: 'Preview', downloadWord: 'Download Word', generatePdf: 'Generate PDF', provinceUnit: 'Province',
+  reportsNote: 'The yearly work report of your region on the assessment and benchmarking: progress by unit (Annex 2), circulars, levels against the year before, the data map, policy linkage, typical cases and the contacts forms; its figures agree with the progress table and the data map.',
 }
 
 export const locale = ref<'zh' | 'en'>((localStorage.getItem('rp_locale') as 'zh' | 'en') ?? 'zh')

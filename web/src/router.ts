@@ -23,6 +23,7 @@ export const router = createRouter({
         { path: 'enterprises/:uscc', component: () => import('./views/EnterpriseView.vue') },
         { path: 'datamap', component: () => import('./views/DataMapView.vue') },
         { path: 'circulars', component: () => import('./views/CircularsView.vue') },
+        { path: 'reports', component: () => import('./views/ReportsView.vue') },
         { path: 'selection', component: () => import('./views/SelectionView.vue') },
         { path: 'policy', component: () => import('./views/PolicyView.vue') },
         { path: 'rounds', component: () => import('./views/RoundsView.vue') },
@@ -43,7 +44,7 @@ router.beforeEach(async (to) => {
   // A password an official issued is changed before anything else.
   if (user.value?.must_change_password && to.path !== '/password') return '/password'
   if (['/progress', '/review'].includes(to.path) && !isOfficial() && user.value?.role !== 'association') return '/'
-  if (['/outstanding', '/accounts', '/registrations', '/policy'].includes(to.path) && !isOfficial()) return '/'
+  if (['/outstanding', '/accounts', '/registrations', '/policy', '/reports'].includes(to.path) && !isOfficial()) return '/'
   if (['/selection', '/rounds'].includes(to.path) && !['province', 'ministry'].includes(user.value?.role ?? '')) return '/'
   return true
 })
