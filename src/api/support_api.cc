@@ -10,6 +10,7 @@
 #include "api/access.h"
 #include "api/app.h"
 #include "api/json_util.h"
+#include "campaign/reference.h"
 #include "campaign/support.h"
 #include "campaign/support_effect.h"
 #include "core/text.h"
@@ -120,9 +121,9 @@ http::Response CreateHandler(Context& c, http::Request& req) {
   if (!in) return ErrorToResponse(in.error());
   auto m = cs::CreateMeasure(c.db, *who, *in, req.request_id);
   if (!m) return ErrorToResponse(m.error());
-  auto detail = cs::GetMeasure(c.db, *who, m->id);
-  if (!detail) return ErrorToResponse(detail.error());
-  return JsonResponse(MeasureJson(*m, detail->unit_name), 201);
+  auto index = cs::LoadReference(c.db);
+  if (!index) return ErrorToResponse(index.error());
+  return JsonResponse(MeasureJson(*m, (*index)->UnitName(m->unit_code)), 201);
 }
 
 Json DetailJson(const cs::MeasureDetail& d) {
@@ -161,9 +162,9 @@ http::Response UpdateHandler(Context& c, http::Request& req) {
   if (!in) return ErrorToResponse(in.error());
   auto m = cs::UpdateMeasure(c.db, *who, *id, *in, req.request_id);
   if (!m) return ErrorToResponse(m.error());
-  auto detail = cs::GetMeasure(c.db, *who, *id);
-  if (!detail) return ErrorToResponse(detail.error());
-  return JsonResponse(MeasureJson(*m, detail->unit_name));
+  auto index = cs::LoadReference(c.db);
+  if (!index) return ErrorToResponse(index.error());
+  return JsonResponse(MeasureJson(*m, (*index)->UnitName(m->unit_code)));
 }
 
 http::Response DeleteHandler(Context& c, http::Request& req) {

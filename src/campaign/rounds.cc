@@ -212,6 +212,16 @@ Result<std::vector<domain::Round>> ListRounds(store::Db& db) {
   return store::InTx(db, store::TxMode::kRead, [](store::Tx& tx) { return store::ListRounds(tx); });
 }
 
+Result<std::vector<domain::Round>> ProvinceRounds(store::Db& db, const std::string& province_code) {
+  auto all = ListRounds(db);
+  if (!all) return Fail(all.error());
+  std::erase_if(*all, [&](const domain::Round& r) { return r.province_code != province_code; });
+  std::sort(all->begin(), all->end(), [](const domain::Round& a, const domain::Round& b) {
+    return a.year != b.year ? a.year < b.year : a.opens_on < b.opens_on;
+  });
+  return all;
+}
+
 Result<domain::Round> GetRound(store::Db& db, const std::string& code) {
   auto round = store::InTx(db, store::TxMode::kRead, [&](store::Tx& tx) { return store::FindRound(tx, code); });
   if (!round) return Fail(round.error());

@@ -76,6 +76,10 @@ Result<void> PutTarget(store::Db& db, const Principal& who, const std::string& r
 // Every round, the newest year first, then by code.
 Result<std::vector<domain::Round>> ListRounds(store::Db& db);
 
+// The rounds of `province_code`, oldest first: by year, then the day they
+// open.
+Result<std::vector<domain::Round>> ProvinceRounds(store::Db& db, const std::string& province_code);
+
 // The round `code`; 404 "评估周期不存在" when there is none.
 Result<domain::Round> GetRound(store::Db& db, const std::string& code);
 

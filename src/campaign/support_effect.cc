@@ -11,6 +11,7 @@
 
 #include "analytics/results_snapshot.h"
 #include "campaign/reference.h"
+#include "campaign/rounds.h"
 #include "domain/reference.h"
 #include "store/campaign.h"
 #include "store/db.h"
@@ -114,18 +115,11 @@ EffectRound RefOf(const domain::Round& r) { return {r.code, r.name, r.year}; }
 Result<Chosen> ChooseRounds(store::Db& db, analytics::ResultsSnapshot& results,
                             const domain::ReferenceIndex& index, const domain::SupportMeasure& m,
                             const EffectQuery& q) {
-  auto all =
-      store::InTx(db, store::TxMode::kRead, [](store::Tx& tx) { return store::ListRounds(tx); });
-  if (!all) return Fail(all.error());
-  const std::string province = index.ProvinceOf(m.unit_code);
-  std::vector<domain::Round> rounds;
-  for (auto& r : *all) {
-    if (r.province_code == province && !results.ModelsOf(r.code).empty())
-      rounds.push_back(std::move(r));
-  }
-  std::sort(rounds.begin(), rounds.end(), [](const domain::Round& a, const domain::Round& b) {
-    return a.year != b.year ? a.year < b.year : a.opens_on < b.opens_on;
-  });
+  auto province = ProvinceRounds(db, index.ProvinceOf(m.unit_code));
+  if (!province) return Fail(province.error());
+  // Those with results to compare.
+  std::vector<domain::Round> rounds = std::move(*province);
+  std::erase_if(rounds, [&](const domain::Round& r) { return results.ModelsOf(r.code).empty(); });
   Chosen out;
   for (const auto& r : rounds) out.rounds.push_back(RefOf(r));
   auto pick = [&](const std::string& code, const std::string& field,

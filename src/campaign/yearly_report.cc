@@ -47,18 +47,11 @@ struct Rounds {
 };
 
 Result<Rounds> FindRounds(store::Db& db, const std::string& province, int year) {
-  auto all = ListRounds(db);
-  if (!all) return Fail(all.error());
-  std::vector<domain::Round> mine;
-  for (auto& r : *all) {
-    if (r.province_code == province) mine.push_back(std::move(r));
-  }
-  std::sort(mine.begin(), mine.end(), [](const domain::Round& a, const domain::Round& b) {
-    return a.year != b.year ? a.year < b.year : a.opens_on < b.opens_on;
-  });
+  auto mine = ProvinceRounds(db, province);
+  if (!mine) return Fail(mine.error());
   Rounds out;
   bool found = false;
-  for (const auto& r : mine) {
+  for (const auto& r : *mine) {
     if (r.year == year) {
       out.current = r;
       found = true;
